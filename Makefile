@@ -1,0 +1,59 @@
+# MentorNet developer entry points. Every target that needs the environment builds it first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+
+.PHONY: setup run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
+
+$(UV):
+	@$(PYTHON) -m venv .tools
+	@.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): $(UV) pyproject.toml uv.lock contracts/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --all-packages --python $(PYTHON) --quiet
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install every package (idempotent)
+
+run: setup ## start the broker, the store and all services, then say where to look
+	@$(RUN)/mentornet dev up
+
+stop: ## stop everything `make run` started
+	@if [ -x $(RUN)/mentornet ]; then $(RUN)/mentornet dev down; fi
+
+status: setup
+	@$(RUN)/mentornet dev status
+
+test: setup ## the whole suite: unit, contract, integration and e2e on the real embedded stack
+	@$(RUN)/mentornet contracts check
+	@$(RUN)/pytest
+
+test-unit: setup
+	@$(RUN)/pytest -m unit
+
+test-integration: setup
+	@$(RUN)/pytest -m "integration or e2e"
+
+lint: setup ## ruff and mypy
+	@$(RUN)/ruff check .
+	@$(RUN)/ruff format --check .
+	@$(RUN)/mypy contracts/src services/*/src
+
+fmt: setup
+	@$(RUN)/ruff check --fix .
+	@$(RUN)/ruff format .
+
+docs: setup ## regenerate docs/events.md, AsyncAPI documents and schema snapshots
+	@$(RUN)/mentornet contracts docs
+
+contracts-check: setup
+	@$(RUN)/mentornet contracts check
+
+bench: setup
+	@$(RUN)/python -m bench
+
+clean: stop
+	@rm -rf $(VENV) .mentornet

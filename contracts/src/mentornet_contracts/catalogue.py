@@ -1,0 +1,53 @@
+"""The MentorNet topic catalogue: the one place topic names are written down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .events import feedback, matches, participants, programs, qa, sessions
+from .registry import Registry, Topic, dlq_topic
+
+PARTICIPANTS = Topic("mentornet.participants", "participant id", participants.EVENTS)
+PROGRAMS = Topic("mentornet.programs", "program id", programs.EVENTS, partitions=3)
+MATCHES = Topic("mentornet.matches", "mentee id", matches.EVENTS)
+SESSIONS = Topic("mentornet.sessions", "match id", sessions.EVENTS)
+FEEDBACK = Topic("mentornet.feedback", "match id", feedback.EVENTS)
+QA = Topic("mentornet.qa", "match id or program id", qa.EVENTS)
+
+EVENT_TOPICS = (PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Which topics a service writes and which it reads: the basis of docs and ACLs."""
+
+    name: str
+    summary: str
+    publishes: tuple[Topic, ...]
+    consumes: tuple[Topic, ...]
+
+    @property
+    def dlq(self) -> Topic:
+        return dlq_topic(self.name)
+
+
+SERVICES: dict[str, ServiceSpec] = {
+    spec.name: spec
+    for spec in (
+        ServiceSpec("intake", "Participants, programs, skill taxonomy, consent, bulk import.",
+                    publishes=(PARTICIPANTS, PROGRAMS), consumes=()),
+        ServiceSpec("matcher", "Candidate read model, explained scoring, assignment, rematch.",
+                    publishes=(MATCHES,), consumes=(PARTICIPANTS, PROGRAMS, QA)),
+        ServiceSpec("scheduler", "Availability, slot finding, booking, reminders, attendance.",
+                    publishes=(SESSIONS,), consumes=(PARTICIPANTS, PROGRAMS, MATCHES)),
+        ServiceSpec("feedback", "Surveys, rubric scores, session reports, goal progress.",
+                    publishes=(FEEDBACK,), consumes=(PARTICIPANTS, PROGRAMS, SESSIONS)),
+        ServiceSpec("qa", "QA sampling, escalations, fairness audits, program health.",
+                    publishes=(QA,),
+                    consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK)),
+    )
+}
+
+DLQ_TOPICS = tuple(spec.dlq for spec in SERVICES.values())
+
+REGISTRY = Registry(topics=(*EVENT_TOPICS, *DLQ_TOPICS))

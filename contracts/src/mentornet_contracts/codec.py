@@ -1,0 +1,177 @@
+"""CloudEvents 1.0 in Kafka binary content mode.
+
+Attributes travel in `ce_*` headers, the value is the event's JSON, the record key is
+the aggregate id. `decode` refuses anything it cannot fully validate, naming the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from pydantic import ValidationError
+
+from .errors import InvalidJsonError, MissingHeaderError, SchemaViolationError
+from .event import Event
+from .registry import Registry
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject")
+
+E = TypeVar("E", bound=Event)
+Headers = tuple[tuple[str, bytes], ...]
+
+
+@dataclass(frozen=True)
+class Envelope(Generic[E]):
+    """An event with its CloudEvents attributes."""
+
+    event: E
+    id: str
+    source: str
+    time: datetime
+    correlation_id: str
+    causation_id: str
+
+    @property
+    def type(self) -> str:
+        return self.event.event_type
+
+    @property
+    def subject(self) -> str:
+        return self.event.aggregate_id()
+
+
+@dataclass(frozen=True)
+class KafkaRecord:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: Headers
+
+    def header_dict(self) -> dict[str, str]:
+        return {name: value.decode() for name, value in self.headers}
+
+
+def source_of(service: str) -> str:
+    return f"/mentornet/{service}"
+
+
+def new_envelope(
+    event: E,
+    service: str,
+    *,
+    caused_by: Envelope[Event] | None = None,
+    correlation_id: str | None = None,
+) -> Envelope[E]:
+    """Wrap a new event; it inherits correlation from its cause, or starts a new chain."""
+    event_id = str(uuid.uuid4())
+    if caused_by is not None:
+        correlation_id = caused_by.correlation_id
+    return Envelope(
+        event=event,
+        id=event_id,
+        source=source_of(service),
+        time=datetime.now(UTC),
+        correlation_id=correlation_id or event_id,
+        causation_id=caused_by.id if caused_by is not None else event_id,
+    )
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def encode(envelope: Envelope[Event], registry: Registry) -> KafkaRecord:
+    subject = envelope.subject
+    headers: Headers = (
+        ("ce_id", envelope.id.encode()),
+        ("ce_source", envelope.source.encode()),
+        ("ce_type", envelope.type.encode()),
+        ("ce_specversion", SPEC_VERSION.encode()),
+        ("ce_time", format_time(envelope.time).encode()),
+        ("ce_subject", subject.encode()),
+        ("content-type", CONTENT_TYPE.encode()),
+        ("ce_correlationid", envelope.correlation_id.encode()),
+        ("ce_causationid", envelope.causation_id.encode()),
+    )
+    return KafkaRecord(
+        topic=registry.topic_of(envelope.event).name,
+        key=subject.encode(),
+        value=envelope.event.model_dump_json().encode(),
+        headers=headers,
+    )
+
+
+def _headers(raw: Headers | list[tuple[str, bytes]] | None) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for name, value in raw or ():
+        try:
+            result[name] = value.decode() if value is not None else ""
+        except UnicodeDecodeError:
+            raise MissingHeaderError(f"header {name} is not UTF-8") from None
+    return result
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MissingHeaderError(f"header ce_time {text!r} is not an RFC 3339 time") from None
+    if moment.tzinfo is None:
+        raise MissingHeaderError(f"header ce_time {text!r} has no UTC offset")
+    return moment
+
+
+def decode(
+    value: bytes | None,
+    headers: Headers | list[tuple[str, bytes]] | None,
+    registry: Registry,
+    *,
+    topic: str | None = None,
+) -> Envelope[Event]:
+    """Turn a record into an envelope holding the newest version of its event."""
+    attrs = _headers(headers)
+    missing = [name for name in REQUIRED_HEADERS if not attrs.get(name)]
+    if missing:
+        raise MissingHeaderError(f"missing header(s): {', '.join(missing)}")
+    if attrs["ce_specversion"] != SPEC_VERSION:
+        raise MissingHeaderError(f"ce_specversion {attrs['ce_specversion']!r} is not 1.0")
+    event_type = attrs["ce_type"]
+    registry.event_class(event_type)
+    registry.check_topic(topic, event_type)
+    try:
+        payload = json.loads(value or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidJsonError(f"value is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise InvalidJsonError("value is JSON but not an object")
+    newest_type, payload = registry.upcast(event_type, payload)
+    try:
+        event = registry.event_class(newest_type).model_validate(payload)
+    except ValidationError as exc:
+        raise SchemaViolationError(f"{event_type}: {_describe(exc)}") from None
+    return Envelope(
+        event=event,
+        id=attrs["ce_id"],
+        source=attrs["ce_source"],
+        time=_parse_time(attrs["ce_time"]),
+        correlation_id=attrs.get("ce_correlationid") or attrs["ce_id"],
+        causation_id=attrs.get("ce_causationid") or attrs["ce_id"],
+    )
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "(root)"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def with_event(envelope: Envelope[Event], event: E) -> Envelope[E]:
+    return replace(envelope, event=event)  # type: ignore[return-value]

@@ -1,0 +1,5 @@
+"""Events for mentornet.matches (to be filled)."""
+
+from ..event import Event
+
+EVENTS: tuple[type[Event], ...] = ()

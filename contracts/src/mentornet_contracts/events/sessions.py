@@ -1,0 +1,5 @@
+"""Events for mentornet.sessions (to be filled)."""
+
+from ..event import Event
+
+EVENTS: tuple[type[Event], ...] = ()
