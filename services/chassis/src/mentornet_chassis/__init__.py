@@ -1,0 +1,1 @@
+"""The shared MentorNet service runtime. Every service uses it; none copies it."""

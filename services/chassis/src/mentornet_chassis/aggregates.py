@@ -1,0 +1,163 @@
+"""State, inbox and outbox in ONE document write, conditional on the aggregate's version.
+
+Each aggregate is one MongoDB document:
+    {_id, version, state, inbox: [recent handled event ids], outbox: [pending records]}
+A handler's effect is a single `update_one`/`insert_one` on that document, so the state
+change, the fact that the event was handled, and the events to emit commit together or
+not at all. The relay (see outbox.py) publishes `outbox` entries and pulls them when
+the broker has acknowledged them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from mentornet_contracts import Envelope, Event, Registry, encode
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from .mongo import Document
+
+INBOX_WINDOW = 1000
+"""How many handled event ids each aggregate remembers. A duplicate older than this
+many later events of the same aggregate would be applied again; Kafka redelivery and
+relay retries are far more recent than that."""
+
+MAX_CONFLICT_RETRIES = 20
+
+State = dict[str, Any]
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a handler decided: the new state (None: leave it) and the events to emit."""
+
+    state: State | None
+    events: Sequence[Envelope[Event]] = ()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    state: State | None
+    version: int
+    inbox: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: Outcome
+    version: int
+    state: State | None
+    emitted: tuple[Envelope[Event], ...] = field(default=())
+
+
+class VersionConflict(Exception):
+    """Someone else wrote the aggregate between our read and our write."""
+
+
+def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
+    record = encode(envelope, registry)
+    return {
+        "id": envelope.id,
+        "topic": record.topic,
+        "key": record.key.decode(),
+        "value": record.value.decode(),
+        "headers": [[name, value.decode()] for name, value in record.headers],
+        "type": envelope.type,
+        "created_at": datetime.now(UTC),
+    }
+
+
+class AggregateStore:
+    """One collection of aggregates that emit events through the outbox."""
+
+    def __init__(self, collection: AsyncCollection[Document], registry: Registry) -> None:
+        self.collection = collection
+        self.registry = registry
+
+    async def load(self, aggregate_id: str) -> Loaded:
+        doc = await self.collection.find_one({"_id": aggregate_id})
+        if doc is None:
+            return Loaded(state=None, version=0)
+        return Loaded(state=doc.get("state"), version=int(doc["version"]),
+                      inbox=tuple(doc.get("inbox", ())))
+
+    async def save(self, aggregate_id: str, expected_version: int, state: State | None,
+                   events: Sequence[Envelope[Event]] = (), *, handled: str | None = None) -> int:
+        """Write state, inbox id and outbox entries at once; raise VersionConflict if stale."""
+        entries = [outbox_entry(e, self.registry) for e in events]
+        inbox = [handled] if handled else []
+        new_version = expected_version + 1
+        if expected_version == 0:
+            await self._insert(aggregate_id, state, entries, inbox)
+            return new_version
+        update: Document = {
+            "$set": {"version": new_version, "updated_at": datetime.now(UTC)},
+            "$push": {"outbox": {"$each": entries},
+                      "inbox": {"$each": inbox, "$slice": -INBOX_WINDOW}},
+        }
+        if state is not None:
+            update["$set"]["state"] = state
+        result = await self.collection.update_one(
+            {"_id": aggregate_id, "version": expected_version}, update)
+        if result.matched_count != 1:
+            raise VersionConflict(aggregate_id)
+        return new_version
+
+    async def _insert(self, aggregate_id: str, state: State | None, entries: list[Document],
+                      inbox: list[str]) -> None:
+        try:
+            await self.collection.insert_one({
+                "_id": aggregate_id, "version": 1, "state": state, "outbox": entries,
+                "inbox": inbox, "updated_at": datetime.now(UTC)})
+        except DuplicateKeyError:
+            if await self.collection.count_documents({"_id": aggregate_id}, limit=1):
+                raise VersionConflict(aggregate_id) from None
+            raise
+
+    async def apply(
+        self,
+        aggregate_id: str,
+        decide: Callable[[State | None], Decision | Awaitable[Decision]],
+        *,
+        handled: str | None = None,
+    ) -> Applied:
+        """Load, decide, save; on a version conflict reload and decide again.
+
+        With `handled` set (the id of the event being handled), an event this aggregate
+        has already handled is recognised and nothing is written: exactly-once effect.
+        """
+        for _ in range(MAX_CONFLICT_RETRIES):
+            loaded = await self.load(aggregate_id)
+            if handled is not None and handled in loaded.inbox:
+                return Applied(Outcome.DUPLICATE, loaded.version, loaded.state)
+            decision = decide(loaded.state)
+            if isinstance(decision, Awaitable):
+                decision = await decision
+            if decision.state is None and not decision.events:
+                return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
+            try:
+                version = await self.save(aggregate_id, loaded.version, decision.state,
+                                          decision.events, handled=handled)
+            except VersionConflict:
+                continue
+            state = decision.state if decision.state is not None else loaded.state
+            return Applied(Outcome.APPLIED, version, state, tuple(decision.events))
+        raise VersionConflict(f"{aggregate_id}: still conflicting after "
+                              f"{MAX_CONFLICT_RETRIES} attempts")
+
+    async def get_state(self, aggregate_id: str) -> State | None:
+        return (await self.load(aggregate_id)).state
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("version")

@@ -1,0 +1,98 @@
+"""The `mentornet` command: contracts, dev stack, and running one service."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from mentornet_contracts import SERVICES
+
+from . import devstack
+from .embedded import PortInUseError
+
+
+def _serve(args: argparse.Namespace) -> int:
+    module = importlib.import_module(f"mentornet_{args.service}.app")
+    module.main()
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    cfg = devstack.DevConfig()
+    if args.action == "up":
+        try:
+            devstack.up(cfg)
+        except PortInUseError as exc:
+            print(f"mentornet dev up: {exc}", file=sys.stderr)
+            devstack.down(cfg)
+            return 2
+        health = devstack.wait_healthy(cfg)
+        _print_status(health, cfg)
+        if not all(h == "healthy" for h in health.values()):
+            print(f"not everything is healthy; see {cfg.root / 'logs'}", file=sys.stderr)
+            return 1
+        _print_where_to_look(cfg)
+        return 0
+    if args.action == "down":
+        stopped = devstack.down(cfg)
+        print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+        return 0
+    if args.action == "status":
+        health = devstack.status(cfg)
+        _print_status(health, cfg)
+        return 0 if health and all(h == "healthy" for h in health.values()) else 1
+    log = cfg.log_file(args.name)
+    print(log.read_text() if log.exists() else f"no log at {log}")
+    return 0
+
+
+def _print_status(health: dict[str, str], cfg: devstack.DevConfig) -> None:
+    if not health:
+        print("nothing is running (start it with `make run`)")
+    for name, state in health.items():
+        port = (cfg.http_port(name) if name in devstack.HTTP_PORTS
+                else cfg.kafka_port if name == "kafka" else cfg.mongo_port)
+        print(f"{name:<10} {state:<10} 127.0.0.1:{port}")
+
+
+def _print_where_to_look(cfg: devstack.DevConfig) -> None:
+    print("\nMentorNet is running.")
+    for service in SERVICES:
+        print(f"  {service:<10} http://127.0.0.1:{cfg.http_port(service)}/docs")
+    print(f"  logs       {cfg.root / 'logs'}/<service>.log")
+    print(f"  events     mentornet events tail (or see README: watching events)")
+    print("  stop       make stop")
+
+
+def _contracts(args: argparse.Namespace) -> int:
+    from mentornet_contracts.cli import run
+
+    return run(list(args.rest))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="mentornet", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    contracts = commands.add_parser("contracts", help="check compatibility, write docs",
+                                    add_help=False)
+    contracts.add_argument("rest", nargs=argparse.REMAINDER)
+    contracts.set_defaults(func=_contracts)
+    serve = commands.add_parser("serve", help="run one service in the foreground")
+    serve.add_argument("service", choices=sorted(SERVICES))
+    serve.set_defaults(func=_serve)
+    dev = commands.add_parser("dev", help="the embedded local stack")
+    dev.add_argument("action", choices=["up", "down", "status", "logs"])
+    dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")
+    dev.set_defaults(func=_dev)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

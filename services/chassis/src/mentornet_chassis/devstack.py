@@ -1,0 +1,175 @@
+"""`mentornet dev up|down|status|logs`: the whole system as local processes.
+
+Everything `up` starts is recorded in .mentornet/pids/<name>.pid with its command
+line, and `down` stops only processes whose command line still matches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from mentornet_contracts import REGISTRY, SERVICES
+
+from . import embedded
+
+HTTP_PORTS = {"intake": 8101, "matcher": 8102, "scheduler": 8103, "feedback": 8104, "qa": 8105}
+
+
+@dataclass
+class DevConfig:
+    root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME",
+                                                                    ".mentornet")))
+    kafka_port: int = int(os.environ.get("MENTORNET_DEV_KAFKA_PORT", "19092"))
+    mongo_port: int = int(os.environ.get("MENTORNET_DEV_MONGO_PORT", "27117"))
+    http_port_offset: int = int(os.environ.get("MENTORNET_DEV_HTTP_PORT_OFFSET", "0"))
+    external_kafka: str | None = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    external_mongo: str | None = os.environ.get("MONGODB_URI")
+
+    @property
+    def bootstrap(self) -> str:
+        return self.external_kafka or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def mongo_uri(self) -> str:
+        return self.external_mongo or f"mongodb://127.0.0.1:{self.mongo_port}"
+
+    def http_port(self, service: str) -> int:
+        return HTTP_PORTS[service] + self.http_port_offset
+
+    def pid_file(self, name: str) -> Path:
+        return self.root / "pids" / f"{name}.pid"
+
+    def log_file(self, name: str) -> Path:
+        return self.root / "logs" / f"{name}.log"
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of `pid`: with the pid, it names one process for good."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[19] if fields[0] != "Z" else None
+
+
+def _record(cfg: DevConfig, spawned: embedded.Spawned, argv: list[str], port: int) -> None:
+    path = cfg.pid_file(spawned.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"pid": spawned.pid, "started": _start_time(spawned.pid),
+                                "argv": argv, "port": port}))
+
+
+def _alive(entry: dict[str, object]) -> bool:
+    started = _start_time(int(str(entry["pid"])))
+    return started is not None and started == entry.get("started")
+
+
+def _entries(cfg: DevConfig) -> dict[str, dict[str, object]]:
+    pid_dir = cfg.root / "pids"
+    if not pid_dir.exists():
+        return {}
+    return {p.stem: json.loads(p.read_text()) for p in sorted(pid_dir.glob("*.pid"))}
+
+
+def _start(cfg: DevConfig, name: str, argv: list[str], port: int, variable: str,
+           env: dict[str, str] | None = None) -> None:
+    embedded.require_free(port, variable)
+    spawned = embedded.spawn(name, argv, cfg.log_file(name), env)
+    _record(cfg, spawned, argv, port)
+
+
+def service_argv(service: str) -> list[str]:
+    return [sys.executable, "-m", "mentornet_chassis.cli", "serve", service]
+
+
+def up(cfg: DevConfig) -> None:
+    running = [name for name, entry in _entries(cfg).items() if _alive(entry)]
+    if running:
+        raise SystemExit(f"already running: {', '.join(running)} (run `mentornet dev down`)")
+    if not cfg.external_kafka:
+        _start(cfg, "kafka", embedded.broker_argv(cfg.kafka_port), cfg.kafka_port,
+               "MENTORNET_DEV_KAFKA_PORT")
+    if not cfg.external_mongo:
+        _start(cfg, "mongodb", embedded.store_argv(cfg.mongo_port, cfg.root / "mongo-data"),
+               cfg.mongo_port, "MENTORNET_DEV_MONGO_PORT")
+    if not cfg.external_kafka:
+        embedded.wait_for_port(cfg.kafka_port, 30, "Kafka broker (Tansu)")
+    asyncio.run(embedded.mongo_answers(cfg.mongo_uri))
+    asyncio.run(embedded.ensure_topics(cfg.bootstrap, REGISTRY))
+    for service in SERVICES:
+        port = cfg.http_port(service)
+        env = {"KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap, "MONGODB_URI": cfg.mongo_uri,
+               f"MENTORNET_{service.upper()}_HTTP_PORT": str(port)}
+        _start(cfg, service, service_argv(service), port, "MENTORNET_DEV_HTTP_PORT_OFFSET", env)
+
+
+def wait_healthy(cfg: DevConfig, timeout_s: float = 90) -> dict[str, str]:
+    deadline = time.monotonic() + timeout_s
+    health = status(cfg)
+    while time.monotonic() < deadline:
+        health = status(cfg)
+        if all(h == "healthy" for h in health.values()):
+            return health
+        time.sleep(0.5)
+    return health
+
+
+def status(cfg: DevConfig) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for name, entry in _entries(cfg).items():
+        if not _alive(entry):
+            result[name] = "stopped"
+        elif name in HTTP_PORTS:
+            result[name] = _http_health(int(str(entry["port"])))
+        else:
+            result[name] = "healthy" if _port_open(int(str(entry["port"]))) else "starting"
+    return result
+
+
+def _port_open(port: int) -> bool:
+    return not embedded.port_free(port)
+
+
+def _http_health(port: int) -> str:
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=3)
+    except httpx.HTTPError:
+        return "starting"
+    return "healthy" if response.status_code == 200 else "not ready"
+
+
+def down(cfg: DevConfig, timeout_s: float = 30) -> list[str]:
+    """Stop services first (they drain), then the store and the broker."""
+    entries = _entries(cfg)
+    order = [n for n in entries if n in HTTP_PORTS] + [n for n in entries if n not in HTTP_PORTS]
+    stopped = []
+    for name in order:
+        if _alive(entries[name]):
+            _terminate(int(str(entries[name]["pid"])), timeout_s)
+            stopped.append(name)
+        cfg.pid_file(name).unlink(missing_ok=True)
+    return stopped
+
+
+def _terminate(pid: int, timeout_s: float) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(pid, signal.SIGKILL)

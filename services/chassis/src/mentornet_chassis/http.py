@@ -1,0 +1,48 @@
+"""The HTTP side every service shares: /livez, /readyz, /metrics, and error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from .metrics import CONTENT_TYPE, Metrics
+
+ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+
+
+def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
+    """422 body naming each field and the reason, e.g. {"field": "body.languages", ...}."""
+    errors = [{"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]}
+              for err in exc.errors()]
+    return {"error": "validation_failed", "errors": errors}
+
+
+def create_http_app(service: str, metrics: Metrics, readiness: ReadinessCheck,
+                    routers: Sequence[APIRouter] = ()) -> FastAPI:
+    app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=validation_error_body(exc))
+
+    @app.get("/livez", tags=["health"])
+    async def livez() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> JSONResponse:
+        checks = await readiness()
+        ready = all(checks.values())
+        return JSONResponse(status_code=200 if ready else 503,
+                            content={"ready": ready, "service": service, "checks": checks})
+
+    @app.get("/metrics", tags=["health"])
+    async def metrics_endpoint() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,38 @@
+"""MongoDB through PyMongo's async API (AsyncMongoClient). Motor is end of life."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient, WriteConcern
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .settings import MongoSettings
+
+Document = dict[str, Any]
+
+
+def create_client(settings: MongoSettings, *, production: bool, app_name: str) -> AsyncMongoClient[Document]:
+    """Majority writes in production so an acknowledged write survives a primary failover."""
+    options: dict[str, Any] = {"appname": app_name, "serverSelectionTimeoutMS": 5000,
+                               "tz_aware": True}
+    if production:
+        options["w"] = "majority"
+    if settings.tls_ca_file:
+        options["tls"] = True
+        options["tlsCAFile"] = settings.tls_ca_file
+    return AsyncMongoClient(settings.uri.get_secret_value(), **options)
+
+
+def database(client: AsyncMongoClient[Document], settings: MongoSettings,
+             service: str) -> AsyncDatabase[Document]:
+    name = settings.database or f"mentornet_{service}"
+    return client.get_database(name, write_concern=client.write_concern or WriteConcern())
+
+
+async def ping(client: AsyncMongoClient[Document]) -> bool:
+    try:
+        await client.admin.command("ping")
+    except Exception:
+        return False
+    return True

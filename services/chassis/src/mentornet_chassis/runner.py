@@ -1,0 +1,142 @@
+"""Run one service process: start, serve, and on SIGTERM drain before exit.
+
+Shutdown order: stop fetching and let in-flight handlers finish (their offsets are
+committed), flush the outbox, stop the HTTP server, close the clients. A crash at any
+point is safe too: uncommitted records are redelivered and deduplicated by the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Generator
+from typing import Any
+
+import uvicorn
+from mentornet_contracts import REGISTRY, SERVICES
+
+from .broker import create_broker, partitions_assigned, publisher, subscribe
+from .consumer import RecordProcessor, RetryPolicy
+from .deadletters import DeadLetters
+from .http import create_http_app
+from .logging import configure_logging, get_logger
+from .metrics import Metrics
+from .mongo import create_client, database, ping
+from .outbox import OutboxRelay
+from .runtime import Build, Runtime, ServiceParts
+from .settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn without its own signal handling: the runner owns SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class ServiceProcess:
+    def __init__(self, service: str, settings: ServiceSettings, build: Build, *,
+                 handle_signals: bool = True) -> None:
+        self.service = service
+        self.handle_signals = handle_signals
+        self.started = asyncio.Event()
+        self.app: Any = None
+        self.settings = settings
+        self.build = build
+        self.stopping = asyncio.Event()
+        self.subscriber: Any = None
+
+    def _runtime(self) -> Runtime:
+        settings = self.settings
+        client = create_client(settings.mongo, production=settings.production,
+                               app_name=f"mentornet-{self.service}")
+        broker = create_broker(settings.kafka, client_id=f"mentornet-{self.service}",
+                               graceful_timeout_s=settings.shutdown_timeout_s)
+        self.relay_wake = asyncio.Event()
+        return Runtime(service=self.service, settings=settings, registry=REGISTRY,
+                       metrics=Metrics(self.service), client=client,
+                       db=database(client, settings.mongo, self.service), broker=broker,
+                       wake_relay=self.relay_wake.set)
+
+    def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
+        publish = publisher(runtime.broker)
+        relay = OutboxRelay([s.collection for s in parts.stores], publish, runtime.metrics,
+                            interval_s=self.settings.relay_interval_ms / 1000,
+                            wake=self.relay_wake)
+        if parts.handlers:
+            retry = RetryPolicy(self.settings.max_attempts, self.settings.retry_backoff_ms / 1000,
+                                self.settings.retry_backoff_max_ms / 1000)
+            dead_letters = DeadLetters(self.service, SERVICES[self.service].dlq.name, publish,
+                                       runtime.metrics)
+            processor = RecordProcessor(runtime.registry, parts.handlers, dead_letters,
+                                        runtime.metrics, retry, on_emitted=relay.wake)
+            self.subscriber = subscribe(runtime.broker, processor,
+                                        [t.name for t in parts.consumes],
+                                        group_id=f"mentornet-{self.service}")
+        return relay
+
+    async def readiness(self, runtime: Runtime) -> dict[str, bool]:
+        checks = {"mongodb": await ping(runtime.client),
+                  "kafka": await _broker_answers(runtime)}
+        if self.subscriber is not None:
+            checks["partitions_assigned"] = partitions_assigned(self.subscriber)
+        return checks
+
+    async def run(self) -> None:
+        runtime = self._runtime()
+        parts = self.build(runtime)
+        relay = self._wire(runtime, parts)
+        for hook in (*[s.ensure_indexes for s in parts.stores], *parts.on_startup):
+            await hook()
+        app = self.app = create_http_app(self.service, runtime.metrics,
+                              lambda: self.readiness(runtime), parts.routers)
+        server = _Server(uvicorn.Config(app, host=self.settings.http_host,
+                                        port=self.settings.http_port, log_config=None,
+                                        access_log=False, lifespan="off"))
+        await runtime.broker.start()
+        relay_task = asyncio.create_task(relay.run(self.stopping))
+        server_task = asyncio.create_task(server.serve())
+        if self.handle_signals:
+            self._install_signals()
+        self.started.set()
+        log.info("service started", http_port=self.settings.http_port)
+        await self.stopping.wait()
+        log.info("draining")
+        await self._drain(runtime, server, relay_task, server_task)
+        log.info("stopped")
+
+    async def _drain(self, runtime: Runtime, server: _Server, relay_task: asyncio.Task[None],
+                     server_task: asyncio.Task[None]) -> None:
+        try:
+            async with asyncio.timeout(self.settings.shutdown_timeout_s):
+                if self.subscriber is not None:
+                    await self.subscriber.stop()
+                await relay_task
+        except TimeoutError:
+            log.warning("shutdown timeout reached; pending work will be redelivered")
+        server.should_exit = True
+        await runtime.broker.stop()
+        await server_task
+        await runtime.client.close()
+
+    def _install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+
+
+async def _broker_answers(runtime: Runtime) -> bool:
+    try:
+        async with asyncio.timeout(3):
+            return bool(await runtime.broker.ping(timeout=2))
+    except Exception:
+        return False
+
+
+def run_service(service: str, settings: ServiceSettings, build: Build) -> None:
+    configure_logging(service, settings.log_level)
+    asyncio.run(ServiceProcess(service, settings, build).run())

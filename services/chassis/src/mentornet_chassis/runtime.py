@@ -1,0 +1,50 @@
+"""What a service's composition root receives and what it hands back."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+from faststream.kafka import KafkaBroker
+from mentornet_contracts import Event, Registry, Topic
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .aggregates import AggregateStore
+from .consumer import Handler
+from .metrics import Metrics
+from .mongo import Document
+from .settings import ServiceSettings
+
+
+@dataclass
+class Runtime:
+    """Process-wide resources, created once by the runner before `build` is called."""
+
+    service: str
+    settings: ServiceSettings
+    registry: Registry
+    metrics: Metrics
+    client: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    broker: KafkaBroker
+    wake_relay: Callable[[], None]
+
+    def aggregates(self, collection: str) -> AggregateStore:
+        return AggregateStore(self.db[collection], self.registry)
+
+
+@dataclass
+class ServiceParts:
+    """A service's pieces: HTTP routes, event handlers, stores that emit, start-up work."""
+
+    routers: Sequence[APIRouter] = ()
+    handlers: Mapping[type[Event], Handler] = field(default_factory=dict)
+    consumes: Sequence[Topic] = ()
+    stores: Sequence[AggregateStore] = ()
+    on_startup: Sequence[Callable[[], Awaitable[Any]]] = ()
+
+
+Build = Callable[[Runtime], ServiceParts]

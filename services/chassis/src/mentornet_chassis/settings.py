@@ -1,0 +1,133 @@
+"""Settings from environment variables, validated before anything starts.
+
+Kafka and MongoDB blocks read `KAFKA_*` and `MONGODB_*` (one deployment talks to one
+cluster); service settings read `MENTORNET_<SERVICE>_*`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Self, TypeVar
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from pymongo.errors import ConfigurationError, InvalidURI
+from pymongo.uri_parser import parse_uri
+
+DEFAULT_KAFKA = "127.0.0.1:19092"
+DEFAULT_MONGO = "mongodb://127.0.0.1:27117"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = Field(default=DEFAULT_KAFKA, min_length=1)
+    client_id: str | None = None
+    security_protocol: str = Field(default="PLAINTEXT",
+                                   pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$")
+    sasl_mechanism: str | None = Field(default=None,
+                                       pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$")
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    idempotent_producer: bool = Field(
+        default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it.")
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> Self:
+        if self.security_protocol.startswith("SASL"):
+            if not self.sasl_mechanism:
+                raise ValueError("KAFKA_SASL_MECHANISM is required with SASL")
+            if not self.sasl_username or self.sasl_password is None:
+                raise ValueError("KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with SASL")
+        return self
+
+
+class MongoSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MONGODB_", extra="ignore")
+
+    uri: SecretStr = SecretStr(DEFAULT_MONGO)
+    database: str | None = None
+    tls_ca_file: str | None = None
+
+    @field_validator("uri")
+    @classmethod
+    def _parsable(cls, value: SecretStr) -> SecretStr:
+        try:
+            parse_uri(value.get_secret_value(), validate=True, warn=True)
+        except (InvalidURI, ConfigurationError, ValueError) as exc:
+            raise ValueError(f"not a MongoDB URI ({exc})") from None
+        return value
+
+
+class ServiceSettings(BaseSettings):
+    """Base of every service's settings; subclasses set `env_prefix`."""
+
+    model_config = SettingsConfigDict(env_prefix="MENTORNET_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8100, ge=0, le=65535)
+    log_level: str = "INFO"
+    max_attempts: int = Field(default=5, ge=1, le=100)
+    retry_backoff_ms: int = Field(default=200, ge=0)
+    retry_backoff_max_ms: int = Field(default=10_000, ge=0)
+    shutdown_timeout_s: float = Field(default=20.0, gt=0)
+    relay_interval_ms: int = Field(default=500, ge=10)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    mongo: MongoSettings = Field(default_factory=MongoSettings)
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_secrets(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            if "MONGODB_URI" not in _environ():
+                raise ValueError("MONGODB_URI must be set in production")
+            if "KAFKA_BOOTSTRAP_SERVERS" not in _environ():
+                raise ValueError("KAFKA_BOOTSTRAP_SERVERS must be set in production")
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+class SettingsError(SystemExit):
+    """Raised instead of a traceback: one line naming the variable and the reason."""
+
+
+def load_settings(cls: type[S], service: str) -> S:
+    try:
+        return cls()
+    except ValidationError as exc:
+        raise SettingsError(f"mentornet-{service}: refusing to start: {describe(exc, cls)}") from None
+
+
+def describe(exc: ValidationError, cls: type[ServiceSettings]) -> str:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    if loc and loc[0] in ("kafka", "mongo"):
+        prefix, loc = ("KAFKA_" if loc[0] == "kafka" else "MONGODB_"), loc[1:]
+    name = (prefix + "_".join(loc)).upper() if loc else "settings"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def fail(message: str) -> None:
+    print(message, file=sys.stderr)
+    raise SystemExit(2)

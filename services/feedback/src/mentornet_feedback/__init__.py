@@ -1,0 +1,1 @@
+"""MentorNet feedback: surveys, rubric scores, session reports, goal progress."""

@@ -1,0 +1,1 @@
+"""Feedback's pure logic: no I/O, unit-tested without a broker or database."""

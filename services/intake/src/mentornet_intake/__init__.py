@@ -1,0 +1,1 @@
+"""MentorNet intake: participants, programs, skill taxonomy, consent, bulk import."""

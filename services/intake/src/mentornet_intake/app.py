@@ -1,0 +1,27 @@
+"""Intake's composition root: the only place its parts are built and wired."""
+
+from __future__ import annotations
+
+from mentornet_chassis.runner import run_service
+from mentornet_chassis.runtime import Runtime, ServiceParts
+from mentornet_chassis.settings import load_settings
+
+from .api import create_router
+from .settings import IntakeSettings
+from .store import PARTICIPANTS, ParticipantStore
+
+SERVICE = "intake"
+
+
+def build(runtime: Runtime) -> ServiceParts:
+    aggregates = runtime.aggregates(PARTICIPANTS)
+    participants = ParticipantStore(aggregates)
+    return ServiceParts(
+        routers=[create_router(participants, runtime.wake_relay)],
+        stores=[aggregates],
+        on_startup=[participants.ensure_indexes],
+    )
+
+
+def main() -> None:
+    run_service(SERVICE, load_settings(IntakeSettings, SERVICE), build)

@@ -1,0 +1,1 @@
+"""Intake's pure logic: no I/O, unit-tested without a broker or database."""

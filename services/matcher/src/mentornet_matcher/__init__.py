@@ -1,0 +1,1 @@
+"""MentorNet matcher: candidate read model, explained scoring, assignment, rematch."""

@@ -1,0 +1,1 @@
+"""Matcher's pure logic: no I/O, unit-tested without a broker or database."""

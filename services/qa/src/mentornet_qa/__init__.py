@@ -1,0 +1,1 @@
+"""MentorNet qa: QA sampling, escalations, fairness audits, program health."""

@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+
+from mentornet_chassis.settings import ServiceSettings
+
+
+class QaSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MENTORNET_QA_", extra="ignore")
+
+    http_port: int = 8105

@@ -1,0 +1,1 @@
+"""MentorNet scheduler: availability, time zones, slot finding, booking, reminders, attendance."""

@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+
+from mentornet_chassis.settings import ServiceSettings
+
+
+class SchedulerSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MENTORNET_SCHEDULER_", extra="ignore")
+
+    http_port: int = 8103
