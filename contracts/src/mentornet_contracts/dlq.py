@@ -3,6 +3,9 @@
 A DLQ record keeps the original key, value and headers, and adds these.
 """
 
+REASON = "dlq_reason"
+"""invalid_json, schema_violation, unknown_event_type, missing_header, wrong_topic or
+handler_error."""
 ERROR_TYPE = "dlq_error_type"
 ERROR_MESSAGE = "dlq_error_message"
 ATTEMPTS = "dlq_attempts"
@@ -12,5 +15,5 @@ ORIGIN_OFFSET = "dlq_origin_offset"
 SERVICE = "dlq_service"
 FAILED_AT = "dlq_failed_at"
 
-ALL = (ERROR_TYPE, ERROR_MESSAGE, ATTEMPTS, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET,
+ALL = (REASON, ERROR_TYPE, ERROR_MESSAGE, ATTEMPTS, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET,
        SERVICE, FAILED_AT)

@@ -30,6 +30,7 @@ class DeadLetters:
         headers = {name: value.decode("utf-8", "replace") for name, value in record.headers
                    if name not in dlq.ALL}
         headers.update({
+            dlq.REASON: reason,
             dlq.ERROR_TYPE: type(error).__name__,
             dlq.ERROR_MESSAGE: str(error)[:MAX_MESSAGE_CHARS],
             dlq.ATTEMPTS: str(attempts),

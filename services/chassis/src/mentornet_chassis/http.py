@@ -13,6 +13,23 @@ from .metrics import CONTENT_TYPE, Metrics
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 
 
+class ApiError(Exception):
+    """An HTTP error whose JSON body names the field and the reason."""
+
+    def __init__(self, status: int, error: str, field: str, reason: str) -> None:
+        super().__init__(f"{status} {error}: {field}: {reason}")
+        self.status = status
+        self.body = {"error": error, "field": field, "reason": reason}
+
+
+def not_found(field: str, reason: str) -> ApiError:
+    return ApiError(404, "not_found", field, reason)
+
+
+def conflict(field: str, reason: str) -> ApiError:
+    return ApiError(409, "conflict", field, reason)
+
+
 def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
     """422 body naming each field and the reason, e.g. {"field": "body.languages", ...}."""
     errors = [{"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]}
@@ -27,6 +44,10 @@ def create_http_app(service: str, metrics: Metrics, readiness: ReadinessCheck,
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content=validation_error_body(exc))
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status, content=exc.body)
 
     @app.get("/livez", tags=["health"])
     async def livez() -> dict[str, str]:

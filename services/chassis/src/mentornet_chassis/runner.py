@@ -76,7 +76,8 @@ class ServiceProcess:
                                         runtime.metrics, retry, on_emitted=relay.wake)
             self.subscriber = subscribe(runtime.broker, processor,
                                         [t.name for t in parts.consumes],
-                                        group_id=f"mentornet-{self.service}")
+                                        group_id=self.settings.consumer_group
+                                        or f"mentornet-{self.service}")
         return relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:

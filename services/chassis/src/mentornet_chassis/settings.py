@@ -80,6 +80,8 @@ class ServiceSettings(BaseSettings):
     retry_backoff_max_ms: int = Field(default=10_000, ge=0)
     shutdown_timeout_s: float = Field(default=20.0, gt=0)
     relay_interval_ms: int = Field(default=500, ge=10)
+    consumer_group: str | None = Field(
+        default=None, description="Kafka consumer group; defaults to mentornet-<service>.")
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, Header
 from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.http import conflict, not_found
 from mentornet_contracts import new_envelope
 from pymongo.errors import DuplicateKeyError
 
@@ -21,11 +22,6 @@ SERVICE = "intake"
 CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID", max_length=128)]
 
 
-def _conflict(field: str, reason: str) -> HTTPException:
-    return HTTPException(status_code=409, detail={"error": "conflict", "field": field,
-                                                  "reason": reason})
-
-
 def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
 
@@ -34,7 +30,7 @@ def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
                        correlation_id: CorrelationId = None) -> dict[str, str]:
         key = email_key(body.program_id, str(body.email))
         if await participants.find_by_email_key(key) is not None:
-            raise _conflict("email", "already registered in this program")
+            raise conflict("email", "already registered in this program")
         participant_id = new_participant_id()
         state, event = register_mentee(body, participant_id)
         envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
@@ -45,7 +41,7 @@ def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
         try:
             await participants.aggregates.apply(participant_id, decide)
         except DuplicateKeyError:
-            raise _conflict("email", "already registered in this program") from None
+            raise conflict("email", "already registered in this program") from None
         wake_relay()
         return {"participant_id": participant_id, "event_id": envelope.id,
                 "correlation_id": envelope.correlation_id}
@@ -54,9 +50,7 @@ def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
     async def get(participant_id: str) -> dict[str, Any]:
         state = await participants.get(participant_id)
         if state is None:
-            raise HTTPException(status_code=404, detail={
-                "error": "not_found", "field": "participant_id",
-                "reason": f"no participant {participant_id}"})
+            raise not_found("participant_id", f"no participant {participant_id}")
         return state
 
     return router

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
+from mentornet_chassis.http import not_found
 
 from .store import CandidateStore
 
@@ -16,9 +17,7 @@ def create_router(store: CandidateStore) -> APIRouter:
     async def get(participant_id: str) -> dict[str, Any]:
         candidate = await store.get(participant_id)
         if candidate is None:
-            raise HTTPException(status_code=404, detail={
-                "error": "not_found", "field": "participant_id",
-                "reason": f"no candidate {participant_id}"})
+            raise not_found("participant_id", f"no candidate {participant_id}")
         return candidate
 
     return router

@@ -1,0 +1,1 @@
+"""Test support shared by every service's tests: real broker and store endpoints."""

@@ -1,0 +1,60 @@
+"""Produce raw records and scan topics from the beginning, without a consumer group."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from mentornet_contracts import KafkaRecord
+
+Record = Any
+
+
+async def produce(bootstrap: str, topic: str, key: bytes | None, value: bytes | None,
+                  headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...] = ()) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=key, headers=list(headers))
+    finally:
+        await producer.stop()
+
+
+async def produce_record(bootstrap: str, record: KafkaRecord) -> None:
+    await produce(bootstrap, record.topic, record.key, record.value, record.headers)
+
+
+async def find_records(bootstrap: str, topic: str, match: Callable[[Record], bool], *,
+                       count: int = 1, timeout: float = 20.0) -> list[Record]:
+    """Read `topic` from offset 0 until `count` records satisfy `match`; never commits."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    found: list[Record] = []
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        deadline = time.monotonic() + timeout
+        while not partitions and time.monotonic() < deadline:
+            await consumer._client.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic) or set()
+            await asyncio.sleep(0.1)
+        consumer.assign([TopicPartition(topic, p) for p in sorted(partitions)])
+        await consumer.seek_to_beginning()
+        while len(found) < count and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=200)
+            found.extend(r for records in batches.values() for r in records if match(r))
+    finally:
+        await consumer.stop()
+    if len(found) < count:
+        raise AssertionError(f"found {len(found)} of {count} records on {topic} in {timeout}s")
+    return found
+
+
+def header(record: Record, name: str) -> str | None:
+    for key, value in record.headers or ():
+        if key == name:
+            return bytes(value).decode()
+    return None

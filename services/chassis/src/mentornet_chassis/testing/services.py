@@ -1,0 +1,73 @@
+"""Run a real service inside the test's event loop, on the real broker and store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from ..embedded import free_port
+from ..runner import ServiceProcess
+from ..runtime import Build
+from ..settings import KafkaSettings, MongoSettings, ServiceSettings
+from .backends import Endpoints
+from .poll import eventually
+
+
+@dataclass
+class RunningService:
+    process: ServiceProcess
+    settings: ServiceSettings
+    http: httpx.AsyncClient
+
+    @property
+    def database(self) -> str:
+        assert self.settings.mongo.database is not None
+        return self.settings.mongo.database
+
+
+def service_settings(endpoints: Endpoints, settings_cls: type[ServiceSettings], service: str,
+                     *, database: str | None = None, group: str | None = None,
+                     **overrides: Any) -> ServiceSettings:
+    """Settings on the test stack with a private database and consumer group."""
+    suffix = uuid.uuid4().hex[:10]
+    return settings_cls(
+        http_port=free_port(),
+        kafka=KafkaSettings(bootstrap_servers=endpoints.bootstrap_servers),
+        mongo=MongoSettings(uri=SecretStr(endpoints.mongo_uri),
+                            database=database or f"test_{service}_{suffix}"),
+        consumer_group=group or f"test-{service}-{suffix}",
+        retry_backoff_ms=overrides.pop("retry_backoff_ms", 20),
+        relay_interval_ms=overrides.pop("relay_interval_ms", 100),
+        **overrides,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(service: str, settings: ServiceSettings, build: Build,
+                  *, ready_timeout: float = 60) -> AsyncIterator[RunningService]:
+    process = ServiceProcess(service, settings, build, handle_signals=False)
+    task = asyncio.create_task(process.run())
+    base = f"http://{settings.http_host}:{settings.http_port}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+
+        async def ready() -> bool:
+            if task.done():
+                task.result()
+            try:
+                return (await http.get("/readyz")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        try:
+            await eventually(ready, timeout=ready_timeout, what=f"{service} to be ready")
+            yield RunningService(process, settings, http)
+        finally:
+            process.stopping.set()
+            await asyncio.wait_for(task, timeout=settings.shutdown_timeout_s + 10)
