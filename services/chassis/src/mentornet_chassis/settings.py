@@ -120,12 +120,17 @@ def load_settings(cls: type[S], service: str) -> S:
 
 
 def describe(exc: ValidationError, cls: type[ServiceSettings]) -> str:
+    """Name the environment variable behind the first error, e.g. MONGODB_URI."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    prefix = str(cls.model_config.get("env_prefix", ""))
-    if loc and loc[0] in ("kafka", "mongo"):
-        prefix, loc = ("KAFKA_" if loc[0] == "kafka" else "MONGODB_"), loc[1:]
-    name = (prefix + "_".join(loc)).upper() if loc else "settings"
+    nested = {"kafka": KafkaSettings, "mongo": MongoSettings}
+    source: type[BaseSettings] = cls
+    if exc.title in (KafkaSettings.__name__, MongoSettings.__name__):
+        source = KafkaSettings if exc.title == KafkaSettings.__name__ else MongoSettings
+    elif loc and loc[0] in nested:
+        source, loc = nested[loc[0]], loc[1:]
+    prefix = str(source.model_config.get("env_prefix", ""))
+    name = (prefix + "_".join(loc)).upper() if loc else prefix.rstrip("_") or "settings"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{name}: {message}"
 

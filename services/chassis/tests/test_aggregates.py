@@ -1,0 +1,65 @@
+"""The one-document write on a real MongoDB-wire server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from mentornet_chassis.aggregates import AggregateStore, Decision, Outcome, State
+from mentornet_contracts import REGISTRY, new_envelope
+from mentornet_contracts.events.participants import ParticipantWithdrawn
+from pymongo.errors import DuplicateKeyError
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def store(mongo: Any, unique: str) -> AggregateStore:
+    return AggregateStore(mongo[f"test_agg_{unique}"]["things"], REGISTRY)
+
+
+def bump(state: State | None) -> Decision:
+    count = (state or {}).get("count", 0) + 1
+    event = new_envelope(ParticipantWithdrawn(participant_id="p1", reason=str(count)), "t")
+    return Decision(state={"count": count}, events=[event])
+
+
+async def test_state_inbox_and_outbox_are_written_together(store: AggregateStore) -> None:
+    applied = await store.apply("a1", bump, handled="evt-1")
+    doc = await store.collection.find_one({"_id": "a1"})
+    assert applied.outcome is Outcome.APPLIED
+    assert doc["version"] == 1 and doc["state"] == {"count": 1}
+    assert doc["inbox"] == ["evt-1"]
+    assert [e["id"] for e in doc["outbox"]] == [applied.emitted[0].id]
+
+
+async def test_handled_event_is_not_applied_twice(store: AggregateStore) -> None:
+    await store.apply("a1", bump, handled="evt-1")
+    again = await store.apply("a1", bump, handled="evt-1")
+    doc = await store.collection.find_one({"_id": "a1"})
+    assert again.outcome is Outcome.DUPLICATE
+    assert doc["version"] == 1 and len(doc["outbox"]) == 1
+
+
+async def test_concurrent_writers_lose_no_update(store: AggregateStore) -> None:
+    await asyncio.gather(*(store.apply("a2", bump, handled=f"e{i}") for i in range(10)))
+    doc = await store.collection.find_one({"_id": "a2"})
+    assert doc["state"] == {"count": 10}
+    assert doc["version"] == 10
+    assert sorted(doc["inbox"]) == sorted(f"e{i}" for i in range(10))
+    assert len(doc["outbox"]) == 10
+
+
+async def test_other_unique_index_violation_is_not_mistaken_for_a_conflict(
+        store: AggregateStore) -> None:
+    await store.collection.create_index("state.email", unique=True, sparse=True)
+    await store.apply("x1", lambda _: Decision(state={"email": "a@b.c"}))
+    with pytest.raises(DuplicateKeyError):
+        await store.apply("x2", lambda _: Decision(state={"email": "a@b.c"}))
+
+
+async def test_no_change_writes_nothing(store: AggregateStore) -> None:
+    result = await store.apply("a3", lambda _: Decision(state=None), handled="e1")
+    assert result.outcome is Outcome.UNCHANGED
+    assert await store.collection.find_one({"_id": "a3"}) is None

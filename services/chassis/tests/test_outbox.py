@@ -1,0 +1,66 @@
+"""The relay publishes in order per aggregate and removes only acknowledged entries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.metrics import Metrics
+from mentornet_chassis.outbox import OutboxRelay, OutgoingRecord
+from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.kafka import find_records, header, produce
+from mentornet_contracts import REGISTRY, new_envelope
+from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_contracts.events.participants import ParticipantWithdrawn
+
+pytestmark = pytest.mark.integration
+
+
+def withdrawals(pid: str, count: int) -> Any:
+    def decide(state: State | None) -> Decision:
+        events = [new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
+                  for i in range(count)]
+        return Decision(state={"n": count}, events=events)
+
+    return decide
+
+
+async def test_relay_publishes_in_order_then_marks_sent(
+        stack: Endpoints, mongo: Any, unique: str) -> None:
+    store = AggregateStore(mongo[f"test_relay_{unique}"]["aggs"], REGISTRY)
+    pid = f"p-relay-{unique}"
+    await store.apply(pid, withdrawals(pid, 5))
+
+    async def publish(record: OutgoingRecord) -> None:
+        await produce(stack.bootstrap_servers, record.topic, record.key, record.value,
+                      [(k, v.encode()) for k, v in record.headers.items()])
+
+    metrics = Metrics("test")
+    relay = OutboxRelay([store.collection], publish, metrics)
+    assert await relay.run_once() == 5
+    assert await relay.backlog() == 0
+    records = await find_records(stack.bootstrap_servers, PARTICIPANTS.name,
+                                 lambda r: r.key == pid.encode(), count=5)
+    assert [header(r, "ce_type") for r in records] == ["mentornet.participant.withdrawn.v1"] * 5
+    assert [json.loads(r.value)["reason"] for r in records] == ["r0", "r1", "r2", "r3", "r4"]
+    assert await relay.run_once() == 0
+
+
+async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -> None:
+    store = AggregateStore(mongo[f"test_relay_{unique}"]["aggs"], REGISTRY)
+    await store.apply("p1", withdrawals("p1", 3))
+    sent: list[bytes] = []
+
+    async def flaky(record: OutgoingRecord) -> None:
+        if len(sent) == 1:
+            raise ConnectionError("broker hiccup")
+        sent.append(record.value)
+
+    relay = OutboxRelay([store.collection], flaky, Metrics("test"))
+    with pytest.raises(ConnectionError):
+        await relay.run_once()
+    doc = await store.collection.find_one({"_id": "p1"})
+    assert [e["value"] for e in doc["outbox"]][0].endswith('"reason":"r1"}')
+    assert len(doc["outbox"]) == 2

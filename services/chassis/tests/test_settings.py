@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from mentornet_chassis.settings import ServiceSettings, SettingsError, load_settings
+from pydantic_settings import SettingsConfigDict
+
+pytestmark = pytest.mark.unit
+
+
+class DemoSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MENTORNET_DEMO_", extra="ignore")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MONGODB_URI", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL",
+                 "MENTORNET_DEMO_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def refusal(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(DemoSettings, "demo")
+    return str(caught.value)
+
+
+def test_defaults_point_at_the_embedded_stack() -> None:
+    settings = load_settings(DemoSettings, "demo")
+    assert settings.kafka.bootstrap_servers == "127.0.0.1:19092"
+    assert settings.mongo.uri.get_secret_value() == "mongodb://127.0.0.1:27117"
+    assert not settings.kafka.idempotent_producer
+
+
+def test_unparsable_mongo_uri_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(monkeypatch, MONGODB_URI="postgres://nope")
+    assert message.startswith("mentornet-demo: refusing to start: MONGODB_URI:")
+    assert "\n" not in message
+
+
+def test_production_requires_explicit_mongo_uri(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(monkeypatch, MENTORNET_DEMO_ENVIRONMENT="production",
+                      KAFKA_BOOTSTRAP_SERVERS="kafka:9092")
+    assert "MONGODB_URI must be set in production" in message
+
+
+def test_sasl_without_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(monkeypatch, KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+                      KAFKA_SASL_MECHANISM="SCRAM-SHA-512", KAFKA_SASL_USERNAME="intake")
+    assert "KAFKA_SASL_PASSWORD" in message
+
+
+def test_bad_number_names_the_prefixed_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(monkeypatch, MENTORNET_DEMO_MAX_ATTEMPTS="0")
+    assert "MENTORNET_DEMO_MAX_ATTEMPTS" in message
+
+
+def test_secrets_do_not_leak_into_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", "mongodb://user:hunter2@db:27017")
+    settings = load_settings(DemoSettings, "demo")
+    assert "hunter2" not in repr(settings)

@@ -1,0 +1,88 @@
+"""`mentornet dev up|status|down`: the whole system as processes, and nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from mentornet_chassis.devstack import HTTP_PORTS
+from mentornet_chassis.embedded import free_port, port_free
+
+pytestmark = pytest.mark.e2e
+
+
+def free_offset() -> int:
+    for offset in range(20000, 40000, 97):
+        if all(port_free(port + offset) for port in HTTP_PORTS.values()):
+            return offset
+    raise AssertionError("no free block of HTTP ports")
+
+
+def dev(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mentornet_chassis.cli", "dev", *args],
+                          cwd=home, env=env, capture_output=True, text=True, timeout=180,
+                          check=False)
+
+
+@pytest.fixture
+def dev_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")}
+    env.update(MENTORNET_HOME=str(tmp_path / "home"),
+               MENTORNET_DEV_KAFKA_PORT=str(free_port()),
+               MENTORNET_DEV_MONGO_PORT=str(free_port()),
+               MENTORNET_DEV_HTTP_PORT_OFFSET=str(free_offset()))
+    return env
+
+
+def pids(home: Path) -> list[int]:
+    return [json.loads(p.read_text())["pid"] for p in (home / "pids").glob("*.pid")]
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_up_status_down(tmp_path: Path, dev_env: dict[str, str]) -> None:
+    home = Path(dev_env["MENTORNET_HOME"])
+    try:
+        up = dev(tmp_path, dev_env, "up")
+        assert up.returncode == 0, up.stdout + up.stderr
+        started = pids(home)
+        assert len(started) == 7
+        status = dev(tmp_path, dev_env, "status")
+        assert status.returncode == 0
+        for name in ("kafka", "mongodb", *HTTP_PORTS):
+            assert any(line.split()[:2] == [name, "healthy"]
+                       for line in status.stdout.splitlines()), status.stdout
+        offset = int(dev_env["MENTORNET_DEV_HTTP_PORT_OFFSET"])
+        ready = httpx.get(f"http://127.0.0.1:{HTTP_PORTS['matcher'] + offset}/readyz").json()
+        assert ready["checks"] == {"mongodb": True, "kafka": True, "partitions_assigned": True}
+        assert (home / "logs" / "intake.log").exists()
+    finally:
+        down = dev(tmp_path, dev_env, "down")
+    assert down.returncode == 0
+    assert not [pid for pid in started if running(pid)]
+    assert dev(tmp_path, dev_env, "status").returncode == 1
+
+
+def test_port_in_use_names_the_port_and_variable(tmp_path: Path,
+                                                 dev_env: dict[str, str]) -> None:
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", int(dev_env["MENTORNET_DEV_KAFKA_PORT"])))
+        blocker.listen()
+        up = dev(tmp_path, dev_env, "up")
+    assert up.returncode == 2
+    port = dev_env["MENTORNET_DEV_KAFKA_PORT"]
+    assert f"port {port} is already in use; set MENTORNET_DEV_KAFKA_PORT" in up.stderr
+    assert not pids(Path(dev_env["MENTORNET_HOME"]))
