@@ -15,20 +15,26 @@ from mentornet_matcher.settings import MatcherSettings
 
 @pytest.fixture
 async def intake(stack: Endpoints) -> AsyncIterator[RunningService]:
-    async with running("intake", service_settings(stack, IntakeSettings, "intake"),
-                       build_intake) as service:
+    async with running(
+        "intake", service_settings(stack, IntakeSettings, "intake"), build_intake
+    ) as service:
         yield service
 
 
 @pytest.fixture
 async def matcher(stack: Endpoints) -> AsyncIterator[RunningService]:
-    async with running("matcher", service_settings(stack, MatcherSettings, "matcher"),
-                       build_matcher) as service:
+    async with running(
+        "matcher", service_settings(stack, MatcherSettings, "matcher"), build_matcher
+    ) as service:
         yield service
 
 
 def mentee_body(unique: str, **overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {"program_id": f"prog-{unique}", "display_name": "Ada Lovelace",
-                               "email": f"ada-{unique}@example.org", "languages": ["en"]}
+    body: dict[str, object] = {
+        "program_id": f"prog-{unique}",
+        "display_name": "Ada Lovelace",
+        "email": f"ada-{unique}@example.org",
+        "languages": ["en"],
+    }
     body.update(overrides)
     return body

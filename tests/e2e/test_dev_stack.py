@@ -25,19 +25,28 @@ def free_offset() -> int:
 
 
 def dev(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mentornet_chassis.cli", "dev", *args],
-                          cwd=home, env=env, capture_output=True, text=True, timeout=180,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mentornet_chassis.cli", "dev", *args],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 @pytest.fixture
 def dev_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")}
-    env.update(MENTORNET_HOME=str(tmp_path / "home"),
-               MENTORNET_DEV_KAFKA_PORT=str(free_port()),
-               MENTORNET_DEV_MONGO_PORT=str(free_port()),
-               MENTORNET_DEV_HTTP_PORT_OFFSET=str(free_offset()))
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")
+    }
+    env.update(
+        MENTORNET_HOME=str(tmp_path / "home"),
+        MENTORNET_DEV_KAFKA_PORT=str(free_port()),
+        MENTORNET_DEV_MONGO_PORT=str(free_port()),
+        MENTORNET_DEV_HTTP_PORT_OFFSET=str(free_offset()),
+    )
     return env
 
 
@@ -63,8 +72,9 @@ def test_up_status_down(tmp_path: Path, dev_env: dict[str, str]) -> None:
         status = dev(tmp_path, dev_env, "status")
         assert status.returncode == 0
         for name in ("kafka", "mongodb", *HTTP_PORTS):
-            assert any(line.split()[:2] == [name, "healthy"]
-                       for line in status.stdout.splitlines()), status.stdout
+            assert any(
+                line.split()[:2] == [name, "healthy"] for line in status.stdout.splitlines()
+            ), status.stdout
         offset = int(dev_env["MENTORNET_DEV_HTTP_PORT_OFFSET"])
         ready = httpx.get(f"http://127.0.0.1:{HTTP_PORTS['matcher'] + offset}/readyz").json()
         assert ready["checks"] == {"mongodb": True, "kafka": True, "partitions_assigned": True}
@@ -76,8 +86,7 @@ def test_up_status_down(tmp_path: Path, dev_env: dict[str, str]) -> None:
     assert dev(tmp_path, dev_env, "status").returncode == 1
 
 
-def test_port_in_use_names_the_port_and_variable(tmp_path: Path,
-                                                 dev_env: dict[str, str]) -> None:
+def test_port_in_use_names_the_port_and_variable(tmp_path: Path, dev_env: dict[str, str]) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", int(dev_env["MENTORNET_DEV_KAFKA_PORT"])))
         blocker.listen()

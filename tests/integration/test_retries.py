@@ -43,12 +43,14 @@ def failing_matcher(target: str, failures: int, calls: Counter[str]) -> Build:
 
 
 def mentee(pid: str) -> Envelope[MenteeRegistered]:
-    return new_envelope(MenteeRegistered(participant_id=pid, program_id="prog-r",
-                                         languages=("en",)), "intake")
+    return new_envelope(
+        MenteeRegistered(participant_id=pid, program_id="prog-r", languages=("en",)), "intake"
+    )
 
 
 async def test_d_fails_twice_then_applied_exactly_once(
-        stack: Endpoints, mongo: Any, unique: str) -> None:
+    stack: Endpoints, mongo: Any, unique: str
+) -> None:
     pid, calls = f"p-flaky-{unique}", Counter[str]()
     settings = service_settings(stack, MatcherSettings, "matcher", max_attempts=5)
     async with running("matcher", settings, failing_matcher(pid, 2, calls)) as matcher:
@@ -64,14 +66,18 @@ async def test_d_fails_twice_then_applied_exactly_once(
 
 
 async def test_always_failing_handler_is_dead_lettered_and_partition_moves_on(
-        stack: Endpoints, mongo: Any, unique: str) -> None:
+    stack: Endpoints, mongo: Any, unique: str
+) -> None:
     doomed, after, calls = f"p-doomed-{unique}", f"p-after-{unique}", Counter[str]()
     settings = service_settings(stack, MatcherSettings, "matcher", max_attempts=3)
     async with running("matcher", settings, failing_matcher(doomed, 99, calls)) as matcher:
         await produce_record(stack.bootstrap_servers, encode(mentee(doomed), REGISTRY))
         await produce_record(stack.bootstrap_servers, encode(mentee(after), REGISTRY))
-        [dead] = await find_records(stack.bootstrap_servers, SERVICES["matcher"].dlq.name,
-                                    lambda r: r.key == doomed.encode())
+        [dead] = await find_records(
+            stack.bootstrap_servers,
+            SERVICES["matcher"].dlq.name,
+            lambda r: r.key == doomed.encode(),
+        )
         assert header(dead, dlq.ATTEMPTS) == "3"
         assert header(dead, dlq.REASON) == "handler_error"
         assert header(dead, dlq.ERROR_TYPE) == "RuntimeError"

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.integration
 
 def read_with_librdkafka(bootstrap: str, key: bytes, timeout: float = 60) -> object:
     """Assign every partition from the beginning (no group join) and look for `key`."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "third-party-reader",
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": "third-party-reader",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
     try:
         metadata = consumer.list_topics(PARTICIPANTS.name, timeout=10)
         partitions = metadata.topics[PARTICIPANTS.name].partitions
@@ -37,13 +43,13 @@ def read_with_librdkafka(bootstrap: str, key: bytes, timeout: float = 60) -> obj
 
 
 async def test_confluent_kafka_reads_key_and_ce_headers(
-        stack: Endpoints, intake: RunningService, unique: str) -> None:
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
     response = await intake.http.post("/participants/mentees", json=mentee_body(unique))
     assert response.status_code == 201
     created = response.json()
     pid = created["participant_id"]
-    message = await asyncio.to_thread(read_with_librdkafka, stack.bootstrap_servers,
-                                      pid.encode())
+    message = await asyncio.to_thread(read_with_librdkafka, stack.bootstrap_servers, pid.encode())
     headers = {name: value.decode() for name, value in message.headers()}  # type: ignore[attr-defined]
     assert message.key() == pid.encode()  # type: ignore[attr-defined]
     assert headers["ce_id"] == created["event_id"]

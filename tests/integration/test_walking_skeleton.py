@@ -37,20 +37,27 @@ async def candidate_doc(matcher: RunningService, mongo: Any, pid: str) -> dict[s
 
 
 def consumed(metrics_text: str, event_type: str, outcome: str) -> float:
-    prefix = ('mentornet_events_consumed_total{event_type="' + event_type
-              + '",outcome="' + outcome + '"} ')
+    prefix = (
+        'mentornet_events_consumed_total{event_type="'
+        + event_type
+        + '",outcome="'
+        + outcome
+        + '"} '
+    )
     for line in metrics_text.splitlines():
         if line.startswith(prefix):
-            return float(line[len(prefix):])
+            return float(line[len(prefix) :])
     return 0.0
 
 
 async def test_a_record_carries_cloudevents_headers_and_key(
-        stack: Endpoints, intake: RunningService, unique: str) -> None:
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
     created = await register(intake, mentee_body(unique))
     pid = created["participant_id"]
-    [record] = await find_records(stack.bootstrap_servers, PARTICIPANTS.name,
-                                  lambda r: r.key == pid.encode())
+    [record] = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode()
+    )
     assert header(record, "ce_id") == created["event_id"]
     assert header(record, "ce_source") == "/mentornet/intake"
     assert header(record, "ce_type") == "mentornet.mentee.registered.v1"
@@ -62,11 +69,13 @@ async def test_a_record_carries_cloudevents_headers_and_key(
     assert (header(record, "ce_time") or "").endswith("Z")
     payload = json.loads(record.value)
     assert payload["participant_id"] == pid
-    assert "email" not in payload and "display_name" not in payload
+    assert "email" not in payload
+    assert "display_name" not in payload
 
 
 async def test_registration_reaches_matcher_read_model(
-        intake: RunningService, matcher: RunningService, unique: str) -> None:
+    intake: RunningService, matcher: RunningService, unique: str
+) -> None:
     pid = (await register(intake, mentee_body(unique, languages=["en", "de"])))["participant_id"]
     seen = await eventually(lambda: candidate(matcher, pid), what="matcher read model")
     assert seen["roles"]["mentee"]["languages"] == ["en", "de"]
@@ -74,10 +83,12 @@ async def test_registration_reaches_matcher_read_model(
 
 
 async def test_b_same_record_twice_changes_nothing(
-        stack: Endpoints, matcher: RunningService, mongo: Any, unique: str) -> None:
+    stack: Endpoints, matcher: RunningService, mongo: Any, unique: str
+) -> None:
     pid = f"p-dup-{unique}"
-    envelope = new_envelope(MenteeRegistered(participant_id=pid, program_id="prog-x",
-                                             languages=("en",)), "intake")
+    envelope = new_envelope(
+        MenteeRegistered(participant_id=pid, program_id="prog-x", languages=("en",)), "intake"
+    )
     record = encode(envelope, REGISTRY)
     await produce_record(stack.bootstrap_servers, record)
     await produce_record(stack.bootstrap_servers, record)
@@ -92,27 +103,41 @@ async def test_b_same_record_twice_changes_nothing(
     assert doc["inbox"].count(envelope.id) == 1
 
 
-@pytest.mark.parametrize(("value", "headers", "reason"), [
-    (b"{not json", "valid", "invalid_json"),
-    (b'{"participant_id": "p1"}', "valid", "schema_violation"),
-    (b"{}", "unknown_type", "unknown_event_type"),
-    (b"{}", "none", "missing_header"),
-])
+@pytest.mark.parametrize(
+    ("value", "headers", "reason"),
+    [
+        (b"{not json", "valid", "invalid_json"),
+        (b'{"participant_id": "p1"}', "valid", "schema_violation"),
+        (b"{}", "unknown_type", "unknown_event_type"),
+        (b"{}", "none", "missing_header"),
+    ],
+)
 async def test_c_bad_record_goes_to_dlq_and_next_is_processed(
-        stack: Endpoints, matcher: RunningService, unique: str, value: bytes, headers: str,
-        reason: str) -> None:
+    stack: Endpoints, matcher: RunningService, unique: str, value: bytes, headers: str, reason: str
+) -> None:
     bad_key = f"p-bad-{reason}-{unique}".encode()
-    good = encode(new_envelope(MenteeRegistered(participant_id=f"p-good-{unique}",
-                                                program_id="prog-x", languages=("en",)),
-                               "intake"), REGISTRY)
-    bad_headers = {"valid": list(good.headers), "none": [],
-                   "unknown_type": [(n, b"mentornet.no.such.v1" if n == "ce_type" else v)
-                                    for n, v in good.headers]}[headers]
+    good = encode(
+        new_envelope(
+            MenteeRegistered(
+                participant_id=f"p-good-{unique}", program_id="prog-x", languages=("en",)
+            ),
+            "intake",
+        ),
+        REGISTRY,
+    )
+    bad_headers = {
+        "valid": list(good.headers),
+        "none": [],
+        "unknown_type": [
+            (n, b"mentornet.no.such.v1" if n == "ce_type" else v) for n, v in good.headers
+        ],
+    }[headers]
     await produce(stack.bootstrap_servers, PARTICIPANTS.name, bad_key, value, bad_headers)
     await produce_record(stack.bootstrap_servers, good)
 
-    [dead] = await find_records(stack.bootstrap_servers, SERVICES["matcher"].dlq.name,
-                                lambda r: r.key == bad_key)
+    [dead] = await find_records(
+        stack.bootstrap_servers, SERVICES["matcher"].dlq.name, lambda r: r.key == bad_key
+    )
     assert dead.value == value
     assert header(dead, dlq.ORIGIN_TOPIC) == PARTICIPANTS.name
     assert header(dead, dlq.ATTEMPTS) == "1"

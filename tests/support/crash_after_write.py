@@ -21,8 +21,9 @@ def main() -> None:
     target = os.environ["CRASH_TARGET"]
     original = AggregateStore.save
 
-    async def save_then_die(self: AggregateStore, aggregate_id: str, *args: Any,
-                            **kwargs: Any) -> int:
+    async def save_then_die(
+        self: AggregateStore, aggregate_id: str, *args: Any, **kwargs: Any
+    ) -> int:
         version = await original(self, aggregate_id, *args, **kwargs)
         if aggregate_id == target:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -34,17 +34,36 @@ class ServiceSpec:
 SERVICES: dict[str, ServiceSpec] = {
     spec.name: spec
     for spec in (
-        ServiceSpec("intake", "Participants, programs, skill taxonomy, consent, bulk import.",
-                    publishes=(PARTICIPANTS, PROGRAMS), consumes=()),
-        ServiceSpec("matcher", "Candidate read model, explained scoring, assignment, rematch.",
-                    publishes=(MATCHES,), consumes=(PARTICIPANTS, PROGRAMS, QA)),
-        ServiceSpec("scheduler", "Availability, slot finding, booking, reminders, attendance.",
-                    publishes=(SESSIONS,), consumes=(PARTICIPANTS, PROGRAMS, MATCHES)),
-        ServiceSpec("feedback", "Surveys, rubric scores, session reports, goal progress.",
-                    publishes=(FEEDBACK,), consumes=(PARTICIPANTS, PROGRAMS, SESSIONS)),
-        ServiceSpec("qa", "QA sampling, escalations, fairness audits, program health.",
-                    publishes=(QA,),
-                    consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK)),
+        ServiceSpec(
+            "intake",
+            "Participants, programs, skill taxonomy, consent, bulk import.",
+            publishes=(PARTICIPANTS, PROGRAMS),
+            consumes=(),
+        ),
+        ServiceSpec(
+            "matcher",
+            "Candidate read model, explained scoring, assignment, rematch.",
+            publishes=(MATCHES,),
+            consumes=(PARTICIPANTS, PROGRAMS, QA),
+        ),
+        ServiceSpec(
+            "scheduler",
+            "Availability, slot finding, booking, reminders, attendance.",
+            publishes=(SESSIONS,),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES),
+        ),
+        ServiceSpec(
+            "feedback",
+            "Surveys, rubric scores, session reports, goal progress.",
+            publishes=(FEEDBACK,),
+            consumes=(PARTICIPANTS, PROGRAMS, SESSIONS),
+        ),
+        ServiceSpec(
+            "qa",
+            "QA sampling, escalations, fairness audits, program health.",
+            publishes=(QA,),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK),
+        ),
     )
 }
 

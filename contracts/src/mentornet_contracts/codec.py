@@ -23,14 +23,15 @@ CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject")
 
 E = TypeVar("E", bound=Event)
+E_co = TypeVar("E_co", bound=Event, covariant=True)
 Headers = tuple[tuple[str, bytes], ...]
 
 
 @dataclass(frozen=True)
-class Envelope(Generic[E]):
+class Envelope(Generic[E_co]):
     """An event with its CloudEvents attributes."""
 
-    event: E
+    event: E_co
     id: str
     source: str
     time: datetime

@@ -26,8 +26,10 @@ class Event(BaseModel):
         super().__init_subclass__(**kwargs)
         event_type = cls.__dict__.get("event_type")
         if event_type is not None and not EVENT_TYPE_PATTERN.match(event_type):
-            raise ValueError(f"{cls.__name__}.event_type {event_type!r} must look like "
-                             "'mentornet.<aggregate>.<fact>.v<N>'")
+            raise ValueError(
+                f"{cls.__name__}.event_type {event_type!r} must look like "
+                "'mentornet.<aggregate>.<fact>.v<N>'"
+            )
 
     @classmethod
     def version(cls) -> int:

@@ -29,7 +29,8 @@ async def test_state_inbox_and_outbox_are_written_together(store: AggregateStore
     applied = await store.apply("a1", bump, handled="evt-1")
     doc = await store.collection.find_one({"_id": "a1"})
     assert applied.outcome is Outcome.APPLIED
-    assert doc["version"] == 1 and doc["state"] == {"count": 1}
+    assert doc["version"] == 1
+    assert doc["state"] == {"count": 1}
     assert doc["inbox"] == ["evt-1"]
     assert [e["id"] for e in doc["outbox"]] == [applied.emitted[0].id]
 
@@ -39,7 +40,8 @@ async def test_handled_event_is_not_applied_twice(store: AggregateStore) -> None
     again = await store.apply("a1", bump, handled="evt-1")
     doc = await store.collection.find_one({"_id": "a1"})
     assert again.outcome is Outcome.DUPLICATE
-    assert doc["version"] == 1 and len(doc["outbox"]) == 1
+    assert doc["version"] == 1
+    assert len(doc["outbox"]) == 1
 
 
 async def test_concurrent_writers_lose_no_update(store: AggregateStore) -> None:
@@ -52,7 +54,8 @@ async def test_concurrent_writers_lose_no_update(store: AggregateStore) -> None:
 
 
 async def test_other_unique_index_violation_is_not_mistaken_for_a_conflict(
-        store: AggregateStore) -> None:
+    store: AggregateStore,
+) -> None:
     await store.collection.create_index("state.email", unique=True, sparse=True)
     await store.apply("x1", lambda _: Decision(state={"email": "a@b.c"}))
     with pytest.raises(DuplicateKeyError):

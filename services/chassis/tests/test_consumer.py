@@ -18,11 +18,20 @@ pytestmark = pytest.mark.unit
 
 
 def incoming(value: bytes | None = None, headers: Any = None) -> IncomingRecord:
-    record = encode(new_envelope(MenteeRegistered(participant_id="p1", program_id="prog",
-                                                  languages=("en",)), "intake"), REGISTRY)
-    return IncomingRecord(topic=PARTICIPANTS.name, partition=2, offset=41, key=record.key,
-                          value=record.value if value is None else value,
-                          headers=record.headers if headers is None else headers)
+    record = encode(
+        new_envelope(
+            MenteeRegistered(participant_id="p1", program_id="prog", languages=("en",)), "intake"
+        ),
+        REGISTRY,
+    )
+    return IncomingRecord(
+        topic=PARTICIPANTS.name,
+        partition=2,
+        offset=41,
+        key=record.key,
+        value=record.value if value is None else value,
+        headers=record.headers if headers is None else headers,
+    )
 
 
 class Harness:
@@ -43,10 +52,13 @@ class Harness:
             return Applied(Outcome.APPLIED, 1, {}, (envelope,))
 
         self.processor = RecordProcessor(
-            REGISTRY, {MenteeRegistered: handler},
-            DeadLetters("test", "mentornet.test.dlq", publish, metrics), metrics,
+            REGISTRY,
+            {MenteeRegistered: handler},
+            DeadLetters("test", "mentornet.test.dlq", publish, metrics),
+            metrics,
             RetryPolicy(max_attempts=max_attempts, backoff_s=0.0),
-            on_emitted=self._count_emitted)
+            on_emitted=self._count_emitted,
+        )
 
     def _count_emitted(self) -> None:
         self.emitted += 1
@@ -91,11 +103,16 @@ async def test_exhausted_retries_dead_letter_with_attempts_and_error() -> None:
 
 async def test_event_type_without_handler_is_ignored() -> None:
     harness = Harness()
-    record = encode(new_envelope(MentorRegistered(participant_id="m1", program_id="prog",
-                                                  skills=(), languages=("en",)), "intake"),
-                    REGISTRY)
-    outcome = await harness.processor.process(IncomingRecord(
-        PARTICIPANTS.name, 0, 1, record.key, record.value, record.headers))
+    record = encode(
+        new_envelope(
+            MentorRegistered(participant_id="m1", program_id="prog", skills=(), languages=("en",)),
+            "intake",
+        ),
+        REGISTRY,
+    )
+    outcome = await harness.processor.process(
+        IncomingRecord(PARTICIPANTS.name, 0, 1, record.key, record.value, record.headers)
+    )
     assert outcome == "ignored"
     assert harness.calls == 0
 
@@ -103,8 +120,9 @@ async def test_event_type_without_handler_is_ignored() -> None:
 async def test_event_on_the_wrong_topic_is_dead_lettered() -> None:
     harness = Harness()
     good = incoming()
-    outcome = await harness.processor.process(IncomingRecord(
-        "mentornet.sessions", 0, 1, good.key, good.value, good.headers))
+    outcome = await harness.processor.process(
+        IncomingRecord("mentornet.sessions", 0, 1, good.key, good.value, good.headers)
+    )
     assert outcome == "dead_lettered"
     assert harness.published[0].headers[dlq.REASON] == "wrong_topic"
 
@@ -115,8 +133,13 @@ async def test_dlq_write_failure_propagates_so_the_offset_is_not_committed() -> 
     async def broken_publish(record: OutgoingRecord) -> None:
         raise ConnectionError("broker down")
 
-    processor = RecordProcessor(REGISTRY, {}, DeadLetters("t", "dlq", broken_publish, metrics),
-                                metrics, RetryPolicy(backoff_s=0.0))
+    processor = RecordProcessor(
+        REGISTRY,
+        {},
+        DeadLetters("t", "dlq", broken_publish, metrics),
+        metrics,
+        RetryPolicy(backoff_s=0.0),
+    )
     with pytest.raises(ConnectionError):
         await processor.process(incoming(value=b"not json"))
 

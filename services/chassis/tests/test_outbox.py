@@ -20,29 +20,38 @@ pytestmark = pytest.mark.integration
 
 def withdrawals(pid: str, count: int) -> Any:
     def decide(state: State | None) -> Decision:
-        events = [new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
-                  for i in range(count)]
+        events = [
+            new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
+            for i in range(count)
+        ]
         return Decision(state={"n": count}, events=events)
 
     return decide
 
 
 async def test_relay_publishes_in_order_then_marks_sent(
-        stack: Endpoints, mongo: Any, unique: str) -> None:
+    stack: Endpoints, mongo: Any, unique: str
+) -> None:
     store = AggregateStore(mongo[f"test_relay_{unique}"]["aggs"], REGISTRY)
     pid = f"p-relay-{unique}"
     await store.apply(pid, withdrawals(pid, 5))
 
     async def publish(record: OutgoingRecord) -> None:
-        await produce(stack.bootstrap_servers, record.topic, record.key, record.value,
-                      [(k, v.encode()) for k, v in record.headers.items()])
+        await produce(
+            stack.bootstrap_servers,
+            record.topic,
+            record.key,
+            record.value,
+            [(k, v.encode()) for k, v in record.headers.items()],
+        )
 
     metrics = Metrics("test")
     relay = OutboxRelay([store.collection], publish, metrics)
     assert await relay.run_once() == 5
     assert await relay.backlog() == 0
-    records = await find_records(stack.bootstrap_servers, PARTICIPANTS.name,
-                                 lambda r: r.key == pid.encode(), count=5)
+    records = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode(), count=5
+    )
     assert [header(r, "ce_type") for r in records] == ["mentornet.participant.withdrawn.v1"] * 5
     assert [json.loads(r.value)["reason"] for r in records] == ["r0", "r1", "r2", "r3", "r4"]
     assert await relay.run_once() == 0
@@ -62,5 +71,4 @@ async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -
     with pytest.raises(ConnectionError):
         await relay.run_once()
     doc = await store.collection.find_one({"_id": "p1"})
-    assert [e["value"] for e in doc["outbox"]][0].endswith('"reason":"r1"}')
-    assert len(doc["outbox"]) == 2
+    assert [json.loads(e["value"])["reason"] for e in doc["outbox"]] == ["r1", "r2"]

@@ -13,8 +13,12 @@ class DemoSettings(ServiceSettings):
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("MONGODB_URI", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL",
-                 "MENTORNET_DEMO_ENVIRONMENT"):
+    for name in (
+        "MONGODB_URI",
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "KAFKA_SECURITY_PROTOCOL",
+        "MENTORNET_DEMO_ENVIRONMENT",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -40,14 +44,19 @@ def test_unparsable_mongo_uri_names_the_variable(monkeypatch: pytest.MonkeyPatch
 
 
 def test_production_requires_explicit_mongo_uri(monkeypatch: pytest.MonkeyPatch) -> None:
-    message = refusal(monkeypatch, MENTORNET_DEMO_ENVIRONMENT="production",
-                      KAFKA_BOOTSTRAP_SERVERS="kafka:9092")
+    message = refusal(
+        monkeypatch, MENTORNET_DEMO_ENVIRONMENT="production", KAFKA_BOOTSTRAP_SERVERS="kafka:9092"
+    )
     assert "MONGODB_URI must be set in production" in message
 
 
 def test_sasl_without_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    message = refusal(monkeypatch, KAFKA_SECURITY_PROTOCOL="SASL_SSL",
-                      KAFKA_SASL_MECHANISM="SCRAM-SHA-512", KAFKA_SASL_USERNAME="intake")
+    message = refusal(
+        monkeypatch,
+        KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+        KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
+        KAFKA_SASL_USERNAME="intake",
+    )
     assert "KAFKA_SASL_PASSWORD" in message
 
 

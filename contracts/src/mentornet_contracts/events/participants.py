@@ -15,14 +15,22 @@ from .common import Availability, Goal, Id, SessionFormat, SkillLevel
 
 PARTICIPANT_ID = Field(description="Participant id (the record key).", examples=["p-7f3a"])
 PROGRAM_ID = Field(description="Program the participant joined.", examples=["prog-eng-2027"])
-LANGUAGES = Field(description="ISO 639-1 languages the person can hold sessions in.",
-                  examples=[["en", "de"]], min_length=1)
-FORMATS = Field(default=(), description="Session formats the person accepts.",
-                examples=[["video", "chat"]])
-ORG_UNIT = Field(default=None, description="Org unit id, for conflict rules.",
-                 examples=["ou-platform"])
-MANAGER = Field(default=None, description="Manager's participant or HR id, for conflict rules.",
-                examples=["hr-1042"])
+LANGUAGES = Field(
+    description="ISO 639-1 languages the person can hold sessions in.",
+    examples=[["en", "de"]],
+    min_length=1,
+)
+FORMATS = Field(
+    default=(), description="Session formats the person accepts.", examples=[["video", "chat"]]
+)
+ORG_UNIT = Field(
+    default=None, description="Org unit id, for conflict rules.", examples=["ou-platform"]
+)
+MANAGER = Field(
+    default=None,
+    description="Manager's participant or HR id, for conflict rules.",
+    examples=["hr-1042"],
+)
 
 
 class _ParticipantEvent(Event):
@@ -33,18 +41,27 @@ class MentorRegistered(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.mentor.registered.v1"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
-    skills: tuple[SkillLevel, ...] = Field(description="Skills the mentor offers, with levels.",
-                                           examples=[[{"skill_id": "python", "level": 5}]])
+    skills: tuple[SkillLevel, ...] = Field(
+        description="Skills the mentor offers, with levels.",
+        examples=[[{"skill_id": "python", "level": 5}]],
+    )
     languages: tuple[str, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
-    coaching_style: str | None = Field(default=None, description="Preferred coaching style.",
-                                       examples=["directive"])
-    capacity: int | None = Field(default=None, ge=0, le=50,
-                                 description="Max active mentees, overriding the program rule.",
-                                 examples=[3])
-    availability: Availability | None = Field(default=None,
-                                              description="When the mentor can meet.",
-                                              examples=[{"timezone": "Europe/Berlin"}])
+    coaching_style: str | None = Field(
+        default=None, description="Preferred coaching style.", examples=["directive"]
+    )
+    capacity: int | None = Field(
+        default=None,
+        ge=0,
+        le=50,
+        description="Max active mentees, overriding the program rule.",
+        examples=[3],
+    )
+    availability: Availability | None = Field(
+        default=None,
+        description="When the mentor can meet.",
+        examples=[{"timezone": "Europe/Berlin"}],
+    )
     org_unit: str | None = ORG_UNIT
     manager_id: str | None = MANAGER
 
@@ -53,17 +70,25 @@ class MenteeRegistered(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.mentee.registered.v1"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
-    goals: tuple[Goal, ...] = Field(default=(), description="The mentee's SMART goals.",
-                                    examples=[[{"goal_id": "g1", "statement": "Lead a review",
-                                                "target_skills": []}]])
+    goals: tuple[Goal, ...] = Field(
+        default=(),
+        description="The mentee's SMART goals.",
+        examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
+    )
     languages: tuple[str, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
-    urgency: int | None = Field(default=None, ge=1, le=5,
-                                description="How soon help is needed, 1 (low) to 5 (now).",
-                                examples=[3])
-    availability: Availability | None = Field(default=None,
-                                              description="When the mentee can meet.",
-                                              examples=[{"timezone": "America/New_York"}])
+    urgency: int | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        description="How soon help is needed, 1 (low) to 5 (now).",
+        examples=[3],
+    )
+    availability: Availability | None = Field(
+        default=None,
+        description="When the mentee can meet.",
+        examples=[{"timezone": "America/New_York"}],
+    )
     org_unit: str | None = ORG_UNIT
     manager_id: str | None = MANAGER
 
@@ -71,39 +96,52 @@ class MenteeRegistered(_ParticipantEvent):
 class ProfileUpdated(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.profile.updated.v1"
     participant_id: Id = PARTICIPANT_ID
-    skills: tuple[SkillLevel, ...] | None = Field(default=None,
-                                                  description="New skills, if they changed.",
-                                                  examples=[[{"skill_id": "go", "level": 3}]])
-    languages: tuple[str, ...] | None = Field(default=None, description="New languages.",
-                                              examples=[["en"]])
-    formats: tuple[SessionFormat, ...] | None = Field(default=None, description="New formats.",
-                                                      examples=[["video"]])
-    capacity: int | None = Field(default=None, ge=0, le=50, description="New capacity.",
-                                 examples=[2])
+    skills: tuple[SkillLevel, ...] | None = Field(
+        default=None,
+        description="New skills, if they changed.",
+        examples=[[{"skill_id": "go", "level": 3}]],
+    )
+    languages: tuple[str, ...] | None = Field(
+        default=None, description="New languages.", examples=[["en"]]
+    )
+    formats: tuple[SessionFormat, ...] | None = Field(
+        default=None, description="New formats.", examples=[["video"]]
+    )
+    capacity: int | None = Field(
+        default=None, ge=0, le=50, description="New capacity.", examples=[2]
+    )
 
 
 class GoalsUpdated(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.goals.updated.v1"
     participant_id: Id = PARTICIPANT_ID
-    goals: tuple[Goal, ...] = Field(description="The mentee's goals after the change.",
-                                    examples=[[{"goal_id": "g1", "statement": "Lead a review",
-                                                "target_skills": []}]])
-    reason: str = Field(default="", description="Why the goals changed (a pivot).",
-                        examples=["moved to a platform team"], max_length=500)
+    goals: tuple[Goal, ...] = Field(
+        description="The mentee's goals after the change.",
+        examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
+    )
+    reason: str = Field(
+        default="",
+        description="Why the goals changed (a pivot).",
+        examples=["moved to a platform team"],
+        max_length=500,
+    )
 
 
 class AvailabilityUpdated(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.availability.updated.v1"
     participant_id: Id = PARTICIPANT_ID
-    availability: Availability = Field(description="The new availability, replacing the old.",
-                                       examples=[{"timezone": "Asia/Tokyo"}])
+    availability: Availability = Field(
+        description="The new availability, replacing the old.",
+        examples=[{"timezone": "Asia/Tokyo"}],
+    )
 
 
 class ParticipantWithdrawn(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.participant.withdrawn.v1"
     participant_id: Id = PARTICIPANT_ID
-    reason: str = Field(default="", description="Why the person left.",
-                        examples=["changed role"], max_length=500)
+    reason: str = Field(
+        default="", description="Why the person left.", examples=["changed role"], max_length=500
+    )
 
 
 class ParticipantErased(_ParticipantEvent):

@@ -89,11 +89,19 @@ class AggregateStore:
         doc = await self.collection.find_one({"_id": aggregate_id})
         if doc is None:
             return Loaded(state=None, version=0)
-        return Loaded(state=doc.get("state"), version=int(doc["version"]),
-                      inbox=tuple(doc.get("inbox", ())))
+        return Loaded(
+            state=doc.get("state"), version=int(doc["version"]), inbox=tuple(doc.get("inbox", ()))
+        )
 
-    async def save(self, aggregate_id: str, expected_version: int, state: State | None,
-                   events: Sequence[Envelope[Event]] = (), *, handled: str | None = None) -> int:
+    async def save(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        state: State | None,
+        events: Sequence[Envelope[Event]] = (),
+        *,
+        handled: str | None = None,
+    ) -> int:
         """Write state, inbox id and outbox entries at once; raise VersionConflict if stale."""
         entries = [outbox_entry(e, self.registry) for e in events]
         inbox = [handled] if handled else []
@@ -103,23 +111,34 @@ class AggregateStore:
             return new_version
         update: Document = {
             "$set": {"version": new_version, "updated_at": datetime.now(UTC)},
-            "$push": {"outbox": {"$each": entries},
-                      "inbox": {"$each": inbox, "$slice": -INBOX_WINDOW}},
+            "$push": {
+                "outbox": {"$each": entries},
+                "inbox": {"$each": inbox, "$slice": -INBOX_WINDOW},
+            },
         }
         if state is not None:
             update["$set"]["state"] = state
         result = await self.collection.update_one(
-            {"_id": aggregate_id, "version": expected_version}, update)
+            {"_id": aggregate_id, "version": expected_version}, update
+        )
         if result.matched_count != 1:
             raise VersionConflict(aggregate_id)
         return new_version
 
-    async def _insert(self, aggregate_id: str, state: State | None, entries: list[Document],
-                      inbox: list[str]) -> None:
+    async def _insert(
+        self, aggregate_id: str, state: State | None, entries: list[Document], inbox: list[str]
+    ) -> None:
         try:
-            await self.collection.insert_one({
-                "_id": aggregate_id, "version": 1, "state": state, "outbox": entries,
-                "inbox": inbox, "updated_at": datetime.now(UTC)})
+            await self.collection.insert_one(
+                {
+                    "_id": aggregate_id,
+                    "version": 1,
+                    "state": state,
+                    "outbox": entries,
+                    "inbox": inbox,
+                    "updated_at": datetime.now(UTC),
+                }
+            )
         except DuplicateKeyError:
             if await self.collection.count_documents({"_id": aggregate_id}, limit=1):
                 raise VersionConflict(aggregate_id) from None
@@ -147,14 +166,16 @@ class AggregateStore:
             if decision.state is None and not decision.events:
                 return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
             try:
-                version = await self.save(aggregate_id, loaded.version, decision.state,
-                                          decision.events, handled=handled)
+                version = await self.save(
+                    aggregate_id, loaded.version, decision.state, decision.events, handled=handled
+                )
             except VersionConflict:
                 continue
             state = decision.state if decision.state is not None else loaded.state
             return Applied(Outcome.APPLIED, version, state, tuple(decision.events))
-        raise VersionConflict(f"{aggregate_id}: still conflicting after "
-                              f"{MAX_CONFLICT_RETRIES} attempts")
+        raise VersionConflict(
+            f"{aggregate_id}: still conflicting after {MAX_CONFLICT_RETRIES} attempts"
+        )
 
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state

@@ -29,16 +29,20 @@ def _security(settings: KafkaSettings) -> BaseSecurity | None:
     if settings.security_protocol.startswith("SASL"):
         user = settings.sasl_username or ""
         password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
-        kind = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256,
-                "SCRAM-SHA-512": SASLScram512}[settings.sasl_mechanism or "PLAIN"]
-        return kind(username=user, password=password, ssl_context=context)  # type: ignore[abstract]
+        kind = {
+            "PLAIN": SASLPlaintext,
+            "SCRAM-SHA-256": SASLScram256,
+            "SCRAM-SHA-512": SASLScram512,
+        }[settings.sasl_mechanism or "PLAIN"]
+        return kind(username=user, password=password, ssl_context=context)
     if context is not None:
         return BaseSecurity(ssl_context=context)
     return None
 
 
-def create_broker(settings: KafkaSettings, *, client_id: str,
-                  graceful_timeout_s: float) -> KafkaBroker:
+def create_broker(
+    settings: KafkaSettings, *, client_id: str, graceful_timeout_s: float
+) -> KafkaBroker:
     return KafkaBroker(
         settings.bootstrap_servers,
         client_id=settings.client_id or client_id,
@@ -64,11 +68,17 @@ async def _raw_body(message: Any) -> bytes:
     return bytes(message.body)
 
 
-def subscribe(broker: KafkaBroker, processor: RecordProcessor, topics: Sequence[str],
-              group_id: str) -> Any:
-    subscriber = broker.subscriber(*topics, group_id=group_id, auto_offset_reset="earliest",
-                                   ack_policy=ACK_POLICY, max_poll_records=100,
-                                   decoder=_raw_body)
+def subscribe(
+    broker: KafkaBroker, processor: RecordProcessor, topics: Sequence[str], group_id: str
+) -> Any:
+    subscriber = broker.subscriber(
+        *topics,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=ACK_POLICY,
+        max_poll_records=100,
+        decoder=_raw_body,
+    )
 
     async def on_record(message: KafkaMessage) -> None:
         await processor.process(IncomingRecord.of(message.raw_message))

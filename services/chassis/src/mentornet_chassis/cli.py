@@ -52,8 +52,13 @@ def _print_status(health: dict[str, str], cfg: devstack.DevConfig) -> None:
     if not health:
         print("nothing is running (start it with `make run`)")
     for name, state in health.items():
-        port = (cfg.http_port(name) if name in devstack.HTTP_PORTS
-                else cfg.kafka_port if name == "kafka" else cfg.mongo_port)
+        port = (
+            cfg.http_port(name)
+            if name in devstack.HTTP_PORTS
+            else cfg.kafka_port
+            if name == "kafka"
+            else cfg.mongo_port
+        )
         print(f"{name:<10} {state:<10} 127.0.0.1:{port}")
 
 
@@ -62,7 +67,7 @@ def _print_where_to_look(cfg: devstack.DevConfig) -> None:
     for service in SERVICES:
         print(f"  {service:<10} http://127.0.0.1:{cfg.http_port(service)}/docs")
     print(f"  logs       {cfg.root / 'logs'}/<service>.log")
-    print(f"  events     mentornet events tail (or see README: watching events)")
+    print('  events     README.md, section "Watching events"')
     print("  stop       make stop")
 
 
@@ -75,8 +80,9 @@ def _contracts(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mentornet", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    contracts = commands.add_parser("contracts", help="check compatibility, write docs",
-                                    add_help=False)
+    contracts = commands.add_parser(
+        "contracts", help="check compatibility, write docs", add_help=False
+    )
     contracts.add_argument("rest", nargs=argparse.REMAINDER)
     contracts.set_defaults(func=_contracts)
     serve = commands.add_parser("serve", help="run one service in the foreground")

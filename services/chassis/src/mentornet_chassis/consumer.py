@@ -38,8 +38,14 @@ class IncomingRecord:
 
     @classmethod
     def of(cls, raw: Any) -> IncomingRecord:
-        return cls(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
-                   value=raw.value, headers=tuple(raw.headers or ()))
+        return cls(
+            topic=raw.topic,
+            partition=raw.partition,
+            offset=raw.offset,
+            key=raw.key,
+            value=raw.value,
+            headers=tuple(raw.headers or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,15 @@ class RetryPolicy:
 
 
 class RecordProcessor:
-    def __init__(self, registry: Registry, handlers: Mapping[type[Event], Handler],
-                 dead_letters: DeadLetters, metrics: Metrics, retry: RetryPolicy,
-                 on_emitted: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        handlers: Mapping[type[Event], Handler],
+        dead_letters: DeadLetters,
+        metrics: Metrics,
+        retry: RetryPolicy,
+        on_emitted: Callable[[], None] = lambda: None,
+    ) -> None:
         self.registry = registry
         self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
         self.dead_letters = dead_letters
@@ -66,7 +78,8 @@ class RecordProcessor:
     async def process(self, record: IncomingRecord) -> str:
         """Handle a record; return the outcome name. Raises only if the DLQ write fails."""
         with structlog.contextvars.bound_contextvars(
-                topic=record.topic, partition=record.partition, offset=record.offset):
+            topic=record.topic, partition=record.partition, offset=record.offset
+        ):
             try:
                 envelope = decode(record.value, record.headers, self.registry, topic=record.topic)
             except DecodeError as exc:
@@ -74,8 +87,10 @@ class RecordProcessor:
                 await self.dead_letters.send(record, exc, attempts=1)
                 return "dead_lettered"
             with structlog.contextvars.bound_contextvars(
-                    event_id=envelope.id, event_type=envelope.type,
-                    correlation_id=envelope.correlation_id):
+                event_id=envelope.id,
+                event_type=envelope.type,
+                correlation_id=envelope.correlation_id,
+            ):
                 return await self._dispatch(record, envelope)
 
     async def _dispatch(self, record: IncomingRecord, envelope: Envelope[Event]) -> str:
@@ -90,15 +105,17 @@ class RecordProcessor:
             except Exception as exc:
                 self.metrics.events_failed.labels(envelope.type).inc()
                 if attempt == self.retry.max_attempts:
-                    log.error("handler failed for good; sent to DLQ", attempts=attempt,
-                              error=repr(exc))
+                    log.error(
+                        "handler failed for good; sent to DLQ", attempts=attempt, error=repr(exc)
+                    )
                     await self.dead_letters.send(record, exc, attempts=attempt)
                     return "dead_lettered"
                 log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
                 await asyncio.sleep(self.retry.delay(attempt))
                 continue
             self.metrics.handler_seconds.labels(envelope.type).observe(
-                time.perf_counter() - started)
+                time.perf_counter() - started
+            )
             outcome = applied.outcome.value if applied is not None else "applied"
             self.metrics.events_consumed.labels(envelope.type, outcome).inc()
             if applied is not None and applied.emitted:

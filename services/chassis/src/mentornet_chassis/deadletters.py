@@ -27,20 +27,31 @@ class DeadLetters:
 
     async def send(self, record: IncomingRecord, error: BaseException, *, attempts: int) -> None:
         reason = error.kind if isinstance(error, DecodeError) else "handler_error"
-        headers = {name: value.decode("utf-8", "replace") for name, value in record.headers
-                   if name not in dlq.ALL}
-        headers.update({
-            dlq.REASON: reason,
-            dlq.ERROR_TYPE: type(error).__name__,
-            dlq.ERROR_MESSAGE: str(error)[:MAX_MESSAGE_CHARS],
-            dlq.ATTEMPTS: str(attempts),
-            dlq.ORIGIN_TOPIC: record.topic,
-            dlq.ORIGIN_PARTITION: str(record.partition),
-            dlq.ORIGIN_OFFSET: str(record.offset),
-            dlq.SERVICE: self.service,
-            dlq.FAILED_AT: format_time(datetime.now(UTC)),
-        })
-        await self.publish(OutgoingRecord(
-            topic=self.topic, key=record.key or b"", value=record.value or b"", headers=headers,
-            event_type=headers.get("ce_type", "unknown")))
+        headers = {
+            name: value.decode("utf-8", "replace")
+            for name, value in record.headers
+            if name not in dlq.ALL
+        }
+        headers.update(
+            {
+                dlq.REASON: reason,
+                dlq.ERROR_TYPE: type(error).__name__,
+                dlq.ERROR_MESSAGE: str(error)[:MAX_MESSAGE_CHARS],
+                dlq.ATTEMPTS: str(attempts),
+                dlq.ORIGIN_TOPIC: record.topic,
+                dlq.ORIGIN_PARTITION: str(record.partition),
+                dlq.ORIGIN_OFFSET: str(record.offset),
+                dlq.SERVICE: self.service,
+                dlq.FAILED_AT: format_time(datetime.now(UTC)),
+            }
+        )
+        await self.publish(
+            OutgoingRecord(
+                topic=self.topic,
+                key=record.key or b"",
+                value=record.value or b"",
+                headers=headers,
+                event_type=headers.get("ce_type", "unknown"),
+            )
+        )
         self.metrics.dlq.labels(reason).inc()

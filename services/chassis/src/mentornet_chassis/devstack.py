@@ -25,8 +25,7 @@ HTTP_PORTS = {"intake": 8101, "matcher": 8102, "scheduler": 8103, "feedback": 81
 
 @dataclass
 class DevConfig:
-    root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME",
-                                                                    ".mentornet")))
+    root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME", ".mentornet")))
     kafka_port: int = int(os.environ.get("MENTORNET_DEV_KAFKA_PORT", "19092"))
     mongo_port: int = int(os.environ.get("MENTORNET_DEV_MONGO_PORT", "27117"))
     http_port_offset: int = int(os.environ.get("MENTORNET_DEV_HTTP_PORT_OFFSET", "0"))
@@ -64,8 +63,11 @@ def _start_time(pid: int) -> str | None:
 def _record(cfg: DevConfig, spawned: embedded.Spawned, argv: list[str], port: int) -> None:
     path = cfg.pid_file(spawned.name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pid": spawned.pid, "started": _start_time(spawned.pid),
-                                "argv": argv, "port": port}))
+    path.write_text(
+        json.dumps(
+            {"pid": spawned.pid, "started": _start_time(spawned.pid), "argv": argv, "port": port}
+        )
+    )
 
 
 def _alive(entry: dict[str, object]) -> bool:
@@ -80,8 +82,14 @@ def _entries(cfg: DevConfig) -> dict[str, dict[str, object]]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(pid_dir.glob("*.pid"))}
 
 
-def _start(cfg: DevConfig, name: str, argv: list[str], port: int, variable: str,
-           env: dict[str, str] | None = None) -> None:
+def _start(
+    cfg: DevConfig,
+    name: str,
+    argv: list[str],
+    port: int,
+    variable: str,
+    env: dict[str, str] | None = None,
+) -> None:
     embedded.require_free(port, variable)
     spawned = embedded.spawn(name, argv, cfg.log_file(name), env)
     _record(cfg, spawned, argv, port)
@@ -96,19 +104,32 @@ def up(cfg: DevConfig) -> None:
     if running:
         raise SystemExit(f"already running: {', '.join(running)} (run `mentornet dev down`)")
     if not cfg.external_kafka:
-        _start(cfg, "kafka", embedded.broker_argv(cfg.kafka_port), cfg.kafka_port,
-               "MENTORNET_DEV_KAFKA_PORT")
+        _start(
+            cfg,
+            "kafka",
+            embedded.broker_argv(cfg.kafka_port),
+            cfg.kafka_port,
+            "MENTORNET_DEV_KAFKA_PORT",
+        )
     if not cfg.external_mongo:
-        _start(cfg, "mongodb", embedded.store_argv(cfg.mongo_port, cfg.root / "mongo-data"),
-               cfg.mongo_port, "MENTORNET_DEV_MONGO_PORT")
+        _start(
+            cfg,
+            "mongodb",
+            embedded.store_argv(cfg.mongo_port, cfg.root / "mongo-data"),
+            cfg.mongo_port,
+            "MENTORNET_DEV_MONGO_PORT",
+        )
     if not cfg.external_kafka:
         embedded.wait_for_port(cfg.kafka_port, 30, "Kafka broker (Tansu)")
     asyncio.run(embedded.mongo_answers(cfg.mongo_uri))
     asyncio.run(embedded.ensure_topics(cfg.bootstrap, REGISTRY))
     for service in SERVICES:
         port = cfg.http_port(service)
-        env = {"KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap, "MONGODB_URI": cfg.mongo_uri,
-               f"MENTORNET_{service.upper()}_HTTP_PORT": str(port)}
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
+            "MONGODB_URI": cfg.mongo_uri,
+            f"MENTORNET_{service.upper()}_HTTP_PORT": str(port),
+        }
         _start(cfg, service, service_argv(service), port, "MENTORNET_DEV_HTTP_PORT_OFFSET", env)
 
 

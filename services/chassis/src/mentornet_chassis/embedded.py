@@ -73,23 +73,44 @@ class Spawned:
 def spawn(name: str, argv: list[str], log: Path, env: dict[str, str] | None = None) -> Spawned:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
     return Spawned(name, proc.pid, log)
 
 
 def broker_argv(port: int) -> list[str]:
     url = f"tcp://127.0.0.1:{port}"
-    return [str(tansu_binary()), "broker", "--listener-url", url,
-            "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
+    return [
+        str(tansu_binary()),
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        "memory://tansu/",
+    ]
 
 
 def store_argv(port: int, data_dir: Path) -> list[str]:
     data_dir.mkdir(parents=True, exist_ok=True)
-    return [str(nx_binary()), "--data-dir", str(data_dir), "-p", str(port),
-            "--log-file", str(data_dir / "nx-27017.log"),
-            "--pid-file", str(data_dir / "nx-27017.pid")]
+    return [
+        str(nx_binary()),
+        "--data-dir",
+        str(data_dir),
+        "-p",
+        str(port),
+        "--log-file",
+        str(data_dir / "nx-27017.log"),
+        "--pid-file",
+        str(data_dir / "nx-27017.pid"),
+    ]
 
 
 def wait_for_port(port: int, timeout_s: float, what: str) -> None:
@@ -103,7 +124,8 @@ def wait_for_port(port: int, timeout_s: float, what: str) -> None:
 
 async def mongo_answers(uri: str, timeout_s: float = 20) -> None:
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        uri, serverSelectionTimeoutMS=int(timeout_s * 1000))
+        uri, serverSelectionTimeoutMS=int(timeout_s * 1000)
+    )
     try:
         await client.admin.command("ping")
     finally:
@@ -117,8 +139,9 @@ async def ensure_topics(bootstrap: str, registry: Registry, timeout_s: float = 3
         await admin.start()
         try:
             existing = set(await admin.list_topics())
-            wanted = [NewTopic(t.name, t.partitions, 1) for t in registry.topics
-                      if t.name not in existing]
+            wanted = [
+                NewTopic(t.name, t.partitions, 1) for t in registry.topics if t.name not in existing
+            ]
             if wanted:
                 await admin.create_topics(wanted)
             return [t.name for t in wanted]

@@ -32,13 +32,16 @@ def conflict(field: str, reason: str) -> ApiError:
 
 def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
     """422 body naming each field and the reason, e.g. {"field": "body.languages", ...}."""
-    errors = [{"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]}
-              for err in exc.errors()]
+    errors = [
+        {"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]}
+        for err in exc.errors()
+    ]
     return {"error": "validation_failed", "errors": errors}
 
 
-def create_http_app(service: str, metrics: Metrics, readiness: ReadinessCheck,
-                    routers: Sequence[APIRouter] = ()) -> FastAPI:
+def create_http_app(
+    service: str, metrics: Metrics, readiness: ReadinessCheck, routers: Sequence[APIRouter] = ()
+) -> FastAPI:
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
     @app.exception_handler(RequestValidationError)
@@ -57,8 +60,10 @@ def create_http_app(service: str, metrics: Metrics, readiness: ReadinessCheck,
     async def readyz() -> JSONResponse:
         checks = await readiness()
         ready = all(checks.values())
-        return JSONResponse(status_code=200 if ready else 503,
-                            content={"ready": ready, "service": service, "checks": checks})
+        return JSONResponse(
+            status_code=200 if ready else 503,
+            content={"ready": ready, "service": service, "checks": checks},
+        )
 
     @app.get("/metrics", tags=["health"])
     async def metrics_endpoint() -> Response:

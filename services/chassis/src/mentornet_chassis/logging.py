@@ -16,8 +16,9 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
     if _configured:
         return
     render_json = not sys.stderr.isatty() if json is None else json
-    renderer: Any = (structlog.processors.JSONRenderer() if render_json
-                     else structlog.dev.ConsoleRenderer())
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if render_json else structlog.dev.ConsoleRenderer()
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

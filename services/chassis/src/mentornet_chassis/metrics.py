@@ -11,25 +11,46 @@ class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
         self.events_consumed = Counter(
-            "mentornet_events_consumed", "Events handled, by type and outcome "
-            "(applied, duplicate, unchanged, ignored).",
-            ["event_type", "outcome"], registry=self.registry)
-        self.events_emitted = Counter("mentornet_events_emitted",
-                                      "Events published from the outbox, by type.",
-                                      ["event_type"], registry=self.registry)
-        self.events_failed = Counter("mentornet_events_failed",
-                                     "Handler attempts that raised, by type.",
-                                     ["event_type"], registry=self.registry)
-        self.dlq = Counter("mentornet_dlq", "Records sent to the DLQ, by reason.",
-                           ["reason"], registry=self.registry)
-        self.handler_seconds = Histogram("mentornet_handler_seconds",
-                                         "Handler latency in seconds, by event type.",
-                                         ["event_type"], registry=self.registry)
-        self.outbox_backlog = Gauge("mentornet_outbox_backlog",
-                                    "Outbox records not yet acknowledged by the broker.",
-                                    registry=self.registry)
-        info = Gauge("mentornet_service_info", "Always 1; the label names the service.",
-                     ["service"], registry=self.registry)
+            "mentornet_events_consumed",
+            "Events handled, by type and outcome (applied, duplicate, unchanged, ignored).",
+            ["event_type", "outcome"],
+            registry=self.registry,
+        )
+        self.events_emitted = Counter(
+            "mentornet_events_emitted",
+            "Events published from the outbox, by type.",
+            ["event_type"],
+            registry=self.registry,
+        )
+        self.events_failed = Counter(
+            "mentornet_events_failed",
+            "Handler attempts that raised, by type.",
+            ["event_type"],
+            registry=self.registry,
+        )
+        self.dlq = Counter(
+            "mentornet_dlq",
+            "Records sent to the DLQ, by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.handler_seconds = Histogram(
+            "mentornet_handler_seconds",
+            "Handler latency in seconds, by event type.",
+            ["event_type"],
+            registry=self.registry,
+        )
+        self.outbox_backlog = Gauge(
+            "mentornet_outbox_backlog",
+            "Outbox records not yet acknowledged by the broker.",
+            registry=self.registry,
+        )
+        info = Gauge(
+            "mentornet_service_info",
+            "Always 1; the label names the service.",
+            ["service"],
+            registry=self.registry,
+        )
         info.labels(service=service).set(1)
 
     def render(self) -> bytes:

@@ -12,10 +12,15 @@ from .settings import MongoSettings
 Document = dict[str, Any]
 
 
-def create_client(settings: MongoSettings, *, production: bool, app_name: str) -> AsyncMongoClient[Document]:
+def create_client(
+    settings: MongoSettings, *, production: bool, app_name: str
+) -> AsyncMongoClient[Document]:
     """Majority writes in production so an acknowledged write survives a primary failover."""
-    options: dict[str, Any] = {"appname": app_name, "serverSelectionTimeoutMS": 5000,
-                               "tz_aware": True}
+    options: dict[str, Any] = {
+        "appname": app_name,
+        "serverSelectionTimeoutMS": 5000,
+        "tz_aware": True,
+    }
     if production:
         options["w"] = "majority"
     if settings.tls_ca_file:
@@ -24,8 +29,9 @@ def create_client(settings: MongoSettings, *, production: bool, app_name: str) -
     return AsyncMongoClient(settings.uri.get_secret_value(), **options)
 
 
-def database(client: AsyncMongoClient[Document], settings: MongoSettings,
-             service: str) -> AsyncDatabase[Document]:
+def database(
+    client: AsyncMongoClient[Document], settings: MongoSettings, service: str
+) -> AsyncDatabase[Document]:
     name = settings.database or f"mentornet_{service}"
     return client.get_database(name, write_concern=client.write_concern or WriteConcern())
 

@@ -33,14 +33,24 @@ Publish = Callable[[OutgoingRecord], Awaitable[None]]
 
 def _record(entry: Document) -> OutgoingRecord:
     return OutgoingRecord(
-        topic=entry["topic"], key=entry["key"].encode(), value=entry["value"].encode(),
-        headers={name: value for name, value in entry["headers"]}, event_type=entry["type"])
+        topic=entry["topic"],
+        key=entry["key"].encode(),
+        value=entry["value"].encode(),
+        headers={name: value for name, value in entry["headers"]},
+        event_type=entry["type"],
+    )
 
 
 class OutboxRelay:
-    def __init__(self, collections: Sequence[AsyncCollection[Document]], publish: Publish,
-                 metrics: Metrics, *, interval_s: float = 0.5,
-                 wake: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[Document]],
+        publish: Publish,
+        metrics: Metrics,
+        *,
+        interval_s: float = 0.5,
+        wake: asyncio.Event | None = None,
+    ) -> None:
         self.collections = list(collections)
         self.publish = publish
         self.metrics = metrics
@@ -71,8 +81,9 @@ class OutboxRelay:
                 sent.append(entry["id"])
         finally:
             if sent:
-                await collection.update_one({"_id": doc["_id"]},
-                                            {"$pull": {"outbox": {"id": {"$in": sent}}}})
+                await collection.update_one(
+                    {"_id": doc["_id"]}, {"$pull": {"outbox": {"id": {"$in": sent}}}}
+                )
         return len(sent)
 
     async def backlog(self) -> int:
@@ -90,10 +101,13 @@ class OutboxRelay:
             except Exception as exc:
                 log.warning("outbox relay failed; retrying", error=repr(exc))
             self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()),
-                       asyncio.ensure_future(stopping.wait())]
-            _, pending = await asyncio.wait(waiters, timeout=self.interval_s,
-                                            return_when=asyncio.FIRST_COMPLETED)
+            waiters = [
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stopping.wait()),
+            ]
+            _, pending = await asyncio.wait(
+                waiters, timeout=self.interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
             for waiter in pending:
                 waiter.cancel()
         await self.run_once()

@@ -39,8 +39,9 @@ class _Server(uvicorn.Server):
 
 
 class ServiceProcess:
-    def __init__(self, service: str, settings: ServiceSettings, build: Build, *,
-                 handle_signals: bool = True) -> None:
+    def __init__(
+        self, service: str, settings: ServiceSettings, build: Build, *, handle_signals: bool = True
+    ) -> None:
         self.service = service
         self.handle_signals = handle_signals
         self.started = asyncio.Event()
@@ -52,37 +53,62 @@ class ServiceProcess:
 
     def _runtime(self) -> Runtime:
         settings = self.settings
-        client = create_client(settings.mongo, production=settings.production,
-                               app_name=f"mentornet-{self.service}")
-        broker = create_broker(settings.kafka, client_id=f"mentornet-{self.service}",
-                               graceful_timeout_s=settings.shutdown_timeout_s)
+        client = create_client(
+            settings.mongo, production=settings.production, app_name=f"mentornet-{self.service}"
+        )
+        broker = create_broker(
+            settings.kafka,
+            client_id=f"mentornet-{self.service}",
+            graceful_timeout_s=settings.shutdown_timeout_s,
+        )
         self.relay_wake = asyncio.Event()
-        return Runtime(service=self.service, settings=settings, registry=REGISTRY,
-                       metrics=Metrics(self.service), client=client,
-                       db=database(client, settings.mongo, self.service), broker=broker,
-                       wake_relay=self.relay_wake.set)
+        return Runtime(
+            service=self.service,
+            settings=settings,
+            registry=REGISTRY,
+            metrics=Metrics(self.service),
+            client=client,
+            db=database(client, settings.mongo, self.service),
+            broker=broker,
+            wake_relay=self.relay_wake.set,
+        )
 
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
         publish = publisher(runtime.broker)
-        relay = OutboxRelay([s.collection for s in parts.stores], publish, runtime.metrics,
-                            interval_s=self.settings.relay_interval_ms / 1000,
-                            wake=self.relay_wake)
+        relay = OutboxRelay(
+            [s.collection for s in parts.stores],
+            publish,
+            runtime.metrics,
+            interval_s=self.settings.relay_interval_ms / 1000,
+            wake=self.relay_wake,
+        )
         if parts.handlers:
-            retry = RetryPolicy(self.settings.max_attempts, self.settings.retry_backoff_ms / 1000,
-                                self.settings.retry_backoff_max_ms / 1000)
-            dead_letters = DeadLetters(self.service, SERVICES[self.service].dlq.name, publish,
-                                       runtime.metrics)
-            processor = RecordProcessor(runtime.registry, parts.handlers, dead_letters,
-                                        runtime.metrics, retry, on_emitted=relay.wake)
-            self.subscriber = subscribe(runtime.broker, processor,
-                                        [t.name for t in parts.consumes],
-                                        group_id=self.settings.consumer_group
-                                        or f"mentornet-{self.service}")
+            retry = RetryPolicy(
+                self.settings.max_attempts,
+                self.settings.retry_backoff_ms / 1000,
+                self.settings.retry_backoff_max_ms / 1000,
+            )
+            dead_letters = DeadLetters(
+                self.service, SERVICES[self.service].dlq.name, publish, runtime.metrics
+            )
+            processor = RecordProcessor(
+                runtime.registry,
+                parts.handlers,
+                dead_letters,
+                runtime.metrics,
+                retry,
+                on_emitted=relay.wake,
+            )
+            self.subscriber = subscribe(
+                runtime.broker,
+                processor,
+                [t.name for t in parts.consumes],
+                group_id=self.settings.consumer_group or f"mentornet-{self.service}",
+            )
         return relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:
-        checks = {"mongodb": await ping(runtime.client),
-                  "kafka": await _broker_answers(runtime)}
+        checks = {"mongodb": await ping(runtime.client), "kafka": await _broker_answers(runtime)}
         if self.subscriber is not None:
             checks["partitions_assigned"] = partitions_assigned(self.subscriber)
         return checks
@@ -93,11 +119,19 @@ class ServiceProcess:
         relay = self._wire(runtime, parts)
         for hook in (*[s.ensure_indexes for s in parts.stores], *parts.on_startup):
             await hook()
-        app = self.app = create_http_app(self.service, runtime.metrics,
-                              lambda: self.readiness(runtime), parts.routers)
-        server = _Server(uvicorn.Config(app, host=self.settings.http_host,
-                                        port=self.settings.http_port, log_config=None,
-                                        access_log=False, lifespan="off"))
+        app = self.app = create_http_app(
+            self.service, runtime.metrics, lambda: self.readiness(runtime), parts.routers
+        )
+        server = _Server(
+            uvicorn.Config(
+                app,
+                host=self.settings.http_host,
+                port=self.settings.http_port,
+                log_config=None,
+                access_log=False,
+                lifespan="off",
+            )
+        )
         await runtime.broker.start()
         relay_task = asyncio.create_task(relay.run(self.stopping))
         server_task = asyncio.create_task(server.serve())
@@ -110,8 +144,13 @@ class ServiceProcess:
         await self._drain(runtime, server, relay_task, server_task)
         log.info("stopped")
 
-    async def _drain(self, runtime: Runtime, server: _Server, relay_task: asyncio.Task[None],
-                     server_task: asyncio.Task[None]) -> None:
+    async def _drain(
+        self,
+        runtime: Runtime,
+        server: _Server,
+        relay_task: asyncio.Task[None],
+        server_task: asyncio.Task[None],
+    ) -> None:
         try:
             async with asyncio.timeout(self.settings.shutdown_timeout_s):
                 if self.subscriber is not None:

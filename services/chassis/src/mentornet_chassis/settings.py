@@ -6,7 +6,6 @@ cluster); service settings read `MENTORNET_<SERVICE>_*`.
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import Self, TypeVar
 
@@ -29,15 +28,18 @@ class KafkaSettings(BaseSettings):
 
     bootstrap_servers: str = Field(default=DEFAULT_KAFKA, min_length=1)
     client_id: str | None = None
-    security_protocol: str = Field(default="PLAINTEXT",
-                                   pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$")
-    sasl_mechanism: str | None = Field(default=None,
-                                       pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$")
+    security_protocol: str = Field(
+        default="PLAINTEXT", pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$"
+    )
+    sasl_mechanism: str | None = Field(
+        default=None, pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$"
+    )
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     ssl_cafile: str | None = None
     idempotent_producer: bool = Field(
-        default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it.")
+        default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it."
+    )
 
     @model_validator(mode="after")
     def _sasl_needs_credentials(self) -> Self:
@@ -45,7 +47,9 @@ class KafkaSettings(BaseSettings):
             if not self.sasl_mechanism:
                 raise ValueError("KAFKA_SASL_MECHANISM is required with SASL")
             if not self.sasl_username or self.sasl_password is None:
-                raise ValueError("KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with SASL")
+                raise ValueError(
+                    "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with SASL"
+                )
         return self
 
 
@@ -81,7 +85,8 @@ class ServiceSettings(BaseSettings):
     shutdown_timeout_s: float = Field(default=20.0, gt=0)
     relay_interval_ms: int = Field(default=500, ge=10)
     consumer_group: str | None = Field(
-        default=None, description="Kafka consumer group; defaults to mentornet-<service>.")
+        default=None, description="Kafka consumer group; defaults to mentornet-<service>."
+    )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 
@@ -116,25 +121,24 @@ def load_settings(cls: type[S], service: str) -> S:
     try:
         return cls()
     except ValidationError as exc:
-        raise SettingsError(f"mentornet-{service}: refusing to start: {describe(exc, cls)}") from None
+        raise SettingsError(
+            f"mentornet-{service}: refusing to start: {describe(exc, cls)}"
+        ) from None
 
 
 def describe(exc: ValidationError, cls: type[ServiceSettings]) -> str:
     """Name the environment variable behind the first error, e.g. MONGODB_URI."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    nested = {"kafka": KafkaSettings, "mongo": MongoSettings}
+    nested: dict[str, type[BaseSettings]] = {"kafka": KafkaSettings, "mongo": MongoSettings}
     source: type[BaseSettings] = cls
-    if exc.title in (KafkaSettings.__name__, MongoSettings.__name__):
-        source = KafkaSettings if exc.title == KafkaSettings.__name__ else MongoSettings
+    if exc.title == KafkaSettings.__name__:
+        source = KafkaSettings
+    elif exc.title == MongoSettings.__name__:
+        source = MongoSettings
     elif loc and loc[0] in nested:
         source, loc = nested[loc[0]], loc[1:]
     prefix = str(source.model_config.get("env_prefix", ""))
     name = (prefix + "_".join(loc)).upper() if loc else prefix.rstrip("_") or "settings"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{name}: {message}"
-
-
-def fail(message: str) -> None:
-    print(message, file=sys.stderr)
-    raise SystemExit(2)

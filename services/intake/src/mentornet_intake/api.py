@@ -26,8 +26,9 @@ def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
 
     @router.post("/mentees", status_code=201)
-    async def register(body: MenteeRegistration,
-                       correlation_id: CorrelationId = None) -> dict[str, str]:
+    async def register(
+        body: MenteeRegistration, correlation_id: CorrelationId = None
+    ) -> dict[str, str]:
         key = email_key(body.program_id, str(body.email))
         if await participants.find_by_email_key(key) is not None:
             raise conflict("email", "already registered in this program")
@@ -43,8 +44,11 @@ def create_router(participants: ParticipantStore, wake_relay: Any) -> APIRouter:
         except DuplicateKeyError:
             raise conflict("email", "already registered in this program") from None
         wake_relay()
-        return {"participant_id": participant_id, "event_id": envelope.id,
-                "correlation_id": envelope.correlation_id}
+        return {
+            "participant_id": participant_id,
+            "event_id": envelope.id,
+            "correlation_id": envelope.correlation_id,
+        }
 
     @router.get("/{participant_id}")
     async def get(participant_id: str) -> dict[str, Any]:

@@ -14,8 +14,7 @@ class ParticipantStore:
         self.aggregates = aggregates
 
     async def ensure_indexes(self) -> None:
-        await self.aggregates.collection.create_index("state.email_key", unique=True,
-                                                      sparse=True)
+        await self.aggregates.collection.create_index("state.email_key", unique=True, sparse=True)
 
     async def find_by_email_key(self, key: str) -> dict[str, Any] | None:
         return await self.aggregates.collection.find_one({"state.email_key": key})

@@ -21,8 +21,9 @@ from .store import CandidateStore
 E = TypeVar("E", bound=Event)
 
 
-def _read_model_handler(store: CandidateStore,
-                        apply: Callable[[State | None, Any], State]) -> Handler:
+def _read_model_handler(
+    store: CandidateStore, apply: Callable[[State | None, Any], State]
+) -> Handler:
     async def handle(envelope: Envelope[Any]) -> Applied:
         def decide(current: State | None) -> Decision:
             return Decision(state=apply(current, envelope.event))

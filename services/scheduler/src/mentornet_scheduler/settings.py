@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from mentornet_chassis.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class SchedulerSettings(ServiceSettings):

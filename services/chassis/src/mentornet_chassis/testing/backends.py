@@ -35,8 +35,12 @@ def docker_answers() -> bool:
     if shutil.which("docker") is None:
         return False
     try:
-        result = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"],
-                                capture_output=True, timeout=10, check=False)
+        result = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0 and bool(result.stdout.strip())
@@ -62,13 +66,15 @@ def embedded_stack(work_dir: Path) -> Iterator[Endpoints]:
     kafka_port, mongo_port = embedded.free_port(), embedded.free_port()
     processes = [
         embedded.spawn("kafka", embedded.broker_argv(kafka_port), work_dir / "kafka.log"),
-        embedded.spawn("mongodb", embedded.store_argv(mongo_port, work_dir / "mongo"),
-                       work_dir / "mongodb.log"),
+        embedded.spawn(
+            "mongodb", embedded.store_argv(mongo_port, work_dir / "mongo"), work_dir / "mongodb.log"
+        ),
     ]
     try:
         embedded.wait_for_port(kafka_port, 30, "Tansu")
-        endpoints = Endpoints("embedded", f"127.0.0.1:{kafka_port}",
-                              f"mongodb://127.0.0.1:{mongo_port}")
+        endpoints = Endpoints(
+            "embedded", f"127.0.0.1:{kafka_port}", f"mongodb://127.0.0.1:{mongo_port}"
+        )
         asyncio.run(embedded.mongo_answers(endpoints.mongo_uri))
         asyncio.run(embedded.ensure_topics(endpoints.bootstrap_servers, REGISTRY))
         yield endpoints
@@ -87,8 +93,9 @@ def container_stack() -> Iterator[Endpoints]:
     from testcontainers.mongodb import MongoDbContainer
 
     with KafkaContainer().with_kraft() as kafka, MongoDbContainer("mongo:7") as mongo:
-        endpoints = Endpoints("containers", kafka.get_bootstrap_server(),
-                              mongo.get_connection_url())
+        endpoints = Endpoints(
+            "containers", kafka.get_bootstrap_server(), mongo.get_connection_url()
+        )
         asyncio.run(embedded.ensure_topics(endpoints.bootstrap_servers, REGISTRY))
         yield endpoints
 
@@ -98,7 +105,8 @@ def external_stack() -> Iterator[Endpoints]:
     missing = [v for v in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI") if not os.environ.get(v)]
     if missing:
         raise RuntimeError(f"MENTORNET_TEST_BACKEND=external needs {', '.join(missing)}")
-    endpoints = Endpoints("external", os.environ["KAFKA_BOOTSTRAP_SERVERS"],
-                          os.environ["MONGODB_URI"])
+    endpoints = Endpoints(
+        "external", os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["MONGODB_URI"]
+    )
     asyncio.run(embedded.ensure_topics(endpoints.bootstrap_servers, REGISTRY))
     yield endpoints

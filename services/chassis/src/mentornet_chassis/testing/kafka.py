@@ -13,8 +13,13 @@ from mentornet_contracts import KafkaRecord
 Record = Any
 
 
-async def produce(bootstrap: str, topic: str, key: bytes | None, value: bytes | None,
-                  headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...] = ()) -> None:
+async def produce(
+    bootstrap: str,
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...] = (),
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()
     try:
@@ -27,11 +32,21 @@ async def produce_record(bootstrap: str, record: KafkaRecord) -> None:
     await produce(bootstrap, record.topic, record.key, record.value, record.headers)
 
 
-async def find_records(bootstrap: str, topic: str, match: Callable[[Record], bool], *,
-                       count: int = 1, timeout: float = 20.0) -> list[Record]:
+async def find_records(
+    bootstrap: str,
+    topic: str,
+    match: Callable[[Record], bool],
+    *,
+    count: int = 1,
+    timeout: float = 20.0,
+) -> list[Record]:
     """Read `topic` from offset 0 until `count` records satisfy `match`; never commits."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                group_id=None, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     found: list[Record] = []
     try:

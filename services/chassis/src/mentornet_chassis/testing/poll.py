@@ -10,8 +10,13 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0,
-                     interval: float = 0.1, what: str = "condition") -> T:
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = 20.0,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> T:
     """Return the first truthy value `probe` gives; fail naming `what` after `timeout`."""
     deadline = time.monotonic() + timeout
     last: T | None = None

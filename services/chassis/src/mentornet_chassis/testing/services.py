@@ -32,16 +32,23 @@ class RunningService:
         return self.settings.mongo.database
 
 
-def service_settings(endpoints: Endpoints, settings_cls: type[ServiceSettings], service: str,
-                     *, database: str | None = None, group: str | None = None,
-                     **overrides: Any) -> ServiceSettings:
+def service_settings(
+    endpoints: Endpoints,
+    settings_cls: type[ServiceSettings],
+    service: str,
+    *,
+    database: str | None = None,
+    group: str | None = None,
+    **overrides: Any,
+) -> ServiceSettings:
     """Settings on the test stack with a private database and consumer group."""
     suffix = uuid.uuid4().hex[:10]
     return settings_cls(
         http_port=free_port(),
         kafka=KafkaSettings(bootstrap_servers=endpoints.bootstrap_servers),
-        mongo=MongoSettings(uri=SecretStr(endpoints.mongo_uri),
-                            database=database or f"test_{service}_{suffix}"),
+        mongo=MongoSettings(
+            uri=SecretStr(endpoints.mongo_uri), database=database or f"test_{service}_{suffix}"
+        ),
         consumer_group=group or f"test-{service}-{suffix}",
         retry_backoff_ms=overrides.pop("retry_backoff_ms", 20),
         relay_interval_ms=overrides.pop("relay_interval_ms", 100),
@@ -50,8 +57,9 @@ def service_settings(endpoints: Endpoints, settings_cls: type[ServiceSettings], 
 
 
 @contextlib.asynccontextmanager
-async def running(service: str, settings: ServiceSettings, build: Build,
-                  *, ready_timeout: float = 60) -> AsyncIterator[RunningService]:
+async def running(
+    service: str, settings: ServiceSettings, build: Build, *, ready_timeout: float = 60
+) -> AsyncIterator[RunningService]:
     process = ServiceProcess(service, settings, build, handle_signals=False)
     task = asyncio.create_task(process.run())
     base = f"http://{settings.http_host}:{settings.http_port}"

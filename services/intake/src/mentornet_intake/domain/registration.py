@@ -35,8 +35,9 @@ class MenteeRegistration(BaseModel):
     @field_validator("languages")
     @classmethod
     def _iso_639_1(cls, languages: list[str]) -> list[str]:
-        bad = [code for code in languages if len(code) != 2 or not code.isalpha()
-               or not code.islower()]
+        bad = [
+            code for code in languages if len(code) != 2 or not code.isalpha() or not code.islower()
+        ]
         if bad:
             raise ValueError(f"not ISO 639-1 language codes: {', '.join(bad)}")
         return languages
@@ -51,8 +52,9 @@ def email_key(program_id: str, email: str) -> str:
     return f"{program_id}:{email.strip().lower()}"
 
 
-def register_mentee(request: MenteeRegistration,
-                    participant_id: str) -> tuple[dict[str, Any], MenteeRegistered]:
+def register_mentee(
+    request: MenteeRegistration, participant_id: str
+) -> tuple[dict[str, Any], MenteeRegistered]:
     event = MenteeRegistered(
         participant_id=participant_id,
         program_id=request.program_id,

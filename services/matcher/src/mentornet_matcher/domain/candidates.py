@@ -19,22 +19,29 @@ Candidate = dict[str, Any]
 
 
 def _base(current: Candidate | None, participant_id: str) -> Candidate:
-    return dict(current) if current else {"participant_id": participant_id, "roles": {},
-                                          "status": "active"}
+    return (
+        dict(current)
+        if current
+        else {"participant_id": participant_id, "roles": {}, "status": "active"}
+    )
 
 
 def on_mentee_registered(current: Candidate | None, event: MenteeRegistered) -> Candidate:
     candidate = _base(current, event.participant_id)
-    candidate["roles"] = {**candidate["roles"], "mentee": event.model_dump(
-        mode="json", exclude={"participant_id"})}
+    candidate["roles"] = {
+        **candidate["roles"],
+        "mentee": event.model_dump(mode="json", exclude={"participant_id"}),
+    }
     candidate["status"] = "active"
     return candidate
 
 
 def on_mentor_registered(current: Candidate | None, event: MentorRegistered) -> Candidate:
     candidate = _base(current, event.participant_id)
-    candidate["roles"] = {**candidate["roles"], "mentor": event.model_dump(
-        mode="json", exclude={"participant_id"})}
+    candidate["roles"] = {
+        **candidate["roles"],
+        "mentor": event.model_dump(mode="json", exclude={"participant_id"}),
+    }
     candidate["status"] = "active"
     return candidate
 
