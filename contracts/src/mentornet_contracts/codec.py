@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
-from .errors import InvalidJsonError, MissingHeaderError, SchemaViolationError
+from .errors import DecodeError, InvalidJsonError, MissingHeaderError, SchemaViolationError
 from .event import Event
 from .registry import Registry
 
@@ -145,17 +145,7 @@ def decode(
     event_type = attrs["ce_type"]
     registry.event_class(event_type)
     registry.check_topic(topic, event_type)
-    try:
-        payload = json.loads(value or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidJsonError(f"value is not JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise InvalidJsonError("value is JSON but not an object")
-    newest_type, payload = registry.upcast(event_type, payload)
-    try:
-        event = registry.event_class(newest_type).model_validate(payload)
-    except ValidationError as exc:
-        raise SchemaViolationError(f"{event_type}: {_describe(exc)}") from None
+    event = _parse(value or b"", event_type, registry)
     return Envelope(
         event=event,
         id=attrs["ce_id"],
@@ -164,6 +154,36 @@ def decode(
         correlation_id=attrs.get("ce_correlationid") or attrs["ce_id"],
         causation_id=attrs.get("ce_causationid") or attrs["ce_id"],
     )
+
+
+def _parse(value: bytes, event_type: str, registry: Registry) -> Event:
+    """Validate straight from JSON (pydantic's fast path) unless an upcaster must run."""
+    try:
+        if not registry.has_upcaster(event_type):
+            return registry.event_class(event_type).model_validate_json(value)
+        newest_type, payload = registry.upcast(event_type, _json_object(value))
+        return registry.event_class(newest_type).model_validate(payload)
+    except ValidationError as exc:
+        raise _decode_error(event_type, exc) from None
+
+
+def _json_object(value: bytes) -> dict[str, object]:
+    try:
+        payload = json.loads(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidJsonError(f"value is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise InvalidJsonError("value is JSON but not an object")
+    return payload
+
+
+def _decode_error(event_type: str, exc: ValidationError) -> DecodeError:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":
+        return InvalidJsonError(f"value is not JSON: {first['msg']}")
+    if first["type"] == "model_type" and not first["loc"]:
+        return InvalidJsonError("value is JSON but not an object")
+    return SchemaViolationError(f"{event_type}: {_describe(exc)}")
 
 
 def _describe(exc: ValidationError) -> str:

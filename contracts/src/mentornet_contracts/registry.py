@@ -92,6 +92,9 @@ class Registry:
         self.event_class(to_type)
         self._upcasters[from_type] = (to_type, upcaster)
 
+    def has_upcaster(self, event_type: str) -> bool:
+        return event_type in self._upcasters
+
     def upcast(self, event_type: str, payload: Payload) -> tuple[str, Payload]:
         """Follow the upcaster chain from `event_type` to the newest version it reaches."""
         seen: set[str] = set()

@@ -1,0 +1,1 @@
+"""MentorNet benchmarks. Each compares against a bare baseline measured in the same run."""
