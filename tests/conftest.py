@@ -27,14 +27,3 @@ async def matcher(stack: Endpoints) -> AsyncIterator[RunningService]:
         "matcher", service_settings(stack, MatcherSettings, "matcher"), build_matcher
     ) as service:
         yield service
-
-
-def mentee_body(unique: str, **overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {
-        "program_id": f"prog-{unique}",
-        "display_name": "Ada Lovelace",
-        "email": f"ada-{unique}@example.org",
-        "languages": ["en"],
-    }
-    body.update(overrides)
-    return body

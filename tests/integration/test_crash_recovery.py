@@ -4,6 +4,7 @@ event exactly once after restart; SIGTERM drains and exits cleanly."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ from mentornet_contracts.events.participants import MenteeRegistered
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
 
-from .test_walking_skeleton import consumed
+from tests.support.helpers import consumed
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -108,6 +109,28 @@ async def test_sigterm_drains_and_exits_zero(stack: Endpoints, unique: str, tmp_
                     return False
 
             await eventually(ready, timeout=60, what="matcher to be ready")
+            envelope = new_envelope(
+                MenteeRegistered(
+                    participant_id=f"p-term-{unique}", program_id="prog-t", languages=("en",)
+                ),
+                "intake",
+            )
+            await produce_record(stack.bootstrap_servers, encode(envelope, REGISTRY))
+
+            async def handled_line() -> dict[str, Any] | None:
+                for line in (tmp_path / "term.log").read_text().splitlines():
+                    if envelope.id in line and line.startswith("{"):
+                        entry: dict[str, Any] = json.loads(line)
+                        return entry
+                return None
+
+            entry = await eventually(handled_line, timeout=60, what="the handler's log line")
+            assert entry["service"] == "matcher"
+            assert entry["event_type"] == envelope.type
+            assert entry["correlation_id"] == envelope.correlation_id
+            assert entry["topic"] == "mentornet.participants"
+            assert isinstance(entry["partition"], int)
+            assert isinstance(entry["offset"], int)
             proc.send_signal(signal.SIGTERM)
             assert await wait_exit(proc, 30) == 0
         finally:
@@ -115,3 +138,30 @@ async def test_sigterm_drains_and_exits_zero(stack: Endpoints, unique: str, tmp_
                 proc.kill()
                 await asyncio.to_thread(proc.wait)
     assert "stopped" in (tmp_path / "term.log").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("MONGODB_URI", "not-a-uri", "MONGODB_URI: not a MongoDB URI"),
+        ("MENTORNET_INTAKE_HTTP_PORT", "eighty", "MENTORNET_INTAKE_HTTP_PORT:"),
+        ("MENTORNET_INTAKE_ENVIRONMENT", "production", "MONGODB_URI must be set in production"),
+    ],
+)
+def test_bad_settings_refuse_to_start_with_one_line(variable: str, value: str, says: str) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "KAFKA_BOOTSTRAP_SERVERS")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "mentornet_chassis.cli", "serve", "intake"],
+        env={**env, variable: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("mentornet-intake: refusing to start: ")
+    assert says in lines[0]

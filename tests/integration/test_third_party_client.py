@@ -11,7 +11,7 @@ from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PARTICIPANTS
 
-from ..conftest import mentee_body
+from tests.support.helpers import mentee_body
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from mentornet_contracts import REGISTRY, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS, SERVICES
 from mentornet_contracts.events.participants import MenteeRegistered
 
-from ..conftest import mentee_body
+from tests.support.helpers import consumed, mentee_body
 
 pytestmark = pytest.mark.integration
 
@@ -34,20 +34,6 @@ async def candidate(matcher: RunningService, participant_id: str) -> dict[str, A
 async def candidate_doc(matcher: RunningService, mongo: Any, pid: str) -> dict[str, Any]:
     doc: dict[str, Any] = await mongo[matcher.database]["candidates"].find_one({"_id": pid})
     return doc
-
-
-def consumed(metrics_text: str, event_type: str, outcome: str) -> float:
-    prefix = (
-        'mentornet_events_consumed_total{event_type="'
-        + event_type
-        + '",outcome="'
-        + outcome
-        + '"} '
-    )
-    for line in metrics_text.splitlines():
-        if line.startswith(prefix):
-            return float(line[len(prefix) :])
-    return 0.0
 
 
 async def test_a_record_carries_cloudevents_headers_and_key(
