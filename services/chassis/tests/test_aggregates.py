@@ -19,6 +19,12 @@ async def store(mongo: Any, unique: str) -> AggregateStore:
     return AggregateStore(mongo[f"test_agg_{unique}"]["things"], REGISTRY)
 
 
+async def stored(store: AggregateStore, aggregate_id: str) -> dict[str, Any]:
+    doc = await store.collection.find_one({"_id": aggregate_id})
+    assert doc is not None, f"{aggregate_id} was not written"
+    return doc
+
+
 def bump(state: State | None) -> Decision:
     count = (state or {}).get("count", 0) + 1
     event = new_envelope(ParticipantWithdrawn(participant_id="p1", reason=str(count)), "t")
@@ -27,7 +33,7 @@ def bump(state: State | None) -> Decision:
 
 async def test_state_inbox_and_outbox_are_written_together(store: AggregateStore) -> None:
     applied = await store.apply("a1", bump, handled="evt-1")
-    doc = await store.collection.find_one({"_id": "a1"})
+    doc = await stored(store, "a1")
     assert applied.outcome is Outcome.APPLIED
     assert doc["version"] == 1
     assert doc["state"] == {"count": 1}
@@ -38,7 +44,7 @@ async def test_state_inbox_and_outbox_are_written_together(store: AggregateStore
 async def test_handled_event_is_not_applied_twice(store: AggregateStore) -> None:
     await store.apply("a1", bump, handled="evt-1")
     again = await store.apply("a1", bump, handled="evt-1")
-    doc = await store.collection.find_one({"_id": "a1"})
+    doc = await stored(store, "a1")
     assert again.outcome is Outcome.DUPLICATE
     assert doc["version"] == 1
     assert len(doc["outbox"]) == 1
@@ -46,7 +52,7 @@ async def test_handled_event_is_not_applied_twice(store: AggregateStore) -> None
 
 async def test_concurrent_writers_lose_no_update(store: AggregateStore) -> None:
     await asyncio.gather(*(store.apply("a2", bump, handled=f"e{i}") for i in range(10)))
-    doc = await store.collection.find_one({"_id": "a2"})
+    doc = await stored(store, "a2")
     assert doc["state"] == {"count": 10}
     assert doc["version"] == 10
     assert sorted(doc["inbox"]) == sorted(f"e{i}" for i in range(10))

@@ -71,4 +71,5 @@ async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -
     with pytest.raises(ConnectionError):
         await relay.run_once()
     doc = await store.collection.find_one({"_id": "p1"})
+    assert doc is not None
     assert [json.loads(e["value"])["reason"] for e in doc["outbox"]] == ["r1", "r2"]
