@@ -40,50 +40,102 @@ class Weekday(StrEnum):
 
 
 class WeeklyWindow(Value):
-    weekday: Weekday = Field(description="Day of the week, in the person's time zone.",
-                             examples=["tue"])
-    start: str = Field(description="Local start time, HH:MM (24 h).", examples=["09:00"],
-                       pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    end: str = Field(description="Local end time, HH:MM (24 h), after start.",
-                     examples=["11:30"], pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$")
+    weekday: Weekday = Field(
+        description="Day of the week, in the person's time zone.", examples=["tue"]
+    )
+    start: str = Field(
+        description="Local start time, HH:MM (24 h).",
+        examples=["09:00"],
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+    )
+    end: str = Field(
+        description="Local end time, HH:MM (24 h), after start.",
+        examples=["11:30"],
+        pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$",
+    )
 
 
 class DatedException(Value):
-    start_date: date = Field(description="First day the person is unavailable.",
-                             examples=["2026-12-21"])
-    end_date: date = Field(description="Last day the person is unavailable (inclusive).",
-                           examples=["2027-01-03"])
-    reason: str = Field(default="leave", description="Why: leave, busy week, travel.",
-                        examples=["leave"], max_length=200)
+    start_date: date = Field(
+        description="First day the person is unavailable.", examples=["2026-12-21"]
+    )
+    end_date: date = Field(
+        description="Last day the person is unavailable (inclusive).", examples=["2027-01-03"]
+    )
+    reason: str = Field(
+        default="leave",
+        description="Why: leave, busy week, travel.",
+        examples=["leave"],
+        max_length=200,
+    )
 
 
 class Availability(Value):
-    timezone: str = Field(description="IANA time zone name of the person.",
-                          examples=["Europe/Berlin"], min_length=1, max_length=64)
+    timezone: str = Field(
+        description="IANA time zone name of the person.",
+        examples=["Europe/Berlin"],
+        min_length=1,
+        max_length=64,
+    )
     weekly: tuple[WeeklyWindow, ...] = Field(
-        default=(), description="Recurring weekly windows in the person's time zone.",
-        examples=[[{"weekday": "tue", "start": "09:00", "end": "11:30"}]])
+        default=(),
+        description="Recurring weekly windows in the person's time zone.",
+        examples=[[{"weekday": "tue", "start": "09:00", "end": "11:30"}]],
+    )
     exceptions: tuple[DatedException, ...] = Field(
-        default=(), description="Dated periods when the weekly windows do not apply.",
-        examples=[[{"start_date": "2026-12-21", "end_date": "2027-01-03", "reason": "leave"}]])
+        default=(),
+        description="Dated periods when the weekly windows do not apply.",
+        examples=[[{"start_date": "2026-12-21", "end_date": "2027-01-03", "reason": "leave"}]],
+    )
 
 
 class SkillLevel(Value):
     skill_id: Id = Field(description="Taxonomy skill id.", examples=["python"])
-    level: int = Field(ge=1, le=5, description="Proficiency from 1 (novice) to 5 (expert).",
-                       examples=[4])
+    level: int = Field(
+        ge=1, le=5, description="Proficiency from 1 (novice) to 5 (expert).", examples=[4]
+    )
 
 
 class Goal(Value):
     goal_id: Id = Field(description="Goal id, unique within the mentee.", examples=["g1"])
-    statement: str = Field(description="The SMART goal in the mentee's words.",
-                           examples=["Lead a design review for my team by March"],
-                           min_length=1, max_length=500)
+    statement: str = Field(
+        description="The SMART goal in the mentee's words.",
+        examples=["Lead a design review for my team by March"],
+        min_length=1,
+        max_length=500,
+    )
     target_skills: tuple[SkillLevel, ...] = Field(
         description="Skills the goal needs and the level it needs them at.",
-        examples=[[{"skill_id": "system-design", "level": 3}]])
-    measurable_outcome: str = Field(default="", description="How success will be measured.",
-                                    examples=["Two reviews led with positive feedback"],
-                                    max_length=500)
-    target_date: date | None = Field(default=None, description="When the goal should be met.",
-                                     examples=["2027-03-31"])
+        examples=[[{"skill_id": "system-design", "level": 3}]],
+    )
+    measurable_outcome: str = Field(
+        default="",
+        description="How success will be measured.",
+        examples=["Two reviews led with positive feedback"],
+        max_length=500,
+    )
+    target_date: date | None = Field(
+        default=None, description="When the goal should be met.", examples=["2027-03-31"]
+    )
+
+
+class RubricDimension(StrEnum):
+    """The session rubric: each dimension is scored 1 (poor) to 5 (excellent)."""
+
+    RELEVANCE = "relevance"
+    CLARITY = "clarity"
+    SPECIFICITY = "specificity"
+    ACCOUNTABILITY = "accountability"
+    CONFIDENCE_GAIN = "confidence_gain"
+
+
+RubricScore = Annotated[int, Field(ge=1, le=5)]
+RubricScores = dict[RubricDimension, RubricScore]
+"""Rubric scores by dimension; shared by feedback surveys and QA reviews."""
+RUBRIC_EXAMPLE = {
+    "relevance": 4,
+    "clarity": 5,
+    "specificity": 3,
+    "accountability": 4,
+    "confidence_gain": 4,
+}

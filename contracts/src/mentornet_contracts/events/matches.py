@@ -1,5 +1,162 @@
-"""Events for mentornet.matches (to be filled)."""
+"""Events on mentornet.matches, keyed by mentee id. Published by the matcher.
+
+One mentee's proposals, decisions and endings share a partition, so they stay in
+order. Only coverage.gap.reported, which concerns a whole program, is keyed by
+program id. Explanations carry signals and numbers, never names.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
 
 from ..event import Event
+from .common import Id, Value
 
-EVENTS: tuple[type[Event], ...] = ()
+MATCH_ID = Field(description="Match id.", examples=["m-51c0"])
+MENTEE_ID = Field(description="Mentee's participant id (the record key).", examples=["p-7f3a"])
+MENTOR_ID = Field(description="Mentor's participant id.", examples=["p-22b9"])
+PROGRAM_ID = Field(description="Program the match belongs to.", examples=["prog-eng-2027"])
+
+
+class Decider(StrEnum):
+    """Who accepted or declined a proposal."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    COORDINATOR = "coordinator"
+
+
+class MatchEndReason(StrEnum):
+    COMPLETED = "completed"
+    REMATCHED = "rematched"
+    WITHDRAWN = "withdrawn"
+    STALLED = "stalled"
+    OTHER = "other"
+
+
+class WaitlistReason(StrEnum):
+    NO_SKILL_MATCH = "no_skill_match"
+    NO_CAPACITY = "no_capacity"
+    NO_AVAILABILITY_OVERLAP = "no_availability_overlap"
+    NO_SHARED_LANGUAGE = "no_shared_language"
+    CONFLICT_RULES = "conflict_rules"
+    ALL_PROPOSALS_DECLINED = "all_proposals_declined"
+
+
+class ScoreContribution(Value):
+    signal: str = Field(
+        min_length=1, max_length=64, description="Matching signal.", examples=["skills"]
+    )
+    contribution: float = Field(
+        ge=-1, le=1, description="Weighted share of the score from this signal.", examples=[0.32]
+    )
+    text: str = Field(
+        max_length=300,
+        description="Why, in plain words and without names.",
+        examples=["Mentor is two levels above the goal in system design"],
+    )
+
+
+class _MatchEvent(Event):
+    key_field: ClassVar[str] = "mentee_id"
+
+
+class MatchProposed(_MatchEvent):
+    event_type: ClassVar[str] = "mentornet.match.proposed.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    mentor_id: Id = MENTOR_ID
+    program_id: Id = PROGRAM_ID
+    score: float = Field(ge=0, le=1, description="Overall match score.", examples=[0.82])
+    explanation: tuple[ScoreContribution, ...] = Field(
+        description="The score broken down by signal.",
+        examples=[[{"signal": "skills", "contribution": 0.32, "text": "Strong skill fit"}]],
+    )
+
+
+class MatchAccepted(_MatchEvent):
+    """One party accepted; the match is confirmed once every required party has."""
+
+    event_type: ClassVar[str] = "mentornet.match.accepted.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    by: Decider = Field(description="Who accepted.", examples=["mentee"])
+
+
+class MatchDeclined(_MatchEvent):
+    event_type: ClassVar[str] = "mentornet.match.declined.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    by: Decider = Field(description="Who declined.", examples=["mentor"])
+    reason: str = Field(
+        default="",
+        max_length=500,
+        description="Why, without names.",
+        examples=["no overlap in availability"],
+    )
+
+
+class MatchConfirmed(_MatchEvent):
+    """The match is active: the scheduler books its kickoff."""
+
+    event_type: ClassVar[str] = "mentornet.match.confirmed.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    mentor_id: Id = MENTOR_ID
+    program_id: Id = PROGRAM_ID
+
+
+class MatchEnded(_MatchEvent):
+    event_type: ClassVar[str] = "mentornet.match.ended.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    mentor_id: Id = MENTOR_ID
+    program_id: Id = PROGRAM_ID
+    reason: MatchEndReason = Field(description="Why the match ended.", examples=["completed"])
+    detail: str = Field(
+        default="", max_length=500, description="More on the reason.", examples=["goals met"]
+    )
+
+
+class MenteeWaitlisted(_MatchEvent):
+    event_type: ClassVar[str] = "mentornet.mentee.waitlisted.v1"
+    mentee_id: Id = MENTEE_ID
+    program_id: Id = PROGRAM_ID
+    reasons: tuple[WaitlistReason, ...] = Field(
+        min_length=1,
+        description="Why no match could be proposed.",
+        examples=[["no_capacity", "no_shared_language"]],
+    )
+
+
+class CoverageGapReported(_MatchEvent):
+    """Too few mentors for some skills in a program. Keyed by program id, not mentee id."""
+
+    event_type: ClassVar[str] = "mentornet.coverage.gap.reported.v1"
+    key_field: ClassVar[str] = "program_id"
+    program_id: Id = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
+    skill_ids: tuple[Id, ...] = Field(
+        min_length=1,
+        description="Skills that waiting mentees need and no mentor can offer.",
+        examples=[["system-design", "rust"]],
+    )
+    waiting_mentees: int = Field(
+        ge=0, description="Mentees waitlisted for lack of these skills.", examples=[9]
+    )
+    mentors_with_capacity: int = Field(
+        ge=0, description="Mentors in the program with free capacity.", examples=[2]
+    )
+
+
+EVENTS = (
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchConfirmed,
+    MatchEnded,
+    MenteeWaitlisted,
+    CoverageGapReported,
+)

@@ -1,5 +1,192 @@
-"""Events for mentornet.programs (to be filled)."""
+"""Events on mentornet.programs, keyed by program id. Published by intake.
+
+A program's published rules are everything the other services need to match,
+schedule, sample and escalate within it; they never read intake's database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import Field
 
 from ..event import Event
+from .common import Id, Value
 
-EVENTS: tuple[type[Event], ...] = ()
+PROGRAM_ID = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
+WEIGHTS_EXAMPLE = {"skills": 0.4, "goals": 0.3, "availability": 0.2, "language": 0.1}
+CADENCE_EXAMPLE = {"sessions_per_month": 2, "session_minutes": 45}
+CONFLICT_EXAMPLE = {"exclude_same_manager_line": True, "exclude_same_org_unit": False}
+ESCALATION_EXAMPLE = {
+    "missed_sessions_in_a_row": 2,
+    "days_without_activity": 21,
+    "low_rubric_average": 2.5,
+    "days_to_accept_proposal": 7,
+}
+
+Weight = Annotated[float, Field(ge=0)]
+
+
+class ProgramTier(StrEnum):
+    MICRO = "micro"
+    STANDARD = "standard"
+    MILESTONE = "milestone"
+    COHORT = "cohort"
+    PEER = "peer"
+
+
+class ApprovalMode(StrEnum):
+    AUTO = "auto"
+    MENTEE_SHORTLIST = "mentee_shortlist"
+    COORDINATOR_REVIEW = "coordinator_review"
+
+
+class Cadence(Value):
+    sessions_per_month: int = Field(
+        ge=1, le=31, description="Sessions a match should hold each month.", examples=[2]
+    )
+    session_minutes: int = Field(
+        ge=5, le=480, description="Planned length of one session, in minutes.", examples=[45]
+    )
+
+
+class ConflictRules(Value):
+    exclude_same_manager_line: bool = Field(
+        description="Never match people in the same reporting line.", examples=[True]
+    )
+    exclude_same_org_unit: bool = Field(
+        description="Never match people in the same org unit.", examples=[False]
+    )
+
+
+class EscalationThresholds(Value):
+    missed_sessions_in_a_row: int = Field(
+        ge=1, le=20, description="Missed sessions in a row that stall a match.", examples=[2]
+    )
+    days_without_activity: int = Field(
+        ge=1, le=365, description="Days without any activity that stall a match.", examples=[21]
+    )
+    low_rubric_average: float = Field(
+        ge=1, le=5, description="Rubric average below which QA escalates.", examples=[2.5]
+    )
+    days_to_accept_proposal: int = Field(
+        ge=1, le=90, description="Days a proposal may wait for acceptance.", examples=[7]
+    )
+
+
+class SkillRename(Value):
+    old_id: Id = Field(description="Skill id before the rename.", examples=["k8s"])
+    new_id: Id = Field(description="Skill id after the rename.", examples=["kubernetes"])
+
+
+class _ProgramEvent(Event):
+    key_field: ClassVar[str] = "program_id"
+
+
+class ProgramPublished(_ProgramEvent):
+    event_type: ClassVar[str] = "mentornet.program.published.v1"
+    program_id: Id = PROGRAM_ID
+    name: str = Field(
+        min_length=1, max_length=200, description="Program name.", examples=["Eng mentoring 2027"]
+    )
+    tier: ProgramTier = Field(description="Kind of program.", examples=["standard"])
+    cadence: Cadence = Field(
+        description="How often and how long matches meet.", examples=[CADENCE_EXAMPLE]
+    )
+    duration_weeks: int = Field(
+        ge=1, le=260, description="How long a match runs, in weeks.", examples=[24]
+    )
+    max_active_mentees_per_mentor: int = Field(
+        ge=1, le=50, description="Default cap on a mentor's active mentees.", examples=[3]
+    )
+    max_monthly_hours_per_mentor: float = Field(
+        gt=0, le=200, description="Cap on a mentor's mentoring hours a month.", examples=[6.0]
+    )
+    approval_mode: ApprovalMode = Field(
+        description="Who approves a proposed match.", examples=["mentee_shortlist"]
+    )
+    matching_weights: dict[str, Weight] = Field(
+        description="Weight of each matching signal in the score.", examples=[WEIGHTS_EXAMPLE]
+    )
+    conflict_rules: ConflictRules = Field(
+        description="Pairs the matcher must never propose.", examples=[CONFLICT_EXAMPLE]
+    )
+    qa_sample_rate: float = Field(
+        ge=0, le=1, description="Share of sessions QA samples for review.", examples=[0.1]
+    )
+    escalation: EscalationThresholds = Field(
+        description="When a match is stalled or escalated.", examples=[ESCALATION_EXAMPLE]
+    )
+    cohort_size: int | None = Field(
+        default=None, ge=2, le=500, description="Mentees per cohort (cohort tier).", examples=[12]
+    )
+
+
+class ProgramUpdated(_ProgramEvent):
+    """Only the rules that changed are set; absent fields keep their value."""
+
+    event_type: ClassVar[str] = "mentornet.program.updated.v1"
+    program_id: Id = PROGRAM_ID
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="New name.", examples=["Eng 2027"]
+    )
+    tier: ProgramTier | None = Field(default=None, description="New tier.", examples=["cohort"])
+    cadence: Cadence | None = Field(
+        default=None, description="New cadence.", examples=[CADENCE_EXAMPLE]
+    )
+    duration_weeks: int | None = Field(
+        default=None, ge=1, le=260, description="New duration in weeks.", examples=[36]
+    )
+    max_active_mentees_per_mentor: int | None = Field(
+        default=None, ge=1, le=50, description="New cap on active mentees.", examples=[2]
+    )
+    max_monthly_hours_per_mentor: float | None = Field(
+        default=None, gt=0, le=200, description="New cap on monthly hours.", examples=[4.0]
+    )
+    approval_mode: ApprovalMode | None = Field(
+        default=None, description="New approval mode.", examples=["coordinator_review"]
+    )
+    matching_weights: dict[str, Weight] | None = Field(
+        default=None, description="New weights, replacing the old.", examples=[WEIGHTS_EXAMPLE]
+    )
+    conflict_rules: ConflictRules | None = Field(
+        default=None, description="New conflict rules.", examples=[CONFLICT_EXAMPLE]
+    )
+    qa_sample_rate: float | None = Field(
+        default=None, ge=0, le=1, description="New QA sample rate.", examples=[0.2]
+    )
+    escalation: EscalationThresholds | None = Field(
+        default=None, description="New escalation thresholds.", examples=[ESCALATION_EXAMPLE]
+    )
+    cohort_size: int | None = Field(
+        default=None, ge=2, le=500, description="New cohort size.", examples=[15]
+    )
+
+
+class TaxonomyUpdated(_ProgramEvent):
+    """The skill taxonomy changed. Keyed by taxonomy id, not program id: one taxonomy
+    serves every program."""
+
+    event_type: ClassVar[str] = "mentornet.taxonomy.updated.v1"
+    key_field: ClassVar[str] = "taxonomy_id"
+    taxonomy_id: Id = Field(description="Taxonomy id (the record key).", examples=["default"])
+    taxonomy_version: int = Field(
+        ge=1, description="Taxonomy version after the change.", examples=[7]
+    )
+    added: tuple[Id, ...] = Field(
+        default=(), description="Skill ids added.", examples=[["rust", "llm-ops"]]
+    )
+    renamed: tuple[SkillRename, ...] = Field(
+        default=(),
+        description="Skill ids renamed; consumers rewrite old to new.",
+        examples=[[{"old_id": "k8s", "new_id": "kubernetes"}]],
+    )
+    deprecated: tuple[Id, ...] = Field(
+        default=(),
+        description="Skill ids no longer offered for new profiles.",
+        examples=[["cobol"]],
+    )
+
+
+EVENTS = (ProgramPublished, ProgramUpdated, TaxonomyUpdated)
