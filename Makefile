@@ -40,7 +40,7 @@ test-integration: setup
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
 	@$(RUN)/ruff format --check .
-	@$(RUN)/mypy contracts/src services/*/src services/*/tests contracts/tests tests bench
+	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench $(wildcard services/*/tests/*.py)
 
 fmt: setup
 	@$(RUN)/ruff check --fix .
