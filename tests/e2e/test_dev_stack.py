@@ -13,6 +13,7 @@ import httpx
 import pytest
 from mentornet_chassis.devstack import HTTP_PORTS
 from mentornet_chassis.embedded import free_port, port_free
+from mentornet_chassis.testing.backends import Endpoints
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +96,22 @@ def test_port_in_use_names_the_port_and_variable(tmp_path: Path, dev_env: dict[s
     port = dev_env["MENTORNET_DEV_KAFKA_PORT"]
     assert f"port {port} is already in use; set MENTORNET_DEV_KAFKA_PORT" in up.stderr
     assert not pids(Path(dev_env["MENTORNET_HOME"]))
+
+
+def test_external_servers_are_used_instead_of_embedded_ones(
+    tmp_path: Path, dev_env: dict[str, str], stack: Endpoints
+) -> None:
+    env = {
+        **dev_env,
+        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+        "MONGODB_URI": stack.mongo_uri,
+    }
+    home = Path(env["MENTORNET_HOME"])
+    try:
+        up = dev(tmp_path, env, "up")
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert sorted(p.stem for p in (home / "pids").glob("*.pid")) == sorted(HTTP_PORTS)
+        started = pids(home)
+    finally:
+        dev(tmp_path, env, "down")
+    assert not [pid for pid in started if running(pid)]

@@ -26,24 +26,22 @@ def _base(current: Candidate | None, participant_id: str) -> Candidate:
     )
 
 
-def on_mentee_registered(current: Candidate | None, event: MenteeRegistered) -> Candidate:
+def _with_role(
+    current: Candidate | None, role: str, event: MenteeRegistered | MentorRegistered
+) -> Candidate:
     candidate = _base(current, event.participant_id)
-    candidate["roles"] = {
-        **candidate["roles"],
-        "mentee": event.model_dump(mode="json", exclude={"participant_id"}),
-    }
+    profile = event.model_dump(mode="json", exclude={"participant_id"})
+    candidate["roles"] = {**candidate["roles"], role: profile}
     candidate["status"] = "active"
     return candidate
+
+
+def on_mentee_registered(current: Candidate | None, event: MenteeRegistered) -> Candidate:
+    return _with_role(current, "mentee", event)
 
 
 def on_mentor_registered(current: Candidate | None, event: MentorRegistered) -> Candidate:
-    candidate = _base(current, event.participant_id)
-    candidate["roles"] = {
-        **candidate["roles"],
-        "mentor": event.model_dump(mode="json", exclude={"participant_id"}),
-    }
-    candidate["status"] = "active"
-    return candidate
+    return _with_role(current, "mentor", event)
 
 
 def on_withdrawn(current: Candidate | None, event: ParticipantWithdrawn) -> Candidate:
