@@ -13,6 +13,7 @@ from mentornet_chassis.outbox import OutgoingRecord
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+from pymongo.errors import ServerSelectionTimeoutError
 
 pytestmark = pytest.mark.unit
 
@@ -142,6 +143,30 @@ async def test_dlq_write_failure_propagates_so_the_offset_is_not_committed() -> 
     )
     with pytest.raises(ConnectionError):
         await processor.process(incoming(value=b"not json"))
+
+
+async def test_unreachable_store_is_waited_for_not_dead_lettered() -> None:
+    metrics, published, calls = Metrics("test"), [], []
+
+    async def publish(record: OutgoingRecord) -> None:
+        published.append(record)
+
+    async def handler(envelope: Envelope[Any]) -> Applied:
+        calls.append(envelope.id)
+        if len(calls) <= 8:
+            raise ServerSelectionTimeoutError("no servers")
+        return Applied(Outcome.APPLIED, 1, {})
+
+    processor = RecordProcessor(
+        REGISTRY,
+        {MenteeRegistered: handler},
+        DeadLetters("t", "dlq", publish, metrics),
+        metrics,
+        RetryPolicy(max_attempts=2, backoff_s=0.0),
+    )
+    assert await processor.process(incoming()) == "applied"
+    assert len(calls) == 9
+    assert published == []
 
 
 def test_backoff_is_exponential_and_capped() -> None:

@@ -2,8 +2,9 @@
 
 The processor never lets one bad record stop the partition: undecodable records go
 to the DLQ at once; a handler that keeps failing is retried with exponential backoff
-`max_attempts` times and then dead-lettered. Only a failure to write the DLQ record
-itself propagates, so the offset is not committed and the record comes back.
+`max_attempts` times and then dead-lettered. An unreachable store is different: the
+processor waits for it, because the record is fine. Only a failure to write the DLQ
+record itself propagates, so the offset is not committed and the record comes back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import structlog
 from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
+from pymongo.errors import ConnectionFailure
 
 from .aggregates import Applied
 from .deadletters import DeadLetters
@@ -25,6 +27,10 @@ from .metrics import Metrics
 log = get_logger(__name__)
 
 Handler = Callable[[Envelope[Any]], Awaitable[Applied | None]]
+
+STORE_UNREACHABLE = (ConnectionFailure,)
+"""An outage is not a bad message: wait for the store (the offset stays uncommitted and
+/readyz says not ready) instead of spending the record's attempts and dead-lettering it."""
 
 
 @dataclass(frozen=True)
@@ -98,13 +104,22 @@ class RecordProcessor:
         if handler is None:
             self.metrics.events_consumed.labels(envelope.type, "ignored").inc()
             return "ignored"
-        for attempt in range(1, self.retry.max_attempts + 1):
+        attempt, outage = 0, 0
+        while True:
             started = time.perf_counter()
             try:
                 applied = await handler(envelope)
+            except STORE_UNREACHABLE as exc:
+                outage += 1
+                log.warning(
+                    "store unreachable; waiting, not dead-lettering", waited=outage, error=repr(exc)
+                )
+                await asyncio.sleep(self.retry.delay(outage))
+                continue
             except Exception as exc:
+                attempt += 1
                 self.metrics.events_failed.labels(envelope.type).inc()
-                if attempt == self.retry.max_attempts:
+                if attempt >= self.retry.max_attempts:
                     log.error(
                         "handler failed for good; sent to DLQ", attempts=attempt, error=repr(exc)
                     )
@@ -113,13 +128,13 @@ class RecordProcessor:
                 log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
                 await asyncio.sleep(self.retry.delay(attempt))
                 continue
-            self.metrics.handler_seconds.labels(envelope.type).observe(
-                time.perf_counter() - started
-            )
-            outcome = applied.outcome.value if applied is not None else "applied"
-            self.metrics.events_consumed.labels(envelope.type, outcome).inc()
-            if applied is not None and applied.emitted:
-                self.on_emitted()
-            log.info("event handled", outcome=outcome)
-            return outcome
-        raise AssertionError("unreachable")
+            return self._done(envelope, applied, time.perf_counter() - started)
+
+    def _done(self, envelope: Envelope[Event], applied: Applied | None, seconds: float) -> str:
+        self.metrics.handler_seconds.labels(envelope.type).observe(seconds)
+        outcome = applied.outcome.value if applied is not None else "applied"
+        self.metrics.events_consumed.labels(envelope.type, outcome).inc()
+        if applied is not None and applied.emitted:
+            self.on_emitted()
+        log.info("event handled", outcome=outcome)
+        return outcome
