@@ -69,3 +69,8 @@ def test_secrets_do_not_leak_into_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGODB_URI", "mongodb://user:hunter2@db:27017")
     settings = load_settings(DemoSettings, "demo")
     assert "hunter2" not in repr(settings)
+
+
+def test_short_hs256_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(monkeypatch, AUTH_HS256_KEY="short")
+    assert "AUTH_HS256_KEY: an HS256 key needs at least 32 bytes" in message

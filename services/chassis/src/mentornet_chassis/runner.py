@@ -16,6 +16,7 @@ from typing import Any
 import uvicorn
 from mentornet_contracts import REGISTRY, SERVICES
 
+from .auth import TokenVerifier, authenticator
 from .broker import create_broker, partitions_assigned, publisher, subscribe
 from .consumer import RecordProcessor, RetryPolicy
 from .deadletters import DeadLetters
@@ -71,6 +72,7 @@ class ServiceProcess:
             db=database(client, settings.mongo, self.service),
             broker=broker,
             wake_relay=self.relay_wake.set,
+            current=authenticator(TokenVerifier(settings.auth, production=settings.production)),
         )
 
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:

@@ -6,13 +6,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from faststream.kafka import KafkaBroker
 from mentornet_contracts import Event, Registry, Topic
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .aggregates import AggregateStore
+from .auth import Principal
 from .consumer import Handler
 from .metrics import Metrics
 from .mongo import Document
@@ -31,6 +32,8 @@ class Runtime:
     db: AsyncDatabase[Document]
     broker: KafkaBroker
     wake_relay: Callable[[], None]
+    current: Callable[[Request], Awaitable[Principal]]
+    """FastAPI dependency: the authenticated caller (401 without a valid token)."""
 
     def aggregates(self, collection: str) -> AggregateStore:
         return AggregateStore(self.db[collection], self.registry)

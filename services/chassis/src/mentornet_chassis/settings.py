@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pymongo.errors import ConfigurationError, InvalidURI
 from pymongo.uri_parser import parse_uri
 
+from .authsettings import AuthSettings
+
 DEFAULT_KAFKA = "127.0.0.1:19092"
 DEFAULT_MONGO = "mongodb://127.0.0.1:27117"
 
@@ -89,6 +91,7 @@ class ServiceSettings(BaseSettings):
     )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @model_validator(mode="after")
     def _production_needs_explicit_secrets(self) -> Self:
@@ -97,6 +100,8 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("MONGODB_URI must be set in production")
             if "KAFKA_BOOTSTRAP_SERVERS" not in _environ():
                 raise ValueError("KAFKA_BOOTSTRAP_SERVERS must be set in production")
+            if self.auth.hs256_key is None and self.auth.jwks_url is None:
+                raise ValueError("AUTH_JWKS_URL (or AUTH_HS256_KEY) must be set in production")
         return self
 
     @property
@@ -130,12 +135,15 @@ def describe(exc: ValidationError, cls: type[ServiceSettings]) -> str:
     """Name the environment variable behind the first error, e.g. MONGODB_URI."""
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    nested: dict[str, type[BaseSettings]] = {"kafka": KafkaSettings, "mongo": MongoSettings}
+    nested: dict[str, type[BaseSettings]] = {
+        "kafka": KafkaSettings,
+        "mongo": MongoSettings,
+        "auth": AuthSettings,
+    }
     source: type[BaseSettings] = cls
-    if exc.title == KafkaSettings.__name__:
-        source = KafkaSettings
-    elif exc.title == MongoSettings.__name__:
-        source = MongoSettings
+    by_title = {s.__name__: s for s in nested.values()}
+    if exc.title in by_title:
+        source = by_title[exc.title]
     elif loc and loc[0] in nested:
         source, loc = nested[loc[0]], loc[1:]
     prefix = str(source.model_config.get("env_prefix", ""))
