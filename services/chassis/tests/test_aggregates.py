@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -72,3 +73,28 @@ async def test_no_change_writes_nothing(store: AggregateStore) -> None:
     result = await store.apply("a3", lambda _: Decision(state=None), handled="e1")
     assert result.outcome is Outcome.UNCHANGED
     assert await store.collection.find_one({"_id": "a3"}) is None
+
+
+async def test_entries_stay_documents_across_writes(store: AggregateStore) -> None:
+    """Regression: nx-27017 stringifies sub-documents pushed with $push; we replace."""
+    await store.apply("a4", bump, handled="e1")
+    await store.apply("a4", bump, handled="e2")
+    doc = await stored(store, "a4")
+    assert all(isinstance(entry, dict) for entry in doc["outbox"])
+    assert all(isinstance(entry["created_at"], datetime) for entry in doc["outbox"])
+    assert isinstance(doc["updated_at"], datetime)
+    assert doc["pending"] is True
+
+
+async def test_mark_sent_keeps_entries_added_meanwhile(store: AggregateStore) -> None:
+    await store.apply("a5", bump, handled="e1")
+    first = {entry["id"] for entry in (await stored(store, "a5"))["outbox"]}
+    await store.apply("a5", bump, handled="e2")
+    await store.mark_sent("a5", first)
+    doc = await stored(store, "a5")
+    assert len(doc["outbox"]) == 1
+    assert doc["outbox"][0]["id"] not in first
+    assert doc["state"] == {"count": 2}
+    await store.mark_sent("a5", {doc["outbox"][0]["id"]})
+    assert (await stored(store, "a5"))["pending"] is False
+    assert await store.pending() == []

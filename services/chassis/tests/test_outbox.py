@@ -46,7 +46,7 @@ async def test_relay_publishes_in_order_then_marks_sent(
         )
 
     metrics = Metrics("test")
-    relay = OutboxRelay([store.collection], publish, metrics)
+    relay = OutboxRelay([store], publish, metrics)
     assert await relay.run_once() == 5
     assert await relay.backlog() == 0
     records = await find_records(
@@ -67,7 +67,7 @@ async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -
             raise ConnectionError("broker hiccup")
         sent.append(record.value)
 
-    relay = OutboxRelay([store.collection], flaky, Metrics("test"))
+    relay = OutboxRelay([store], flaky, Metrics("test"))
     with pytest.raises(ConnectionError):
         await relay.run_once()
     doc = await store.collection.find_one({"_id": "p1"})

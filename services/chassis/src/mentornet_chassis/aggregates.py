@@ -1,8 +1,9 @@
 """State, inbox and outbox in ONE document write, conditional on the aggregate's version.
 
 Each aggregate is one MongoDB document:
-    {_id, version, state, inbox: [recent handled event ids], outbox: [pending records]}
-A handler's effect is a single `update_one`/`insert_one` on that document, so the state
+    {_id, version, state, inbox: [recent handled event ids], outbox: [pending records],
+     pending: bool}
+A handler's effect is a single `replace_one`/`insert_one` on that document, so the state
 change, the fact that the event was handled, and the events to emit commit together or
 not at all. The relay (see outbox.py) publishes `outbox` entries and pulls them when
 the broker has acknowledged them.
@@ -51,6 +52,7 @@ class Loaded:
     state: State | None
     version: int
     inbox: tuple[str, ...] = ()
+    outbox: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,12 @@ def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
 
 
 class AggregateStore:
-    """One collection of aggregates that emit events through the outbox."""
+    """One collection of aggregates that emit events through the outbox.
+
+    Every write replaces the whole document, filtered on the version that was read, so
+    a concurrent writer (another handler, or the relay removing sent entries) turns into
+    a VersionConflict and a retry, never a lost update.
+    """
 
     def __init__(self, collection: AsyncCollection[Document], registry: Registry) -> None:
         self.collection = collection
@@ -90,13 +97,16 @@ class AggregateStore:
         if doc is None:
             return Loaded(state=None, version=0)
         return Loaded(
-            state=doc.get("state"), version=int(doc["version"]), inbox=tuple(doc.get("inbox", ()))
+            state=doc.get("state"),
+            version=int(doc["version"]),
+            inbox=tuple(doc.get("inbox", ())),
+            outbox=tuple(doc.get("outbox", ())),
         )
 
     async def save(
         self,
         aggregate_id: str,
-        expected_version: int,
+        loaded: Loaded,
         state: State | None,
         events: Sequence[Envelope[Event]] = (),
         *,
@@ -104,44 +114,61 @@ class AggregateStore:
     ) -> int:
         """Write state, inbox id and outbox entries at once; raise VersionConflict if stale."""
         entries = [outbox_entry(e, self.registry) for e in events]
-        inbox = [handled] if handled else []
-        new_version = expected_version + 1
-        if expected_version == 0:
-            await self._insert(aggregate_id, state, entries, inbox)
-            return new_version
-        update: Document = {
-            "$set": {"version": new_version, "updated_at": datetime.now(UTC)},
-            "$push": {
-                "outbox": {"$each": entries},
-                "inbox": {"$each": inbox, "$slice": -INBOX_WINDOW},
-            },
+        inbox = [*loaded.inbox, handled] if handled else list(loaded.inbox)
+        await self._write(
+            aggregate_id,
+            loaded,
+            state if state is not None else loaded.state,
+            [*loaded.outbox, *entries],
+            inbox,
+        )
+        return loaded.version + 1
+
+    async def mark_sent(self, aggregate_id: str, sent: set[str]) -> None:
+        """Remove published entries, keeping entries added since they were read."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            loaded = await self.load(aggregate_id)
+            remaining = [e for e in loaded.outbox if e["id"] not in sent]
+            if len(remaining) == len(loaded.outbox):
+                return
+            try:
+                await self._write(aggregate_id, loaded, loaded.state, remaining, list(loaded.inbox))
+                return
+            except VersionConflict:
+                continue
+        raise VersionConflict(f"{aggregate_id}: could not mark outbox entries sent")
+
+    async def _write(
+        self,
+        aggregate_id: str,
+        loaded: Loaded,
+        state: State | None,
+        outbox: list[Document],
+        inbox: list[str],
+    ) -> None:
+        doc: Document = {
+            "version": loaded.version + 1,
+            "state": state,
+            "outbox": outbox,
+            "pending": bool(outbox),
+            "inbox": inbox[-INBOX_WINDOW:],
+            "updated_at": datetime.now(UTC),
         }
-        if state is not None:
-            update["$set"]["state"] = state
-        result = await self.collection.update_one(
-            {"_id": aggregate_id, "version": expected_version}, update
+        if loaded.version == 0:
+            await self._insert({"_id": aggregate_id, **doc})
+            return
+        result = await self.collection.replace_one(
+            {"_id": aggregate_id, "version": loaded.version}, doc
         )
         if result.matched_count != 1:
             raise VersionConflict(aggregate_id)
-        return new_version
 
-    async def _insert(
-        self, aggregate_id: str, state: State | None, entries: list[Document], inbox: list[str]
-    ) -> None:
+    async def _insert(self, doc: Document) -> None:
         try:
-            await self.collection.insert_one(
-                {
-                    "_id": aggregate_id,
-                    "version": 1,
-                    "state": state,
-                    "outbox": entries,
-                    "inbox": inbox,
-                    "updated_at": datetime.now(UTC),
-                }
-            )
+            await self.collection.insert_one(doc)
         except DuplicateKeyError:
-            if await self.collection.count_documents({"_id": aggregate_id}, limit=1):
-                raise VersionConflict(aggregate_id) from None
+            if await self.collection.count_documents({"_id": doc["_id"]}, limit=1):
+                raise VersionConflict(doc["_id"]) from None
             raise
 
     async def apply(
@@ -167,7 +194,7 @@ class AggregateStore:
                 return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
             try:
                 version = await self.save(
-                    aggregate_id, loaded.version, decision.state, decision.events, handled=handled
+                    aggregate_id, loaded, decision.state, decision.events, handled=handled
                 )
             except VersionConflict:
                 continue
@@ -180,5 +207,9 @@ class AggregateStore:
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state
 
+    async def pending(self) -> list[Document]:
+        """Aggregates with unsent outbox entries (their ids and entries)."""
+        return [doc async for doc in self.collection.find({"pending": True}, {"outbox": 1})]
+
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index("version")
+        await self.collection.create_index("pending")

@@ -10,8 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from pymongo.asynchronous.collection import AsyncCollection
-
+from .aggregates import AggregateStore
 from .logging import get_logger
 from .metrics import Metrics
 from .mongo import Document
@@ -44,14 +43,14 @@ def _record(entry: Document) -> OutgoingRecord:
 class OutboxRelay:
     def __init__(
         self,
-        collections: Sequence[AsyncCollection[Document]],
+        stores: Sequence[AggregateStore],
         publish: Publish,
         metrics: Metrics,
         *,
         interval_s: float = 0.5,
         wake: asyncio.Event | None = None,
     ) -> None:
-        self.collections = list(collections)
+        self.stores = list(stores)
         self.publish = publish
         self.metrics = metrics
         self.interval_s = interval_s
@@ -66,30 +65,28 @@ class OutboxRelay:
         """Publish everything pending now; return how many records were published."""
         async with self._lock:
             published = 0
-            for collection in self.collections:
-                async for doc in collection.find({"outbox": {"$ne": []}}, {"outbox": 1}):
-                    published += await self._relay_aggregate(collection, doc)
+            for store in self.stores:
+                for doc in await store.pending():
+                    published += await self._relay_aggregate(store, doc)
             self.metrics.outbox_backlog.set(await self.backlog())
             return published
 
-    async def _relay_aggregate(self, collection: AsyncCollection[Document], doc: Document) -> int:
-        sent: list[str] = []
+    async def _relay_aggregate(self, store: AggregateStore, doc: Document) -> int:
+        sent: set[str] = set()
         try:
             for entry in doc.get("outbox") or []:
                 await self.publish(_record(entry))
                 self.metrics.events_emitted.labels(event_type=entry["type"]).inc()
-                sent.append(entry["id"])
+                sent.add(entry["id"])
         finally:
             if sent:
-                await collection.update_one(
-                    {"_id": doc["_id"]}, {"$pull": {"outbox": {"id": {"$in": sent}}}}
-                )
+                await store.mark_sent(doc["_id"], sent)
         return len(sent)
 
     async def backlog(self) -> int:
         total = 0
-        for collection in self.collections:
-            async for doc in collection.find({"outbox": {"$ne": []}}, {"outbox.id": 1}):
+        for store in self.stores:
+            for doc in await store.pending():
                 total += len(doc.get("outbox") or [])
         return total
 

@@ -78,7 +78,7 @@ class ServiceProcess:
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
         publish = publisher(runtime.broker)
         relay = OutboxRelay(
-            [s.collection for s in parts.stores],
+            parts.stores,
             publish,
             runtime.metrics,
             interval_s=self.settings.relay_interval_ms / 1000,

@@ -6,9 +6,10 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
+from . import programs_api
 from .api import create_router
 from .settings import IntakeSettings
-from .store import PARTICIPANTS, ParticipantStore
+from .store import PARTICIPANTS, PROGRAMS, ParticipantStore
 
 SERVICE = "intake"
 
@@ -16,9 +17,13 @@ SERVICE = "intake"
 def build(runtime: Runtime) -> ServiceParts:
     aggregates = runtime.aggregates(PARTICIPANTS)
     participants = ParticipantStore(aggregates)
+    program_store = runtime.aggregates(PROGRAMS)
     return ServiceParts(
-        routers=[create_router(participants, runtime.wake_relay)],
-        stores=[aggregates],
+        routers=[
+            create_router(participants, runtime.wake_relay),
+            programs_api.create_router(program_store, runtime.current, runtime.wake_relay),
+        ],
+        stores=[aggregates, program_store],
         on_startup=[participants.ensure_indexes],
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 from mentornet_chassis.aggregates import AggregateStore
 
 PARTICIPANTS = "participants"
+PROGRAMS = "programs"
 
 
 class ParticipantStore:

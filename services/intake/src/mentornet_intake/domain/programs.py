@@ -1,0 +1,149 @@
+"""Programs: a coordinator drafts one, changes it, publishes it.
+
+Published rules travel on program.published; later changes travel on program.updated
+carrying only what changed. Eligibility stays in intake: it gates registration.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from mentornet_contracts.events.programs import (
+    ApprovalMode,
+    Cadence,
+    ConflictRules,
+    EscalationThresholds,
+    ProgramPublished,
+    ProgramTier,
+    ProgramUpdated,
+)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MATCHING_SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
+DEFAULT_WEIGHTS = {
+    "skills": 0.4,
+    "availability": 0.25,
+    "timezone": 0.1,
+    "format": 0.1,
+    "style": 0.1,
+    "pace": 0.05,
+}
+EVENT_FIELDS = frozenset(ProgramUpdated.model_fields) - {"program_id"}
+
+
+class ProgramConflict(Exception):
+    """The request is valid but clashes with the program's state (HTTP 409)."""
+
+
+class Eligibility(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    org_units: list[str] = Field(default_factory=list, description="Empty: every org unit.")
+    levels: list[str] = Field(default_factory=list, description="Empty: every level.")
+
+    def admits(self, org_unit: str | None, level: str | None) -> bool:
+        unit_ok = not self.org_units or org_unit in self.org_units
+        level_ok = not self.levels or level in self.levels
+        return unit_ok and level_ok
+
+
+class ProgramSpec(BaseModel):
+    """A program's rules: the body of POST /programs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    tier: ProgramTier
+    cadence: Cadence
+    duration_weeks: int = Field(ge=1, le=104)
+    max_active_mentees_per_mentor: int = Field(default=3, ge=1, le=50)
+    max_monthly_hours_per_mentor: float = Field(default=8.0, gt=0, le=160)
+    approval_mode: ApprovalMode = ApprovalMode.MENTEE_SHORTLIST
+    matching_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    conflict_rules: ConflictRules = ConflictRules(
+        exclude_same_manager_line=True, exclude_same_org_unit=False
+    )
+    qa_sample_rate: float = Field(default=0.1, ge=0, le=1)
+    escalation: EscalationThresholds = EscalationThresholds(
+        missed_sessions_in_a_row=2,
+        days_without_activity=21,
+        low_rubric_average=2.5,
+        days_to_accept_proposal=5,
+    )
+    eligibility: Eligibility = Eligibility()
+    cohort_size: int | None = Field(default=None, ge=2, le=50)
+
+    @field_validator("matching_weights")
+    @classmethod
+    def _known_signals(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(MATCHING_SIGNALS))
+        if unknown:
+            raise ValueError(
+                f"unknown signal(s) {', '.join(unknown)}; known: {', '.join(MATCHING_SIGNALS)}"
+            )
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise ValueError("weights must be >= 0 and not all zero")
+        return weights
+
+    @model_validator(mode="after")
+    def _cohort_needs_a_size(self) -> Self:
+        if self.tier is ProgramTier.COHORT and self.cohort_size is None:
+            raise ValueError("cohort_size is required for a cohort program")
+        if self.tier is not ProgramTier.COHORT and self.cohort_size is not None:
+            raise ValueError("cohort_size applies only to cohort programs")
+        return self
+
+
+class ProgramPatch(BaseModel):
+    """The body of PATCH /programs/{id}: only the fields to change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    cadence: Cadence | None = None
+    duration_weeks: int | None = Field(default=None, ge=1, le=104)
+    max_active_mentees_per_mentor: int | None = Field(default=None, ge=1, le=50)
+    max_monthly_hours_per_mentor: float | None = Field(default=None, gt=0, le=160)
+    approval_mode: ApprovalMode | None = None
+    matching_weights: dict[str, float] | None = None
+    conflict_rules: ConflictRules | None = None
+    qa_sample_rate: float | None = Field(default=None, ge=0, le=1)
+    escalation: EscalationThresholds | None = None
+    eligibility: Eligibility | None = None
+    cohort_size: int | None = Field(default=None, ge=2, le=50)
+
+
+def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> dict[str, Any]:
+    return {
+        "program_id": program_id,
+        "status": "draft",
+        "coordinators": [coordinator],
+        "spec": spec.model_dump(mode="json"),
+    }
+
+
+def change(
+    state: dict[str, Any], patch: ProgramPatch
+) -> tuple[dict[str, Any], ProgramUpdated | None]:
+    """Apply a patch; re-validate the whole spec; say what changed if already published."""
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    spec = ProgramSpec.model_validate({**state["spec"], **changes})
+    new_spec = spec.model_dump(mode="json")
+    changed = {k: v for k, v in new_spec.items() if state["spec"].get(k) != v}
+    new_state = {**state, "spec": new_spec}
+    event_fields = {k: v for k, v in changed.items() if k in EVENT_FIELDS}
+    if state["status"] != "published" or not event_fields:
+        return new_state, None
+    return new_state, ProgramUpdated(program_id=state["program_id"], **event_fields)
+
+
+def publish(state: dict[str, Any]) -> tuple[dict[str, Any], ProgramPublished]:
+    if state["status"] == "published":
+        raise ProgramConflict("program is already published")
+    spec = {k: v for k, v in state["spec"].items() if k != "eligibility"}
+    event = ProgramPublished(program_id=state["program_id"], **spec)
+    return {**state, "status": "published"}, event
+
+
+def manages(state: dict[str, Any], subject: str, claimed_programs: frozenset[str]) -> bool:
+    return subject in state["coordinators"] or state["program_id"] in claimed_programs

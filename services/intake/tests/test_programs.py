@@ -1,0 +1,109 @@
+"""Program rules, without a broker or database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mentornet_intake.domain import programs
+from pydantic import ValidationError
+
+pytestmark = pytest.mark.unit
+
+
+def spec(**overrides: Any) -> programs.ProgramSpec:
+    body: dict[str, Any] = {
+        "name": "Eng 2027",
+        "tier": "standard",
+        "duration_weeks": 12,
+        "cadence": {"sessions_per_month": 2, "session_minutes": 45},
+    }
+    body.update(overrides)
+    return programs.ProgramSpec.model_validate(body)
+
+
+def published() -> dict[str, Any]:
+    state, _ = programs.publish(programs.draft(spec(), "prog-1", "c-1"))
+    return state
+
+
+def test_publish_carries_the_rules_but_not_eligibility() -> None:
+    state, event = programs.publish(
+        programs.draft(spec(eligibility={"levels": ["L3"]}), "prog-1", "c-1")
+    )
+    assert state["status"] == "published"
+    assert event.program_id == "prog-1"
+    assert event.cadence.session_minutes == 45
+    assert "eligibility" not in event.model_dump()
+
+
+def test_publishing_twice_is_a_conflict() -> None:
+    with pytest.raises(programs.ProgramConflict, match="already published"):
+        programs.publish(published())
+
+
+def test_change_before_publishing_emits_nothing() -> None:
+    state, event = programs.change(
+        programs.draft(spec(), "prog-1", "c-1"), programs.ProgramPatch(name="Renamed")
+    )
+    assert state["spec"]["name"] == "Renamed"
+    assert event is None
+
+
+def test_change_after_publishing_emits_only_what_changed() -> None:
+    _, event = programs.change(
+        published(), programs.ProgramPatch(name="Eng 2027", qa_sample_rate=0.25)
+    )
+    assert event is not None
+    assert event.model_dump(exclude_none=True) == {"program_id": "prog-1", "qa_sample_rate": 0.25}
+
+
+def test_eligibility_change_stays_inside_intake() -> None:
+    state, event = programs.change(
+        published(), programs.ProgramPatch(eligibility=programs.Eligibility(org_units=["ou-1"]))
+    )
+    assert event is None
+    assert state["spec"]["eligibility"]["org_units"] == ["ou-1"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "reason"),
+    [
+        ({"tier": "cohort"}, "", "cohort_size is required"),
+        ({"cohort_size": 5}, "", "only to cohort programs"),
+        ({"matching_weights": {"astrology": 1.0}}, "matching_weights", "unknown signal"),
+        ({"matching_weights": {"skills": 0.0}}, "matching_weights", "not all zero"),
+        ({"qa_sample_rate": 1.5}, "qa_sample_rate", "less than or equal to 1"),
+        (
+            {"cadence": {"sessions_per_month": 2, "session_minutes": 1}},
+            "cadence.session_minutes",
+            "",
+        ),
+    ],
+)
+def test_bad_rules_name_the_field(overrides: dict[str, Any], field: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        spec(**overrides)
+    error = caught.value.errors()[0]
+    assert ".".join(str(p) for p in error["loc"]) == field
+    assert reason in str(error["msg"])
+
+
+def test_a_patch_is_checked_against_the_whole_program() -> None:
+    with pytest.raises(ValidationError, match="only to cohort programs"):
+        programs.change(published(), programs.ProgramPatch(cohort_size=4))
+
+
+def test_eligibility_admits_listed_units_and_levels() -> None:
+    rule = programs.Eligibility(org_units=["ou-1"], levels=["L3", "L4"])
+    assert rule.admits("ou-1", "L3")
+    assert not rule.admits("ou-2", "L3")
+    assert not rule.admits("ou-1", "L5")
+    assert programs.Eligibility().admits(None, None)
+
+
+def test_managers_are_the_creator_and_claimed_coordinators() -> None:
+    state = programs.draft(spec(), "prog-1", "c-1")
+    assert programs.manages(state, "c-1", frozenset())
+    assert programs.manages(state, "c-2", frozenset({"prog-1"}))
+    assert not programs.manages(state, "c-2", frozenset({"prog-9"}))
