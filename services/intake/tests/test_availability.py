@@ -73,3 +73,9 @@ def test_bad_availability_names_the_field(
 
 def test_windows_touching_end_to_start_do_not_overlap() -> None:
     check(availability())
+
+
+def test_window_may_end_at_midnight_but_not_later() -> None:
+    check(availability(weekly=[{"weekday": "mon", "start": "23:00", "end": "24:00"}]))
+    with pytest.raises(AvailabilityError, match="past 24:00"):
+        check(availability(weekly=[{"weekday": "mon", "start": "23:00", "end": "24:30"}]))
