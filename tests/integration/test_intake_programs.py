@@ -6,24 +6,16 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.auth import DEV_KEY, mint
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.kafka import find_records, header
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PROGRAMS
 
+from tests.support.helpers import PROGRAM, token
+
 pytestmark = pytest.mark.integration
 
-SPEC = {
-    "name": "Platform mentoring",
-    "tier": "standard",
-    "duration_weeks": 12,
-    "cadence": {"sessions_per_month": 2, "session_minutes": 45},
-}
-
-
-def token(sub: str, *roles: str, programs: list[str] | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint(DEV_KEY, sub, list(roles), programs=programs)}"}
+SPEC = PROGRAM
 
 
 async def create(intake: RunningService, coordinator: str) -> dict[str, Any]:

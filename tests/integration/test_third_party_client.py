@@ -11,7 +11,7 @@ from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PARTICIPANTS
 
-from tests.support.helpers import mentee_body
+from tests.support.helpers import mentee_body, open_program
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +45,10 @@ def read_with_librdkafka(bootstrap: str, key: bytes, timeout: float = 60) -> obj
 async def test_confluent_kafka_reads_key_and_ce_headers(
     stack: Endpoints, intake: RunningService, unique: str
 ) -> None:
-    response = await intake.http.post("/participants/mentees", json=mentee_body(unique))
+    program_id, coordinator = await open_program(intake, unique)
+    response = await intake.http.post(
+        "/participants/mentees", headers=coordinator, json=mentee_body(unique, program_id)
+    )
     assert response.status_code == 201
     created = response.json()
     pid = created["participant_id"]

@@ -14,13 +14,18 @@ from mentornet_contracts import REGISTRY, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS, SERVICES
 from mentornet_contracts.events.participants import MenteeRegistered
 
-from tests.support.helpers import consumed, mentee_body
+from tests.support.helpers import consumed, mentee_body, open_program
 
 pytestmark = pytest.mark.integration
 
 
-async def register(intake: RunningService, body: dict[str, object]) -> dict[str, Any]:
-    response = await intake.http.post("/participants/mentees", json=body)
+async def register(intake: RunningService, unique: str, **overrides: object) -> dict[str, Any]:
+    program_id, coordinator = await open_program(intake, unique)
+    response = await intake.http.post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(unique, program_id, **overrides),
+    )
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
@@ -39,7 +44,7 @@ async def candidate_doc(matcher: RunningService, mongo: Any, pid: str) -> dict[s
 async def test_a_record_carries_cloudevents_headers_and_key(
     stack: Endpoints, intake: RunningService, unique: str
 ) -> None:
-    created = await register(intake, mentee_body(unique))
+    created = await register(intake, unique)
     pid = created["participant_id"]
     [record] = await find_records(
         stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode()
@@ -62,7 +67,7 @@ async def test_a_record_carries_cloudevents_headers_and_key(
 async def test_registration_reaches_matcher_read_model(
     intake: RunningService, matcher: RunningService, unique: str
 ) -> None:
-    pid = (await register(intake, mentee_body(unique, languages=["en", "de"])))["participant_id"]
+    pid = (await register(intake, unique, languages=["en", "de"]))["participant_id"]
     seen = await eventually(lambda: candidate(matcher, pid), what="matcher read model")
     assert seen["roles"]["mentee"]["languages"] == ["en", "de"]
     assert seen["status"] == "active"

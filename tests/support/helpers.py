@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def mentee_body(unique: str, **overrides: object) -> dict[str, object]:
+from mentornet_chassis.auth import DEV_KEY, mint
+from mentornet_chassis.testing.services import RunningService
+
+PROGRAM = {
+    "name": "Platform mentoring",
+    "tier": "standard",
+    "duration_weeks": 12,
+    "cadence": {"sessions_per_month": 2, "session_minutes": 45},
+}
+CONSENT = {"version": "2026-10", "accepted_at": "2026-11-01T09:00:00Z"}
+
+
+def token(subject: str, *roles: str, programs: list[str] | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint(DEV_KEY, subject, list(roles), programs=programs)}"}
+
+
+async def open_program(
+    intake: RunningService, unique: str, **spec: Any
+) -> tuple[str, dict[str, str]]:
+    """A published program and its coordinator's headers."""
+    coordinator = token(f"c-{unique}", "coordinator")
+    created = await intake.http.post("/programs", json={**PROGRAM, **spec}, headers=coordinator)
+    assert created.status_code == 201, created.text
+    program_id: str = created.json()["program_id"]
+    published = await intake.http.post(f"/programs/{program_id}/publish", headers=coordinator)
+    assert published.status_code == 200, published.text
+    return program_id, coordinator
+
+
+def mentee_body(unique: str, program_id: str, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "program_id": f"prog-{unique}",
+        "program_id": program_id,
         "display_name": "Ada Lovelace",
         "email": f"ada-{unique}@example.org",
         "languages": ["en"],
+        "consent": CONSENT,
     }
     body.update(overrides)
     return body

@@ -2,37 +2,73 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from mentornet_intake.domain.registration import (
     MenteeRegistration,
+    MentorRegistration,
+    RegistrationConflict,
     email_key,
     new_participant_id,
-    register_mentee,
+    register,
 )
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
 
+CONSENT = {"version": "2026-10", "accepted_at": "2026-11-01T09:00:00Z"}
 
-def registration(**overrides: object) -> MenteeRegistration:
+
+def mentee(**overrides: object) -> MenteeRegistration:
     body: dict[str, object] = {
         "program_id": "prog-1",
         "display_name": "Ada Lovelace",
         "email": "Ada@Example.org",
         "languages": ["en"],
+        "consent": CONSENT,
     }
     body.update(overrides)
     return MenteeRegistration.model_validate(body)
 
 
-def test_event_carries_no_name_or_email() -> None:
-    state, event = register_mentee(registration(urgency=4), "p-1")
-    payload = event.model_dump(mode="json")
-    assert payload["participant_id"] == "p-1"
-    assert payload["urgency"] == 4
-    assert "Ada" not in str(payload)
+def mentor(**overrides: object) -> MentorRegistration:
+    body: dict[str, Any] = {
+        "program_id": "prog-1",
+        "display_name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "languages": ["en"],
+        "consent": CONSENT,
+        "skills": [{"skill_id": "python", "level": 4}],
+    }
+    body.update(overrides)
+    return MentorRegistration.model_validate(body)
+
+
+def test_event_carries_no_name_email_consent_or_level() -> None:
+    state, event = register(None, mentee(urgency=4, level="L3"), "p-1")
+    payload = event.model_dump_json()
+    assert event.participant_id == "p-1"
+    for private in ("Ada", "example.org", "2026-10", "L3"):
+        assert private not in payload
     assert state["display_name"] == "Ada Lovelace"
+    assert state["consent"]["version"] == "2026-10"
     assert state["email_key"] == "prog-1:ada@example.org"
+    assert state["roles"] == ["mentee"]
+
+
+def test_a_mentee_who_later_mentors_keeps_one_identity() -> None:
+    state, _ = register(None, mentee(), "p-1")
+    state, event = register(state, mentor(), "p-1")
+    assert state["roles"] == ["mentee", "mentor"]
+    assert set(state["profiles"]) == {"mentee", "mentor"}
+    assert event.event_type == "mentornet.mentor.registered.v1"
+
+
+def test_the_same_role_twice_is_a_conflict() -> None:
+    state, _ = register(None, mentee(), "p-1")
+    with pytest.raises(RegistrationConflict, match="already registered as mentee"):
+        register(state, mentee(), "p-1")
 
 
 def test_email_key_ignores_case_and_spaces() -> None:
@@ -48,19 +84,35 @@ def test_email_key_ignores_case_and_spaces() -> None:
         ("email", "not-an-address", "email"),
         ("urgency", 9, "less than or equal to 5"),
         ("program_id", "has spaces", "pattern"),
+        ("consent", None, "valid dictionary"),
+        ("consent", {"version": "1", "accepted_at": "2999-01-01T00:00:00Z"}, "future"),
+        ("consent", {"version": "1", "accepted_at": "2026-11-01T09:00:00"}, "timezone"),
+        ("availability", {"timezone": "Nowhere/Land"}, "not an IANA time zone"),
     ],
 )
 def test_bad_fields_are_named(field: str, value: object, reason: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        registration(**{field: value})
-    [error] = caught.value.errors()
+        mentee(**{field: value})
+    error = caught.value.errors()[0]
     assert error["loc"][0] == field
     assert reason.lower() in str(error["msg"]).lower()
 
 
+def test_consent_is_required() -> None:
+    body = mentee().model_dump(mode="json")
+    del body["consent"]
+    with pytest.raises(ValidationError, match="consent"):
+        MenteeRegistration.model_validate(body)
+
+
+def test_a_mentor_needs_skills() -> None:
+    with pytest.raises(ValidationError, match="skills"):
+        mentor(skills=[])
+
+
 def test_unknown_fields_are_refused() -> None:
     with pytest.raises(ValidationError, match="extra"):
-        registration(favourite_colour="blue")
+        mentee(favourite_colour="blue")
 
 
 def test_participant_ids_are_unique_and_valid_ids() -> None:

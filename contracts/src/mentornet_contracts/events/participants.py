@@ -6,6 +6,7 @@ attributes other services need to match, schedule and audit.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
@@ -31,6 +32,12 @@ MANAGER = Field(
     description="Manager's participant or HR id, for conflict rules.",
     examples=["hr-1042"],
 )
+
+
+class LearningPace(StrEnum):
+    RELAXED = "relaxed"
+    STEADY = "steady"
+    INTENSIVE = "intensive"
 
 
 class _ParticipantEvent(Event):
@@ -62,6 +69,17 @@ class MentorRegistered(_ParticipantEvent):
         description="When the mentor can meet.",
         examples=[{"timezone": "Europe/Berlin"}],
     )
+    expertise_areas: tuple[str, ...] = Field(
+        default=(),
+        description="Areas the mentor can speak to beyond single skills.",
+        examples=[["platform engineering", "career growth"]],
+    )
+    ideal_mentee_profile: str | None = Field(
+        default=None,
+        description="Who the mentor would most like to help.",
+        examples=["early-career backend engineers"],
+        max_length=500,
+    )
     org_unit: str | None = ORG_UNIT
     manager_id: str | None = MANAGER
 
@@ -88,6 +106,26 @@ class MenteeRegistered(_ParticipantEvent):
         default=None,
         description="When the mentee can meet.",
         examples=[{"timezone": "America/New_York"}],
+    )
+    skill_baseline: tuple[SkillLevel, ...] = Field(
+        default=(),
+        description="The mentee's current levels in the skills their goals target.",
+        examples=[[{"skill_id": "system-design", "level": 2}]],
+    )
+    segment: str | None = Field(
+        default=None,
+        description="Segment or job-to-be-done, e.g. new manager, career switch.",
+        examples=["new-manager"],
+        max_length=64,
+    )
+    learning_pace: LearningPace | None = Field(
+        default=None, description="How fast the mentee wants to move.", examples=["steady"]
+    )
+    preferred_style: str | None = Field(
+        default=None,
+        description="Coaching style the mentee prefers.",
+        examples=["socratic"],
+        max_length=64,
     )
     org_unit: str | None = ORG_UNIT
     manager_id: str | None = MANAGER

@@ -20,7 +20,7 @@ def build(runtime: Runtime) -> ServiceParts:
     program_store = runtime.aggregates(PROGRAMS)
     return ServiceParts(
         routers=[
-            create_router(participants, runtime.wake_relay),
+            create_router(participants, program_store, runtime.current, runtime.wake_relay),
             programs_api.create_router(program_store, runtime.current, runtime.wake_relay),
         ],
         stores=[aggregates, program_store],

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from mentornet_contracts.events.common import Availability, WeeklyWindow
 
-
 MINUTES_PER_DAY = 24 * 60
 
 

@@ -1,46 +1,99 @@
-"""Registering a participant: what intake keeps, and the fact it publishes.
+"""Registering participants: what intake keeps, and the facts it publishes.
 
-Name and e-mail stay in intake's state; the published event carries only ids and
-the attributes other services need.
+Names and e-mail addresses stay in intake's state; the published events carry only ids
+and the attributes other services need. One person may hold both roles: registering the
+second role adds it to the same participant.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mentornet_contracts.events.common import Availability, Goal, SessionFormat
-from mentornet_contracts.events.participants import MenteeRegistered
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from mentornet_contracts.events.common import Availability, Goal, SessionFormat, SkillLevel
+from mentornet_contracts.events.participants import (
+    LearningPace,
+    MenteeRegistered,
+    MentorRegistered,
+)
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-LANGUAGE_PATTERN = r"^[a-z]{2}$"
+from .availability import check as check_availability
+
+CLOCK_SKEW = timedelta(minutes=5)
 
 
-class MenteeRegistration(BaseModel):
-    """The body of POST /participants/mentees."""
+class RegistrationConflict(Exception):
+    """Valid input that clashes with what intake holds (HTTP 409)."""
 
+
+class Consent(BaseModel):
+    """Data-use consent: required to register."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=32, description="Consent text version.")
+    accepted_at: AwareDatetime = Field(description="When the person accepted it.")
+
+    @field_validator("accepted_at")
+    @classmethod
+    def _not_in_future(cls, moment: datetime) -> datetime:
+        if moment > datetime.now(UTC) + CLOCK_SKEW:
+            raise ValueError("consent cannot be accepted in the future")
+        return moment
+
+
+class _Registration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     program_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
     display_name: str = Field(min_length=1, max_length=200)
     email: EmailStr
+    consent: Consent
     languages: list[str] = Field(min_length=1, description="ISO 639-1 codes, e.g. en")
     formats: list[SessionFormat] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list)
-    urgency: int | None = Field(default=None, ge=1, le=5)
     availability: Availability | None = None
     org_unit: str | None = Field(default=None, max_length=64)
     manager_id: str | None = Field(default=None, max_length=64)
+    level: str | None = Field(default=None, max_length=32, description="Job level.")
 
     @field_validator("languages")
     @classmethod
     def _iso_639_1(cls, languages: list[str]) -> list[str]:
-        bad = [
-            code for code in languages if len(code) != 2 or not code.isalpha() or not code.islower()
-        ]
+        bad = [c for c in languages if len(c) != 2 or not c.isalpha() or not c.islower()]
         if bad:
             raise ValueError(f"not ISO 639-1 language codes: {', '.join(bad)}")
         return languages
+
+    @field_validator("availability")
+    @classmethod
+    def _availability(cls, value: Availability | None) -> Availability | None:
+        return check_availability(value) if value is not None else None
+
+
+class MenteeRegistration(_Registration):
+    """The body of POST /participants/mentees."""
+
+    goals: list[Goal] = Field(default_factory=list, max_length=10)
+    skill_baseline: list[SkillLevel] = Field(default_factory=list)
+    segment: str | None = Field(default=None, max_length=64)
+    urgency: int | None = Field(default=None, ge=1, le=5)
+    learning_pace: LearningPace | None = None
+    preferred_style: str | None = Field(default=None, max_length=64)
+
+
+class MentorRegistration(_Registration):
+    """The body of POST /participants/mentors."""
+
+    skills: list[SkillLevel] = Field(min_length=1)
+    expertise_areas: list[str] = Field(default_factory=list, max_length=20)
+    coaching_style: str | None = Field(default=None, max_length=64)
+    capacity: int | None = Field(default=None, ge=0, le=50)
+    ideal_mentee_profile: str | None = Field(default=None, max_length=500)
+
+
+PERSONAL = ("display_name", "email", "consent", "level")
 
 
 def new_participant_id() -> str:
@@ -48,31 +101,44 @@ def new_participant_id() -> str:
 
 
 def email_key(program_id: str, email: str) -> str:
-    """One registration per e-mail address and program."""
+    """One person per e-mail address and program."""
     return f"{program_id}:{email.strip().lower()}"
 
 
-def register_mentee(
-    request: MenteeRegistration, participant_id: str
-) -> tuple[dict[str, Any], MenteeRegistered]:
-    event = MenteeRegistered(
-        participant_id=participant_id,
-        program_id=request.program_id,
-        goals=tuple(request.goals),
-        languages=tuple(request.languages),
-        formats=tuple(request.formats),
-        urgency=request.urgency,
-        availability=request.availability,
-        org_unit=request.org_unit,
-        manager_id=request.manager_id,
+def _event_fields(request: _Registration, participant_id: str) -> dict[str, Any]:
+    fields = request.model_dump(exclude=set(PERSONAL))
+    return {**fields, "participant_id": participant_id}
+
+
+def register(
+    current: dict[str, Any] | None,
+    request: MenteeRegistration | MentorRegistration,
+    participant_id: str,
+) -> tuple[dict[str, Any], MenteeRegistered | MentorRegistered]:
+    """The new participant state and the event; a second role joins the same person."""
+    role = "mentee" if isinstance(request, MenteeRegistration) else "mentor"
+    if current is not None and role in current["roles"]:
+        raise RegistrationConflict(f"already registered as {role} in this program")
+    fields = _event_fields(request, participant_id)
+    event = MenteeRegistered(**fields) if role == "mentee" else MentorRegistered(**fields)
+    state: dict[str, Any] = (
+        dict(current)
+        if current
+        else {
+            "participant_id": participant_id,
+            "program_id": request.program_id,
+            "status": "active",
+            "roles": [],
+            "profiles": {},
+            "email_key": email_key(request.program_id, str(request.email)),
+        }
     )
-    state = {
-        "participant_id": participant_id,
-        "roles": ["mentee"],
-        "status": "active",
-        "display_name": request.display_name,
-        "email": str(request.email),
-        "email_key": email_key(request.program_id, str(request.email)),
-        "profile": event.model_dump(mode="json"),
-    }
+    state.update(
+        display_name=request.display_name,
+        email=str(request.email),
+        consent=request.consent.model_dump(mode="json"),
+        level=request.level,
+    )
+    state["roles"] = sorted({*state["roles"], role})
+    state["profiles"] = {**state["profiles"], role: event.model_dump(mode="json")}
     return state, event

@@ -1,0 +1,152 @@
+"""Registering participants over HTTP on the real broker: events, roles, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.services import RunningService
+from mentornet_contracts.catalogue import PARTICIPANTS
+
+from tests.support.helpers import PROGRAM, mentee_body, open_program, token
+
+pytestmark = pytest.mark.integration
+
+MENTOR_EXTRA = {
+    "skills": [{"skill_id": "python", "level": 5}],
+    "coaching_style": "socratic",
+    "expertise_areas": ["platform engineering"],
+}
+
+
+async def test_mentor_and_mentee_events_carry_no_name_or_email(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    mentee = await intake.http.post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(unique, program_id, urgency=4),
+    )
+    mentor = await intake.http.post(
+        "/participants/mentors",
+        headers=coordinator,
+        json={**mentee_body(f"m{unique}", program_id, display_name="Grace Hopper"), **MENTOR_EXTRA},
+    )
+    assert mentee.status_code == 201, mentee.text
+    assert mentor.status_code == 201, mentor.text
+    ids = {mentee.json()["participant_id"]: "mentee", mentor.json()["participant_id"]: "mentor"}
+    records = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key.decode() in ids, count=2
+    )
+    for record in records:
+        role = ids[record.key.decode()]
+        assert header(record, "ce_type") == f"mentornet.{role}.registered.v1"
+        text = record.value.decode()
+        for private in ("Ada", "Grace", "example.org", "display_name", "email", "consent"):
+            assert private not in text
+        payload = json.loads(text)
+        assert payload["program_id"] == program_id
+    [mentor_record] = [r for r in records if ids[r.key.decode()] == "mentor"]
+    assert json.loads(mentor_record.value)["skills"] == [{"skill_id": "python", "level": 5}]
+
+
+async def test_self_service_roles_and_reads(intake: RunningService, unique: str) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    ada, bob = token(f"u-ada-{unique}", "mentee"), token(f"u-bob-{unique}", "mentee")
+    mine = await intake.http.post(
+        "/participants/mentees", headers=ada, json=mentee_body(unique, program_id)
+    )
+    theirs = await intake.http.post(
+        "/participants/mentees", headers=bob, json=mentee_body(f"b{unique}", program_id)
+    )
+    ada_id, bob_id = mine.json()["participant_id"], theirs.json()["participant_id"]
+    assert (await intake.http.get(f"/participants/{ada_id}", headers=ada)).status_code == 200
+    other = await intake.http.get(f"/participants/{bob_id}", headers=ada)
+    assert other.status_code == 403
+    assert other.json()["error"] == "forbidden"
+    seen = await intake.http.get(f"/participants/{bob_id}", headers=coordinator)
+    assert seen.status_code == 200
+    assert seen.json()["email"] == f"ada-b{unique}@example.org"
+    as_mentor = await intake.http.post(
+        "/participants/mentors",
+        headers=ada,
+        json={**mentee_body(unique, program_id), **MENTOR_EXTRA},
+    )
+    assert as_mentor.status_code == 403
+    mentor_ada = token(f"u-ada-{unique}", "mentee", "mentor")
+    both = await intake.http.post(
+        "/participants/mentors",
+        headers=mentor_ada,
+        json={**mentee_body(unique, program_id), **MENTOR_EXTRA},
+    )
+    assert both.status_code == 201, both.text
+    assert both.json() == {**both.json(), "participant_id": ada_id, "roles": ["mentee", "mentor"]}
+    bob_mentor = token(f"u-bob-{unique}", "mentee", "mentor")
+    hijack = await intake.http.post(
+        "/participants/mentors",
+        headers=bob_mentor,
+        json={**mentee_body(unique, program_id), **MENTOR_EXTRA},
+    )
+    assert hijack.status_code == 409
+    assert hijack.json() == {
+        "error": "conflict",
+        "field": "email",
+        "reason": "registered to another account",
+    }
+
+
+async def test_registration_errors(intake: RunningService, unique: str) -> None:
+    program_id, coordinator = await open_program(
+        intake, unique, eligibility={"org_units": ["ou-eng"]}
+    )
+    post = intake.http.post
+    body = mentee_body(unique, program_id, org_unit="ou-eng")
+    assert (await post("/participants/mentees", json=body)).status_code == 401
+    assert (await post("/participants/mentees", headers=coordinator, json=body)).status_code == 201
+    duplicate = await post("/participants/mentees", headers=coordinator, json=body)
+    assert duplicate.status_code == 409
+    assert duplicate.json()["field"] == "roles"
+    outsider = await post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(f"o{unique}", program_id, org_unit="ou-sales"),
+    )
+    assert outsider.status_code == 422
+    assert outsider.json()["field"] == "org_unit"
+    unknown = await post(
+        "/participants/mentees", headers=coordinator, json=mentee_body(f"x{unique}", "prog-none")
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["field"] == "program_id"
+    draft = await post("/programs", json=PROGRAM, headers=coordinator)
+    closed = await post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(f"d{unique}", draft.json()["program_id"]),
+    )
+    assert closed.status_code == 409
+    no_consent = {k: v for k, v in body.items() if k != "consent"}
+    missing = await post("/participants/mentees", headers=coordinator, json=no_consent)
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "body.consent"
+    overlap = await post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(
+            f"w{unique}",
+            program_id,
+            org_unit="ou-eng",
+            availability={
+                "timezone": "Asia/Tokyo",
+                "weekly": [
+                    {"weekday": "mon", "start": "09:00", "end": "11:00"},
+                    {"weekday": "mon", "start": "10:00", "end": "12:00"},
+                ],
+            },
+        ),
+    )
+    assert overlap.status_code == 422
+    assert "overlaps window 0 on mon" in overlap.json()["errors"][0]["reason"]
