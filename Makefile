@@ -18,8 +18,9 @@ $(STAMP): $(UV) pyproject.toml uv.lock contracts/pyproject.toml $(wildcard servi
 
 setup: $(STAMP) ## create .venv and install every package (idempotent)
 
-run: setup ## start the broker, the store and all services, then say where to look
+run: setup ## start the broker, the store and all services, run a small live program
 	@$(RUN)/mentornet dev up
+	@$(RUN)/python -m demo
 
 stop: ## stop everything `make run` started
 	@if [ -x $(RUN)/mentornet ]; then $(RUN)/mentornet dev down; fi
@@ -40,7 +41,7 @@ test-integration: setup
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
 	@$(RUN)/ruff format --check .
-	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench $(wildcard services/*/tests/*.py)
+	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench demo $(wildcard services/*/tests/*.py)
 
 fmt: setup
 	@$(RUN)/ruff check --fix .
