@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.kafka import all_records, find_records, header
+from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PARTICIPANTS
 
@@ -150,3 +152,64 @@ async def test_registration_errors(intake: RunningService, unique: str) -> None:
     )
     assert overlap.status_code == 422
     assert "overlaps window 0 on mon" in overlap.json()["errors"][0]["reason"]
+
+
+async def test_erasure_removes_personal_data_and_emits_once(
+    stack: Endpoints, intake: RunningService, matcher: RunningService, mongo: Any, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    body = mentee_body(
+        unique,
+        program_id,
+        goals=[{"goal_id": "g1", "statement": "Lead the Q3 design review", "target_skills": []}],
+    )
+    pid = (await intake.http.post("/participants/mentees", headers=coordinator, json=body)).json()[
+        "participant_id"
+    ]
+    await eventually(lambda: matcher_has(matcher, pid), what="the matcher to see the mentee")
+    ada = token("someone-else", "mentee")
+    assert (await intake.http.delete(f"/participants/{pid}", headers=ada)).status_code == 403
+    for _ in range(2):
+        erased = await intake.http.delete(f"/participants/{pid}", headers=coordinator)
+        assert erased.status_code == 200
+        assert erased.json() == {"participant_id": pid, "status": "erased"}
+    doc = await mongo[intake.database]["participants"].find_one({"_id": pid})
+    text = json.dumps(doc, default=str)
+    for personal in ("Ada", "example.org", "Q3 design review", "consent", "email"):
+        assert personal not in text
+    await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode(), count=2
+    )
+    erasures = await all_records(
+        stack.bootstrap_servers,
+        PARTICIPANTS.name,
+        lambda r: (
+            r.key == pid.encode() and header(r, "ce_type") == "mentornet.participant.erased.v1"
+        ),
+    )
+    assert len(erasures) == 1
+    assert await eventually(lambda: matcher_erased(matcher, pid), what="matcher to erase")
+
+
+async def test_withdrawal(intake: RunningService, unique: str) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    pid = (
+        await intake.http.post(
+            "/participants/mentees", headers=coordinator, json=mentee_body(unique, program_id)
+        )
+    ).json()["participant_id"]
+    url = f"/participants/{pid}/withdraw"
+    first = await intake.http.post(url, headers=coordinator, json={"reason": "new role"})
+    assert first.json() == {"participant_id": pid, "status": "withdrawn"}
+    again = await intake.http.post(url, headers=coordinator, json={})
+    assert again.status_code == 409
+    assert again.json()["field"] == "status"
+
+
+async def matcher_has(matcher: RunningService, pid: str) -> bool:
+    return (await matcher.http.get(f"/candidates/{pid}")).status_code == 200
+
+
+async def matcher_erased(matcher: RunningService, pid: str) -> bool:
+    response = await matcher.http.get(f"/candidates/{pid}")
+    return response.status_code == 200 and response.json()["status"] == "erased"

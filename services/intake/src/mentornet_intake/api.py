@@ -9,10 +9,11 @@ from fastapi import APIRouter, Header, Request
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import ApiError, conflict, not_found
-from mentornet_contracts import new_envelope
+from mentornet_contracts import Event, new_envelope
+from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
 
-from .domain import programs
+from .domain import lifecycle, programs
 from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
@@ -25,6 +26,12 @@ from .store import ParticipantStore
 
 SERVICE = "intake"
 Current = Callable[[Request], Awaitable[Principal]]
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
 
 
 def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
@@ -52,7 +59,7 @@ def _may_register(principal: Principal, program: State, role: Role) -> bool:
     )
 
 
-def _may_read(principal: Principal, state: State, program: State | None) -> bool:
+def _may_act_on(principal: Principal, state: State, program: State | None) -> bool:
     return (
         principal.has(Role.SERVICE)
         or state.get("account") == principal.subject
@@ -135,8 +142,46 @@ def create_router(
         if state is None:
             raise not_found("participant_id", f"no participant {participant_id}")
         program = await program_store.get_state(state["program_id"])
-        if not _may_read(principal, state, program):
+        if not _may_act_on(principal, state, program):
             raise forbidden("you may read only your own profile or your programs' people")
         return {k: v for k, v in state.items() if k != "email_key"}
+
+    async def leave(
+        participant_id: str, request: Request, step: Callable[[State], tuple[State, Event | None]]
+    ) -> State:
+        principal = await current(request)
+        existing = await participants.get(participant_id)
+        if existing is None:
+            raise not_found("participant_id", f"no participant {participant_id}")
+        program = await program_store.get_state(existing["program_id"])
+        if not _may_act_on(principal, existing, program):
+            raise forbidden("you may act only on yourself or your programs' people")
+
+        def decide(state: State | None) -> Decision:
+            assert state is not None, "participants are never deleted, only erased"
+            new_state, event = step(state)
+            if event is None:
+                return Decision(state=None)
+            return Decision(state=new_state, events=[new_envelope(event, SERVICE)])
+
+        try:
+            applied = await participants.aggregates.apply(participant_id, decide)
+        except RegistrationConflict as exc:
+            raise conflict("status", str(exc)) from None
+        if applied.emitted:
+            wake_relay()
+        assert applied.state is not None
+        return applied.state
+
+    @router.post("/{participant_id}/withdraw")
+    async def withdraw(participant_id: str, body: Withdrawal, request: Request) -> dict[str, Any]:
+        state = await leave(participant_id, request, lambda s: lifecycle.withdraw(s, body.reason))
+        return {"participant_id": participant_id, "status": state["status"]}
+
+    @router.delete("/{participant_id}")
+    async def erase(participant_id: str, request: Request) -> dict[str, Any]:
+        """Remove every personal detail; harmless to repeat."""
+        state = await leave(participant_id, request, lifecycle.erase)
+        return {"participant_id": participant_id, "status": state["status"]}
 
     return router

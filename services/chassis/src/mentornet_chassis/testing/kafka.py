@@ -73,3 +73,35 @@ def header(record: Record, name: str) -> str | None:
         if key == name:
             return bytes(value).decode()
     return None
+
+
+async def all_records(bootstrap: str, topic: str, match: Callable[[Record], bool]) -> list[Record]:
+    """Every record on `topic` that satisfies `match`, reading up to the current end."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning()
+        ends = await consumer.end_offsets(partitions)
+        found: list[Record] = []
+
+        async def behind() -> bool:
+            for tp, end in ends.items():
+                if await consumer.position(tp) < end:
+                    return True
+            return False
+
+        while await behind():
+            batches = await consumer.getmany(timeout_ms=500)
+            found.extend(r for records in batches.values() for r in records if match(r))
+        return found
+    finally:
+        await consumer.stop()
