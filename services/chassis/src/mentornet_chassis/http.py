@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from .bodylimit import BodyLimit
 from .metrics import CONTENT_TYPE, Metrics
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
@@ -41,7 +42,11 @@ def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
 
 
 def create_http_app(
-    service: str, metrics: Metrics, readiness: ReadinessCheck, routers: Sequence[APIRouter] = ()
+    service: str,
+    metrics: Metrics,
+    readiness: ReadinessCheck,
+    routers: Sequence[APIRouter] = (),
+    max_body_bytes: int = 1_048_576,
 ) -> FastAPI:
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
@@ -82,4 +87,5 @@ def create_http_app(
 
     for router in routers:
         app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     return app

@@ -122,7 +122,11 @@ class ServiceProcess:
         for hook in (*[s.ensure_indexes for s in parts.stores], *parts.on_startup):
             await hook()
         app = self.app = create_http_app(
-            self.service, runtime.metrics, lambda: self.readiness(runtime), parts.routers
+            self.service,
+            runtime.metrics,
+            lambda: self.readiness(runtime),
+            parts.routers,
+            max_body_bytes=self.settings.max_body_bytes,
         )
         server = _Server(
             uvicorn.Config(
