@@ -49,6 +49,7 @@ fmt: setup
 
 docs: setup ## regenerate docs/events.md, AsyncAPI documents and schema snapshots
 	@$(RUN)/mentornet contracts docs
+	@$(RUN)/mentornet api docs
 
 contracts-check: setup
 	@$(RUN)/mentornet contracts check

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from mentornet_contracts import SERVICES
 
@@ -77,6 +78,14 @@ def _contracts(args: argparse.Namespace) -> int:
     return run(list(args.rest))
 
 
+def _api(args: argparse.Namespace) -> int:
+    from .apidocs import write_all
+
+    for path in write_all(Path(args.docs)):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mentornet", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -88,6 +97,10 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run one service in the foreground")
     serve.add_argument("service", choices=sorted(SERVICES))
     serve.set_defaults(func=_serve)
+    api = commands.add_parser("api", help="write each service's OpenAPI document")
+    api.add_argument("action", choices=["docs"])
+    api.add_argument("--docs", default="docs", help="docs folder (default: docs)")
+    api.set_defaults(func=_api)
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs"])
     dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")

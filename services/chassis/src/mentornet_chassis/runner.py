@@ -52,7 +52,7 @@ class ServiceProcess:
         self.stopping = asyncio.Event()
         self.subscriber: Any = None
 
-    def _runtime(self) -> Runtime:
+    def build_runtime(self) -> Runtime:
         settings = self.settings
         client = create_client(
             settings.mongo, production=settings.production, app_name=f"mentornet-{self.service}"
@@ -116,7 +116,7 @@ class ServiceProcess:
         return checks
 
     async def run(self) -> None:
-        runtime = self._runtime()
+        runtime = self.build_runtime()
         parts = self.build(runtime)
         relay = self._wire(runtime, parts)
         for hook in (*[s.ensure_indexes for s in parts.stores], *parts.on_startup):

@@ -1,0 +1,48 @@
+"""Each service's OpenAPI document, built from its real composition root.
+
+Nothing connects: the Mongo client and the broker are created lazily and never started.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from mentornet_contracts import SERVICES
+
+from .http import create_http_app
+from .runner import ServiceProcess
+from .settings import ServiceSettings
+
+
+async def _never_ready() -> dict[str, bool]:
+    return {"documentation": False}
+
+
+def openapi(service: str) -> dict[str, Any]:
+    module = importlib.import_module(f"mentornet_{service}.app")
+    process = ServiceProcess(service, ServiceSettings(), module.build, handle_signals=False)
+    runtime = process.build_runtime()
+    parts = module.build(runtime)
+    app = create_http_app(service, runtime.metrics, _never_ready, parts.routers)
+    document: dict[str, Any] = app.openapi()
+    return document
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def write_all(docs_dir: Path) -> list[Path]:
+    target = docs_dir / "api"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for service in SERVICES:
+        path = target / f"{service}.json"
+        text = render(openapi(service))
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+            written.append(path)
+    return written
