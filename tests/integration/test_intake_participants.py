@@ -173,13 +173,9 @@ async def test_erasure_removes_personal_data_and_emits_once(
         erased = await intake.http.delete(f"/participants/{pid}", headers=coordinator)
         assert erased.status_code == 200
         assert erased.json() == {"participant_id": pid, "status": "erased"}
-    collection = mongo[intake.database]["participants"]
-
-    async def all_published() -> dict[str, Any] | None:
-        doc: dict[str, Any] | None = await collection.find_one({"_id": pid})
-        return doc if doc is not None and doc["pending"] is False else None
-
-    doc = await eventually(all_published, what="intake's outbox to be published")
+    doc = await eventually(
+        lambda: drained(mongo, intake, pid), what="intake's outbox to be published"
+    )
     text = json.dumps(doc, default=str)
     for personal in ("Ada", "example.org", "Q3 design review", "consent", "email"):
         assert personal not in text
@@ -219,3 +215,39 @@ async def matcher_has(matcher: RunningService, pid: str) -> bool:
 async def matcher_erased(matcher: RunningService, pid: str) -> bool:
     response = await matcher.http.get(f"/candidates/{pid}")
     return response.status_code == 200 and response.json()["status"] == "erased"
+
+
+async def test_idempotency_key_replays_the_first_answer(
+    stack: Endpoints, intake: RunningService, mongo: Any, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    headers = {**coordinator, "Idempotency-Key": f"import-{unique}-row-1"}
+    body = mentee_body(unique, program_id)
+    first = await intake.http.post("/participants/mentees", headers=headers, json=body)
+    second = await intake.http.post("/participants/mentees", headers=headers, json=body)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    changed = await intake.http.post(
+        "/participants/mentees", headers=headers, json={**body, "display_name": "Someone Else"}
+    )
+    assert changed.status_code == 422
+    assert changed.json()["field"] == "Idempotency-Key"
+    program_again = await intake.http.post(
+        "/programs", json=PROGRAM, headers={**coordinator, "Idempotency-Key": f"program-{unique}"}
+    )
+    program_replay = await intake.http.post(
+        "/programs", json=PROGRAM, headers={**coordinator, "Idempotency-Key": f"program-{unique}"}
+    )
+    assert program_replay.json()["program_id"] == program_again.json()["program_id"]
+    pid = first.json()["participant_id"]
+    await eventually(lambda: drained(mongo, intake, pid), what="intake's outbox to drain")
+    records = await all_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode()
+    )
+    assert len(records) == 1
+
+
+async def drained(mongo: Any, intake: RunningService, pid: str) -> dict[str, Any] | None:
+    """The participant's document once everything it emitted is on the broker."""
+    doc: dict[str, Any] | None = await mongo[intake.database]["participants"].find_one({"_id": pid})
+    return doc if doc is not None and doc["pending"] is False else None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Request
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
@@ -74,6 +75,7 @@ def create_router(
     program_store: AggregateStore,
     current: Current,
     wake_relay: Callable[[], None],
+    idempotency: IdempotencyStore,
 ) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
 
@@ -125,7 +127,10 @@ def create_router(
         request: Request,
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
-        return await enrol(body, Role.MENTEE, await current(request), correlation_id)
+        principal = await current(request)
+        return await idempotency.once(
+            request, principal.subject, lambda: enrol(body, Role.MENTEE, principal, correlation_id)
+        )
 
     @router.post("/mentors", status_code=201)
     async def register_mentor(
@@ -133,7 +138,10 @@ def create_router(
         request: Request,
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
-        return await enrol(body, Role.MENTOR, await current(request), correlation_id)
+        principal = await current(request)
+        return await idempotency.once(
+            request, principal.subject, lambda: enrol(body, Role.MENTOR, principal, correlation_id)
+        )
 
     @router.get("/{participant_id}")
     async def get(participant_id: str, request: Request) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
@@ -9,7 +10,7 @@ from mentornet_chassis.settings import load_settings
 from . import programs_api
 from .api import create_router
 from .settings import IntakeSettings
-from .store import PARTICIPANTS, PROGRAMS, ParticipantStore
+from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
 
 SERVICE = "intake"
 
@@ -18,13 +19,15 @@ def build(runtime: Runtime) -> ServiceParts:
     aggregates = runtime.aggregates(PARTICIPANTS)
     participants = ParticipantStore(aggregates)
     program_store = runtime.aggregates(PROGRAMS)
+    idempotency = IdempotencyStore(runtime.db[IDEMPOTENCY])
+    wake = runtime.wake_relay
     return ServiceParts(
         routers=[
-            create_router(participants, program_store, runtime.current, runtime.wake_relay),
-            programs_api.create_router(program_store, runtime.current, runtime.wake_relay),
+            create_router(participants, program_store, runtime.current, wake, idempotency),
+            programs_api.create_router(program_store, runtime.current, wake, idempotency),
         ],
         stores=[aggregates, program_store],
-        on_startup=[participants.ensure_indexes],
+        on_startup=[participants.ensure_indexes, idempotency.ensure_indexes],
     )
 
 

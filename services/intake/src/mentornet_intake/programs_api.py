@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import conflict, not_found
+from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_contracts import Event, new_envelope
 
 from .domain import programs
@@ -36,7 +37,10 @@ def _view(state: State) -> dict[str, Any]:
 
 
 def create_router(
-    store: AggregateStore, current: Current, wake_relay: Callable[[], None]
+    store: AggregateStore,
+    current: Current,
+    wake_relay: Callable[[], None],
+    idempotency: IdempotencyStore,
 ) -> APIRouter:
     router = APIRouter(prefix="/programs", tags=["programs"])
     coordinator = requiring(current, Role.COORDINATOR)
@@ -60,12 +64,15 @@ def create_router(
 
     @router.post("", status_code=201)
     async def create(
-        spec: programs.ProgramSpec, principal: Principal = coordinator
+        spec: programs.ProgramSpec, request: Request, principal: Principal = coordinator
     ) -> dict[str, Any]:
-        program_id = f"prog-{uuid.uuid4().hex[:12]}"
-        state = programs.draft(spec, program_id, principal.subject)
-        await store.apply(program_id, lambda _: Decision(state=state))
-        return _view(state)
+        async def run() -> dict[str, Any]:
+            program_id = f"prog-{uuid.uuid4().hex[:12]}"
+            state = programs.draft(spec, program_id, principal.subject)
+            await store.apply(program_id, lambda _: Decision(state=state))
+            return _view(state)
+
+        return await idempotency.once(request, principal.subject, run)
 
     @router.get("/{program_id}")
     async def get(program_id: str, principal: Principal = coordinator) -> dict[str, Any]:

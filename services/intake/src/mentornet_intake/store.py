@@ -8,6 +8,7 @@ from mentornet_chassis.aggregates import AggregateStore
 
 PARTICIPANTS = "participants"
 PROGRAMS = "programs"
+IDEMPOTENCY = "idempotency"
 
 
 class ParticipantStore:
