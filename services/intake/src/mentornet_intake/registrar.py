@@ -1,0 +1,108 @@
+"""Registering a participant: the checks around the domain rule, shared by the HTTP
+routes and bulk import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_contracts import new_envelope
+from pymongo.errors import DuplicateKeyError
+
+from .domain import programs
+from .domain.registration import (
+    MenteeRegistration,
+    MentorRegistration,
+    RegistrationConflict,
+    email_key,
+    new_participant_id,
+    register,
+)
+from .store import ParticipantStore
+
+SERVICE = "intake"
+
+
+def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
+    return "org_unit" if rule.org_units and org_unit not in rule.org_units else "level"
+
+
+def _may_register(principal: Principal, program: State, role: Role) -> bool:
+    return (
+        principal.has(Role.SERVICE)
+        or programs.manages(program, principal.subject, principal.programs)
+        or principal.has(role)
+    )
+
+
+class Registrar:
+    def __init__(
+        self,
+        participants: ParticipantStore,
+        program_store: AggregateStore,
+        wake_relay: Callable[[], None],
+    ) -> None:
+        self.participants = participants
+        self.program_store = program_store
+        self.wake_relay = wake_relay
+
+    async def open_program(self, program_id: str) -> State:
+        program = await self.program_store.get_state(program_id)
+        if program is None:
+            raise not_found("program_id", f"no program {program_id}")
+        if program["status"] != "published":
+            raise conflict("program_id", f"program {program_id} is not open for registration")
+        return program
+
+    async def enrol(
+        self,
+        body: MenteeRegistration | MentorRegistration,
+        role: Role,
+        principal: Principal,
+        correlation_id: str | None,
+    ) -> dict[str, Any]:
+        program = await self.open_program(body.program_id)
+        if not _may_register(principal, program, role):
+            raise forbidden(f"needs role {role} or coordinating {body.program_id}")
+        rule = programs.Eligibility.model_validate(program["spec"]["eligibility"])
+        if not rule.admits(body.org_unit, body.level):
+            raise ApiError(
+                422,
+                "validation_failed",
+                _failed_rule(rule, body.org_unit),
+                f"not eligible for program {body.program_id}",
+            )
+        existing = await self.participants.find_by_email_key(
+            email_key(body.program_id, str(body.email))
+        )
+        participant_id = existing["_id"] if existing else new_participant_id()
+        self_service = not principal.has(Role.SERVICE, Role.COORDINATOR)
+        emitted: list[str] = []
+
+        def decide(state: State | None) -> Decision:
+            if state and self_service and state.get("account") != principal.subject:
+                raise conflict("email", "registered to another account")
+            new_state, event = register(state, body, participant_id)
+            if self_service:
+                new_state["account"] = principal.subject
+            envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
+            emitted[:] = [envelope.id, envelope.correlation_id]
+            return Decision(state=new_state, events=[envelope])
+
+        try:
+            applied = await self.participants.aggregates.apply(participant_id, decide)
+        except RegistrationConflict as exc:
+            raise conflict("roles", str(exc)) from None
+        except DuplicateKeyError:
+            raise conflict("email", "already registered in this program") from None
+        self.wake_relay()
+        assert applied.state is not None
+        return {
+            "participant_id": participant_id,
+            "roles": applied.state["roles"],
+            "event_id": emitted[0],
+            "correlation_id": emitted[1],
+        }
