@@ -7,8 +7,9 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
-from . import programs_api
+from . import imports_api, programs_api
 from .api import create_router
+from .registrar import Registrar
 from .settings import IntakeSettings
 from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
 
@@ -25,6 +26,9 @@ def build(runtime: Runtime) -> ServiceParts:
         routers=[
             create_router(participants, program_store, runtime.current, wake, idempotency),
             programs_api.create_router(program_store, runtime.current, wake, idempotency),
+            imports_api.create_router(
+                Registrar(participants, program_store, wake), runtime.current
+            ),
         ],
         stores=[aggregates, program_store],
         on_startup=[participants.ensure_indexes, idempotency.ensure_indexes],

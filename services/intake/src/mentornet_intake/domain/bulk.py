@@ -1,0 +1,109 @@
+"""Bulk onboarding rows: CSV or JSON Lines in, one validated registration per row out.
+
+CSV columns: display_name, email, languages (";"-separated ISO codes), formats, org_unit,
+level, manager_id, timezone, weekly ("tue 09:00-11:00;thu 15:00-17:00"), consent_version,
+consent_accepted_at, urgency (mentees), skills ("python:4;go:3", mentors), capacity,
+coaching_style. JSON Lines: one registration body per line, without program_id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from .registration import MenteeRegistration, MentorRegistration
+
+RoleName = Literal["mentee", "mentor"]
+MAX_ROWS = 10_000
+LISTS = ("languages", "formats")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    errors: list[dict[str, str]]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _weekly(value: str) -> list[dict[str, str]]:
+    windows = []
+    for part in _split(value):
+        day, _, span = part.partition(" ")
+        start, _, end = span.partition("-")
+        windows.append({"weekday": day.strip(), "start": start.strip(), "end": end.strip()})
+    return windows
+
+
+def _skills(value: str) -> list[dict[str, Any]]:
+    pairs = (part.partition(":") for part in _split(value))
+    return [{"skill_id": skill.strip(), "level": level.strip()} for skill, _, level in pairs]
+
+
+def from_csv_row(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a registration body; empty cells are left out."""
+    cells = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    body: dict[str, Any] = {
+        k: v
+        for k, v in cells.items()
+        if v
+        and k
+        not in ("timezone", "weekly", "consent_version", "consent_accepted_at", "skills", *LISTS)
+    }
+    for name in LISTS:
+        if cells.get(name):
+            body[name] = _split(cells[name])
+    if cells.get("skills"):
+        body["skills"] = _skills(cells["skills"])
+    if cells.get("timezone"):
+        body["availability"] = {
+            "timezone": cells["timezone"],
+            "weekly": _weekly(cells.get("weekly", "")),
+        }
+    if cells.get("consent_version") or cells.get("consent_accepted_at"):
+        body["consent"] = {
+            "version": cells.get("consent_version", ""),
+            "accepted_at": cells.get("consent_accepted_at", ""),
+        }
+    return body
+
+
+def read_rows(content: bytes, media_type: str) -> list[dict[str, Any] | RowError]:
+    """Rows as bodies, or the reason a row could not be read at all. Rows count from 1."""
+    text = content.decode("utf-8-sig")
+    if media_type in ("application/x-ndjson", "application/jsonl", "application/json-lines"):
+        return [_json_line(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    return [from_csv_row(row) for row in csv.DictReader(io.StringIO(text))]
+
+
+def _json_line(number: int, line: str) -> dict[str, Any] | RowError:
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        return RowError(number, [{"field": "row", "reason": f"not JSON: {exc}"}])
+    if not isinstance(value, dict):
+        return RowError(number, [{"field": "row", "reason": "not a JSON object"}])
+    return value
+
+
+def validate(
+    number: int, body: dict[str, Any], program_id: str, role: RoleName
+) -> MenteeRegistration | MentorRegistration | RowError:
+    model = MenteeRegistration if role == "mentee" else MentorRegistration
+    try:
+        return model.model_validate({**body, "program_id": program_id})
+    except ValidationError as exc:
+        return RowError(
+            number,
+            [
+                {"field": ".".join(str(p) for p in e["loc"]) or "row", "reason": e["msg"]}
+                for e in exc.errors()
+            ],
+        )
