@@ -54,6 +54,9 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "recognition.awarded",
         "mentee.invited_to_mentor",
     ),
+    # Added beyond DESIGN: consent-gated fairness attributes, readable only by QA
+    # (docs/privacy.md).
+    "mentornet.audit": ("audit.groups.recorded",),
 }
 
 # The record key of each topic; the exceptions are program-wide facts (see their docstrings).
@@ -64,6 +67,7 @@ TOPIC_KEYS: dict[str, set[str]] = {
     "mentornet.sessions": {"match_id"},
     "mentornet.feedback": {"match_id"},
     "mentornet.qa": {"match_id", "program_id"},
+    "mentornet.audit": {"participant_id"},
 }
 
 EVENT_CLASSES = REGISTRY.event_classes()

@@ -10,7 +10,7 @@ from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.kafka import all_records, find_records, header
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
-from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 
 from tests.support.helpers import PROGRAM, mentee_body, open_program, token
 
@@ -251,3 +251,32 @@ async def drained(mongo: Any, intake: RunningService, pid: str) -> dict[str, Any
     """The participant's document once everything it emitted is on the broker."""
     doc: dict[str, Any] | None = await mongo[intake.database]["participants"].find_one({"_id": pid})
     return doc if doc is not None and doc["pending"] is False else None
+
+
+async def test_consented_diversity_goes_only_to_the_audit_topic(
+    stack: Endpoints, intake: RunningService, mongo: Any, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    groups = {"gender": "nonbinary", "region": "apac"}
+    body = mentee_body(
+        unique,
+        program_id,
+        diversity={
+            "consent": {"version": "div-1", "accepted_at": "2026-11-01T09:00:00Z"},
+            "attributes": groups,
+        },
+    )
+    pid = (await intake.http.post("/participants/mentees", headers=coordinator, json=body)).json()[
+        "participant_id"
+    ]
+    await eventually(lambda: drained(mongo, intake, pid), what="intake's outbox to drain")
+    on_participants = await all_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode()
+    )
+    on_audit = await all_records(
+        stack.bootstrap_servers, AUDIT.name, lambda r: r.key == pid.encode()
+    )
+    assert len(on_participants) == 1
+    assert b"nonbinary" not in on_participants[0].value
+    assert [json.loads(r.value)["groups"] for r in on_audit] == [groups]
+    assert header(on_audit[0], "ce_causationid") == header(on_participants[0], "ce_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .events import feedback, matches, participants, programs, qa, sessions
+from .events import audit, feedback, matches, participants, programs, qa, sessions
 from .registry import Registry, Topic, dlq_topic
 
 PARTICIPANTS = Topic("mentornet.participants", "participant id", participants.EVENTS)
@@ -13,8 +13,9 @@ MATCHES = Topic("mentornet.matches", "mentee id", matches.EVENTS)
 SESSIONS = Topic("mentornet.sessions", "match id", sessions.EVENTS)
 FEEDBACK = Topic("mentornet.feedback", "match id", feedback.EVENTS)
 QA = Topic("mentornet.qa", "match id or program id", qa.EVENTS)
+AUDIT = Topic("mentornet.audit", "participant id", audit.EVENTS, partitions=3, retention_days=30)
 
-EVENT_TOPICS = (PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA)
+EVENT_TOPICS = (PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA, AUDIT)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec(
             "intake",
             "Participants, programs, skill taxonomy, consent, bulk import.",
-            publishes=(PARTICIPANTS, PROGRAMS),
+            publishes=(PARTICIPANTS, PROGRAMS, AUDIT),
             consumes=(),
         ),
         ServiceSpec(
@@ -62,7 +63,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "qa",
             "QA sampling, escalations, fairness audits, program health.",
             publishes=(QA,),
-            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT),
         ),
     )
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from mentornet_intake.domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    audit_groups,
     email_key,
     new_participant_id,
     register,
@@ -119,3 +121,33 @@ def test_participant_ids_are_unique_and_valid_ids() -> None:
     ids = {new_participant_id() for _ in range(1000)}
     assert len(ids) == 1000
     assert all(i.startswith("p-") and len(i) == 18 for i in ids)
+
+
+DIVERSITY = {"consent": CONSENT, "attributes": {"gender": "woman", "age_band": "35-44"}}
+
+
+def test_diversity_stays_out_of_the_participant_event() -> None:
+    state, event = register(None, mentee(diversity=DIVERSITY), "p-1")
+    assert "woman" not in event.model_dump_json()
+    groups = audit_groups(state)
+    assert groups is not None
+    assert groups.groups == {"gender": "woman", "age_band": "35-44"}
+    assert groups.program_id == "prog-1"
+
+
+def test_no_diversity_means_no_audit_event() -> None:
+    state, _ = register(None, mentee(), "p-1")
+    assert audit_groups(state) is None
+
+
+@pytest.mark.parametrize(
+    ("diversity", "says"),
+    [
+        ({"attributes": {"gender": "woman"}}, "consent"),
+        ({"consent": CONSENT, "attributes": {"religion": "x"}}, "unknown attribute(s) religion"),
+        ({"consent": CONSENT, "attributes": {"gender": " "}}, "1 to 64 characters"),
+    ],
+)
+def test_diversity_needs_consent_and_known_attributes(diversity: dict[str, Any], says: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        mentee(diversity=diversity)

@@ -17,6 +17,7 @@ from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    audit_groups,
     email_key,
     new_participant_id,
     register,
@@ -90,7 +91,9 @@ class Registrar:
                 new_state["account"] = principal.subject
             envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
             emitted[:] = [envelope.id, envelope.correlation_id]
-            return Decision(state=new_state, events=[envelope])
+            groups = audit_groups(new_state) if body.diversity is not None else None
+            extra = [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
+            return Decision(state=new_state, events=[envelope, *extra])
 
         try:
             applied = await self.participants.aggregates.apply(participant_id, decide)

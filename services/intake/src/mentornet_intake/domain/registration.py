@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.common import Availability, Goal, SessionFormat, SkillLevel
 from mentornet_contracts.events.participants import (
     LearningPace,
@@ -44,6 +45,38 @@ class Consent(BaseModel):
         return moment
 
 
+AUDIT_ATTRIBUTES = (
+    "gender",
+    "age_band",
+    "ethnicity",
+    "disability",
+    "caregiver",
+    "first_generation",
+    "region",
+)
+
+
+class Diversity(BaseModel):
+    """Self-identified group attributes; stored and shared only with this consent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consent: Consent
+    attributes: dict[str, str] = Field(description=f"Keys from: {', '.join(AUDIT_ATTRIBUTES)}")
+
+    @field_validator("attributes")
+    @classmethod
+    def _known(cls, attributes: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(attributes) - set(AUDIT_ATTRIBUTES))
+        if unknown:
+            raise ValueError(
+                f"unknown attribute(s) {', '.join(unknown)}; allowed: {', '.join(AUDIT_ATTRIBUTES)}"
+            )
+        if any(not value.strip() or len(value) > 64 for value in attributes.values()):
+            raise ValueError("each value must be 1 to 64 characters")
+        return attributes
+
+
 class _Registration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -57,6 +90,9 @@ class _Registration(BaseModel):
     org_unit: str | None = Field(default=None, max_length=64)
     manager_id: str | None = Field(default=None, max_length=64)
     level: str | None = Field(default=None, max_length=32, description="Job level.")
+    diversity: Diversity | None = Field(
+        default=None, description="Optional; only with explicit consent (docs/privacy.md)."
+    )
 
     @field_validator("languages")
     @classmethod
@@ -93,7 +129,7 @@ class MentorRegistration(_Registration):
     ideal_mentee_profile: str | None = Field(default=None, max_length=500)
 
 
-PERSONAL = ("display_name", "email", "consent", "level")
+PERSONAL = ("display_name", "email", "consent", "level", "diversity")
 
 
 def new_participant_id() -> str:
@@ -133,6 +169,8 @@ def register(
             "email_key": email_key(request.program_id, str(request.email)),
         }
     )
+    if request.diversity is not None:
+        state["diversity"] = request.diversity.model_dump(mode="json")
     state.update(
         display_name=request.display_name,
         email=str(request.email),
@@ -142,3 +180,15 @@ def register(
     state["roles"] = sorted({*state["roles"], role})
     state["profiles"] = {**state["profiles"], role: event.model_dump(mode="json")}
     return state, event
+
+
+def audit_groups(state: dict[str, Any]) -> AuditGroupsRecorded | None:
+    """The consent-gated attributes QA's fairness audit reads, if the person consented."""
+    diversity = state.get("diversity")
+    if not diversity:
+        return None
+    return AuditGroupsRecorded(
+        participant_id=state["participant_id"],
+        program_id=state["program_id"],
+        groups=diversity["attributes"],
+    )
