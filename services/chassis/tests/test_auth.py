@@ -114,3 +114,17 @@ def test_coordinator_runs_only_their_programs() -> None:
     principal = Principal("c", frozenset({Role.COORDINATOR}), frozenset(claims["programs"]))
     assert principal.runs("prog-1")
     assert not principal.runs("prog-2")
+
+
+def test_cli_mints_a_token_the_verifier_accepts(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentornet_chassis.cli import main
+
+    monkeypatch.delenv("AUTH_HS256_KEY", raising=False)
+    assert main(["token", "--sub", "c-1", "--role", "coordinator", "--program", "prog-1"]) == 0
+    issued = capsys.readouterr().out.strip()
+    claims = jwt.decode(issued, DEV_KEY, algorithms=["HS256"])
+    assert claims["sub"] == "c-1"
+    assert claims["roles"] == ["coordinator"]
+    assert claims["programs"] == ["prog-1"]

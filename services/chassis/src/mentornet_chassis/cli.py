@@ -86,6 +86,16 @@ def _api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    import os
+
+    from .auth import DEV_KEY, mint
+
+    key = os.environ.get("AUTH_HS256_KEY", DEV_KEY)
+    print(mint(key, args.sub, args.role, programs=args.program, ttl_s=args.ttl))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mentornet", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -101,6 +111,17 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("action", choices=["docs"])
     api.add_argument("--docs", default="docs", help="docs folder (default: docs)")
     api.set_defaults(func=_api)
+    token = commands.add_parser("token", help="mint a local HS256 bearer token")
+    token.add_argument("--sub", required=True, help="subject: a participant, coordinator...")
+    token.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["coordinator", "mentor", "mentee", "service"],
+    )
+    token.add_argument("--program", action="append", help="programs a coordinator runs")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
+    token.set_defaults(func=_token)
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs"])
     dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")
