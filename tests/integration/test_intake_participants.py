@@ -280,3 +280,21 @@ async def test_consented_diversity_goes_only_to_the_audit_topic(
     assert b"nonbinary" not in on_participants[0].value
     assert [json.loads(r.value)["groups"] for r in on_audit] == [groups]
     assert header(on_audit[0], "ce_causationid") == header(on_participants[0], "ce_id")
+
+
+async def test_unknown_skill_is_refused_with_suggestions(
+    intake: RunningService, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    response = await intake.http.post(
+        "/participants/mentors",
+        headers=coordinator,
+        json={
+            **mentee_body(unique, program_id),
+            "skills": [{"skill_id": "k8s", "level": 4}, {"skill_id": "pyhton", "level": 5}],
+        },
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["field"] == "skills.1.skill_id"
+    assert "did you mean: python" in body["reason"]

@@ -10,11 +10,14 @@ from mentornet_intake.domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    SkillError,
     audit_groups,
     email_key,
     new_participant_id,
     register,
+    with_canonical_skills,
 )
+from mentornet_intake.domain.taxonomy import load_default
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
@@ -151,3 +154,33 @@ def test_no_diversity_means_no_audit_event() -> None:
 def test_diversity_needs_consent_and_known_attributes(diversity: dict[str, Any], says: str) -> None:
     with pytest.raises(ValidationError, match=re.escape(says)):
         mentee(diversity=diversity)
+
+
+def test_skill_aliases_become_taxonomy_ids() -> None:
+    taxonomy = load_default()
+    request = with_canonical_skills(mentor(skills=[{"skill_id": "k8s", "level": 4}]), taxonomy)
+    assert isinstance(request, MentorRegistration)
+    assert request.skills[0].skill_id == "kubernetes"
+    goal = {
+        "goal_id": "g1",
+        "statement": "Ship ML",
+        "target_skills": [{"skill_id": "Machine_Learning", "level": 3}],
+    }
+    mentee_request = with_canonical_skills(mentee(goals=[goal]), taxonomy)
+    assert isinstance(mentee_request, MenteeRegistration)
+    assert mentee_request.goals[0].target_skills[0].skill_id == "machine-learning"
+
+
+def test_unknown_skill_names_its_field_and_suggests() -> None:
+    goal = {
+        "goal_id": "g1",
+        "statement": "x",
+        "target_skills": [
+            {"skill_id": "python", "level": 2},
+            {"skill_id": "kubernets", "level": 3},
+        ],
+    }
+    with pytest.raises(SkillError) as caught:
+        with_canonical_skills(mentee(goals=[goal]), load_default())
+    assert caught.value.field == "goals.0.target_skills.1.skill_id"
+    assert "did you mean: kubernetes" in caught.value.reason

@@ -19,6 +19,7 @@ from .domain.registration import (
     MentorRegistration,
     RegistrationConflict,
 )
+from .domain.taxonomy import Taxonomy
 from .registrar import Registrar
 from .store import ParticipantStore
 
@@ -48,9 +49,10 @@ def create_router(
     current: Current,
     wake_relay: Callable[[], None],
     idempotency: IdempotencyStore,
+    taxonomy: Taxonomy,
 ) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
-    registrar = Registrar(participants, program_store, wake_relay)
+    registrar = Registrar(participants, program_store, wake_relay, taxonomy)
 
     @router.post("/mentees", status_code=201)
     async def register_mentee(

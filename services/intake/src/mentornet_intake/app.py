@@ -9,6 +9,7 @@ from mentornet_chassis.settings import load_settings
 
 from . import imports_api, programs_api
 from .api import create_router
+from .domain.taxonomy import load_default
 from .registrar import Registrar
 from .settings import IntakeSettings
 from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
@@ -22,12 +23,15 @@ def build(runtime: Runtime) -> ServiceParts:
     program_store = runtime.aggregates(PROGRAMS)
     idempotency = IdempotencyStore(runtime.db[IDEMPOTENCY])
     wake = runtime.wake_relay
+    taxonomy = load_default()
     return ServiceParts(
         routers=[
-            create_router(participants, program_store, runtime.current, wake, idempotency),
+            create_router(
+                participants, program_store, runtime.current, wake, idempotency, taxonomy
+            ),
             programs_api.create_router(program_store, runtime.current, wake, idempotency),
             imports_api.create_router(
-                Registrar(participants, program_store, wake), runtime.current
+                Registrar(participants, program_store, wake, taxonomy), runtime.current
             ),
         ],
         stores=[aggregates, program_store],

@@ -17,11 +17,14 @@ from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    SkillError,
     audit_groups,
     email_key,
     new_participant_id,
     register,
+    with_canonical_skills,
 )
+from .domain.taxonomy import Taxonomy
 from .store import ParticipantStore
 
 SERVICE = "intake"
@@ -45,7 +48,9 @@ class Registrar:
         participants: ParticipantStore,
         program_store: AggregateStore,
         wake_relay: Callable[[], None],
+        taxonomy: Taxonomy,
     ) -> None:
+        self.taxonomy = taxonomy
         self.participants = participants
         self.program_store = program_store
         self.wake_relay = wake_relay
@@ -65,6 +70,10 @@ class Registrar:
         principal: Principal,
         correlation_id: str | None,
     ) -> dict[str, Any]:
+        try:
+            body = with_canonical_skills(body, self.taxonomy)
+        except SkillError as exc:
+            raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
         program = await self.open_program(body.program_id)
         if not _may_register(principal, program, role):
             raise forbidden(f"needs role {role} or coordinating {body.program_id}")

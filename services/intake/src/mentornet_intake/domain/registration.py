@@ -21,6 +21,7 @@ from mentornet_contracts.events.participants import (
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from .availability import check as check_availability
+from .taxonomy import Taxonomy, UnknownSkillError
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -191,4 +192,49 @@ def audit_groups(state: dict[str, Any]) -> AuditGroupsRecorded | None:
         participant_id=state["participant_id"],
         program_id=state["program_id"],
         groups=diversity["attributes"],
+    )
+
+
+class SkillError(ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def _canonical(levels: list[SkillLevel], taxonomy: Taxonomy, path: str) -> list[SkillLevel]:
+    result = []
+    for index, level in enumerate(levels):
+        field = f"{path}.{index}.skill_id"
+        try:
+            skill = taxonomy.resolve(level.skill_id)
+        except UnknownSkillError as exc:
+            raise SkillError(field, str(exc)) from None
+        if not skill.is_offered:
+            raise SkillError(field, f"skill {skill.id!r} is deprecated")
+        result.append(level.model_copy(update={"skill_id": skill.id}))
+    return result
+
+
+def with_canonical_skills(
+    request: MenteeRegistration | MentorRegistration, taxonomy: Taxonomy
+) -> MenteeRegistration | MentorRegistration:
+    """Aliases become taxonomy ids; an unknown or deprecated skill names its field."""
+    if isinstance(request, MentorRegistration):
+        return request.model_copy(update={"skills": _canonical(request.skills, taxonomy, "skills")})
+    goals = [
+        goal.model_copy(
+            update={
+                "target_skills": tuple(
+                    _canonical(list(goal.target_skills), taxonomy, f"goals.{i}.target_skills")
+                )
+            }
+        )
+        for i, goal in enumerate(request.goals)
+    ]
+    return request.model_copy(
+        update={
+            "goals": goals,
+            "skill_baseline": _canonical(request.skill_baseline, taxonomy, "skill_baseline"),
+        }
     )
