@@ -298,3 +298,61 @@ async def test_unknown_skill_is_refused_with_suggestions(
     body = response.json()
     assert body["field"] == "skills.1.skill_id"
     assert "did you mean: python" in body["reason"]
+
+
+async def test_profile_goals_and_availability_changes_are_published(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    pid = (
+        await intake.http.post(
+            "/participants/mentees", headers=coordinator, json=mentee_body(unique, program_id)
+        )
+    ).json()["participant_id"]
+    base = f"/participants/{pid}"
+    patched = await intake.http.patch(
+        f"{base}/profile", headers=coordinator, json={"languages": ["en", "es"]}
+    )
+    assert patched.status_code == 200
+    goals = await intake.http.put(
+        f"{base}/goals",
+        headers=coordinator,
+        json={
+            "goals": [
+                {
+                    "goal_id": "g1",
+                    "statement": "Run incidents",
+                    "target_skills": [{"skill_id": "k8s", "level": 3}],
+                }
+            ],
+            "reason": "new team",
+        },
+    )
+    assert goals.status_code == 200
+    moved = await intake.http.put(
+        f"{base}/availability",
+        headers=coordinator,
+        json={
+            "availability": {
+                "timezone": "America/Chicago",
+                "weekly": [{"weekday": "wed", "start": "08:00", "end": "10:00"}],
+            }
+        },
+    )
+    assert moved.status_code == 200
+    mentor_only = await intake.http.patch(
+        f"{base}/profile", headers=coordinator, json={"capacity": 3}
+    )
+    assert mentor_only.status_code == 409
+    records = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key == pid.encode(), count=4
+    )
+    assert [header(r, "ce_type") for r in records] == [
+        "mentornet.mentee.registered.v1",
+        "mentornet.profile.updated.v1",
+        "mentornet.goals.updated.v1",
+        "mentornet.availability.updated.v1",
+    ]
+    assert json.loads(records[1].value)["languages"] == ["en", "es"]
+    target = json.loads(records[2].value)["goals"][0]["target_skills"][0]
+    assert target["skill_id"] == "kubernetes"

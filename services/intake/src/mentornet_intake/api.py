@@ -13,14 +13,15 @@ from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 
-from .domain import lifecycle, programs
+from .domain import lifecycle, profile, programs
 from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    canonical_skills,
 )
 from .domain.taxonomy import Taxonomy
-from .registrar import Registrar
+from .registrar import Registrar, skill_errors
 from .store import ParticipantStore
 
 SERVICE = "intake"
@@ -89,9 +90,9 @@ def create_router(
         program = await program_store.get_state(state["program_id"])
         if not _may_act_on(principal, state, program):
             raise forbidden("you may read only your own profile or your programs' people")
-        return {k: v for k, v in state.items() if k != "email_key"}
+        return _public(state)
 
-    async def leave(
+    async def act(
         participant_id: str, request: Request, step: Callable[[State], tuple[State, Event | None]]
     ) -> State:
         principal = await current(request)
@@ -120,13 +121,44 @@ def create_router(
 
     @router.post("/{participant_id}/withdraw")
     async def withdraw(participant_id: str, body: Withdrawal, request: Request) -> dict[str, Any]:
-        state = await leave(participant_id, request, lambda s: lifecycle.withdraw(s, body.reason))
+        state = await act(participant_id, request, lambda s: lifecycle.withdraw(s, body.reason))
         return {"participant_id": participant_id, "status": state["status"]}
 
     @router.delete("/{participant_id}")
     async def erase(participant_id: str, request: Request) -> dict[str, Any]:
         """Remove every personal detail; harmless to repeat."""
-        state = await leave(participant_id, request, lifecycle.erase)
+        state = await act(participant_id, request, lifecycle.erase)
         return {"participant_id": participant_id, "status": state["status"]}
 
+    @router.patch("/{participant_id}/profile")
+    async def change_profile(
+        participant_id: str, patch: profile.ProfilePatch, request: Request
+    ) -> dict[str, Any]:
+        if patch.skills is not None:
+            with skill_errors():
+                skills = canonical_skills(patch.skills, taxonomy, "skills")
+            patch = patch.model_copy(update={"skills": skills})
+        state = await act(participant_id, request, lambda s: profile.change_profile(s, patch))
+        return _public(state)
+
+    @router.put("/{participant_id}/goals")
+    async def change_goals(
+        participant_id: str, change: profile.GoalsChange, request: Request
+    ) -> dict[str, Any]:
+        return _public(
+            await act(participant_id, request, lambda s: profile.change_goals(s, change))
+        )
+
+    @router.put("/{participant_id}/availability")
+    async def change_availability(
+        participant_id: str, change: profile.AvailabilityChange, request: Request
+    ) -> dict[str, Any]:
+        return _public(
+            await act(participant_id, request, lambda s: profile.change_availability(s, change))
+        )
+
     return router
+
+
+def _public(state: State) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k != "email_key"}

@@ -3,7 +3,8 @@ routes and bulk import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
@@ -42,6 +43,15 @@ def _may_register(principal: Principal, program: State, role: Role) -> bool:
     )
 
 
+@contextmanager
+def skill_errors() -> Iterator[None]:
+    """An unknown or deprecated skill is a 422 naming its field."""
+    try:
+        yield
+    except SkillError as exc:
+        raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
+
+
 class Registrar:
     def __init__(
         self,
@@ -70,10 +80,8 @@ class Registrar:
         principal: Principal,
         correlation_id: str | None,
     ) -> dict[str, Any]:
-        try:
+        with skill_errors():
             body = with_canonical_skills(body, self.taxonomy)
-        except SkillError as exc:
-            raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
         program = await self.open_program(body.program_id)
         if not _may_register(principal, program, role):
             raise forbidden(f"needs role {role} or coordinating {body.program_id}")

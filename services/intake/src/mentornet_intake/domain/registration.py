@@ -30,6 +30,13 @@ class RegistrationConflict(Exception):
     """Valid input that clashes with what intake holds (HTTP 409)."""
 
 
+def iso_639_1(languages: list[str]) -> list[str]:
+    bad = [c for c in languages if len(c) != 2 or not c.isalpha() or not c.islower()]
+    if bad:
+        raise ValueError(f"not ISO 639-1 language codes: {', '.join(bad)}")
+    return languages
+
+
 class Consent(BaseModel):
     """Data-use consent: required to register."""
 
@@ -98,10 +105,7 @@ class _Registration(BaseModel):
     @field_validator("languages")
     @classmethod
     def _iso_639_1(cls, languages: list[str]) -> list[str]:
-        bad = [c for c in languages if len(c) != 2 or not c.isalpha() or not c.islower()]
-        if bad:
-            raise ValueError(f"not ISO 639-1 language codes: {', '.join(bad)}")
-        return languages
+        return iso_639_1(languages)
 
     @field_validator("availability")
     @classmethod
@@ -202,7 +206,7 @@ class SkillError(ValueError):
         self.reason = reason
 
 
-def _canonical(levels: list[SkillLevel], taxonomy: Taxonomy, path: str) -> list[SkillLevel]:
+def canonical_skills(levels: list[SkillLevel], taxonomy: Taxonomy, path: str) -> list[SkillLevel]:
     result = []
     for index, level in enumerate(levels):
         field = f"{path}.{index}.skill_id"
@@ -216,25 +220,30 @@ def _canonical(levels: list[SkillLevel], taxonomy: Taxonomy, path: str) -> list[
     return result
 
 
+def canonical_goals(goals: list[Goal], taxonomy: Taxonomy) -> list[Goal]:
+    return [
+        goal.model_copy(
+            update={
+                "target_skills": tuple(
+                    canonical_skills(list(goal.target_skills), taxonomy, f"goals.{i}.target_skills")
+                )
+            }
+        )
+        for i, goal in enumerate(goals)
+    ]
+
+
 def with_canonical_skills(
     request: MenteeRegistration | MentorRegistration, taxonomy: Taxonomy
 ) -> MenteeRegistration | MentorRegistration:
     """Aliases become taxonomy ids; an unknown or deprecated skill names its field."""
     if isinstance(request, MentorRegistration):
-        return request.model_copy(update={"skills": _canonical(request.skills, taxonomy, "skills")})
-    goals = [
-        goal.model_copy(
-            update={
-                "target_skills": tuple(
-                    _canonical(list(goal.target_skills), taxonomy, f"goals.{i}.target_skills")
-                )
-            }
+        return request.model_copy(
+            update={"skills": canonical_skills(request.skills, taxonomy, "skills")}
         )
-        for i, goal in enumerate(request.goals)
-    ]
     return request.model_copy(
         update={
-            "goals": goals,
-            "skill_baseline": _canonical(request.skill_baseline, taxonomy, "skill_baseline"),
+            "goals": canonical_goals(request.goals, taxonomy),
+            "skill_baseline": canonical_skills(request.skill_baseline, taxonomy, "skill_baseline"),
         }
     )

@@ -1,0 +1,112 @@
+"""Changing a registered person: profile, goals (mentees) and availability.
+
+Shared attributes (languages, formats, availability) change in every role the person
+holds; skills and capacity belong to the mentor role, goals to the mentee role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentornet_contracts.events.common import Availability, Goal, SessionFormat, SkillLevel
+from mentornet_contracts.events.participants import (
+    AvailabilityUpdated,
+    GoalsUpdated,
+    ProfileUpdated,
+)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .availability import check as check_availability
+from .registration import RegistrationConflict, iso_639_1
+
+MENTOR_ONLY = ("skills", "capacity")
+
+
+class ProfilePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    languages: list[str] | None = Field(default=None, min_length=1)
+    formats: list[SessionFormat] | None = None
+    skills: list[SkillLevel] | None = Field(default=None, min_length=1)
+    capacity: int | None = Field(default=None, ge=0, le=50)
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_639_1(cls, languages: list[str] | None) -> list[str] | None:
+        return None if languages is None else iso_639_1(languages)
+
+
+class GoalsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    goals: list[Goal] = Field(max_length=10)
+    reason: str = Field(default="", max_length=500, description="Why the goals changed.")
+
+
+class AvailabilityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    availability: Availability
+
+    @field_validator("availability")
+    @classmethod
+    def _valid(cls, value: Availability) -> Availability:
+        return check_availability(value)
+
+
+def _active(state: dict[str, Any]) -> None:
+    if state["status"] != "active":
+        raise RegistrationConflict(f"participant is {state['status']}")
+
+
+def _with_profiles(
+    state: dict[str, Any], roles: list[str], changes: dict[str, Any]
+) -> dict[str, Any]:
+    profiles = {
+        role: ({**profile, **changes} if role in roles else profile)
+        for role, profile in state["profiles"].items()
+    }
+    return {**state, "profiles": profiles}
+
+
+def change_profile(
+    state: dict[str, Any], patch: ProfilePatch
+) -> tuple[dict[str, Any], ProfileUpdated | None]:
+    _active(state)
+    changes = patch.model_dump(mode="json", exclude_none=True)
+    if not changes:
+        return state, None
+    if any(field in changes for field in MENTOR_ONLY) and "mentor" not in state["roles"]:
+        raise RegistrationConflict("skills and capacity belong to the mentor role")
+    shared = {k: v for k, v in changes.items() if k not in MENTOR_ONLY}
+    new_state = _with_profiles(state, state["roles"], shared)
+    new_state = _with_profiles(
+        new_state, ["mentor"], {k: v for k, v in changes.items() if k in MENTOR_ONLY}
+    )
+    return new_state, ProfileUpdated(participant_id=state["participant_id"], **changes)
+
+
+def change_goals(state: dict[str, Any], change: GoalsChange) -> tuple[dict[str, Any], GoalsUpdated]:
+    _active(state)
+    if "mentee" not in state["roles"]:
+        raise RegistrationConflict("goals belong to the mentee role")
+    goals = [goal.model_dump(mode="json") for goal in change.goals]
+    return (
+        _with_profiles(state, ["mentee"], {"goals": goals}),
+        GoalsUpdated(
+            participant_id=state["participant_id"], goals=tuple(change.goals), reason=change.reason
+        ),
+    )
+
+
+def change_availability(
+    state: dict[str, Any], change: AvailabilityChange
+) -> tuple[dict[str, Any], AvailabilityUpdated]:
+    _active(state)
+    value = change.availability.model_dump(mode="json")
+    return (
+        _with_profiles(state, state["roles"], {"availability": value}),
+        AvailabilityUpdated(
+            participant_id=state["participant_id"], availability=change.availability
+        ),
+    )
