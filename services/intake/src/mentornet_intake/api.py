@@ -18,6 +18,7 @@ from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
+    canonical_goals,
     canonical_skills,
 )
 from .domain.taxonomy import Taxonomy
@@ -145,6 +146,8 @@ def create_router(
     async def change_goals(
         participant_id: str, change: profile.GoalsChange, request: Request
     ) -> dict[str, Any]:
+        with skill_errors():
+            change = change.model_copy(update={"goals": canonical_goals(change.goals, taxonomy)})
         return _public(
             await act(participant_id, request, lambda s: profile.change_goals(s, change))
         )
