@@ -280,6 +280,17 @@ async def test_consented_diversity_goes_only_to_the_audit_topic(
     assert b"nonbinary" not in on_participants[0].value
     assert [json.loads(r.value)["groups"] for r in on_audit] == [groups]
     assert header(on_audit[0], "ce_causationid") == header(on_participants[0], "ce_id")
+    for _ in range(2):
+        withdrawn = await intake.http.delete(f"/participants/{pid}/diversity", headers=coordinator)
+        assert withdrawn.json() == {"participant_id": pid, "diversity": None}
+    await eventually(lambda: drained(mongo, intake, pid), what="intake's outbox to drain")
+    on_audit = await all_records(
+        stack.bootstrap_servers, AUDIT.name, lambda r: r.key == pid.encode()
+    )
+    assert [json.loads(r.value)["groups"] for r in on_audit] == [groups, {}]
+    stored = await drained(mongo, intake, pid)
+    assert stored is not None
+    assert "nonbinary" not in json.dumps(stored, default=str)
 
 
 async def test_unknown_skill_is_refused_with_suggestions(

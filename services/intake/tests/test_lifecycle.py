@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_intake.domain.lifecycle import erase, withdraw
+from mentornet_intake.domain.lifecycle import erase, withdraw, withdraw_diversity_consent
 from mentornet_intake.domain.registration import (
     MenteeRegistration,
     RegistrationConflict,
@@ -61,3 +61,14 @@ def test_withdrawing_twice_is_a_conflict() -> None:
     state, _ = withdraw(registered(), "")
     with pytest.raises(RegistrationConflict, match="already withdrawn"):
         withdraw(state, "")
+
+
+def test_withdrawing_diversity_consent_forgets_and_tells_qa_once() -> None:
+    state = {**registered(), "diversity": {"consent": {}, "attributes": {"gender": "woman"}}}
+    forgotten, event = withdraw_diversity_consent(state)
+    assert "diversity" not in forgotten
+    assert event is not None
+    assert event.groups == {}
+    again, repeat = withdraw_diversity_consent(forgotten)
+    assert again == forgotten
+    assert repeat is None

@@ -131,6 +131,12 @@ def create_router(
         state = await act(participant_id, request, lifecycle.erase)
         return {"participant_id": participant_id, "status": state["status"]}
 
+    @router.delete("/{participant_id}/diversity")
+    async def withdraw_diversity_consent(participant_id: str, request: Request) -> dict[str, Any]:
+        """Forget self-identified attributes here and in QA's fairness data."""
+        state = await act(participant_id, request, lifecycle.withdraw_diversity_consent)
+        return {"participant_id": participant_id, "diversity": state.get("diversity")}
+
     @router.patch("/{participant_id}/profile")
     async def change_profile(
         participant_id: str, patch: profile.ProfilePatch, request: Request

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.participants import ParticipantErased, ParticipantWithdrawn
 
 from .registration import RegistrationConflict
@@ -28,4 +29,16 @@ def erase(state: dict[str, Any]) -> tuple[dict[str, Any], ParticipantErased | No
     tombstone = {field: state[field] for field in TOMBSTONE_FIELDS}
     return {**tombstone, "status": "erased"}, ParticipantErased(
         participant_id=state["participant_id"]
+    )
+
+
+def withdraw_diversity_consent(
+    state: dict[str, Any],
+) -> tuple[dict[str, Any], AuditGroupsRecorded | None]:
+    """Forget the attributes; tell QA to forget them too (empty groups). Harmless to repeat."""
+    if not state.get("diversity"):
+        return state, None
+    remaining = {k: v for k, v in state.items() if k != "diversity"}
+    return remaining, AuditGroupsRecorded(
+        participant_id=state["participant_id"], program_id=state["program_id"], groups={}
     )
