@@ -97,6 +97,7 @@ async def test_self_service_roles_and_reads(intake: RunningService, unique: str)
         "error": "conflict",
         "field": "email",
         "reason": "registered to another account",
+        "errors": [{"field": "email", "reason": "registered to another account"}],
     }
 
 

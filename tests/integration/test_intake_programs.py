@@ -85,4 +85,5 @@ async def test_roles_and_errors(intake: RunningService, unique: str) -> None:
         "error": "conflict",
         "field": "status",
         "reason": "program is already published",
+        "errors": [{"field": "status", "reason": "program is already published"}],
     }

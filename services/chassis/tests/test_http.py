@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import APIRouter, Request
-from mentornet_chassis.http import create_http_app
+from mentornet_chassis.http import ApiError, create_http_app
 from mentornet_chassis.metrics import Metrics
+from pydantic import BaseModel, Field
 
 pytestmark = pytest.mark.unit
 
@@ -35,10 +36,53 @@ async def test_oversized_body_gets_413_with_a_reason() -> None:
         streamed = await c.post("/echo", content=chunks(b"x" * 1500, b"x" * 1500))
         small = await c.post("/echo", content=b"x" * 100)
     assert declared.status_code == 413
-    assert declared.json() == {
-        "error": "payload_too_large",
-        "field": "body",
-        "reason": "request body over 2048 bytes",
-    }
+    problem = {"field": "body", "reason": "request body over 2048 bytes"}
+    assert declared.json() == {"error": "payload_too_large", **problem, "errors": [problem]}
     assert streamed.status_code == 413
     assert small.json() == {"bytes": 100}
+
+
+class Body(BaseModel):
+    name: str = Field(min_length=1)
+    size: int = Field(ge=1)
+
+
+def shape_app() -> httpx.AsyncClient:
+    router = APIRouter()
+
+    @router.post("/things")
+    async def create(body: Body) -> dict[str, str]:
+        return {"name": body.name}
+
+    @router.post("/refuse")
+    async def refuse() -> dict[str, str]:
+        raise ApiError(409, "conflict", "email", "already registered")
+
+    @router.post("/domain")
+    async def domain() -> dict[str, str]:
+        Body.model_validate({"name": "x", "size": 0})
+        return {}
+
+    app = create_http_app("test", Metrics("test"), always_ready, [router])
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+async def test_every_error_has_one_shape_first_problem_on_top_all_under_errors() -> None:
+    async with shape_app() as http:
+        invalid = await http.post("/things", json={"name": "", "size": 0})
+        refused = await http.post("/refuse")
+        domain = await http.post("/domain")
+    assert invalid.status_code == 422
+    body = invalid.json()
+    assert [e["field"] for e in body["errors"]] == ["body.name", "body.size"]
+    assert (body["field"], body["reason"]) == ("body.name", body["errors"][0]["reason"])
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": "conflict",
+        "field": "email",
+        "reason": "already registered",
+        "errors": [{"field": "email", "reason": "already registered"}],
+    }
+    assert domain.status_code == 422
+    assert domain.json()["field"] == "size"
+    assert set(invalid.json()) == set(refused.json()) == set(domain.json())

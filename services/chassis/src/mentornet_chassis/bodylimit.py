@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .problems import error_body
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 
@@ -44,13 +46,8 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Any) -> None:
-        body = json.dumps(
-            {
-                "error": "payload_too_large",
-                "field": "body",
-                "reason": f"request body over {self.max_bytes} bytes",
-            }
-        ).encode()
+        problem = {"field": "body", "reason": f"request body over {self.max_bytes} bytes"}
+        body = json.dumps(error_body("payload_too_large", [problem])).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from . import openapi
 from .bodylimit import BodyLimit
 from .metrics import CONTENT_TYPE, Metrics
+from .problems import error_body, problems_of
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 
@@ -22,7 +23,9 @@ class ApiError(Exception):
     def __init__(self, status: int, error: str, field: str, reason: str) -> None:
         super().__init__(f"{status} {error}: {field}: {reason}")
         self.status = status
-        self.body = {"error": error, "field": field, "reason": reason}
+        self.field = field
+        self.reason = reason
+        self.body = error_body(error, [{"field": field, "reason": reason}])
 
 
 def not_found(field: str, reason: str) -> ApiError:
@@ -31,15 +34,6 @@ def not_found(field: str, reason: str) -> ApiError:
 
 def conflict(field: str, reason: str) -> ApiError:
     return ApiError(409, "conflict", field, reason)
-
-
-def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
-    """422 body naming each field and the reason, e.g. {"field": "body.languages", ...}."""
-    errors = [
-        {"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]}
-        for err in exc.errors()
-    ]
-    return {"error": "validation_failed", "errors": errors}
 
 
 def create_http_app(
@@ -53,17 +47,13 @@ def create_http_app(
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content=validation_error_body(exc))
+        body = error_body("validation_failed", problems_of(exc.errors()))
+        return JSONResponse(status_code=422, content=body)
 
     @app.exception_handler(ValidationError)
     async def _domain_validation(_: Request, exc: ValidationError) -> JSONResponse:
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "body", "reason": err["msg"]}
-            for err in exc.errors()
-        ]
-        return JSONResponse(
-            status_code=422, content={"error": "validation_failed", "errors": errors}
-        )
+        body = error_body("validation_failed", problems_of(exc.errors()))
+        return JSONResponse(status_code=422, content=body)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -19,12 +19,17 @@ FIELD_REASON = {
 ERROR = {
     "title": "Error",
     "type": "object",
-    "required": ["error"],
+    "required": ["error", "field", "reason", "errors"],
     "properties": {
-        "error": {"type": "string"},
-        "field": {"type": "string"},
-        "reason": {"type": "string"},
-        "errors": {"type": "array", "items": FIELD_REASON},
+        "error": {"type": "string", "description": "What kind of error, e.g. validation_failed."},
+        "field": {"type": "string", "description": "The first problem's field."},
+        "reason": {"type": "string", "description": "The first problem's reason."},
+        "errors": {
+            "type": "array",
+            "minItems": 1,
+            "items": FIELD_REASON,
+            "description": "Every problem found, each naming its field and reason.",
+        },
     },
 }
 ERRORS = {

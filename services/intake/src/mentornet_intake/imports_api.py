@@ -58,15 +58,10 @@ def create_router(registrar: Registrar, current: Current) -> APIRouter:
             try:
                 result = await registrar.enrol(body, Role(role), principal, correlation_id)
             except ApiError as exc:
-                if exc.status == 409 and exc.body["field"] == "roles":
-                    skipped.append({"row": number, "reason": exc.body["reason"]})
+                if exc.status == 409 and exc.field == "roles":
+                    skipped.append({"row": number, "reason": exc.reason})
                 else:
-                    rejected.append(
-                        {
-                            "row": number,
-                            "errors": [{"field": exc.body["field"], "reason": exc.body["reason"]}],
-                        }
-                    )
+                    rejected.append({"row": number, "errors": exc.body["errors"]})
                 continue
             accepted.append({"row": number, "participant_id": result["participant_id"]})
         return {

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mentornet_chassis.problems import problems_of
 from pydantic import ValidationError
 
 from .registration import MenteeRegistration, MentorRegistration
@@ -100,10 +101,4 @@ def validate(
     try:
         return model.model_validate({**body, "program_id": program_id})
     except ValidationError as exc:
-        return RowError(
-            number,
-            [
-                {"field": ".".join(str(p) for p in e["loc"]) or "row", "reason": e["msg"]}
-                for e in exc.errors()
-            ],
-        )
+        return RowError(number, problems_of(exc.errors()))

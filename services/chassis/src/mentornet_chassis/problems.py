@@ -1,0 +1,32 @@
+"""MentorNet's error body: which field is wrong and why, in one shape for every error.
+
+Pure functions, so domain code (bulk import rows, say) reports problems the way the
+HTTP API does without depending on the web framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Problem = dict[str, str]
+
+
+def error_body(error: str, problems: Sequence[Problem]) -> dict[str, Any]:
+    """Every error body has one shape: the first problem's field and reason at the top,
+    for clients that show one message, and all of them under `errors`."""
+    first = problems[0] if problems else {"field": "body", "reason": error}
+    return {
+        "error": error,
+        "field": first["field"],
+        "reason": first["reason"],
+        "errors": [dict(problem) for problem in problems] or [first],
+    }
+
+
+def problems_of(errors: Sequence[Any]) -> list[Problem]:
+    """Pydantic's errors as {field, reason} pairs; the field is the dotted location."""
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "reason": err["msg"]}
+        for err in errors
+    ]
