@@ -21,9 +21,9 @@ from .domain.registration import (
     canonical_goals,
     canonical_skills,
 )
-from .domain.taxonomy import Taxonomy
 from .registrar import Registrar, skill_errors
 from .store import ParticipantStore
+from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
 Current = Callable[[Request], Awaitable[Principal]]
@@ -51,10 +51,10 @@ def create_router(
     current: Current,
     wake_relay: Callable[[], None],
     idempotency: IdempotencyStore,
-    taxonomy: Taxonomy,
+    taxonomies: TaxonomyStore,
 ) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
-    registrar = Registrar(participants, program_store, wake_relay, taxonomy)
+    registrar = Registrar(participants, program_store, wake_relay, taxonomies)
 
     @router.post("/mentees", status_code=201)
     async def register_mentee(
@@ -142,6 +142,7 @@ def create_router(
         participant_id: str, patch: profile.ProfilePatch, request: Request
     ) -> dict[str, Any]:
         if patch.skills is not None:
+            taxonomy = await taxonomies.current()
             with skill_errors():
                 skills = canonical_skills(patch.skills, taxonomy, "skills")
             patch = patch.model_copy(update={"skills": skills})
@@ -152,6 +153,7 @@ def create_router(
     async def change_goals(
         participant_id: str, change: profile.GoalsChange, request: Request
     ) -> dict[str, Any]:
+        taxonomy = await taxonomies.current()
         with skill_errors():
             change = change.model_copy(update={"goals": canonical_goals(change.goals, taxonomy)})
         return _public(

@@ -7,12 +7,12 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
-from . import imports_api, programs_api
+from . import imports_api, programs_api, taxonomy_api
 from .api import create_router
-from .domain.taxonomy import load_default
 from .registrar import Registrar
 from .settings import IntakeSettings
 from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
+from .taxonomies import TAXONOMIES, TaxonomyStore
 
 SERVICE = "intake"
 
@@ -23,18 +23,20 @@ def build(runtime: Runtime) -> ServiceParts:
     program_store = runtime.aggregates(PROGRAMS)
     idempotency = IdempotencyStore(runtime.db[IDEMPOTENCY])
     wake = runtime.wake_relay
-    taxonomy = load_default()
+    taxonomy_store = runtime.aggregates(TAXONOMIES)
+    taxonomies = TaxonomyStore(taxonomy_store, wake)
     return ServiceParts(
         routers=[
             create_router(
-                participants, program_store, runtime.current, wake, idempotency, taxonomy
+                participants, program_store, runtime.current, wake, idempotency, taxonomies
             ),
             programs_api.create_router(program_store, runtime.current, wake, idempotency),
+            taxonomy_api.create_router(taxonomies, runtime.current, idempotency),
             imports_api.create_router(
-                Registrar(participants, program_store, wake, taxonomy), runtime.current
+                Registrar(participants, program_store, wake, taxonomies), runtime.current
             ),
         ],
-        stores=[aggregates, program_store],
+        stores=[aggregates, program_store, taxonomy_store],
         on_startup=[participants.ensure_indexes, idempotency.ensure_indexes],
     )
 

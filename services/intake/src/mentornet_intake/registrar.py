@@ -25,8 +25,8 @@ from .domain.registration import (
     register,
     with_canonical_skills,
 )
-from .domain.taxonomy import Taxonomy
 from .store import ParticipantStore
+from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
 
@@ -58,9 +58,9 @@ class Registrar:
         participants: ParticipantStore,
         program_store: AggregateStore,
         wake_relay: Callable[[], None],
-        taxonomy: Taxonomy,
+        taxonomies: TaxonomyStore,
     ) -> None:
-        self.taxonomy = taxonomy
+        self.taxonomies = taxonomies
         self.participants = participants
         self.program_store = program_store
         self.wake_relay = wake_relay
@@ -80,8 +80,9 @@ class Registrar:
         principal: Principal,
         correlation_id: str | None,
     ) -> dict[str, Any]:
+        taxonomy = await self.taxonomies.current()
         with skill_errors():
-            body = with_canonical_skills(body, self.taxonomy)
+            body = with_canonical_skills(body, taxonomy)
         program = await self.open_program(body.program_id)
         if not _may_register(principal, program, role):
             raise forbidden(f"needs role {role} or coordinating {body.program_id}")
