@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,6 +42,7 @@ def create_http_app(
     readiness: ReadinessCheck,
     routers: Sequence[APIRouter] = (),
     max_body_bytes: int = 1_048_576,
+    body_limits: Mapping[str, int] = {},
 ) -> FastAPI:
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
@@ -88,6 +89,6 @@ def create_http_app(
 
     for router in routers:
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
     openapi.install(app)
     return app

@@ -51,6 +51,7 @@ class ServiceProcess:
         self.build = build
         self.stopping = asyncio.Event()
         self.subscriber: Any = None
+        self.failed = False
 
     def build_runtime(self) -> Runtime:
         settings = self.settings
@@ -127,6 +128,7 @@ class ServiceProcess:
             lambda: self.readiness(runtime),
             parts.routers,
             max_body_bytes=self.settings.max_body_bytes,
+            body_limits=parts.body_limits,
         )
         server = _Server(
             uvicorn.Config(
@@ -140,6 +142,9 @@ class ServiceProcess:
         )
         await runtime.broker.start()
         relay_task = asyncio.create_task(relay.run(self.stopping))
+        worker_tasks = [asyncio.create_task(work(self.stopping)) for work in parts.workers]
+        for task in worker_tasks:
+            task.add_done_callback(self._stop_if_failed)
         server_task = asyncio.create_task(server.serve())
         if self.handle_signals:
             self._install_signals()
@@ -147,27 +152,40 @@ class ServiceProcess:
         log.info("service started", http_port=self.settings.http_port)
         await self.stopping.wait()
         log.info("draining")
-        await self._drain(runtime, server, relay_task, server_task)
+        await self._drain(runtime, server, [*worker_tasks, relay_task], server_task)
         log.info("stopped")
 
     async def _drain(
         self,
         runtime: Runtime,
         server: _Server,
-        relay_task: asyncio.Task[None],
+        background: list[asyncio.Task[None]],
         server_task: asyncio.Task[None],
     ) -> None:
+        """Consumers stop first, then workers and the relay finish (the relay flushes)."""
         try:
             async with asyncio.timeout(self.settings.shutdown_timeout_s):
                 if self.subscriber is not None:
                     await self.subscriber.stop()
-                await relay_task
+                outcomes = await asyncio.gather(*background, return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    log.error("background task ended with an error", exc_info=outcome)
+                    self.failed = True
         except TimeoutError:
             log.warning("shutdown timeout reached; pending work will be redelivered")
         server.should_exit = True
         await runtime.broker.stop()
         await server_task
         await runtime.client.close()
+
+    def _stop_if_failed(self, task: asyncio.Task[None]) -> None:
+        """A background worker that dies takes the process down, so it is restarted,
+        rather than leaving a service that answers but no longer works."""
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background worker failed; stopping", exc_info=task.exception())
+            self.failed = True
+            self.stopping.set()
 
     def _install_signals(self) -> None:
         loop = asyncio.get_running_loop()
@@ -185,4 +203,7 @@ async def _broker_answers(runtime: Runtime) -> bool:
 
 def run_service(service: str, settings: ServiceSettings, build: Build) -> None:
     configure_logging(service, settings.log_level)
-    asyncio.run(ServiceProcess(service, settings, build).run())
+    process = ServiceProcess(service, settings, build)
+    asyncio.run(process.run())
+    if process.failed:
+        raise SystemExit(1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,15 +40,22 @@ class Runtime:
         return AggregateStore(self.db[collection], self.registry)
 
 
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
 @dataclass
 class ServiceParts:
-    """A service's pieces: HTTP routes, event handlers, stores that emit, start-up work."""
+    """A service's pieces: HTTP routes, event handlers, stores that emit, start-up work,
+    background workers (each runs until the event it is given is set) and per-route body
+    limits for uploads (path pattern to bytes)."""
 
     routers: Sequence[APIRouter] = ()
     handlers: Mapping[type[Event], Handler] = field(default_factory=dict)
     consumes: Sequence[Topic] = ()
     stores: Sequence[AggregateStore] = ()
     on_startup: Sequence[Callable[[], Awaitable[Any]]] = ()
+    workers: Sequence[Worker] = ()
+    body_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 Build = Callable[[Runtime], ServiceParts]

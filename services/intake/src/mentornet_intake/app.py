@@ -7,8 +7,10 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
-from . import imports_api, programs_api, taxonomy_api
+from . import import_jobs_api, imports_api, programs_api, taxonomy_api
 from .api import create_router
+from .import_jobs import ImportJobs
+from .import_worker import ImportWorker
 from .registrar import Registrar
 from .settings import IntakeSettings
 from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
@@ -25,6 +27,11 @@ def build(runtime: Runtime) -> ServiceParts:
     wake = runtime.wake_relay
     taxonomy_store = runtime.aggregates(TAXONOMIES)
     taxonomies = TaxonomyStore(taxonomy_store, wake)
+    registrar = Registrar(participants, program_store, wake, taxonomies)
+    jobs = ImportJobs(runtime.db)
+    worker = ImportWorker(jobs, registrar)
+    settings = runtime.settings
+    assert isinstance(settings, IntakeSettings)
     return ServiceParts(
         routers=[
             create_router(
@@ -32,12 +39,15 @@ def build(runtime: Runtime) -> ServiceParts:
             ),
             programs_api.create_router(program_store, runtime.current, wake, idempotency),
             taxonomy_api.create_router(taxonomies, runtime.current, idempotency),
-            imports_api.create_router(
-                Registrar(participants, program_store, wake, taxonomies), runtime.current
+            imports_api.create_router(registrar, runtime.current),
+            import_jobs_api.create_router(
+                jobs, registrar, runtime.current, idempotency, worker.wake.set
             ),
         ],
         stores=[aggregates, program_store, taxonomy_store],
-        on_startup=[participants.ensure_indexes, idempotency.ensure_indexes],
+        on_startup=[participants.ensure_indexes, idempotency.ensure_indexes, jobs.ensure_indexes],
+        workers=[worker.run],
+        body_limits={import_jobs_api.UPLOAD_PATH: settings.max_import_bytes},
     )
 
 

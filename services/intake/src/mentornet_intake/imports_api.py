@@ -16,7 +16,8 @@ from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import ApiError
 
 from .domain import programs
-from .domain.bulk import MAX_ROWS, RoleName, RowError, read_rows, validate
+from .domain.bulk import MAX_ROWS, RoleName, Row, UnreadableFile, read_rows
+from .importer import import_row, tally
 from .registrar import Registrar
 
 Current = Callable[[Request], Awaitable[Principal]]
@@ -32,6 +33,18 @@ def _media_type(request: Request) -> str:
     return media
 
 
+async def uploaded_rows(request: Request, max_rows: int, hint: str = "") -> list[Row]:
+    """The request body as rows; an unreadable file or too many rows is a 422."""
+    media_type = _media_type(request)
+    try:
+        rows = read_rows(await request.body(), media_type)
+    except UnreadableFile as exc:
+        raise ApiError(422, "validation_failed", "body", str(exc)) from None
+    if len(rows) > max_rows:
+        raise ApiError(422, "validation_failed", "body", f"at most {max_rows} rows{hint}")
+    return rows
+
+
 def create_router(registrar: Registrar, current: Current) -> APIRouter:
     router = APIRouter(prefix="/programs", tags=["bulk onboarding"])
     coordinator = requiring(current, Role.COORDINATOR)
@@ -43,38 +56,24 @@ def create_router(registrar: Registrar, current: Current) -> APIRouter:
         program = await registrar.open_program(program_id)
         if not programs.manages(program, principal.subject, principal.programs):
             raise forbidden(f"you do not coordinate program {program_id}")
-        rows = read_rows(await request.body(), _media_type(request))
-        if len(rows) > MAX_ROWS:
-            raise ApiError(422, "validation_failed", "body", f"at most {MAX_ROWS} rows")
+        rows = await uploaded_rows(request, MAX_ROWS, "; send larger files as an import job")
         correlation_id = f"import-{uuid.uuid4().hex}"
-        accepted: list[dict[str, Any]] = []
-        skipped: list[dict[str, Any]] = []
-        rejected: list[dict[str, Any]] = []
-        for number, row in enumerate(rows, 1):
-            body = row if isinstance(row, RowError) else validate(number, row, program_id, role)
-            if isinstance(body, RowError):
-                rejected.append({"row": body.row, "errors": body.errors})
-                continue
-            try:
-                result = await registrar.enrol(body, Role(role), principal, correlation_id)
-            except ApiError as exc:
-                if exc.status == 409 and exc.field == "roles":
-                    skipped.append({"row": number, "reason": exc.reason})
-                else:
-                    rejected.append({"row": number, "errors": exc.body["errors"]})
-                continue
-            accepted.append({"row": number, "participant_id": result["participant_id"]})
+        outcomes = [
+            await import_row(registrar, n, row, program_id, role, principal, correlation_id)
+            for n, row in enumerate(rows, 1)
+        ]
+        report = tally(outcomes)
         return {
             "program_id": program_id,
             "role": role,
             "rows": len(rows),
-            "registered": len(accepted),
-            "skipped": len(skipped),
-            "rejected": len(rejected),
+            "registered": report["registered"],
+            "skipped": report["skipped"],
+            "rejected": report["rejected"],
             "correlation_id": correlation_id,
-            "accepted_rows": accepted,
-            "skipped_rows": skipped,
-            "rejected_rows": rejected,
+            "accepted_rows": report["registered_rows"],
+            "skipped_rows": report["skipped_rows"],
+            "rejected_rows": report["rejected_rows"],
         }
 
     return router

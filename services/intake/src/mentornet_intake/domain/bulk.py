@@ -20,7 +20,15 @@ from pydantic import ValidationError
 from .registration import MenteeRegistration, MentorRegistration
 
 RoleName = Literal["mentee", "mentor"]
-MAX_ROWS = 10_000
+MAX_ROWS = 2_000
+"""Rows answered in one request; larger files go through an import job."""
+MAX_JOB_ROWS = 100_000
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read (not UTF-8, broken CSV quoting)."""
+
+
 LISTS = ("languages", "formats")
 
 
@@ -28,6 +36,9 @@ LISTS = ("languages", "formats")
 class RowError:
     row: int
     errors: list[dict[str, str]]
+
+
+Row = dict[str, Any] | RowError
 
 
 def _split(value: str) -> list[str]:
@@ -76,12 +87,18 @@ def from_csv_row(row: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def read_rows(content: bytes, media_type: str) -> list[dict[str, Any] | RowError]:
+def read_rows(content: bytes, media_type: str) -> list[Row]:
     """Rows as bodies, or the reason a row could not be read at all. Rows count from 1."""
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 text: byte {exc.start} cannot be decoded") from None
     if media_type in ("application/x-ndjson", "application/jsonl", "application/json-lines"):
         return [_json_line(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    return [from_csv_row(row) for row in csv.DictReader(io.StringIO(text))]
+    try:
+        return [from_csv_row(row) for row in csv.DictReader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise UnreadableFile(f"not readable as CSV: {exc}") from None
 
 
 def _json_line(number: int, line: str) -> dict[str, Any] | RowError:
