@@ -86,3 +86,29 @@ async def test_every_error_has_one_shape_first_problem_on_top_all_under_errors()
     assert domain.status_code == 422
     assert domain.json()["field"] == "size"
     assert set(invalid.json()) == set(refused.json()) == set(domain.json())
+
+
+async def test_upload_routes_have_their_own_limit() -> None:
+    router = APIRouter()
+
+    @router.post("/uploads/{name}")
+    @router.post("/echo")
+    async def receive(request: Request) -> dict[str, int]:
+        return {"bytes": len(await request.body())}
+
+    app = create_http_app(
+        "test",
+        Metrics("test"),
+        always_ready,
+        [router],
+        max_body_bytes=2048,
+        body_limits={r"^/uploads/": 8192},
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        upload = await c.post("/uploads/people", content=b"x" * 6000)
+        too_big = await c.post("/uploads/people", content=b"x" * 9000)
+        elsewhere = await c.post("/echo", content=b"x" * 6000)
+    assert upload.json() == {"bytes": 6000}
+    assert too_big.status_code == 413
+    assert too_big.json()["reason"] == "request body over 8192 bytes"
+    assert elsewhere.status_code == 413

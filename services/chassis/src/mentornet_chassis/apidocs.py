@@ -23,7 +23,8 @@ async def _never_ready() -> dict[str, bool]:
 
 def openapi(service: str) -> dict[str, Any]:
     module = importlib.import_module(f"mentornet_{service}.app")
-    process = ServiceProcess(service, ServiceSettings(), module.build, handle_signals=False)
+    settings_cls: type[ServiceSettings] = getattr(module, "SETTINGS", ServiceSettings)
+    process = ServiceProcess(service, settings_cls(), module.build, handle_signals=False)
     runtime = process.build_runtime()
     parts = module.build(runtime)
     app = create_http_app(service, runtime.metrics, _never_ready, parts.routers)

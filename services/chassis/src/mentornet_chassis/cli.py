@@ -78,6 +78,11 @@ def _contracts(args: argparse.Namespace) -> int:
     return run(list(args.rest))
 
 
+def _intake(args: argparse.Namespace) -> int:
+    module = importlib.import_module("mentornet_intake.cli")
+    return int(module.run(list(args.rest)))
+
+
 def _api(args: argparse.Namespace) -> int:
     from .apidocs import write_all
 
@@ -104,6 +109,11 @@ def parser() -> argparse.ArgumentParser:
     )
     contracts.add_argument("rest", nargs=argparse.REMAINDER)
     contracts.set_defaults(func=_contracts)
+    intake = commands.add_parser(
+        "intake", help="intake tasks: import FILE (bulk onboarding)", add_help=False
+    )
+    intake.add_argument("rest", nargs=argparse.REMAINDER)
+    intake.set_defaults(func=_intake)
     serve = commands.add_parser("serve", help="run one service in the foreground")
     serve.add_argument("service", choices=sorted(SERVICES))
     serve.set_defaults(func=_serve)

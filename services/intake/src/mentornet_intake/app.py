@@ -17,6 +17,7 @@ from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
 from .taxonomies import TAXONOMIES, TaxonomyStore
 
 SERVICE = "intake"
+SETTINGS = IntakeSettings
 
 
 def build(runtime: Runtime) -> ServiceParts:
@@ -31,7 +32,8 @@ def build(runtime: Runtime) -> ServiceParts:
     jobs = ImportJobs(runtime.db)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings
-    assert isinstance(settings, IntakeSettings)
+    if not isinstance(settings, IntakeSettings):
+        raise TypeError(f"intake needs IntakeSettings, got {type(settings).__name__}")
     return ServiceParts(
         routers=[
             create_router(
@@ -52,4 +54,4 @@ def build(runtime: Runtime) -> ServiceParts:
 
 
 def main() -> None:
-    run_service(SERVICE, load_settings(IntakeSettings, SERVICE), build)
+    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)
