@@ -46,7 +46,7 @@ async def rejected_rows(intake: RunningService, job_id: str, headers: dict[str, 
 
 
 async def test_a_job_reports_progress_then_every_row_and_a_second_run_adds_nothing(
-    intake: RunningService, unique: str
+    stack: Endpoints, intake: RunningService, unique: str
 ) -> None:
     program_id, coordinator = await open_program(intake, unique)
     content, bad_rows = csv_file(unique)
@@ -67,6 +67,14 @@ async def test_a_job_reports_progress_then_every_row_and_a_second_run_adds_nothi
     assert (final["registered"], final["skipped"], final["rejected"]) == (950, 0, 50)
     rejected = await rejected_rows(intake, job_id, coordinator)
     assert {r["row"]: r["errors"][0]["field"].split(".")[0] for r in rejected} == bad_rows
+    client: AsyncMongoClient[Any] = AsyncMongoClient(stack.mongo_uri)
+    try:
+        chunks = [c async for c in ImportJobs(client[intake.database]).chunks.find({})]
+    finally:
+        await client.close()
+    assert len(chunks) == 10
+    assert "example.org" not in repr(chunks)
+    assert "Person " not in repr(chunks)
 
     again = await intake.http.post(
         f"/programs/{program_id}/import-jobs/mentee", content=content, headers=headers

@@ -141,12 +141,15 @@ class ImportJobs:
         return int(chunk["attempts"]) if chunk else 0
 
     async def finish_chunk(self, chunk_id: str, outcomes: Sequence[RowOutcome]) -> None:
+        """Results replace the rows: names and e-mail addresses are kept only while
+        their chunk waits to be imported (see docs/privacy.md)."""
         counts = {kind: sum(1 for o in outcomes if o.kind == kind) for kind in KINDS}
         await self.chunks.update_one(
             {"_id": chunk_id},
             {
                 "$set": {
                     "done": True,
+                    "rows": [],
                     "counts": counts,
                     "results": [asdict(o) for o in outcomes],
                 }
