@@ -32,6 +32,7 @@ def test_adding_a_skill_raises_the_version_and_announces_it() -> None:
     assert curated.taxonomy.resolve("Qiskit").id == "quantum-computing"
     assert curated.event is not None
     assert curated.event.added == ("quantum-computing",)
+    assert curated.event.skills == (QUANTUM,)
     assert curated.event.taxonomy_version == curated.taxonomy.version
 
 
@@ -53,6 +54,9 @@ def test_rename_keeps_the_old_id_as_an_alias() -> None:
     assert curated.taxonomy.resolve("go").id == "go-lang"
     assert curated.event is not None
     assert [(r.old_id, r.new_id) for r in curated.event.renamed] == [("go", "go-lang")]
+    assert [(s.id, s.cluster, "go" in s.aliases) for s in curated.event.skills] == [
+        ("go-lang", "technical", True)
+    ]
 
 
 def test_renaming_onto_another_skill_is_a_conflict_and_unknown_skills_are_named() -> None:

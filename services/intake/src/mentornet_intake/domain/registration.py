@@ -214,7 +214,7 @@ def canonical_skills(levels: list[SkillLevel], taxonomy: Taxonomy, path: str) ->
             skill = taxonomy.resolve(level.skill_id)
         except UnknownSkillError as exc:
             raise SkillError(field, str(exc)) from None
-        if not skill.is_offered:
+        if skill.deprecated:
             raise SkillError(field, f"skill {skill.id!r} is deprecated")
         result.append(level.model_copy(update={"skill_id": skill.id}))
     return result

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from mentornet_contracts.taxonomy import KEBAB_CASE, Cluster, Skill, Tier
 
-Cluster = Literal["technical", "soft_skill", "leadership"]
-Tier = Literal["foundational", "professional", "expert"]
-
-KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SEPARATORS = re.compile(r"[\s_]+")
 
 
@@ -32,40 +27,11 @@ class UnknownSkillError(ValueError):
         self.suggestions = list(suggestions)
 
 
-class Skill(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(max_length=64, pattern=KEBAB_CASE)
-    name: str = Field(min_length=1, max_length=100)
-    cluster: Cluster
-    category: str = Field(max_length=64, pattern=KEBAB_CASE)
-    tier: Tier = Field(description="How advanced the skill is.")
-    aliases: tuple[str, ...] = Field(default=(), max_length=20)
-    deprecated: bool = False
-
-    @field_validator("aliases")
-    @classmethod
-    def _lower_case(cls, aliases: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(alias.strip().lower() for alias in aliases)
-        if not all(cleaned):
-            raise ValueError("aliases cannot be blank")
-        return cleaned
-
-    @property
-    def is_offered(self) -> bool:
-        """Deprecated skills still resolve, so old data reads, but are not offered anew."""
-        return not self.deprecated
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.id, *(key(alias) for alias in self.aliases))
-
-
 def index(skills: Iterable[Skill]) -> dict[str, Skill]:
     """Every id and alias key to its skill; a key used twice is a clash (ValueError)."""
     found: dict[str, Skill] = {}
     for skill in skills:
-        for lookup in skill.keys:
+        for lookup in keys_of(skill):
             if lookup in found:
                 owner = found[lookup].id
                 raise ValueError(
@@ -73,3 +39,10 @@ def index(skills: Iterable[Skill]) -> dict[str, Skill]:
                 )
             found[lookup] = skill
     return found
+
+
+def keys_of(skill: Skill) -> tuple[str, ...]:
+    return (skill.id, *(key(alias) for alias in skill.aliases))
+
+
+__all__ = ["KEBAB_CASE", "Cluster", "Skill", "Tier", "UnknownSkillError", "index", "key", "keys_of"]

@@ -11,24 +11,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from mentornet_contracts.taxonomy import TaxonomyDocument, default_taxonomy_text
+from pydantic import PrivateAttr, model_validator
 
-from .skills import Cluster, Skill, Tier, UnknownSkillError, index, key
+from .skills import Cluster, Skill, Tier, UnknownSkillError, index, key, keys_of
 
 __all__ = ["Cluster", "Skill", "Taxonomy", "Tier", "UnknownSkillError", "load_default"]
 
 SUGGESTION_CUTOFF = 0.6
 
 
-class Taxonomy(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    taxonomy_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    version: int = Field(ge=1)
-    skills: tuple[Skill, ...]
+class Taxonomy(TaxonomyDocument):
+    """The published taxonomy document, with lookups and curation steps."""
 
     _index: dict[str, Skill] = PrivateAttr(default_factory=dict)
     _spellings: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -61,7 +57,7 @@ class Taxonomy(BaseModel):
         return self.resolve(a).cluster == self.resolve(b).cluster
 
     def offered(self) -> tuple[Skill, ...]:
-        return tuple(skill for skill in self.skills if skill.is_offered)
+        return tuple(skill for skill in self.skills if not skill.deprecated)
 
     def add(self, skill: Skill) -> Taxonomy:
         return self._next((*self.skills, skill))
@@ -100,8 +96,8 @@ def _spellings(skills: Iterable[Skill]) -> dict[str, str]:
     """Ids, names and aliases of offered skills, as keys, to the skill id."""
     spellings: dict[str, str] = {}
     for skill in skills:
-        if skill.is_offered:
-            for spelling in (*skill.keys, key(skill.name)):
+        if not skill.deprecated:
+            for spelling in (*keys_of(skill), key(skill.name)):
                 spellings.setdefault(spelling, skill.id)
     return spellings
 
@@ -112,6 +108,5 @@ def _replaced(skills: tuple[Skill, ...], old: Skill, new: Skill) -> tuple[Skill,
 
 @cache
 def load_default() -> Taxonomy:
-    """The taxonomy shipped with intake; cached, which is safe as taxonomies are immutable."""
-    document = files("mentornet_intake") / "data" / "taxonomy.json"
-    return Taxonomy.model_validate_json(document.read_text(encoding="utf-8"))
+    """The shipped default taxonomy; cached, which is safe as taxonomies are immutable."""
+    return Taxonomy.model_validate_json(default_taxonomy_text())
