@@ -79,3 +79,11 @@ def weekly_overlap_hours(a: Slots, b: Slots) -> float:
     """Shared hours per week, averaged over the horizon."""
     shared = int(np.count_nonzero(a & b))
     return shared * SLOT_MINUTES / 60 / HORIZON_WEEKS
+
+
+def offset_hours(zone: str | None, at: datetime) -> float:
+    """The zone's UTC offset at a moment, in hours; NaN when unknown."""
+    if zone is None:
+        return float("nan")
+    offset = at.astimezone(_zone(zone)).utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0

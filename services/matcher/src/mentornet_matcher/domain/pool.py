@@ -1,0 +1,172 @@
+"""A program's matching pool as arrays: what scoring needs, computed once per run.
+
+Built from the contract models the read model keeps (mentee.registered and
+mentor.registered as last updated), the program's published rules, each mentor's
+current load and the taxonomy. Everything per pair is left to scoring.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+
+from .rules import MentorLoad, Rules
+from .skillmap import Coverage, SkillMap, coverage
+from .slots import offset_hours, utc_slots
+
+FORMATS = ("video", "in_person", "chat", "async")
+PACE_HOURS_PER_WEEK = {"relaxed": 0.5, "steady": 1.0, "intensive": 2.0}
+
+Codes = npt.NDArray[np.int32]
+Flags = npt.NDArray[np.bool_]
+
+
+def codes(values: Sequence[str | None], vocabulary: dict[str, int]) -> Codes:
+    """Each value's position in a vocabulary shared by both sides; -1 for none."""
+    return np.asarray(
+        [vocabulary.setdefault(v.strip().lower(), len(vocabulary)) if v else -1 for v in values],
+        dtype=np.int32,
+    )
+
+
+def flags(lists: Sequence[Sequence[str]], vocabulary: dict[str, int], width: int = 0) -> Flags:
+    """Rows of membership flags over a vocabulary (grown as needed)."""
+    for values in lists:
+        for value in values:
+            vocabulary.setdefault(value, len(vocabulary))
+    table = np.zeros((len(lists), max(width, len(vocabulary))), dtype=np.bool_)
+    for row, values in enumerate(lists):
+        table[row, [vocabulary[v] for v in values]] = True
+    return table
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the pool (mentees or mentors), one row per person."""
+
+    ids: tuple[str, ...]
+    person: Codes
+    languages: Flags
+    first_language: Codes
+    formats: Flags
+    style: Codes
+    org_unit: Codes
+    manager: Codes
+    offset: npt.NDArray[np.float64]
+    slots: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Pool:
+    rules: Rules
+    skills: SkillMap
+    start: datetime
+    mentees: Sequence[MenteeRegistered]
+    mentors: Sequence[MentorRegistered]
+    mentee_side: Side
+    mentor_side: Side
+    coverage: Coverage
+    mentor_levels: npt.NDArray[np.int8]
+    pace_need: npt.NDArray[np.float64]
+    capacity: npt.NDArray[np.int64]
+    excluded: Flags
+    """Mentees x mentors: pairs that failed before (declined, rematched)."""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+
+def _side(
+    people: Sequence[MenteeRegistered | MentorRegistered],
+    start: datetime,
+    vocabularies: dict[str, dict[str, int]],
+) -> Side:
+    zones = [p.availability.timezone if p.availability else None for p in people]
+    return Side(
+        ids=tuple(p.participant_id for p in people),
+        person=codes([p.participant_id for p in people], vocabularies["person"]),
+        languages=flags([p.languages for p in people], vocabularies["language"]),
+        first_language=codes(
+            [p.languages[0] if p.languages else None for p in people], vocabularies["language"]
+        ),
+        formats=flags([[str(f) for f in p.formats] for p in people], vocabularies["format"]),
+        style=codes(
+            [
+                p.coaching_style if isinstance(p, MentorRegistered) else p.preferred_style
+                for p in people
+            ],
+            vocabularies["style"],
+        ),
+        org_unit=codes([p.org_unit for p in people], vocabularies["org_unit"]),
+        manager=codes([p.manager_id for p in people], vocabularies["person"]),
+        offset=np.asarray([offset_hours(z, start) for z in zones], dtype=np.float64),
+        slots=np.stack([utc_slots(p.availability, start) for p in people])
+        if people
+        else np.zeros((0, 0), dtype=np.bool_),
+    )
+
+
+def build_pool(
+    mentees: Sequence[MenteeRegistered],
+    mentors: Sequence[MentorRegistered],
+    loads: Sequence[MentorLoad],
+    rules: Rules,
+    skills: SkillMap,
+    start: datetime,
+    failed_pairs: frozenset[tuple[str, str]] = frozenset(),
+) -> Pool:
+    vocabularies: dict[str, dict[str, int]] = {
+        "person": {},
+        "language": {},
+        "format": {f: i for i, f in enumerate(FORMATS)},
+        "style": {},
+        "org_unit": {},
+    }
+    mentee_side = _side(mentees, start, vocabularies)
+    mentor_side = _side(mentors, start, vocabularies)
+    width = len(vocabularies["language"])
+    mentee_side = _widened(mentee_side, width)
+    mentor_side = _widened(mentor_side, width)
+    levels = skills.proficiency([m.skills for m in mentors])
+    mentor_index = {pid: j for j, pid in enumerate(mentor_side.ids)}
+    excluded = np.zeros((len(mentees), len(mentors)), dtype=np.bool_)
+    for i, mentee in enumerate(mentees):
+        for mentee_id, mentor_id in failed_pairs:
+            if mentee_id == mentee.participant_id and mentor_id in mentor_index:
+                excluded[i, mentor_index[mentor_id]] = True
+    return Pool(
+        rules=rules,
+        skills=skills,
+        start=start,
+        mentees=mentees,
+        mentors=mentors,
+        mentee_side=mentee_side,
+        mentor_side=mentor_side,
+        coverage=coverage([m.goals for m in mentees], levels, skills),
+        mentor_levels=levels,
+        pace_need=np.asarray(
+            [
+                PACE_HOURS_PER_WEEK.get(str(m.learning_pace), np.nan) if m.learning_pace else np.nan
+                for m in mentees
+            ],
+            dtype=np.float64,
+        ),
+        capacity=np.asarray(
+            [rules.capacity_left(m.capacity, load) for m, load in zip(mentors, loads, strict=True)],
+            dtype=np.int64,
+        ),
+        excluded=excluded,
+    )
+
+
+def _widened(side: Side, width: int) -> Side:
+    """Language flags padded to the vocabulary both sides ended up with."""
+    languages = np.zeros((side.languages.shape[0], width), dtype=np.bool_)
+    languages[:, : side.languages.shape[1]] = side.languages
+    return Side(**{**side.__dict__, "languages": languages})

@@ -1,0 +1,161 @@
+"""Scores for every mentee-mentor pair of a pool, a block of mentees at a time.
+
+Each signal is a number in [0, 1]; a pair's score is their average weighted by the
+program's matching weights. Pairs that break a hard constraint (no common language,
+no capacity, a conflict rule, a pair that failed before, too little shared time) get
+-inf, which the assignment never picks. The same code scores one pair for an
+explanation, so what is explained is exactly what was optimised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .pool import Pool
+from .slots import HORIZON_WEEKS, SLOT_MINUTES
+
+SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
+NEUTRAL = 0.5
+"""The value of a signal the mentee expressed no wish for (no style, no pace, no goals)."""
+MAX_ZONE_DISTANCE_H = 12.0
+
+Matrix = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Signals and constraints for mentees [start, stop) against every mentor."""
+
+    signals: dict[str, Matrix]
+    overlap_hours: Matrix
+    """Shared hours over the whole horizon."""
+    shared_language: npt.NDArray[np.bool_]
+    conflict: npt.NDArray[np.bool_]
+    feasible: npt.NDArray[np.bool_]
+
+    def score(self, weights: dict[str, float]) -> Matrix:
+        used = {name: w for name, w in weights.items() if name in self.signals}
+        total = sum(used.values()) or 1.0
+        score = np.zeros_like(self.overlap_hours)
+        for name, weight in used.items():
+            score += np.float32(weight / total) * self.signals[name]
+        return np.where(self.feasible, score, np.float32(-np.inf))
+
+
+class PoolScores:
+    """The pool's scores as a ScoreSource for the assignment."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        packed = np.packbits(pool.mentor_side.slots, axis=1)
+        patterns, self.mentor_pattern = np.unique(packed, axis=0, return_inverse=True)
+        self.mentor_patterns = np.unpackbits(patterns, axis=1)[
+            :, : pool.mentor_side.slots.shape[1]
+        ].astype(np.float32)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.pool.shape
+
+    def rows(self, start: int, stop: int) -> Matrix:
+        return self.block(start, stop).score(self.pool.rules.weights)
+
+    def block(self, start: int, stop: int) -> Block:
+        pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side
+        rows = slice(start, stop)
+        overlap = self._overlap_hours(rows)
+        shared = (
+            mentees.languages[rows].astype(np.float32) @ mentors.languages.T.astype(np.float32)
+        ) > 0
+        conflict = _conflicts(pool, rows)
+        feasible = (
+            shared
+            & ~conflict
+            & ~pool.excluded[rows]
+            & (pool.capacity > 0)[None, :]
+            & (overlap + 1e-6 >= pool.rules.min_overlap_hours)
+            & (mentees.person[rows, None] != mentors.person[None, :])
+        )
+        signals = {
+            "skills": self._skills(rows),
+            "availability": _availability(overlap, pool.rules.min_overlap_hours),
+            "timezone": _timezone(mentees.offset[rows], mentors.offset),
+            "format": _formats(mentees.formats[rows], mentors.formats),
+            "style": _style(mentees.style[rows], mentors.style),
+            "pace": _pace(pool.pace_need[rows], overlap),
+            "language": _language(mentees.first_language[rows], mentors.languages, shared),
+        }
+        return Block(signals, overlap, shared, conflict, feasible)
+
+    def _overlap_hours(self, rows: slice) -> Matrix:
+        mentee_slots = self.pool.mentee_side.slots[rows]
+        patterns, which = np.unique(mentee_slots, axis=0, return_inverse=True)
+        shared_slots = patterns.astype(np.float32) @ self.mentor_patterns.T
+        hours = shared_slots[which.ravel()][:, self.mentor_pattern.ravel()]
+        return (hours * np.float32(SLOT_MINUTES / 60)).astype(np.float32)
+
+    def _skills(self, rows: slice) -> Matrix:
+        coverage = self.pool.coverage
+        covered = coverage.block(rows.start, rows.stop)
+        has_goals = coverage.has_goals[rows, None]
+        return np.where(has_goals, covered, np.float32(NEUTRAL)).astype(np.float32)
+
+
+def _availability(overlap: Matrix, need: float) -> Matrix:
+    """Full marks at twice the time the cadence needs: room to reschedule."""
+    if need <= 0:
+        return np.ones(overlap.shape, dtype=np.float32)
+    value: Matrix = np.minimum(1.0, overlap / np.float32(2 * need)).astype(np.float32)
+    return value
+
+
+def _timezone(mentee: npt.NDArray[np.float64], mentor: npt.NDArray[np.float64]) -> Matrix:
+    distance = np.abs(mentee[:, None] - mentor[None, :])
+    distance = np.minimum(distance, 24 - distance)
+    value = 1 - np.minimum(distance, MAX_ZONE_DISTANCE_H) / MAX_ZONE_DISTANCE_H
+    return np.where(np.isnan(value), NEUTRAL, value).astype(np.float32)
+
+
+def _formats(mentee: npt.NDArray[np.bool_], mentor: npt.NDArray[np.bool_]) -> Matrix:
+    """The share of the mentee's formats the mentor offers (all, if none preferred)."""
+    wanted = mentee.sum(axis=1, keepdims=True).astype(np.float32)
+    offered = mentee.astype(np.float32) @ mentor.T.astype(np.float32)
+    return np.where(wanted > 0, offered / np.maximum(wanted, 1), 1.0).astype(np.float32)
+
+
+def _style(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -> Matrix:
+    same = (mentee[:, None] == mentor[None, :]).astype(np.float32)
+    unknown = (mentee[:, None] < 0) | (mentor[None, :] < 0)
+    return np.where(unknown, NEUTRAL, same).astype(np.float32)
+
+
+def _pace(need: npt.NDArray[np.float64], overlap: Matrix) -> Matrix:
+    weekly = overlap / np.float32(HORIZON_WEEKS)
+    value = np.minimum(1.0, weekly / need[:, None].astype(np.float32))
+    return np.where(np.isnan(need)[:, None], NEUTRAL, value).astype(np.float32)
+
+
+def _language(
+    first: npt.NDArray[np.int32], mentor: npt.NDArray[np.bool_], shared: npt.NDArray[np.bool_]
+) -> Matrix:
+    """1 when the mentor speaks the mentee's first language, 0.5 for another shared one."""
+    speaks_first = mentor[:, np.maximum(first, 0)].T & (first >= 0)[:, None]
+    return np.where(speaks_first, 1.0, np.where(shared, NEUTRAL, 0.0)).astype(np.float32)
+
+
+def _conflicts(pool: Pool, rows: slice) -> npt.NDArray[np.bool_]:
+    mentees, mentors, rules = pool.mentee_side, pool.mentor_side, pool.rules
+    shape = (rows.stop - rows.start, len(mentors.ids))
+    conflict = np.zeros(shape, dtype=np.bool_)
+    if rules.exclude_same_manager_line:
+        manager, person = mentees.manager[rows, None], mentees.person[rows, None]
+        conflict |= (manager >= 0) & (manager == mentors.manager[None, :])
+        conflict |= (manager >= 0) & (manager == mentors.person[None, :])
+        conflict |= (mentors.manager[None, :] >= 0) & (mentors.manager[None, :] == person)
+    if rules.exclude_same_org_unit:
+        unit = mentees.org_unit[rows, None]
+        conflict |= (unit >= 0) & (unit == mentors.org_unit[None, :])
+    return conflict

@@ -1,0 +1,169 @@
+"""Scoring and hard constraints, explained: each signal, each reason a pair is ruled out."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from mentornet_matcher.domain.assignment import solve
+from mentornet_matcher.domain.explain import explain, why_not
+from mentornet_matcher.domain.rules import MentorLoad
+from mentornet_matcher.domain.scoring import PoolScores
+
+from .builders import RULES, availability, mentee, mentor, pool
+
+pytestmark = pytest.mark.unit
+
+
+def scores_of(p: object) -> np.ndarray:
+    source = PoolScores(p)  # type: ignore[arg-type]
+    return source.rows(0, source.shape[0])
+
+
+def test_goal_coverage_full_then_lower_level_then_same_category_then_nothing() -> None:
+    p = pool(
+        [mentee("a", ("python", 4))],
+        [
+            mentor("full", ("python", 5)),
+            mentor("lower", ("python", 2)),
+            mentor("related", ("go", 5)),
+            mentor("unrelated", ("public-speaking", 5)),
+        ],
+    )
+    skills = PoolScores(p).block(0, 1).signals["skills"][0]
+    assert skills[0] == pytest.approx(1.0)
+    assert skills[1] == pytest.approx(0.75 * 2 / 4)
+    assert skills[2] == pytest.approx(0.5)
+    assert skills[3] == pytest.approx(0.0)
+    assert list(np.argsort(-scores_of(p)[0])) == [0, 2, 1, 3]
+
+
+def test_an_alias_or_renamed_id_counts_as_the_skill() -> None:
+    p = pool([mentee("a", ("golang", 3))], [mentor("m", ("go", 3))])
+    assert PoolScores(p).block(0, 1).signals["skills"][0, 0] == pytest.approx(1.0)
+
+
+def test_no_common_language_rules_a_mentor_out_and_says_so() -> None:
+    p = pool([mentee("a", languages=["de"])], [mentor("m", languages=["en", "fr"])])
+    assert scores_of(p)[0, 0] == -np.inf
+    assert why_not(PoolScores(p), 0, 0) == "No common language (mentee: de; mentor: en, fr)"
+
+
+def test_too_little_shared_time_across_a_dst_change_and_leave() -> None:
+    one_hour = [{"weekday": "mon", "start": "08:00", "end": "09:00"}]
+    p = pool(
+        [
+            mentee(
+                "a",
+                availability=availability(
+                    "Europe/Berlin", [{"weekday": "mon", "start": "09:00", "end": "10:00"}]
+                ),
+            ),
+        ],
+        [mentor("utc", availability=availability("UTC", one_hour))],
+    )
+    block = PoolScores(p).block(0, 1)
+    assert block.overlap_hours[0, 0] == pytest.approx(2.0)  # two Mondays before 28 March
+    assert block.feasible[0, 0]
+    on_leave = pool(
+        [
+            mentee(
+                "a",
+                availability=availability(
+                    "Europe/Berlin",
+                    [{"weekday": "mon", "start": "09:00", "end": "10:00"}],
+                    exceptions=[{"start_date": "2027-03-22", "end_date": "2027-03-26"}],
+                ),
+            )
+        ],
+        [mentor("utc", availability=availability("UTC", one_hour))],
+    )
+    assert scores_of(on_leave)[0, 0] == -np.inf
+    assert why_not(PoolScores(on_leave), 0, 0).startswith(
+        "Only 1.0 h of shared availability over the next 4 weeks; the cadence needs 2.0 h"
+    )
+
+
+def test_capacity_by_count_and_by_monthly_hours() -> None:
+    people = [mentee("a")]
+    mentors = [mentor("busy"), mentor("hours"), mentor("free")]
+    loads = [MentorLoad(active_in_program=3), MentorLoad(monthly_hours=5.0), MentorLoad()]
+    p = pool(people, mentors, loads=loads)
+    assert p.capacity.tolist() == [0, 0, 3]
+    assert list(np.isfinite(scores_of(p)[0])) == [False, False, True]
+    assert "no capacity left" in why_not(PoolScores(p), 0, 1)
+
+
+def test_conflict_rules_and_failed_pairs() -> None:
+    rules = dataclasses.replace(RULES, exclude_same_manager_line=True, exclude_same_org_unit=True)
+    p = pool(
+        [mentee("a", manager_id="boss", org_unit="ou-1")],
+        [
+            mentor("boss"),
+            mentor("peer", manager_id="boss"),
+            mentor("colleague", org_unit="ou-1"),
+            mentor("declined"),
+            mentor("fine", org_unit="ou-2"),
+        ],
+        rules=rules,
+        failed=frozenset({("a", "declined")}),
+    )
+    assert list(np.isfinite(scores_of(p)[0])) == [False, False, False, False, True]
+    source = PoolScores(p)
+    assert why_not(source, 0, 0) == "Same manager line, which this program excludes"
+    assert why_not(source, 0, 2) == "Same org unit, which this program excludes"
+    assert "tried before" in why_not(source, 0, 3)
+
+
+def test_an_explanation_adds_up_to_the_score_and_names_no_one() -> None:
+    p = pool(
+        [mentee("a", ("python", 4), preferred_style="socratic", learning_pace="steady")],
+        [
+            mentor(
+                "m",
+                ("python", 5),
+                coaching_style="socratic",
+                availability=availability("Europe/London"),
+            )
+        ],
+    )
+    explained = explain(PoolScores(p), 0, 0)
+    assert explained.feasible
+    assert sum(c.contribution for c in explained.contributions) == pytest.approx(
+        explained.score, abs=1e-3
+    )
+    texts = {c.signal: c.text for c in explained.contributions}
+    assert texts["skills"] == "Covers 1 of 1 goal skills at the level needed"
+    assert texts["timezone"] == "1 h apart"
+    assert texts["style"] == "Coaching style matches the mentee's preference (socratic)"
+    assert texts["availability"].startswith("Shares 32.0 h over the next 4 weeks")
+
+
+def test_why_not_a_feasible_mentor_compares_with_the_proposed_one() -> None:
+    p = pool([mentee("a", ("python", 4))], [mentor("best", ("python", 5)), mentor("ok", ("go", 2))])
+    text = why_not(PoolScores(p), 0, 1, proposed=0)
+    assert text.startswith("Eligible, but scores")
+    assert "weaker on skills" in text
+
+
+def test_the_optimal_assignment_only_uses_feasible_pairs() -> None:
+    mentees = [
+        mentee(f"e{i}", ("python", 1 + i % 5), languages=["en" if i % 3 else "de"])
+        for i in range(12)
+    ]
+    mentors = [
+        mentor(f"m{j}", ("python", 1 + j), languages=["en", "de"] if j == 0 else ["en"])
+        for j in range(4)
+    ]
+    p = pool(mentees, mentors)
+    source = PoolScores(p)
+    solution = solve(source, p.capacity)
+    matrix = source.rows(0, 12)
+    assert solution.gap < 1e-6
+    for i, j in enumerate(solution.mentor_of):
+        if j >= 0:
+            assert np.isfinite(matrix[i, j])
+    german_only = [i for i in range(12) if i % 3 == 0]
+    assert {int(solution.mentor_of[i]) for i in german_only} == {0, -1}
+    assert int((solution.mentor_of >= 0).sum()) == 11  # four German speakers, one mentor for them
