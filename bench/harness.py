@@ -39,7 +39,9 @@ async def rate(run: Callable[[int], Awaitable[None]], operations: int, rounds: i
     return operations / best
 
 
-def write_report(results: list[Result], path: Path, command: str) -> str:
+def write_report(
+    results: list[Result], path: Path, command: str, sections: list[str] | None = None
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -59,5 +61,7 @@ def write_report(results: list[Result], path: Path, command: str) -> str:
             f"{r.verdict} | {r.operations:,} |"
         )
     text = "\n".join(lines) + "\n"
+    for extra in sections or []:
+        text += "\n" + extra
     path.write_text(text)
     return text

@@ -63,7 +63,7 @@ def test_greedy_scores_lower_on_contended_pools() -> None:
     for seed in range(10):
         scores, capacity = instance(seed, 80, 20, forbidden=0.5)
         optimal = solve(DenseScores(scores), capacity).total
-        _, greedy_total = greedy(scores, capacity)
+        _, greedy_total = greedy(DenseScores(scores), capacity, k=scores.shape[1])
         assert greedy_total <= optimal + 1e-9
         worse += greedy_total < optimal - 1e-6
     assert worse >= 8

@@ -29,7 +29,10 @@ Ints = npt.NDArray[np.int64]
 
 CANDIDATES_PER_MENTEE = 12
 ROW_CHUNK = 2048
-VIOLATION_TOLERANCE = 1e-9
+VIOLATION_TOLERANCE = 1e-6
+"""Scores are float32 and HiGHS keeps duals feasible to 1e-7, so smaller excesses are
+rounding, not missing pairs. They are still counted: the bound adds each mentee's
+largest excess to its value, which makes the duals exactly feasible."""
 MAX_ROUNDS = 50
 
 
@@ -83,7 +86,7 @@ def _blocks(n: int) -> Iterator[tuple[int, int]]:
         yield start, min(n, start + ROW_CHUNK)
 
 
-def _best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
+def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
     """Each mentee's k best allowed pairs with a positive score."""
     rows: list[Ints] = []
     cols: list[Ints] = []
@@ -105,18 +108,20 @@ def _best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
 
 def _violations(
     scores: ScoreSource, u: Floats, v: Floats, per_mentee: int
-) -> tuple[Ints, Ints, float]:
-    """Pairs scoring above u_i + v_j (the worst few per mentee), and the largest excess."""
+) -> tuple[Ints, Ints, Floats]:
+    """Pairs scoring above u_i + v_j by more than the tolerance (the worst few per
+    mentee), and each mentee's largest excess of any size (0 when none)."""
     rows: list[Ints] = []
     cols: list[Ints] = []
-    worst = 0.0
+    row_excess = np.zeros(u.size)
     for start, stop in _blocks(scores.shape[0]):
         block = np.asarray(scores.rows(start, stop), dtype=np.float64)
         excess = block - u[start:stop, None] - v[None, :]
         excess[~np.isfinite(block) | (block <= 0)] = -np.inf
+        if excess.shape[1]:
+            row_excess[start:stop] = np.maximum(excess.max(axis=1), 0.0)
         hit_rows, hit_cols = np.nonzero(excess > VIOLATION_TOLERANCE)
         if hit_rows.size:
-            worst = max(worst, float(excess[hit_rows, hit_cols].max()))
             order = np.lexsort((-excess[hit_rows, hit_cols], hit_rows))
             hit_rows, hit_cols = hit_rows[order], hit_cols[order]
             first = np.searchsorted(hit_rows, hit_rows, side="left")
@@ -124,8 +129,8 @@ def _violations(
             rows.append((hit_rows[keep] + start).astype(np.int64))
             cols.append(hit_cols[keep].astype(np.int64))
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), 0.0
-    return np.concatenate(rows), np.concatenate(cols), worst
+        return np.empty(0, np.int64), np.empty(0, np.int64), row_excess
+    return np.concatenate(rows), np.concatenate(cols), row_excess
 
 
 def _lp(
@@ -144,7 +149,7 @@ def _lp(
     limits = np.concatenate([np.ones(n), capacity.astype(np.float64)])
     # No upper bound on x: each mentee's row already caps it at 1, and leaving it out
     # keeps the dual to exactly u_i + v_j >= score_ij, the certificate checked later.
-    result = linprog(-weights, A_ub=constraints, b_ub=limits, bounds=(0, None), method="highs-ds")
+    result = linprog(-weights, A_ub=constraints, b_ub=limits, bounds=(0, None), method="highs")
     if result.status != 0:
         raise RuntimeError(f"assignment LP failed: {result.message}")
     duals = np.maximum(-np.asarray(result.ineqlin.marginals), 0.0)
@@ -158,18 +163,18 @@ def solve(scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_
         raise ValueError(f"capacity has {capacity.size} entries for {m} mentors")
     if n == 0 or m == 0:
         return Solution(np.full(n, -1, np.int64), 0.0, 0.0, np.zeros(n), np.zeros(m), 0, 0)
-    rows, cols = _best_pairs(scores, k)
+    rows, cols = best_pairs(scores, k)
     for round_number in range(1, MAX_ROUNDS + 1):
-        weights = _weights(scores, rows, cols)
+        weights = pair_scores(scores, rows, cols)
         x, u, v = _lp(weights, rows, cols, capacity, n)
-        extra_rows, extra_cols, _ = _violations(scores, u, v, per_mentee=k)
+        extra_rows, extra_cols, excess = _violations(scores, u, v, per_mentee=k)
         if extra_rows.size == 0:
-            return _solution(x, rows, cols, weights, u, v, capacity, n, round_number)
+            return _solution(x, rows, cols, weights, u + excess, v, capacity, n, round_number)
         rows, cols = _merged(rows, cols, extra_rows, extra_cols, m)
     raise RuntimeError(f"no certificate after {MAX_ROUNDS} rounds")
 
 
-def _weights(scores: ScoreSource, rows: Ints, cols: Ints) -> Floats:
+def pair_scores(scores: ScoreSource, rows: Ints, cols: Ints) -> Floats:
     weights = np.empty(rows.size)
     for start, stop in _blocks(scores.shape[0]):
         inside = (rows >= start) & (rows < stop)

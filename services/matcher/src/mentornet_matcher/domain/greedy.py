@@ -5,21 +5,26 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .assignment import Ints
+from .assignment import CANDIDATES_PER_MENTEE, Ints, ScoreSource, best_pairs, pair_scores
 
 
-def greedy(scores: npt.NDArray[np.floating], capacity: npt.ArrayLike) -> tuple[Ints, float]:
-    """Take pairs in descending score while the mentee is free and the mentor has room."""
+def greedy(
+    scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_MENTEE
+) -> tuple[Ints, float]:
+    """Over each mentee's k best pairs, take pairs in descending score while the mentee
+    is free and the mentor has room."""
     remaining = np.array(capacity, dtype=np.int64)
     n, _ = scores.shape
+    rows, cols = best_pairs(scores, k)
+    values = pair_scores(scores, rows, cols)
+    order = np.argsort(-values, kind="stable")
     mentor_of = np.full(n, -1, np.int64)
-    allowed = np.isfinite(scores) & (scores > 0)
-    rows, cols = np.nonzero(allowed)
-    order = np.argsort(-scores[rows, cols], kind="stable")
     total = 0.0
-    for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
+    for i, j, value in zip(
+        rows[order].tolist(), cols[order].tolist(), values[order].tolist(), strict=True
+    ):
         if mentor_of[i] < 0 and remaining[j] > 0:
             mentor_of[i] = j
             remaining[j] -= 1
-            total += float(scores[i, j])
+            total += value
     return mentor_of, total

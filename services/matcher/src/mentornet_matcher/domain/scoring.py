@@ -21,6 +21,7 @@ SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "lan
 NEUTRAL = 0.5
 """The value of a signal the mentee expressed no wish for (no style, no pace, no goals)."""
 MAX_ZONE_DISTANCE_H = 12.0
+CACHE_BYTES = 512 * 1024 * 1024
 
 Matrix = npt.NDArray[np.float32]
 
@@ -39,10 +40,13 @@ class Block:
     def score(self, weights: dict[str, float]) -> Matrix:
         used = {name: w for name, w in weights.items() if name in self.signals}
         total = sum(used.values()) or 1.0
-        score = np.zeros_like(self.overlap_hours)
+        score = np.zeros(self.overlap_hours.shape, dtype=np.float32)
+        term = np.empty_like(score)
         for name, weight in used.items():
-            score += np.float32(weight / total) * self.signals[name]
-        return np.where(self.feasible, score, np.float32(-np.inf))
+            np.multiply(self.signals[name], np.float32(weight / total), out=term)
+            score += term
+        score[~self.feasible] = -np.inf
+        return score
 
 
 class PoolScores:
@@ -50,18 +54,34 @@ class PoolScores:
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
-        packed = np.packbits(pool.mentor_side.slots, axis=1)
-        patterns, self.mentor_pattern = np.unique(packed, axis=0, return_inverse=True)
-        self.mentor_patterns = np.unpackbits(patterns, axis=1)[
-            :, : pool.mentor_side.slots.shape[1]
-        ].astype(np.float32)
+        self.mentor_patterns, self.mentor_pattern = _patterns(pool.mentor_side.slots)
+        self.mentee_patterns, self.mentee_pattern = _patterns(pool.mentee_side.slots)
+        offsets = np.concatenate([pool.mentee_side.offset, pool.mentor_side.offset])
+        zones, zone_of = np.unique(np.nan_to_num(offsets, nan=99.0), return_inverse=True)
+        self.mentee_zone = zone_of[: len(pool.mentee_side.ids)]
+        self.mentor_zone = zone_of[len(pool.mentee_side.ids) :]
+        self.zone_table = _timezone(
+            np.where(zones == 99.0, np.nan, zones), np.where(zones == 99.0, np.nan, zones)
+        )
+        self.speaks = np.ascontiguousarray(pool.mentor_side.languages.T)
+        n, m = pool.shape
+        self._cacheable = n * m * 4 <= CACHE_BYTES
+        self._cache: dict[tuple[int, int], Matrix] = {}
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.pool.shape
 
     def rows(self, start: int, stop: int) -> Matrix:
-        return self.block(start, stop).score(self.pool.rules.weights)
+        """Scores are kept when the whole matrix fits CACHE_BYTES: the assignment reads
+        every block once per round, and scoring is the expensive part."""
+        key = (start, stop)
+        if key in self._cache:
+            return self._cache[key]
+        scores = self.block(start, stop).score(self.pool.rules.weights)
+        if self._cacheable:
+            self._cache[key] = scores
+        return scores
 
     def block(self, start: int, stop: int) -> Block:
         pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side
@@ -82,20 +102,21 @@ class PoolScores:
         signals = {
             "skills": self._skills(rows),
             "availability": _availability(overlap, pool.rules.min_overlap_hours),
-            "timezone": _timezone(mentees.offset[rows], mentors.offset),
+            "timezone": self.zone_table[self.mentee_zone[rows]][:, self.mentor_zone],
             "format": _formats(mentees.formats[rows], mentors.formats),
             "style": _style(mentees.style[rows], mentors.style),
             "pace": _pace(pool.pace_need[rows], overlap),
-            "language": _language(mentees.first_language[rows], mentors.languages, shared),
+            "language": _language(mentees.first_language[rows], self.speaks, shared),
         }
         return Block(signals, overlap, shared, conflict, feasible)
 
     def _overlap_hours(self, rows: slice) -> Matrix:
-        mentee_slots = self.pool.mentee_side.slots[rows]
-        patterns, which = np.unique(mentee_slots, axis=0, return_inverse=True)
-        shared_slots = patterns.astype(np.float32) @ self.mentor_patterns.T
-        hours = shared_slots[which.ravel()][:, self.mentor_pattern.ravel()]
-        return (hours * np.float32(SLOT_MINUTES / 60)).astype(np.float32)
+        """Shared slots computed once per distinct pair of availability patterns."""
+        used, which = np.unique(self.mentee_pattern[rows], return_inverse=True)
+        shared_slots = self.mentee_patterns[used] @ self.mentor_patterns.T
+        shared_slots *= np.float32(SLOT_MINUTES / 60)
+        hours: Matrix = shared_slots[which.ravel()][:, self.mentor_pattern]
+        return hours
 
     def _skills(self, rows: slice) -> Matrix:
         coverage = self.pool.coverage
@@ -139,11 +160,25 @@ def _pace(need: npt.NDArray[np.float64], overlap: Matrix) -> Matrix:
 
 
 def _language(
-    first: npt.NDArray[np.int32], mentor: npt.NDArray[np.bool_], shared: npt.NDArray[np.bool_]
+    first: npt.NDArray[np.int32], speaks: npt.NDArray[np.bool_], shared: npt.NDArray[np.bool_]
 ) -> Matrix:
-    """1 when the mentor speaks the mentee's first language, 0.5 for another shared one."""
-    speaks_first = mentor[:, np.maximum(first, 0)].T & (first >= 0)[:, None]
-    return np.where(speaks_first, 1.0, np.where(shared, NEUTRAL, 0.0)).astype(np.float32)
+    """1 when the mentor speaks the mentee's first language, 0.5 for another shared one.
+    `speaks` is languages x mentors."""
+    value = shared.astype(np.float32) * np.float32(NEUTRAL)
+    value[speaks[np.maximum(first, 0)] & (first >= 0)[:, None]] = 1.0
+    return value
+
+
+def _patterns(slots: npt.NDArray[np.bool_]) -> tuple[Matrix, npt.NDArray[np.intp]]:
+    """Distinct availability patterns (as float32 rows) and each person's pattern."""
+    if slots.shape[0] == 0:
+        return np.zeros((0, slots.shape[1] if slots.ndim == 2 else 0), np.float32), np.zeros(
+            0, np.intp
+        )
+    packed = np.packbits(slots, axis=1)
+    distinct, which = np.unique(packed, axis=0, return_inverse=True)
+    unpacked = np.unpackbits(distinct, axis=1)[:, : slots.shape[1]].astype(np.float32)
+    return unpacked, which.ravel()
 
 
 def _conflicts(pool: Pool, rows: slice) -> npt.NDArray[np.bool_]:

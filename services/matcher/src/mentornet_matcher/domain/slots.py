@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from mentornet_contracts.events.common import Availability, WeeklyWindow
+from mentornet_contracts.events.common import Availability
 
 HORIZON_WEEKS = 4
 SLOT_MINUTES = 30
@@ -43,35 +43,47 @@ def _local(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=extra_days), time(hours, minutes), tzinfo=zone)
 
 
-def _on_leave(day: date, availability: Availability) -> bool:
-    return any(e.start_date <= day <= e.end_date for e in availability.exceptions)
-
-
-def _mark(slots: Slots, start: datetime, begin: datetime, end: datetime) -> None:
+def _slot_range(start: datetime, begin: datetime, end: datetime) -> slice:
     """Slots wholly inside [begin, end), clipped to the horizon."""
     first = -(-int((begin - start).total_seconds()) // (SLOT_MINUTES * 60))
     last = int((end - start).total_seconds()) // (SLOT_MINUTES * 60)
-    slots[max(first, 0) : max(min(last, HORIZON_SLOTS), 0)] = True
+    return slice(max(first, 0), max(min(last, HORIZON_SLOTS), 0))
+
+
+@lru_cache(maxsize=65536)
+def _window_slots(zone_name: str, weekday: str, begin: str, end: str, start: datetime) -> Slots:
+    """One weekly window's slots over the horizon. Cached: people share windows."""
+    zone = _zone(zone_name)
+    slots = np.zeros(HORIZON_SLOTS, dtype=np.bool_)
+    first_local_day = start.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(HORIZON_WEEKS * 7 + 2):
+        day = first_local_day + timedelta(days=offset)
+        if WEEKDAYS[day.weekday()] == weekday:
+            slots[
+                _slot_range(
+                    start,
+                    _local(day, begin, zone).astimezone(UTC),
+                    _local(day, end, zone).astimezone(UTC),
+                )
+            ] = True
+    slots.setflags(write=False)
+    return slots
 
 
 def utc_slots(availability: Availability | None, start: datetime) -> Slots:
     """Which half-hour UTC slots of the horizon the person is available in."""
     slots = np.zeros(HORIZON_SLOTS, dtype=np.bool_)
-    if availability is None or not availability.weekly:
+    if availability is None:
         return slots
-    zone = _zone(availability.timezone)
-    by_day: dict[str, list[WeeklyWindow]] = {}
     for window in availability.weekly:
-        by_day.setdefault(window.weekday, []).append(window)
-    first_local_day = start.astimezone(zone).date() - timedelta(days=1)
-    for offset in range(HORIZON_WEEKS * 7 + 2):
-        day = first_local_day + timedelta(days=offset)
-        if _on_leave(day, availability):
-            continue
-        for window in by_day.get(WEEKDAYS[day.weekday()], ()):
-            begin = _local(day, window.start, zone).astimezone(UTC)
-            end = _local(day, window.end, zone).astimezone(UTC)
-            _mark(slots, start, begin, end)
+        slots |= _window_slots(
+            availability.timezone, window.weekday, window.start, window.end, start
+        )
+    zone = _zone(availability.timezone)
+    for leave in availability.exceptions:
+        begin = datetime.combine(leave.start_date, time(), tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(leave.end_date + timedelta(days=1), time(), tzinfo=zone)
+        slots[_slot_range(start, begin, end.astimezone(UTC))] = False
     return slots
 
 
