@@ -1,4 +1,5 @@
-"""`make run` ends here: publish a program, register people, show the matcher saw them.
+"""`make run` ends here: publish a program, register people, show the matcher's
+explained proposals and who is waiting, and why.
 
 Talks only to the services' public HTTP APIs, as a coordinator would.
 """
@@ -94,10 +95,42 @@ def main() -> int:
             for n in range(count)
         ]
         seen = _wait_for_matcher(http, matcher, people)
+        runs_it = mint(key, f"coordinator-{run}", ["coordinator"], programs=[program_id])
+        board = _wait_for_proposals(http, matcher, program_id, runs_it, mentees=6)
     print(f"\nDemo program {program_id} published; 3 mentors and 6 mentees registered.")
-    print(f"The matcher's read model holds {seen} of {len(people)} of them, e.g.:")
-    print(f"  curl {matcher}/candidates/{people[0]}")
-    return 0 if seen == len(people) else 1
+    print(f"The matcher's read model holds {seen} of {len(people)} of them.")
+    _show(board)
+    print(f"\nAll of it: curl -H 'Authorization: Bearer {runs_it}' \\")
+    print(f"  {matcher}/programs/{program_id}/matches")
+    placed = len(board["matches"]) + len(board["waitlisted"])
+    return 0 if seen == len(people) and placed == 6 else 1
+
+
+def _wait_for_proposals(
+    http: httpx.Client, matcher: str, program_id: str, token: str, mentees: int
+) -> dict[str, Any]:
+    """Until every mentee has a proposal or a waitlist entry (or 30 s pass)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    deadline = time.monotonic() + 30
+    board: dict[str, Any] = {"matches": [], "waitlisted": []}
+    while time.monotonic() < deadline:
+        board = _ok(http.get(f"{matcher}/programs/{program_id}/matches", headers=headers))
+        if len(board["matches"]) + len(board["waitlisted"]) >= mentees:
+            break
+        time.sleep(0.5)
+    return board
+
+
+def _show(board: dict[str, Any]) -> None:
+    for match in board["matches"]:
+        print(
+            f"\n  {match['mentee_id']} -> {match['mentor_id']}  score {match['score']:.2f}"
+            f"  ({match['status']})"
+        )
+        for part in match["explanation"][:4]:
+            print(f"    {part['signal']:<12} +{part['contribution']:.2f}  {part['text']}")
+    for waiting in board["waitlisted"]:
+        print(f"\n  {waiting['mentee_id']} waits: {', '.join(waiting['reasons'])}")
 
 
 def _wait_for_matcher(

@@ -12,7 +12,7 @@ from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 
-from tests.support.helpers import PROGRAM, mentee_body, open_program, token
+from tests.support.helpers import PROGRAM, SERVICE, mentee_body, open_program, token
 
 pytestmark = pytest.mark.integration
 
@@ -210,11 +210,11 @@ async def test_withdrawal(intake: RunningService, unique: str) -> None:
 
 
 async def matcher_has(matcher: RunningService, pid: str) -> bool:
-    return (await matcher.http.get(f"/candidates/{pid}")).status_code == 200
+    return (await matcher.http.get(f"/candidates/{pid}", headers=SERVICE)).status_code == 200
 
 
 async def matcher_erased(matcher: RunningService, pid: str) -> bool:
-    response = await matcher.http.get(f"/candidates/{pid}")
+    response = await matcher.http.get(f"/candidates/{pid}", headers=SERVICE)
     return response.status_code == 200 and response.json()["status"] == "erased"
 
 

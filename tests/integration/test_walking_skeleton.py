@@ -14,7 +14,7 @@ from mentornet_contracts import REGISTRY, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS, SERVICES
 from mentornet_contracts.events.participants import MenteeRegistered
 
-from tests.support.helpers import consumed, mentee_body, open_program
+from tests.support.helpers import SERVICE, consumed, mentee_body, open_program
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +32,7 @@ async def register(intake: RunningService, unique: str, **overrides: object) -> 
 
 
 async def candidate(matcher: RunningService, participant_id: str) -> dict[str, Any] | None:
-    response = await matcher.http.get(f"/candidates/{participant_id}")
+    response = await matcher.http.get(f"/candidates/{participant_id}", headers=SERVICE)
     return response.json() if response.status_code == 200 else None
 
 

@@ -20,6 +20,9 @@ def token(subject: str, *roles: str, programs: list[str] | None = None) -> dict[
     return {"Authorization": f"Bearer {mint(DEV_KEY, subject, list(roles), programs=programs)}"}
 
 
+SERVICE = token("svc-tests", "service")
+
+
 async def open_program(
     intake: RunningService, unique: str, **spec: Any
 ) -> tuple[str, dict[str, str]]:

@@ -75,3 +75,10 @@ def test_no_mentor_is_assigned_beyond_capacity_and_forbidden_pairs_stay_apart() 
     assert solution.mentor_of.tolist() == [0, 1, -1]
     assert solution.total == pytest.approx(1.0)
     assert solution.mentor_prices[0] > 0
+
+
+def test_a_pool_without_any_allowed_pair_is_certified_empty() -> None:
+    scores = np.full((3, 2), -np.inf)
+    solution = solve(DenseScores(scores), [1, 1])
+    assert solution.mentor_of.tolist() == [-1, -1, -1]
+    assert (solution.total, solution.gap) == (0.0, 0.0)

@@ -138,6 +138,8 @@ def _lp(
 ) -> tuple[Floats, Floats, Floats]:
     """Solve the LP over the given pairs: (x, mentee values u, mentor prices v)."""
     m = capacity.size
+    if weights.size == 0:
+        return np.zeros(0), np.zeros(n), np.zeros(m)
     edges = np.arange(weights.size)
     ones = np.ones(weights.size)
     constraints = sp.vstack(

@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from mentornet_contracts.events.participants import (
+    AvailabilityUpdated,
+    GoalsUpdated,
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
     ParticipantWithdrawn,
+    ProfileUpdated,
 )
 
 Candidate = dict[str, Any]
@@ -57,3 +60,56 @@ def on_erased(current: Candidate | None, event: ParticipantErased) -> Candidate:
 
 def is_matchable(candidate: Candidate, role: str) -> bool:
     return candidate.get("status") == "active" and role in candidate.get("roles", {})
+
+
+class UnknownParticipant(LookupError):
+    """An update for someone not registered here yet: retried, then dead-lettered."""
+
+
+def _known(current: Candidate | None, participant_id: str) -> Candidate:
+    if not current or not current.get("roles"):
+        raise UnknownParticipant(f"no registration seen for {participant_id}")
+    return dict(current)
+
+
+def _update_roles(
+    candidate: Candidate, changes: dict[str, Any], roles: tuple[str, ...]
+) -> Candidate:
+    candidate["roles"] = {
+        role: ({**profile, **changes} if role in roles else profile)
+        for role, profile in candidate["roles"].items()
+    }
+    return candidate
+
+
+def on_profile_updated(current: Candidate | None, event: ProfileUpdated) -> Candidate:
+    candidate = _known(current, event.participant_id)
+    changed = event.model_dump(mode="json", exclude={"participant_id"}, exclude_none=True)
+    shared = {k: v for k, v in changed.items() if k in ("languages", "formats")}
+    mentor_only = {k: v for k, v in changed.items() if k in ("skills", "capacity")}
+    _update_roles(candidate, shared, ("mentee", "mentor"))
+    return _update_roles(candidate, mentor_only, ("mentor",))
+
+
+def on_goals_updated(current: Candidate | None, event: GoalsUpdated) -> Candidate:
+    candidate = _known(current, event.participant_id)
+    goals = event.model_dump(mode="json")["goals"]
+    return _update_roles(candidate, {"goals": goals}, ("mentee",))
+
+
+def on_availability_updated(current: Candidate | None, event: AvailabilityUpdated) -> Candidate:
+    candidate = _known(current, event.participant_id)
+    availability = event.model_dump(mode="json")["availability"]
+    return _update_roles(candidate, {"availability": availability}, ("mentee", "mentor"))
+
+
+def as_mentee(candidate: Candidate) -> MenteeRegistered:
+    return MenteeRegistered.model_validate(
+        {**candidate["roles"]["mentee"], "participant_id": candidate["participant_id"]}
+    )
+
+
+def as_mentor(candidate: Candidate) -> MentorRegistered:
+    return MentorRegistered.model_validate(
+        {**candidate["roles"]["mentor"], "participant_id": candidate["participant_id"]}
+    )

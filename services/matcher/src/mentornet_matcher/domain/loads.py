@@ -1,0 +1,48 @@
+"""A mentor's load: the matches holding their capacity, across every program.
+
+Reserving is a check and a write on one aggregate, so concurrent proposals and
+approvals for the same mentor serialise on its version: capacity is never exceeded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .rules import MentorLoad
+
+Load = dict[str, Any]
+
+
+class NoCapacity(Exception):
+    """The mentor's capacity was taken in the meantime."""
+
+
+def empty(mentor_id: str) -> Load:
+    return {"mentor_id": mentor_id, "holds": {}}
+
+
+def load_in(load: Load | None, program_id: str) -> MentorLoad:
+    holds = (load or {}).get("holds", {}).values()
+    return MentorLoad(
+        active_in_program=sum(1 for h in holds if h["program_id"] == program_id),
+        monthly_hours=sum(float(h["hours"]) for h in holds),
+    )
+
+
+def reserve(
+    load: Load | None, mentor_id: str, match_id: str, program_id: str, hours: float, room: int
+) -> Load:
+    """Hold one place for the match; `room` is the capacity left before this one.
+    Holding the same match twice changes nothing."""
+    current = load or empty(mentor_id)
+    if match_id in current["holds"]:
+        return current
+    if room <= 0:
+        raise NoCapacity(f"mentor {mentor_id} has no capacity left in {program_id}")
+    holds = {**current["holds"], match_id: {"program_id": program_id, "hours": hours}}
+    return {**current, "holds": holds}
+
+
+def release(load: Load | None, mentor_id: str, match_id: str) -> Load:
+    current = load or empty(mentor_id)
+    return {**current, "holds": {k: v for k, v in current["holds"].items() if k != match_id}}

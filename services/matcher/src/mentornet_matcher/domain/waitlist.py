@@ -1,0 +1,45 @@
+"""Why a mentee is waiting: the reasons no mentor could be proposed, most common first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from mentornet_contracts.events.matches import WaitlistReason
+
+from .pool import Pool
+from .scoring import PoolScores
+
+
+def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...]:
+    block = scores.block(i, i + 1)
+    _, m = pool.shape
+    if m == 0:
+        return (WaitlistReason.NO_CAPACITY,)
+    found: Counter[WaitlistReason] = Counter()
+    overlap = block.overlap_hours[0]
+    for j in range(m):
+        if not block.shared_language[0, j]:
+            found[WaitlistReason.NO_SHARED_LANGUAGE] += 1
+        elif pool.excluded[i, j]:
+            found[WaitlistReason.ALL_PROPOSALS_DECLINED] += 1
+        elif block.conflict[0, j]:
+            found[WaitlistReason.CONFLICT_RULES] += 1
+        elif overlap[j] + 1e-6 < pool.rules.min_overlap_hours:
+            found[WaitlistReason.NO_AVAILABILITY_OVERLAP] += 1
+        else:
+            found[WaitlistReason.NO_CAPACITY] += 1
+    return tuple(reason for reason, _ in found.most_common())
+
+
+def entry(program_id: str, why: tuple[WaitlistReason, ...]) -> dict[str, Any]:
+    """`waiting` is an explicit flag because the embedded server cannot query on an
+    array position (docs/embedded-stack.md)."""
+    return {"program_id": program_id, "reasons": [str(r) for r in why], "waiting": True}
+
+
+def placed(current: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The entry once the mentee has a proposal: kept, no longer waiting."""
+    if current is None or not current.get("waiting"):
+        return None
+    return {**current, "reasons": [], "waiting": False}
