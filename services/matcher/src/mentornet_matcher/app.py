@@ -5,11 +5,15 @@ from __future__ import annotations
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
-from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS
+from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, QA
 
 from . import api, matches_api
+from .batch_runs import BatchRuns
+from .batch_worker import BatchWorker
+from .decisions import Decisions
 from .handlers import matcher_handlers
 from .matchmaker import Matchmaker
+from .rematch import Rematcher
 from .settings import MatcherSettings
 from .store import CANDIDATES, LOADS, MATCHES, WAITLIST, MatcherStores
 from .store import PROGRAMS as PROGRAM_RULES
@@ -19,6 +23,9 @@ SETTINGS = MatcherSettings
 
 
 def build(runtime: Runtime) -> ServiceParts:
+    settings = runtime.settings
+    if not isinstance(settings, MatcherSettings):
+        raise TypeError(f"matcher needs MatcherSettings, got {type(settings).__name__}")
     stores = MatcherStores(
         candidates=runtime.aggregates(CANDIDATES),
         programs=runtime.aggregates(PROGRAM_RULES),
@@ -26,15 +33,25 @@ def build(runtime: Runtime) -> ServiceParts:
         loads=runtime.aggregates(LOADS),
         waitlist=runtime.aggregates(WAITLIST),
     )
-    matchmaker = Matchmaker(stores, runtime.wake_relay)
+    runs = BatchRuns(runtime.db, settings.batch_schedule_seconds)
+    matchmaker = Matchmaker(stores, runs, runtime.wake_relay)
+    rematcher = Rematcher(stores, matchmaker)
+    worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
     return ServiceParts(
         routers=[
             api.create_router(stores, runtime.current),
-            matches_api.create_router(stores, matchmaker, runtime.current),
+            matches_api.create_router(
+                stores,
+                runs,
+                Decisions(stores, matchmaker, rematcher),
+                runtime.current,
+                worker.wake.set,
+            ),
         ],
-        handlers=matcher_handlers(stores, matchmaker),
-        consumes=[PARTICIPANTS, PROGRAMS],
+        handlers=matcher_handlers(stores, runs, matchmaker, rematcher),
+        consumes=[PARTICIPANTS, PROGRAMS, QA],
         stores=stores.all(),
+        workers=[worker.run],
     )
 
 

@@ -1,14 +1,20 @@
 """Thin subscribers: the chassis decodes; each handler updates one read model through
-a pure domain function and, where the pool changed, asks the matchmaker to place."""
+a pure domain function, then does what the change calls for: place a newcomer, ask
+for a batch run, end matches that no longer work.
+
+The follow-up runs after every delivery, duplicates included: it is idempotent, and a
+crash between the read-model write and the follow-up must not lose it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Applied, Decision, State
 from mentornet_chassis.consumer import Handler
 from mentornet_contracts import Envelope, Event
+from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
     AvailabilityUpdated,
     GoalsUpdated,
@@ -19,48 +25,101 @@ from mentornet_contracts.events.participants import (
     ProfileUpdated,
 )
 from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated
+from mentornet_contracts.events.qa import EscalationAction, EscalationRaised
 
+from .batch_runs import BatchRuns
 from .domain import candidates, programs
 from .matchmaker import Matchmaker
+from .rematch import Rematcher
 from .store import MatcherStores
 
 Update = Callable[[State | None, Any], State]
-Then = Callable[[Envelope[Any]], Any]
+Then = Callable[[Envelope[Any], State], Awaitable[None]]
 
 
-def _updating(store: AggregateStore, update: Update, then: Then | None = None) -> Handler:
+def _updating(store: AggregateStore, update: Update, then: Then) -> Handler:
     async def handle(envelope: Envelope[Any]) -> Applied:
         def decide(current: State | None) -> Decision:
             return Decision(state=update(current, envelope.event))
 
         applied = await store.apply(envelope.subject, decide, handled=envelope.id)
-        if then is not None:
-            await then(envelope)
+        await then(envelope, applied.state or {})
         return applied
 
     return handle
 
 
-def matcher_handlers(stores: MatcherStores, matchmaker: Matchmaker) -> dict[type[Event], Handler]:
-    """Placement runs after every delivery, duplicates included: it is idempotent, and
-    a crash between the read-model write and placement must not lose the proposal."""
+class FollowUps:
+    """What each kind of change sets off, given the read model as it now is."""
 
-    async def place_mentee(envelope: Envelope[Any]) -> None:
-        event = envelope.event
-        await matchmaker.place(event.program_id, envelope.id, only={event.participant_id})
+    def __init__(self, runs: BatchRuns, matchmaker: Matchmaker, rematcher: Rematcher) -> None:
+        self.runs = runs
+        self.matchmaker = matchmaker
+        self.rematcher = rematcher
 
-    async def place_program(envelope: Envelope[Any]) -> None:
-        await matchmaker.place(envelope.event.program_id, envelope.id)
+    async def nothing(self, envelope: Envelope[Any], state: State) -> None:
+        return None
 
+    async def place(self, envelope: Envelope[Any], state: State) -> None:
+        mentee = state.get("roles", {}).get("mentee")
+        if mentee is not None and state.get("status") == "active":
+            pid = state["participant_id"]
+            await self.matchmaker.place_newcomer(mentee["program_id"], pid, envelope.id)
+
+    async def batch(self, envelope: Envelope[Any], state: State) -> None:
+        await self.runs.request(envelope.event.program_id)
+
+    async def roster(self, envelope: Envelope[Any], state: State) -> None:
+        """The program's mentors changed: refresh cached rosters, run a batch."""
+        mentor_program = candidates.programs_of(state).get("mentor")
+        if mentor_program is not None:
+            await self.runs.request(mentor_program, roster_changed=True)
+
+    async def profile(self, envelope: Envelope[Any], state: State) -> None:
+        await self.roster(envelope, state)
+        await self.rematcher.mentor_changed(state["participant_id"])
+
+    async def availability(self, envelope: Envelope[Any], state: State) -> None:
+        await self.roster(envelope, state)
+        await self.rematcher.availability_changed(state["participant_id"], "mentor_id")
+        await self.rematcher.availability_changed(state["participant_id"], "mentee_id")
+        await self.place(envelope, state)
+
+    def leaving(self, cause: EndCause) -> Then:
+        async def left(envelope: Envelope[Any], state: State) -> None:
+            await self.roster(envelope, state)
+            await self.rematcher.participant_left(state["participant_id"], cause)
+
+        return left
+
+
+def matcher_handlers(
+    stores: MatcherStores, runs: BatchRuns, matchmaker: Matchmaker, rematcher: Rematcher
+) -> dict[type[Event], Handler]:
+    then = FollowUps(runs, matchmaker, rematcher)
     people, rules = stores.candidates, stores.programs
+
+    async def escalation(envelope: Envelope[Any]) -> None:
+        raised: EscalationRaised = envelope.event
+        if raised.action == EscalationAction.REMATCH:
+            detail = f"{raised.trigger} escalation, case {raised.case_id}"
+            await rematcher.escalated(raised.match_id, detail)
+
     return {
-        MenteeRegistered: _updating(people, candidates.on_mentee_registered, place_mentee),
-        MentorRegistered: _updating(people, candidates.on_mentor_registered, place_program),
-        ProfileUpdated: _updating(people, candidates.on_profile_updated),
-        GoalsUpdated: _updating(people, candidates.on_goals_updated),
-        AvailabilityUpdated: _updating(people, candidates.on_availability_updated),
-        ParticipantWithdrawn: _updating(people, candidates.on_withdrawn),
-        ParticipantErased: _updating(people, candidates.on_erased),
-        ProgramPublished: _updating(rules, programs.on_published, place_program),
-        ProgramUpdated: _updating(rules, programs.on_updated),
+        MenteeRegistered: _updating(people, candidates.on_mentee_registered, then.place),
+        MentorRegistered: _updating(people, candidates.on_mentor_registered, then.roster),
+        ProfileUpdated: _updating(people, candidates.on_profile_updated, then.profile),
+        GoalsUpdated: _updating(people, candidates.on_goals_updated, then.place),
+        AvailabilityUpdated: _updating(
+            people, candidates.on_availability_updated, then.availability
+        ),
+        ParticipantWithdrawn: _updating(
+            people, candidates.on_withdrawn, then.leaving(EndCause.PARTICIPANT_WITHDRAWN)
+        ),
+        ParticipantErased: _updating(
+            people, candidates.on_erased, then.leaving(EndCause.PARTICIPANT_ERASED)
+        ),
+        ProgramPublished: _updating(rules, programs.on_published, then.batch),
+        ProgramUpdated: _updating(rules, programs.on_updated, then.batch),
+        EscalationRaised: escalation,
     }

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from mentornet_chassis.aggregates import Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import ApiError, not_found
-from mentornet_contracts import new_envelope
 from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 
-from .domain import loads, matches
-from .matchmaker import SERVICE, Matchmaker
+from .batch_runs import BatchRuns
+from .decisions import Decisions, Refused
 from .store import MatcherStores
 
 Current = Callable[[Request], Awaitable[Principal]]
@@ -25,6 +22,20 @@ class Decline(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(default="", max_length=500, description="Why, in a few words.")
+
+
+class Swap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mentor_id: str = Field(min_length=1, max_length=64, description="The mentor to propose.")
+    reason: str = Field(default="", max_length=500, description="Why, in a few words.")
+
+
+class FitCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fits: bool = Field(description="Whether the pair fits, after the first session.")
+    reason: str = Field(default="", max_length=500, description="Why not, in a few words.")
 
 
 def _decider(principal: Principal, match: dict[str, Any]) -> Decider:
@@ -38,14 +49,23 @@ def _decider(principal: Principal, match: dict[str, Any]) -> Decider:
     raise forbidden(f"you are not part of match {match['match_id']}")
 
 
-def _not_open(exc: matches.MatchNotOpen) -> ApiError:
-    error = ApiError(409, "conflict", "match_id", str(exc))
-    error.body["match"] = exc.match
+def _refused(exc: Refused) -> ApiError:
+    """409 with the match as it now is, so the client can show the current state."""
+    error = ApiError(409, "conflict", exc.field, exc.reason)
+    if exc.match is not None:
+        error.body["match"] = exc.match
     return error
 
 
-def create_router(stores: MatcherStores, matchmaker: Matchmaker, current: Current) -> APIRouter:
+def create_router(
+    stores: MatcherStores,
+    runs: BatchRuns,
+    decisions: Decisions,
+    current: Current,
+    wake_worker: Callable[[], None],
+) -> APIRouter:
     router = APIRouter(tags=["matches"])
+    matchmaker = decisions.matchmaker
 
     async def visible(match_id: str, principal: Principal) -> tuple[dict[str, Any], Decider]:
         match = await stores.matches.get_state(match_id)
@@ -53,90 +73,127 @@ def create_router(stores: MatcherStores, matchmaker: Matchmaker, current: Curren
             raise not_found("match_id", f"no match {match_id}")
         return match, _decider(principal, match)
 
+    async def deciding(
+        match_id: str, principal: Principal, allowed: tuple[Decider, ...]
+    ) -> tuple[dict[str, Any], Decider]:
+        match, by = await visible(match_id, principal)
+        if by not in allowed:
+            raise forbidden(f"the {' or '.join(allowed)} decides this")
+        return match, by
+
+    async def coordinated(program_id: str, principal: Principal) -> None:
+        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
+            raise forbidden(f"you do not coordinate program {program_id}")
+        if await stores.programs.get_state(program_id) is None:
+            raise not_found("program_id", f"no published program {program_id}")
+
     @router.get("/matches/{match_id}")
     async def get(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
         return (await visible(match_id, principal))[0]
 
     @router.post("/matches/{match_id}/accept")
     async def accept(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
-        _, by = await visible(match_id, principal)
-        if by == Decider.MENTEE:
-            raise forbidden("the mentor or a coordinator accepts a proposal")
+        """The mentor accepts a proposal: the match is confirmed."""
+        match, by = await deciding(match_id, principal, (Decider.MENTOR, Decider.COORDINATOR))
         try:
-            applied = await stores.matches.apply(match_id, lambda state: _accepted(state, by))
-        except matches.MatchNotOpen as exc:
-            raise _not_open(exc) from None
-        matchmaker.wake_relay()
-        assert applied.state is not None
-        return applied.state
+            return await decisions.accept(match, by)
+        except Refused as exc:
+            raise _refused(exc) from None
 
     @router.post("/matches/{match_id}/decline")
     async def decline(
         match_id: str, body: Decline, principal: Principal = Depends(current)
     ) -> dict[str, Any]:
+        """Mentee or mentor declines, or a coordinator rejects a proposal in review; the
+        mentee is placed again without this pair."""
         match, by = await visible(match_id, principal)
         try:
-            applied = await stores.matches.apply(
-                match_id, lambda state: _declined(state, by, body.reason)
-            )
-        except matches.MatchNotOpen as exc:
-            raise _not_open(exc) from None
-        await stores.loads.apply(
-            match["mentor_id"],
-            lambda state: _released(state, match["mentor_id"], match_id),
-        )
-        await matchmaker.place(
-            match["program_id"], f"{match_id}:declined", only={match["mentee_id"]}
-        )
-        assert applied.state is not None
-        return applied.state
+            return await decisions.decline(match, by, body.reason)
+        except Refused as exc:
+            raise _refused(exc) from None
+
+    @router.post("/matches/{match_id}/approve")
+    async def approve(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        """A coordinator approves a proposal in review, or the mentee picks a shortlisted
+        option; the mentor's capacity is reserved and the mentor is asked."""
+        match, by = await deciding(match_id, principal, (Decider.COORDINATOR, Decider.MENTEE))
+        if by == Decider.MENTEE and match["status"] != "shortlisted":
+            raise forbidden("a coordinator approves proposals in review")
+        try:
+            return await decisions.approve(match, by)
+        except Refused as exc:
+            raise _refused(exc) from None
+
+    @router.get("/matches/{match_id}/why-not/{mentor_id}")
+    async def why_not(
+        match_id: str, mentor_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """Why this mentor was not proposed for this match's mentee."""
+        match, by = await visible(match_id, principal)
+        if by == Decider.MENTOR:
+            raise forbidden("the mentee or a coordinator asks this")
+        reason = await matchmaker.why_not(match, mentor_id)
+        if reason is None:
+            raise not_found("mentor_id", f"no mentor {mentor_id} in program {match['program_id']}")
+        return {"match_id": match_id, "mentor_id": mentor_id, "reason": reason}
 
     @router.get("/programs/{program_id}/matches")
     async def listing(
         program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
     ) -> dict[str, Any]:
         """Every match of the program with its explanation, and who is waiting and why."""
-        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
-            raise forbidden(f"you do not coordinate program {program_id}")
+        await coordinated(program_id, principal)
         return {
             "program_id": program_id,
             "matches": await stores.matches_in(program_id),
             "waitlisted": await stores.waiting_in(program_id),
         }
 
-    @router.post("/programs/{program_id}/matching-runs")
-    async def run(
+    @router.post("/matches/{match_id}/swap")
+    async def swap(
+        match_id: str, body: Swap, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """A coordinator proposes another mentor instead of the one in review."""
+        match, _ = await deciding(match_id, principal, (Decider.COORDINATOR,))
+        try:
+            await decisions.swap(match, body.mentor_id, body.reason)
+        except Refused as exc:
+            raise _refused(exc) from None
+        return {"match_id": match_id, "status": "superseded", "mentor_id": body.mentor_id}
+
+    @router.post("/matches/{match_id}/fit-check")
+    async def fit_check(
+        match_id: str, body: FitCheck, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """After the first session: a pair that does not fit is ended and the mentee is
+        placed again with someone else."""
+        match, by = await visible(match_id, principal)
+        try:
+            return await decisions.fit_check(match, by, body.fits, body.reason)
+        except Refused as exc:
+            raise _refused(exc) from None
+
+    @router.post("/programs/{program_id}/matching-runs", status_code=202)
+    async def request_run(
         program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
     ) -> dict[str, Any]:
-        """Place every unplaced mentee of the program now (a batch, certified optimal)."""
-        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
-            raise forbidden(f"you do not coordinate program {program_id}")
-        if await stores.programs.get_state(program_id) is None:
-            raise not_found("program_id", f"no published program {program_id}")
-        placement = await matchmaker.place(program_id, f"run-{uuid.uuid4().hex}")
-        return {
-            "program_id": program_id,
-            "proposed": placement.proposed,
-            "waitlisted": placement.waitlisted,
-            "total_score": placement.total_score,
-            "optimality_gap": placement.gap,
-        }
+        """Ask for a batch run now: every unplaced mentee, certified optimal. The result
+        shows under GET .../matching-runs/latest."""
+        await coordinated(program_id, principal)
+        await runs.request(program_id)
+        wake_worker()
+        return {"program_id": program_id, "requested": True}
+
+    @router.get("/programs/{program_id}/matching-runs/latest")
+    async def latest_run(
+        program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
+    ) -> dict[str, Any]:
+        """The last batch run: placed, waitlisted, total score, LP bound and gap; and
+        whether a run has been asked for since."""
+        await coordinated(program_id, principal)
+        doc = await runs.get(program_id) or {}
+        last = {k: v for k, v in (doc.get("last") or {}).items() if k != "prices"}
+        pending = doc.get("requested", 0) > doc.get("done", 0)
+        return {"program_id": program_id, "pending": pending, "last": last or None}
 
     return router
-
-
-def _accepted(state: State | None, by: Decider) -> Decision:
-    assert state is not None
-    match, accepted, confirmed = matches.accept(state, by)
-    first = new_envelope(accepted, SERVICE)
-    return Decision(state=match, events=[first, new_envelope(confirmed, SERVICE, caused_by=first)])
-
-
-def _declined(state: State | None, by: Decider, reason: str) -> Decision:
-    assert state is not None
-    match, event = matches.decline(state, by, reason)
-    return Decision(state=match, events=[new_envelope(event, SERVICE)])
-
-
-def _released(state: State | None, mentor_id: str, match_id: str) -> Decision:
-    return Decision(state=loads.release(state, mentor_id, match_id))

@@ -1,14 +1,17 @@
-"""Matcher's MongoDB collections: candidates, programs, matches and mentor loads,
-each an aggregate store that emits through its outbox."""
+"""Matcher's MongoDB collections: candidates, programs, matches, mentor loads and the
+waitlist, each an aggregate store that emits through its outbox, and the queries
+placement needs."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore
 
-from .domain.matches import HOLDS_CAPACITY
+from .domain.matches import PLACED, is_failed_pair
 
 CANDIDATES = "candidates"
 PROGRAMS = "programs"
@@ -32,25 +35,51 @@ class MatcherStores:
         query = {"state.status": "active", f"state.roles.{role}.program_id": program_id}
         return [doc["state"] async for doc in self.candidates.collection.find(query)]
 
+    async def loads_of(self, mentor_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        cursor = self.loads.collection.find({"_id": {"$in": list(mentor_ids)}})
+        return {doc["_id"]: doc["state"] async for doc in cursor}
+
     async def matches_in(self, program_id: str) -> list[dict[str, Any]]:
         return [
             doc["state"]
             async for doc in self.matches.collection.find({"state.program_id": program_id})
         ]
 
-    async def placed_mentees(self, program_id: str) -> set[str]:
-        return {
-            m["mentee_id"]
-            for m in await self.matches_in(program_id)
-            if m["status"] in HOLDS_CAPACITY
-        }
+    async def matches_of(self, participant_id: str, side: str) -> list[dict[str, Any]]:
+        """Every match where the participant is the mentee (side "mentee_id") or the
+        mentor (side "mentor_id")."""
+        cursor = self.matches.collection.find({f"state.{side}": participant_id})
+        return [doc["state"] async for doc in cursor]
 
-    async def failed_pairs(self, program_id: str) -> frozenset[tuple[str, str]]:
+    async def placed_mentees(self, program_id: str) -> set[str]:
+        return {m["mentee_id"] for m in await self.matches_in(program_id) if m["status"] in PLACED}
+
+    async def is_placed(self, mentee_id: str, program_id: str) -> bool:
+        return any(
+            m["program_id"] == program_id and m["status"] in PLACED
+            for m in await self.matches_of(mentee_id, "mentee_id")
+        )
+
+    async def failed_pairs(
+        self, program_id: str, mentee_ids: Collection[str] | None = None
+    ) -> frozenset[tuple[str, str]]:
+        """Pairs never to propose again: declined, or ended for not working out."""
+        if mentee_ids is not None and len(mentee_ids) <= 50:
+            found = [m for pid in mentee_ids for m in await self.matches_of(pid, "mentee_id")]
+        else:
+            found = await self.matches_in(program_id)
         return frozenset(
             (m["mentee_id"], m["mentor_id"])
-            for m in await self.matches_in(program_id)
-            if m["status"] == "declined"
+            for m in found
+            if m["program_id"] == program_id and is_failed_pair(m)
         )
+
+    async def pending_per_mentor(self, program_id: str) -> Counter[str]:
+        """Proposals waiting for a coordinator, which will need their mentor's room."""
+        cursor = self.matches.collection.find(
+            {"state.program_id": program_id, "state.status": "in_review"}
+        )
+        return Counter([doc["state"]["mentor_id"] async for doc in cursor])
 
     async def waiting_in(self, program_id: str) -> list[dict[str, Any]]:
         """Mentees on the waitlist with their reasons (placed mentees have none)."""

@@ -54,8 +54,22 @@ def on_withdrawn(current: Candidate | None, event: ParticipantWithdrawn) -> Cand
 
 
 def on_erased(current: Candidate | None, event: ParticipantErased) -> Candidate:
-    """Keep only the id and the fact of erasure, so a late event cannot resurrect data."""
-    return {"participant_id": event.participant_id, "roles": {}, "status": "erased"}
+    """Keep only the id, the fact of erasure and which programs the roles were in, so a
+    late event cannot resurrect data and the programs' rosters can be refreshed."""
+    return {
+        "participant_id": event.participant_id,
+        "roles": {},
+        "status": "erased",
+        "programs": programs_of(current),
+    }
+
+
+def programs_of(candidate: Candidate | None) -> dict[str, str]:
+    """Role to program id, for the roles the participant holds or held."""
+    if candidate is None:
+        return {}
+    held = {role: p["program_id"] for role, p in candidate.get("roles", {}).items()}
+    return {**candidate.get("programs", {}), **held}
 
 
 def is_matchable(candidate: Candidate, role: str) -> bool:

@@ -1,7 +1,16 @@
-"""A match's life: proposed, then accepted (confirmed) or declined; ended later.
+"""A match's life, by the program's approval mode:
 
-Pure functions from (state, command) to (new state, event). A proposal that is no
-longer open refuses every decision with MatchNotOpen, which names the current state.
+    auto               proposed -> confirmed (mentor accepts) | declined
+    coordinator_review in_review -> proposed (approved) | rejected; then as auto
+    mentee_shortlist   shortlisted (three options) -> proposed (picked) | superseded
+
+Any placed match can be ended by the matcher (withdrawal, capacity or availability
+change, a failed fit check, an escalation): status `ended`, and the mentee is placed
+again without the pair when the pair itself failed.
+
+Only `proposed` and `confirmed` hold the mentor's capacity. Pure functions from
+(state, command) to (new state, events); a decision on a match that is not in the
+state it needs raises MatchNotOpen, which names the current state.
 """
 
 from __future__ import annotations
@@ -10,9 +19,12 @@ from typing import Any
 
 from mentornet_contracts.events.matches import (
     Decider,
+    EndCause,
     MatchAccepted,
     MatchConfirmed,
     MatchDeclined,
+    MatchEnded,
+    MatchEndReason,
     MatchProposed,
     ScoreContribution,
 )
@@ -20,6 +32,19 @@ from mentornet_contracts.events.matches import (
 Match = dict[str, Any]
 OPEN = "proposed"
 HOLDS_CAPACITY = ("proposed", "confirmed")
+PENDING = ("in_review", "shortlisted")
+PLACED = (*HOLDS_CAPACITY, *PENDING)
+"""A mentee with a match in one of these states is not placed again."""
+FIRST_STATUS = {
+    "auto": "proposed",
+    "coordinator_review": "in_review",
+    "mentee_shortlist": "shortlisted",
+}
+
+
+def is_failed_pair(match: Match) -> bool:
+    """Declined, or ended because the pair did not work: never proposed again."""
+    return bool(match["status"] == "declined" or match.get("failed"))
 
 
 class MatchNotOpen(ValueError):
@@ -36,6 +61,8 @@ def propose(
     score: float,
     explanation: tuple[ScoreContribution, ...],
     hours_per_month: float,
+    status: str = OPEN,
+    proposed_at: str = "",
 ) -> tuple[Match, MatchProposed]:
     event = MatchProposed(
         match_id=match_id,
@@ -45,22 +72,67 @@ def propose(
         score=round(min(max(score, 0.0), 1.0), 6),
         explanation=explanation,
     )
-    state = {**event.model_dump(mode="json"), "status": OPEN, "hours": hours_per_month}
+    state = {
+        **event.model_dump(mode="json"),
+        "status": status,
+        "hours": hours_per_month,
+        "proposed_at": proposed_at,
+    }
     return state, event
 
 
-def decline(match: Match, by: Decider, reason: str) -> tuple[Match, MatchDeclined]:
-    if match["status"] != OPEN:
+def _require(match: Match, *statuses: str) -> None:
+    if match["status"] not in statuses:
         raise MatchNotOpen(match)
+
+
+def decline(match: Match, by: Decider, reason: str) -> tuple[Match, MatchDeclined]:
+    """The mentee or mentor says no, or a coordinator rejects a proposal in review."""
+    _require(match, OPEN, "in_review")
     event = MatchDeclined(
         match_id=match["match_id"], mentee_id=match["mentee_id"], by=by, reason=reason
     )
     return {**match, "status": "declined", "declined_by": str(by), "reason": reason}, event
 
 
+def approve(match: Match, by: Decider) -> tuple[Match, MatchAccepted]:
+    """A coordinator approves a proposal in review, or the mentee picks an option; the
+    proposal then goes to the mentor. The caller has reserved capacity first."""
+    _require(match, *PENDING)
+    event = MatchAccepted(match_id=match["match_id"], mentee_id=match["mentee_id"], by=by)
+    return {**match, "status": OPEN, "approved_by": str(by)}, event
+
+
+def end(
+    match: Match, reason: MatchEndReason, cause: EndCause, detail: str, *, failed: bool
+) -> tuple[Match, MatchEnded]:
+    """The matcher ends a placed match. A failed pair (not a fit, escalated) is never
+    proposed again; a pair ended for the person's circumstances may be."""
+    _require(match, *PLACED)
+    event = MatchEnded(
+        match_id=match["match_id"],
+        mentee_id=match["mentee_id"],
+        mentor_id=match["mentor_id"],
+        program_id=match["program_id"],
+        reason=reason,
+        detail=detail[:500],
+        cause=cause,
+    )
+    state = {**match, "status": "ended", "ended_from": match["status"], "failed": failed}
+    return {**state, "end_reason": str(reason), "end_cause": str(cause)}, event
+
+
+def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:
+    """An option the mentee did not pick."""
+    _require(match, *PENDING)
+    ended, event = end(
+        match, MatchEndReason.OTHER, EndCause.OPTION_NOT_PICKED, detail, failed=False
+    )
+    return {**ended, "status": "superseded"}, event
+
+
 def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfirmed]:
-    if match["status"] != OPEN:
-        raise MatchNotOpen(match)
+    _require(match, OPEN)
     accepted = MatchAccepted(match_id=match["match_id"], mentee_id=match["mentee_id"], by=by)
     confirmed = MatchConfirmed(
         match_id=match["match_id"],
@@ -69,3 +141,9 @@ def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfir
         program_id=match["program_id"],
     )
     return {**match, "status": "confirmed"}, accepted, confirmed
+
+
+def record_fit(match: Match, by: Decider) -> Match:
+    """Someone confirmed, after the first session, that the pair fits."""
+    _require(match, "confirmed")
+    return {**match, "fit_confirmed_by": sorted({*match.get("fit_confirmed_by", []), str(by)})}

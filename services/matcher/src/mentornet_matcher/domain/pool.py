@@ -17,7 +17,7 @@ from mentornet_contracts.events.participants import MenteeRegistered, MentorRegi
 
 from .rules import MentorLoad, Rules
 from .skillmap import Coverage, SkillMap, coverage
-from .slots import offset_hours, utc_slots
+from .slots import HORIZON_SLOTS, offset_hours, utc_slots
 
 FORMATS = ("video", "in_person", "chat", "async")
 PACE_HOURS_PER_WEEK = {"relaxed": 0.5, "steady": 1.0, "intensive": 2.0}
@@ -108,7 +108,7 @@ def _side(
         offset=np.asarray([offset_hours(z, start) for z in zones], dtype=np.float64),
         slots=np.stack([utc_slots(p.availability, start) for p in people])
         if people
-        else np.zeros((0, 0), dtype=np.bool_),
+        else np.zeros((0, HORIZON_SLOTS), dtype=np.bool_),
     )
 
 

@@ -1,0 +1,40 @@
+"""Which placed matches must end when a mentor's capacity or a pair's time changes.
+
+Pure decisions over match states; the service ends them and places the mentees again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .matches import HOLDS_CAPACITY
+from .rules import Rules
+
+Match = dict[str, Any]
+LEAST_SETTLED_FIRST = {"proposed": 0, "confirmed": 1}
+
+
+def over_capacity(holding: Sequence[Match], rules: Rules, override: int | None) -> list[Match]:
+    """The matches beyond a mentor's (lowered) capacity in one program: proposals not
+    yet accepted go first, then the most recent confirmed ones."""
+    active = [m for m in holding if m["status"] in HOLDS_CAPACITY]
+    allowed = rules.cohort_size or min(override or rules.max_active, rules.max_active)
+    excess = len(active) - allowed
+    if excess <= 0:
+        return []
+    newest_first = sorted(active, key=_proposed_at, reverse=True)
+    return sorted(newest_first, key=_settledness)[:excess]
+
+
+def _proposed_at(match: Match) -> str:
+    return str(match.get("proposed_at", ""))
+
+
+def _settledness(match: Match) -> int:
+    return LEAST_SETTLED_FIRST[match["status"]]
+
+
+def too_little_time(overlap_hours: float, rules: Rules) -> bool:
+    """The pair can no longer hold a month's sessions in the next four weeks."""
+    return overlap_hours + 1e-6 < rules.min_overlap_hours

@@ -1,0 +1,113 @@
+"""Turning a chosen pair into a proposal, or a mentee into a waitlist entry.
+
+Capacity is reserved on the mentor's load aggregate before the match exists (for the
+statuses that hold it), so concurrent placements serialise on the mentor and never
+overbook. Ids come from the cause, so a redelivered event proposes nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_contracts import Envelope, Event, new_envelope
+from mentornet_contracts.events.matches import MenteeWaitlisted
+
+from .domain import loads, matches, waitlist
+from .domain.explain import explain
+from .domain.pool import Pool
+from .domain.scoring import PoolScores
+from .store import MatcherStores
+
+SERVICE = "matcher"
+
+
+def match_id_for(cause_id: str, mentee_id: str) -> str:
+    return "match-" + hashlib.sha256(f"{cause_id}|{mentee_id}".encode()).hexdigest()[:20]
+
+
+def emitting(state: State, *events: Event) -> Decision:
+    """A decision whose events follow one another (each caused by the one before)."""
+    envelopes: list[Envelope[Event]] = []
+    for event in events:
+        envelopes.append(
+            new_envelope(event, SERVICE, caused_by=envelopes[-1] if envelopes else None)
+        )
+    return Decision(state=state, events=envelopes)
+
+
+class Proposer:
+    def __init__(self, stores: MatcherStores) -> None:
+        self.stores = stores
+
+    async def propose(
+        self, pool: Pool, scores: PoolScores, i: int, j: int, cause_id: str, status: str
+    ) -> bool:
+        """False when the mentor's capacity went in the meantime."""
+        mentee, mentor = pool.mentees[i], pool.mentors[j]
+        match_id = match_id_for(cause_id, mentee.participant_id)
+        existing = await self.stores.matches.get_state(match_id)
+        if existing is not None:
+            return existing["status"] in matches.PLACED
+        hours = pool.rules.hours_per_match
+
+        def hold(state: State | None) -> Decision:
+            room = pool.rules.capacity_left(
+                mentor.capacity, loads.load_in(state, mentee.program_id)
+            )
+            held = loads.reserve(
+                state, mentor.participant_id, match_id, mentee.program_id, hours, room
+            )
+            return Decision(state=held if held is not state else None)
+
+        if status in matches.HOLDS_CAPACITY:
+            try:
+                await self.stores.loads.apply(mentor.participant_id, hold)
+            except loads.NoCapacity:
+                return False
+        explained = explain(scores, i, j)
+
+        def create(state: State | None) -> Decision:
+            if state is not None:
+                return Decision(state=None)
+            match, event = matches.propose(
+                match_id,
+                mentee.program_id,
+                mentee.participant_id,
+                mentor.participant_id,
+                explained.score,
+                explained.contributions,
+                hours,
+                status,
+                datetime.now(UTC).isoformat(),
+            )
+            return Decision(state=match, events=[new_envelope(event, SERVICE)])
+
+        await self.stores.matches.apply(match_id, create)
+        await self.stores.waitlist.apply(
+            mentee.participant_id, lambda state: Decision(state=waitlist.placed(state))
+        )
+        return True
+
+    async def waitlist(self, pool: Pool, scores: PoolScores, i: int) -> None:
+        mentee = pool.mentees[i]
+        reasons = waitlist.reasons(pool, scores, i)
+
+        def record(state: State | None) -> Decision:
+            entry = waitlist.entry(mentee.program_id, reasons)
+            if state == entry:
+                return Decision(state=None)
+            event: Event = MenteeWaitlisted(
+                mentee_id=mentee.participant_id, program_id=mentee.program_id, reasons=reasons
+            )
+            return Decision(state=entry, events=[new_envelope(event, SERVICE)])
+
+        await self.stores.waitlist.apply(mentee.participant_id, record)
+
+    async def release(self, match: State) -> None:
+        """Give the mentor's place back (nothing happens if the match held none)."""
+        mentor_id, match_id = match["mentor_id"], match["match_id"]
+        await self.stores.loads.apply(
+            mentor_id, lambda state: Decision(state=loads.release(state, mentor_id, match_id))
+        )
