@@ -24,6 +24,9 @@ async def intake(stack: Endpoints) -> AsyncIterator[RunningService]:
 @pytest.fixture
 async def matcher(stack: Endpoints) -> AsyncIterator[RunningService]:
     async with running(
-        "matcher", service_settings(stack, MatcherSettings, "matcher"), build_matcher
+        "matcher",
+        service_settings(stack, MatcherSettings, "matcher"),
+        build_matcher,
+        from_log_end=True,
     ) as service:
         yield service

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.kafka import find_records, header, produce_record
+from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts import dlq, encode, new_envelope
 from mentornet_contracts.catalogue import MATCHES, REGISTRY, SERVICES
@@ -28,7 +30,7 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 
-from tests.support.helpers import token
+from tests.support.helpers import SERVICE, token
 
 pytestmark = pytest.mark.integration
 
@@ -127,6 +129,25 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
         first["score"], abs=1e-3
     )
 
+    why = await matcher.http.get(
+        f"/matches/{first['match_id']}/why-not/{go_expert}", headers=token(ada, "mentee")
+    )
+    assert why.status_code == 200, why.text
+    assert why.json()["reason"].endswith("weaker on skills (0.50 vs 1.00)")
+    coordinator = token("coord", "coordinator", programs=[program_id])
+    latest = (
+        await matcher.http.get(f"/programs/{program_id}/matching-runs/latest", headers=coordinator)
+    ).json()
+    assert latest["last"]["optimality_gap"] < 1e-6
+    asked = await matcher.http.post(f"/programs/{program_id}/matching-runs", headers=coordinator)
+    assert asked.status_code == 202
+    coverage = await matcher.http.get(f"/programs/{program_id}/coverage", headers=coordinator)
+    assert coverage.json()["skills"] == []
+    outsider = await matcher.http.get(
+        f"/programs/{program_id}/coverage", headers=token("c2", "coordinator", programs=["x"])
+    )
+    assert outsider.status_code == 403
+
     declined = await matcher.http.post(
         f"/matches/{first['match_id']}/decline",
         json={"reason": "prefer someone outside my area"},
@@ -149,6 +170,13 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
         f"/matches/{second[0]['match_id']}", headers=token("x", "mentee")
     )
     assert stranger.status_code == 403
+
+
+async def known(matcher: RunningService, participant_id: str) -> bool:
+    """Participant events are keyed by person, so they arrive in any order across
+    people: a newcomer is placed against the mentors the matcher has seen so far."""
+    response = await matcher.http.get(f"/candidates/{participant_id}", headers=SERVICE)
+    return response.status_code == 200
 
 
 async def ended(stack: Endpoints, match_id: str, mentee_id: str) -> dict[str, Any]:
@@ -189,10 +217,12 @@ async def test_an_escalation_rematches_a_confirmed_pair_and_a_withdrawal_ends_th
             MentorRegistered, first_mentor, program_id, skills=[{"skill_id": "python", "level": 5}]
         ),
         person(
-            MentorRegistered, second_mentor, program_id, skills=[{"skill_id": "python", "level": 3}]
+            MentorRegistered, second_mentor, program_id, skills=[{"skill_id": "python", "level": 2}]
         ),
-        person(MenteeRegistered, ada, program_id, goals=goal("python")),
     )
+    for mentor_id in (first_mentor, second_mentor):
+        await eventually(partial(known, matcher, mentor_id), what=f"{mentor_id} in the read model")
+    await publish(stack, person(MenteeRegistered, ada, program_id, goals=goal("python")))
     first = (await proposals(stack, ada, 1))[0]
     assert first["mentor_id"] == first_mentor
     accepted = await matcher.http.post(

@@ -53,7 +53,9 @@ async def test_d_fails_twice_then_applied_exactly_once(
 ) -> None:
     pid, calls = f"p-flaky-{unique}", Counter[str]()
     settings = service_settings(stack, MatcherSettings, "matcher", max_attempts=5)
-    async with running("matcher", settings, failing_matcher(pid, 2, calls)) as matcher:
+    async with running(
+        "matcher", settings, failing_matcher(pid, 2, calls), from_log_end=True
+    ) as matcher:
         envelope = mentee(pid)
         await produce_record(stack.bootstrap_servers, encode(envelope, REGISTRY))
         collection = mongo[matcher.database]["candidates"]
@@ -70,7 +72,9 @@ async def test_always_failing_handler_is_dead_lettered_and_partition_moves_on(
 ) -> None:
     doomed, after, calls = f"p-doomed-{unique}", f"p-after-{unique}", Counter[str]()
     settings = service_settings(stack, MatcherSettings, "matcher", max_attempts=3)
-    async with running("matcher", settings, failing_matcher(doomed, 99, calls)) as matcher:
+    async with running(
+        "matcher", settings, failing_matcher(doomed, 99, calls), from_log_end=True
+    ) as matcher:
         await produce_record(stack.bootstrap_servers, encode(mentee(doomed), REGISTRY))
         await produce_record(stack.bootstrap_servers, encode(mentee(after), REGISTRY))
         [dead] = await find_records(

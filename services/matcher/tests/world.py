@@ -56,7 +56,7 @@ class World:
     @classmethod
     def on(cls, db: AsyncDatabase[dict[str, Any]]) -> World:
         stores = MatcherStores(
-            *(AggregateStore(db[name], REGISTRY) for name in ("c", "p", "m", "l", "w"))
+            *(AggregateStore(db[name], REGISTRY) for name in ("c", "p", "m", "l", "w", "g", "t"))
         )
         runs = BatchRuns(db, schedule_s=3600)
         matchmaker = Matchmaker(stores, runs, lambda: None)

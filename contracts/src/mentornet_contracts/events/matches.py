@@ -147,6 +147,11 @@ class MenteeWaitlisted(_MatchEvent):
         description="Why no match could be proposed.",
         examples=[["no_capacity", "no_shared_language"]],
     )
+    short_skills: tuple[Id, ...] = Field(
+        default=(),
+        description="Goal skills that no mentor with room offers at the level needed.",
+        examples=[["rust"]],
+    )
 
 
 class CoverageGapReported(_MatchEvent):

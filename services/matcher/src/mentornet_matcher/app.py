@@ -7,7 +7,7 @@ from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, QA
 
-from . import api, matches_api
+from . import api, matches_api, program_board_api
 from .batch_runs import BatchRuns
 from .batch_worker import BatchWorker
 from .decisions import Decisions
@@ -15,8 +15,9 @@ from .handlers import matcher_handlers
 from .matchmaker import Matchmaker
 from .rematch import Rematcher
 from .settings import MatcherSettings
-from .store import CANDIDATES, LOADS, MATCHES, WAITLIST, MatcherStores
+from .store import CANDIDATES, COVERAGE, LOADS, MATCHES, TAXONOMY, WAITLIST, MatcherStores
 from .store import PROGRAMS as PROGRAM_RULES
+from .taxonomy import Taxonomy
 
 SERVICE = "matcher"
 SETTINGS = MatcherSettings
@@ -32,20 +33,21 @@ def build(runtime: Runtime) -> ServiceParts:
         matches=runtime.aggregates(MATCHES),
         loads=runtime.aggregates(LOADS),
         waitlist=runtime.aggregates(WAITLIST),
+        coverage=runtime.aggregates(COVERAGE),
+        taxonomy=runtime.aggregates(TAXONOMY),
     )
     runs = BatchRuns(runtime.db, settings.batch_schedule_seconds)
-    matchmaker = Matchmaker(stores, runs, runtime.wake_relay)
+    matchmaker = Matchmaker(stores, runs, runtime.wake_relay, Taxonomy(stores.taxonomy).skills)
     rematcher = Rematcher(stores, matchmaker)
     worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
     return ServiceParts(
         routers=[
             api.create_router(stores, runtime.current),
             matches_api.create_router(
-                stores,
-                runs,
-                Decisions(stores, matchmaker, rematcher),
-                runtime.current,
-                worker.wake.set,
+                stores, Decisions(stores, matchmaker, rematcher), runtime.current
+            ),
+            program_board_api.create_router(
+                stores, runs, matchmaker.coverage, runtime.current, worker.wake.set
             ),
         ],
         handlers=matcher_handlers(stores, runs, matchmaker, rematcher),

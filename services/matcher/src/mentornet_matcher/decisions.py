@@ -125,7 +125,7 @@ class Decisions:
         if match["status"] != "in_review":
             raise Refused("match_id", f"match {match['match_id']} is {match['status']}", match)
         cause = f"{match['match_id']}:swap:{mentor_id}"
-        refused = await self.matchmaker.offer_pair(match, mentor_id, cause)
+        refused = await self.matchmaker.pairs.offer_pair(match, mentor_id, cause)
         if refused is not None:
             raise Refused("mentor_id", refused, match)
 

@@ -24,16 +24,17 @@ from mentornet_contracts.events.participants import (
     ParticipantWithdrawn,
     ProfileUpdated,
 )
-from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated
+from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, TaxonomyUpdated
 from mentornet_contracts.events.qa import EscalationAction, EscalationRaised
 
 from .batch_runs import BatchRuns
-from .domain import candidates, programs
+from .domain import candidates, programs, taxonomy_view
 from .matchmaker import Matchmaker
 from .rematch import Rematcher
 from .store import MatcherStores
 
-Update = Callable[[State | None, Any], State]
+Update = Callable[[State | None, Any], State | None]
+"""The new state, or None to leave it as it is."""
 Then = Callable[[Envelope[Any], State], Awaitable[None]]
 
 
@@ -122,4 +123,7 @@ def matcher_handlers(
         ProgramPublished: _updating(rules, programs.on_published, then.batch),
         ProgramUpdated: _updating(rules, programs.on_updated, then.batch),
         EscalationRaised: escalation,
+        TaxonomyUpdated: _updating(
+            stores.taxonomy, taxonomy_view.on_taxonomy_updated, then.nothing
+        ),
     }

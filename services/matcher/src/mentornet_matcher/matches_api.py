@@ -1,4 +1,5 @@
-"""Matches over HTTP: read a proposal, accept or decline it, run matching on demand."""
+"""Matches over HTTP: read a proposal; accept, decline, approve, swap it; the first
+session's fit check; why not another mentor."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import ApiError, not_found
 from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 
-from .batch_runs import BatchRuns
 from .decisions import Decisions, Refused
 from .store import MatcherStores
 
@@ -57,13 +57,7 @@ def _refused(exc: Refused) -> ApiError:
     return error
 
 
-def create_router(
-    stores: MatcherStores,
-    runs: BatchRuns,
-    decisions: Decisions,
-    current: Current,
-    wake_worker: Callable[[], None],
-) -> APIRouter:
+def create_router(stores: MatcherStores, decisions: Decisions, current: Current) -> APIRouter:
     router = APIRouter(tags=["matches"])
     matchmaker = decisions.matchmaker
 
@@ -80,12 +74,6 @@ def create_router(
         if by not in allowed:
             raise forbidden(f"the {' or '.join(allowed)} decides this")
         return match, by
-
-    async def coordinated(program_id: str, principal: Principal) -> None:
-        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
-            raise forbidden(f"you do not coordinate program {program_id}")
-        if await stores.programs.get_state(program_id) is None:
-            raise not_found("program_id", f"no published program {program_id}")
 
     @router.get("/matches/{match_id}")
     async def get(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
@@ -132,22 +120,10 @@ def create_router(
         match, by = await visible(match_id, principal)
         if by == Decider.MENTOR:
             raise forbidden("the mentee or a coordinator asks this")
-        reason = await matchmaker.why_not(match, mentor_id)
+        reason = await matchmaker.pairs.why_not(match, mentor_id)
         if reason is None:
             raise not_found("mentor_id", f"no mentor {mentor_id} in program {match['program_id']}")
         return {"match_id": match_id, "mentor_id": mentor_id, "reason": reason}
-
-    @router.get("/programs/{program_id}/matches")
-    async def listing(
-        program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
-    ) -> dict[str, Any]:
-        """Every match of the program with its explanation, and who is waiting and why."""
-        await coordinated(program_id, principal)
-        return {
-            "program_id": program_id,
-            "matches": await stores.matches_in(program_id),
-            "waitlisted": await stores.waiting_in(program_id),
-        }
 
     @router.post("/matches/{match_id}/swap")
     async def swap(
@@ -172,28 +148,5 @@ def create_router(
             return await decisions.fit_check(match, by, body.fits, body.reason)
         except Refused as exc:
             raise _refused(exc) from None
-
-    @router.post("/programs/{program_id}/matching-runs", status_code=202)
-    async def request_run(
-        program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
-    ) -> dict[str, Any]:
-        """Ask for a batch run now: every unplaced mentee, certified optimal. The result
-        shows under GET .../matching-runs/latest."""
-        await coordinated(program_id, principal)
-        await runs.request(program_id)
-        wake_worker()
-        return {"program_id": program_id, "requested": True}
-
-    @router.get("/programs/{program_id}/matching-runs/latest")
-    async def latest_run(
-        program_id: str, principal: Principal = requiring(current, Role.COORDINATOR, Role.SERVICE)
-    ) -> dict[str, Any]:
-        """The last batch run: placed, waitlisted, total score, LP bound and gap; and
-        whether a run has been asked for since."""
-        await coordinated(program_id, principal)
-        doc = await runs.get(program_id) or {}
-        last = {k: v for k, v in (doc.get("last") or {}).items() if k != "prices"}
-        pending = doc.get("requested", 0) > doc.get("done", 0)
-        return {"program_id": program_id, "pending": pending, "last": last or None}
 
     return router

@@ -13,25 +13,25 @@ everyone left over is waitlisted with reasons.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from mentornet_chassis.aggregates import State
-from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 
 from .batch_runs import BatchRuns
-from .domain import incremental, loads, matches, rematch
-from .domain.assignment import solve
-from .domain.candidates import as_mentee, as_mentor, is_matchable
-from .domain.explain import why_not as explain_why_not
-from .domain.pool import Pool, build_pool
-from .domain.programs import approval_mode, rules_of
-from .domain.rules import MentorLoad
+from .coverage import CoverageBoard
+from .domain import incremental, matches
+from .domain.assignment import Ints, solve
+from .domain.candidates import as_mentee, is_matchable
+from .domain.coverage_gaps import report as gap_report
+from .domain.coverage_gaps import skill_gaps
+from .domain.pool import Pool
+from .domain.programs import approval_mode
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
-from .domain.slots import horizon_start
+from .pairs import Pairs
+from .pools import PoolReader
 from .proposals import Proposer
 from .store import MatcherStores
 
@@ -60,66 +60,16 @@ class Matchmaker:
         stores: MatcherStores,
         runs: BatchRuns,
         wake_relay: Callable[[], None],
-        skills: Callable[[], SkillMap] = SkillMap.default,
+        skills: Callable[[], Awaitable[SkillMap]] | None = None,
         today: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.stores = stores
         self.runs = runs
         self.wake_relay = wake_relay
-        self.skills = skills
-        self.today = today
+        self.reader = PoolReader(stores, runs, skills, today)
         self.proposer = Proposer(stores)
-        self._rosters: dict[str, tuple[int, list[MentorRegistered]]] = {}
-
-    async def _mentors(self, program_id: str) -> list[MentorRegistered]:
-        """The program's mentors, parsed once per roster version."""
-        version = await self.runs.roster(program_id)
-        cached = self._rosters.get(program_id)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        mentors = [as_mentor(c) for c in await self.stores.in_program(program_id, "mentor")]
-        self._rosters[program_id] = (version, mentors)
-        return mentors
-
-    async def _pool(
-        self, program: State, mentees: list[MenteeRegistered], *, planning: bool = False
-    ) -> Pool:
-        """The pool as it stands (capacity left after holds and pending reviews), or for
-        planning: every mentor's whole capacity in this program, as if nobody was placed."""
-        program_id = program["program_id"]
-        mentors = await self._mentors(program_id)
-        held = await self.stores.loads_of([m.participant_id for m in mentors])
-        current = [loads.load_in(held.get(m.participant_id), program_id) for m in mentors]
-        pool = build_pool(
-            mentees,
-            mentors,
-            [loads.elsewhere(load) for load in current] if planning else current,
-            rules_of(program),
-            self.skills(),
-            horizon_start(self.today().date()),
-            await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
-        )
-        if not planning:
-            pending = await self.stores.pending_per_mentor(program_id)
-            for j, mentor in enumerate(mentors):
-                pool.capacity[j] = max(0, pool.capacity[j] - pending[mentor.participant_id])
-        return pool
-
-    async def _planning_prices(self, program: State) -> dict[str, float]:
-        """Mentor prices from the LP over the whole program (placed or not) with each
-        mentor's whole capacity: positive where demand exceeds a mentor's capacity."""
-        mentees = [
-            as_mentee(c) for c in await self.stores.in_program(program["program_id"], "mentee")
-        ]
-        if not mentees:
-            return {}
-        pool = await self._pool(program, mentees, planning=True)
-        solution = solve(PoolScores(pool), pool.capacity)
-        return {
-            mentor.participant_id: round(float(price), 9)
-            for mentor, price in zip(pool.mentors, solution.mentor_prices, strict=True)
-            if price > 1e-9
-        }
+        self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
+        self.coverage = CoverageBoard(stores.coverage)
 
     async def run_batch(self, program_id: str, cause_id: str) -> Placement:
         """The certified optimal assignment of every unplaced mentee in the program."""
@@ -133,10 +83,12 @@ class Matchmaker:
             if c["participant_id"] not in placed
         ]
         if not mentees:
-            return Placement(prices=await self._planning_prices(program))
-        pool = await self._pool(program, mentees)
+            return Placement(prices=await self.reader.planning_prices(program))
+        pool = await self.reader.pool(program, mentees)
         scores = PoolScores(pool)
         solution = solve(scores, pool.capacity)
+        taken = solution.mentor_of[solution.mentor_of >= 0]
+        free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
         status = matches.FIRST_STATUS[approval_mode(program)]
         proposed, waitlisted = [], []
         for i, j in enumerate(solution.mentor_of.tolist()):
@@ -146,10 +98,18 @@ class Matchmaker:
             if await self._offer(pool, scores, i, [o for o in options if o >= 0], cause_id, status):
                 proposed.append(pool.mentees[i].participant_id)
             else:
+                await self.proposer.waitlist(pool, scores, i, free)
                 waitlisted.append(pool.mentees[i].participant_id)
+        await self._report_gaps(pool, free, waitlisted)
         self.wake_relay()
-        prices = await self._planning_prices(program)
+        prices = await self.reader.planning_prices(program)
         return Placement(proposed, waitlisted, solution.total, solution.bound, prices)
+
+    async def _report_gaps(self, pool: Pool, free: Ints, waitlisted: list[str]) -> None:
+        rows = [i for i, m in enumerate(pool.mentees) if m.participant_id in set(waitlisted)]
+        gaps = skill_gaps(pool, free, rows)
+        report = gap_report(gaps, len(waitlisted), int((free > 0).sum()))
+        await self.coverage.record(pool.mentees[0].program_id, report)
 
     async def place_newcomer(self, program_id: str, mentee_id: str, cause_id: str) -> Placement:
         """One mentee, at once: the best mentor by score minus the last batch's price."""
@@ -160,7 +120,7 @@ class Matchmaker:
         mentee = as_mentee(candidate)
         if mentee.program_id != program_id or await self.stores.is_placed(mentee_id, program_id):
             return Placement()
-        pool = await self._pool(program, [mentee])
+        pool = await self.reader.pool(program, [mentee])
         scores = PoolScores(pool)
         last = await self.runs.get(program_id) or {}
         prices = incremental.price_vector(
@@ -170,78 +130,22 @@ class Matchmaker:
         limit = SHORTLIST if status == "shortlisted" else TRIES
         ranked = incremental.ranked(scores.rows(0, 1)[0], pool.capacity, prices, limit)
         placed = await self._offer(pool, scores, 0, ranked, cause_id, status)
+        if not placed:
+            await self.proposer.waitlist(pool, scores, 0, pool.capacity)
         self.wake_relay()
-        if placed:
-            return Placement(proposed=[mentee_id])
-        return Placement(waitlisted=[mentee_id])
+        return Placement(proposed=[mentee_id]) if placed else Placement(waitlisted=[mentee_id])
 
     async def _offer(
         self, pool: Pool, scores: PoolScores, i: int, options: list[int], cause: str, status: str
     ) -> bool:
         """Shortlist every option; otherwise propose the first one whose mentor still
-        has room. Waitlist the mentee when nothing could be offered."""
+        has room. False when nothing could be offered."""
         made = False
         for n, j in enumerate(options):
             made = await self.proposer.propose(pool, scores, i, j, f"{cause}|{n}", status) or made
             if made and status != "shortlisted":
                 break
-        if not made:
-            await self.proposer.waitlist(pool, scores, i)
         return made
-
-    async def offer_pair(self, match: State, mentor_id: str, cause_id: str) -> str | None:
-        """Propose mentor_id to the match's mentee, capacity held (a coordinator's swap).
-        None when done, else why not."""
-        program = await self.stores.programs.get_state(match["program_id"])
-        mentee = await self.stores.candidates.get_state(match["mentee_id"])
-        if program is None or mentee is None or not is_matchable(mentee, "mentee"):
-            return "the mentee or the program is no longer known here"
-        pool = await self._pool(program, [as_mentee(mentee)])
-        ids = list(pool.mentor_side.ids)
-        if mentor_id not in ids:
-            return f"no mentor {mentor_id} in program {match['program_id']}"
-        j = ids.index(mentor_id)
-        scores = PoolScores(pool)
-        if not np.isfinite(scores.rows(0, 1)[0, j]):
-            return explain_why_not(scores, 0, j)
-        if not await self.proposer.propose(pool, scores, 0, j, cause_id, matches.OPEN):
-            return f"mentor {mentor_id} has no capacity left"
-        self.wake_relay()
-        return None
-
-    async def pair_has_time(self, match: State) -> bool:
-        """Whether the match's pair still shares enough time (capacity aside)."""
-        program = await self.stores.programs.get_state(match["program_id"])
-        mentee = await self.stores.candidates.get_state(match["mentee_id"])
-        mentor = await self.stores.candidates.get_state(match["mentor_id"])
-        if program is None or mentee is None or mentor is None:
-            return True
-        if not (is_matchable(mentee, "mentee") and is_matchable(mentor, "mentor")):
-            return True
-        rules = rules_of(program)
-        pool = build_pool(
-            [as_mentee(mentee)],
-            [as_mentor(mentor)],
-            [MentorLoad()],
-            rules,
-            self.skills(),
-            horizon_start(self.today().date()),
-        )
-        overlap = float(PoolScores(pool).block(0, 1).overlap_hours[0, 0])
-        return not rematch.too_little_time(overlap, rules)
-
-    async def why_not(self, match: State, mentor_id: str) -> str | None:
-        """Why mentor_id was not proposed to the match's mentee; None if no such mentor."""
-        program = await self.stores.programs.get_state(match["program_id"])
-        mentee = await self.stores.candidates.get_state(match["mentee_id"])
-        if program is None or mentee is None or "mentee" not in mentee.get("roles", {}):
-            return None
-        pool = await self._pool(program, [as_mentee(mentee)])
-        ids = list(pool.mentor_side.ids)
-        if mentor_id not in ids:
-            return None
-        proposed = ids.index(match["mentor_id"]) if match["mentor_id"] in ids else None
-        return explain_why_not(PoolScores(pool), 0, ids.index(mentor_id), proposed)
 
 
 def _alternatives(scores: PoolScores, i: int, chosen: int) -> list[int]:

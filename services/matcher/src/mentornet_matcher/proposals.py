@@ -15,6 +15,8 @@ from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.matches import MenteeWaitlisted
 
 from .domain import loads, matches, waitlist
+from .domain.assignment import Ints
+from .domain.coverage_gaps import skill_gaps
 from .domain.explain import explain
 from .domain.pool import Pool
 from .domain.scoring import PoolScores
@@ -90,16 +92,21 @@ class Proposer:
         )
         return True
 
-    async def waitlist(self, pool: Pool, scores: PoolScores, i: int) -> None:
+    async def waitlist(self, pool: Pool, scores: PoolScores, i: int, free: Ints) -> None:
+        """`free`: each mentor's places left, to name the goal skills nobody can take."""
         mentee = pool.mentees[i]
         reasons = waitlist.reasons(pool, scores, i)
+        short = tuple(gap.skill_id for gap in skill_gaps(pool, free, [i]))
 
         def record(state: State | None) -> Decision:
-            entry = waitlist.entry(mentee.program_id, reasons)
+            entry = waitlist.entry(mentee.program_id, reasons, short)
             if state == entry:
                 return Decision(state=None)
             event: Event = MenteeWaitlisted(
-                mentee_id=mentee.participant_id, program_id=mentee.program_id, reasons=reasons
+                mentee_id=mentee.participant_id,
+                program_id=mentee.program_id,
+                reasons=reasons,
+                short_skills=short,
             )
             return Decision(state=entry, events=[new_envelope(event, SERVICE)])
 

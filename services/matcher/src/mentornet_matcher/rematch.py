@@ -82,7 +82,7 @@ class Rematcher:
 
     async def availability_changed(self, participant_id: str, side: str) -> None:
         for match in await self._placed(participant_id, side):
-            if not await self.matchmaker.pair_has_time(match):
+            if not await self.matchmaker.pairs.pair_has_time(match):
                 await self.end(match, MatchEndReason.REMATCHED, EndCause.AVAILABILITY_CHANGED)
 
     async def escalated(self, match_id: str, detail: str) -> None:

@@ -18,6 +18,8 @@ PROGRAMS = "programs"
 MATCHES = "matches"
 LOADS = "mentor_loads"
 WAITLIST = "waitlist"
+COVERAGE = "coverage"
+TAXONOMY = "taxonomy"
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,19 @@ class MatcherStores:
     matches: AggregateStore
     loads: AggregateStore
     waitlist: AggregateStore
+    coverage: AggregateStore
+    taxonomy: AggregateStore
 
     def all(self) -> list[AggregateStore]:
-        return [self.candidates, self.programs, self.matches, self.loads, self.waitlist]
+        return [
+            self.candidates,
+            self.programs,
+            self.matches,
+            self.loads,
+            self.waitlist,
+            self.coverage,
+            self.taxonomy,
+        ]
 
     async def in_program(self, program_id: str, role: str) -> list[dict[str, Any]]:
         query = {"state.status": "active", f"state.roles.{role}.program_id": program_id}

@@ -105,3 +105,26 @@ async def all_records(bootstrap: str, topic: str, match: Callable[[Record], bool
         return found
     finally:
         await consumer.stop()
+
+
+async def start_group_at_log_end(bootstrap: str, group: str, topics: list[str]) -> None:
+    """Commit the current log end of every partition of `topics` for a new consumer
+    group, so a service started for one test sees only what happens from now on
+    rather than replaying every earlier test's events on the shared broker."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=group
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        await consumer.commit({tp: end for tp, end in ends.items()})
+    finally:
+        await consumer.stop()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from mentornet_contracts.catalogue import EVENT_TOPICS
 from pydantic import SecretStr
 
 from ..embedded import free_port
@@ -17,6 +18,7 @@ from ..runner import ServiceProcess
 from ..runtime import Build
 from ..settings import KafkaSettings, MongoSettings, ServiceSettings
 from .backends import Endpoints
+from .kafka import start_group_at_log_end
 from .poll import eventually
 
 
@@ -58,8 +60,20 @@ def service_settings(
 
 @contextlib.asynccontextmanager
 async def running(
-    service: str, settings: ServiceSettings, build: Build, *, ready_timeout: float = 60
+    service: str,
+    settings: ServiceSettings,
+    build: Build,
+    *,
+    ready_timeout: float = 60,
+    from_log_end: bool = False,
 ) -> AsyncIterator[RunningService]:
+    """With `from_log_end`, the service's consumer group starts at the current end of
+    every event topic: it sees what the test does, not what earlier tests did."""
+    if from_log_end and settings.consumer_group:
+        topics = [topic.name for topic in EVENT_TOPICS]
+        await start_group_at_log_end(
+            settings.kafka.bootstrap_servers, settings.consumer_group, topics
+        )
     process = ServiceProcess(service, settings, build, handle_signals=False)
     task = asyncio.create_task(process.run())
     base = f"http://{settings.http_host}:{settings.http_port}"

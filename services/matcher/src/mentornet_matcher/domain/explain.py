@@ -121,12 +121,12 @@ def why_not(scores: PoolScores, i: int, j: int, proposed: int | None = None) -> 
     if proposed is None or proposed == j:
         return f"Eligible (score {score:.2f}); their capacity went where it adds more in total"
     best = float(block.score(pool.rules.weights)[0, proposed])
-    weaker = sorted(
-        block.signals, key=lambda s: block.signals[s][0, j] - block.signals[s][0, proposed]
-    )[:2]
-    return (
-        f"Eligible, but scores {score:.2f} against {best:.2f} for the proposed mentor; "
-        f"weaker on {' and '.join(weaker)}"
+    values = {s: (float(v[0, j]), float(v[0, proposed])) for s, v in block.signals.items()}
+    cost = {s: (a - b) * pool.rules.weights.get(s, 0.0) for s, (a, b) in values.items()}
+    weaker = sorted((s for s in cost if cost[s] < -1e-6), key=cost.__getitem__)[:2]
+    where = " and ".join(f"{s} ({values[s][0]:.2f} vs {values[s][1]:.2f})" for s in weaker)
+    return f"Eligible, but scores {score:.2f} against {best:.2f} for the proposed mentor" + (
+        f"; weaker on {where}" if where else ""
     )
 
 

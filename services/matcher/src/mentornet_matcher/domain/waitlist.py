@@ -32,14 +32,21 @@ def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...
     return tuple(reason for reason, _ in found.most_common())
 
 
-def entry(program_id: str, why: tuple[WaitlistReason, ...]) -> dict[str, Any]:
+def entry(
+    program_id: str, why: tuple[WaitlistReason, ...], short_skills: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """`waiting` is an explicit flag because the embedded server cannot query on an
     array position (docs/embedded-stack.md)."""
-    return {"program_id": program_id, "reasons": [str(r) for r in why], "waiting": True}
+    return {
+        "program_id": program_id,
+        "reasons": [str(r) for r in why],
+        "short_skills": list(short_skills),
+        "waiting": True,
+    }
 
 
 def placed(current: dict[str, Any] | None) -> dict[str, Any] | None:
     """The entry once the mentee has a proposal: kept, no longer waiting."""
     if current is None or not current.get("waiting"):
         return None
-    return {**current, "reasons": [], "waiting": False}
+    return {**current, "reasons": [], "short_skills": [], "waiting": False}

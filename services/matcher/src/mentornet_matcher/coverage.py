@@ -1,0 +1,44 @@
+"""The coverage board: each program's latest skill gaps, announced when they change.
+
+coverage.gap.reported goes out when the set of gap skills changes and is not empty,
+so a schedule of batch runs does not repeat the same news every hour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_contracts import new_envelope
+from mentornet_contracts.events.matches import CoverageGapReported
+
+from .proposals import SERVICE
+
+
+def _skill_ids(report: dict[str, Any] | None) -> list[str]:
+    return [s["skill_id"] for s in (report or {}).get("skills", [])]
+
+
+class CoverageBoard:
+    def __init__(self, store: AggregateStore) -> None:
+        self.store = store
+
+    async def record(self, program_id: str, report: dict[str, Any]) -> None:
+        def decide(current: State | None) -> Decision:
+            if current == report:
+                return Decision(state=None)
+            skills = _skill_ids(report)
+            if not skills or skills == _skill_ids(current):
+                return Decision(state=report)
+            event = CoverageGapReported(
+                program_id=program_id,
+                skill_ids=tuple(skills),
+                waiting_mentees=report["waiting_mentees"],
+                mentors_with_capacity=report["mentors_with_capacity"],
+            )
+            return Decision(state=report, events=[new_envelope(event, SERVICE)])
+
+        await self.store.apply(program_id, decide)
+
+    async def latest(self, program_id: str) -> State | None:
+        return await self.store.get_state(program_id)

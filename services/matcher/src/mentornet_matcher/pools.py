@@ -1,0 +1,94 @@
+"""Reading a program's matching pool from the read model.
+
+Mentors are parsed once per roster version (batch_runs counts changes to a program's
+mentors), so placing one newcomer does not re-read every mentor; loads are read fresh,
+since capacity changes with every proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from mentornet_chassis.aggregates import State
+from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+
+from .batch_runs import BatchRuns
+from .domain import loads
+from .domain.assignment import solve
+from .domain.candidates import as_mentee, as_mentor
+from .domain.pool import Pool, build_pool
+from .domain.programs import rules_of
+from .domain.scoring import PoolScores
+from .domain.skillmap import SkillMap
+from .domain.slots import horizon_start
+from .store import MatcherStores
+
+
+class PoolReader:
+    def __init__(
+        self,
+        stores: MatcherStores,
+        runs: BatchRuns,
+        skills: Callable[[], Awaitable[SkillMap]] | None = None,
+        today: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.stores = stores
+        self.runs = runs
+        self.skills = skills or _default_skills
+        self.today = today
+        self._rosters: dict[str, tuple[int, list[MentorRegistered]]] = {}
+
+    async def mentors(self, program_id: str) -> list[MentorRegistered]:
+        """The program's mentors, parsed once per roster version."""
+        version = await self.runs.roster(program_id)
+        cached = self._rosters.get(program_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        mentors = [as_mentor(c) for c in await self.stores.in_program(program_id, "mentor")]
+        self._rosters[program_id] = (version, mentors)
+        return mentors
+
+    async def pool(
+        self, program: State, mentees: list[MenteeRegistered], *, planning: bool = False
+    ) -> Pool:
+        """The pool as it stands (capacity left after holds and pending reviews), or for
+        planning: every mentor's whole capacity in this program, as if nobody was placed."""
+        program_id = program["program_id"]
+        mentors = await self.mentors(program_id)
+        held = await self.stores.loads_of([m.participant_id for m in mentors])
+        current = [loads.load_in(held.get(m.participant_id), program_id) for m in mentors]
+        pool = build_pool(
+            mentees,
+            mentors,
+            [loads.elsewhere(load) for load in current] if planning else current,
+            rules_of(program),
+            await self.skills(),
+            horizon_start(self.today().date()),
+            await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
+        )
+        if not planning:
+            pending = await self.stores.pending_per_mentor(program_id)
+            for j, mentor in enumerate(mentors):
+                pool.capacity[j] = max(0, pool.capacity[j] - pending[mentor.participant_id])
+        return pool
+
+    async def planning_prices(self, program: State) -> dict[str, float]:
+        """Mentor prices from the LP over the whole program (placed or not) with each
+        mentor's whole capacity: positive where demand exceeds a mentor's capacity."""
+        mentees = [
+            as_mentee(c) for c in await self.stores.in_program(program["program_id"], "mentee")
+        ]
+        if not mentees:
+            return {}
+        pool = await self.pool(program, mentees, planning=True)
+        solution = solve(PoolScores(pool), pool.capacity)
+        return {
+            mentor.participant_id: round(float(price), 9)
+            for mentor, price in zip(pool.mentors, solution.mentor_prices, strict=True)
+            if price > 1e-9
+        }
+
+
+async def _default_skills() -> SkillMap:
+    return SkillMap.default()

@@ -1,0 +1,56 @@
+"""Coverage gaps: skills waiting mentees need and free mentor places cannot cover."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from mentornet_matcher.domain.coverage_gaps import SkillGap, skill_gaps
+from pymongo import AsyncMongoClient
+
+from .builders import mentee, mentor, pool
+from .world import World
+
+
+def test_a_skill_is_a_gap_when_fewer_places_than_waiting_mentees_remain() -> None:
+    people = [
+        mentee("e0", ("rust", 4)),
+        mentee("e1", ("rust", 4), ("python", 2)),
+        mentee("e2", ("rust", 2)),
+        mentee("e3", ("python", 3)),
+    ]
+    mentors = [mentor("m0", ("rust", 3)), mentor("m1", ("python", 5))]
+    seen = pool(people, mentors)
+
+    gaps = skill_gaps(seen, np.asarray([1, 5]), [0, 1, 2, 3])
+
+    assert gaps == [SkillGap("rust", waiting=3, places=1)]
+    assert skill_gaps(seen, np.asarray([3, 5]), [0, 1, 2]) == []
+    assert skill_gaps(seen, np.asarray([0, 0]), [3]) == [SkillGap("python", 1, 0)]
+
+
+@pytest.mark.integration
+async def test_a_run_reports_the_gap_once_until_it_changes(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    world = World.on(mongo[f"gaps_{unique}"])
+    await world.program(max_active_mentees_per_mentor=1)
+    await world.add(
+        *(mentee(f"e{i}", ("rust", 4)) for i in range(3)),
+        mentor("m0", ("rust", 5)),
+        mentor("m1", ("python", 5), languages=["de"]),
+    )
+
+    first = await world.batch()
+    await world.runs.request("prog-1")
+    await world.batch()
+
+    assert (first["proposed"], first["waitlisted"]) == (1, 2)
+    board = await world.stores.coverage.get_state("prog-1")
+    assert board is not None
+    assert board["skills"] == [{"skill_id": "rust", "waiting": 2, "places": 0, "shortfall": 2}]
+    doc = await world.stores.coverage.collection.find_one({"_id": "prog-1"})
+    assert doc is not None
+    reported = [e for e in doc["outbox"] if e["type"] == "mentornet.coverage.gap.reported.v1"]
+    assert len(reported) == 1
