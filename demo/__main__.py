@@ -97,9 +97,11 @@ def main() -> int:
         seen = _wait_for_matcher(http, matcher, people)
         runs_it = mint(key, f"coordinator-{run}", ["coordinator"], programs=[program_id])
         board = _wait_for_proposals(http, matcher, program_id, runs_it, mentees=6)
+        latest, gaps = _batch_and_gaps(http, matcher, program_id, runs_it)
     print(f"\nDemo program {program_id} published; 3 mentors and 6 mentees registered.")
     print(f"The matcher's read model holds {seen} of {len(people)} of them.")
     _show(board)
+    _show_run(latest, gaps)
     print(f"\nAll of it: curl -H 'Authorization: Bearer {runs_it}' \\")
     print(f"  {matcher}/programs/{program_id}/matches")
     placed = len(board["matches"]) + len(board["waitlisted"])
@@ -121,6 +123,37 @@ def _wait_for_proposals(
     return board
 
 
+def _batch_and_gaps(
+    http: httpx.Client, matcher: str, program_id: str, token: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Ask for a batch run, as a coordinator would, and read its certified result."""
+    headers = {"Authorization": f"Bearer {token}"}
+    runs = f"{matcher}/programs/{program_id}/matching-runs"
+    _ok(http.post(runs, headers=headers))
+    deadline, latest = time.monotonic() + 30, {}
+    while time.monotonic() < deadline:
+        latest = _ok(http.get(f"{runs}/latest", headers=headers))
+        if not latest["pending"] and latest["last"]:
+            break
+        time.sleep(0.5)
+    gaps = _ok(http.get(f"{matcher}/programs/{program_id}/coverage", headers=headers))
+    return latest, gaps
+
+
+def _show_run(latest: dict[str, Any], gaps: dict[str, Any]) -> None:
+    last = latest.get("last") or {}
+    if last:
+        print(
+            f"\nLast batch run: {last['proposed']} proposed, {last['waitlisted']} waitlisted; "
+            f"total {last['total_score']:.3f}, LP bound {last['lp_bound']:.3f}, "
+            f"gap {last['optimality_gap']:.1e} (certified optimal when 0)"
+        )
+    for gap in gaps["skills"]:
+        print(
+            f"  coverage gap: {gap['skill_id']}: {gap['waiting']} waiting, {gap['places']} places"
+        )
+
+
 def _show(board: dict[str, Any]) -> None:
     for match in board["matches"]:
         print(
@@ -130,7 +163,9 @@ def _show(board: dict[str, Any]) -> None:
         for part in match["explanation"][:4]:
             print(f"    {part['signal']:<12} +{part['contribution']:.2f}  {part['text']}")
     for waiting in board["waitlisted"]:
-        print(f"\n  {waiting['mentee_id']} waits: {', '.join(waiting['reasons'])}")
+        short = waiting.get("short_skills") or []
+        needs = f"; nobody with room offers {', '.join(short)}" if short else ""
+        print(f"\n  {waiting['mentee_id']} waits: {', '.join(waiting['reasons'])}{needs}")
 
 
 def _wait_for_matcher(
