@@ -11,6 +11,7 @@ from mentornet_chassis.testing.backends import embedded_stack
 from .chassis_paths import codec_decode, exactly_once_write
 from .harness import write_report
 from .matcher import matcher_section
+from .matcher_incremental import incremental_section
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -18,7 +19,8 @@ REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 def main() -> None:
     with tempfile.TemporaryDirectory() as work, embedded_stack(Path(work)) as stack:
         results = [asyncio.run(exactly_once_write(stack.mongo_uri)), asyncio.run(codec_decode())]
-    print(write_report(results, REPORT, "make bench", [matcher_section()]))
+    sections = [matcher_section(), incremental_section()]
+    print(write_report(results, REPORT, "make bench", sections))
 
 
 if __name__ == "__main__":

@@ -47,12 +47,13 @@ async def test_a_program_is_run_again_when_its_schedule_is_due(world: World) -> 
     assert await world.runs.claim("a") is not None
 
 
-async def test_a_run_records_the_certified_total_and_the_contested_mentors_prices(
+async def test_a_run_records_the_certified_total_and_prices_for_what_is_left(
     world: World,
 ) -> None:
     """Three mentees want the two level-5 mentors (one place each); the third gets the
-    level-3 mentor at a lower score x, so the total is 2 + x and each level-5 place is
-    worth the 1 - x it would add for the third mentee."""
+    level-3 mentor (two places) at a lower score x, so the total is 2 + x. For newcomers,
+    a crowd like these three would fight over the one place left, so it costs x; the
+    full mentors have nothing left to price."""
     await world.program(max_active_mentees_per_mentor=2)
     await world.add(
         *(mentee(f"e{i}", ("python", 4)) for i in range(3)),
@@ -68,8 +69,7 @@ async def test_a_run_records_the_certified_total_and_the_contested_mentors_price
     assert abs(record["lp_bound"] - record["total_score"]) < 1e-6
     third = record["total_score"] - 2
     assert 0 < third < 1
-    assert set(record["prices"]) == {"m0", "m1"}
-    assert all(abs(p - (1 - third)) < 1e-5 for p in record["prices"].values())
+    assert record["prices"] == {"m2": pytest.approx(third, abs=1e-5)}
     assert await world.runs.claim("again") is None
 
 

@@ -167,3 +167,31 @@ def test_the_optimal_assignment_only_uses_feasible_pairs() -> None:
     german_only = [i for i in range(12) if i % 3 == 0]
     assert {int(solution.mentor_of[i]) for i in german_only} == {0, -1}
     assert int((solution.mentor_of >= 0).sum()) == 11  # four German speakers, one mentor for them
+
+
+def test_one_mentee_scored_alone_matches_the_same_mentee_in_a_block() -> None:
+    """Single rows take the quick paths (bitwise overlap, one sparse row of goals);
+    blocks take matrix products. Both must give the same numbers."""
+    windows = [
+        [{"weekday": day, "start": f"{8 + k % 6:02d}:00", "end": f"{10 + k % 6:02d}:30"}]
+        for k, day in enumerate(["mon", "tue", "wed", "thu", "fri", "sat"] * 2)
+    ]
+    people = [
+        mentee(f"e{k}", ("python", 1 + k % 5), availability=availability(weekly=weekly))
+        for k, weekly in enumerate(windows)
+    ]
+    people.append(mentee("e-no-goals"))
+    mentors = [
+        mentor(f"m{k}", ("python", k + 1), availability=availability("Europe/London"))
+        for k in range(5)
+    ]
+    mentors.append(mentor("m-wide", ("go", 4), availability=availability(weekly=[])))
+    scores = PoolScores(pool(people, mentors))
+    together = scores.block(0, len(people))
+
+    for i in range(len(people)):
+        alone = scores.block(i, i + 1)
+        np.testing.assert_allclose(alone.overlap_hours[0], together.overlap_hours[i])
+        for name, values in alone.signals.items():
+            np.testing.assert_allclose(values[0], together.signals[name][i], err_msg=name)
+    assert together.overlap_hours.max() > 0

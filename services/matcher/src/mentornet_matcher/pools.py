@@ -49,39 +49,36 @@ class PoolReader:
         self._rosters[program_id] = (version, mentors)
         return mentors
 
-    async def pool(
-        self, program: State, mentees: list[MenteeRegistered], *, planning: bool = False
-    ) -> Pool:
-        """The pool as it stands (capacity left after holds and pending reviews), or for
-        planning: every mentor's whole capacity in this program, as if nobody was placed."""
+    async def pool(self, program: State, mentees: list[MenteeRegistered]) -> Pool:
+        """The pool as it stands: capacity left after holds and pending reviews."""
         program_id = program["program_id"]
         mentors = await self.mentors(program_id)
         held = await self.stores.loads_of([m.participant_id for m in mentors])
-        current = [loads.load_in(held.get(m.participant_id), program_id) for m in mentors]
         pool = build_pool(
             mentees,
             mentors,
-            [loads.elsewhere(load) for load in current] if planning else current,
+            [loads.load_in(held.get(m.participant_id), program_id) for m in mentors],
             rules_of(program),
             await self.skills(),
             horizon_start(self.today().date()),
             await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
         )
-        if not planning:
-            pending = await self.stores.pending_per_mentor(program_id)
-            for j, mentor in enumerate(mentors):
-                pool.capacity[j] = max(0, pool.capacity[j] - pending[mentor.participant_id])
+        pending = await self.stores.pending_per_mentor(program_id)
+        for j, mentor in enumerate(mentors):
+            pool.capacity[j] = max(0, pool.capacity[j] - pending[mentor.participant_id])
         return pool
 
     async def planning_prices(self, program: State) -> dict[str, float]:
-        """Mentor prices from the LP over the whole program (placed or not) with each
-        mentor's whole capacity: positive where demand exceeds a mentor's capacity."""
+        """Mentor prices for newcomers: the duals of the LP that places a crowd like the
+        program's mentees so far (placed or not) on the capacity left now. The future is
+        taken to look like the past: a mentor whose remaining places that crowd would
+        fight over gets a positive price; one with room to spare costs nothing."""
         mentees = [
             as_mentee(c) for c in await self.stores.in_program(program["program_id"], "mentee")
         ]
         if not mentees:
             return {}
-        pool = await self.pool(program, mentees, planning=True)
+        pool = await self.pool(program, mentees)
         solution = solve(PoolScores(pool), pool.capacity)
         return {
             mentor.participant_id: round(float(price), 9)

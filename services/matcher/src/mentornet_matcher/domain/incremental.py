@@ -31,6 +31,8 @@ def ranked(
     if allowed == 0:
         return []
     take = min(limit, allowed)
+    if take == 1:
+        return [int(np.argmax(reduced))]
     if take < len(reduced):
         top = np.argpartition(-reduced, take - 1)[:take]
     else:

@@ -23,17 +23,10 @@ def empty(mentor_id: str) -> Load:
 
 def load_in(load: Load | None, program_id: str) -> MentorLoad:
     holds = (load or {}).get("holds", {}).values()
-    here = [h for h in holds if h["program_id"] == program_id]
     return MentorLoad(
-        active_in_program=len(here),
+        active_in_program=sum(1 for h in holds if h["program_id"] == program_id),
         monthly_hours=sum(float(h["hours"]) for h in holds),
-        hours_here=sum(float(h["hours"]) for h in here),
     )
-
-
-def elsewhere(load: MentorLoad) -> MentorLoad:
-    """What the mentor carries outside this program (for planning its capacity)."""
-    return MentorLoad(active_in_program=0, monthly_hours=load.monthly_hours - load.hours_here)
 
 
 def reserve(

@@ -13,8 +13,6 @@ class MentorLoad:
 
     active_in_program: int = 0
     monthly_hours: float = 0.0
-    hours_here: float = 0.0
-    """The part of monthly_hours that is in this program."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ NEUTRAL = 0.5
 """The value of a signal the mentee expressed no wish for (no style, no pace, no goals)."""
 MAX_ZONE_DISTANCE_H = 12.0
 CACHE_BYTES = 512 * 1024 * 1024
+FEW_PATTERNS = 8
+"""Up to this many distinct mentee patterns, overlap is counted bitwise."""
 
 Matrix = npt.NDArray[np.float32]
 
@@ -54,8 +56,12 @@ class PoolScores:
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
-        self.mentor_patterns, self.mentor_pattern = _patterns(pool.mentor_side.slots)
-        self.mentee_patterns, self.mentee_pattern = _patterns(pool.mentee_side.slots)
+        self.mentor_patterns, self.mentor_pattern, self.mentor_words = _patterns(
+            pool.mentor_side.slots
+        )
+        self.mentee_patterns, self.mentee_pattern, self.mentee_words = _patterns(
+            pool.mentee_side.slots
+        )
         offsets = np.concatenate([pool.mentee_side.offset, pool.mentor_side.offset])
         zones, zone_of = np.unique(np.nan_to_num(offsets, nan=99.0), return_inverse=True)
         self.mentee_zone = zone_of[: len(pool.mentee_side.ids)]
@@ -64,6 +70,9 @@ class PoolScores:
             np.where(zones == 99.0, np.nan, zones), np.where(zones == 99.0, np.nan, zones)
         )
         self.speaks = np.ascontiguousarray(pool.mentor_side.languages.T)
+        self.speaks_f32 = self.speaks.astype(np.float32)
+        self.offers_f32 = np.ascontiguousarray(pool.mentor_side.formats.T.astype(np.float32))
+        self.mentor_words_t = np.ascontiguousarray(self.mentor_words.T)
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
         self._cache: dict[tuple[int, int], Matrix] = {}
@@ -87,9 +96,7 @@ class PoolScores:
         pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side
         rows = slice(start, stop)
         overlap = self._overlap_hours(rows)
-        shared = (
-            mentees.languages[rows].astype(np.float32) @ mentors.languages.T.astype(np.float32)
-        ) > 0
+        shared = (mentees.languages[rows].astype(np.float32) @ self.speaks_f32) > 0
         conflict = _conflicts(pool, rows)
         feasible = (
             shared
@@ -103,7 +110,7 @@ class PoolScores:
             "skills": self._skills(rows),
             "availability": _availability(overlap, pool.rules.min_overlap_hours),
             "timezone": self.zone_table[self.mentee_zone[rows]][:, self.mentor_zone],
-            "format": _formats(mentees.formats[rows], mentors.formats),
+            "format": _formats(mentees.formats[rows], self.offers_f32),
             "style": _style(mentees.style[rows], mentors.style),
             "pace": _pace(pool.pace_need[rows], overlap),
             "language": _language(mentees.first_language[rows], self.speaks, shared),
@@ -113,10 +120,24 @@ class PoolScores:
     def _overlap_hours(self, rows: slice) -> Matrix:
         """Shared slots computed once per distinct pair of availability patterns."""
         used, which = np.unique(self.mentee_pattern[rows], return_inverse=True)
-        shared_slots = self.mentee_patterns[used] @ self.mentor_patterns.T
+        if len(used) <= FEW_PATTERNS:
+            shared_slots = np.stack([self._shared_bits(int(p)) for p in used])
+        else:
+            shared_slots = self.mentee_patterns[used] @ self.mentor_patterns.T
         shared_slots *= np.float32(SLOT_MINUTES / 60)
         hours: Matrix = shared_slots[which.ravel()][:, self.mentor_pattern]
         return hours
+
+    def _shared_bits(self, pattern: int) -> Matrix:
+        """Slots one mentee pattern shares with every mentor pattern: AND and popcount
+        over the mentee's non-empty 64-slot words."""
+        words = self.mentee_words[pattern]
+        count = np.zeros(self.mentor_words_t.shape[1], np.int32)
+        both = np.empty(self.mentor_words_t.shape[1], np.uint64)
+        for k in np.flatnonzero(words):
+            np.bitwise_and(self.mentor_words_t[k], words[k], out=both)
+            count += np.bitwise_count(both)
+        return count.astype(np.float32)
 
     def _skills(self, rows: slice) -> Matrix:
         coverage = self.pool.coverage
@@ -140,10 +161,11 @@ def _timezone(mentee: npt.NDArray[np.float64], mentor: npt.NDArray[np.float64]) 
     return np.where(np.isnan(value), NEUTRAL, value).astype(np.float32)
 
 
-def _formats(mentee: npt.NDArray[np.bool_], mentor: npt.NDArray[np.bool_]) -> Matrix:
-    """The share of the mentee's formats the mentor offers (all, if none preferred)."""
+def _formats(mentee: npt.NDArray[np.bool_], offers: Matrix) -> Matrix:
+    """The share of the mentee's formats the mentor offers (all, if none preferred).
+    `offers` is formats x mentors."""
     wanted = mentee.sum(axis=1, keepdims=True).astype(np.float32)
-    offered = mentee.astype(np.float32) @ mentor.T.astype(np.float32)
+    offered = mentee.astype(np.float32) @ offers
     return np.where(wanted > 0, offered / np.maximum(wanted, 1), 1.0).astype(np.float32)
 
 
@@ -169,16 +191,26 @@ def _language(
     return value
 
 
-def _patterns(slots: npt.NDArray[np.bool_]) -> tuple[Matrix, npt.NDArray[np.intp]]:
-    """Distinct availability patterns (as float32 rows) and each person's pattern."""
+def _patterns(
+    slots: npt.NDArray[np.bool_],
+) -> tuple[Matrix, npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
+    """Distinct availability patterns, as float32 rows (for blocks of mentees: a matrix
+    product) and as 64-bit words (for a few mentees: AND and popcount, far quicker),
+    and each person's pattern."""
+    width = slots.shape[1] if slots.ndim == 2 else 0
+    words = -(-width // 64)
     if slots.shape[0] == 0:
-        return np.zeros((0, slots.shape[1] if slots.ndim == 2 else 0), np.float32), np.zeros(
-            0, np.intp
+        return (
+            np.zeros((0, width), np.float32),
+            np.zeros(0, np.intp),
+            np.zeros((0, words), np.uint64),
         )
     packed = np.packbits(slots, axis=1)
     distinct, which = np.unique(packed, axis=0, return_inverse=True)
-    unpacked = np.unpackbits(distinct, axis=1)[:, : slots.shape[1]].astype(np.float32)
-    return unpacked, which.ravel()
+    unpacked = np.unpackbits(distinct, axis=1)[:, :width].astype(np.float32)
+    padded = np.zeros((distinct.shape[0], words * 8), np.uint8)
+    padded[:, : distinct.shape[1]] = distinct
+    return unpacked, which.ravel(), np.ascontiguousarray(padded).view(np.uint64)
 
 
 def _conflicts(pool: Pool, rows: slice) -> npt.NDArray[np.bool_]:

@@ -99,6 +99,11 @@ class Coverage:
     has_goals: npt.NDArray[np.bool_]
 
     def block(self, start: int, stop: int) -> npt.NDArray[np.float32]:
+        if stop - start == 1:
+            first, last = self.needs.indptr[start], self.needs.indptr[start + 1]
+            weights = self.needs.data[first:last]
+            row = weights @ self.credits[self.needs.indices[first:last]]
+            return np.asarray(row, dtype=np.float32)[None, :]
         return np.asarray(self.needs[start:stop] @ self.credits, dtype=np.float32)
 
 
