@@ -26,13 +26,13 @@ def world(mongo: AsyncMongoClient[dict[str, Any]], unique: str) -> World:
 
 
 def experts(n: int, **fields: Any) -> list[MentorRegistered]:
-    """Mentors from best to worst for a python goal at level 3."""
+    """Mentors from best to worst for a python goal at level 5 (no ties)."""
     return [mentor(f"m{k}", ("python", 5 - k), **fields) for k in range(n)]
 
 
 async def test_a_mentee_picks_one_of_three_options_and_the_others_end(world: World) -> None:
     await world.program(approval_mode="mentee_shortlist")
-    await world.add(mentee("e1", ("python", 3)), *experts(4))
+    await world.add(mentee("e1", ("python", 5)), *experts(4))
     await world.batch()
     options = await world.live()
     assert sorted(m["mentor_id"] for m in options) == ["m0", "m1", "m2"]
@@ -56,7 +56,7 @@ async def test_a_mentee_picks_one_of_three_options_and_the_others_end(world: Wor
 async def test_a_coordinator_swaps_the_proposed_mentor(world: World) -> None:
     await world.program(approval_mode="coordinator_review")
     await world.add(
-        mentee("e1", ("python", 3)), *experts(2), mentor("m-de", ("python", 5), languages=["de"])
+        mentee("e1", ("python", 5)), *experts(2), mentor("m-de", ("python", 5), languages=["de"])
     )
     await world.batch()
     queued = await world.match_of("e1")
@@ -78,7 +78,7 @@ async def test_a_coordinator_swaps_the_proposed_mentor(world: World) -> None:
 
 async def test_a_failed_fit_check_rematches_without_the_pair(world: World) -> None:
     await world.program()
-    await world.add(mentee("e1", ("python", 3)), *experts(2))
+    await world.add(mentee("e1", ("python", 5)), *experts(2))
     await world.batch()
     first = await world.match_of("e1")
     assert first["mentor_id"] == "m0"
@@ -105,7 +105,7 @@ async def test_an_escalation_rematches_once_and_an_unknown_match_is_an_error(
     world: World,
 ) -> None:
     await world.program()
-    await world.add(mentee("e1", ("python", 3)), *experts(2))
+    await world.add(mentee("e1", ("python", 5)), *experts(2))
     await world.batch()
     first = await world.match_of("e1")
 
@@ -120,7 +120,7 @@ async def test_an_escalation_rematches_once_and_an_unknown_match_is_an_error(
 
 async def test_a_mentor_leaving_places_their_mentees_elsewhere(world: World) -> None:
     await world.program()
-    await world.add(mentee("e1", ("python", 3)), mentee("e2", ("python", 3)), *experts(2))
+    await world.add(mentee("e1", ("python", 5)), mentee("e2", ("python", 5)), *experts(2))
     await world.batch()
     assert {m["mentor_id"] for m in await world.live()} == {"m0"}
 
@@ -132,7 +132,7 @@ async def test_a_mentor_leaving_places_their_mentees_elsewhere(world: World) -> 
 
 async def test_a_mentee_leaving_ends_the_match_and_frees_the_place(world: World) -> None:
     await world.program()
-    await world.add(mentee("e1", ("python", 3)), *experts(1))
+    await world.add(mentee("e1", ("python", 5)), *experts(1))
     await world.batch()
     match = await world.match_of("e1")
 
@@ -146,7 +146,7 @@ async def test_a_mentee_leaving_ends_the_match_and_frees_the_place(world: World)
 
 async def test_lower_capacity_ends_unaccepted_proposals_first(world: World) -> None:
     await world.program(max_active_mentees_per_mentor=3)
-    await world.add(*(mentee(f"e{i}", ("python", 3)) for i in range(3)), *experts(2))
+    await world.add(*(mentee(f"e{i}", ("python", 5)) for i in range(3)), *experts(2))
     await world.batch()
     holding = [m for m in await world.live() if m["mentor_id"] == "m0"]
     assert len(holding) == 3
@@ -162,7 +162,7 @@ async def test_lower_capacity_ends_unaccepted_proposals_first(world: World) -> N
 
 async def test_availability_without_overlap_rematches(world: World) -> None:
     await world.program()
-    await world.add(mentee("e1", ("python", 3)), *experts(2))
+    await world.add(mentee("e1", ("python", 5)), *experts(2))
     await world.batch()
     assert (await world.match_of("e1"))["mentor_id"] == "m0"
     evenings = [{"weekday": "sat", "start": "18:00", "end": "20:00"}]

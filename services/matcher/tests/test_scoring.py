@@ -195,3 +195,19 @@ def test_one_mentee_scored_alone_matches_the_same_mentee_in_a_block() -> None:
         for name, values in alone.signals.items():
             np.testing.assert_allclose(values[0], together.signals[name][i], err_msg=name)
     assert together.overlap_hours.max() > 0
+
+
+def test_format_and_style_fit() -> None:
+    people = [
+        mentee("e-two", formats=["video", "chat"], preferred_style="coaching"),
+        mentee("e-none", formats=[], preferred_style=None),
+    ]
+    mentors = [
+        mentor("m-video", formats=["video"], coaching_style="coaching"),
+        mentor("m-both", formats=["chat", "video", "async"], coaching_style="directive"),
+        mentor("m-async", formats=["async"], coaching_style=None),
+    ]
+    signals = PoolScores(pool(people, mentors)).block(0, 2).signals
+
+    np.testing.assert_allclose(signals["format"], [[0.5, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    np.testing.assert_allclose(signals["style"], [[1.0, 0.0, 0.5], [0.5, 0.5, 0.5]])

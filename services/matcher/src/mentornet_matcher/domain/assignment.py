@@ -15,34 +15,29 @@ assignment's total, and the reported gap is that bound minus the total found.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from scipy.optimize import linprog
+
+from .pricing import (
+    VIOLATION_TOLERANCE,
+    ScoreSource,
+    best_pairs,
+    first_of_each,
+    pair_scores,
+    violations,
+)
+from .restricted_lp import RestrictedLP
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
-CANDIDATES_PER_MENTEE = 12
-ROW_CHUNK = 2048
-VIOLATION_TOLERANCE = 1e-6
-"""Scores are float32 and HiGHS keeps duals feasible to 1e-7, so smaller excesses are
-rounding, not missing pairs. They are still counted: the bound adds each mentee's
-largest excess to its value, which makes the duals exactly feasible."""
+CANDIDATES_PER_MENTEE = 4
+SHORTLISTED_PER_MENTEE = 24
+ADDED_PER_MENTEE = 4
+"""Columns a round adds per mentee: its pairs that beat the duals by the most."""
 MAX_ROUNDS = 50
-
-
-class ScoreSource(Protocol):
-    """Pair scores a block of mentee rows at a time; -inf marks a forbidden pair."""
-
-    @property
-    def shape(self) -> tuple[int, int]: ...
-
-    def rows(self, start: int, stop: int) -> npt.NDArray[np.floating]: ...
 
 
 @dataclass(frozen=True)
@@ -81,83 +76,6 @@ class NotIntegral(RuntimeError):
     """The LP answered with a fractional vertex, which a TU matrix should not allow."""
 
 
-def _blocks(n: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, n, ROW_CHUNK):
-        yield start, min(n, start + ROW_CHUNK)
-
-
-def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
-    """Each mentee's k best allowed pairs with a positive score."""
-    rows: list[Ints] = []
-    cols: list[Ints] = []
-    _, m = scores.shape
-    k = min(k, m)
-    for start, stop in _blocks(scores.shape[0]):
-        block = np.asarray(scores.rows(start, stop))
-        top = (
-            np.argpartition(-block, k - 1, axis=1)[:, :k]
-            if k < m
-            else np.tile(np.arange(m), (stop - start, 1))
-        )
-        values = np.take_along_axis(block, top, axis=1)
-        keep = values > 0
-        rows.append((np.nonzero(keep)[0] + start).astype(np.int64))
-        cols.append(top[keep].astype(np.int64))
-    return np.concatenate(rows), np.concatenate(cols)
-
-
-def _violations(
-    scores: ScoreSource, u: Floats, v: Floats, per_mentee: int
-) -> tuple[Ints, Ints, Floats]:
-    """Pairs scoring above u_i + v_j by more than the tolerance (the worst few per
-    mentee), and each mentee's largest excess of any size (0 when none)."""
-    rows: list[Ints] = []
-    cols: list[Ints] = []
-    row_excess = np.zeros(u.size)
-    for start, stop in _blocks(scores.shape[0]):
-        block = np.asarray(scores.rows(start, stop), dtype=np.float64)
-        excess = block - u[start:stop, None] - v[None, :]
-        excess[~np.isfinite(block) | (block <= 0)] = -np.inf
-        if excess.shape[1]:
-            row_excess[start:stop] = np.maximum(excess.max(axis=1), 0.0)
-        hit_rows, hit_cols = np.nonzero(excess > VIOLATION_TOLERANCE)
-        if hit_rows.size:
-            order = np.lexsort((-excess[hit_rows, hit_cols], hit_rows))
-            hit_rows, hit_cols = hit_rows[order], hit_cols[order]
-            first = np.searchsorted(hit_rows, hit_rows, side="left")
-            keep = np.arange(hit_rows.size) - first < per_mentee
-            rows.append((hit_rows[keep] + start).astype(np.int64))
-            cols.append(hit_cols[keep].astype(np.int64))
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), row_excess
-    return np.concatenate(rows), np.concatenate(cols), row_excess
-
-
-def _lp(
-    weights: Floats, rows: Ints, cols: Ints, capacity: Ints, n: int
-) -> tuple[Floats, Floats, Floats]:
-    """Solve the LP over the given pairs: (x, mentee values u, mentor prices v)."""
-    m = capacity.size
-    if weights.size == 0:
-        return np.zeros(0), np.zeros(n), np.zeros(m)
-    edges = np.arange(weights.size)
-    ones = np.ones(weights.size)
-    constraints = sp.vstack(
-        [
-            sp.csr_matrix((ones, (rows, edges)), shape=(n, weights.size)),
-            sp.csr_matrix((ones, (cols, edges)), shape=(m, weights.size)),
-        ]
-    ).tocsc()
-    limits = np.concatenate([np.ones(n), capacity.astype(np.float64)])
-    # No upper bound on x: each mentee's row already caps it at 1, and leaving it out
-    # keeps the dual to exactly u_i + v_j >= score_ij, the certificate checked later.
-    result = linprog(-weights, A_ub=constraints, b_ub=limits, bounds=(0, None), method="highs")
-    if result.status != 0:
-        raise RuntimeError(f"assignment LP failed: {result.message}")
-    duals = np.maximum(-np.asarray(result.ineqlin.marginals), 0.0)
-    return np.asarray(result.x), duals[:n], duals[n:]
-
-
 def solve(scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_MENTEE) -> Solution:
     n, m = scores.shape
     capacity = np.asarray(capacity, dtype=np.int64)
@@ -165,29 +83,46 @@ def solve(scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_
         raise ValueError(f"capacity has {capacity.size} entries for {m} mentors")
     if n == 0 or m == 0:
         return Solution(np.full(n, -1, np.int64), 0.0, 0.0, np.zeros(n), np.zeros(m), 0, 0)
-    rows, cols = best_pairs(scores, k)
+    lp = RestrictedLP(n, capacity)
+    shortlist = Shortlist(scores, SHORTLISTED_PER_MENTEE)
+    lp.add(*shortlist.take(first_of_each(shortlist.rows, shortlist.weights, k)))
     for round_number in range(1, MAX_ROUNDS + 1):
-        weights = pair_scores(scores, rows, cols)
-        x, u, v = _lp(weights, rows, cols, capacity, n)
-        extra_rows, extra_cols, excess = _violations(scores, u, v, per_mentee=k)
+        x, u, v = lp.solve()
+        more = shortlist.beating(u, v, ADDED_PER_MENTEE)
+        if more.any():
+            lp.add(*shortlist.take(more))
+            continue
+        extra_rows, extra_cols, excess = violations(scores, u, v, per_mentee=ADDED_PER_MENTEE)
         if extra_rows.size == 0:
+            rows, cols, weights = lp.pairs()
             return _solution(x, rows, cols, weights, u + excess, v, capacity, n, round_number)
-        rows, cols = _merged(rows, cols, extra_rows, extra_cols, m)
+        lp.add(extra_rows, extra_cols, pair_scores(scores, extra_rows, extra_cols))
     raise RuntimeError(f"no certificate after {MAX_ROUNDS} rounds")
 
 
-def pair_scores(scores: ScoreSource, rows: Ints, cols: Ints) -> Floats:
-    weights = np.empty(rows.size)
-    for start, stop in _blocks(scores.shape[0]):
-        inside = (rows >= start) & (rows < stop)
-        block = np.asarray(scores.rows(start, stop), dtype=np.float64)
-        weights[inside] = block[rows[inside] - start, cols[inside]]
-    return weights
+class Shortlist:
+    """Each mentee's best SHORTLISTED_PER_MENTEE pairs, scored once. Pricing against
+    them is cheap, so most rounds never scan the full matrix; one full scan at the end
+    certifies that no pair outside them beats the duals either."""
 
+    def __init__(self, scores: ScoreSource, per_mentee: int) -> None:
+        self.rows, self.cols = best_pairs(scores, per_mentee)
+        self.weights = pair_scores(scores, self.rows, self.cols)
+        self.used = np.zeros(self.rows.size, dtype=np.bool_)
 
-def _merged(rows: Ints, cols: Ints, more_rows: Ints, more_cols: Ints, m: int) -> tuple[Ints, Ints]:
-    keys = np.unique(np.concatenate([rows * m + cols, more_rows * m + more_cols]))
-    return keys // m, keys % m
+    def take(self, chosen: npt.NDArray[np.bool_]) -> tuple[Ints, Ints, Floats]:
+        chosen = chosen & ~self.used
+        self.used |= chosen
+        return self.rows[chosen], self.cols[chosen], self.weights[chosen]
+
+    def beating(self, u: Floats, v: Floats, per_mentee: int) -> npt.NDArray[np.bool_]:
+        """Unused pairs whose score beats u_i + v_j, the best few per mentee."""
+        excess = self.weights - u[self.rows] - v[self.cols]
+        candidates = ~self.used & (excess > VIOLATION_TOLERANCE)
+        best = first_of_each(self.rows[candidates], excess[candidates], per_mentee)
+        chosen = np.zeros(self.rows.size, dtype=np.bool_)
+        chosen[np.flatnonzero(candidates)[best]] = True
+        return chosen
 
 
 def _solution(

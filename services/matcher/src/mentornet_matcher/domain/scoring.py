@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .pool import Pool
+from .pool import FORMATS, Pool
 from .slots import HORIZON_WEEKS, SLOT_MINUTES
 
 SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
@@ -71,7 +71,9 @@ class PoolScores:
         )
         self.speaks = np.ascontiguousarray(pool.mentor_side.languages.T)
         self.speaks_f32 = self.speaks.astype(np.float32)
-        self.offers_f32 = np.ascontiguousarray(pool.mentor_side.formats.T.astype(np.float32))
+        self.mentee_format_set = _format_sets(pool.mentee_side.formats)
+        self.mentor_format_set = _format_sets(pool.mentor_side.formats)
+        self.style_fit = _style_table(pool.mentee_side.style, pool.mentor_side.style)
         self.mentor_words_t = np.ascontiguousarray(self.mentor_words.T)
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
@@ -109,9 +111,11 @@ class PoolScores:
         signals = {
             "skills": self._skills(rows),
             "availability": _availability(overlap, pool.rules.min_overlap_hours),
-            "timezone": self.zone_table[self.mentee_zone[rows]][:, self.mentor_zone],
-            "format": _formats(mentees.formats[rows], self.offers_f32),
-            "style": _style(mentees.style[rows], mentors.style),
+            "timezone": np.take(self.zone_table[self.mentee_zone[rows]], self.mentor_zone, axis=1),
+            "format": np.take(
+                FORMAT_FIT[self.mentee_format_set[rows]], self.mentor_format_set, axis=1
+            ),
+            "style": np.take(self.style_fit[mentees.style[rows] + 1], mentors.style + 1, axis=1),
             "pace": _pace(pool.pace_need[rows], overlap),
             "language": _language(mentees.first_language[rows], self.speaks, shared),
         }
@@ -125,8 +129,8 @@ class PoolScores:
         else:
             shared_slots = self.mentee_patterns[used] @ self.mentor_patterns.T
         shared_slots *= np.float32(SLOT_MINUTES / 60)
-        hours: Matrix = shared_slots[which.ravel()][:, self.mentor_pattern]
-        return hours
+        hours: Matrix = np.take(shared_slots[which.ravel()], self.mentor_pattern, axis=1)
+        return np.ascontiguousarray(hours)
 
     def _shared_bits(self, pattern: int) -> Matrix:
         """Slots one mentee pattern shares with every mentor pattern: AND and popcount
@@ -161,18 +165,35 @@ def _timezone(mentee: npt.NDArray[np.float64], mentor: npt.NDArray[np.float64]) 
     return np.where(np.isnan(value), NEUTRAL, value).astype(np.float32)
 
 
-def _formats(mentee: npt.NDArray[np.bool_], offers: Matrix) -> Matrix:
-    """The share of the mentee's formats the mentor offers (all, if none preferred).
-    `offers` is formats x mentors."""
-    wanted = mentee.sum(axis=1, keepdims=True).astype(np.float32)
-    offered = mentee.astype(np.float32) @ offers
-    return np.where(wanted > 0, offered / np.maximum(wanted, 1), 1.0).astype(np.float32)
+def _format_sets(formats: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """Each person's set of formats as a small integer (bit f set for format f)."""
+    bits = formats.astype(np.intp) << np.arange(formats.shape[1], dtype=np.intp)
+    sets: npt.NDArray[np.intp] = bits.sum(axis=1, dtype=np.intp)
+    return sets
 
 
-def _style(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -> Matrix:
-    same = (mentee[:, None] == mentor[None, :]).astype(np.float32)
-    unknown = (mentee[:, None] < 0) | (mentor[None, :] < 0)
-    return np.where(unknown, NEUTRAL, same).astype(np.float32)
+def _format_table(kinds: int) -> Matrix:
+    """Fit of every pair of format sets: the share of the mentee's formats the mentor
+    offers, 1 when the mentee prefers none."""
+    sets = np.arange(1 << kinds)
+    wanted = np.bitwise_count(sets).astype(np.float32)
+    shared = np.bitwise_count(sets[:, None] & sets[None, :]).astype(np.float32)
+    return np.where(wanted[:, None] > 0, shared / np.maximum(wanted, 1)[:, None], 1.0).astype(
+        np.float32
+    )
+
+
+FORMAT_FIT = _format_table(len(FORMATS))
+
+
+def _style_table(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -> Matrix:
+    """Fit of every pair of style codes, shifted by one so that row and column 0 stand
+    for "no style given" (neutral)."""
+    kinds = int(max(mentee.max(initial=-1), mentor.max(initial=-1))) + 2
+    table = np.eye(kinds, dtype=np.float32)
+    table[0, :] = NEUTRAL
+    table[:, 0] = NEUTRAL
+    return table
 
 
 def _pace(need: npt.NDArray[np.float64], overlap: Matrix) -> Matrix:

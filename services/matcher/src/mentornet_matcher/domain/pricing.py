@@ -1,0 +1,109 @@
+"""Finding the pairs worth adding to the restricted LP (pricing, in column-generation
+terms): each mentee's best pairs to start with, a shortlist of further candidates
+that cheap rounds price against, and the full scan over every pair that certifies the
+end result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+ROW_CHUNK = 2048
+SCREEN = 1e-4
+"""A float32 scan keeps pairs within this of violating, to be measured exactly."""
+VIOLATION_TOLERANCE = 1e-6
+"""Scores are float32 and HiGHS keeps duals feasible to 1e-7, so smaller excesses are
+rounding, not missing pairs. They are still counted: the bound adds each mentee's
+largest excess to its value, which makes the duals exactly feasible."""
+
+
+class ScoreSource(Protocol):
+    """Pair scores a block of mentee rows at a time; -inf marks a forbidden pair."""
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def rows(self, start: int, stop: int) -> npt.NDArray[np.floating]: ...
+
+
+def _blocks(n: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, ROW_CHUNK):
+        yield start, min(n, start + ROW_CHUNK)
+
+
+def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
+    """Each mentee's k best allowed pairs with a positive score (in no set order)."""
+    rows: list[Ints] = []
+    cols: list[Ints] = []
+    _, m = scores.shape
+    k = min(k, m)
+    for start, stop in _blocks(scores.shape[0]):
+        block = np.asarray(scores.rows(start, stop))
+        top = (
+            np.argpartition(-block, k - 1, axis=1)[:, :k]
+            if k < m
+            else np.tile(np.arange(m), (stop - start, 1))
+        )
+        keep = np.take_along_axis(block, top, axis=1) > 0
+        rows.append((np.nonzero(keep)[0] + start).astype(np.int64))
+        cols.append(top[keep].astype(np.int64))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def violations(
+    scores: ScoreSource, u: Floats, v: Floats, per_mentee: int
+) -> tuple[Ints, Ints, Floats]:
+    """Pairs scoring above u_i + v_j by more than the tolerance (the worst few per
+    mentee), and each mentee's largest excess of any size (0 when none).
+
+    The scan runs in float32 and keeps only pairs within SCREEN of violating; those
+    few are then measured exactly in float64 (float32 rounding here is about 1e-7, far
+    inside SCREEN), so the excesses, and with them the bound, are exact."""
+    found_rows: list[Ints] = []
+    found_cols: list[Ints] = []
+    found_excess: list[Floats] = []
+    u32, v32 = u.astype(np.float32), v.astype(np.float32)
+    for start, stop in _blocks(scores.shape[0]):
+        block = np.asarray(scores.rows(start, stop), dtype=np.float32)
+        near = block - u32[start:stop, None]
+        near -= v32[None, :]
+        hit_rows, hit_cols = np.nonzero(near > -SCREEN)
+        values = block[hit_rows, hit_cols].astype(np.float64)
+        keep = values > 0
+        rows, cols = hit_rows[keep] + start, hit_cols[keep]
+        found_rows.append(rows.astype(np.int64))
+        found_cols.append(cols.astype(np.int64))
+        found_excess.append(values[keep] - u[rows] - v[cols])
+    rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+    excess = np.concatenate(found_excess)
+    row_excess = np.zeros(u.size)
+    np.maximum.at(row_excess, rows, excess)
+    violating = excess > VIOLATION_TOLERANCE
+    worst = first_of_each(rows[violating], excess[violating], per_mentee)
+    return rows[violating][worst], cols[violating][worst], row_excess
+
+
+def pair_scores(scores: ScoreSource, rows: Ints, cols: Ints) -> Floats:
+    weights = np.empty(rows.size)
+    for start, stop in _blocks(scores.shape[0]):
+        inside = (rows >= start) & (rows < stop)
+        block = np.asarray(scores.rows(start, stop))
+        weights[inside] = block[rows[inside] - start, cols[inside]].astype(np.float64)
+    return weights
+
+
+def first_of_each(rows: Ints, weights: Floats, k: int) -> npt.NDArray[np.bool_]:
+    """Of pairs grouped by mentee, the k best of each mentee."""
+    order = np.lexsort((-weights, rows))
+    ranked_rows = rows[order]
+    rank = np.arange(rows.size) - np.searchsorted(ranked_rows, ranked_rows, side="left")
+    chosen = np.zeros(rows.size, dtype=np.bool_)
+    chosen[order[rank < k]] = True
+    return chosen
