@@ -15,7 +15,9 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
-ROW_CHUNK = 2048
+BLOCK_PAIRS = 4_000_000
+"""Pairs per block of mentees (16 MB of float32): small enough that the allocator
+reuses its memory between blocks instead of mapping fresh pages each time."""
 SCREEN = 1e-4
 """A float32 scan keeps pairs within this of violating, to be measured exactly."""
 VIOLATION_TOLERANCE = 1e-6
@@ -33,9 +35,10 @@ class ScoreSource(Protocol):
     def rows(self, start: int, stop: int) -> npt.NDArray[np.floating]: ...
 
 
-def _blocks(n: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, n, ROW_CHUNK):
-        yield start, min(n, start + ROW_CHUNK)
+def _blocks(n: int, m: int) -> Iterator[tuple[int, int]]:
+    step = max(1, min(n, BLOCK_PAIRS // max(m, 1)))
+    for start in range(0, n, step):
+        yield start, min(n, start + step)
 
 
 def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
@@ -44,7 +47,7 @@ def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
     cols: list[Ints] = []
     _, m = scores.shape
     k = min(k, m)
-    for start, stop in _blocks(scores.shape[0]):
+    for start, stop in _blocks(*scores.shape):
         block = np.asarray(scores.rows(start, stop))
         top = (
             np.argpartition(-block, k - 1, axis=1)[:, :k]
@@ -70,7 +73,7 @@ def violations(
     found_cols: list[Ints] = []
     found_excess: list[Floats] = []
     u32, v32 = u.astype(np.float32), v.astype(np.float32)
-    for start, stop in _blocks(scores.shape[0]):
+    for start, stop in _blocks(*scores.shape):
         block = np.asarray(scores.rows(start, stop), dtype=np.float32)
         near = block - u32[start:stop, None]
         near -= v32[None, :]
@@ -92,7 +95,7 @@ def violations(
 
 def pair_scores(scores: ScoreSource, rows: Ints, cols: Ints) -> Floats:
     weights = np.empty(rows.size)
-    for start, stop in _blocks(scores.shape[0]):
+    for start, stop in _blocks(*scores.shape):
         inside = (rows >= start) & (rows < stop)
         block = np.asarray(scores.rows(start, stop))
         weights[inside] = block[rows[inside] - start, cols[inside]].astype(np.float64)

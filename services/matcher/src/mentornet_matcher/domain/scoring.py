@@ -21,7 +21,9 @@ SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "lan
 NEUTRAL = 0.5
 """The value of a signal the mentee expressed no wish for (no style, no pace, no goals)."""
 MAX_ZONE_DISTANCE_H = 12.0
-CACHE_BYTES = 512 * 1024 * 1024
+CACHE_BYTES = 2_500 * 1024 * 1024
+"""Scores are kept when the whole matrix fits (50k x 10k in float32 is 2 GB): the
+assignment reads every block more than once, and scoring is the expensive part."""
 FEW_PATTERNS = 8
 """Up to this many distinct mentee patterns, overlap is counted bitwise."""
 
@@ -197,9 +199,12 @@ def _style_table(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -
 
 
 def _pace(need: npt.NDArray[np.float64], overlap: Matrix) -> Matrix:
-    weekly = overlap / np.float32(HORIZON_WEEKS)
-    value = np.minimum(1.0, weekly / need[:, None].astype(np.float32))
-    return np.where(np.isnan(need)[:, None], NEUTRAL, value).astype(np.float32)
+    """Shared hours a week against the hours the mentee's pace asks for."""
+    per_hour = np.where(np.isnan(need), 0.0, 1 / (HORIZON_WEEKS * need)).astype(np.float32)
+    value = np.multiply(overlap, per_hour[:, None])
+    np.minimum(value, np.float32(1.0), out=value)
+    value[np.isnan(need)] = NEUTRAL
+    return value
 
 
 def _language(
@@ -207,9 +212,8 @@ def _language(
 ) -> Matrix:
     """1 when the mentor speaks the mentee's first language, 0.5 for another shared one.
     `speaks` is languages x mentors."""
-    value = shared.astype(np.float32) * np.float32(NEUTRAL)
-    value[speaks[np.maximum(first, 0)] & (first >= 0)[:, None]] = 1.0
-    return value
+    first_spoken = speaks[np.maximum(first, 0)] & (first >= 0)[:, None]
+    return np.where(first_spoken, np.float32(1.0), shared * np.float32(NEUTRAL))
 
 
 def _patterns(
