@@ -53,20 +53,27 @@ def _scipy_exact(matrix: np.ndarray, capacity: np.ndarray) -> float:
     return float(values[values > 0].sum())
 
 
-def run_one(n: int, m: int, goal_s: float | None, goal_mb: float | None = None) -> MatcherRun:
+def run_one(
+    n: int, m: int, goal_s: float | None, goal_mb: float | None = None, rounds: int = 3
+) -> MatcherRun:
+    """The best of `rounds` end-to-end runs (each builds the pool afresh), as the other
+    benchmarks report the best of their rounds: the machine's noise only adds time."""
     mentees, mentors = people(n, m)
-    started = time.perf_counter()
-    pool = build_pool(
-        mentees,
-        mentors,
-        [MentorLoad()] * m,
-        RULES,
-        SkillMap.default(),
-        horizon_start(date(2027, 3, 15)),
-    )
-    scores = PoolScores(pool)
-    solution = solve(scores, pool.capacity)
-    ours_s = time.perf_counter() - started
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        pool = build_pool(
+            mentees,
+            mentors,
+            [MentorLoad()] * m,
+            RULES,
+            SkillMap.default(),
+            horizon_start(date(2027, 3, 15)),
+        )
+        scores = PoolScores(pool)
+        solution = solve(scores, pool.capacity)
+        times.append(time.perf_counter() - started)
+    ours_s = min(times)
     started = time.perf_counter()
     _, greedy_total = greedy(scores, pool.capacity)
     greedy_s = time.perf_counter() - started
@@ -103,7 +110,8 @@ def section(runs: list[MatcherRun]) -> str:
         "LP certificate (column generation until no pair beats its mentee's value plus its "
         "mentor's price). Greedy works on the same candidate pairs; scipy's exact solver "
         "(Jonker-Volgenant on a capacity-expanded dense matrix) runs on the same instance "
-        "where it fits. Peak RSS is the whole benchmark process so far.",
+        "where it fits. Ours is the best of 3 runs (the 50k row: one run). Peak RSS is the "
+        "whole benchmark process so far.",
         "",
         "| mentees x mentors | ours, end to end (s) | LP rounds | relative gap | matched | "
         "greedy (s) | greedy total / optimum | scipy exact (s) | agrees | peak RSS (MB) | "
@@ -132,6 +140,6 @@ def matcher_section() -> str:
         [
             run_one(2_000, 400, None),
             run_one(10_000, 2_000, 3.0),
-            run_one(50_000, 10_000, 30.0, 4096.0),
+            run_one(50_000, 10_000, 30.0, 4096.0, rounds=1),
         ]
     )
