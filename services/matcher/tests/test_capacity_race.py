@@ -80,3 +80,34 @@ async def test_fifty_concurrent_approvals_give_exactly_three_active_matches(
     load = await world.stores.loads.get_state("m1")
     assert load is not None
     assert set(load["holds"]) == {m["match_id"] for m in proposed}
+
+
+async def test_a_newcomer_and_a_batch_run_racing_leave_one_live_offer(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    """A replica placing a newcomer and another running a batch see the same unplaced
+    mentees; the mentee ends up with one proposal, and no mentor holds a second place."""
+    world = World.on(mongo[f"offers_{unique}"])
+    await world.program()
+    await world.add(
+        *(mentee(f"e{i}", ("python", 3)) for i in range(10)),
+        mentor("m1", ("python", 5)),
+        mentor("m2", ("python", 4)),
+        mentor("m3", ("python", 3)),
+        mentor("m4", ("python", 5)),
+    )
+
+    await asyncio.gather(
+        world.matchmaker.run_batch("prog-1", "run-a"),
+        *(world.matchmaker.place_newcomer("prog-1", f"e{i}", f"new-{i}") for i in range(10)),
+        world.matchmaker.run_batch("prog-1", "run-b"),
+    )
+
+    live = await world.live()
+    assert sorted(m["mentee_id"] for m in live) == sorted(f"e{i}" for i in range(10))
+    holds = [
+        hold
+        for mentor_id in ("m1", "m2", "m3", "m4")
+        for hold in ((await world.stores.loads.get_state(mentor_id)) or {"holds": {}})["holds"]
+    ]
+    assert sorted(holds) == sorted(m["match_id"] for m in live)

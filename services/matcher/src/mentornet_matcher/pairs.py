@@ -49,7 +49,9 @@ class Pairs:
         scores = PoolScores(pool)
         if not np.isfinite(scores.rows(0, 1)[0, j]):
             return explain_why_not(scores, 0, j)
-        if not await self.proposer.propose(pool, scores, 0, j, cause_id, matches.OPEN):
+        if not await self.proposer.propose(
+            pool, scores, 0, j, cause_id, matches.OPEN, replacing=match["match_id"]
+        ):
             return f"mentor {mentor_id} has no capacity left"
         self.wake_relay()
         return None

@@ -8,13 +8,15 @@ overbook. Ids come from the cause, so a redelivered event proposes nothing twice
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from mentornet_chassis.aggregates import Decision, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.matches import MenteeWaitlisted
 
-from .domain import loads, matches, waitlist
+from .domain import loads, matches, offers, waitlist
 from .domain.assignment import Ints
 from .domain.coverage_gaps import skill_gaps
 from .domain.explain import explain
@@ -44,15 +46,30 @@ class Proposer:
         self.stores = stores
 
     async def propose(
-        self, pool: Pool, scores: PoolScores, i: int, j: int, cause_id: str, status: str
+        self,
+        pool: Pool,
+        scores: PoolScores,
+        i: int,
+        j: int,
+        cause_id: str,
+        status: str,
+        replacing: str | None = None,
     ) -> bool:
-        """False when the mentor's capacity went in the meantime."""
+        """False when the mentor's capacity went in the meantime; True when proposed, or
+        when another placement already has a live offer for the mentee."""
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         match_id = match_id_for(cause_id, mentee.participant_id)
         existing = await self.stores.matches.get_state(match_id)
         if existing is not None:
             return existing["status"] in matches.PLACED
         hours = pool.rules.hours_per_match
+        group = cause_id.rsplit("|", 1)[0]
+        try:
+            await self.stores.waitlist.apply(
+                mentee.participant_id, self._claiming(group, match_id, replacing)
+            )
+        except offers.AlreadyOffered:
+            return True
 
         def hold(state: State | None) -> Decision:
             room = pool.rules.capacity_left(
@@ -67,6 +84,10 @@ class Proposer:
             try:
                 await self.stores.loads.apply(mentor.participant_id, hold)
             except loads.NoCapacity:
+                await self.stores.waitlist.apply(
+                    mentee.participant_id,
+                    lambda state: Decision(state=offers.unclaim(state, match_id)),
+                )
                 return False
         explained = explain(scores, i, j)
 
@@ -92,6 +113,24 @@ class Proposer:
         )
         return True
 
+    def _claiming(
+        self, group: str, match_id: str, replacing: str | None
+    ) -> Callable[[State | None], Awaitable[Decision]]:
+        """`replacing`: a match this proposal takes the place of (a coordinator's swap)."""
+
+        async def decide(state: State | None) -> Decision:
+            claimed = (state or {}).get("offer") or {"matches": []}
+            live: dict[str, bool | None] = {}
+            for other in claimed["matches"]:
+                if other == replacing:
+                    live[other] = False
+                    continue
+                match = await self.stores.matches.get_state(other)
+                live[other] = None if match is None else match["status"] in matches.PLACED
+            return Decision(state=offers.claim(state, group, match_id, live, time.time()))
+
+        return decide
+
     async def waitlist(self, pool: Pool, scores: PoolScores, i: int, free: Ints) -> None:
         """`free`: each mentor's places left, to name the goal skills nobody can take."""
         mentee = pool.mentees[i]
@@ -99,7 +138,7 @@ class Proposer:
         short = tuple(gap.skill_id for gap in skill_gaps(pool, free, [i]))
 
         def record(state: State | None) -> Decision:
-            entry = waitlist.entry(mentee.program_id, reasons, short)
+            entry = waitlist.entry(mentee.program_id, reasons, short, state)
             if state == entry:
                 return Decision(state=None)
             event: Event = MenteeWaitlisted(

@@ -33,11 +33,16 @@ def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...
 
 
 def entry(
-    program_id: str, why: tuple[WaitlistReason, ...], short_skills: tuple[str, ...] = ()
+    program_id: str,
+    why: tuple[WaitlistReason, ...],
+    short_skills: tuple[str, ...] = (),
+    current: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`waiting` is an explicit flag because the embedded server cannot query on an
-    array position (docs/embedded-stack.md)."""
+    array position (docs/embedded-stack.md). The current entry's other fields (the
+    mentee's offer claim) are kept."""
     return {
+        **(current or {}),
         "program_id": program_id,
         "reasons": [str(r) for r in why],
         "short_skills": list(short_skills),

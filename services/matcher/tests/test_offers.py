@@ -1,0 +1,35 @@
+"""One offer at a time per mentee: claims by placement group."""
+
+from __future__ import annotations
+
+import pytest
+from mentornet_matcher.domain.offers import PENDING_GRACE_S, AlreadyOffered, claim, unclaim
+
+
+def test_a_group_adds_its_options_and_a_repeat_changes_nothing() -> None:
+    entry = claim(None, "run-1", "m-a", {}, now=100.0)
+    entry = claim(entry, "run-1", "m-b", {}, now=101.0)
+    assert entry is not None
+    assert entry["offer"] == {"group": "run-1", "matches": ["m-a", "m-b"], "at": 100.0}
+    assert claim(entry, "run-1", "m-b", {}, now=102.0) is None
+
+
+def test_another_group_waits_while_an_offer_is_live_or_still_being_written() -> None:
+    entry = claim({"waiting": True}, "run-1", "m-a", {}, now=100.0)
+    with pytest.raises(AlreadyOffered):
+        claim(entry, "new-7", "m-x", {"m-a": True}, now=500.0)
+    with pytest.raises(AlreadyOffered):
+        claim(entry, "new-7", "m-x", {"m-a": None}, now=100.0 + PENDING_GRACE_S / 2)
+
+    after_decline = claim(entry, "new-7", "m-x", {"m-a": False}, now=200.0)
+    never_written = claim(entry, "new-7", "m-x", {"m-a": None}, now=100.0 + PENDING_GRACE_S)
+    for taken in (after_decline, never_written):
+        assert taken is not None
+        assert taken["offer"]["group"] == "new-7"
+        assert taken["waiting"] is True
+
+
+def test_an_option_that_found_no_room_is_dropped() -> None:
+    entry = claim(None, "run-1", "m-a", {}, now=1.0)
+    assert unclaim(entry, "m-a") == {"offer": {"group": "run-1", "matches": [], "at": 1.0}}
+    assert unclaim(entry, "m-zzz") is None
