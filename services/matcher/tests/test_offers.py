@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mentornet_matcher.domain.offers import PENDING_GRACE_S, AlreadyOffered, claim, unclaim
+from mentornet_matcher.domain.offers import PENDING_GRACE_S, AlreadyOffered, claim
 
 
 def test_a_group_adds_its_options_and_a_repeat_changes_nothing() -> None:
@@ -27,9 +27,3 @@ def test_another_group_waits_while_an_offer_is_live_or_still_being_written() -> 
         assert taken is not None
         assert taken["offer"]["group"] == "new-7"
         assert taken["waiting"] is True
-
-
-def test_an_option_that_found_no_room_is_dropped() -> None:
-    entry = claim(None, "run-1", "m-a", {}, now=1.0)
-    assert unclaim(entry, "m-a") == {"offer": {"group": "run-1", "matches": [], "at": 1.0}}
-    assert unclaim(entry, "m-zzz") is None

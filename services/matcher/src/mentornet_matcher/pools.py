@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import cache
 
 from mentornet_chassis.aggregates import State
-from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+from mentornet_contracts.events.participants import MenteeRegistered
 
 from .batch_runs import BatchRuns
 from .domain import loads
 from .domain.assignment import solve
 from .domain.candidates import as_mentee, as_mentor
-from .domain.pool import Pool, build_pool
+from .domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from .domain.programs import rules_of
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
@@ -37,30 +38,37 @@ class PoolReader:
         self.runs = runs
         self.skills = skills or _default_skills
         self.today = today
-        self._rosters: dict[str, tuple[int, list[MentorRegistered]]] = {}
+        self._rosters: dict[str, tuple[int, MentorSide]] = {}
 
-    async def mentors(self, program_id: str) -> list[MentorRegistered]:
-        """The program's mentors, parsed once per roster version."""
+    async def mentors(self, program_id: str) -> MentorSide:
+        """The program's mentors, read and prepared once per roster version (and per
+        horizon and taxonomy, which both shape the prepared arrays)."""
+        skills = await self.skills()
+        start = horizon_start(self.today().date())
         version = await self.runs.roster(program_id)
         cached = self._rosters.get(program_id)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        if cached is not None:
+            seen, prepared = cached
+            if seen == version and prepared.start == start and prepared.skills is skills:
+                return prepared
         mentors = [as_mentor(c) for c in await self.stores.in_program(program_id, "mentor")]
-        self._rosters[program_id] = (version, mentors)
-        return mentors
+        prepared = build_mentor_side(mentors, skills, start)
+        self._rosters[program_id] = (version, prepared)
+        return prepared
 
     async def pool(self, program: State, mentees: list[MenteeRegistered]) -> Pool:
         """The pool as it stands: capacity left after holds and pending reviews."""
         program_id = program["program_id"]
-        mentors = await self.mentors(program_id)
+        prepared = await self.mentors(program_id)
+        mentors = prepared.mentors
         held = await self.stores.loads_of([m.participant_id for m in mentors])
         pool = build_pool(
             mentees,
-            mentors,
+            prepared,
             [loads.load_in(held.get(m.participant_id), program_id) for m in mentors],
             rules_of(program),
-            await self.skills(),
-            horizon_start(self.today().date()),
+            prepared.skills,
+            prepared.start,
             await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
         )
         pending = await self.stores.pending_per_mentor(program_id)
@@ -88,4 +96,9 @@ class PoolReader:
 
 
 async def _default_skills() -> SkillMap:
+    return _shipped_skills()
+
+
+@cache
+def _shipped_skills() -> SkillMap:
     return SkillMap.default()

@@ -56,20 +56,15 @@ class Proposer:
         replacing: str | None = None,
     ) -> bool:
         """False when the mentor's capacity went in the meantime; True when proposed, or
-        when another placement already has a live offer for the mentee."""
+        when another placement already has a live offer for the mentee. Capacity is held
+        before the mentee is claimed, so a claim only ever stands for a proposal that
+        has its place: a racing placement that loses can trust it."""
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         match_id = match_id_for(cause_id, mentee.participant_id)
         existing = await self.stores.matches.get_state(match_id)
         if existing is not None:
             return existing["status"] in matches.PLACED
         hours = pool.rules.hours_per_match
-        group = cause_id.rsplit("|", 1)[0]
-        try:
-            await self.stores.waitlist.apply(
-                mentee.participant_id, self._claiming(group, match_id, replacing)
-            )
-        except offers.AlreadyOffered:
-            return True
 
         def hold(state: State | None) -> Decision:
             room = pool.rules.capacity_left(
@@ -80,15 +75,21 @@ class Proposer:
             )
             return Decision(state=held if held is not state else None)
 
-        if status in matches.HOLDS_CAPACITY:
+        holds = status in matches.HOLDS_CAPACITY
+        if holds:
             try:
                 await self.stores.loads.apply(mentor.participant_id, hold)
             except loads.NoCapacity:
-                await self.stores.waitlist.apply(
-                    mentee.participant_id,
-                    lambda state: Decision(state=offers.unclaim(state, match_id)),
-                )
                 return False
+        group = cause_id.rsplit("|", 1)[0]
+        try:
+            await self.stores.waitlist.apply(
+                mentee.participant_id, self._claiming(group, match_id, replacing)
+            )
+        except offers.AlreadyOffered:
+            if holds:
+                await self.release({"mentor_id": mentor.participant_id, "match_id": match_id})
+            return True
         explained = explain(scores, i, j)
 
         def create(state: State | None) -> Decision:

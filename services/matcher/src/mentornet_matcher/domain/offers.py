@@ -43,12 +43,3 @@ def claim(
         if any(live.get(m) or (live.get(m) is None and fresh) for m in current["matches"]):
             raise AlreadyOffered(f"offered by {current['group']}")
     return {**(entry or {}), "offer": {"group": group, "matches": [match_id], "at": now}}
-
-
-def unclaim(entry: Entry | None, match_id: str) -> Entry | None:
-    """Drop a match that could not be made (its mentor had no room)."""
-    current = (entry or {}).get("offer")
-    if not current or match_id not in current["matches"]:
-        return None
-    offer = {**current, "matches": [m for m in current["matches"] if m != match_id]}
-    return {**(entry or {}), "offer": offer}

@@ -8,8 +8,9 @@ current load and the taxonomy. Everything per pair is left to scoring.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +63,40 @@ class Side:
 
 
 @dataclass(frozen=True)
+class MentorSide:
+    """The mentors' half of a pool, which changes only when a mentor does: built once
+    per roster and reused for every newcomer (with the vocabularies it coded them in)."""
+
+    mentors: Sequence[MentorRegistered]
+    side: Side
+    vocabularies: dict[str, dict[str, int]]
+    levels: npt.NDArray[np.int8]
+    start: datetime
+    skills: SkillMap
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
+    """What scoring derives from the mentors alone (their availability patterns)."""
+
+
+def _vocabularies() -> dict[str, dict[str, int]]:
+    return {
+        "person": {},
+        "language": {},
+        "format": {f: i for i, f in enumerate(FORMATS)},
+        "style": {},
+        "org_unit": {},
+    }
+
+
+def build_mentor_side(
+    mentors: Sequence[MentorRegistered], skills: SkillMap, start: datetime
+) -> MentorSide:
+    vocabularies = _vocabularies()
+    side = _side(mentors, start, vocabularies)
+    levels = skills.proficiency([m.skills for m in mentors])
+    return MentorSide(mentors, side, vocabularies, levels, start, skills)
+
+
+@dataclass(frozen=True)
 class Pool:
     rules: Rules
     skills: SkillMap
@@ -76,6 +111,7 @@ class Pool:
     capacity: npt.NDArray[np.int64]
     excluded: Flags
     """Mentees x mentors: pairs that failed before (declined, rematched)."""
+    prepared: MentorSide | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -114,28 +150,24 @@ def _side(
 
 def build_pool(
     mentees: Sequence[MenteeRegistered],
-    mentors: Sequence[MentorRegistered],
+    mentors: Sequence[MentorRegistered] | MentorSide,
     loads: Sequence[MentorLoad],
     rules: Rules,
     skills: SkillMap,
     start: datetime,
     failed_pairs: frozenset[tuple[str, str]] = frozenset(),
 ) -> Pool:
-    vocabularies: dict[str, dict[str, int]] = {
-        "person": {},
-        "language": {},
-        "format": {f: i for i, f in enumerate(FORMATS)},
-        "style": {},
-        "org_unit": {},
-    }
+    """`mentors` may come as a prebuilt MentorSide (same skills and start)."""
+    prepared = (
+        mentors if isinstance(mentors, MentorSide) else build_mentor_side(mentors, skills, start)
+    )
+    vocabularies = {name: dict(codes) for name, codes in prepared.vocabularies.items()}
     mentee_side = _side(mentees, start, vocabularies)
-    mentor_side = _side(mentors, start, vocabularies)
     width = len(vocabularies["language"])
     mentee_side = _widened(mentee_side, width)
-    mentor_side = _widened(mentor_side, width)
-    levels = skills.proficiency([m.skills for m in mentors])
+    mentor_side = _widened(prepared.side, width)
     mentor_index = {pid: j for j, pid in enumerate(mentor_side.ids)}
-    excluded = np.zeros((len(mentees), len(mentors)), dtype=np.bool_)
+    excluded = np.zeros((len(mentees), len(mentor_side.ids)), dtype=np.bool_)
     for i, mentee in enumerate(mentees):
         for mentee_id, mentor_id in failed_pairs:
             if mentee_id == mentee.participant_id and mentor_id in mentor_index:
@@ -145,11 +177,11 @@ def build_pool(
         skills=skills,
         start=start,
         mentees=mentees,
-        mentors=mentors,
+        mentors=prepared.mentors,
         mentee_side=mentee_side,
         mentor_side=mentor_side,
-        coverage=coverage([m.goals for m in mentees], levels, skills),
-        mentor_levels=levels,
+        coverage=coverage([m.goals for m in mentees], prepared.levels, skills),
+        mentor_levels=prepared.levels,
         pace_need=np.asarray(
             [
                 PACE_HOURS_PER_WEEK.get(str(m.learning_pace), np.nan) if m.learning_pace else np.nan
@@ -158,15 +190,21 @@ def build_pool(
             dtype=np.float64,
         ),
         capacity=np.asarray(
-            [rules.capacity_left(m.capacity, load) for m, load in zip(mentors, loads, strict=True)],
+            [
+                rules.capacity_left(m.capacity, load)
+                for m, load in zip(prepared.mentors, loads, strict=True)
+            ],
             dtype=np.int64,
         ),
         excluded=excluded,
+        prepared=prepared,
     )
 
 
 def _widened(side: Side, width: int) -> Side:
     """Language flags padded to the vocabulary both sides ended up with."""
+    if side.languages.shape[1] == width:
+        return side
     languages = np.zeros((side.languages.shape[0], width), dtype=np.bool_)
     languages[:, : side.languages.shape[1]] = side.languages
     return Side(**{**side.__dict__, "languages": languages})

@@ -58,9 +58,10 @@ class PoolScores:
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
-        self.mentor_patterns, self.mentor_pattern, self.mentor_words = _patterns(
-            pool.mentor_side.slots
-        )
+        memo = pool.prepared.memo if pool.prepared is not None else {}
+        if "patterns" not in memo:
+            memo["patterns"] = _patterns(pool.mentor_side.slots)
+        self.mentor_patterns, self.mentor_pattern, self.mentor_words = memo["patterns"]
         self.mentee_patterns, self.mentee_pattern, self.mentee_words = _patterns(
             pool.mentee_side.slots
         )
