@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from mentornet_matcher.domain.assignment import solve
 from mentornet_matcher.domain.explain import explain, why_not
+from mentornet_matcher.domain.pool import build_mentor_side, build_pool
 from mentornet_matcher.domain.rules import MentorLoad
 from mentornet_matcher.domain.scoring import PoolScores
+from mentornet_matcher.domain.skillmap import SkillMap
 
-from .builders import RULES, availability, mentee, mentor, pool
+from .builders import RULES, START, availability, mentee, mentor, pool
 
 pytestmark = pytest.mark.unit
 
@@ -211,3 +213,16 @@ def test_format_and_style_fit() -> None:
 
     np.testing.assert_allclose(signals["format"], [[0.5, 1.0, 0.0], [1.0, 1.0, 1.0]])
     np.testing.assert_allclose(signals["style"], [[1.0, 0.0, 0.5], [0.5, 0.5, 0.5]])
+
+
+def test_capacity_from_the_mentors_with_a_load_matches_a_full_list() -> None:
+    mentors = [mentor("m0", capacity=1), mentor("m1"), mentor("m2", capacity=2)]
+    busy = {"m1": MentorLoad(active_in_program=2, monthly_hours=4.0), "m2": MentorLoad(1, 2.0)}
+    full = [busy.get(m.participant_id, MentorLoad()) for m in mentors]
+    prepared = build_mentor_side(mentors, SkillMap.default(), START)
+
+    listed = build_pool([mentee("e")], mentors, full, RULES, SkillMap.default(), START)
+    mapped = build_pool([mentee("e")], prepared, busy, RULES, SkillMap.default(), START)
+
+    assert listed.capacity.tolist() == [1, 1, 1]
+    assert mapped.capacity.tolist() == listed.capacity.tolist()

@@ -65,7 +65,7 @@ class PoolReader:
         pool = build_pool(
             mentees,
             prepared,
-            [loads.load_in(held.get(m.participant_id), program_id) for m in mentors],
+            {mentor_id: loads.load_in(load, program_id) for mentor_id, load in held.items()},
             rules_of(program),
             prepared.skills,
             prepared.start,

@@ -7,7 +7,7 @@ current load and the taxonomy. Everything per pair is left to scoring.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -151,7 +151,7 @@ def _side(
 def build_pool(
     mentees: Sequence[MenteeRegistered],
     mentors: Sequence[MentorRegistered] | MentorSide,
-    loads: Sequence[MentorLoad],
+    loads: Sequence[MentorLoad] | Mapping[str, MentorLoad],
     rules: Rules,
     skills: SkillMap,
     start: datetime,
@@ -189,16 +189,38 @@ def build_pool(
             ],
             dtype=np.float64,
         ),
-        capacity=np.asarray(
+        capacity=_capacity(prepared, rules, loads),
+        excluded=excluded,
+        prepared=prepared,
+    )
+
+
+def _capacity(
+    prepared: MentorSide, rules: Rules, loads: Sequence[MentorLoad] | Mapping[str, MentorLoad]
+) -> npt.NDArray[np.int64]:
+    """Places left per mentor. `loads` lists every mentor's load, or maps the mentors
+    that carry any (the rest carry none, and their capacity is computed once per rules)."""
+    if not isinstance(loads, Mapping):
+        return np.asarray(
             [
                 rules.capacity_left(m.capacity, load)
                 for m, load in zip(prepared.mentors, loads, strict=True)
             ],
             dtype=np.int64,
-        ),
-        excluded=excluded,
-        prepared=prepared,
-    )
+        )
+    key = f"capacity:{rules!r}"
+    if key not in prepared.memo:
+        idle = MentorLoad()
+        prepared.memo[key] = np.asarray(
+            [rules.capacity_left(m.capacity, idle) for m in prepared.mentors], dtype=np.int64
+        )
+    capacity: npt.NDArray[np.int64] = prepared.memo[key].copy()
+    index = {pid: j for j, pid in enumerate(prepared.side.ids)} if loads else {}
+    for mentor_id, load in loads.items():
+        j = index.get(mentor_id)
+        if j is not None:
+            capacity[j] = rules.capacity_left(prepared.mentors[j].capacity, load)
+    return capacity
 
 
 def _widened(side: Side, width: int) -> Side:
