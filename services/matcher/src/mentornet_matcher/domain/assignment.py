@@ -6,7 +6,8 @@ is totally unimodular, so a vertex solution is integral and the LP optimum *is* 
 integer optimum.
 
 The LP is solved over a sparse set of candidate pairs (each mentee's best few), which
-is what makes large pools fast. Optimality over *all* pairs is then certified with the
+is what makes large pools fast, as a min-cost flow whose node potentials are the LP
+duals (restricted_flow.py). Optimality over *all* pairs is then certified with the
 duals: a mentee's value u_i and a mentor's price v_j bound every pair's score, and any
 pair with score > u_i + v_j is added and the LP solved again (column generation). When
 no pair violates the bound, sum(u) + sum(capacity * v) is an upper bound on every
@@ -21,22 +22,21 @@ import numpy as np
 import numpy.typing as npt
 
 from .pricing import (
-    VIOLATION_TOLERANCE,
     ScoreSource,
     best_pairs,
-    first_of_each,
     pair_scores,
     violations,
 )
-from .restricted_lp import RestrictedLP
+from .restricted_flow import RestrictedAssignment
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
-CANDIDATES_PER_MENTEE = 4
-SHORTLISTED_PER_MENTEE = 24
-ADDED_PER_MENTEE = 4
-"""Columns a round adds per mentee: its pairs that beat the duals by the most."""
+CANDIDATES_PER_MENTEE = 24
+"""Pairs per mentee to start from. A flow solve is cheap enough that starting wide
+(most of what any optimum uses) beats more rounds of full scans."""
+ADDED_PER_MENTEE = 24
+"""Pairs a round adds per mentee: those that beat the duals by the most."""
 MAX_ROUNDS = 50
 
 
@@ -83,46 +83,17 @@ def solve(scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_
         raise ValueError(f"capacity has {capacity.size} entries for {m} mentors")
     if n == 0 or m == 0:
         return Solution(np.full(n, -1, np.int64), 0.0, 0.0, np.zeros(n), np.zeros(m), 0, 0)
-    lp = RestrictedLP(n, capacity)
-    shortlist = Shortlist(scores, SHORTLISTED_PER_MENTEE)
-    lp.add(*shortlist.take(first_of_each(shortlist.rows, shortlist.weights, k)))
+    restricted = RestrictedAssignment(n, capacity)
+    rows, cols = best_pairs(scores, k)
+    restricted.add(rows, cols, pair_scores(scores, rows, cols))
     for round_number in range(1, MAX_ROUNDS + 1):
-        x, u, v = lp.solve()
-        more = shortlist.beating(u, v, ADDED_PER_MENTEE)
-        if more.any():
-            lp.add(*shortlist.take(more))
-            continue
+        x, u, v = restricted.solve()
         extra_rows, extra_cols, excess = violations(scores, u, v, per_mentee=ADDED_PER_MENTEE)
         if extra_rows.size == 0:
-            rows, cols, weights = lp.pairs()
+            rows, cols, weights = restricted.pairs()
             return _solution(x, rows, cols, weights, u + excess, v, capacity, n, round_number)
-        lp.add(extra_rows, extra_cols, pair_scores(scores, extra_rows, extra_cols))
+        restricted.add(extra_rows, extra_cols, pair_scores(scores, extra_rows, extra_cols))
     raise RuntimeError(f"no certificate after {MAX_ROUNDS} rounds")
-
-
-class Shortlist:
-    """Each mentee's best SHORTLISTED_PER_MENTEE pairs, scored once. Pricing against
-    them is cheap, so most rounds never scan the full matrix; one full scan at the end
-    certifies that no pair outside them beats the duals either."""
-
-    def __init__(self, scores: ScoreSource, per_mentee: int) -> None:
-        self.rows, self.cols = best_pairs(scores, per_mentee)
-        self.weights = pair_scores(scores, self.rows, self.cols)
-        self.used = np.zeros(self.rows.size, dtype=np.bool_)
-
-    def take(self, chosen: npt.NDArray[np.bool_]) -> tuple[Ints, Ints, Floats]:
-        chosen = chosen & ~self.used
-        self.used |= chosen
-        return self.rows[chosen], self.cols[chosen], self.weights[chosen]
-
-    def beating(self, u: Floats, v: Floats, per_mentee: int) -> npt.NDArray[np.bool_]:
-        """Unused pairs whose score beats u_i + v_j, the best few per mentee."""
-        excess = self.weights - u[self.rows] - v[self.cols]
-        candidates = ~self.used & (excess > VIOLATION_TOLERANCE)
-        best = first_of_each(self.rows[candidates], excess[candidates], per_mentee)
-        chosen = np.zeros(self.rows.size, dtype=np.bool_)
-        chosen[np.flatnonzero(candidates)[best]] = True
-        return chosen
 
 
 def _solution(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .assignment import SHORTLISTED_PER_MENTEE, Ints
+from .assignment import CANDIDATES_PER_MENTEE, Ints
 from .pricing import ScoreSource, best_pairs, pair_scores
 
 
 def greedy(
-    scores: ScoreSource, capacity: npt.ArrayLike, k: int = SHORTLISTED_PER_MENTEE
+    scores: ScoreSource, capacity: npt.ArrayLike, k: int = CANDIDATES_PER_MENTEE
 ) -> tuple[Ints, float]:
     """Over each mentee's k best pairs, take pairs in descending score while the mentee
     is free and the mentor has room."""

@@ -1,7 +1,6 @@
-"""Finding the pairs worth adding to the restricted LP (pricing, in column-generation
-terms): each mentee's best pairs to start with, a shortlist of further candidates
-that cheap rounds price against, and the full scan over every pair that certifies the
-end result.
+"""Finding the pairs worth adding to the restricted problem (pricing, in column-
+generation terms): each mentee's best pairs to start with, and the scan over every
+pair that either finds pairs beating the duals or certifies the result.
 """
 
 from __future__ import annotations
