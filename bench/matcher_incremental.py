@@ -10,6 +10,7 @@ against the optimum for the same arrivals given the capacity the batch left.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, replace
 from datetime import date
@@ -74,6 +75,7 @@ def run_incremental(placed: int, arrivals: int, mentors: int, rules: Rules) -> I
     left = pool.capacity - np.bincount(history.mentor_of[history.mentor_of >= 0], minlength=mentors)
     planning = solve(_Rows(scores, 0, placed), left)
     prices = planning.mentor_prices.astype(np.float32)
+    gc.collect()
     priced, latencies = _stream(scores, range(placed, placed + arrivals), left.copy(), prices)
     unpriced, _ = _stream(
         scores, range(placed, placed + arrivals), left.copy(), np.zeros(mentors, np.float32)

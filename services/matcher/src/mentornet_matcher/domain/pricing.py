@@ -20,7 +20,7 @@ reuses its memory between blocks instead of mapping fresh pages each time."""
 SCREEN = 1e-4
 """A float32 scan keeps pairs within this of violating, to be measured exactly."""
 VIOLATION_TOLERANCE = 1e-6
-"""Scores are float32 and HiGHS keeps duals feasible to 1e-7, so smaller excesses are
+"""The flow works on scores scaled to integers (1e-9 steps), so smaller excesses are
 rounding, not missing pairs. They are still counted: the bound adds each mentee's
 largest excess to its value, which makes the duals exactly feasible."""
 
