@@ -13,6 +13,7 @@ everyone left over is waitlisted with reasons.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ import numpy as np
 from .batch_runs import BatchRuns
 from .coverage import CoverageBoard
 from .domain import incremental, matches
-from .domain.assignment import Ints, solve
+from .domain.assignment import Ints
 from .domain.candidates import as_mentee, is_matchable
 from .domain.coverage_gaps import report as gap_report
 from .domain.coverage_gaps import skill_gaps
@@ -31,7 +32,7 @@ from .domain.programs import approval_mode
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
 from .pairs import Pairs
-from .pools import PoolReader
+from .pools import PoolReader, score_and_solve
 from .proposals import Proposer
 from .store import MatcherStores
 
@@ -85,8 +86,7 @@ class Matchmaker:
         if not mentees:
             return Placement(prices=await self.reader.planning_prices(program))
         pool = await self.reader.pool(program, mentees)
-        scores = PoolScores(pool)
-        solution = solve(scores, pool.capacity)
+        scores, solution = await asyncio.to_thread(score_and_solve, pool)
         taken = solution.mentor_of[solution.mentor_of >= 0]
         free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
         status = matches.FIRST_STATUS[approval_mode(program)]

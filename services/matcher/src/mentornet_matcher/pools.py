@@ -7,6 +7,7 @@ since capacity changes with every proposal.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -16,7 +17,7 @@ from mentornet_contracts.events.participants import MenteeRegistered
 
 from .batch_runs import BatchRuns
 from .domain import loads
-from .domain.assignment import solve
+from .domain.assignment import Solution, solve
 from .domain.candidates import as_mentee, as_mentor
 from .domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from .domain.programs import rules_of
@@ -87,12 +88,19 @@ class PoolReader:
         if not mentees:
             return {}
         pool = await self.pool(program, mentees)
-        solution = solve(PoolScores(pool), pool.capacity)
+        _, solution = await asyncio.to_thread(score_and_solve, pool)
         return {
             mentor.participant_id: round(float(price), 9)
             for mentor, price in zip(pool.mentors, solution.mentor_prices, strict=True)
             if price > 1e-9
         }
+
+
+def score_and_solve(pool: Pool) -> tuple[PoolScores, Solution]:
+    """Run in a thread: a large program takes seconds, and consumers, HTTP and the
+    health probes must keep answering meanwhile."""
+    scores = PoolScores(pool)
+    return scores, solve(scores, pool.capacity)
 
 
 async def _default_skills() -> SkillMap:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .overlap import MentorSlots, PairOverlap
 from .pool import FORMATS, Pool
-from .slots import HORIZON_WEEKS, SLOT_MINUTES
+from .slots import HORIZON_WEEKS
 
 SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
 NEUTRAL = 0.5
@@ -24,8 +25,6 @@ MAX_ZONE_DISTANCE_H = 12.0
 CACHE_BYTES = 2_500 * 1024 * 1024
 """Scores are kept when the whole matrix fits (50k x 10k in float32 is 2 GB): the
 assignment reads every block more than once, and scoring is the expensive part."""
-FEW_PATTERNS = 8
-"""Up to this many distinct mentee patterns, overlap is counted bitwise."""
 
 Matrix = npt.NDArray[np.float32]
 
@@ -59,12 +58,9 @@ class PoolScores:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
         memo = pool.prepared.memo if pool.prepared is not None else {}
-        if "patterns" not in memo:
-            memo["patterns"] = _patterns(pool.mentor_side.slots)
-        self.mentor_patterns, self.mentor_pattern, self.mentor_words = memo["patterns"]
-        self.mentee_patterns, self.mentee_pattern, self.mentee_words = _patterns(
-            pool.mentee_side.slots
-        )
+        if "mentor_slots" not in memo:
+            memo["mentor_slots"] = MentorSlots.of_slots(pool.mentor_side.slots)
+        self.overlap = PairOverlap(memo["mentor_slots"], pool.mentee_side.slots)
         offsets = np.concatenate([pool.mentee_side.offset, pool.mentor_side.offset])
         zones, zone_of = np.unique(np.nan_to_num(offsets, nan=99.0), return_inverse=True)
         self.mentee_zone = zone_of[: len(pool.mentee_side.ids)]
@@ -77,7 +73,6 @@ class PoolScores:
         self.mentee_format_set = _format_sets(pool.mentee_side.formats)
         self.mentor_format_set = _format_sets(pool.mentor_side.formats)
         self.style_fit = _style_table(pool.mentee_side.style, pool.mentor_side.style)
-        self.mentor_words_t = np.ascontiguousarray(self.mentor_words.T)
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
         self._cache: dict[tuple[int, int], Matrix] = {}
@@ -100,7 +95,7 @@ class PoolScores:
     def block(self, start: int, stop: int) -> Block:
         pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side
         rows = slice(start, stop)
-        overlap = self._overlap_hours(rows)
+        overlap = self.overlap.hours(rows)
         shared = (mentees.languages[rows].astype(np.float32) @ self.speaks_f32) > 0
         conflict = _conflicts(pool, rows)
         feasible = (
@@ -123,28 +118,6 @@ class PoolScores:
             "language": _language(mentees.first_language[rows], self.speaks, shared),
         }
         return Block(signals, overlap, shared, conflict, feasible)
-
-    def _overlap_hours(self, rows: slice) -> Matrix:
-        """Shared slots computed once per distinct pair of availability patterns."""
-        used, which = np.unique(self.mentee_pattern[rows], return_inverse=True)
-        if len(used) <= FEW_PATTERNS:
-            shared_slots = np.stack([self._shared_bits(int(p)) for p in used])
-        else:
-            shared_slots = self.mentee_patterns[used] @ self.mentor_patterns.T
-        shared_slots *= np.float32(SLOT_MINUTES / 60)
-        hours: Matrix = np.take(shared_slots[which.ravel()], self.mentor_pattern, axis=1)
-        return np.ascontiguousarray(hours)
-
-    def _shared_bits(self, pattern: int) -> Matrix:
-        """Slots one mentee pattern shares with every mentor pattern: AND and popcount
-        over the mentee's non-empty 64-slot words."""
-        words = self.mentee_words[pattern]
-        count = np.zeros(self.mentor_words_t.shape[1], np.int32)
-        both = np.empty(self.mentor_words_t.shape[1], np.uint64)
-        for k in np.flatnonzero(words):
-            np.bitwise_and(self.mentor_words_t[k], words[k], out=both)
-            count += np.bitwise_count(both)
-        return count.astype(np.float32)
 
     def _skills(self, rows: slice) -> Matrix:
         coverage = self.pool.coverage
@@ -215,28 +188,6 @@ def _language(
     `speaks` is languages x mentors."""
     first_spoken = speaks[np.maximum(first, 0)] & (first >= 0)[:, None]
     return np.where(first_spoken, np.float32(1.0), shared * np.float32(NEUTRAL))
-
-
-def _patterns(
-    slots: npt.NDArray[np.bool_],
-) -> tuple[Matrix, npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
-    """Distinct availability patterns, as float32 rows (for blocks of mentees: a matrix
-    product) and as 64-bit words (for a few mentees: AND and popcount, far quicker),
-    and each person's pattern."""
-    width = slots.shape[1] if slots.ndim == 2 else 0
-    words = -(-width // 64)
-    if slots.shape[0] == 0:
-        return (
-            np.zeros((0, width), np.float32),
-            np.zeros(0, np.intp),
-            np.zeros((0, words), np.uint64),
-        )
-    packed = np.packbits(slots, axis=1)
-    distinct, which = np.unique(packed, axis=0, return_inverse=True)
-    unpacked = np.unpackbits(distinct, axis=1)[:, :width].astype(np.float32)
-    padded = np.zeros((distinct.shape[0], words * 8), np.uint8)
-    padded[:, : distinct.shape[1]] = distinct
-    return unpacked, which.ravel(), np.ascontiguousarray(padded).view(np.uint64)
 
 
 def _conflicts(pool: Pool, rows: slice) -> npt.NDArray[np.bool_]:
