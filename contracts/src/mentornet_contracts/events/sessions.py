@@ -50,6 +50,28 @@ class StallReason(StrEnum):
     NO_ACTIVITY = "no_activity"
 
 
+class BookingFailure(StrEnum):
+    """Why the scheduler could not book a session."""
+
+    NO_OVERLAP = "no_overlap"
+    """The two people's weekly windows never meet for a whole session."""
+    HOUR_CAP = "hour_cap"
+    """The mentor's monthly mentoring hours are used up."""
+    FULLY_BOOKED = "fully_booked"
+    """They overlap, but every shared time is taken by other sessions or leave."""
+    COHORT_SLOT = "cohort_slot"
+    """A cohort member cannot attend the cohort's weekly slot."""
+
+
+class CohortAbsence(Value):
+    mentee_id: Id = Field(description="Cohort member's participant id.", examples=["p-7f3a"])
+    reason: str = Field(
+        max_length=300,
+        description="Why they cannot attend the slot, in plain words.",
+        examples=["outside the mentee's windows (10:00-12:00 America/New_York on Tuesdays)"],
+    )
+
+
 class LocalTime(Value):
     participant_id: Id = Field(description="Participant id.", examples=["p-7f3a"])
     timezone: str = Field(
@@ -77,6 +99,17 @@ class SessionScheduled(_SessionEvent):
     starts_at: AwareDatetime = STARTS_AT
     duration_minutes: int = DURATION
     local_times: tuple[LocalTime, ...] = LOCAL_TIMES
+    cohort_id: Id | None = Field(
+        default=None,
+        description="The cohort whose group session this is (cohort programs).",
+        examples=["c-5e0b1a2f"],
+    )
+    sequence: int = Field(
+        default=1,
+        ge=1,
+        description="The session's place in its match's series, 1 for the first.",
+        examples=[1],
+    )
 
 
 class SessionRescheduled(_SessionEvent):
@@ -138,6 +171,69 @@ class SessionMissed(_SessionEvent):
     )
 
 
+class SessionAttendanceDue(_SessionEvent):
+    """The session ended a while ago and nobody has recorded attendance: a prompt to
+    the pair (and their coordinator) to say whether it took place."""
+
+    event_type: ClassVar[str] = "mentornet.session.attendance.due.v1"
+    session_id: Id = SESSION_ID
+    match_id: Id = MATCH_ID
+    ended_at: AwareDatetime = Field(
+        description="When the session was due to end, UTC.", examples=["2027-01-12T10:00:00Z"]
+    )
+
+
+class SessionBookingFailed(_SessionEvent):
+    """No session could be booked for a match (or one moved): coordinators step in."""
+
+    event_type: ClassVar[str] = "mentornet.session.booking.failed.v1"
+    match_id: Id = MATCH_ID
+    program_id: Id = Field(description="Program of the match.", examples=["prog-eng-2027"])
+    reason: BookingFailure = Field(description="Why nothing was booked.", examples=["no_overlap"])
+    detail: str = Field(
+        default="",
+        max_length=500,
+        description="More on the reason, in plain words.",
+        examples=["no shared hour between Asia/Kolkata and America/Los_Angeles windows"],
+    )
+
+
+class CohortSlotChosen(_SessionEvent):
+    """A cohort's recurring weekly slot, chosen so that most members can attend.
+    Keyed by cohort id, not match id: it concerns the whole group."""
+
+    event_type: ClassVar[str] = "mentornet.cohort.slot.chosen.v1"
+    key_field: ClassVar[str] = "cohort_id"
+    cohort_id: Id = Field(description="Cohort id (the record key).", examples=["c-5e0b1a2f"])
+    program_id: Id = Field(description="Program of the cohort.", examples=["prog-eng-2027"])
+    mentor_id: Id = Field(description="The cohort's mentor.", examples=["p-22b9"])
+    timezone: str = Field(
+        min_length=1, max_length=64, description="Mentor's IANA zone.", examples=["Europe/Berlin"]
+    )
+    weekday: str = Field(
+        pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$",
+        description="Weekday in the mentor's zone.",
+        examples=["tue"],
+    )
+    local_start: str = Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Start, HH:MM in the mentor's zone.",
+        examples=["17:00"],
+    )
+    duration_minutes: int = DURATION
+    first_starts_at: AwareDatetime = Field(
+        description="The first group session, UTC.", examples=["2027-01-12T16:00:00Z"]
+    )
+    attending: tuple[Id, ...] = Field(
+        description="Members who can attend.", examples=[["p-7f3a", "p-91c2"]]
+    )
+    unable: tuple[CohortAbsence, ...] = Field(
+        default=(),
+        description="Members who cannot, and why.",
+        examples=[[{"mentee_id": "p-5d10", "reason": "outside the mentee's windows"}]],
+    )
+
+
 class MatchStalled(_SessionEvent):
     event_type: ClassVar[str] = "mentornet.match.stalled.v1"
     match_id: Id = MATCH_ID
@@ -157,5 +253,8 @@ EVENTS = (
     SessionReminderDue,
     SessionCompleted,
     SessionMissed,
+    SessionAttendanceDue,
+    SessionBookingFailed,
+    CohortSlotChosen,
     MatchStalled,
 )

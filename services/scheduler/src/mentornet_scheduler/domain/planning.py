@@ -1,0 +1,239 @@
+"""Booking a match's series of sessions inside both people's availability.
+
+The kickoff is the earliest start, after a lead time, that lies inside both people's
+windows, keeps a buffer from their other sessions and fits the mentor's monthly
+hours. Later sessions recur at the kickoff's wall-clock time *in the mentor's zone*
+(so the mentor's 18:00 stays 18:00 across daylight-saving changes and the mentee's
+local time moves as their calendar says), every interval the cadence asks for; when
+that exact time does not fit, the nearest start that does, within a tolerance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from mentornet_contracts.events.common import Availability
+from mentornet_contracts.events.sessions import BookingFailure, SessionType
+
+from .budget import HourBudget
+from .windows import Interval, free_intervals, inside, intersect, subtract, wall_clock, zone
+
+GRID = timedelta(minutes=15)
+"""Starts are on a 15-minute grid in UTC, which every zone's offset is a multiple of."""
+MAX_SESSIONS = 60
+
+
+@dataclass(frozen=True)
+class Person:
+    participant_id: str
+    availability: Availability
+    busy: tuple[Interval, ...] = ()
+    """Their other sessions (any match, either role)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """What the program asks of a match's sessions."""
+
+    sessions_per_month: int
+    session_minutes: int
+    duration_weeks: int
+    tier: str
+
+    @property
+    def interval(self) -> timedelta:
+        """Weekly or every few weeks on the kickoff's weekday; more often than weekly,
+        every few days."""
+        if self.sessions_per_month <= 4:
+            return timedelta(weeks=max(1, round(4.35 / self.sessions_per_month)))
+        return timedelta(days=max(1, round(30.4 / self.sessions_per_month)))
+
+    @property
+    def count(self) -> int:
+        if self.tier == "micro":
+            return 1
+        whole = timedelta(weeks=self.duration_weeks) // self.interval
+        return max(1, min(MAX_SESSIONS, whole))
+
+    def session_type(self, index: int) -> SessionType:
+        if self.count == 1:
+            return SessionType.REGULAR
+        if index == 0:
+            return SessionType.KICKOFF
+        if index == self.count - 1:
+            return SessionType.WRAP_UP
+        if self.tier == "milestone" and index % 3 == 0:
+            return SessionType.MILESTONE_REVIEW
+        return SessionType.REGULAR
+
+
+@dataclass(frozen=True)
+class Planned:
+    sequence: int
+    starts_at: datetime
+    minutes: int
+    session_type: SessionType
+
+
+@dataclass(frozen=True)
+class Plan:
+    sessions: tuple[Planned, ...] = ()
+    failure: BookingFailure | None = None
+    detail: str = ""
+
+
+@dataclass
+class Booking:
+    """One pair's booking context: who, what the program asks, the hours left."""
+
+    mentor: Person
+    mentee: Person
+    series: Series
+    budget: HourBudget
+    not_before: datetime
+    buffer: timedelta = timedelta(minutes=15)
+    mentor_free: list[Interval] = field(default_factory=list)
+    mentee_free: list[Interval] = field(default_factory=list)
+    both: list[Interval] = field(default_factory=list)
+    open: list[Interval] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        end = self.not_before + timedelta(weeks=self.series.duration_weeks + 4)
+        self.mentor_free = free_intervals(self.mentor.availability, self.not_before, end)
+        self.mentee_free = free_intervals(self.mentee.availability, self.not_before, end)
+        self.both = intersect(self.mentor_free, self.mentee_free)
+        pad = self.buffer
+        busy = [(b - pad, f + pad) for b, f in (*self.mentor.busy, *self.mentee.busy)]
+        self.open = subtract(self.both, busy)
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(minutes=self.series.session_minutes)
+
+    def starts(self, begin: datetime, finish: datetime) -> list[datetime]:
+        """Every grid start in [begin, finish] whose whole session is open."""
+        found: list[datetime] = []
+        for b, f in self.open:
+            if f <= begin or b > finish + self.length:
+                continue
+            start = _ceil(max(b, begin))
+            while start + self.length <= f and start <= finish:
+                found.append(start)
+                start += GRID
+        return found
+
+    def fits(self, start: datetime) -> bool:
+        return inside(self.open, start, start + self.length) and self.budget.fits(
+            start, self.series.session_minutes
+        )
+
+    def refusal(self, start: datetime, minutes: int) -> str | None:
+        """Why a start chosen by hand cannot be booked, or None when it can."""
+        finish = start + timedelta(minutes=minutes)
+        if start < self.not_before:
+            return f"{start.isoformat()} is in the past"
+        for role, person, free in (
+            ("mentor", self.mentor, self.mentor_free),
+            ("mentee", self.mentee, self.mentee_free),
+        ):
+            if not inside(free, start, finish):
+                return f"outside the {role}'s availability ({_windows(person.availability)})"
+            pad = self.buffer
+            if any(b - pad < finish and start < f + pad for b, f in person.busy):
+                return f"clashes with another session of the {role} (or its {pad} buffer)"
+        if not self.budget.fits(start, minutes):
+            return f"over the monthly hour cap: {self.budget.describe(start)}"
+        return None
+
+
+def _ceil(moment: datetime) -> datetime:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    steps = -(-(moment - epoch) // GRID)
+    return epoch + steps * GRID
+
+
+def plan_series(booking: Booking) -> Plan:
+    length = booking.length
+    if not any(f - b >= length for b, f in booking.both):
+        return Plan(failure=BookingFailure.NO_OVERLAP, detail=no_overlap(booking))
+    horizon = booking.not_before + timedelta(weeks=booking.series.duration_weeks + 4)
+    candidates = booking.starts(booking.not_before, horizon)
+    kickoff = next((s for s in candidates if booking.fits(s)), None)
+    if kickoff is None:
+        if candidates:
+            return Plan(
+                failure=BookingFailure.HOUR_CAP, detail=booking.budget.describe(candidates[0])
+            )
+        return Plan(
+            failure=BookingFailure.FULLY_BOOKED,
+            detail="every shared time is taken by other sessions, leave or the buffer",
+        )
+    return _recurring(booking, kickoff)
+
+
+def _recurring(booking: Booking, kickoff: datetime) -> Plan:
+    series, minutes = booking.series, booking.series.session_minutes
+    tz = zone(booking.mentor.availability.timezone)
+    anchor = kickoff.astimezone(tz)
+    anchor_time = anchor.strftime("%H:%M")
+    tolerance = min(timedelta(days=3), series.interval / 2)
+    chosen: list[datetime] = []
+    skipped: list[datetime] = []
+    for index in range(series.count):
+        target = wall_clock(anchor.date() + index * series.interval, anchor_time, tz)
+        after = chosen[-1] + booking.length + booking.buffer if chosen else booking.not_before
+        start = _nearest(booking, target, tolerance, after)
+        if start is None:
+            skipped.append(target)
+            continue
+        booking.budget.hold(start, minutes)
+        chosen.append(start)
+    sessions = tuple(
+        Planned(i + 1, start, minutes, series.session_type(i)) for i, start in enumerate(chosen)
+    )
+    if not skipped:
+        return Plan(sessions)
+    capped = [t for t in skipped if booking.starts(t - tolerance, t + tolerance)]
+    near = ", ".join(t.isoformat() for t in skipped[:3])
+    detail = f"{len(chosen)} of {series.count} sessions booked; nothing fits near {near}"
+    if capped:
+        detail += f" ({booking.budget.describe(capped[0])})"
+        return Plan(sessions, BookingFailure.HOUR_CAP, detail)
+    return Plan(sessions, BookingFailure.FULLY_BOOKED, detail)
+
+
+def _nearest(
+    booking: Booking, target: datetime, tolerance: timedelta, after: datetime
+) -> datetime | None:
+    if booking.fits(target) and target >= after:
+        return target
+    options = [
+        s
+        for s in booking.starts(max(target - tolerance, after), target + tolerance)
+        if booking.fits(s)
+    ]
+    return min(options, key=lambda s: (abs(s - target), s), default=None)
+
+
+def no_overlap(booking: Booking) -> str:
+    return (
+        f"no shared time of {booking.series.session_minutes} minutes between the mentor's "
+        f"windows ({_windows(booking.mentor.availability)}) and the mentee's "
+        f"({_windows(booking.mentee.availability)})"
+    )
+
+
+def _windows(availability: Availability) -> str:
+    if not availability.weekly:
+        return f"none given, {availability.timezone}"
+    shown = ", ".join(f"{w.weekday} {w.start}-{w.end}" for w in availability.weekly[:4])
+    more = "" if len(availability.weekly) <= 4 else f" and {len(availability.weekly) - 4} more"
+    return f"{shown}{more} {availability.timezone}"
+
+
+def open_starts(booking: Booking, limit: int) -> Sequence[datetime]:
+    """The first `limit` starts a coordinator could book by hand."""
+    horizon = booking.not_before + timedelta(weeks=booking.series.duration_weeks + 4)
+    return [s for s in booking.starts(booking.not_before, horizon) if booking.fits(s)][:limit]
