@@ -37,6 +37,11 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "session.completed",
         "session.missed",
         "match.stalled",
+        # Added beyond DESIGN's examples: a prompt to record attendance, a booking that
+        # could not be made, and a cohort's weekly slot (keyed by cohort id).
+        "session.attendance.due",
+        "session.booking.failed",
+        "cohort.slot.chosen",
     ),
     "mentornet.feedback": (
         "feedback.requested",
@@ -64,7 +69,7 @@ TOPIC_KEYS: dict[str, set[str]] = {
     "mentornet.participants": {"participant_id"},
     "mentornet.programs": {"program_id", "taxonomy_id"},
     "mentornet.matches": {"mentee_id", "program_id"},
-    "mentornet.sessions": {"match_id"},
+    "mentornet.sessions": {"match_id", "cohort_id"},
     "mentornet.feedback": {"match_id"},
     "mentornet.qa": {"match_id", "program_id"},
     "mentornet.audit": {"participant_id"},

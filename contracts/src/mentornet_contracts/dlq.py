@@ -4,8 +4,8 @@ A DLQ record keeps the original key, value and headers, and adds these.
 """
 
 REASON = "dlq_reason"
-"""invalid_json, schema_violation, unknown_event_type, missing_header, wrong_topic or
-handler_error."""
+"""invalid_json, schema_violation, unknown_event_type, missing_header, wrong_topic,
+handler_error or parked_expired (an event that waited for a fact that never came)."""
 ERROR_TYPE = "dlq_error_type"
 ERROR_MESSAGE = "dlq_error_message"
 ATTEMPTS = "dlq_attempts"

@@ -29,3 +29,14 @@ class SchemaViolationError(DecodeError):
 
 class WrongTopicError(DecodeError):
     kind = "wrong_topic"
+
+
+class UnknownEntity(LookupError):
+    """An event refers to an entity this consumer has not seen (yet). `awaits` names
+    it, so a consumer can park the event until the entity's own event arrives instead
+    of retrying in place (the chassis does; see its parking module)."""
+
+    def __init__(self, kind: str, entity_id: str, detail: str = "") -> None:
+        super().__init__(f"no {kind} {entity_id} seen here" + (f": {detail}" if detail else ""))
+        self.kind = kind
+        self.awaits = entity_id

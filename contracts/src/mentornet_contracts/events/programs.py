@@ -7,10 +7,11 @@ schedule, sample and escalate within it; they never read intake's database.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
+from ..errors import UnknownEntity
 from ..event import Event
 from ..taxonomy import Skill
 from .common import Id, Value
@@ -206,6 +207,14 @@ class TaxonomyUpdated(_ProgramEvent):
             ]
         ],
     )
+
+
+def apply_update(program: dict[str, Any] | None, update: ProgramUpdated) -> dict[str, Any]:
+    """A program's rules (as published, in JSON form) after an update: the fields the
+    update sets replace the old ones, absent fields keep their value."""
+    if program is None:
+        raise UnknownEntity("program", update.program_id, "updated before it was published")
+    return {**program, **update.model_dump(mode="json", exclude_none=True)}
 
 
 EVENTS = (ProgramPublished, ProgramUpdated, TaxonomyUpdated)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +23,13 @@ from .aggregates import Applied
 from .deadletters import DeadLetters
 from .logging import get_logger
 from .metrics import Metrics
+from .mongo import Document
+from .parking import ParkingExpired, ParkingLot
 
 log = get_logger(__name__)
 
 Handler = Callable[[Envelope[Any]], Awaitable[Applied | None]]
+OnWait = Callable[[Exception], Awaitable[str]]
 
 STORE_UNREACHABLE = (ConnectionFailure,)
 """An outage is not a bad message: wait for the store (the offset stays uncommitted and
@@ -53,6 +56,17 @@ class IncomingRecord:
             headers=tuple(raw.headers or ()),
         )
 
+    @classmethod
+    def parked(cls, doc: Document) -> IncomingRecord:
+        return cls(
+            topic=doc["topic"],
+            partition=int(doc["partition"]),
+            offset=int(doc["offset"]),
+            key=str(doc["key"]).encode(),
+            value=str(doc["value"]).encode(),
+            headers=tuple((str(n), str(v).encode()) for n, v in doc["headers"]),
+        )
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -64,6 +78,13 @@ class RetryPolicy:
         return float(min(self.backoff_max_s, self.backoff_s * 2 ** (attempt - 1)))
 
 
+def _awaits_own(exc: Exception, record: IncomingRecord) -> bool:
+    """Whether the fact `exc` waits for is about the record's own key: the error names
+    it in an `awaits` attribute (an entity id)."""
+    awaits = getattr(exc, "awaits", None)
+    return awaits is not None and str(awaits).encode() == (record.key or b"")
+
+
 class RecordProcessor:
     def __init__(
         self,
@@ -73,6 +94,9 @@ class RecordProcessor:
         metrics: Metrics,
         retry: RetryPolicy,
         on_emitted: Callable[[], None] = lambda: None,
+        *,
+        parking: ParkingLot | None = None,
+        parks: Sequence[type[Exception]] = (),
     ) -> None:
         self.registry = registry
         self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
@@ -80,26 +104,107 @@ class RecordProcessor:
         self.metrics = metrics
         self.retry = retry
         self.on_emitted = on_emitted
+        self.parking = parking
+        self.parks = tuple(parks) if parking is not None else ()
+        """Handler errors that mean "not yet": the record is parked, not retried here."""
 
     async def process(self, record: IncomingRecord) -> str:
         """Handle a record; return the outcome name. Raises only if the DLQ write fails."""
         with structlog.contextvars.bound_contextvars(
             topic=record.topic, partition=record.partition, offset=record.offset
         ):
-            try:
-                envelope = decode(record.value, record.headers, self.registry, topic=record.topic)
-            except DecodeError as exc:
-                log.warning("undecodable record sent to DLQ", reason=exc.reason)
-                await self.dead_letters.send(record, exc, attempts=1)
+            envelope = await self._decoded(record)
+            if envelope is None:
                 return "dead_lettered"
             with structlog.contextvars.bound_contextvars(
                 event_id=envelope.id,
                 event_type=envelope.type,
                 correlation_id=envelope.correlation_id,
             ):
-                return await self._dispatch(record, envelope)
+                if not self.parks:
+                    return await self._dispatch(record, envelope, self._no_parking)
+                return await self._in_line(record, envelope)
 
-    async def _dispatch(self, record: IncomingRecord, envelope: Envelope[Event]) -> str:
+    async def _in_line(self, record: IncomingRecord, envelope: Envelope[Event]) -> str:
+        """Dispatch keeping the record's line in order (parking.py)."""
+        assert self.parking is not None
+        waiting = await self.parking.waiting(record.topic, record.key)
+        if any(not doc["own_key"] for doc in waiting):
+            return await self._park(record, "behind an earlier parked record", own_key=False)
+        outcome = await self._dispatch(
+            record,
+            envelope,
+            lambda exc: self._park(record, str(exc), own_key=_awaits_own(exc, record)),
+        )
+        if waiting and outcome != "parked":
+            for doc in waiting:
+                leased = await self.parking.lease(doc, now_or_never=True)
+                if leased is not None:
+                    await self.retry_parked(leased)
+        return outcome
+
+    async def _no_parking(self, exc: Exception) -> str:
+        raise AssertionError("parking is off") from exc
+
+    async def retry_parked(self, doc: Document) -> str:
+        """Try a parked record again: applied or dead-lettered records leave the lot;
+        one still waiting is postponed, or dead-lettered once it waited too long."""
+        record = IncomingRecord.parked(doc)
+        with structlog.contextvars.bound_contextvars(
+            topic=record.topic, partition=record.partition, offset=record.offset, parked=True
+        ):
+            envelope = await self._decoded(record)
+            if envelope is None:
+                outcome = "dead_lettered"
+            else:
+                with structlog.contextvars.bound_contextvars(
+                    event_id=envelope.id,
+                    event_type=envelope.type,
+                    correlation_id=envelope.correlation_id,
+                ):
+                    outcome = await self._dispatch(
+                        record, envelope, lambda exc: self._still_waiting(record, doc, exc)
+                    )
+            if outcome != "parked" and self.parking is not None:
+                await self.parking.release(doc)
+            return outcome
+
+    async def _decoded(self, record: IncomingRecord) -> Envelope[Event] | None:
+        try:
+            return decode(record.value, record.headers, self.registry, topic=record.topic)
+        except DecodeError as exc:
+            log.warning("undecodable record sent to DLQ", reason=exc.reason)
+            await self.dead_letters.send(record, exc, attempts=1)
+            return None
+
+    async def _park(self, record: IncomingRecord, reason: str, *, own_key: bool) -> str:
+        assert self.parking is not None
+        await self.parking.park(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value,
+            headers=record.headers,
+            reason=reason,
+            own_key=own_key,
+        )
+        log.info("record parked until what it refers to arrives", reason=reason)
+        return "parked"
+
+    async def _still_waiting(self, record: IncomingRecord, doc: Document, exc: Exception) -> str:
+        assert self.parking is not None
+        if self.parking.expired(doc):
+            waited = ParkingExpired(f"parked {doc['attempts']} times, still: {exc}")
+            log.error("parked record waited too long; sent to DLQ", error=str(exc))
+            await self.dead_letters.send(record, waited, attempts=int(doc["attempts"]) + 1)
+            return "dead_lettered"
+        await self.parking.postpone(doc, str(exc))
+        return "parked"
+
+    async def _dispatch(
+        self, record: IncomingRecord, envelope: Envelope[Event], on_wait: OnWait
+    ) -> str:
         handler = self.handlers.get(envelope.type)
         if handler is None:
             self.metrics.events_consumed.labels(envelope.type, "ignored").inc()
@@ -109,6 +214,10 @@ class RecordProcessor:
             started = time.perf_counter()
             try:
                 applied = await handler(envelope)
+            except self.parks as exc:
+                outcome = await on_wait(exc)
+                self.metrics.events_consumed.labels(envelope.type, outcome).inc()
+                return outcome
             except STORE_UNREACHABLE as exc:
                 outage += 1
                 log.warning(

@@ -11,6 +11,7 @@ from mentornet_contracts.errors import DecodeError
 
 from .metrics import Metrics
 from .outbox import OutgoingRecord, Publish
+from .parking import ParkingExpired
 
 if TYPE_CHECKING:
     from .consumer import IncomingRecord
@@ -26,7 +27,7 @@ class DeadLetters:
         self.metrics = metrics
 
     async def send(self, record: IncomingRecord, error: BaseException, *, attempts: int) -> None:
-        reason = error.kind if isinstance(error, DecodeError) else "handler_error"
+        reason = error.kind if isinstance(error, DecodeError | ParkingExpired) else "handler_error"
         headers = {
             name: value.decode("utf-8", "replace")
             for name, value in record.headers

@@ -40,6 +40,11 @@ class Metrics:
             ["event_type"],
             registry=self.registry,
         )
+        self.parked = Gauge(
+            "mentornet_parked_records",
+            "Records parked until the fact they refer to arrives.",
+            registry=self.registry,
+        )
         self.outbox_backlog = Gauge(
             "mentornet_outbox_backlog",
             "Outbox records not yet acknowledged by the broker.",

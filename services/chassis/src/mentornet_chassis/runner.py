@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 import uvicorn
@@ -25,7 +25,8 @@ from .logging import configure_logging, get_logger
 from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
-from .runtime import Build, Runtime, ServiceParts
+from .parking import PARKED, ParkingLot, ParkingPolicy, ParkingWorker
+from .runtime import Build, Runtime, ServiceParts, Worker
 from .settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -52,6 +53,8 @@ class ServiceProcess:
         self.stopping = asyncio.Event()
         self.subscriber: Any = None
         self.failed = False
+        self.background: list[Worker] = []
+        self.startup: list[Callable[[], Awaitable[None]]] = []
 
     def build_runtime(self) -> Runtime:
         settings = self.settings
@@ -76,6 +79,16 @@ class ServiceProcess:
             current=authenticator(TokenVerifier(settings.auth, production=settings.production)),
         )
 
+    def _parking(self, runtime: Runtime, parts: ServiceParts) -> ParkingLot | None:
+        if not parts.parks:
+            return None
+        policy = ParkingPolicy(
+            max_seconds=self.settings.park_max_seconds,
+            first_retry_s=min(0.5, self.settings.park_retry_max_ms / 1000),
+            max_retry_s=self.settings.park_retry_max_ms / 1000,
+        )
+        return ParkingLot(runtime.db[PARKED], policy)
+
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
         publish = publisher(runtime.broker)
         relay = OutboxRelay(
@@ -94,6 +107,7 @@ class ServiceProcess:
             dead_letters = DeadLetters(
                 self.service, SERVICES[self.service].dlq.name, publish, runtime.metrics
             )
+            lot = self._parking(runtime, parts)
             processor = RecordProcessor(
                 runtime.registry,
                 parts.handlers,
@@ -101,7 +115,18 @@ class ServiceProcess:
                 runtime.metrics,
                 retry,
                 on_emitted=relay.wake,
+                parking=lot,
+                parks=parts.parks,
             )
+            if lot is not None:
+                parking = ParkingWorker(
+                    lot,
+                    processor.retry_parked,
+                    lot.policy.first_retry_s,
+                    runtime.metrics.parked.set,
+                )
+                self.background = [parking.run]
+                self.startup = [lot.ensure_indexes]
             self.subscriber = subscribe(
                 runtime.broker,
                 processor,
@@ -120,7 +145,7 @@ class ServiceProcess:
         runtime = self.build_runtime()
         parts = self.build(runtime)
         relay = self._wire(runtime, parts)
-        for hook in (*[s.ensure_indexes for s in parts.stores], *parts.on_startup):
+        for hook in (*[s.ensure_indexes for s in parts.stores], *self.startup, *parts.on_startup):
             await hook()
         app = self.app = create_http_app(
             self.service,
@@ -142,7 +167,8 @@ class ServiceProcess:
         )
         await runtime.broker.start()
         relay_task = asyncio.create_task(relay.run(self.stopping))
-        worker_tasks = [asyncio.create_task(work(self.stopping)) for work in parts.workers]
+        workers = [*parts.workers, *self.background]
+        worker_tasks = [asyncio.create_task(work(self.stopping)) for work in workers]
         for task in worker_tasks:
             task.add_done_callback(self._stop_if_failed)
         server_task = asyncio.create_task(server.serve())

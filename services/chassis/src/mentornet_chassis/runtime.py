@@ -46,8 +46,8 @@ Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 @dataclass
 class ServiceParts:
     """A service's pieces: HTTP routes, event handlers, stores that emit, start-up work,
-    background workers (each runs until the event it is given is set) and per-route body
-    limits for uploads (path pattern to bytes)."""
+    background workers (each runs until the event it is given is set), per-route body
+    limits for uploads (path pattern to bytes) and the errors that park a record."""
 
     routers: Sequence[APIRouter] = ()
     handlers: Mapping[type[Event], Handler] = field(default_factory=dict)
@@ -56,6 +56,9 @@ class ServiceParts:
     on_startup: Sequence[Callable[[], Awaitable[Any]]] = ()
     workers: Sequence[Worker] = ()
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    parks: Sequence[type[Exception]] = ()
+    """Handler errors meaning "refers to something not seen yet": such records are
+    parked and retried later (parking.py) instead of blocking their partition."""
 
 
 Build = Callable[[Runtime], ServiceParts]

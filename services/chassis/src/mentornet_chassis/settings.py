@@ -86,6 +86,12 @@ class ServiceSettings(BaseSettings):
     retry_backoff_max_ms: int = Field(default=10_000, ge=0)
     shutdown_timeout_s: float = Field(default=20.0, gt=0)
     relay_interval_ms: int = Field(default=500, ge=10)
+    park_max_seconds: float = Field(
+        default=900.0, gt=0, description="How long a parked record may wait before the DLQ."
+    )
+    park_retry_max_ms: int = Field(
+        default=30_000, ge=10, description="Longest pause between tries of a parked record."
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="HTTP body limit.")
     consumer_group: str | None = Field(
         default=None, description="Kafka consumer group; defaults to mentornet-<service>."

@@ -6,6 +6,7 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, QA
+from mentornet_contracts.errors import UnknownEntity
 
 from . import api, matches_api, program_board_api
 from .batch_runs import BatchRuns
@@ -54,6 +55,7 @@ def build(runtime: Runtime) -> ServiceParts:
         consumes=[PARTICIPANTS, PROGRAMS, QA],
         stores=stores.all(),
         workers=[worker.run],
+        parks=[UnknownEntity],
     )
 
 

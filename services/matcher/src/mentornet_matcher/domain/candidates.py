@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.participants import (
     AvailabilityUpdated,
     GoalsUpdated,
@@ -76,13 +77,9 @@ def is_matchable(candidate: Candidate, role: str) -> bool:
     return candidate.get("status") == "active" and role in candidate.get("roles", {})
 
 
-class UnknownParticipant(LookupError):
-    """An update for someone not registered here yet: retried, then dead-lettered."""
-
-
 def _known(current: Candidate | None, participant_id: str) -> Candidate:
     if not current or not current.get("roles"):
-        raise UnknownParticipant(f"no registration seen for {participant_id}")
+        raise UnknownEntity("participant", participant_id, "an update before its registration")
     return dict(current)
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated
+from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
 
 from .rules import Rules
 
 Program = dict[str, Any]
-
-
-class UnknownProgram(LookupError):
-    """An update for a program whose publication has not been seen: retried, then DLQ."""
 
 
 def on_published(current: Program | None, event: ProgramPublished) -> Program:
@@ -20,9 +16,7 @@ def on_published(current: Program | None, event: ProgramPublished) -> Program:
 
 
 def on_updated(current: Program | None, event: ProgramUpdated) -> Program:
-    if current is None:
-        raise UnknownProgram(f"program {event.program_id} was never published here")
-    return {**current, **event.model_dump(mode="json", exclude_none=True)}
+    return apply_update(current, event)
 
 
 def as_published(program: Program) -> ProgramPublished:

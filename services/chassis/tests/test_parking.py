@@ -1,0 +1,168 @@
+"""Parking on a real MongoDB-wire server: a record that refers to something not seen
+yet waits without holding up its partition, keeps its place in its key's line, is
+applied once what it waited for arrives, and goes to the DLQ if that never happens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mentornet_chassis.aggregates import Applied, Outcome
+from mentornet_chassis.consumer import IncomingRecord, RecordProcessor, RetryPolicy
+from mentornet_chassis.deadletters import DeadLetters
+from mentornet_chassis.metrics import Metrics
+from mentornet_chassis.outbox import OutgoingRecord
+from mentornet_chassis.parking import ParkingLot, ParkingPolicy, ParkingWorker
+from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
+from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_contracts.events.participants import MenteeRegistered, ParticipantWithdrawn
+
+pytestmark = pytest.mark.integration
+
+
+class NotSeenYet(LookupError):
+    """Waits for a fact from another stream (no `awaits`: it holds its line)."""
+
+    def __init__(self, participant_id: str) -> None:
+        super().__init__(f"no participant {participant_id}")
+
+
+class NotRegisteredYet(LookupError):
+    """Waits for the record's own key to be registered."""
+
+    def __init__(self, participant_id: str) -> None:
+        super().__init__(f"no participant {participant_id}")
+        self.awaits = participant_id
+
+
+def record(person: str, offset: int, reason: str = "") -> IncomingRecord:
+    event = ParticipantWithdrawn(participant_id=person, reason=reason or f"r{offset}")
+    return incoming(event, offset)
+
+
+def registration(person: str, offset: int) -> IncomingRecord:
+    return incoming(
+        MenteeRegistered(participant_id=person, program_id="p", languages=("en",)), offset
+    )
+
+
+def incoming(event: Any, offset: int) -> IncomingRecord:
+    encoded = encode(new_envelope(event, "intake"), REGISTRY)
+    return IncomingRecord(PARTICIPANTS.name, 1, offset, encoded.key, encoded.value, encoded.headers)
+
+
+class World:
+    """A handler that applies withdrawals only for people it knows."""
+
+    def __init__(self, lot: ParkingLot, waits: type[LookupError] = NotSeenYet) -> None:
+        self.known: set[str] = set()
+        self.applied: list[tuple[str, str]] = []
+        self.dead: list[OutgoingRecord] = []
+        self.lot = lot
+        metrics = Metrics("test")
+
+        async def publish(out: OutgoingRecord) -> None:
+            self.dead.append(out)
+
+        async def handler(envelope: Envelope[Any]) -> Applied:
+            event = envelope.event
+            if event.participant_id not in self.known:
+                raise waits(event.participant_id)
+            self.applied.append((event.participant_id, event.reason))
+            return Applied(Outcome.APPLIED, 1, {})
+
+        async def register(envelope: Envelope[Any]) -> Applied:
+            self.known.add(envelope.event.participant_id)
+            self.applied.append((envelope.event.participant_id, "registered"))
+            return Applied(Outcome.APPLIED, 1, {})
+
+        self.processor = RecordProcessor(
+            REGISTRY,
+            {ParticipantWithdrawn: handler, MenteeRegistered: register},
+            DeadLetters("test", "mentornet.test.dlq", publish, metrics),
+            metrics,
+            RetryPolicy(max_attempts=3, backoff_s=0.0),
+            parking=lot,
+            parks=(NotSeenYet, NotRegisteredYet),
+        )
+        self.worker = ParkingWorker(lot, self.processor.retry_parked, 0.01, metrics.parked.set)
+
+
+@pytest.fixture
+async def lot(mongo: Any, unique: str) -> ParkingLot:
+    parking = ParkingLot(
+        mongo[f"test_park_{unique}"]["parked"],
+        ParkingPolicy(max_seconds=60, first_retry_s=0.0, max_retry_s=0.0),
+    )
+    await parking.ensure_indexes()
+    return parking
+
+
+async def test_a_waiting_record_is_parked_keeps_its_line_and_applies_once_known(
+    lot: ParkingLot,
+) -> None:
+    world = World(lot)
+    assert await world.processor.process(record("ada", 10, "first")) == "parked"
+    assert await world.processor.process(record("ada", 11, "second")) == "parked"
+    assert await world.processor.process(record("bob", 12)) == "parked"
+    world.known.add("bob")
+    assert await world.worker.run_once() == 1
+    assert world.applied == [("bob", "r12")]
+    assert await lot.count() == 2
+
+    world.known.add("ada")
+    assert await world.processor.process(record("ada", 13, "third")) == "parked"
+    assert await world.worker.run_once() == 3
+    assert world.applied[1:] == [("ada", "first"), ("ada", "second"), ("ada", "third")]
+    assert await lot.count() == 0
+    assert world.dead == []
+
+
+async def test_a_record_waiting_for_its_own_key_lets_that_fact_through_then_applies_first(
+    lot: ParkingLot,
+) -> None:
+    """An update whose registration was lost: the replayed registration comes later on
+    the same line; it applies, the waiting update right after it, then newer ones."""
+    world = World(lot, waits=NotRegisteredYet)
+    assert await world.processor.process(record("ada", 10, "early")) == "parked"
+    assert await world.processor.process(record("ada", 11, "also early")) == "parked"
+    assert await world.processor.process(registration("ada", 12)) == "applied"
+    assert await world.processor.process(record("ada", 13, "late")) == "applied"
+    assert world.applied == [
+        ("ada", "registered"),
+        ("ada", "early"),
+        ("ada", "also early"),
+        ("ada", "late"),
+    ]
+    assert await lot.count() == 0
+
+
+async def test_parking_the_same_record_twice_keeps_one(lot: ParkingLot) -> None:
+    world = World(lot)
+    await world.processor.process(record("ada", 10))
+    await world.processor.process(record("ada", 10))
+    assert await lot.count() == 1
+
+
+async def test_a_record_that_waits_too_long_is_dead_lettered_with_the_reason(
+    mongo: Any, unique: str
+) -> None:
+    lot = ParkingLot(
+        mongo[f"test_park_{unique}"]["parked"],
+        ParkingPolicy(max_seconds=0.0, first_retry_s=0.0, max_retry_s=0.0),
+    )
+    world = World(lot)
+    assert await world.processor.process(record("ghost", 20)) == "parked"
+    assert await world.worker.run_once() == 1
+    [dead] = world.dead
+    assert dead.headers[dlq.REASON] == "parked_expired"
+    assert "no participant ghost" in dead.headers[dlq.ERROR_MESSAGE]
+    assert dead.headers[dlq.ORIGIN_OFFSET] == "20"
+    assert await lot.count() == 0
+
+
+async def test_without_parking_the_error_is_retried_then_dead_lettered(lot: ParkingLot) -> None:
+    world = World(lot)
+    world.processor.parks = ()
+    assert await world.processor.process(record("ada", 30)) == "dead_lettered"
+    assert world.dead[0].headers[dlq.ATTEMPTS] == "3"
