@@ -22,7 +22,7 @@ from mentornet_contracts.events.participants import (
     MentorRegistered,
     ParticipantWithdrawn,
 )
-from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_contracts.events.programs import ApprovalMode, ProgramPublished
 from mentornet_contracts.events.qa import (
     EscalationAction,
     EscalationRaised,
@@ -263,3 +263,50 @@ async def test_an_escalation_about_an_unknown_match_is_retried_then_dead_lettere
     )
     assert header(dead[0], dlq.ATTEMPTS) == "5"
     assert "no match" in (header(dead[0], dlq.ERROR_MESSAGE) or "")
+
+
+async def test_a_review_queue_over_http_refuses_what_is_no_longer_open_and_unknown_ids(
+    stack: Endpoints, matcher: RunningService, unique: str
+) -> None:
+    program_id = f"prog-{unique}"
+    ada, mentor_id = f"ada-{unique}", f"m-{unique}"
+    reviewed = program(program_id).model_copy(
+        update={"approval_mode": ApprovalMode.COORDINATOR_REVIEW}
+    )
+    await publish(
+        stack,
+        reviewed,
+        person(
+            MentorRegistered, mentor_id, program_id, skills=[{"skill_id": "python", "level": 5}]
+        ),
+    )
+    await eventually(partial(known, matcher, mentor_id), what="the mentor in the read model")
+    await publish(stack, person(MenteeRegistered, ada, program_id, goals=goal("python")))
+    [proposal] = await proposals(stack, ada, 1)
+    coordinator = token("coord", "coordinator", programs=[program_id])
+    match_url = f"/matches/{proposal['match_id']}"
+    assert (await matcher.http.get(match_url, headers=coordinator)).json()["status"] == "in_review"
+    by_mentee = await matcher.http.post(f"{match_url}/approve", headers=token(ada, "mentee"))
+    assert by_mentee.status_code == 403
+
+    swapped = await matcher.http.post(
+        f"{match_url}/swap", json={"mentor_id": f"nobody-{unique}"}, headers=coordinator
+    )
+    assert swapped.status_code == 404, swapped.text
+    assert swapped.json()["field"] == "mentor_id"
+
+    approved = await matcher.http.post(f"{match_url}/approve", headers=coordinator)
+    assert approved.status_code == 200, approved.text
+    again = await matcher.http.post(f"{match_url}/approve", headers=coordinator)
+    assert again.status_code == 409
+    assert again.json()["match"]["status"] == "proposed"
+    picked_late = await matcher.http.post(f"{match_url}/approve", headers=token(ada, "mentee"))
+    assert picked_late.status_code == 409
+
+    unknown_match = await matcher.http.get(f"/matches/nope-{unique}", headers=coordinator)
+    assert (unknown_match.status_code, unknown_match.json()["field"]) == (404, "match_id")
+    service = token("svc", "service")
+    unknown_program = await matcher.http.get(f"/programs/nope-{unique}/coverage", headers=service)
+    assert (unknown_program.status_code, unknown_program.json()["field"]) == (404, "program_id")
+    unknown_person = await matcher.http.get(f"/candidates/nope-{unique}", headers=service)
+    assert unknown_person.status_code == 404

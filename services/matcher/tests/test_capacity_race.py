@@ -111,3 +111,57 @@ async def test_a_newcomer_and_a_batch_run_racing_leave_one_live_offer(
         for hold in ((await world.stores.loads.get_state(mentor_id)) or {"holds": {}})["holds"]
     ]
     assert sorted(holds) == sorted(m["match_id"] for m in live)
+
+
+async def test_concurrent_approvals_stop_at_the_monthly_hour_limit(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    """Room for ten by count, but 2 sessions of an hour a month each and a 7-hour
+    monthly limit leave room for three: hours bound the approvals, not the count."""
+    world = World.on(mongo[f"hours_{unique}"])
+    await world.program(
+        approval_mode="coordinator_review",
+        max_active_mentees_per_mentor=50,
+        max_monthly_hours_per_mentor=200,
+    )
+    await world.add(*(mentee(f"e{i}", ("python", 3)) for i in range(20)))
+    await world.add(mentor("m1", ("python", 5)))
+    await world.batch()
+    in_review = await world.live()
+    await world.program(
+        approval_mode="coordinator_review",
+        max_active_mentees_per_mentor=10,
+        max_monthly_hours_per_mentor=7,
+    )
+
+    async def approve(match: dict[str, Any]) -> bool:
+        try:
+            await world.decisions.approve(match, Decider.COORDINATOR)
+        except Refused:
+            return False
+        return True
+
+    outcomes = await asyncio.gather(*(approve(m) for m in in_review))
+    assert outcomes.count(True) == 3
+    load = await world.stores.loads.get_state("m1")
+    assert load is not None
+    assert sum(h["hours"] for h in load["holds"].values()) == 6
+
+
+async def test_approving_twice_keeps_the_first_approvals_place(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    world = World.on(mongo[f"twice_{unique}"])
+    await world.program(approval_mode="coordinator_review", max_active_mentees_per_mentor=1)
+    await world.add(mentee("e1", ("python", 3)), mentee("e2", ("python", 3)))
+    await world.add(mentor("m1", ("python", 5)))
+    await world.batch()
+    [first] = await world.live()
+    await world.decisions.approve(first, Decider.COORDINATOR)
+    with pytest.raises(Refused) as again:
+        await world.decisions.approve(first, Decider.COORDINATOR)
+    assert again.value.match is not None
+    assert again.value.match["status"] == "proposed"
+    load = await world.stores.loads.get_state("m1")
+    assert load is not None
+    assert set(load["holds"]) == {first["match_id"]}

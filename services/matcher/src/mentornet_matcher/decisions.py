@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.aggregates import Decision, Outcome, State
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
 
 from .domain import loads, matches
@@ -67,8 +67,10 @@ class Decisions:
         return state
 
     async def approve(self, match: State, by: Decider) -> State:
-        """A coordinator approves a proposal in review; a mentee picks an option."""
-        await self._reserve(match)
+        """A coordinator approves a proposal in review; a mentee picks an option. A
+        refused approval gives back only a hold it took itself: approving twice must
+        not free the place of the proposal the first approval made."""
+        took = await self._reserve(match)
 
         def step(state: State | None) -> Decision:
             assert state is not None
@@ -78,13 +80,15 @@ class Decisions:
         try:
             state = await self._decide(match["match_id"], step)
         except Refused:
-            await self.matchmaker.proposer.release(match)
+            if took:
+                await self.matchmaker.proposer.release(match)
             raise
         if match["status"] == "shortlisted":
             await self._supersede_other_options(match)
         return state
 
-    async def _reserve(self, match: State) -> None:
+    async def _reserve(self, match: State) -> bool:
+        """Hold the mentor's place for the match; whether this call took the hold."""
         program = await self.stores.programs.get_state(match["program_id"])
         mentor = await self.stores.candidates.get_state(match["mentor_id"])
         if program is None or mentor is None or "mentor" not in mentor.get("roles", {}):
@@ -100,13 +104,15 @@ class Decisions:
                 match["program_id"],
                 match["hours"],
                 room,
+                shared=rules.shared_hours,
             )
             return Decision(state=held if held is not state else None)
 
         try:
-            await self.stores.loads.apply(match["mentor_id"], hold)
+            applied = await self.stores.loads.apply(match["mentor_id"], hold)
         except loads.NoCapacity as exc:
             raise Refused("mentor_id", str(exc), match) from None
+        return applied.outcome is Outcome.APPLIED
 
     async def _supersede_other_options(self, picked: State) -> None:
         for other in await self.stores.matches_in(picked["program_id"]):

@@ -13,6 +13,7 @@ from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 
 from .decisions import Decisions, Refused
+from .domain.candidates import programs_of
 from .store import MatcherStores
 
 Current = Callable[[Request], Awaitable[Principal]]
@@ -105,7 +106,7 @@ def create_router(stores: MatcherStores, decisions: Decisions, current: Current)
         """A coordinator approves a proposal in review, or the mentee picks a shortlisted
         option; the mentor's capacity is reserved and the mentor is asked."""
         match, by = await deciding(match_id, principal, (Decider.COORDINATOR, Decider.MENTEE))
-        if by == Decider.MENTEE and match["status"] != "shortlisted":
+        if by == Decider.MENTEE and match["status"] == "in_review":
             raise forbidden("a coordinator approves proposals in review")
         try:
             return await decisions.approve(match, by)
@@ -131,6 +132,9 @@ def create_router(stores: MatcherStores, decisions: Decisions, current: Current)
     ) -> dict[str, Any]:
         """A coordinator proposes another mentor instead of the one in review."""
         match, _ = await deciding(match_id, principal, (Decider.COORDINATOR,))
+        mentor = await stores.candidates.get_state(body.mentor_id)
+        if programs_of(mentor).get("mentor") != match["program_id"]:
+            raise not_found("mentor_id", f"no mentor {body.mentor_id} in {match['program_id']}")
         try:
             await decisions.swap(match, body.mentor_id, body.reason)
         except Refused as exc:

@@ -71,7 +71,13 @@ class Proposer:
                 mentor.capacity, loads.load_in(state, mentee.program_id)
             )
             held = loads.reserve(
-                state, mentor.participant_id, match_id, mentee.program_id, hours, room
+                state,
+                mentor.participant_id,
+                match_id,
+                mentee.program_id,
+                hours,
+                room,
+                shared=pool.rules.shared_hours,
             )
             return Decision(state=held if held is not state else None)
 

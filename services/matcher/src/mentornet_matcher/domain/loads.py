@@ -22,25 +22,38 @@ def empty(mentor_id: str) -> Load:
 
 
 def load_in(load: Load | None, program_id: str) -> MentorLoad:
+    """A cohort's members share their sessions, so a cohort's hours count once."""
     holds = (load or {}).get("holds", {}).values()
+    own = sum(float(h["hours"]) for h in holds if not h.get("shared"))
+    shared = {h["program_id"]: float(h["hours"]) for h in holds if h.get("shared")}
     return MentorLoad(
         active_in_program=sum(1 for h in holds if h["program_id"] == program_id),
-        monthly_hours=sum(float(h["hours"]) for h in holds),
+        monthly_hours=own + sum(shared.values()),
     )
 
 
 def reserve(
-    load: Load | None, mentor_id: str, match_id: str, program_id: str, hours: float, room: int
+    load: Load | None,
+    mentor_id: str,
+    match_id: str,
+    program_id: str,
+    hours: float,
+    room: int,
+    *,
+    shared: bool = False,
 ) -> Load:
     """Hold one place for the match; `room` is the capacity left before this one.
-    Holding the same match twice changes nothing."""
+    `shared`: a cohort member, whose group's hours count once for the mentor.
+    Holding the same match twice changes nothing (and returns `load` itself)."""
     current = load or empty(mentor_id)
     if match_id in current["holds"]:
         return current
     if room <= 0:
         raise NoCapacity(f"mentor {mentor_id} has no capacity left in {program_id}")
-    holds = {**current["holds"], match_id: {"program_id": program_id, "hours": hours}}
-    return {**current, "holds": holds}
+    hold: dict[str, Any] = {"program_id": program_id, "hours": hours}
+    if shared:
+        hold["shared"] = True
+    return {**current, "holds": {**current["holds"], match_id: hold}}
 
 
 def release(load: Load | None, mentor_id: str, match_id: str) -> Load:

@@ -45,6 +45,11 @@ class Rules:
         return self.sessions_per_month * self.session_hours
 
     @property
+    def shared_hours(self) -> bool:
+        """A cohort's members share the mentor's sessions (and hours)."""
+        return self.cohort_size is not None
+
+    @property
     def min_overlap_hours(self) -> float:
         """Over the 4-week horizon a pair must be able to hold a month's sessions."""
         return self.hours_per_match
@@ -56,7 +61,8 @@ class Rules:
             starting = load.active_in_program == 0
             if starting and hours_left < self.hours_per_match:
                 return 0
-            return max(0, self.cohort_size - load.active_in_program)
+            group = min(override or self.cohort_size, self.cohort_size)
+            return max(0, group - load.active_in_program)
         by_count = min(override or self.max_active, self.max_active) - load.active_in_program
         by_hours = int(hours_left / self.hours_per_match + 1e-9)
         return max(0, min(by_count, by_hours))
