@@ -111,7 +111,7 @@ async def test_registration_errors(intake: RunningService, unique: str) -> None:
     assert (await post("/participants/mentees", headers=coordinator, json=body)).status_code == 201
     duplicate = await post("/participants/mentees", headers=coordinator, json=body)
     assert duplicate.status_code == 409
-    assert duplicate.json()["field"] == "roles"
+    assert duplicate.json()["field"] == "email"
     outsider = await post(
         "/participants/mentees",
         headers=coordinator,
@@ -240,6 +240,24 @@ async def test_idempotency_key_replays_the_first_answer(
         "/programs", json=PROGRAM, headers={**coordinator, "Idempotency-Key": f"program-{unique}"}
     )
     assert program_replay.json()["program_id"] == program_again.json()["program_id"]
+    someone_else = await intake.http.post(
+        "/programs",
+        json=PROGRAM,
+        headers={**token(f"other-{unique}", "coordinator"), "Idempotency-Key": f"program-{unique}"},
+    )
+    assert someone_else.json()["program_id"] != program_again.json()["program_id"]
+    publish_key = {**coordinator, "Idempotency-Key": f"publish-{unique}"}
+    new_program = program_again.json()["program_id"]
+    published = await intake.http.post(f"/programs/{new_program}/publish", headers=publish_key)
+    republished = await intake.http.post(f"/programs/{new_program}/publish", headers=publish_key)
+    assert published.status_code == republished.status_code == 200
+    assert republished.json() == published.json()
+    unkeyed = await intake.http.post(f"/programs/{new_program}/publish", headers=coordinator)
+    assert unkeyed.status_code == 409
+    bad_key = await intake.http.post(
+        f"/programs/{new_program}/publish", headers={**coordinator, "Idempotency-Key": "k" * 201}
+    )
+    assert (bad_key.status_code, bad_key.json()["field"]) == (422, "Idempotency-Key")
     pid = first.json()["participant_id"]
     await eventually(lambda: drained(mongo, intake, pid), what="intake's outbox to drain")
     records = await all_records(

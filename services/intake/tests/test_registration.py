@@ -70,6 +70,21 @@ def test_a_mentee_who_later_mentors_keeps_one_identity() -> None:
     assert event.event_type == "mentornet.mentor.registered.v1"
 
 
+def test_a_second_role_keeps_the_name_and_records_its_own_consent() -> None:
+    state, _ = register(None, mentee(), "p-1")
+    later = {"version": "2027-01", "accepted_at": "2026-11-20T09:00:00Z"}
+    state, _ = register(state, mentor(display_name="Typo Name", consent=later), "p-1")
+    assert state["display_name"] == "Ada Lovelace"
+    assert state["consent"]["version"] == "2026-10"
+    assert state["consents"]["mentor"]["version"] == "2027-01"
+
+
+def test_a_withdrawn_person_cannot_take_a_new_role() -> None:
+    state, _ = register(None, mentee(), "p-1")
+    with pytest.raises(RegistrationConflict, match="withdrawn"):
+        register({**state, "status": "withdrawn"}, mentor(), "p-1")
+
+
 def test_the_same_role_twice_is_a_conflict() -> None:
     state, _ = register(None, mentee(), "p-1")
     with pytest.raises(RegistrationConflict, match="already registered as mentee"):
@@ -81,10 +96,17 @@ def test_email_key_ignores_case_and_spaces() -> None:
     assert email_key("prog-1", "a@b.co") != email_key("prog-2", "a@b.co")
 
 
+def test_channels_reach_the_event() -> None:
+    _, event = register(None, mentee(channels=["slack", "email"]), "p-1")
+    assert [str(c) for c in event.channels] == ["slack", "email"]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
     [
         ("languages", ["english"], "ISO 639-1"),
+        ("languages", ["zz"], "ISO 639-1"),
+        ("channels", ["carrier pigeon"], "Input should be"),
         ("languages", [], "at least 1"),
         ("email", "not-an-address", "email"),
         ("urgency", 9, "less than or equal to 5"),

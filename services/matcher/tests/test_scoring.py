@@ -215,6 +215,21 @@ def test_format_and_style_fit() -> None:
     np.testing.assert_allclose(signals["style"], [[1.0, 0.0, 0.5], [0.5, 0.5, 0.5]])
 
 
+def test_channel_fit_and_its_explanation() -> None:
+    people = [mentee("e-slack", channels=["slack", "email"]), mentee("e-any")]
+    mentors = [
+        mentor("m-slack", channels=["slack"]),
+        mentor("m-both", channels=["email", "slack", "phone"]),
+        mentor("m-none"),
+    ]
+    scores = PoolScores(pool(people, mentors, dataclasses.replace(RULES, weights={"channel": 1.0})))
+    signals = scores.block(0, 2).signals
+    np.testing.assert_allclose(signals["channel"], [[0.5, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    [reason] = [c for c in explain(scores, 0, 0).contributions if c.signal == "channel"]
+    assert reason.text == "Uses 1 of the mentee's 2 channels between sessions (slack)"
+    assert reason.contribution == pytest.approx(0.5)
+
+
 def test_capacity_from_the_mentors_with_a_load_matches_a_full_list() -> None:
     mentors = [mentor("m0", capacity=1), mentor("m1"), mentor("m2", capacity=2)]
     busy = {"m1": MentorLoad(active_in_program=2, monthly_hours=4.0), "m2": MentorLoad(1, 2.0)}

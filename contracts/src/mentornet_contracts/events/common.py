@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +29,24 @@ class SessionFormat(StrEnum):
     IN_PERSON = "in_person"
     CHAT = "chat"
     ASYNC = "async"
+
+
+class CommunicationChannel(StrEnum):
+    """How a person likes to be reached between sessions."""
+
+    EMAIL = "email"
+    SLACK = "slack"
+    TEAMS = "teams"
+    GOOGLE_CHAT = "google_chat"
+    PHONE = "phone"
+    SMS = "sms"
+
+
+@cache
+def language_codes() -> frozenset[str]:
+    """ISO 639-1 language codes: what `languages` fields hold."""
+    text = files("mentornet_contracts").joinpath("data/iso-639-1.txt").read_text("utf-8")
+    return frozenset(line for line in text.split() if not line.startswith("#") and len(line) == 2)
 
 
 class Weekday(StrEnum):

@@ -12,7 +12,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from ..event import Event
-from .common import Availability, Goal, Id, SessionFormat, SkillLevel
+from .common import Availability, CommunicationChannel, Goal, Id, SessionFormat, SkillLevel
 
 PARTICIPANT_ID = Field(description="Participant id (the record key).", examples=["p-7f3a"])
 PROGRAM_ID = Field(description="Program the participant joined.", examples=["prog-eng-2027"])
@@ -23,6 +23,11 @@ LANGUAGES = Field(
 )
 FORMATS = Field(
     default=(), description="Session formats the person accepts.", examples=[["video", "chat"]]
+)
+CHANNELS = Field(
+    default=(),
+    description="How the person likes to be reached between sessions.",
+    examples=[["slack", "email"]],
 )
 ORG_UNIT = Field(
     default=None, description="Org unit id, for conflict rules.", examples=["ou-platform"]
@@ -54,6 +59,7 @@ class MentorRegistered(_ParticipantEvent):
     )
     languages: tuple[str, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
+    channels: tuple[CommunicationChannel, ...] = CHANNELS
     coaching_style: str | None = Field(
         default=None, description="Preferred coaching style.", examples=["directive"]
     )
@@ -95,6 +101,7 @@ class MenteeRegistered(_ParticipantEvent):
     )
     languages: tuple[str, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
+    channels: tuple[CommunicationChannel, ...] = CHANNELS
     urgency: int | None = Field(
         default=None,
         ge=1,
@@ -144,6 +151,9 @@ class ProfileUpdated(_ParticipantEvent):
     )
     formats: tuple[SessionFormat, ...] | None = Field(
         default=None, description="New formats.", examples=[["video"]]
+    )
+    channels: tuple[CommunicationChannel, ...] | None = Field(
+        default=None, description="New channels between sessions.", examples=[["teams"]]
     )
     capacity: int | None = Field(
         default=None, ge=0, le=50, description="New capacity.", examples=[2]

@@ -29,6 +29,18 @@ ESCALATION_EXAMPLE = {
 
 Weight = Annotated[float, Field(ge=0)]
 
+MATCHING_SIGNALS = (
+    "skills",
+    "availability",
+    "timezone",
+    "format",
+    "style",
+    "pace",
+    "channel",
+    "language",
+)
+"""The signals `matching_weights` may weigh (the matcher scores each in [0, 1])."""
+
 
 class ProgramTier(StrEnum):
     MICRO = "micro"

@@ -72,6 +72,16 @@ class TokenVerifier:
             raise unauthorized(f"invalid token: {exc}") from None
         return _principal(claims)
 
+    async def subject_of(self, authorization: str) -> str | None:
+        """The verified subject of an Authorization header; None if there is none."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        try:
+            return (await self.verify(token.strip())).subject
+        except ApiError:
+            return None
+
     async def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["sub", "exp"]}
         common: dict[str, Any] = {

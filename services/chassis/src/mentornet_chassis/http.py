@@ -11,29 +11,14 @@ from pydantic import ValidationError
 
 from . import openapi
 from .bodylimit import BodyLimit
+from .idempotency import Idempotency, IdempotencyStore, Subject
 from .metrics import CONTENT_TYPE, Metrics
+from .problems import ApiError as ApiError
+from .problems import conflict as conflict
 from .problems import error_body, problems_of
+from .problems import not_found as not_found
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
-
-
-class ApiError(Exception):
-    """An HTTP error whose JSON body names the field and the reason."""
-
-    def __init__(self, status: int, error: str, field: str, reason: str) -> None:
-        super().__init__(f"{status} {error}: {field}: {reason}")
-        self.status = status
-        self.field = field
-        self.reason = reason
-        self.body = error_body(error, [{"field": field, "reason": reason}])
-
-
-def not_found(field: str, reason: str) -> ApiError:
-    return ApiError(404, "not_found", field, reason)
-
-
-def conflict(field: str, reason: str) -> ApiError:
-    return ApiError(409, "conflict", field, reason)
 
 
 def create_http_app(
@@ -43,6 +28,7 @@ def create_http_app(
     routers: Sequence[APIRouter] = (),
     max_body_bytes: int = 1_048_576,
     body_limits: Mapping[str, int] = {},
+    idempotency: tuple[IdempotencyStore, Subject] | None = None,
 ) -> FastAPI:
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
@@ -89,6 +75,9 @@ def create_http_app(
 
     for router in routers:
         app.include_router(router)
+    if idempotency is not None:
+        store, subject = idempotency
+        app.add_middleware(Idempotency, store=store, subject=subject)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
     openapi.install(app)
     return app

@@ -1,26 +1,33 @@
-"""Idempotency-Key on POST: the first request with a key runs; repeats get its answer.
+"""Idempotency-Key on every POST: the first request with a key runs; repeats get its
+answer (status, content type and body), so a client may retry any POST safely.
 
-Keys are scoped to the caller and the route. A repeat with a different body is refused
-(422), a repeat while the first is still running gets 409; a failed first attempt
-releases the key so the client can retry.
+Keys are scoped to the verified caller and the route. A repeat with a different body
+is refused (422), a repeat while the first is still running gets 409, and a first
+attempt that failed (an error status or an exception) releases the key so the client
+can retry. Applied to every service's HTTP app as ASGI middleware.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from .http import ApiError
+from .bodylimit import Message, Scope
 from .mongo import Document
+from .problems import ApiError
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+COLLECTION = "idempotency"
+
+Subject = Callable[[str], Awaitable[str | None]]
+"""The verified subject of an Authorization header, or None (the route answers 401)."""
 
 
 class IdempotencyStore:
@@ -30,16 +37,8 @@ class IdempotencyStore:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("created_at")
 
-    async def once(
-        self, request: Request, subject: str, run: Callable[[], Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
-        key = request.headers.get(HEADER)
-        if key is None:
-            return await run()
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise ApiError(422, "validation_failed", HEADER, f"1 to {MAX_KEY_LENGTH} characters")
-        doc_id = f"{subject}|{request.method} {request.url.path}|{key}"
-        fingerprint = hashlib.sha256(await request.body()).hexdigest()
+    async def claim(self, doc_id: str, fingerprint: str) -> Document | None:
+        """None when this request runs; else the earlier request's record."""
         try:
             await self.collection.insert_one(
                 {
@@ -50,35 +49,142 @@ class IdempotencyStore:
                 }
             )
         except DuplicateKeyError:
-            return await self._replay(doc_id, fingerprint)
-        try:
-            body = await run()
-        except BaseException:
-            await self.collection.delete_one({"_id": doc_id})
-            raise
+            previous = await self.collection.find_one({"_id": doc_id})
+            return previous or {"state": "released", "fingerprint": fingerprint}
+        return None
+
+    async def done(self, doc_id: str, fingerprint: str, answer: dict[str, Any]) -> None:
         await self.collection.replace_one(
             {"_id": doc_id},
             {
                 "fingerprint": fingerprint,
                 "state": "done",
-                "body": body,
+                "answer": answer,
                 "created_at": datetime.now(UTC),
             },
         )
-        return body
 
-    async def _replay(self, doc_id: str, fingerprint: str) -> dict[str, Any]:
-        previous = await self.collection.find_one({"_id": doc_id})
-        if previous is None:
-            raise ApiError(409, "conflict", HEADER, "the first request with this key failed; retry")
-        if previous["fingerprint"] != fingerprint:
-            raise ApiError(
-                422,
-                "validation_failed",
-                HEADER,
-                "this key was already used with a different request body",
-            )
-        if previous["state"] != "done":
-            raise ApiError(409, "conflict", HEADER, "a request with this key is still running")
-        body: dict[str, Any] = previous["body"]
-        return body
+    async def release(self, doc_id: str) -> None:
+        await self.collection.delete_one({"_id": doc_id})
+
+
+def _refusal(previous: Document, fingerprint: str) -> ApiError | None:
+    if previous["state"] == "released":
+        return ApiError(409, "conflict", HEADER, "the first request with this key failed; retry")
+    if previous["fingerprint"] != fingerprint:
+        return ApiError(
+            422, "validation_failed", HEADER, "this key was already used with a different body"
+        )
+    if previous["state"] != "done":
+        return ApiError(409, "conflict", HEADER, "a request with this key is still running")
+    return None
+
+
+class Idempotency:
+    """ASGI middleware, inside BodyLimit (which caps what it buffers)."""
+
+    def __init__(self, app: Any, store: IdempotencyStore, subject: Subject) -> None:
+        self.app = app
+        self.store = store
+        self.subject = subject
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers") or ()) if scope["type"] == "http" else {}
+        key = headers.get(HEADER.lower().encode())
+        if scope["type"] != "http" or scope["method"] != "POST" or key is None:
+            await self.app(scope, receive, send)
+            return
+        if not 0 < len(key) <= MAX_KEY_LENGTH:
+            await _send_error(send, ApiError(422, "validation_failed", HEADER, "1 to 200 chars"))
+            return
+        who = await self.subject(headers.get(b"authorization", b"").decode("latin-1"))
+        if who is None:
+            await self.app(scope, receive, send)
+            return
+        body, replay = await _buffered(receive)
+        fingerprint = hashlib.sha256(body).hexdigest()
+        doc_id = f"{who}|POST {scope['path']}|{key.decode('latin-1')}"
+        previous = await self.store.claim(doc_id, fingerprint)
+        if previous is not None:
+            refusal = _refusal(previous, fingerprint)
+            if refusal is not None:
+                await _send_error(send, refusal)
+            else:
+                await _send_answer(send, previous["answer"])
+            return
+        await self._run(scope, replay, send, doc_id, fingerprint)
+
+    async def _run(self, scope: Scope, receive: Any, send: Any, doc_id: str, print_: str) -> None:
+        answer: dict[str, Any] = {"status": 500, "headers": [], "body": ""}
+        chunks: list[bytes] = []
+
+        async def recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["headers"] = [
+                    [n.decode("latin-1"), v.decode("latin-1")]
+                    for n, v in message.get("headers", [])
+                    if n.lower() in (b"content-type", b"location")
+                ]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording)
+        except BaseException:
+            await self.store.release(doc_id)
+            raise
+        text = b"".join(chunks).decode("utf-8", "replace")
+        if 200 <= answer["status"] < 300:
+            await self.store.done(doc_id, print_, {**answer, "body": text})
+        else:
+            await self.store.release(doc_id)
+
+
+async def _buffered(receive: Any) -> tuple[bytes, Callable[[], Awaitable[Message]]]:
+    """Read the whole body (BodyLimit, outside this middleware, caps it) and a receive
+    that hands it to the app again."""
+    parts: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(parts)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            message: Message = await receive()
+            return message
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return body, replay
+
+
+async def _send_answer(send: Any, answer: dict[str, Any]) -> None:
+    body = str(answer["body"]).encode()
+    headers = [[str(n).encode("latin-1"), str(v).encode("latin-1")] for n, v in answer["headers"]]
+    headers.append([b"content-length", str(len(body)).encode()])
+    await send({"type": "http.response.start", "status": int(answer["status"]), "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_error(send: Any, error: ApiError) -> None:
+    body = json.dumps(error.body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                [b"content-type", b"application/json"],
+                [b"content-length", str(len(body)).encode()],
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -32,6 +32,14 @@ ERROR = {
         },
     },
 }
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any string up to 200 characters: a repeat with the same key (and body) "
+    "gets the first answer instead of running again.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
 ERRORS = {
     "401": "No bearer token, or an invalid or expired one.",
     "403": "The caller's roles or ownership do not allow this.",
@@ -54,7 +62,9 @@ def install(app: FastAPI) -> None:
         components["Error"] = ERROR
         reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
                 responses = operation.setdefault("responses", {})
                 for code, text in ERRORS.items():
                     responses[code] = {"description": text, "content": reference}

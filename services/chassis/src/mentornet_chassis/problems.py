@@ -30,3 +30,22 @@ def problems_of(errors: Sequence[Any]) -> list[Problem]:
         {"field": ".".join(str(p) for p in err["loc"]) or "body", "reason": err["msg"]}
         for err in errors
     ]
+
+
+class ApiError(Exception):
+    """An HTTP error whose JSON body names the field and the reason."""
+
+    def __init__(self, status: int, error: str, field: str, reason: str) -> None:
+        super().__init__(f"{status} {error}: {field}: {reason}")
+        self.status = status
+        self.field = field
+        self.reason = reason
+        self.body = error_body(error, [{"field": field, "reason": reason}])
+
+
+def not_found(field: str, reason: str) -> ApiError:
+    return ApiError(404, "not_found", field, reason)
+
+
+def conflict(field: str, reason: str) -> ApiError:
+    return ApiError(409, "conflict", field, reason)

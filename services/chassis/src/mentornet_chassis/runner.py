@@ -21,6 +21,8 @@ from .broker import create_broker, partitions_assigned, publisher, subscribe
 from .consumer import RecordProcessor, RetryPolicy
 from .deadletters import DeadLetters
 from .http import create_http_app
+from .idempotency import COLLECTION as IDEMPOTENCY
+from .idempotency import IdempotencyStore
 from .logging import configure_logging, get_logger
 from .metrics import Metrics
 from .mongo import create_client, database, ping
@@ -67,6 +69,7 @@ class ServiceProcess:
             graceful_timeout_s=settings.shutdown_timeout_s,
         )
         self.relay_wake = asyncio.Event()
+        self.verifier = TokenVerifier(settings.auth, production=settings.production)
         return Runtime(
             service=self.service,
             settings=settings,
@@ -76,7 +79,7 @@ class ServiceProcess:
             db=database(client, settings.mongo, self.service),
             broker=broker,
             wake_relay=self.relay_wake.set,
-            current=authenticator(TokenVerifier(settings.auth, production=settings.production)),
+            current=authenticator(self.verifier),
         )
 
     def _parking(self, runtime: Runtime, parts: ServiceParts) -> ParkingLot | None:
@@ -145,6 +148,8 @@ class ServiceProcess:
         runtime = self.build_runtime()
         parts = self.build(runtime)
         relay = self._wire(runtime, parts)
+        keys = IdempotencyStore(runtime.db[IDEMPOTENCY])
+        self.startup.append(keys.ensure_indexes)
         for hook in (*[s.ensure_indexes for s in parts.stores], *self.startup, *parts.on_startup):
             await hook()
         app = self.app = create_http_app(
@@ -154,6 +159,7 @@ class ServiceProcess:
             parts.routers,
             max_body_bytes=self.settings.max_body_bytes,
             body_limits=parts.body_limits,
+            idempotency=(keys, self.verifier.subject_of),
         )
         server = _Server(
             uvicorn.Config(

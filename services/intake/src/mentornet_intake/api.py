@@ -9,7 +9,6 @@ from fastapi import APIRouter, Header, Request
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import conflict, not_found
-from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,7 +49,6 @@ def create_router(
     program_store: AggregateStore,
     current: Current,
     wake_relay: Callable[[], None],
-    idempotency: IdempotencyStore,
     taxonomies: TaxonomyStore,
 ) -> APIRouter:
     router = APIRouter(prefix="/participants", tags=["participants"])
@@ -63,11 +61,7 @@ def create_router(
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
         principal = await current(request)
-        return await idempotency.once(
-            request,
-            principal.subject,
-            lambda: registrar.enrol(body, Role.MENTEE, principal, correlation_id),
-        )
+        return await registrar.enrol(body, Role.MENTEE, principal, correlation_id)
 
     @router.post("/mentors", status_code=201)
     async def register_mentor(
@@ -76,11 +70,7 @@ def create_router(
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
         principal = await current(request)
-        return await idempotency.once(
-            request,
-            principal.subject,
-            lambda: registrar.enrol(body, Role.MENTOR, principal, correlation_id),
-        )
+        return await registrar.enrol(body, Role.MENTOR, principal, correlation_id)
 
     @router.get("/{participant_id}")
     async def get(participant_id: str, request: Request) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
@@ -13,7 +12,7 @@ from .import_jobs import ImportJobs
 from .import_worker import ImportWorker
 from .registrar import Registrar
 from .settings import IntakeSettings
-from .store import IDEMPOTENCY, PARTICIPANTS, PROGRAMS, ParticipantStore
+from .store import PARTICIPANTS, PROGRAMS, ParticipantStore
 from .taxonomies import TAXONOMIES, TaxonomyStore
 
 SERVICE = "intake"
@@ -24,7 +23,6 @@ def build(runtime: Runtime) -> ServiceParts:
     aggregates = runtime.aggregates(PARTICIPANTS)
     participants = ParticipantStore(aggregates)
     program_store = runtime.aggregates(PROGRAMS)
-    idempotency = IdempotencyStore(runtime.db[IDEMPOTENCY])
     wake = runtime.wake_relay
     taxonomy_store = runtime.aggregates(TAXONOMIES)
     taxonomies = TaxonomyStore(taxonomy_store, wake)
@@ -36,18 +34,14 @@ def build(runtime: Runtime) -> ServiceParts:
         raise TypeError(f"intake needs IntakeSettings, got {type(settings).__name__}")
     return ServiceParts(
         routers=[
-            create_router(
-                participants, program_store, runtime.current, wake, idempotency, taxonomies
-            ),
-            programs_api.create_router(program_store, runtime.current, wake, idempotency),
-            taxonomy_api.create_router(taxonomies, runtime.current, idempotency),
+            create_router(participants, program_store, runtime.current, wake, taxonomies),
+            programs_api.create_router(program_store, runtime.current, wake),
+            taxonomy_api.create_router(taxonomies, runtime.current),
             imports_api.create_router(registrar, runtime.current),
-            import_jobs_api.create_router(
-                jobs, registrar, runtime.current, idempotency, worker.wake.set
-            ),
+            import_jobs_api.create_router(jobs, registrar, runtime.current, worker.wake.set),
         ],
         stores=[aggregates, program_store, taxonomy_store],
-        on_startup=[participants.ensure_indexes, idempotency.ensure_indexes, jobs.ensure_indexes],
+        on_startup=[participants.ensure_indexes, jobs.ensure_indexes],
         workers=[worker.run],
         body_limits={import_jobs_api.UPLOAD_PATH: settings.max_import_bytes},
     )

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import not_found
-from mentornet_chassis.idempotency import IdempotencyStore
 
 from .domain import programs
 from .domain.bulk import MAX_JOB_ROWS, RoleName
@@ -42,7 +41,6 @@ def create_router(
     jobs: ImportJobs,
     registrar: Registrar,
     current: Current,
-    idempotency: IdempotencyStore,
     wake_worker: Callable[[], None],
 ) -> APIRouter:
     router = APIRouter(tags=["bulk onboarding"])
@@ -70,18 +68,14 @@ def create_router(
     ) -> dict[str, Any]:
         """Queue a CSV or JSON Lines file; follow it at /import-jobs/{job_id}."""
 
-        async def run() -> dict[str, Any]:
-            program = await registrar.open_program(program_id)
-            if not programs.manages(program, principal.subject, principal.programs):
-                raise forbidden(f"you do not coordinate program {program_id}")
-            rows = await uploaded_rows(request, MAX_JOB_ROWS)
-            job = await jobs.create(program_id, role, principal, rows)
-            wake_worker()
-            return _view(job, await jobs.counts(job["_id"]))
-
-        answer = await idempotency.once(request, principal.subject, run)
-        response.headers["Location"] = f"/import-jobs/{answer['job_id']}"
-        return answer
+        program = await registrar.open_program(program_id)
+        if not programs.manages(program, principal.subject, principal.programs):
+            raise forbidden(f"you do not coordinate program {program_id}")
+        rows = await uploaded_rows(request, MAX_JOB_ROWS)
+        job = await jobs.create(program_id, role, principal, rows)
+        wake_worker()
+        response.headers["Location"] = f"/import-jobs/{job['_id']}"
+        return _view(job, await jobs.counts(job["_id"]))
 
     @router.get("/import-jobs/{job_id}")
     async def progress(job_id: str, principal: Principal = coordinator) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from mentornet_chassis.auth import Principal, Role
 from mentornet_chassis.http import ApiError
 
 from .domain.bulk import RoleName, Row, RowError, validate
-from .registrar import Registrar
+from .registrar import ALREADY_REGISTERED, Registrar
 
 Kind = Literal["registered", "skipped", "rejected"]
 KINDS: tuple[Kind, ...] = ("registered", "skipped", "rejected")
@@ -42,7 +42,7 @@ async def import_row(
     try:
         result = await registrar.enrol(body, Role(role), principal, correlation_id)
     except ApiError as exc:
-        if exc.status == 409 and exc.field == "roles":
+        if exc.status == 409 and exc.body["error"] == ALREADY_REGISTERED:
             return RowOutcome("skipped", {"row": number, "reason": exc.reason})
         return RowOutcome("rejected", {"row": number, "errors": exc.body["errors"]})
     return RowOutcome("registered", {"row": number, "participant_id": result["participant_id"]})

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import conflict, not_found
-from mentornet_chassis.idempotency import IdempotencyStore
 from mentornet_contracts import Event, new_envelope
 
 from .domain import programs
@@ -40,7 +39,6 @@ def create_router(
     store: AggregateStore,
     current: Current,
     wake_relay: Callable[[], None],
-    idempotency: IdempotencyStore,
 ) -> APIRouter:
     router = APIRouter(prefix="/programs", tags=["programs"])
     coordinator = requiring(current, Role.COORDINATOR)
@@ -64,15 +62,12 @@ def create_router(
 
     @router.post("", status_code=201)
     async def create(
-        spec: programs.ProgramSpec, request: Request, principal: Principal = coordinator
+        spec: programs.ProgramSpec, principal: Principal = coordinator
     ) -> dict[str, Any]:
-        async def run() -> dict[str, Any]:
-            program_id = f"prog-{uuid.uuid4().hex[:12]}"
-            state = programs.draft(spec, program_id, principal.subject)
-            await store.apply(program_id, lambda _: Decision(state=state))
-            return _view(state)
-
-        return await idempotency.once(request, principal.subject, run)
+        program_id = f"prog-{uuid.uuid4().hex[:12]}"
+        state = programs.draft(spec, program_id, principal.subject)
+        await store.apply(program_id, lambda _: Decision(state=state))
+        return _view(state)
 
     @router.get("/{program_id}")
     async def get(program_id: str, principal: Principal = coordinator) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from .domain import programs
 from .domain.registration import (
+    AlreadyRegistered,
     MenteeRegistration,
     MentorRegistration,
     RegistrationConflict,
@@ -29,6 +30,8 @@ from .store import ParticipantStore
 from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
+ALREADY_REGISTERED = "already_registered"
+"""The error code of a 409 for an e-mail that already holds the role."""
 
 
 def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
@@ -115,8 +118,10 @@ class Registrar:
 
         try:
             applied = await self.participants.aggregates.apply(participant_id, decide)
+        except AlreadyRegistered as exc:
+            raise ApiError(409, ALREADY_REGISTERED, "email", str(exc)) from None
         except RegistrationConflict as exc:
-            raise conflict("roles", str(exc)) from None
+            raise conflict("email", str(exc)) from None
         except DuplicateKeyError:
             raise conflict("email", "already registered in this program") from None
         self.wake_relay()

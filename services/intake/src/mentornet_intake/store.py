@@ -8,7 +8,6 @@ from mentornet_chassis.aggregates import AggregateStore
 
 PARTICIPANTS = "participants"
 PROGRAMS = "programs"
-IDEMPOTENCY = "idempotency"
 
 
 class ParticipantStore:

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from mentornet_chassis.auth import Principal, Role, requiring
 from mentornet_chassis.http import conflict, not_found
-from mentornet_chassis.idempotency import IdempotencyStore
 
 from .domain.curation import (
     Curated,
@@ -56,20 +55,15 @@ def _listing(
     return {"taxonomy_id": taxonomy.taxonomy_id, "version": taxonomy.version, "skills": skills}
 
 
-def create_router(
-    taxonomies: TaxonomyStore, current: Current, idempotency: IdempotencyStore
-) -> APIRouter:
+def create_router(taxonomies: TaxonomyStore, current: Current) -> APIRouter:
     router = APIRouter(prefix="/taxonomy", tags=["skill taxonomy"])
     coordinator = requiring(current, Role.COORDINATOR)
 
     async def curate(
         request: Request, principal: Principal, step: Callable[[Taxonomy], Curated]
     ) -> dict[str, Any]:
-        async def run() -> dict[str, Any]:
-            with curation_errors():
-                return _answer(await taxonomies.curate(step))
-
-        return await idempotency.once(request, principal.subject, run)
+        with curation_errors():
+            return _answer(await taxonomies.curate(step))
 
     @router.get("")
     async def listing(

@@ -1,9 +1,9 @@
 """Bulk onboarding rows: CSV or JSON Lines in, one validated registration per row out.
 
-CSV columns: display_name, email, languages (";"-separated ISO codes), formats, org_unit,
-level, manager_id, timezone, weekly ("tue 09:00-11:00;thu 15:00-17:00"), consent_version,
-consent_accepted_at, urgency (mentees), skills ("python:4;go:3", mentors), capacity,
-coaching_style. JSON Lines: one registration body per line, without program_id.
+CSV columns: display_name, email, languages (";"-separated ISO codes), formats, channels,
+org_unit, level, manager_id, timezone, weekly ("tue 09:00-11:00;thu 15:00-17:00"),
+consent_version, consent_accepted_at, urgency (mentees), skills ("python:4;go:3",
+mentors), capacity, coaching_style. JSON Lines: one registration body per line, without program_id.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class UnreadableFile(ValueError):
     """The file as a whole cannot be read (not UTF-8, broken CSV quoting)."""
 
 
-LISTS = ("languages", "formats")
+LISTS = ("languages", "formats", "channels")
 
 
 @dataclass(frozen=True)

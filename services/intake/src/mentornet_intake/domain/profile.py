@@ -1,6 +1,6 @@
 """Changing a registered person: profile, goals (mentees) and availability.
 
-Shared attributes (languages, formats, availability) change in every role the person
+Shared attributes (languages, formats, channels, availability) change in every role the person
 holds; skills and capacity belong to the mentor role, goals to the mentee role.
 """
 
@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_contracts.events.common import Availability, Goal, SessionFormat, SkillLevel
+from mentornet_contracts.events.common import (
+    Availability,
+    CommunicationChannel,
+    Goal,
+    SessionFormat,
+    SkillLevel,
+)
 from mentornet_contracts.events.participants import (
     AvailabilityUpdated,
     GoalsUpdated,
@@ -27,6 +33,7 @@ class ProfilePatch(BaseModel):
 
     languages: list[str] | None = Field(default=None, min_length=1)
     formats: list[SessionFormat] | None = None
+    channels: list[CommunicationChannel] | None = None
     skills: list[SkillLevel] | None = Field(default=None, min_length=1)
     capacity: int | None = Field(default=None, ge=0, le=50)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from mentornet_contracts.events.programs import (
+    MATCHING_SIGNALS,
     ApprovalMode,
     Cadence,
     ConflictRules,
@@ -19,7 +20,6 @@ from mentornet_contracts.events.programs import (
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MATCHING_SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
 DEFAULT_WEIGHTS = {
     "skills": 0.4,
     "availability": 0.25,
@@ -27,6 +27,7 @@ DEFAULT_WEIGHTS = {
     "format": 0.1,
     "style": 0.1,
     "pace": 0.05,
+    "channel": 0.05,
 }
 EVENT_FIELDS = frozenset(ProgramUpdated.model_fields) - {"program_id"}
 

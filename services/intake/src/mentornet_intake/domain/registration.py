@@ -12,7 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mentornet_contracts.events.audit import AuditGroupsRecorded
-from mentornet_contracts.events.common import Availability, Goal, SessionFormat, SkillLevel
+from mentornet_contracts.events.common import (
+    Availability,
+    CommunicationChannel,
+    Goal,
+    SessionFormat,
+    SkillLevel,
+    language_codes,
+)
 from mentornet_contracts.events.participants import (
     LearningPace,
     MenteeRegistered,
@@ -30,8 +37,12 @@ class RegistrationConflict(Exception):
     """Valid input that clashes with what intake holds (HTTP 409)."""
 
 
+class AlreadyRegistered(RegistrationConflict):
+    """This e-mail already holds this role in the program (an import skips the row)."""
+
+
 def iso_639_1(languages: list[str]) -> list[str]:
-    bad = [c for c in languages if len(c) != 2 or not c.isalpha() or not c.islower()]
+    bad = [c for c in languages if c not in language_codes()]
     if bad:
         raise ValueError(f"not ISO 639-1 language codes: {', '.join(bad)}")
     return languages
@@ -94,6 +105,9 @@ class _Registration(BaseModel):
     consent: Consent
     languages: list[str] = Field(min_length=1, description="ISO 639-1 codes, e.g. en")
     formats: list[SessionFormat] = Field(default_factory=list)
+    channels: list[CommunicationChannel] = Field(
+        default_factory=list, description="How to reach the person between sessions."
+    )
     availability: Availability | None = None
     org_unit: str | None = Field(default=None, max_length=64)
     manager_id: str | None = Field(default=None, max_length=64)
@@ -134,7 +148,7 @@ class MentorRegistration(_Registration):
     ideal_mentee_profile: str | None = Field(default=None, max_length=500)
 
 
-PERSONAL = ("display_name", "email", "consent", "level", "diversity")
+PERSONAL = ("display_name", "email", "consent", "consents", "level", "diversity")
 
 
 def new_participant_id() -> str:
@@ -156,10 +170,17 @@ def register(
     request: MenteeRegistration | MentorRegistration,
     participant_id: str,
 ) -> tuple[dict[str, Any], MenteeRegistered | MentorRegistered]:
-    """The new participant state and the event; a second role joins the same person."""
+    """The new participant state and the event. A second role joins the same person:
+    their name, e-mail and level stay as first given (whoever registers the new role),
+    and the consent given for each role is kept with it."""
     role = "mentee" if isinstance(request, MenteeRegistration) else "mentor"
+    if current is not None and current.get("status") != "active":
+        raise RegistrationConflict(
+            f"this e-mail belongs to a participant who is {current.get('status')} in this "
+            "program; they cannot take a new role"
+        )
     if current is not None and role in current["roles"]:
-        raise RegistrationConflict(f"already registered as {role} in this program")
+        raise AlreadyRegistered(f"already registered as {role} in this program")
     fields = _event_fields(request, participant_id)
     event = MenteeRegistered(**fields) if role == "mentee" else MentorRegistered(**fields)
     state: dict[str, Any] = (
@@ -176,12 +197,15 @@ def register(
     )
     if request.diversity is not None:
         state["diversity"] = request.diversity.model_dump(mode="json")
-    state.update(
-        display_name=request.display_name,
-        email=str(request.email),
-        consent=request.consent.model_dump(mode="json"),
-        level=request.level,
-    )
+    consent = request.consent.model_dump(mode="json")
+    if current is None:
+        state.update(
+            display_name=request.display_name,
+            email=str(request.email),
+            consent=consent,
+            level=request.level,
+        )
+    state["consents"] = {**state.get("consents", {}), role: consent}
     state["roles"] = sorted({*state["roles"], role})
     state["profiles"] = {**state["profiles"], role: event.model_dump(mode="json")}
     return state, event

@@ -96,7 +96,7 @@ def _update_roles(
 def on_profile_updated(current: Candidate | None, event: ProfileUpdated) -> Candidate:
     candidate = _known(current, event.participant_id)
     changed = event.model_dump(mode="json", exclude={"participant_id"}, exclude_none=True)
-    shared = {k: v for k, v in changed.items() if k in ("languages", "formats")}
+    shared = {k: v for k, v in changed.items() if k in ("languages", "formats", "channels")}
     mentor_only = {k: v for k, v in changed.items() if k in ("skills", "capacity")}
     _update_roles(candidate, shared, ("mentee", "mentor"))
     return _update_roles(candidate, mentor_only, ("mentor",))

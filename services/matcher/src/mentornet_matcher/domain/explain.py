@@ -44,6 +44,8 @@ def _texts(
     wanted = [str(f) for f in mentee.formats]
     offered = [f for f in wanted if f in {str(g) for g in mentor.formats}]
     shared_languages = [lang for lang in mentee.languages if lang in mentor.languages]
+    reach = [str(c) for c in mentee.channels]
+    reached = [c for c in reach if c in {str(d) for d in mentor.channels}]
     need = pool.pace_need[i]
     return {
         "skills": _skills_text(scores, i, j),
@@ -68,6 +70,10 @@ def _texts(
         if np.isnan(need)
         else f"{mentee.learning_pace} pace wants {need:g} h a week; "
         f"{overlap / HORIZON_WEEKS:.1f} h a week shared",
+        "channel": f"Uses {len(reached)} of the mentee's {len(reach)} channels between sessions"
+        + (f" ({', '.join(reached)})" if reached else "")
+        if reach
+        else "Mentee has no channel preference",
         "language": f"Speaks the mentee's first language ({mentee.languages[0]})"
         if values["language"] == 1.0
         else f"Shares {', '.join(shared_languages) or 'no language'}, not the mentee's first",

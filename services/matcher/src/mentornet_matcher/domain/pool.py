@@ -14,13 +14,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from mentornet_contracts.events.common import CommunicationChannel, SessionFormat
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 
 from .rules import MentorLoad, Rules
 from .skillmap import Coverage, SkillMap, coverage
 from .slots import HORIZON_SLOTS, offset_hours, utc_slots
 
-FORMATS = ("video", "in_person", "chat", "async")
+FORMATS = tuple(str(f) for f in SessionFormat)
+CHANNELS = tuple(str(c) for c in CommunicationChannel)
 PACE_HOURS_PER_WEEK = {"relaxed": 0.5, "steady": 1.0, "intensive": 2.0}
 
 Codes = npt.NDArray[np.int32]
@@ -55,6 +57,7 @@ class Side:
     languages: Flags
     first_language: Codes
     formats: Flags
+    channels: Flags
     style: Codes
     org_unit: Codes
     manager: Codes
@@ -82,6 +85,7 @@ def _vocabularies() -> dict[str, dict[str, int]]:
         "person": {},
         "language": {},
         "format": {f: i for i, f in enumerate(FORMATS)},
+        "channel": {c: i for i, c in enumerate(CHANNELS)},
         "style": {},
         "org_unit": {},
     }
@@ -131,7 +135,12 @@ def _side(
         first_language=codes(
             [p.languages[0] if p.languages else None for p in people], vocabularies["language"]
         ),
-        formats=flags([[str(f) for f in p.formats] for p in people], vocabularies["format"]),
+        formats=flags(
+            [[str(f) for f in p.formats] for p in people], vocabularies["format"], len(FORMATS)
+        ),
+        channels=flags(
+            [[str(c) for c in p.channels] for p in people], vocabularies["channel"], len(CHANNELS)
+        ),
         style=codes(
             [
                 p.coaching_style if isinstance(p, MentorRegistered) else p.preferred_style

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from mentornet_contracts.events.programs import MATCHING_SIGNALS
 
 from .overlap import MentorSlots, PairOverlap
-from .pool import FORMATS, Pool
+from .pool import CHANNELS, FORMATS, Pool
 from .slots import HORIZON_WEEKS
 
-SIGNALS = ("skills", "availability", "timezone", "format", "style", "pace", "language")
+SIGNALS = MATCHING_SIGNALS
 NEUTRAL = 0.5
 """The value of a signal the mentee expressed no wish for (no style, no pace, no goals)."""
 MAX_ZONE_DISTANCE_H = 12.0
@@ -72,6 +73,8 @@ class PoolScores:
         self.speaks_f32 = self.speaks.astype(np.float32)
         self.mentee_format_set = _format_sets(pool.mentee_side.formats)
         self.mentor_format_set = _format_sets(pool.mentor_side.formats)
+        self.mentee_channel_set = _format_sets(pool.mentee_side.channels)
+        self.mentor_channel_set = _format_sets(pool.mentor_side.channels)
         self.style_fit = _style_table(pool.mentee_side.style, pool.mentor_side.style)
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
@@ -114,6 +117,9 @@ class PoolScores:
                 FORMAT_FIT[self.mentee_format_set[rows]], self.mentor_format_set, axis=1
             ),
             "style": np.take(self.style_fit[mentees.style[rows] + 1], mentors.style + 1, axis=1),
+            "channel": np.take(
+                CHANNEL_FIT[self.mentee_channel_set[rows]], self.mentor_channel_set, axis=1
+            ),
             "pace": _pace(pool.pace_need[rows], overlap),
             "language": _language(mentees.first_language[rows], self.speaks, shared),
         }
@@ -160,6 +166,7 @@ def _format_table(kinds: int) -> Matrix:
 
 
 FORMAT_FIT = _format_table(len(FORMATS))
+CHANNEL_FIT = _format_table(len(CHANNELS))
 
 
 def _style_table(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -> Matrix:
