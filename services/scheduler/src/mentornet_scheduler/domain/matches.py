@@ -1,0 +1,189 @@
+"""The scheduler's view of a match: the pair, the program's rules it runs under, and
+its sessions. One aggregate per match (the sessions topic is keyed by match id), so a
+match's events go out in order and a session change is one conditional write.
+
+Booking states: `pending` (waiting for both calendars and the program), `booked`,
+`failed` (nothing could be booked: coordinators are told why), `cohort` (the cohort
+books its members together).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from mentornet_contracts.events.matches import MatchConfirmed
+from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_contracts.events.sessions import (
+    LocalTime,
+    SessionBookingFailed,
+    SessionScheduled,
+)
+
+from .planning import Plan, Planned
+from .windows import zone
+
+Match = dict[str, Any]
+Session = dict[str, Any]
+
+PENDING, BOOKED, FAILED, COHORT = "pending", "booked", "failed", "cohort"
+SCHEDULED, CANCELLED, COMPLETED, MISSED = "scheduled", "cancelled", "completed", "missed"
+
+
+def session_id(match_id: str, sequence: int) -> str:
+    """Deterministic, so booking the same match again (a redelivered event) makes the
+    same sessions, and short enough for any match id."""
+    digest = hashlib.sha256(f"{match_id}|{sequence}".encode()).hexdigest()[:16]
+    return f"s-{digest}"
+
+
+def cohort_id(program_id: str, mentor_id: str) -> str:
+    return "c-" + hashlib.sha256(f"{program_id}|{mentor_id}".encode()).hexdigest()[:16]
+
+
+def rules(program: ProgramPublished) -> dict[str, Any]:
+    """What a match needs of its program's rules, kept with the match."""
+    return {
+        "tier": str(program.tier),
+        "sessions_per_month": program.cadence.sessions_per_month,
+        "session_minutes": program.cadence.session_minutes,
+        "duration_weeks": program.duration_weeks,
+        "max_monthly_hours": program.max_monthly_hours_per_mentor,
+        "missed_in_a_row": program.escalation.missed_sessions_in_a_row,
+        "days_without_activity": program.escalation.days_without_activity,
+        "cohort_size": program.cohort_size,
+    }
+
+
+def confirmed(current: Match | None, event: MatchConfirmed, now: datetime) -> Match | None:
+    """A new match waiting to be booked; a repeat changes nothing."""
+    if current is not None:
+        return None
+    return {
+        "match_id": event.match_id,
+        "program_id": event.program_id,
+        "mentor_id": event.mentor_id,
+        "mentee_id": event.mentee_id,
+        "status": "active",
+        "booking": PENDING,
+        "confirmed_at": now.isoformat(),
+        "last_activity_at": now.isoformat(),
+        "missed_in_a_row": 0,
+        "stalled": {},
+        "sessions": [],
+        "due_epoch": now.timestamp(),
+    }
+
+
+def local_times(start: datetime, zones: Mapping[str, str]) -> list[dict[str, str]]:
+    return [
+        LocalTime(
+            participant_id=person,
+            timezone=name,
+            local_start=start.astimezone(zone(name)).isoformat(),
+        ).model_dump(mode="json")
+        for person, name in zones.items()
+    ]
+
+
+def new_session(
+    match: Match, planned: Planned, zones: Mapping[str, str], *, cohort: str | None = None
+) -> Session:
+    booking = (
+        f"{cohort}:{planned.sequence}"
+        if cohort
+        else session_id(match["match_id"], planned.sequence)
+    )
+    return {
+        "session_id": session_id(match["match_id"], planned.sequence),
+        "sequence": planned.sequence,
+        "session_type": str(planned.session_type),
+        "starts_at": planned.starts_at.isoformat(),
+        "duration_minutes": planned.minutes,
+        "status": SCHEDULED,
+        "revision": 0,
+        "attendance": None,
+        "reminders": {},
+        "prompted": False,
+        "local_times": local_times(planned.starts_at, zones),
+        "booking_id": booking,
+        "cohort_id": cohort,
+    }
+
+
+def scheduled_event(match: Match, session: Session) -> SessionScheduled:
+    return SessionScheduled(
+        session_id=session["session_id"],
+        match_id=match["match_id"],
+        program_id=match["program_id"],
+        mentor_id=match["mentor_id"],
+        mentee_id=match["mentee_id"],
+        session_type=session["session_type"],
+        starts_at=datetime.fromisoformat(session["starts_at"]),
+        duration_minutes=session["duration_minutes"],
+        local_times=tuple(LocalTime.model_validate(t) for t in session["local_times"]),
+        cohort_id=session.get("cohort_id"),
+        sequence=session["sequence"],
+    )
+
+
+def booked(
+    match: Match,
+    plan: Plan,
+    zones: Mapping[str, str],
+    *,
+    cohort: str | None = None,
+) -> tuple[Match, list[SessionScheduled | SessionBookingFailed]]:
+    """The match with its planned sessions, the events that announce them and, when the
+    plan fell short, the reason for coordinators."""
+    known = {s["session_id"] for s in match["sessions"]}
+    sessions = [new_session(match, p, zones, cohort=cohort) for p in plan.sessions]
+    added = [s for s in sessions if s["session_id"] not in known]
+    events: list[SessionScheduled | SessionBookingFailed] = [
+        scheduled_event(match, s) for s in added
+    ]
+    if plan.failure is not None:
+        events.append(failure(match, plan.failure, plan.detail))
+    state = {
+        **match,
+        "sessions": [*match["sessions"], *added],
+        "booking": BOOKED if match["sessions"] or added else FAILED,
+        "failure": {"reason": str(plan.failure), "detail": plan.detail} if plan.failure else None,
+    }
+    return state, events
+
+
+def failure(match: Match, reason: Any, detail: str) -> SessionBookingFailed:
+    return SessionBookingFailed(
+        match_id=match["match_id"],
+        program_id=match["program_id"],
+        reason=reason,
+        detail=detail[:500],
+    )
+
+
+def find(match: Match, sid: str) -> Session | None:
+    return next((s for s in match["sessions"] if s["session_id"] == sid), None)
+
+
+def with_session(match: Match, session: Session) -> Match:
+    return {
+        **match,
+        "sessions": [
+            session if s["session_id"] == session["session_id"] else s for s in match["sessions"]
+        ],
+    }
+
+
+def upcoming(match: Match, now: datetime) -> Sequence[Session]:
+    return [
+        s
+        for s in match["sessions"]
+        if s["status"] == SCHEDULED and datetime.fromisoformat(s["starts_at"]) > now
+    ]
+
+
+def next_sequence(match: Match) -> int:
+    return max((s["sequence"] for s in match["sessions"]), default=0) + 1

@@ -1,0 +1,194 @@
+"""Changes to one session of a match: move, cancel, record attendance; and what a
+match's end or a participant's departure does to its sessions.
+
+Every change bumps the session's `revision`, which iCalendar clients see as SEQUENCE,
+so an updated .ics replaces the old one and a cancellation shows as CANCELLED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.sessions import (
+    Attendance,
+    LocalTime,
+    MatchStalled,
+    SessionCancelled,
+    SessionCompleted,
+    SessionMissed,
+    SessionRescheduled,
+    StallReason,
+)
+
+from .matches import (
+    CANCELLED,
+    COMPLETED,
+    MISSED,
+    SCHEDULED,
+    Match,
+    Session,
+    find,
+    local_times,
+    upcoming,
+    with_session,
+)
+
+Emitted = list[Any]
+
+
+class SessionConflict(Exception):
+    """The session is not in a state that allows this (HTTP 409)."""
+
+    def __init__(self, reason: str, session: Session | None) -> None:
+        super().__init__(reason)
+        self.session = session
+
+
+class Invalid(ValueError):
+    """Valid in shape but not acceptable (HTTP 422); names the field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def _session(match: Match, sid: str) -> Session:
+    session = find(match, sid)
+    if session is None:
+        raise LookupError(sid)
+    return session
+
+
+def reschedule(
+    match: Match, sid: str, start: datetime, zones: Mapping[str, str], reason: str
+) -> tuple[Match, SessionRescheduled]:
+    """Move a scheduled session; reminders and the attendance prompt start over."""
+    session = _session(match, sid)
+    if session["status"] != SCHEDULED:
+        raise SessionConflict(f"session {sid} is {session['status']}", session)
+    moved = {
+        **session,
+        "starts_at": start.isoformat(),
+        "revision": session["revision"] + 1,
+        "reminders": {},
+        "prompted": False,
+        "local_times": local_times(start, zones),
+    }
+    event = SessionRescheduled(
+        session_id=sid,
+        match_id=match["match_id"],
+        previous_starts_at=datetime.fromisoformat(session["starts_at"]),
+        starts_at=start,
+        duration_minutes=session["duration_minutes"],
+        local_times=tuple(LocalTime.model_validate(t) for t in moved["local_times"]),
+        reason=reason[:500],
+    )
+    return with_session(match, moved), event
+
+
+def cancel(match: Match, sid: str, reason: str) -> tuple[Match, SessionCancelled]:
+    session = _session(match, sid)
+    if session["status"] != SCHEDULED:
+        raise SessionConflict(f"session {sid} is {session['status']}", session)
+    return _cancelled(match, session, reason)
+
+
+def _cancelled(match: Match, session: Session, reason: str) -> tuple[Match, SessionCancelled]:
+    gone = {**session, "status": CANCELLED, "revision": session["revision"] + 1, "reason": reason}
+    event = SessionCancelled(
+        session_id=session["session_id"], match_id=match["match_id"], reason=reason[:500]
+    )
+    return with_session(match, gone), event
+
+
+def cancel_upcoming(match: Match, now: datetime, reason: str) -> tuple[Match, Emitted]:
+    events: Emitted = []
+    for session in upcoming(match, now):
+        match, event = _cancelled(match, session, reason)
+        events.append(event)
+    return match, events
+
+
+def end(match: Match, now: datetime, reason: str) -> tuple[Match, Emitted]:
+    """The match is over: its future sessions are cancelled, its timers stop."""
+    if match["status"] == "ended":
+        return match, []
+    match, events = cancel_upcoming(match, now, reason)
+    return {**match, "status": "ended", "due_epoch": None}, events
+
+
+def forget(match: Match, participant_id: str) -> Match:
+    """An erased participant's zone and local times leave the match's sessions."""
+    sessions = [
+        {**s, "local_times": [t for t in s["local_times"] if t["participant_id"] != participant_id]}
+        for s in match["sessions"]
+    ]
+    return {**match, "sessions": sessions}
+
+
+def record_attendance(
+    match: Match, sid: str, attendance: Attendance, now: datetime, by: str
+) -> tuple[Match, Emitted]:
+    """Attended completes the session and resets the missed streak; a no-show counts
+    towards it, and N in a row (the program's threshold) stall the match."""
+    session = _session(match, sid)
+    if session["status"] not in (SCHEDULED, MISSED) or session.get("attendance"):
+        raise SessionConflict(f"attendance for session {sid} is already recorded", session)
+    if datetime.fromisoformat(session["starts_at"]) > now:
+        raise Invalid("attendance", "the session has not started yet")
+    if attendance == Attendance.ATTENDED:
+        done = {**session, "status": COMPLETED, "attendance": str(attendance), "recorded_by": by}
+        end_at = _end(session)
+        state = {
+            **with_session(match, done),
+            "missed_in_a_row": 0,
+            "stalled": {},
+            "last_activity_at": max(match["last_activity_at"], end_at.isoformat()),
+        }
+        return state, [
+            SessionCompleted(session_id=sid, match_id=match["match_id"], attendance=attendance)
+        ]
+    absent = Role.MENTOR if attendance == Attendance.MENTOR_NO_SHOW else Role.MENTEE
+    missed = {**session, "status": MISSED, "attendance": str(attendance), "recorded_by": by}
+    if session.get("counted"):
+        return with_session(match, missed), []
+    return missed_session(match, missed, (absent,))
+
+
+def missed_session(
+    match: Match, session: Session, absent: tuple[Role, ...]
+) -> tuple[Match, Emitted]:
+    """Count a missed session (a no-show, or nobody said) and stall the match at the
+    program's threshold, once per streak."""
+    streak = match["missed_in_a_row"] + 1
+    counted = {**session, "status": MISSED, "counted": True}
+    state = {**with_session(match, counted), "missed_in_a_row": streak}
+    events: Emitted = [
+        SessionMissed(
+            session_id=session["session_id"],
+            match_id=match["match_id"],
+            absent=absent,
+            missed_in_a_row=streak,
+        )
+    ]
+    threshold = int(match.get("rules", {}).get("missed_in_a_row", 0) or 0)
+    if threshold and streak >= threshold and not match["stalled"].get("missed_sessions"):
+        state["stalled"] = {**match["stalled"], "missed_sessions": True}
+        events.append(
+            MatchStalled(
+                match_id=match["match_id"],
+                reason=StallReason.MISSED_SESSIONS,
+                detail=f"{streak} sessions missed in a row (the program's limit is {threshold})",
+            )
+        )
+    return state, events
+
+
+def _end(session: Session) -> datetime:
+    return datetime.fromisoformat(session["starts_at"]) + timedelta(
+        minutes=session["duration_minutes"]
+    )

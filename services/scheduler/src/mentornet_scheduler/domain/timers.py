@@ -1,0 +1,145 @@
+"""What a match's clock sets off: reminders before each session (once per offset), a
+prompt to record attendance some hours after a session ends, a session counted as
+missed when nobody said within the deadline, and a stall when nothing has happened
+for the program's number of days.
+
+`due` is pure: the timer worker calls it with the time, and writes what it returns
+in one conditional write, so each reminder goes out once, even across restarts and
+with several replicas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from mentornet_contracts.events.sessions import (
+    MatchStalled,
+    SessionAttendanceDue,
+    SessionReminderDue,
+    StallReason,
+)
+
+from .matches import SCHEDULED, Match, Session, with_session
+from .sessions import missed_session
+
+SENT, SKIPPED = "sent", "skipped"
+
+
+@dataclass(frozen=True)
+class Clockwork:
+    """The service's timer settings."""
+
+    reminder_offsets: tuple[int, ...] = (1440, 60)
+    """Minutes before a session's start."""
+    prompt_after: timedelta = timedelta(hours=2)
+    missed_after: timedelta = timedelta(hours=72)
+
+
+def _start(session: Session) -> datetime:
+    return datetime.fromisoformat(session["starts_at"])
+
+
+def _end(session: Session) -> datetime:
+    return _start(session) + timedelta(minutes=session["duration_minutes"])
+
+
+def skip_passed(session: Session, now: datetime, clock: Clockwork) -> Session:
+    """Offsets already past when a session is booked or moved are skipped: a 24-hour
+    reminder for a session three hours away would be wrong."""
+    start = _start(session)
+    reminders = dict(session["reminders"])
+    for offset in clock.reminder_offsets:
+        if str(offset) not in reminders and start - timedelta(minutes=offset) < now:
+            reminders[str(offset)] = SKIPPED
+    return {**session, "reminders": reminders}
+
+
+def due(match: Match, now: datetime, clock: Clockwork) -> tuple[Match, list[Any]]:
+    """Everything due at `now`, and the match with `due_epoch` set to the next time."""
+    events: list[Any] = []
+    if match["status"] == "active":
+        for session in list(match["sessions"]):
+            match = _session_timers(match, session["session_id"], now, clock, events)
+        match = _inactivity(match, now, events)
+    return {**match, "due_epoch": next_due(match, clock)}, events
+
+
+def _session_timers(
+    match: Match, sid: str, now: datetime, clock: Clockwork, events: list[Any]
+) -> Match:
+    session = next(s for s in match["sessions"] if s["session_id"] == sid)
+    if session["status"] != SCHEDULED:
+        return match
+    start = _start(session)
+    reminders = dict(session["reminders"])
+    for offset in clock.reminder_offsets:
+        if str(offset) in reminders or now < start - timedelta(minutes=offset):
+            continue
+        reminders[str(offset)] = SENT if now < start else SKIPPED
+        if now < start:
+            events.append(
+                SessionReminderDue(
+                    session_id=sid,
+                    match_id=match["match_id"],
+                    starts_at=start,
+                    offset_minutes=offset,
+                )
+            )
+    session = {**session, "reminders": reminders}
+    if (
+        session.get("attendance") is None
+        and not session["prompted"]
+        and now >= _end(session) + clock.prompt_after
+    ):
+        session = {**session, "prompted": True}
+        events.append(
+            SessionAttendanceDue(session_id=sid, match_id=match["match_id"], ended_at=_end(session))
+        )
+    match = with_session(match, session)
+    if session.get("attendance") is None and now >= _end(session) + clock.missed_after:
+        match, missed = missed_session(match, session, ())
+        events.extend(missed)
+    return match
+
+
+def _inactivity(match: Match, now: datetime, events: list[Any]) -> Match:
+    days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
+    if not days or match["stalled"].get("no_activity"):
+        return match
+    since = datetime.fromisoformat(match["last_activity_at"])
+    if now < since + timedelta(days=days):
+        return match
+    events.append(
+        MatchStalled(
+            match_id=match["match_id"],
+            reason=StallReason.NO_ACTIVITY,
+            detail=f"no session held for {days} days (since {since.date().isoformat()})",
+        )
+    )
+    return {**match, "stalled": {**match["stalled"], "no_activity": True}}
+
+
+def next_due(match: Match, clock: Clockwork) -> float | None:
+    """The earliest moment something is due for this match; None when nothing is."""
+    if match["status"] != "active":
+        return None
+    times: list[datetime] = []
+    for session in match["sessions"]:
+        if session["status"] != SCHEDULED:
+            continue
+        start = _start(session)
+        times += [
+            start - timedelta(minutes=offset)
+            for offset in clock.reminder_offsets
+            if str(offset) not in session["reminders"]
+        ]
+        if session.get("attendance") is None:
+            if not session["prompted"]:
+                times.append(_end(session) + clock.prompt_after)
+            times.append(_end(session) + clock.missed_after)
+    days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
+    if days and not match["stalled"].get("no_activity"):
+        times.append(datetime.fromisoformat(match["last_activity_at"]) + timedelta(days=days))
+    return min(times).timestamp() if times else None
