@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
@@ -11,6 +14,10 @@ from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
+from mentornet_scheduler.app import build as build_scheduler
+from mentornet_scheduler.settings import SchedulerSettings
+
+SchedulerOn = Callable[..., AbstractAsyncContextManager[RunningService]]
 
 
 @pytest.fixture
@@ -30,3 +37,31 @@ async def matcher(stack: Endpoints) -> AsyncIterator[RunningService]:
         from_log_end=True,
     ) as service:
         yield service
+
+
+@pytest.fixture
+def scheduler_on(stack: Endpoints, unique: str) -> SchedulerOn:
+    """Start the scheduler on a clock the test moves, with this test's database and
+    consumer group; `restart=True` starts it again where the last one left off."""
+
+    def start(
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        restart: bool = False,
+        **settings: object,
+    ) -> AbstractAsyncContextManager[RunningService]:
+        values = service_settings(
+            stack,
+            SchedulerSettings,
+            "scheduler",
+            database=f"test_scheduler_{unique}",
+            group=f"test-scheduler-{unique}",
+            timer_poll_seconds=0.2,
+            booking_retry_seconds=1.0,
+            park_retry_max_ms=500,
+            **settings,
+        )
+        build = partial(build_scheduler, clock=clock)
+        return running("scheduler", values, build, from_log_end=not restart)
+
+    return start

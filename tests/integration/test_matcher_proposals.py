@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import find_records, header, produce_record
+from mentornet_chassis.testing.kafka import find_records, header
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
-from mentornet_contracts import dlq, encode, new_envelope
-from mentornet_contracts.catalogue import MATCHES, REGISTRY, SERVICES
+from mentornet_contracts import dlq
+from mentornet_contracts.catalogue import MATCHES, SERVICES
 from mentornet_contracts.events.participants import (
     MenteeRegistered,
     MentorRegistered,
     ParticipantWithdrawn,
 )
-from mentornet_contracts.events.programs import ApprovalMode, ProgramPublished
+from mentornet_contracts.events.programs import ApprovalMode
 from mentornet_contracts.events.qa import (
     EscalationAction,
     EscalationRaised,
@@ -30,59 +30,16 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 
+from tests.support.events import person, program, publish
 from tests.support.helpers import SERVICE, token
 
 pytestmark = pytest.mark.integration
-
-WEEKLY = [{"weekday": d, "start": "09:00", "end": "12:00"} for d in ("mon", "tue", "wed", "thu")]
-
-
-def program(program_id: str) -> ProgramPublished:
-    return ProgramPublished.model_validate(
-        {
-            "program_id": program_id,
-            "name": "Platform mentoring",
-            "tier": "standard",
-            "cadence": {"sessions_per_month": 2, "session_minutes": 60},
-            "duration_weeks": 12,
-            "max_active_mentees_per_mentor": 3,
-            "max_monthly_hours_per_mentor": 8,
-            "approval_mode": "auto",
-            "matching_weights": {"skills": 0.6, "availability": 0.2, "language": 0.2},
-            "conflict_rules": {"exclude_same_manager_line": True, "exclude_same_org_unit": False},
-            "qa_sample_rate": 0.1,
-            "escalation": {
-                "missed_sessions_in_a_row": 2,
-                "days_without_activity": 21,
-                "low_rubric_average": 2.5,
-                "days_to_accept_proposal": 7,
-            },
-        }
-    )
-
-
-def person(kind: type[Any], pid: str, program_id: str, **fields: Any) -> Any:
-    base = {
-        "participant_id": pid,
-        "program_id": program_id,
-        "languages": ["en"],
-        "formats": ["video"],
-        "availability": {"timezone": "Europe/Berlin", "weekly": WEEKLY},
-    }
-    return kind.model_validate(base | fields)
 
 
 def goal(skill: str) -> list[dict[str, Any]]:
     return [
         {"goal_id": "g1", "statement": "Grow", "target_skills": [{"skill_id": skill, "level": 3}]}
     ]
-
-
-async def publish(stack: Endpoints, *events: Any) -> None:
-    for event in events:
-        await produce_record(
-            stack.bootstrap_servers, encode(new_envelope(event, "intake"), REGISTRY)
-        )
 
 
 async def proposals(stack: Endpoints, mentee_id: str, count: int) -> list[dict[str, Any]]:

@@ -2,17 +2,16 @@
 a pure domain function, then does what the change calls for: place a newcomer, ask
 for a batch run, end matches that no longer work.
 
-The follow-up runs after every delivery, duplicates included: it is idempotent, and a
-crash between the read-model write and the follow-up must not lose it.
+The follow-ups run after every delivery, duplicates included (chassis subscribers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore, Applied, Decision, State
+from mentornet_chassis.aggregates import State
 from mentornet_chassis.consumer import Handler
+from mentornet_chassis.subscribers import Then, updating
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
@@ -33,22 +32,6 @@ from .matchmaker import Matchmaker
 from .rematch import Rematcher
 from .store import MatcherStores
 
-Update = Callable[[State | None, Any], State | None]
-"""The new state, or None to leave it as it is."""
-Then = Callable[[Envelope[Any], State], Awaitable[None]]
-
-
-def _updating(store: AggregateStore, update: Update, then: Then) -> Handler:
-    async def handle(envelope: Envelope[Any]) -> Applied:
-        def decide(current: State | None) -> Decision:
-            return Decision(state=update(current, envelope.event))
-
-        applied = await store.apply(envelope.subject, decide, handled=envelope.id)
-        await then(envelope, applied.state or {})
-        return applied
-
-    return handle
-
 
 class FollowUps:
     """What each kind of change sets off, given the read model as it now is."""
@@ -57,9 +40,6 @@ class FollowUps:
         self.runs = runs
         self.matchmaker = matchmaker
         self.rematcher = rematcher
-
-    async def nothing(self, envelope: Envelope[Any], state: State) -> None:
-        return None
 
     async def place(self, envelope: Envelope[Any], state: State) -> None:
         mentee = state.get("roles", {}).get("mentee")
@@ -107,23 +87,21 @@ def matcher_handlers(
             await rematcher.escalated(raised.match_id, detail)
 
     return {
-        MenteeRegistered: _updating(people, candidates.on_mentee_registered, then.place),
-        MentorRegistered: _updating(people, candidates.on_mentor_registered, then.roster),
-        ProfileUpdated: _updating(people, candidates.on_profile_updated, then.profile),
-        GoalsUpdated: _updating(people, candidates.on_goals_updated, then.place),
-        AvailabilityUpdated: _updating(
+        MenteeRegistered: updating(people, candidates.on_mentee_registered, then.place),
+        MentorRegistered: updating(people, candidates.on_mentor_registered, then.roster),
+        ProfileUpdated: updating(people, candidates.on_profile_updated, then.profile),
+        GoalsUpdated: updating(people, candidates.on_goals_updated, then.place),
+        AvailabilityUpdated: updating(
             people, candidates.on_availability_updated, then.availability
         ),
-        ParticipantWithdrawn: _updating(
+        ParticipantWithdrawn: updating(
             people, candidates.on_withdrawn, then.leaving(EndCause.PARTICIPANT_WITHDRAWN)
         ),
-        ParticipantErased: _updating(
+        ParticipantErased: updating(
             people, candidates.on_erased, then.leaving(EndCause.PARTICIPANT_ERASED)
         ),
-        ProgramPublished: _updating(rules, programs.on_published, then.batch),
-        ProgramUpdated: _updating(rules, programs.on_updated, then.batch),
+        ProgramPublished: updating(rules, programs.on_published, then.batch),
+        ProgramUpdated: updating(rules, programs.on_updated, then.batch),
         EscalationRaised: escalation,
-        TaxonomyUpdated: _updating(
-            stores.taxonomy, taxonomy_view.on_taxonomy_updated, then.nothing
-        ),
+        TaxonomyUpdated: updating(stores.taxonomy, taxonomy_view.on_taxonomy_updated),
     }

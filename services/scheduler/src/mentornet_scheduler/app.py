@@ -1,22 +1,95 @@
-"""Scheduler's composition root.
+"""Scheduler's composition root: the only place its parts are built and wired.
 
-The walking skeleton runs the process with health, readiness and metrics; its
-routes and handlers arrive with the scheduler service issue.
-"""
+`clock` is the one source of "now" for booking, timers and the API, so tests can run
+the real service on a controllable clock."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
+from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS, PROGRAMS
+from mentornet_contracts.errors import UnknownEntity
 
+from . import calendars_api, sessions_api
+from .booker import Booker
+from .cohort_desk import CohortDesk
+from .context import Contexts, Rules
+from .desk import Desk
+from .domain.timers import Clockwork
+from .handlers import scheduler_handlers
+from .replanner import Replanner
+from .reservations import Reservations
 from .settings import SchedulerSettings
+from .store import CALENDARS, COHORTS, LEDGERS, SchedulerStores
+from .store import MATCHES as MATCH_VIEWS
+from .store import PROGRAMS as RULES
+from .timer_worker import TimerWorker
 
 SERVICE = "scheduler"
+DEV_FEED_KEY = b"mentornet-local-calendar-feed-key"
 
 
-def build(runtime: Runtime) -> ServiceParts:
-    return ServiceParts()
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
+    """Calendar routes come first: `/sessions/{id}.ics` must win over `/sessions/{id}`."""
+    settings = runtime.settings
+    if not isinstance(settings, SchedulerSettings):
+        raise TypeError(f"scheduler needs SchedulerSettings, got {type(settings).__name__}")
+    stores = SchedulerStores(
+        calendars=runtime.aggregates(CALENDARS),
+        programs=runtime.aggregates(RULES),
+        matches=runtime.aggregates(MATCH_VIEWS),
+        ledgers=runtime.aggregates(LEDGERS),
+        cohorts=runtime.aggregates(COHORTS),
+    )
+    clockwork = Clockwork(
+        reminder_offsets=tuple(settings.reminder_offsets_minutes),
+        prompt_after=timedelta(hours=settings.attendance_prompt_hours),
+        missed_after=timedelta(hours=settings.attendance_deadline_hours),
+    )
+    rules = Rules(
+        lead=timedelta(hours=settings.booking_lead_hours),
+        buffer=timedelta(minutes=settings.buffer_minutes),
+    )
+    contexts = Contexts(stores, clock, rules)
+    reservations = Reservations(stores, rules.buffer)
+    cohorts = CohortDesk(
+        stores, contexts, reservations, clockwork, timedelta(hours=settings.cohort_settle_hours)
+    )
+    booker = Booker(
+        stores,
+        contexts,
+        reservations,
+        cohorts,
+        clockwork,
+        timedelta(seconds=settings.booking_retry_seconds),
+    )
+    desk = Desk(stores, contexts, reservations, clockwork)
+    replanner = Replanner(stores, contexts, desk)
+    timers = TimerWorker(
+        stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
+    )
+    key = settings.feed_key.get_secret_value().encode() if settings.feed_key else DEV_FEED_KEY
+    signer = calendars_api.FeedSigner(key, settings.public_url)
+    return ServiceParts(
+        routers=[
+            calendars_api.create_router(stores, signer, runtime.current, clock),
+            sessions_api.create_router(stores, desk, runtime.current),
+        ],
+        handlers=scheduler_handlers(stores, booker, replanner, clock),
+        consumes=[PARTICIPANTS, PROGRAMS, MATCHES],
+        stores=stores.all(),
+        on_startup=[stores.ensure_indexes],
+        workers=[timers.run],
+        parks=[UnknownEntity],
+    )
 
 
 def main() -> None:

@@ -155,14 +155,15 @@ def _booked(
     )
 
 
-def _why_not(
-    availability: Availability | None, checked: Sequence[datetime], length: timedelta
-) -> str:
+def absence(
+    availability: Availability | None, starts: Sequence[datetime], length: timedelta
+) -> str | None:
+    """Why a member cannot attend these starts; None when they can."""
     if availability is None:
         return "no availability given"
     tz = zone(availability.timezone)
     weekly_only = availability.model_copy(update={"exceptions": ()})
-    for start in checked:
+    for start in starts:
         end = start + length
         if inside(free_intervals(availability, start - length, end + length), start, end):
             continue
@@ -174,4 +175,10 @@ def _why_not(
             f"outside the mentee's windows: the slot is {WEEKDAYS[local.weekday()]} "
             f"{local.strftime('%H:%M')}-{until} {availability.timezone}"
         )
-    return "cannot attend"
+    return None
+
+
+def _why_not(
+    availability: Availability | None, checked: Sequence[datetime], length: timedelta
+) -> str:
+    return absence(availability, checked, length) or "cannot attend"

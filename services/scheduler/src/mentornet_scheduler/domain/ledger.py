@@ -9,6 +9,7 @@ so booking the same session again moves it instead of adding a second entry.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,21 +26,21 @@ def empty(mentor_id: str) -> Ledger:
     return {"mentor_id": mentor_id, "bookings": {}}
 
 
-def minutes_by_month(ledger: Ledger | None, *, leaving_out: str | None = None) -> dict[str, int]:
+def minutes_by_month(ledger: Ledger | None, *, leaving_out: Collection[str] = ()) -> dict[str, int]:
     used: dict[str, int] = {}
     for booking_id, entry in (ledger or {}).get("bookings", {}).items():
-        if booking_id != leaving_out:
+        if booking_id not in leaving_out:
             used[entry["month"]] = used.get(entry["month"], 0) + int(entry["minutes"])
     return used
 
 
 def busy(
-    ledger: Ledger | None, *, leaving_out: str | None = None
+    ledger: Ledger | None, *, leaving_out: Collection[str] = ()
 ) -> list[tuple[datetime, datetime]]:
     return [
         (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
         for booking_id, e in (ledger or {}).get("bookings", {}).items()
-        if booking_id != leaving_out
+        if booking_id not in leaving_out
     ]
 
 
@@ -58,13 +59,13 @@ def book(
     current = ledger or empty(mentor_id)
     end = start + timedelta(minutes=minutes)
     month = month_of(start, timezone)
-    used = minutes_by_month(current, leaving_out=booking_id).get(month, 0)
+    used = minutes_by_month(current, leaving_out={booking_id}).get(month, 0)
     if used + minutes > cap_minutes:
         raise Refused(
             f"over the monthly hour cap: the mentor has {used / 60:g} of "
             f"{cap_minutes / 60:g} mentoring hours booked in {month}"
         )
-    for b_start, b_end in busy(current, leaving_out=booking_id):
+    for b_start, b_end in busy(current, leaving_out={booking_id}):
         if b_start - buffer < end and start < b_end + buffer:
             raise Refused(f"clashes with the mentor's session at {b_start.isoformat()}")
     entry = {
@@ -75,6 +76,14 @@ def book(
         "match_id": match_id,
     }
     return {**current, "bookings": {**current["bookings"], booking_id: entry}}
+
+
+def without_match(ledger: Ledger | None, match_id: str) -> Ledger | None:
+    """The ledger without the entries one match holds (to book that match afresh)."""
+    if ledger is None:
+        return None
+    kept = {k: v for k, v in ledger["bookings"].items() if v.get("match_id") != match_id}
+    return {**ledger, "bookings": kept}
 
 
 def release(ledger: Ledger | None, booking_ids: set[str]) -> Ledger | None:

@@ -29,6 +29,9 @@ Match = dict[str, Any]
 Session = dict[str, Any]
 
 PENDING, BOOKED, FAILED, COHORT = "pending", "booked", "failed", "cohort"
+CLAIM_S = 120.0
+"""How long one replica's booking of a match keeps others off it; a replica that dies
+mid-booking is succeeded after this long."""
 SCHEDULED, CANCELLED, COMPLETED, MISSED = "scheduled", "cancelled", "completed", "missed"
 
 
@@ -75,6 +78,23 @@ def confirmed(current: Match | None, event: MatchConfirmed, now: datetime) -> Ma
         "sessions": [],
         "due_epoch": now.timestamp(),
     }
+
+
+def claim(match: Match | None, owner: str, now: datetime) -> Match | None:
+    """Take the match's booking for `owner`: None if it is not waiting or another
+    replica's claim is still live. The claim also sets the timer to its expiry, so a
+    booking whose replica died is retried."""
+    if match is None or match["status"] != "active" or match["booking"] != PENDING:
+        return None
+    held = match.get("claim") or {}
+    if held and held["owner"] != owner and held["until"] > now.timestamp():
+        return None
+    until = now.timestamp() + CLAIM_S
+    return {**match, "claim": {"owner": owner, "until": until}, "due_epoch": until}
+
+
+def claimed_by(match: Match | None, owner: str) -> bool:
+    return bool(match and (match.get("claim") or {}).get("owner") == owner)
 
 
 def local_times(start: datetime, zones: Mapping[str, str]) -> list[dict[str, str]]:

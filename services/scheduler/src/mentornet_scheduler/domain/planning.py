@@ -217,6 +217,11 @@ def _nearest(
     return min(options, key=lambda s: (abs(s - target), s), default=None)
 
 
+def nearest_start(booking: Booking, target: datetime, tolerance: timedelta) -> datetime | None:
+    """The open start closest to `target` within `tolerance` (a session to move)."""
+    return _nearest(booking, target, tolerance, booking.not_before)
+
+
 def no_overlap(booking: Booking) -> str:
     return (
         f"no shared time of {booking.series.session_minutes} minutes between the mentor's "

@@ -1,0 +1,157 @@
+"""Booking a confirmed match's series: plan inside both calendars, hold the mentor's
+time on their ledger, then write the sessions and their events in one write.
+
+A booking waits (and is retried by the timers) while the program or a calendar has
+not arrived; a match in a cohort program joins its cohort instead. A replica claims
+the match before booking it, so two replicas never book one match; a replica that
+dies mid-booking loses its claim after a while and the timers book again, replacing
+the ledger entries it left.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from mentornet_chassis.aggregates import Decision, Outcome, State
+from mentornet_contracts import new_envelope
+from mentornet_contracts.events.sessions import BookingFailure
+
+from .cohort_desk import CohortDesk
+from .context import Contexts, Pair, Unbookable, Waiting
+from .domain import ledger, matches, timers
+from .domain.budget import HourBudget
+from .domain.planning import Plan, plan_series
+from .reservations import Hold, Reservations
+from .store import SchedulerStores
+
+SERVICE = "scheduler"
+
+
+class Booker:
+    def __init__(
+        self,
+        stores: SchedulerStores,
+        contexts: Contexts,
+        reservations: Reservations,
+        cohorts: CohortDesk,
+        clock: timers.Clockwork,
+        retry: timedelta,
+    ) -> None:
+        self.stores = stores
+        self.contexts = contexts
+        self.reservations = reservations
+        self.cohorts = cohorts
+        self.clockwork = clock
+        self.retry = retry
+
+    async def book(self, match_id: str) -> None:
+        match = await self.stores.matches.get_state(match_id)
+        if match is None or match["status"] != "active" or match["booking"] != matches.PENDING:
+            return
+        try:
+            pair = await self.contexts.pair(match)
+        except Waiting as waiting:
+            await self._later(match_id, str(waiting))
+            return
+        except Unbookable as reason:
+            unbookable = Plan(failure=BookingFailure.NO_OVERLAP, detail=str(reason))
+            await self._write(match_id, unbookable, {}, None)
+            return
+        if str(pair.program.tier) == "cohort":
+            await self.cohorts.join(match, pair)
+            return
+        owner = uuid.uuid4().hex
+        now = self.contexts.clock()
+        taken = await self.stores.matches.apply(
+            match_id, lambda state: Decision(matches.claim(state, owner, now))
+        )
+        if taken.outcome is not Outcome.APPLIED:
+            return
+        plan = await self._hold(match, pair)
+        await self.stores.index_sessions(
+            match_id, [matches.session_id(match_id, p.sequence) for p in plan.sessions]
+        )
+        zones = self.contexts.zones(match, pair)
+        await self._write(match_id, plan, zones, matches.rules(pair.program), owner)
+
+    async def _hold(self, match: State, pair: Pair) -> Plan:
+        """Plan against the mentor's ledger as it is at the write, so concurrent bookings
+        for one mentor each plan around the others (a lost race plans again). Entries an
+        earlier, interrupted booking of this match left are replaced."""
+        first = await self.contexts.booking(match, pair)
+        cap = pair.program.max_monthly_hours_per_mentor
+        planned: list[Plan] = []
+
+        def decide(current: State | None) -> Decision:
+            held = ledger.without_match(current, match["match_id"])
+            booking = replace(
+                first,
+                mentor=replace(first.mentor, busy=(*first.mentor.busy, *ledger.busy(held))),
+                budget=HourBudget.of(pair.mentor.timezone, cap, ledger.minutes_by_month(held)),
+            )
+            plan = plan_series(booking)
+            planned[:] = [plan]
+            holds = [
+                Hold(
+                    matches.session_id(match["match_id"], p.sequence),
+                    p.starts_at,
+                    p.minutes,
+                    match["match_id"],
+                )
+                for p in plan.sessions
+            ]
+            booked = self.reservations.booked(
+                held, match["mentor_id"], pair.mentor.timezone, cap, holds
+            )
+            return Decision(booked if booked is not None else held)
+
+        await self.stores.ledgers.apply(match["mentor_id"], decide)
+        return planned[0]
+
+    async def _write(
+        self,
+        match_id: str,
+        plan: Plan,
+        zones: dict[str, str],
+        rules: dict[str, Any] | None,
+        owner: str | None = None,
+    ) -> None:
+        """The sessions and their events, unless another replica's claim took over."""
+        now = self.contexts.clock()
+
+        def decide(state: State | None) -> Decision:
+            if state is None or state["booking"] != matches.PENDING:
+                return Decision(state=None)
+            if owner is not None and not matches.claimed_by(state, owner):
+                return Decision(state=None)
+            booked, events = matches.booked(
+                {**state, "rules": rules or state.get("rules", {})}, plan, zones
+            )
+            booked["sessions"] = [
+                timers.skip_passed(s, now, self.clockwork) for s in booked["sessions"]
+            ]
+            booked["due_epoch"] = timers.next_due(booked, self.clockwork)
+            booked.pop("waiting", None)
+            booked.pop("claim", None)
+            return Decision(booked, [new_envelope(e, SERVICE) for e in events])
+
+        await self.stores.matches.apply(match_id, decide)
+
+    async def _later(self, match_id: str, reason: str) -> None:
+        retry_at = (self.contexts.clock() + self.retry).timestamp()
+
+        def decide(state: State | None) -> Decision:
+            if state is None or state["booking"] != matches.PENDING:
+                return Decision(state=None)
+            return Decision({**state, "waiting": reason, "due_epoch": retry_at})
+
+        await self.stores.matches.apply(match_id, decide)
+
+    async def pending(self, matches_found: list[State]) -> None:
+        """Try every waiting booking among these matches (a calendar or program came)."""
+        for match in matches_found:
+            if match["status"] == "active" and match["booking"] == matches.PENDING:
+                await self.book(match["match_id"])

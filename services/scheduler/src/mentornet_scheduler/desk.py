@@ -1,0 +1,159 @@
+"""What people do to sessions over HTTP: move, cancel, record attendance, book an
+extra session, ask for open times. Each change is checked against both calendars,
+the buffer and the mentor's hours (refusals name the reason), held on the mentor's
+ledger, then written with its event in one write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_contracts import new_envelope
+from mentornet_contracts.events.sessions import Attendance, SessionType
+
+from .context import Contexts, Pair, Unbookable, Waiting
+from .domain import ledger, matches, sessions, timers
+from .domain.planning import Booking, Planned, open_starts, plan_series
+from .reservations import Hold, Reservations
+from .store import SchedulerStores
+
+SERVICE = "scheduler"
+Change = Callable[[State], tuple[State, list[Any]]]
+
+
+class Desk:
+    def __init__(
+        self,
+        stores: SchedulerStores,
+        contexts: Contexts,
+        reservations: Reservations,
+        clockwork: timers.Clockwork,
+    ) -> None:
+        self.stores = stores
+        self.contexts = contexts
+        self.reservations = reservations
+        self.clockwork = clockwork
+
+    async def _pair(self, match: State) -> Pair:
+        try:
+            return await self.contexts.pair(match)
+        except (Waiting, Unbookable) as exc:
+            raise sessions.SessionConflict(str(exc), None) from None
+
+    async def _checked(
+        self, match: State, pair: Pair, sid: str | None, start: datetime, minutes: int
+    ) -> Booking:
+        booking = await self.contexts.booking(
+            match, pair, leaving_out=[sid] if sid else [], lead=False
+        )
+        refusal = booking.refusal(start, minutes)
+        if refusal is not None:
+            raise sessions.Invalid("starts_at", refusal)
+        return booking
+
+    async def _hold(
+        self, match: State, pair: Pair, booking_id: str, start: datetime, minutes: int
+    ) -> None:
+        try:
+            await self.reservations.hold(
+                match["mentor_id"],
+                pair.mentor.timezone,
+                pair.program.max_monthly_hours_per_mentor,
+                [Hold(booking_id, start, minutes, match["match_id"])],
+            )
+        except ledger.Refused as exc:
+            raise sessions.Invalid("starts_at", str(exc)) from None
+
+    async def change(self, match_id: str, change: Change) -> State:
+        """Apply one change to the match and set its next timer; raises what the domain
+        raised (SessionConflict, Invalid)."""
+        now = self.contexts.clock()
+
+        def decide(state: State | None) -> Decision:
+            assert state is not None
+            changed, events = change(state)
+            changed["sessions"] = [
+                timers.skip_passed(s, now, self.clockwork) for s in changed["sessions"]
+            ]
+            changed["due_epoch"] = timers.next_due(changed, self.clockwork)
+            return Decision(changed, [new_envelope(e, SERVICE) for e in events])
+
+        applied = await self.stores.matches.apply(match_id, decide)
+        assert applied.state is not None
+        return applied.state
+
+    async def reschedule(self, match: State, sid: str, start: datetime, reason: str) -> State:
+        session = self._movable(match, sid)
+        pair = await self._pair(match)
+        await self._checked(match, pair, sid, start, session["duration_minutes"])
+        await self._hold(match, pair, session["booking_id"], start, session["duration_minutes"])
+        zones = self.contexts.zones(match, pair)
+        return await self.change(
+            match["match_id"], lambda m: _one(sessions.reschedule(m, sid, start, zones, reason))
+        )
+
+    async def cancel(self, match: State, sid: str, reason: str) -> State:
+        session = self._movable(match, sid)
+        state = await self.change(
+            match["match_id"], lambda m: _one(sessions.cancel(m, sid, reason))
+        )
+        await self.reservations.release(match["mentor_id"], {session["booking_id"]})
+        return state
+
+    async def attendance(self, match: State, sid: str, attendance: Attendance, by: str) -> State:
+        now = self.contexts.clock()
+        return await self.change(
+            match["match_id"], lambda m: sessions.record_attendance(m, sid, attendance, now, by)
+        )
+
+    async def add(
+        self, match: State, start: datetime, kind: SessionType, minutes: int | None
+    ) -> State:
+        """An extra session the pair or a coordinator books by hand (a milestone review)."""
+        if match["status"] != "active":
+            raise sessions.SessionConflict(f"match {match['match_id']} has ended", None)
+        pair = await self._pair(match)
+        length = minutes or pair.program.cadence.session_minutes
+        await self._checked(match, pair, None, start, length)
+        new_id = matches.session_id(match["match_id"], matches.next_sequence(match))
+        await self._hold(match, pair, new_id, start, length)
+        await self.stores.index_sessions(match["match_id"], [new_id])
+        zones = self.contexts.zones(match, pair)
+
+        def add_one(state: State) -> tuple[State, list[Any]]:
+            if matches.session_id(state["match_id"], matches.next_sequence(state)) != new_id:
+                raise sessions.SessionConflict("another session was added meanwhile; retry", None)
+            planned = Planned(matches.next_sequence(state), start, length, kind)
+            new = matches.new_session(state, planned, zones)
+            added = {**state, "sessions": [*state["sessions"], new], "booking": matches.BOOKED}
+            return added, [matches.scheduled_event(added, new)]
+
+        return await self.change(match["match_id"], add_one)
+
+    async def open_times(self, match: State, limit: int) -> tuple[list[datetime], str]:
+        """Starts the pair could book, or none and why (no overlap at all, or taken)."""
+        pair = await self._pair(match)
+        booking = await self.contexts.booking(match, pair)
+        starts = list(open_starts(booking, limit))
+        if starts:
+            return starts, ""
+        return [], plan_series(booking).detail or "nothing open in the program's horizon"
+
+    def _movable(self, match: State, sid: str) -> State:
+        session = matches.find(match, sid)
+        if session is None:
+            raise LookupError(sid)
+        if session["status"] != matches.SCHEDULED:
+            raise sessions.SessionConflict(f"session {sid} is {session['status']}", session)
+        if session.get("cohort_id"):
+            raise sessions.SessionConflict(
+                "a cohort's group session moves for the whole cohort, not one member", session
+            )
+        return session
+
+
+def _one(change: tuple[State, Any]) -> tuple[State, list[Any]]:
+    state, event = change
+    return state, [event]

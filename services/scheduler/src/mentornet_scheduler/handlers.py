@@ -1,0 +1,101 @@
+"""Thin subscribers: each keeps one read model or match up to date through a pure
+domain function (chassis subscribers), then does what the change calls for: book
+waiting matches, re-plan sessions, cancel sessions of people who left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mentornet_chassis.aggregates import State
+from mentornet_chassis.consumer import Handler
+from mentornet_chassis.subscribers import deciding, updating
+from mentornet_contracts import Envelope, Event
+from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
+from mentornet_contracts.events.participants import (
+    AvailabilityUpdated,
+    MenteeRegistered,
+    MentorRegistered,
+    ParticipantErased,
+    ParticipantWithdrawn,
+)
+from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
+
+from .booker import Booker
+from .domain import calendars, matches, sessions
+from .replanner import Replanner
+from .store import SchedulerStores
+
+SERVICE = "scheduler"
+Clock = Callable[[], datetime]
+
+
+class FollowUps:
+    def __init__(self, stores: SchedulerStores, booker: Booker, replanner: Replanner) -> None:
+        self.stores = stores
+        self.booker = booker
+        self.replanner = replanner
+
+    async def calendar(self, envelope: Envelope[Any], state: State) -> None:
+        await self.booker.pending(await self.stores.matches_of(envelope.subject))
+
+    async def availability(self, envelope: Envelope[Any], state: State) -> None:
+        await self.replanner.availability_changed(envelope.subject)
+        await self.calendar(envelope, state)
+
+    async def withdrawn(self, envelope: Envelope[Any], state: State) -> None:
+        await self.replanner.left(envelope.subject, erased=False)
+
+    async def erased(self, envelope: Envelope[Any], state: State) -> None:
+        await self.replanner.left(envelope.subject, erased=True)
+
+    async def program(self, envelope: Envelope[Any], state: State) -> None:
+        await self.replanner.program_changed(state)
+        await self.booker.pending(await self.stores.matches_in(envelope.subject))
+
+    async def confirmed(self, envelope: Envelope[Any], state: State) -> None:
+        await self.booker.book(envelope.event.match_id)
+
+    async def ended(self, envelope: Envelope[Any], state: State) -> None:
+        if state:
+            await self.replanner.match_ended(state)
+
+
+def _ended(clock: Clock) -> Callable[[State | None, MatchEnded], tuple[State | None, list[Any]]]:
+    def decide(current: State | None, event: MatchEnded) -> tuple[State | None, list[Any]]:
+        if current is None:
+            return None, []
+        ended, cancelled = sessions.end(current, clock(), f"the match ended ({event.reason})")
+        return (ended if ended is not current else None), cancelled
+
+    return decide
+
+
+def _by_match(event: Any) -> str:
+    return str(event.match_id)
+
+
+def scheduler_handlers(
+    stores: SchedulerStores, booker: Booker, replanner: Replanner, clock: Clock
+) -> dict[type[Event], Handler]:
+    then = FollowUps(stores, booker, replanner)
+    people, rules = stores.calendars, stores.programs
+    return {
+        MentorRegistered: updating(people, calendars.on_registered, then.calendar),
+        MenteeRegistered: updating(people, calendars.on_registered, then.calendar),
+        AvailabilityUpdated: updating(people, calendars.on_availability_updated, then.availability),
+        ParticipantWithdrawn: updating(people, calendars.on_left, then.withdrawn),
+        ParticipantErased: updating(people, calendars.on_left, then.erased),
+        ProgramPublished: updating(rules, lambda _, e: e.model_dump(mode="json"), then.program),
+        ProgramUpdated: updating(rules, apply_update, then.program),
+        MatchConfirmed: updating(
+            stores.matches,
+            lambda current, e: matches.confirmed(current, e, clock()),
+            then.confirmed,
+            aggregate=_by_match,
+        ),
+        MatchEnded: deciding(
+            stores.matches, _ended(clock), then.ended, source=SERVICE, aggregate=_by_match
+        ),
+    }

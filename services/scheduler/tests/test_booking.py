@@ -1,0 +1,129 @@
+"""Booking on the real MongoDB-wire server: a confirmed match gets its series, the
+monthly hour cap holds under concurrent bookings, a missing calendar waits, and the
+desk refuses bad moves with reasons."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from mentornet_contracts.events.sessions import Attendance
+from mentornet_scheduler.domain import ledger, sessions
+from pymongo import AsyncMongoClient
+
+from .world import World, weekly
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+BERLIN_EVENINGS = weekly("Europe/Berlin", ("tue", "17:00", "21:00"), ("thu", "17:00", "21:00"))
+NEW_YORK_DAYS = weekly("America/New_York", ("tue", "09:00", "17:00"), ("thu", "09:00", "17:00"))
+
+
+@pytest.fixture
+async def world(mongo: AsyncMongoClient[dict[str, Any]], unique: str) -> World:
+    return World.on(mongo[f"sched_{unique}"], NOW)
+
+
+async def test_a_confirmed_match_gets_its_series_and_its_events(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    assert match["booking"] == "booked"
+    assert len(match["sessions"]) == 8
+    assert (await world.outbox("m-1")).count("mentornet.session.scheduled.v1") == 8
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert len(held["bookings"]) == 8
+    again = await world.confirm("m-1", "mentor-1", "mentee-1")
+    assert again["sessions"] == match["sessions"]
+
+
+async def test_a_match_waits_for_a_calendar_then_books_when_it_arrives(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    waiting = await world.confirm("m-1", "mentor-1", "mentee-1")
+    assert waiting["booking"] == "pending"
+    assert "mentee" in waiting["waiting"]
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    await world.booker.pending(await world.stores.matches_of("mentee-1"))
+    booked = await world.stores.matches.get_state("m-1")
+    assert booked is not None
+    assert booked["booking"] == "booked"
+
+
+async def test_the_monthly_hour_cap_holds_under_concurrent_bookings(world: World) -> None:
+    """Ten mentees confirmed with one mentor at once: 4 hours a month each would be 40;
+    the cap of 10 holds, whatever order the bookings land in."""
+    await world.program(max_monthly_hours_per_mentor=10, duration_weeks=4)
+    await world.person(
+        "mentor-1",
+        "mentor",
+        weekly(
+            "Europe/Berlin", *((d, "08:00", "20:00") for d in ("mon", "tue", "wed", "thu", "fri"))
+        ),
+    )
+    for i in range(10):
+        await world.person(
+            f"e{i}",
+            "mentee",
+            weekly(
+                "Europe/London",
+                *((d, "07:00", "19:00") for d in ("mon", "tue", "wed", "thu", "fri")),
+            ),
+        )
+    await asyncio.gather(*(world.confirm(f"m-{i}", "mentor-1", f"e{i}") for i in range(10)))
+
+    held = await world.stores.ledgers.get_state("mentor-1")
+    by_month = ledger.minutes_by_month(held)
+    assert by_month
+    assert max(by_month.values()) <= 10 * 60
+    booked = [
+        s
+        for i in range(10)
+        for s in (await world.stores.matches.get_state(f"m-{i}") or {})["sessions"]
+    ]
+    assert sum(s["duration_minutes"] for s in booked) == sum(by_month.values())
+    starts = sorted(datetime.fromisoformat(s["starts_at"]) for s in booked)
+    assert all(b - a >= timedelta(minutes=75) for a, b in itertools.pairwise(starts))
+
+
+async def test_the_desk_refuses_bad_moves_with_reasons(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    first = match["sessions"][0]
+    sid = first["session_id"]
+    with pytest.raises(sessions.Invalid, match="in the past"):
+        await world.desk.reschedule(match, sid, NOW - timedelta(days=1), "")
+    with pytest.raises(sessions.Invalid, match="outside the mentor's availability"):
+        await world.desk.reschedule(match, sid, datetime(2027, 3, 9, 9, 0, tzinfo=UTC), "")
+    moved = await world.desk.reschedule(
+        match, sid, datetime(2027, 3, 4, 17, 0, tzinfo=UTC), "travel"
+    )
+    assert moved["sessions"][0]["revision"] == 1
+    cancelled = await world.desk.cancel(moved, sid, "sick")
+    with pytest.raises(sessions.SessionConflict):
+        await world.desk.reschedule(cancelled, sid, datetime(2027, 3, 11, 17, 0, tzinfo=UTC), "")
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert first["booking_id"] not in held["bookings"]
+
+
+async def test_two_no_shows_stall_the_match(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    world.clock.now = datetime.fromisoformat(match["sessions"][1]["starts_at"]) + timedelta(hours=1)
+    for session in match["sessions"][:2]:
+        match = await world.desk.attendance(
+            match, session["session_id"], Attendance.MENTEE_NO_SHOW, "mentor-1"
+        )
+    assert "mentornet.match.stalled.v1" in await world.outbox("m-1")
+    assert match["stalled"] == {"missed_sessions": True}

@@ -1,0 +1,159 @@
+"""What later changes do to booked sessions, and cohorts end to end, on the real
+MongoDB-wire server: new availability moves or cancels what no longer fits and says
+so, a withdrawal or erasure cancels what is ahead, a cohort settles on one slot and
+books its members."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from mentornet_chassis.aggregates import Decision
+from mentornet_contracts.events.common import Availability
+from mentornet_contracts.events.participants import AvailabilityUpdated
+from mentornet_scheduler.domain import calendars, matches
+from pymongo import AsyncMongoClient
+
+from .world import World, weekly
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+async def world(mongo: AsyncMongoClient[dict[str, Any]], unique: str) -> World:
+    return World.on(mongo[f"replan_{unique}"], NOW)
+
+
+async def booked_pair(world: World) -> dict[str, Any]:
+    await world.program()
+    await world.person(
+        "mentor-1",
+        "mentor",
+        weekly("Europe/Berlin", ("tue", "17:00", "21:00"), ("wed", "17:00", "21:00")),
+    )
+    await world.person(
+        "mentee-1",
+        "mentee",
+        weekly("Europe/Berlin", ("tue", "17:00", "21:00"), ("wed", "17:00", "21:00")),
+    )
+    return await world.confirm("m-1", "mentor-1", "mentee-1")
+
+
+async def new_availability(world: World, pid: str, value: dict[str, Any]) -> None:
+    event = AvailabilityUpdated(participant_id=pid, availability=Availability.model_validate(value))
+    await world.stores.calendars.apply(
+        pid, lambda current: Decision(state=calendars.on_availability_updated(current, event))
+    )
+    await world.replanner.availability_changed(pid)
+
+
+async def test_sessions_that_no_longer_fit_move_to_the_nearest_time_and_say_why(
+    world: World,
+) -> None:
+    before = await booked_pair(world)
+    assert {
+        datetime.fromisoformat(s["starts_at"]).astimezone(BERLIN).strftime("%a")
+        for s in before["sessions"]
+    } == {"Tue"}
+    await new_availability(world, "mentee-1", weekly("Europe/Berlin", ("wed", "17:00", "21:00")))
+    after = await world.stores.matches.get_state("m-1")
+    assert after is not None
+    days = {
+        datetime.fromisoformat(s["starts_at"]).astimezone(BERLIN).strftime("%a %H:%M")
+        for s in after["sessions"]
+    }
+    assert days == {"Wed 17:00"}
+    assert all(s["revision"] == 1 for s in after["sessions"])
+    outbox = await world.outbox("m-1")
+    assert outbox.count("mentornet.session.rescheduled.v1") == len(after["sessions"])
+    doc = await world.stores.matches.collection.find_one({"_id": "m-1"})
+    assert doc is not None
+    reasons = {e["value"] for e in doc["outbox"] if e["type"] == "mentornet.session.rescheduled.v1"}
+    assert all(
+        "the mentee's availability changed: outside the mentee's availability" in r for r in reasons
+    )
+
+
+async def test_when_nothing_fits_any_more_sessions_are_cancelled_and_coordinators_told(
+    world: World,
+) -> None:
+    await booked_pair(world)
+    await new_availability(world, "mentor-1", weekly("Europe/Berlin", ("fri", "08:00", "09:00")))
+    after = await world.stores.matches.get_state("m-1")
+    assert after is not None
+    assert {s["status"] for s in after["sessions"]} == {"cancelled"}
+    outbox = await world.outbox("m-1")
+    assert outbox.count("mentornet.session.booking.failed.v1") == len(after["sessions"])
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert held["bookings"] == {}
+
+
+async def test_an_erased_participant_has_future_sessions_cancelled_and_their_zone_forgotten(
+    world: World,
+) -> None:
+    before = await booked_pair(world)
+    world.clock.now = datetime.fromisoformat(before["sessions"][0]["starts_at"]) + timedelta(
+        hours=2
+    )
+    await world.stores.calendars.apply(
+        "mentee-1", lambda _: Decision(state={"participant_id": "mentee-1", "status": "erased"})
+    )
+    await world.replanner.left("mentee-1", erased=True)
+    after = await world.stores.matches.get_state("m-1")
+    assert after is not None
+    assert [s["status"] for s in after["sessions"]][:2] == ["scheduled", "cancelled"]
+    assert {s["status"] for s in after["sessions"][1:]} == {"cancelled"}
+    assert all(
+        t["participant_id"] != "mentee-1" for s in after["sessions"] for t in s["local_times"]
+    )
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert set(held["bookings"]) == {before["sessions"][0]["booking_id"]}
+
+
+async def test_a_cohort_settles_on_the_slot_most_can_attend_and_books_each_member(
+    world: World,
+) -> None:
+    world.clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # months from any DST change
+    await world.program(tier="cohort", cohort_size=3, max_active_mentees_per_mentor=3)
+    await world.person("mentor-1", "mentor", weekly("Europe/Berlin", ("tue", "09:00", "20:00")))
+    await world.person("ny-1", "mentee", weekly("America/New_York", ("tue", "11:00", "14:00")))
+    await world.person("ny-2", "mentee", weekly("America/New_York", ("tue", "12:00", "13:30")))
+    await world.person("tokyo", "mentee", weekly("Asia/Tokyo", ("tue", "09:00", "10:00")))
+    for i, mentee in enumerate(("ny-1", "ny-2", "tokyo")):
+        joined = await world.confirm(f"m-{i}", "mentor-1", mentee)
+        assert joined["booking"] == matches.COHORT
+    assert await world.timers.run_once() == 1
+    cohort = await world.stores.cohorts.get_state(matches.cohort_id("prog-1", "mentor-1"))
+    assert cohort is not None
+    assert (cohort["status"], cohort["slot"]["weekday"], cohort["slot"]["local_start"]) == (
+        "scheduled",
+        "tue",
+        "18:00",
+    )
+    assert set(cohort["attending"]) == {"ny-1", "ny-2"}
+    first, second, tokyo = [await world.stores.matches.get_state(f"m-{i}") for i in range(3)]
+    assert first is not None
+    assert second is not None
+    assert tokyo is not None
+    assert [s["starts_at"] for s in first["sessions"]] == [
+        s["starts_at"] for s in second["sessions"]
+    ]
+    assert len(first["sessions"]) == 8
+    assert tokyo["sessions"] == []
+    assert tokyo["failure"]["reason"] == "cohort_slot"
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert len(held["bookings"]) == 8
+    assert "mentornet.cohort.slot.chosen.v1" in [
+        e["type"]
+        for e in (
+            await world.stores.cohorts.collection.find_one({"_id": cohort["cohort_id"]}) or {}
+        )["outbox"]
+    ]

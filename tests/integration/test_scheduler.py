@@ -1,0 +1,244 @@
+"""The scheduler on the real broker and store: a confirmed match is booked across time
+zones, a pair with no shared hours hears why, two no-shows stall the match, reminders
+fire once per offset across a restart on a controllable clock, and the HTTP API
+serves sessions, refusals and iCalendar."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import icalendar
+import pytest
+from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.clock import MovableClock
+from mentornet_chassis.testing.kafka import all_records, find_records, header
+from mentornet_contracts.catalogue import SESSIONS
+from mentornet_contracts.events.matches import MatchConfirmed
+from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+
+from tests.conftest import SchedulerOn
+from tests.support.events import person, program, publish
+from tests.support.helpers import token
+
+pytestmark = pytest.mark.integration
+
+START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
+TIMER_PASSES_S = 1.0
+"""Several passes of the test scheduler's timers (every 0.2 s): time for a duplicate
+reminder to appear if the service were going to send one."""
+BERLIN = {
+    "timezone": "Europe/Berlin",
+    "weekly": [{"weekday": "tue", "start": "18:00", "end": "20:00"}],
+}
+NEW_YORK = {
+    "timezone": "America/New_York",
+    "weekly": [{"weekday": "tue", "start": "09:00", "end": "17:00"}],
+}
+
+
+async def session_events(
+    stack: Endpoints, match_id: str, kind: str, count: int = 1, timeout: float = 30
+) -> list[dict[str, Any]]:
+    records = await find_records(
+        stack.bootstrap_servers,
+        SESSIONS.name,
+        lambda r: r.key == match_id.encode() and header(r, "ce_type") == f"mentornet.{kind}.v1",
+        count=count,
+        timeout=timeout,
+    )
+    return [json.loads(r.value) for r in records]
+
+
+async def pair(
+    stack: Endpoints, unique: str, mentor: dict[str, Any], mentee: dict[str, Any], **rules: Any
+) -> str:
+    program_id, match_id = f"prog-{unique}", f"m-{unique}"
+    published = program(program_id).model_copy(update=rules)
+    await publish(
+        stack,
+        published,
+        person(
+            MentorRegistered,
+            f"mentor-{unique}",
+            program_id,
+            skills=[{"skill_id": "python", "level": 5}],
+            availability=mentor,
+        ),
+        person(MenteeRegistered, f"mentee-{unique}", program_id, availability=mentee),
+        MatchConfirmed(
+            match_id=match_id,
+            mentee_id=f"mentee-{unique}",
+            mentor_id=f"mentor-{unique}",
+            program_id=program_id,
+        ),
+    )
+    return match_id
+
+
+async def test_a_confirmed_match_is_booked_in_both_zones_and_served_as_icalendar(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    clock = MovableClock(START)
+    async with scheduler_on(clock) as scheduler:
+        match_id = await pair(stack, unique, BERLIN, NEW_YORK)
+        scheduled = await session_events(stack, match_id, "session.scheduled", count=6)
+        first = min(scheduled, key=lambda e: e["starts_at"])
+        local = {t["participant_id"]: t["local_start"] for t in first["local_times"]}
+        assert local == {
+            f"mentor-{unique}": "2027-03-02T18:00:00+01:00",
+            f"mentee-{unique}": "2027-03-02T12:00:00-05:00",
+        }
+        assert first["session_type"] == "kickoff"
+
+        mentee = token(f"mentee-{unique}", "mentee")
+        listed = (
+            await scheduler.http.get(f"/participants/mentee-{unique}/sessions", headers=mentee)
+        ).json()
+        assert len(listed["sessions"]) == 6
+        other = await scheduler.http.get(
+            f"/participants/mentee-{unique}/sessions", headers=token("x", "mentee")
+        )
+        assert other.status_code == 403
+
+        ics = await scheduler.http.get(f"/sessions/{first['session_id']}.ics", headers=mentee)
+        assert ics.status_code == 200, ics.text
+        assert ics.headers["content-type"].startswith("text/calendar")
+        [event] = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+        assert event.decoded("dtstart") == datetime.fromisoformat(first["starts_at"])
+        assert event.decoded("dtstart").tzinfo.key == "America/New_York"
+
+        feed = (
+            await scheduler.http.get(f"/participants/mentee-{unique}/calendar-feed", headers=mentee)
+        ).json()
+        served = await scheduler.http.get(feed["url"][feed["url"].index("/calendars/") :])
+        assert served.status_code == 200
+        assert len(icalendar.Calendar.from_ical(served.content).walk("VEVENT")) == 6
+        forged = await scheduler.http.get(f"/calendars/mentee-{unique}.ics?key=0000")
+        assert forged.status_code == 403
+
+        past = await scheduler.http.post(
+            f"/sessions/{first['session_id']}/reschedule",
+            json={"starts_at": "2027-02-01T17:00:00Z"},
+            headers=mentee,
+        )
+        assert (past.status_code, past.json()["field"]) == (422, "starts_at")
+        assert "in the past" in past.json()["reason"]
+        outside = await scheduler.http.post(
+            f"/sessions/{first['session_id']}/reschedule",
+            json={"starts_at": "2027-03-02T08:00:00Z"},
+            headers=mentee,
+        )
+        assert outside.status_code == 422
+        assert "outside the mentor's availability" in outside.json()["reason"]
+        cancelled = await scheduler.http.post(
+            f"/sessions/{first['session_id']}/cancel", json={"reason": "sick"}, headers=mentee
+        )
+        assert cancelled.json()["status"] == "cancelled"
+        again = await scheduler.http.post(
+            f"/sessions/{first['session_id']}/reschedule",
+            json={"starts_at": "2027-03-09T17:00:00Z"},
+            headers=mentee,
+        )
+        assert again.status_code == 409
+        assert again.json()["session"]["status"] == "cancelled"
+        bad_zone = await scheduler.http.get(
+            f"/matches/{match_id}/slots?timezone=Mars/Olympus", headers=mentee
+        )
+        assert (bad_zone.status_code, bad_zone.json()["field"]) == (422, "timezone")
+        await session_events(stack, match_id, "session.cancelled")
+
+
+async def test_kolkata_and_los_angeles_without_shared_hours_hear_why(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    kolkata = {
+        "timezone": "Asia/Kolkata",
+        "weekly": [{"weekday": "wed", "start": "09:00", "end": "17:00"}],
+    }
+    los_angeles = {
+        "timezone": "America/Los_Angeles",
+        "weekly": [{"weekday": "wed", "start": "09:00", "end": "17:00"}],
+    }
+    async with scheduler_on(MovableClock(START)) as scheduler:
+        match_id = await pair(stack, unique, kolkata, los_angeles)
+        [failed] = await session_events(stack, match_id, "session.booking.failed")
+        assert failed["reason"] == "no_overlap"
+        assert "Asia/Kolkata" in failed["detail"]
+        assert "America/Los_Angeles" in failed["detail"]
+        slots = await scheduler.http.get(
+            f"/matches/{match_id}/slots", headers=token(f"mentee-{unique}", "mentee")
+        )
+        assert slots.json()["slots"] == []
+        assert slots.json()["reason"].startswith("no shared time")
+
+
+async def test_two_no_shows_stall_the_match_on_the_broker(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    clock = MovableClock(START)
+    async with scheduler_on(clock) as scheduler:
+        match_id = await pair(stack, unique, BERLIN, NEW_YORK)
+        scheduled = sorted(
+            await session_events(stack, match_id, "session.scheduled", count=6),
+            key=lambda e: e["starts_at"],
+        )
+        clock.now = datetime.fromisoformat(scheduled[1]["starts_at"]) + timedelta(hours=1)
+        mentor = token(f"mentor-{unique}", "mentor")
+        for event in scheduled[:2]:
+            recorded = await scheduler.http.post(
+                f"/sessions/{event['session_id']}/attendance",
+                json={"attendance": "mentee_no_show"},
+                headers=mentor,
+            )
+            assert recorded.status_code == 200, recorded.text
+        [stalled] = await session_events(stack, match_id, "match.stalled")
+        assert stalled["reason"] == "missed_sessions"
+        missed = await session_events(stack, match_id, "session.missed", count=2)
+        assert sorted(m["missed_in_a_row"] for m in missed) == [1, 2]
+        early = await scheduler.http.post(
+            f"/sessions/{scheduled[3]['session_id']}/attendance",
+            json={"attendance": "attended"},
+            headers=mentor,
+        )
+        assert (early.status_code, early.json()["field"]) == (422, "attendance")
+
+
+async def test_reminders_fire_once_per_offset_across_a_restart(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    """Booked, stopped; started again a day before the session (the 24-hour reminder),
+    again half an hour before (the 1-hour one), and once more: two reminders in all."""
+    clock = MovableClock(START)
+    async with scheduler_on(clock):
+        match_id = await pair(stack, unique, BERLIN, NEW_YORK)
+        scheduled = await session_events(stack, match_id, "session.scheduled", count=6)
+    first = min(scheduled, key=lambda e: e["starts_at"])
+    starts = datetime.fromisoformat(first["starts_at"])
+
+    clock.now = starts - timedelta(hours=23)
+    async with scheduler_on(clock, restart=True):
+        [day_before] = await session_events(stack, match_id, "session.reminder.due")
+    assert (day_before["session_id"], day_before["offset_minutes"]) == (first["session_id"], 1440)
+    clock.now = starts - timedelta(minutes=30)
+    async with scheduler_on(clock, restart=True):
+        await session_events(stack, match_id, "session.reminder.due", count=2)
+        await asyncio.sleep(TIMER_PASSES_S)
+    async with scheduler_on(clock, restart=True):
+        await asyncio.sleep(TIMER_PASSES_S)
+
+    reminders = await all_records(
+        stack.bootstrap_servers,
+        SESSIONS.name,
+        lambda r: (
+            r.key == match_id.encode()
+            and header(r, "ce_type") == "mentornet.session.reminder.due.v1"
+        ),
+    )
+    sent = sorted(
+        (json.loads(r.value)["session_id"], json.loads(r.value)["offset_minutes"])
+        for r in reminders
+    )
+    assert sent == [(first["session_id"], 60), (first["session_id"], 1440)]
