@@ -30,6 +30,7 @@ from .store import PROGRAMS as RULES
 from .timer_worker import TimerWorker
 
 SERVICE = "scheduler"
+SETTINGS = SchedulerSettings
 DEV_FEED_KEY = b"mentornet-local-calendar-feed-key"
 
 
@@ -93,4 +94,4 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> Service
 
 
 def main() -> None:
-    run_service(SERVICE, load_settings(SchedulerSettings, SERVICE), build)
+    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)
