@@ -118,6 +118,16 @@ async def test_a_confirmed_match_is_booked_in_both_zones_and_served_as_icalendar
         assert len(icalendar.Calendar.from_ical(served.content).walk("VEVENT")) == 6
         forged = await scheduler.http.get(f"/calendars/mentee-{unique}.ics?key=0000")
         assert forged.status_code == 403
+        rotated = await scheduler.http.post(
+            f"/participants/mentee-{unique}/calendar-feed/rotate", headers=mentee
+        )
+        assert rotated.json()["url"] != feed["url"]
+        old_link = await scheduler.http.get(feed["url"][feed["url"].index("/calendars/") :])
+        assert old_link.status_code == 403
+        not_mine = await scheduler.http.get(
+            f"/participants/mentor-{unique}/calendar-feed", headers=mentee
+        )
+        assert not_mine.status_code == 403
 
         past = await scheduler.http.post(
             f"/sessions/{first['session_id']}/reschedule",
@@ -144,6 +154,19 @@ async def test_a_confirmed_match_is_booked_in_both_zones_and_served_as_icalendar
         )
         assert again.status_code == 409
         assert again.json()["session"]["status"] == "cancelled"
+        backwards = await scheduler.http.get(
+            f"/matches/{match_id}/slots",
+            params={"from": "2027-03-10T00:00:00Z", "to": "2027-03-09T00:00:00Z"},
+            headers=mentee,
+        )
+        assert (backwards.status_code, backwards.json()["field"]) == (422, "to")
+        window = await scheduler.http.get(
+            f"/matches/{match_id}/slots",
+            params={"from": "2027-03-09T00:00:00Z", "to": "2027-03-10T00:00:00Z"},
+            headers=mentee,
+        )
+        assert window.json()["slots"]
+        assert all(s["starts_at"].startswith("2027-03-09") for s in window.json()["slots"])
         bad_zone = await scheduler.http.get(
             f"/matches/{match_id}/slots?timezone=Mars/Olympus", headers=mentee
         )
@@ -242,3 +265,31 @@ async def test_reminders_fire_once_per_offset_across_a_restart(
         for r in reminders
     )
     assert sent == [(first["session_id"], 60), (first["session_id"], 1440)]
+
+
+async def test_an_extra_session_over_the_cap_is_refused_and_coordinators_see_their_programs(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    async with scheduler_on(MovableClock(START)) as scheduler:
+        match_id = await pair(stack, unique, BERLIN, NEW_YORK, max_monthly_hours_per_mentor=3)
+        await session_events(stack, match_id, "session.scheduled", count=6)
+        mentor = token(f"mentor-{unique}", "mentor")
+        over = await scheduler.http.post(
+            f"/matches/{match_id}/sessions",
+            json={"starts_at": "2027-03-09T17:00:00Z", "session_type": "milestone_review"},
+            headers=mentor,
+        )
+        assert (over.status_code, over.json()["field"]) == (422, "starts_at")
+        assert "over the monthly hour cap" in over.json()["reason"]
+        by_mentee = await scheduler.http.post(
+            f"/matches/{match_id}/sessions",
+            json={"starts_at": "2027-04-06T16:00:00Z"},
+            headers=token(f"mentee-{unique}", "mentee"),
+        )
+        assert by_mentee.status_code == 403
+
+        url = f"/participants/mentee-{unique}/sessions"
+        own = token("coord", "coordinator", programs=[f"prog-{unique}"])
+        other = token("coord-2", "coordinator", programs=["prog-elsewhere"])
+        assert len((await scheduler.http.get(url, headers=own)).json()["sessions"]) == 6
+        assert (await scheduler.http.get(url, headers=other)).json()["sessions"] == []

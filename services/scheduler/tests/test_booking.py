@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from mentornet_contracts.events.sessions import Attendance
+from mentornet_chassis.aggregates import Decision
+from mentornet_contracts.events.sessions import Attendance, SessionType
 from mentornet_scheduler.domain import ledger, sessions
+from mentornet_scheduler.domain.windows import UnknownZone, zone
 from pymongo import AsyncMongoClient
 
 from .world import World, weekly
@@ -127,3 +129,90 @@ async def test_two_no_shows_stall_the_match(world: World) -> None:
         )
     assert "mentornet.match.stalled.v1" in await world.outbox("m-1")
     assert match["stalled"] == {"missed_sessions": True}
+
+
+async def test_two_extra_sessions_added_at_once_both_stand_and_the_ledger_agrees(
+    world: World,
+) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    kind = SessionType.MILESTONE_REVIEW
+    await asyncio.gather(
+        world.desk.add(match, datetime(2027, 3, 4, 17, 0, tzinfo=UTC), kind, 30),
+        world.desk.add(match, datetime(2027, 3, 11, 17, 0, tzinfo=UTC), kind, 30),
+    )
+    state = await world.stores.matches.get_state("m-1")
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert state is not None
+    assert held is not None
+    assert len(state["sessions"]) == 10
+    assert sorted(s["sequence"] for s in state["sessions"]) == list(range(1, 11))
+    by_booking = {s["booking_id"]: s["starts_at"] for s in state["sessions"]}
+    assert {k: v["start"] for k, v in held["bookings"].items()} == by_booking
+
+
+async def test_a_match_ended_while_it_was_being_booked_gets_no_sessions(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    hold = world.booker._hold
+
+    async def hold_then_end(match: dict[str, Any], pair: Any) -> Any:
+        plan = await hold(match, pair)
+        await world.stores.matches.apply(
+            match["match_id"], lambda s: Decision({**(s or {}), "status": "ended"})
+        )
+        return plan
+
+    world.booker._hold = hold_then_end  # type: ignore[method-assign]
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    assert match["sessions"] == []
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert held["bookings"] == {}
+
+
+async def test_one_broken_match_does_not_stop_the_timers_for_the_others(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    good = await world.confirm("m-1", "mentor-1", "mentee-1")
+    await world.stores.matches.apply(
+        "m-broken", lambda _: Decision({"due_epoch": 0.0, "booking": "booked"})
+    )
+    world.clock.now = datetime.fromisoformat(good["sessions"][0]["starts_at"]) - timedelta(hours=23)
+    assert await world.timers.run_once() == 2
+    assert "mentornet.session.reminder.due.v1" in await world.outbox("m-1")
+    broken = await world.stores.matches.get_state("m-broken")
+    assert broken is not None
+    assert broken["due_epoch"] > world.clock().timestamp()
+
+
+async def test_recording_attendance_does_not_swallow_another_sessions_due_reminder(
+    world: World,
+) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    first, second = match["sessions"][:2]
+    world.clock.now = datetime.fromisoformat(second["starts_at"]) - timedelta(hours=23)
+    state = await world.desk.attendance(match, first["session_id"], Attendance.ATTENDED, "mentor-1")
+    assert state["sessions"][1]["reminders"] == {}
+    await world.timers.run_once()
+    assert (await world.outbox("m-1")).count("mentornet.session.reminder.due.v1") == 1
+
+
+async def test_far_future_and_unknown_zones_are_refused_not_crashes(world: World) -> None:
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN_EVENINGS)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    match = await world.confirm("m-1", "mentor-1", "mentee-1")
+    far = datetime(9999, 12, 31, 23, 30, tzinfo=UTC)
+    with pytest.raises(sessions.Invalid, match="days ahead"):
+        await world.desk.add(match, far, SessionType.REGULAR, None)
+    for name in ("America", "x" * 300, "../etc/passwd"):
+        with pytest.raises(UnknownZone):
+            zone(name)

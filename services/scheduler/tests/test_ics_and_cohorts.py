@@ -111,3 +111,30 @@ def test_a_cohort_nobody_can_join_is_a_clear_failure() -> None:
     assert plan.plan.failure == BookingFailure.NO_OVERLAP
     assert plan.plan.sessions == ()
     assert dict(plan.unable)["la"].startswith("outside the mentee's windows")
+
+
+def test_the_night_the_clocks_fall_back_keeps_the_true_instants_and_length() -> None:
+    """01:30 happens twice in New York on 7 November 2027: both sessions, and their
+    ends, parse back to the instants booked."""
+    first_1_30 = datetime(2027, 11, 7, 5, 30, tzinfo=UTC)
+    second_1_15 = datetime(2027, 11, 7, 6, 15, tzinfo=UTC)
+    state = booked_match(first_1_30, second_1_15 + timedelta(days=7))
+    state["sessions"][1]["starts_at"] = second_1_15.isoformat()
+    events = parsed(
+        ics.calendar([(state, s) for s in state["sessions"]], "America/New_York", NOW, "x")
+    )
+    assert [(e.decoded("dtstart"), e.decoded("dtend")) for e in events] == [
+        (first_1_30, first_1_30 + timedelta(hours=1)),
+        (second_1_15, second_1_15 + timedelta(hours=1)),
+    ]
+
+
+def test_a_cohort_session_appears_once_in_the_mentors_feed() -> None:
+    one = booked_match(FIRST)
+    group = {**one["sessions"][0], "cohort_id": "c-1", "booking_id": "c-1:1"}
+    member_a = {**one, "match_id": "m-a", "sessions": [group]}
+    member_b = {**one, "match_id": "m-b", "sessions": [{**group, "session_id": "s-other"}]}
+    data = ics.calendar(
+        [(member_a, group), (member_b, member_b["sessions"][0])], "Europe/Berlin", NOW, "x"
+    )
+    assert [str(e["uid"]) for e in parsed(data)] == ["c-1:1@mentornet"]

@@ -197,7 +197,14 @@ def test_the_monthly_hour_cap_counts_other_programs_and_the_series_itself() -> N
 
 @pytest.mark.parametrize(
     ("per_month", "tier", "weeks", "count", "gap_days"),
-    [(2, "standard", 12, 6, 14), (1, "standard", 12, 3, 28), (4, "micro", 12, 1, None)],
+    [
+        (2, "standard", 12, 6, 14),
+        (1, "standard", 12, 3, 28),
+        (4, "standard", 12, 12, 7),
+        (3, "standard", 12, 8, 10),
+        (8, "standard", 4, 7, 4),
+        (4, "micro", 12, 1, None),
+    ],
 )
 def test_cadence_sets_the_interval_and_the_count(
     per_month: int, tier: str, weeks: int, count: int, gap_days: int | None
@@ -225,3 +232,31 @@ def test_a_start_chosen_by_hand_is_refused_with_the_reason() -> None:
     outside = pair.refusal(datetime(2027, 3, 2, 10, 0, tzinfo=UTC), 30)
     assert (outside or "").startswith("outside the mentor's availability")
     assert (pair.refusal(fine, 60) or "").startswith("over the monthly hour cap")
+
+
+def test_the_kickoff_prefers_times_both_people_marked_preferred() -> None:
+    mentor = Availability.model_validate(
+        {
+            "timezone": "Europe/Berlin",
+            "weekly": [
+                {"weekday": "tue", "start": "18:00", "end": "20:00"},
+                {"weekday": "thu", "start": "18:00", "end": "20:00", "preferred": True},
+            ],
+        }
+    )
+    mentee = Availability.model_validate(
+        {
+            "timezone": "America/New_York",
+            "weekly": [
+                {"weekday": "tue", "start": "09:00", "end": "17:00"},
+                {"weekday": "thu", "start": "09:00", "end": "17:00", "preferred": True},
+            ],
+        }
+    )
+    plan = plan_series(booking(mentor, mentee, datetime(2027, 3, 1, tzinfo=UTC), weeks=2))
+    assert local_times([s.starts_at for s in plan.sessions], BERLIN) == [
+        "03-04 18:00",
+        "03-11 18:00",
+    ]
+    plain = plan_series(booking(BERLIN_EVENINGS, NEW_YORK_DAYS, datetime(2027, 3, 1, tzinfo=UTC)))
+    assert local_times([plain.sessions[0].starts_at], BERLIN) == ["03-02 18:00"]

@@ -6,6 +6,7 @@ books its members."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,8 @@ import pytest
 from mentornet_chassis.aggregates import Decision
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.participants import AvailabilityUpdated
-from mentornet_scheduler.domain import calendars, matches
+from mentornet_contracts.events.sessions import SessionType
+from mentornet_scheduler.domain import calendars, matches, sessions
 from pymongo import AsyncMongoClient
 
 from .world import World, weekly
@@ -42,6 +44,10 @@ async def booked_pair(world: World) -> dict[str, Any]:
         weekly("Europe/Berlin", ("tue", "17:00", "21:00"), ("wed", "17:00", "21:00")),
     )
     return await world.confirm("m-1", "mentor-1", "mentee-1")
+
+
+def replaced(new: dict[str, Any], current: dict[str, Any] | None) -> Decision:
+    return Decision(state=new)
 
 
 async def new_availability(world: World, pid: str, value: dict[str, Any]) -> None:
@@ -157,3 +163,68 @@ async def test_a_cohort_settles_on_the_slot_most_can_attend_and_books_each_membe
             await world.stores.cohorts.collection.find_one({"_id": cohort["cohort_id"]}) or {}
         )["outbox"]
     ]
+
+
+async def test_a_session_that_still_fits_stays_even_inside_the_booking_lead(world: World) -> None:
+    before = await booked_pair(world)
+    first = datetime.fromisoformat(before["sessions"][0]["starts_at"])
+    world.clock.now = first - timedelta(hours=3)
+    await new_availability(
+        world,
+        "mentee-1",
+        weekly(
+            "Europe/Berlin",
+            ("mon", "09:00", "10:00"),
+            ("tue", "17:00", "21:00"),
+            ("wed", "17:00", "21:00"),
+        ),
+    )
+    after = await world.stores.matches.get_state("m-1")
+    assert after is not None
+    assert after["sessions"] == before["sessions"]
+
+
+async def test_a_withdrawn_mentee_frees_the_mentors_time(world: World) -> None:
+    await booked_pair(world)
+    await world.replanner.left("mentee-1", erased=False)
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert held["bookings"] == {}
+
+
+async def test_a_cohort_gives_its_time_back_when_its_last_member_ends(world: World) -> None:
+    world.clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    await world.program(tier="cohort", cohort_size=2, max_active_mentees_per_mentor=2)
+    await world.person("mentor-1", "mentor", weekly("Europe/Berlin", ("tue", "09:00", "20:00")))
+    for mentee in ("a", "b"):
+        await world.person(mentee, "mentee", weekly("Europe/Berlin", ("tue", "09:00", "20:00")))
+    await world.confirm("m-a", "mentor-1", "a")
+    await world.confirm("m-b", "mentor-1", "b")
+    await world.timers.run_once()
+    extra = await world.stores.matches.get_state("m-a")
+    assert extra is not None
+    added = await world.desk.add(
+        extra, datetime(2027, 1, 12, 14, 0, tzinfo=UTC), SessionType.MILESTONE_REVIEW, None
+    )
+    assert added["booking"] == matches.COHORT
+    for match_id in ("m-a", "m-b"):
+        state = await world.stores.matches.get_state(match_id)
+        assert state is not None
+        ended, _ = sessions.end(state, world.clock(), "done")
+        await world.stores.matches.apply(match_id, partial(replaced, ended))
+        await world.replanner.match_ended(ended)
+    held = await world.stores.ledgers.get_state("mentor-1")
+    assert held is not None
+    assert held["bookings"] == {}
+
+
+async def test_a_member_of_a_cohort_sees_only_their_own_place_and_erasure_leaves_no_trace(
+    world: World,
+) -> None:
+    await test_a_cohort_settles_on_the_slot_most_can_attend_and_books_each_member(world)
+    cid = matches.cohort_id("prog-1", "mentor-1")
+    await world.replanner.left("tokyo", erased=True)
+    cohort = await world.stores.cohorts.get_state(cid)
+    assert cohort is not None
+    assert "tokyo" not in cohort["members"].values()
+    assert "tokyo" not in cohort["unable"]

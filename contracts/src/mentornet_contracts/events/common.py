@@ -73,6 +73,11 @@ class WeeklyWindow(Value):
         examples=["11:30"],
         pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$",
     )
+    preferred: bool = Field(
+        default=False,
+        description="A time the person would rather meet in; the scheduler tries these first.",
+        examples=[True],
+    )
 
 
 class DatedException(Value):

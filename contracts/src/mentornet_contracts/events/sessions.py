@@ -146,6 +146,12 @@ class SessionReminderDue(_SessionEvent):
     offset_minutes: int = Field(
         ge=0, le=20160, description="Minutes before the start this reminder is for.", examples=[60]
     )
+    cohort_id: Id | None = Field(
+        default=None,
+        description="The cohort of a group session: each member's match gets its own "
+        "reminder, so a notifier reminds the cohort's mentor once per cohort and start.",
+        examples=["c-5e0b1a2f"],
+    )
 
 
 class SessionCompleted(_SessionEvent):

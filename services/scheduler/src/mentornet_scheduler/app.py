@@ -77,7 +77,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> Service
     timers = TimerWorker(
         stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
-    key = settings.feed_key.get_secret_value().encode() if settings.feed_key else DEV_FEED_KEY
+    key = _feed_key(settings)
     signer = calendars_api.FeedSigner(key, settings.public_url)
     return ServiceParts(
         routers=[
@@ -91,6 +91,15 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> Service
         workers=[timers.run],
         parks=[UnknownEntity],
     )
+
+
+def _feed_key(settings: SchedulerSettings) -> bytes:
+    """The feed key, else the HS256 token key (a secret already), else, in development
+    only (settings refuse production without one), a fixed local key."""
+    for secret in (settings.feed_key, settings.auth.hs256_key):
+        if secret is not None:
+            return secret.get_secret_value().encode()
+    return DEV_FEED_KEY
 
 
 def main() -> None:

@@ -75,7 +75,9 @@ class Booker:
             match_id, [matches.session_id(match_id, p.sequence) for p in plan.sessions]
         )
         zones = self.contexts.zones(match, pair)
-        await self._write(match_id, plan, zones, matches.rules(pair.program), owner)
+        if not await self._write(match_id, plan, zones, matches.rules(pair.program), owner):
+            held = {matches.session_id(match_id, p.sequence) for p in plan.sessions}
+            await self.reservations.release(match["mentor_id"], held)
 
     async def _hold(self, match: State, pair: Pair) -> Plan:
         """Plan against the mentor's ledger as it is at the write, so concurrent bookings
@@ -118,12 +120,13 @@ class Booker:
         zones: dict[str, str],
         rules: dict[str, Any] | None,
         owner: str | None = None,
-    ) -> None:
-        """The sessions and their events, unless another replica's claim took over."""
+    ) -> bool:
+        """The sessions and their events, unless the match ended meanwhile or another
+        replica's claim took over; whether they were written."""
         now = self.contexts.clock()
 
         def decide(state: State | None) -> Decision:
-            if state is None or state["booking"] != matches.PENDING:
+            if state is None or state["booking"] != matches.PENDING or state["status"] != "active":
                 return Decision(state=None)
             if owner is not None and not matches.claimed_by(state, owner):
                 return Decision(state=None)
@@ -138,7 +141,8 @@ class Booker:
             booked.pop("claim", None)
             return Decision(booked, [new_envelope(e, SERVICE) for e in events])
 
-        await self.stores.matches.apply(match_id, decide)
+        applied = await self.stores.matches.apply(match_id, decide)
+        return applied.outcome is Outcome.APPLIED
 
     async def _later(self, match_id: str, reason: str) -> None:
         retry_at = (self.contexts.clock() + self.retry).timestamp()

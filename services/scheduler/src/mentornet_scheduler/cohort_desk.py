@@ -102,36 +102,34 @@ class CohortDesk:
             for mentee in cohort["members"].values()
         ]
         series = Pair(program, mentor, mentor).series
-        for _ in range(5):
-            held = await self.stores.ledgers.get_state(cohort["mentor_id"])
+        busy = await self.contexts.busy(cohort["mentor_id"])
+        cap = program.max_monthly_hours_per_mentor
+        planned: list[CohortPlan] = []
+
+        def decide(current: State | None) -> Decision:
+            """Plan inside the ledger's write (as the booker does), replacing entries an
+            interrupted settle of this cohort left."""
+            held = ledger.without_match(current, cid)
             plan = choose_slot(
                 mentor,
-                await self.contexts.busy(cohort["mentor_id"]),
+                [*busy, *ledger.busy(held)],
                 members,
                 series,
-                HourBudget.of(
-                    mentor.timezone,
-                    program.max_monthly_hours_per_mentor,
-                    ledger.minutes_by_month(held),
-                ),
+                HourBudget.of(mentor.timezone, cap, ledger.minutes_by_month(held)),
                 now + self.contexts.rules.lead,
                 self.contexts.rules.buffer,
             )
+            planned[:] = [plan]
             holds = [
                 Hold(f"{cid}:{p.sequence}", p.starts_at, p.minutes, cid) for p in plan.plan.sessions
             ]
-            try:
-                await self.reservations.hold(
-                    cohort["mentor_id"],
-                    mentor.timezone,
-                    program.max_monthly_hours_per_mentor,
-                    holds,
-                )
-            except ledger.Refused:
-                continue
-            break
-        else:
-            raise ledger.Refused(f"cohort {cid}: the mentor's ledger kept changing")
+            booked = self.reservations.booked(
+                held, cohort["mentor_id"], mentor.timezone, cap, holds
+            )
+            return Decision(booked if booked is not None else held)
+
+        await self.stores.ledgers.apply(cohort["mentor_id"], decide)
+        plan = planned[0]
         settled = await self._record(cid, plan, mentor.timezone)
         for match_id in settled["members"]:
             await self.seat(settled, match_id)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.logging import get_logger
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.sessions import Attendance, SessionType
 
@@ -20,6 +21,7 @@ from .reservations import Hold, Reservations
 from .store import SchedulerStores
 
 SERVICE = "scheduler"
+log = get_logger(__name__)
 Change = Callable[[State], tuple[State, list[Any]]]
 
 
@@ -74,8 +76,12 @@ class Desk:
         def decide(state: State | None) -> Decision:
             assert state is not None
             changed, events = change(state)
+            before = {s["session_id"]: s["revision"] for s in state["sessions"]}
             changed["sessions"] = [
-                timers.skip_passed(s, now, self.clockwork) for s in changed["sessions"]
+                timers.skip_passed(s, now, self.clockwork)
+                if before.get(s["session_id"]) != s["revision"]
+                else s
+                for s in changed["sessions"]
             ]
             changed["due_epoch"] = timers.next_due(changed, self.clockwork)
             return Decision(changed, [new_envelope(e, SERVICE) for e in events])
@@ -90,9 +96,13 @@ class Desk:
         await self._checked(match, pair, sid, start, session["duration_minutes"])
         await self._hold(match, pair, session["booking_id"], start, session["duration_minutes"])
         zones = self.contexts.zones(match, pair)
-        return await self.change(
-            match["match_id"], lambda m: _one(sessions.reschedule(m, sid, start, zones, reason))
-        )
+        try:
+            return await self.change(
+                match["match_id"], lambda m: _one(sessions.reschedule(m, sid, start, zones, reason))
+            )
+        except Exception:
+            await self.reconcile(match, session["booking_id"], pair)
+            raise
 
     async def cancel(self, match: State, sid: str, reason: str) -> State:
         session = self._movable(match, sid)
@@ -117,26 +127,65 @@ class Desk:
         pair = await self._pair(match)
         length = minutes or pair.program.cadence.session_minutes
         await self._checked(match, pair, None, start, length)
-        new_id = matches.session_id(match["match_id"], matches.next_sequence(match))
+        new_id = matches.extra_session_id()
         await self._hold(match, pair, new_id, start, length)
         await self.stores.index_sessions(match["match_id"], [new_id])
         zones = self.contexts.zones(match, pair)
 
         def add_one(state: State) -> tuple[State, list[Any]]:
-            if matches.session_id(state["match_id"], matches.next_sequence(state)) != new_id:
-                raise sessions.SessionConflict("another session was added meanwhile; retry", None)
+            if state["status"] != "active":
+                raise sessions.SessionConflict(f"match {state['match_id']} has ended", None)
             planned = Planned(matches.next_sequence(state), start, length, kind)
-            new = matches.new_session(state, planned, zones)
-            added = {**state, "sessions": [*state["sessions"], new], "booking": matches.BOOKED}
+            new = matches.new_session(state, planned, zones, sid=new_id)
+            in_cohort = state["booking"] == matches.COHORT
+            booking = matches.COHORT if in_cohort else matches.BOOKED
+            added = {**state, "sessions": [*state["sessions"], new], "booking": booking}
             return added, [matches.scheduled_event(added, new)]
 
-        return await self.change(match["match_id"], add_one)
+        try:
+            return await self.change(match["match_id"], add_one)
+        except Exception:
+            await self.reconcile(match, new_id, pair)
+            raise
 
-    async def open_times(self, match: State, limit: int) -> tuple[list[datetime], str]:
-        """Starts the pair could book, or none and why (no overlap at all, or taken)."""
+    async def reconcile(self, match: State, booking_id: str, pair: Pair) -> None:
+        """After a change whose ledger hold went through but whose session write did
+        not: the ledger entry follows the session as it now is (or goes)."""
+        match_id = match["match_id"]
+        state = await self.stores.matches.get_state(match_id)
+        session = next(
+            (s for s in (state or {}).get("sessions", []) if s["booking_id"] == booking_id), None
+        )
+        if state is None or session is None or session["status"] != matches.SCHEDULED:
+            await self.reservations.release(match["mentor_id"], {booking_id})
+            return
+        start = datetime.fromisoformat(session["starts_at"])
+        try:
+            await self._hold(state, pair, booking_id, start, session["duration_minutes"])
+        except sessions.Invalid:
+            log.error("could not restore a ledger entry", match_id=match_id, booking_id=booking_id)
+
+    async def open_times(
+        self,
+        match: State,
+        limit: int,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> tuple[list[datetime], str]:
+        """Starts the pair could book between `start` and `end` (default: the program's
+        horizon), or none and why (no overlap at all, or all taken)."""
+        now = self.contexts.clock()
+        if start is not None and start < now:
+            raise sessions.Invalid("from", f"{start.isoformat()} is in the past")
+        if start is not None and end is not None and end <= start:
+            raise sessions.Invalid("to", "must be after from")
         pair = await self._pair(match)
         booking = await self.contexts.booking(match, pair)
-        starts = list(open_starts(booking, limit))
+        starts = [
+            s
+            for s in open_starts(booking, 10_000)
+            if (start is None or s >= start) and (end is None or s < end)
+        ][:limit]
         if starts:
             return starts, ""
         return [], plan_series(booking).detail or "nothing open in the program's horizon"

@@ -21,7 +21,7 @@ from mentornet_contracts.events.sessions import BookingFailure
 
 from .context import Contexts, Unbookable, Waiting
 from .desk import Desk
-from .domain import matches, sessions, timers
+from .domain import cohorts, matches, sessions, timers
 from .domain.planning import nearest_start
 from .store import SchedulerStores
 
@@ -53,7 +53,7 @@ class Replanner:
             pair = await self.contexts.pair(match)
         except (Waiting, Unbookable):
             return
-        booking = await self.contexts.booking(match, pair, leaving_out=[sid])
+        booking = await self.contexts.booking(match, pair, leaving_out=[sid], lead=False)
         start, minutes = datetime.fromisoformat(session["starts_at"]), session["duration_minutes"]
         why = booking.refusal(start, minutes)
         if why is None:
@@ -92,8 +92,10 @@ class Replanner:
                 return Decision(changed, [new_envelope(e, SERVICE) for e in events])
 
             await self.stores.matches.apply(match["match_id"], leave)
-            if participant_id == match["mentor_id"] or erased:
-                await self.desk.reservations.release(match["mentor_id"], set(going))
+            await self.desk.reservations.release(match["mentor_id"], set(going))
+            await self._cohort_done(match)
+        if erased:
+            await self._forget_in_cohorts(participant_id)
 
     async def match_ended(self, match: State) -> None:
         cancelled = {
@@ -101,11 +103,35 @@ class Replanner:
             for s in match.get("sessions", [])
             if s["status"] == matches.CANCELLED and not s.get("cohort_id")
         }
-        held = await self.stores.ledgers.get_state(match.get("mentor_id", ""))
-        if held is not None:
-            await self.desk.reservations.release(
-                match["mentor_id"], cancelled & set(held["bookings"])
-            )
+        await self.desk.reservations.release(match["mentor_id"], cancelled)
+        await self._cohort_done(match)
+
+    async def _cohort_done(self, match: State) -> None:
+        """When no member of a cohort is still active, its future group sessions give
+        the mentor's time back."""
+        cid = match.get("cohort_id")
+        cohort = await self.stores.cohorts.get_state(cid) if cid else None
+        if cohort is None:
+            return
+        for member in cohort["members"]:
+            other = await self.stores.matches.get_state(member)
+            if other is not None and other["status"] == "active":
+                return
+        now = self.contexts.clock()
+        ahead = {
+            f"{cid}:{s['sequence']}"
+            for s in cohort.get("sessions", [])
+            if datetime.fromisoformat(s["starts_at"]) > now
+        }
+        await self.desk.reservations.release(cohort["mentor_id"], ahead)
+
+    async def _forget_in_cohorts(self, participant_id: str) -> None:
+        for match in await self.stores.matches_of(participant_id):
+            cid = match.get("cohort_id")
+            if cid:
+                await self.stores.cohorts.apply(
+                    cid, lambda state: Decision(cohorts.forget(state, participant_id))
+                )
 
     async def program_changed(self, program: State) -> None:
         rules = matches.rules(ProgramPublished.model_validate(program))

@@ -153,6 +153,8 @@ def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIR
         match_id: str,
         timezone: str = Query(default="UTC", description="IANA zone to show local times in."),
         limit: int = Query(default=10, ge=1, le=100),
+        start: AwareDatetime | None = Query(default=None, alias="from", description="From."),
+        end: AwareDatetime | None = Query(default=None, alias="to", description="Until."),
         principal: Principal = Depends(current),
     ) -> dict[str, Any]:
         """Open times inside both people's windows, or none and why not."""
@@ -162,7 +164,7 @@ def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIR
         except UnknownZone as exc:
             raise ApiError(422, "validation_failed", "timezone", str(exc)) from None
         with domain_errors():
-            starts, reason = await desk.open_times(match, limit)
+            starts, reason = await desk.open_times(match, limit, start, end)
         return {
             "match_id": match_id,
             "slots": [

@@ -6,10 +6,11 @@ run it; the version check on each write means each reminder is sent once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.consumer import STORE_UNREACHABLE
 from mentornet_chassis.logging import get_logger
 from mentornet_chassis.pause import pause
 from mentornet_contracts import new_envelope
@@ -21,6 +22,7 @@ from .store import SchedulerStores
 
 SERVICE = "scheduler"
 log = get_logger(__name__)
+RETRY = timedelta(seconds=60)
 
 
 class TimerWorker:
@@ -45,21 +47,45 @@ class TimerWorker:
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
-            await self.run_once()
+            try:
+                await self.run_once()
+            except STORE_UNREACHABLE as exc:
+                log.warning("store unreachable; timers wait for it", error=repr(exc))
             await pause(stopping, self.wake, self.poll_s)
 
     async def run_once(self) -> int:
-        """One pass; how many matches and cohorts had something due."""
+        """One pass; how many matches and cohorts had something due. One that fails is
+        logged with its error and put off for RETRY_S, so it cannot stop the others or
+        the service; it is tried again then."""
         now = self.clock()
         due = await self.stores.due_matches(now.timestamp())
         for match_id in due:
-            await self._match(match_id, now)
+            await self._guarded(self.stores.matches, match_id, now, self._match(match_id, now))
         cohorts = await self.stores.due_cohorts(now.timestamp())
         for cohort_id in cohorts:
-            await self.cohorts.settle(cohort_id)
+            await self._guarded(self.stores.cohorts, cohort_id, now, self.cohorts.settle(cohort_id))
         if due or cohorts:
             self.wake_relay()
         return len(due) + len(cohorts)
+
+    async def _guarded(
+        self, store: AggregateStore, aggregate_id: str, now: datetime, work: Awaitable[None]
+    ) -> None:
+        try:
+            await work
+        except STORE_UNREACHABLE:
+            raise
+        except Exception as exc:
+            log.error("timer work failed; retrying later", aggregate_id=aggregate_id, exc_info=exc)
+            later = (now + RETRY).timestamp()
+
+            def put_off(state: State | None) -> Decision:
+                due = (state or {}).get("due_epoch")
+                if state is None or (due is not None and due >= later):
+                    return Decision(state=None)
+                return Decision({**state, "due_epoch": later})
+
+            await store.apply(aggregate_id, put_off)
 
     async def _match(self, match_id: str, now: datetime) -> None:
         match = await self.stores.matches.get_state(match_id)
@@ -70,7 +96,8 @@ class TimerWorker:
             return
 
         def decide(state: State | None) -> Decision:
-            if state is None or (state.get("due_epoch") or float("inf")) > now.timestamp():
+            due = (state or {}).get("due_epoch")
+            if state is None or due is None or due > now.timestamp():
                 return Decision(state=None)
             changed, events = timers.due(state, now, self.clockwork)
             return Decision(changed, [new_envelope(e, SERVICE) for e in events])

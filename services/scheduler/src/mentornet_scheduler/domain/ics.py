@@ -28,7 +28,8 @@ LABELS = {
 def calendar(
     sessions: Sequence[tuple[Match, Session]], timezone: str, now: datetime, name: str
 ) -> bytes:
-    """`sessions`: (match, session) pairs, shown in `timezone`."""
+    """`sessions`: (match, session) pairs, shown in `timezone`. A cohort's group session
+    appears once however many member matches carry it."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -37,8 +38,12 @@ def calendar(
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", timezone)
     tz = zone(timezone)
+    seen: set[str] = set()
     for match, session in sessions:
-        cal.add_component(_event(match, session, tz, now))
+        uid = session["booking_id"] if session.get("cohort_id") else session["session_id"]
+        if uid not in seen:
+            seen.add(uid)
+            cal.add_component(_event(match, session, uid, tz, now))
     if sessions:
         starts = [datetime.fromisoformat(s["starts_at"]) for _, s in sessions]
         cal.add_missing_timezones(
@@ -48,15 +53,16 @@ def calendar(
     return bytes(cal.to_ical())
 
 
-def _event(match: Match, session: Session, tz: tzinfo, now: datetime) -> icalendar.Event:
+def _event(match: Match, session: Session, uid: str, tz: tzinfo, now: datetime) -> icalendar.Event:
     program_id = match["program_id"]
-    start = datetime.fromisoformat(session["starts_at"]).astimezone(tz)
+    start = datetime.fromisoformat(session["starts_at"]).astimezone(UTC)
+    end = start + timedelta(minutes=session["duration_minutes"])
     event = icalendar.Event()
-    event.add("uid", f"{session['session_id']}@mentornet")
+    event.add("uid", f"{uid}@mentornet")
     event.add("dtstamp", now.astimezone(UTC))
     event.add("last-modified", now.astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=session["duration_minutes"]))
+    event.add("dtstart", _shown(start, tz))
+    event.add("dtend", _shown(end, tz))
     event.add("sequence", session["revision"])
     event.add("status", "CANCELLED" if session["status"] == CANCELLED else "CONFIRMED")
     label = LABELS.get(session["session_type"], "Mentoring session")
@@ -68,3 +74,12 @@ def _event(match: Match, session: Session, tz: tzinfo, now: datetime) -> icalend
     )
     event.add("transp", "TRANSPARENT" if session["status"] == CANCELLED else "OPAQUE")
     return event
+
+
+def _shown(moment: datetime, tz: tzinfo) -> datetime:
+    """Local time with its zone, except a wall-clock time that occurs twice (the hour a
+    clock falls back): RFC 5545 reads those as the first, so they are written in UTC."""
+    local = moment.astimezone(tz)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment
+    return local

@@ -10,6 +10,7 @@ books its members together).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -108,16 +109,23 @@ def local_times(start: datetime, zones: Mapping[str, str]) -> list[dict[str, str
     ]
 
 
+def extra_session_id() -> str:
+    """An extra session booked by hand: random, so two added at once never collide."""
+    return f"s-{uuid.uuid4().hex[:16]}"
+
+
 def new_session(
-    match: Match, planned: Planned, zones: Mapping[str, str], *, cohort: str | None = None
+    match: Match,
+    planned: Planned,
+    zones: Mapping[str, str],
+    *,
+    cohort: str | None = None,
+    sid: str | None = None,
 ) -> Session:
-    booking = (
-        f"{cohort}:{planned.sequence}"
-        if cohort
-        else session_id(match["match_id"], planned.sequence)
-    )
+    own = sid or session_id(match["match_id"], planned.sequence)
+    booking = f"{cohort}:{planned.sequence}" if cohort else own
     return {
-        "session_id": session_id(match["match_id"], planned.sequence),
+        "session_id": own,
         "sequence": planned.sequence,
         "session_type": str(planned.session_type),
         "starts_at": planned.starts_at.isoformat(),

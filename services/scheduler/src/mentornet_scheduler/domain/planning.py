@@ -23,6 +23,10 @@ from .windows import Interval, free_intervals, inside, intersect, subtract, wall
 GRID = timedelta(minutes=15)
 """Starts are on a 15-minute grid in UTC, which every zone's offset is a multiple of."""
 MAX_SESSIONS = 60
+WEEKS_PER_MONTH = 4.35
+DAYS_PER_MONTH = 30.44
+MAX_AHEAD = timedelta(days=730)
+"""The furthest ahead a session can be booked by hand."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,13 @@ class Series:
 
     @property
     def interval(self) -> timedelta:
-        """Weekly or every few weeks on the kickoff's weekday; more often than weekly,
-        every few days."""
-        if self.sessions_per_month <= 4:
-            return timedelta(weeks=max(1, round(4.35 / self.sessions_per_month)))
-        return timedelta(days=max(1, round(30.4 / self.sessions_per_month)))
+        """Every few weeks on the kickoff's weekday when that comes within 15% of the
+        cadence (1, 2, 4 or 5 a month); otherwise every few days (3 a month: every 10)."""
+        per_month = self.sessions_per_month
+        weeks = max(1, round(WEEKS_PER_MONTH / per_month))
+        if abs(WEEKS_PER_MONTH / weeks - per_month) <= 0.15 * per_month:
+            return timedelta(weeks=weeks)
+        return timedelta(days=max(1, round(DAYS_PER_MONTH / per_month)))
 
     @property
     def count(self) -> int:
@@ -96,6 +102,8 @@ class Booking:
     buffer: timedelta = timedelta(minutes=15)
     mentor_free: list[Interval] = field(default_factory=list)
     mentee_free: list[Interval] = field(default_factory=list)
+    liked: list[list[Interval]] = field(default_factory=list)
+    """Each person's preferred windows."""
     both: list[Interval] = field(default_factory=list)
     open: list[Interval] = field(default_factory=list)
 
@@ -104,6 +112,10 @@ class Booking:
         self.mentor_free = free_intervals(self.mentor.availability, self.not_before, end)
         self.mentee_free = free_intervals(self.mentee.availability, self.not_before, end)
         self.both = intersect(self.mentor_free, self.mentee_free)
+        self.liked = [
+            free_intervals(_preferred(p.availability), self.not_before, end)
+            for p in (self.mentor, self.mentee)
+        ]
         pad = self.buffer
         busy = [(b - pad, f + pad) for b, f in (*self.mentor.busy, *self.mentee.busy)]
         self.open = subtract(self.both, busy)
@@ -124,6 +136,10 @@ class Booking:
                 start += GRID
         return found
 
+    def liking(self, start: datetime) -> int:
+        """How many of the two would rather meet at this start (preferred windows)."""
+        return sum(inside(liked, start, start + self.length) for liked in self.liked)
+
     def fits(self, start: datetime) -> bool:
         return inside(self.open, start, start + self.length) and self.budget.fits(
             start, self.series.session_minutes
@@ -131,9 +147,11 @@ class Booking:
 
     def refusal(self, start: datetime, minutes: int) -> str | None:
         """Why a start chosen by hand cannot be booked, or None when it can."""
-        finish = start + timedelta(minutes=minutes)
         if start < self.not_before:
             return f"{start.isoformat()} is in the past"
+        if start > self.not_before + MAX_AHEAD:
+            return f"{start.isoformat()} is more than {MAX_AHEAD.days} days ahead"
+        finish = start + timedelta(minutes=minutes)
         for role, person, free in (
             ("mentor", self.mentor, self.mentor_free),
             ("mentee", self.mentee, self.mentee_free),
@@ -160,7 +178,7 @@ def plan_series(booking: Booking) -> Plan:
         return Plan(failure=BookingFailure.NO_OVERLAP, detail=no_overlap(booking))
     horizon = booking.not_before + timedelta(weeks=booking.series.duration_weeks + 4)
     candidates = booking.starts(booking.not_before, horizon)
-    kickoff = next((s for s in candidates if booking.fits(s)), None)
+    kickoff = _kickoff(booking, [s for s in candidates if booking.fits(s)])
     if kickoff is None:
         if candidates:
             return Plan(
@@ -171,6 +189,21 @@ def plan_series(booking: Booking) -> Plan:
             detail="every shared time is taken by other sessions, leave or the buffer",
         )
     return _recurring(booking, kickoff)
+
+
+def _kickoff(booking: Booking, fitting: Sequence[datetime]) -> datetime | None:
+    """Within one interval of the first start that fits: a start inside both people's
+    preferred windows, else one person's, else the earliest."""
+    if not fitting:
+        return None
+    soon = [s for s in fitting if s < fitting[0] + booking.series.interval]
+    return max(soon, key=lambda s: (booking.liking(s), -s.timestamp()))
+
+
+def _preferred(availability: Availability) -> Availability:
+    return availability.model_copy(
+        update={"weekly": tuple(w for w in availability.weekly if w.preferred)}
+    )
 
 
 def _recurring(booking: Booking, kickoff: datetime) -> Plan:

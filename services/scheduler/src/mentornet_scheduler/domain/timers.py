@@ -85,6 +85,7 @@ def _session_timers(
                     match_id=match["match_id"],
                     starts_at=start,
                     offset_minutes=offset,
+                    cohort_id=session.get("cohort_id"),
                 )
             )
     session = {**session, "reminders": reminders}

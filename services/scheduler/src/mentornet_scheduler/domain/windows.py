@@ -25,10 +25,12 @@ class UnknownZone(ValueError):
 
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
+    if not 0 < len(name) <= 64:
+        raise UnknownZone("a time zone name has 1 to 64 characters")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UnknownZone(f"unknown time zone {name!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UnknownZone(f"unknown time zone {name[:64]!r}") from None
 
 
 def wall_clock(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
