@@ -10,6 +10,7 @@ from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Decision
 from mentornet_chassis.testing.clock import MovableClock
+from mentornet_chassis.timers import DueScanner
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
@@ -22,7 +23,7 @@ from mentornet_scheduler.domain.timers import Clockwork
 from mentornet_scheduler.replanner import Replanner
 from mentornet_scheduler.reservations import Reservations
 from mentornet_scheduler.store import SchedulerStores
-from mentornet_scheduler.timer_worker import TimerWorker
+from mentornet_scheduler.timer_worker import timer_worker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .builders import program
@@ -43,7 +44,7 @@ class World:
     cohorts: CohortDesk
     desk: Desk
     replanner: Replanner
-    timers: TimerWorker
+    timers: DueScanner
 
     @classmethod
     def on(cls, db: AsyncDatabase[dict[str, Any]], now: datetime) -> World:
@@ -60,7 +61,7 @@ class World:
         cohorts = CohortDesk(stores, contexts, reservations, clockwork, timedelta(hours=48))
         booker = Booker(stores, contexts, reservations, cohorts, clockwork, timedelta(seconds=60))
         desk = Desk(stores, contexts, reservations, clockwork)
-        timers = TimerWorker(stores, booker, cohorts, clockwork, clock, 1.0, lambda: None)
+        timers = timer_worker(stores, booker, cohorts, clockwork, clock, 1.0, lambda: None)
         return cls(stores, clock, booker, cohorts, desk, Replanner(stores, contexts, desk), timers)
 
     async def program(self, **changes: Any) -> None:

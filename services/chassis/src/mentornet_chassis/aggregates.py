@@ -211,5 +211,13 @@ class AggregateStore:
         """Aggregates with unsent outbox entries (their ids and entries)."""
         return [doc async for doc in self.collection.find({"pending": True}, {"outbox": 1})]
 
+    async def due_ids(self, now_epoch: float, limit: int = 200) -> list[str]:
+        """Aggregates whose `state.due_epoch` has come (see timers.py)."""
+        cursor = self.collection.find({"state.due_epoch": {"$lte": now_epoch}}, {"_id": 1}).limit(
+            limit
+        )
+        return [doc["_id"] async for doc in cursor]
+
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("pending")
+        await self.collection.create_index("state.due_epoch")

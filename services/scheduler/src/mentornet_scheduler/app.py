@@ -27,7 +27,7 @@ from .settings import SchedulerSettings
 from .store import CALENDARS, COHORTS, LEDGERS, SchedulerStores
 from .store import MATCHES as MATCH_VIEWS
 from .store import PROGRAMS as RULES
-from .timer_worker import TimerWorker
+from .timer_worker import timer_worker
 
 SERVICE = "scheduler"
 SETTINGS = SchedulerSettings
@@ -74,7 +74,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> Service
     )
     desk = Desk(stores, contexts, reservations, clockwork)
     replanner = Replanner(stores, contexts, desk)
-    timers = TimerWorker(
+    timers = timer_worker(
         stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
     key = _feed_key(settings)
