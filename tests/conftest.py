@@ -8,8 +8,12 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
+from mentornet_chassis.runtime import ServiceParts
+from mentornet_chassis.settings import ServiceSettings
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.services import RunningService, running, service_settings
+from mentornet_feedback.app import build as build_feedback
+from mentornet_feedback.settings import FeedbackSettings
 from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
 from mentornet_matcher.app import build as build_matcher
@@ -17,7 +21,8 @@ from mentornet_matcher.settings import MatcherSettings
 from mentornet_scheduler.app import build as build_scheduler
 from mentornet_scheduler.settings import SchedulerSettings
 
-SchedulerOn = Callable[..., AbstractAsyncContextManager[RunningService]]
+ServiceOn = Callable[..., AbstractAsyncContextManager[RunningService]]
+SchedulerOn = ServiceOn
 
 
 @pytest.fixture
@@ -39,10 +44,16 @@ async def matcher(stack: Endpoints) -> AsyncIterator[RunningService]:
         yield service
 
 
-@pytest.fixture
-def scheduler_on(stack: Endpoints, unique: str) -> SchedulerOn:
-    """Start the scheduler on a clock the test moves, with this test's database and
-    consumer group; `restart=True` starts it again where the last one left off."""
+def _on_clock(
+    stack: Endpoints,
+    unique: str,
+    service: str,
+    settings_cls: type[ServiceSettings],
+    build: Callable[..., ServiceParts],
+    **defaults: object,
+) -> ServiceOn:
+    """Start a service on a clock the test moves, with this test's database and consumer
+    group; `restart=True` starts it again where the last one left off."""
 
     def start(
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -52,16 +63,33 @@ def scheduler_on(stack: Endpoints, unique: str) -> SchedulerOn:
     ) -> AbstractAsyncContextManager[RunningService]:
         values = service_settings(
             stack,
-            SchedulerSettings,
-            "scheduler",
-            database=f"test_scheduler_{unique}",
-            group=f"test-scheduler-{unique}",
-            timer_poll_seconds=0.2,
-            booking_retry_seconds=1.0,
+            settings_cls,
+            service,
+            database=f"test_{service}_{unique}",
+            group=f"test-{service}-{unique}",
             park_retry_max_ms=500,
-            **settings,
+            **(defaults | settings),
         )
-        build = partial(build_scheduler, clock=clock)
-        return running("scheduler", values, build, from_log_end=not restart)
+        return running(service, values, partial(build, clock=clock), from_log_end=not restart)
 
     return start
+
+
+@pytest.fixture
+def scheduler_on(stack: Endpoints, unique: str) -> ServiceOn:
+    return _on_clock(
+        stack,
+        unique,
+        "scheduler",
+        SchedulerSettings,
+        build_scheduler,
+        timer_poll_seconds=0.2,
+        booking_retry_seconds=1.0,
+    )
+
+
+@pytest.fixture
+def feedback_on(stack: Endpoints, unique: str) -> ServiceOn:
+    return _on_clock(
+        stack, unique, "feedback", FeedbackSettings, build_feedback, timer_poll_seconds=0.2
+    )

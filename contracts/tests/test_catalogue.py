@@ -49,6 +49,10 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "session.report.filed",
         "goal.progress.recorded",
         "risk.flagged",
+        # Added beyond DESIGN's examples: an overdue-survey reminder and a completed
+        # action item (follow-up completion).
+        "feedback.reminder.due",
+        "action.item.completed",
     ),
     "mentornet.qa": (
         "qa.sample.selected",

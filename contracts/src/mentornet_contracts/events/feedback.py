@@ -76,6 +76,26 @@ class FeedbackSubmitted(_FeedbackEvent):
     rating: int | None = Field(
         default=None, ge=1, le=5, description="Overall rating, 1 to 5.", examples=[4]
     )
+    revision: int = Field(
+        default=1,
+        ge=1,
+        description="1 for the first answer; an edit within the edit window is sent again "
+        "with the next revision, and the latest revision of a request is the one that counts.",
+        examples=[1],
+    )
+
+
+class FeedbackReminderDue(_FeedbackEvent):
+    """A requested survey is overdue: time to remind the participant (once)."""
+
+    event_type: ClassVar[str] = "mentornet.feedback.reminder.due.v1"
+    request_id: Id = REQUEST_ID
+    match_id: Id = MATCH_ID
+    session_id: Id = SESSION_ID
+    participant_id: Id = PARTICIPANT_ID
+    due_at: AwareDatetime = Field(
+        description="When the survey was due, UTC.", examples=["2027-01-15T09:00:00Z"]
+    )
 
 
 class SessionReportFiled(_FeedbackEvent):
@@ -91,6 +111,19 @@ class SessionReportFiled(_FeedbackEvent):
     risk_flags: tuple[RiskFlag, ...] = Field(
         default=(), description="Risks the author flagged.", examples=[["off_track"]]
     )
+
+
+class ActionItemCompleted(_FeedbackEvent):
+    """An action item agreed in a session was done; follow-up completion counts these
+    against the items a report listed."""
+
+    event_type: ClassVar[str] = "mentornet.action.item.completed.v1"
+    item_id: Id = Field(description="Action item id.", examples=["ai-1c2d"])
+    report_id: Id = Field(description="The session report that listed it.", examples=["sr-81aa"])
+    match_id: Id = MATCH_ID
+    session_id: Id = SESSION_ID
+    owner: Role = Field(description="Who owned the item.", examples=["mentee"])
+    on_time: bool = Field(description="Done by its due date.", examples=[True])
 
 
 class GoalProgressRecorded(_FeedbackEvent):
@@ -112,12 +145,22 @@ class RiskFlagged(_FeedbackEvent):
     session_id: Id | None = Field(
         default=None, description="Session it arose from, if any.", examples=["s-90d1"]
     )
+    rubric_average: float | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        description="For a rubric risk: the match's rubric average that fell below the "
+        "program's threshold.",
+        examples=[2.2],
+    )
 
 
 EVENTS = (
     FeedbackRequested,
     FeedbackSubmitted,
+    FeedbackReminderDue,
     SessionReportFiled,
+    ActionItemCompleted,
     GoalProgressRecorded,
     RiskFlagged,
 )

@@ -2,7 +2,7 @@
 
 Locally tokens are signed with an HS256 key from settings (`mentornet token` mints
 them); in production they come from an OIDC provider and are verified against its
-JWKS. Claims used: `sub`, `roles` (coordinator, mentor, mentee, service) and, for
+JWKS. Claims used: `sub`, `roles` (coordinator, mentor, mentee, service, reviewer), for
 coordinators, `programs` (the programs they run).
 """
 
@@ -29,6 +29,8 @@ class Role(StrEnum):
     MENTOR = "mentor"
     MENTEE = "mentee"
     SERVICE = "service"
+    REVIEWER = "reviewer"
+    """A QA reviewer: reads sessions' feedback and reports, scores samples."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from mentornet_contracts import SERVICES
 
 from . import devstack
+from .auth import Role
 from .embedded import PortInUseError
 
 
@@ -127,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
         "--role",
         action="append",
         required=True,
-        choices=["coordinator", "mentor", "mentee", "service"],
+        choices=[str(r) for r in Role],
     )
     token.add_argument("--program", action="append", help="programs a coordinator runs")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")

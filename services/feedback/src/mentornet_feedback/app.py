@@ -1,23 +1,70 @@
-"""Feedback's composition root.
+"""Feedback's composition root: the only place its parts are built and wired.
 
-The walking skeleton runs the process with health, readiness and metrics; its
-routes and handlers arrive with the feedback service issue.
-"""
+`clock` is the one source of "now" (due dates, edit windows, reminders), so tests can
+run the real service on a controllable clock."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
+from mentornet_chassis.timers import DueScanner, DueTask, firing
+from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, SESSIONS
+from mentornet_contracts.errors import UnknownEntity
 
+from . import reports_api, surveys_api
+from .domain import requests
+from .domain.requests import Windows
+from .handlers import feedback_handlers
 from .settings import FeedbackSettings
+from .store import MATCHES, PEOPLE, TEMPLATES, FeedbackStores
+from .store import PROGRAMS as RULES
 
 SERVICE = "feedback"
+SETTINGS = FeedbackSettings
 
 
-def build(runtime: Runtime) -> ServiceParts:
-    return ServiceParts()
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
+    settings = runtime.settings
+    if not isinstance(settings, FeedbackSettings):
+        raise TypeError(f"feedback needs FeedbackSettings, got {type(settings).__name__}")
+    stores = FeedbackStores(
+        matches=runtime.aggregates(MATCHES),
+        programs=runtime.aggregates(RULES),
+        templates=runtime.aggregates(TEMPLATES),
+        people=runtime.aggregates(PEOPLE),
+    )
+    windows = Windows(
+        due_after=timedelta(days=settings.due_after_days),
+        edit_for=timedelta(hours=settings.edit_window_hours),
+        close_after=timedelta(days=settings.close_after_days),
+    )
+    reminders = firing(
+        stores.matches, lambda state, now: requests.due(state, now, windows), SERVICE
+    )
+    timers = DueScanner(
+        [DueTask(stores.matches, reminders)], clock, settings.timer_poll_seconds, runtime.wake_relay
+    )
+    return ServiceParts(
+        routers=[
+            surveys_api.create_router(stores, runtime.current, clock, windows, runtime.wake_relay),
+            reports_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
+        ],
+        handlers=feedback_handlers(stores, clock, windows),
+        consumes=[PARTICIPANTS, PROGRAMS, SESSIONS],
+        stores=stores.all(),
+        on_startup=[stores.ensure_indexes],
+        workers=[timers.run],
+        parks=[UnknownEntity],
+    )
 
 
 def main() -> None:
-    run_service(SERVICE, load_settings(FeedbackSettings, SERVICE), build)
+    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

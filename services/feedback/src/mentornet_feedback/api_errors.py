@@ -1,0 +1,29 @@
+"""The feedback domain's refusals as MentorNet's error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mentornet_chassis.auth import forbidden
+from mentornet_chassis.http import ApiError, not_found
+
+from .domain.errors import Conflict, Missing, NotYours
+from .domain.templates import AnswerError
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    try:
+        yield
+    except Conflict as exc:
+        error = ApiError(409, "conflict", "state", str(exc))
+        if exc.current is not None:
+            error.body["current"] = {k: v for k, v in exc.current.items() if k != "answers"}
+        raise error from None
+    except NotYours as exc:
+        raise forbidden(str(exc)) from None
+    except Missing as exc:
+        raise not_found(exc.field, str(exc)) from None
+    except AnswerError as exc:
+        raise ApiError(422, "validation_failed", exc.field, exc.reason) from None

@@ -1,0 +1,91 @@
+"""Progress against each SMART goal of the mentee, recorded in the match: milestones
+reached, status and percent, with a history; and the goals themselves as intake last
+published them, with every change (a pivot) and its reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mentornet_contracts.events.feedback import GoalProgressRecorded, GoalStatus
+from mentornet_contracts.events.participants import (
+    GoalsUpdated,
+    MenteeRegistered,
+    ParticipantErased,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Missing
+from .matches import Match
+
+Person = dict[str, Any]
+
+
+class Progress(BaseModel):
+    """The body of POST /matches/{id}/goals/{goal_id}/progress."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    percent: int = Field(ge=0, le=100)
+    status: GoalStatus
+    milestones_reached: int = Field(default=0, ge=0, le=100)
+    note: str = Field(default="", max_length=1000)
+
+
+def record(
+    match: Match, person: Person | None, goal_id: str, progress: Progress, by: str, now: datetime
+) -> tuple[Match, GoalProgressRecorded]:
+    goals = {g["goal_id"] for g in (person or {}).get("goals", [])}
+    if goal_id not in goals:
+        raise Missing("goal_id", f"the mentee has no goal {goal_id}")
+    entry = {
+        "at": now.isoformat(),
+        "by": by,
+        "percent": progress.percent,
+        "status": str(progress.status),
+        "milestones_reached": progress.milestones_reached,
+        "note": progress.note,
+    }
+    previous = match["goals"].get(goal_id, {"history": []})
+    current = {
+        **{k: v for k, v in entry.items() if k != "note"},
+        "history": [*previous["history"], entry],
+    }
+    event = GoalProgressRecorded(
+        match_id=match["match_id"],
+        mentee_id=match["mentee_id"],
+        goal_id=goal_id,
+        percent=progress.percent,
+        status=progress.status,
+    )
+    return {**match, "goals": {**match["goals"], goal_id: current}}, event
+
+
+def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Person:
+    goals = [g.model_dump(mode="json") for g in event.goals]
+    return {
+        "participant_id": event.participant_id,
+        "status": "active",
+        "goals": goals,
+        "pivots": [],
+    }
+
+
+def on_goals_updated(current: Person | None, event: GoalsUpdated, at: datetime) -> Person | None:
+    """Mentor-only participants have no goals to track here; a change to goals of
+    someone not registered as a mentee changes nothing."""
+    if current is None or current.get("status") != "active":
+        return None
+    before = {g["goal_id"] for g in current["goals"]}
+    after = [g.model_dump(mode="json") for g in event.goals]
+    pivot = {
+        "at": at.isoformat(),
+        "reason": event.reason,
+        "added": sorted({g["goal_id"] for g in after} - before),
+        "removed": sorted(before - {g["goal_id"] for g in after}),
+    }
+    return {**current, "goals": after, "pivots": [*current["pivots"], pivot]}
+
+
+def on_erased(current: Person | None, event: ParticipantErased) -> Person:
+    return {"participant_id": event.participant_id, "status": "erased", "goals": [], "pivots": []}

@@ -1,0 +1,97 @@
+"""Feedback's view of a match: the pair, its sessions (from the scheduler's events) and
+everything said about them: survey requests and answers, session reports with their
+action items, goal progress. One aggregate per match (the feedback topic is keyed by
+match id), so one match's events go out in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from mentornet_contracts.errors import UnknownEntity
+from mentornet_contracts.events.sessions import (
+    SessionCancelled,
+    SessionCompleted,
+    SessionMissed,
+    SessionRescheduled,
+    SessionScheduled,
+)
+
+Match = dict[str, Any]
+
+
+def short_id(prefix: str, *parts: str) -> str:
+    """Deterministic ids, so a redelivered event makes the same requests and reports."""
+    return f"{prefix}-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
+    match = current or {
+        "match_id": event.match_id,
+        "program_id": event.program_id,
+        "mentor_id": event.mentor_id,
+        "mentee_id": event.mentee_id,
+        "sessions": {},
+        "requests": {},
+        "reports": {},
+        "goals": {},
+        "rubric_risk": False,
+        "due_epoch": None,
+    }
+    session = {
+        "session_id": event.session_id,
+        "sequence": event.sequence,
+        "session_type": str(event.session_type),
+        "starts_at": event.starts_at.isoformat(),
+        "status": "scheduled",
+    }
+    return {**match, "sessions": {**match["sessions"], event.session_id: session}}
+
+
+def _session_changed(current: Match | None, session_id: str, **changes: Any) -> Match | None:
+    if current is None or session_id not in current["sessions"]:
+        return None
+    session = {**current["sessions"][session_id], **changes}
+    return {**current, "sessions": {**current["sessions"], session_id: session}}
+
+
+def on_rescheduled(current: Match | None, event: SessionRescheduled) -> Match | None:
+    return _session_changed(current, event.session_id, starts_at=event.starts_at.isoformat())
+
+
+def on_cancelled(current: Match | None, event: SessionCancelled) -> Match | None:
+    return _session_changed(current, event.session_id, status="cancelled")
+
+
+def on_missed(current: Match | None, event: SessionMissed) -> Match | None:
+    return _session_changed(current, event.session_id, status="missed")
+
+
+def completed(current: Match | None, event: SessionCompleted, at: datetime) -> Match:
+    """The session took place. Its scheduling event comes first on the same stream, so
+    an unknown session is an error (retried, then dead-lettered)."""
+    if current is None or event.session_id not in current["sessions"]:
+        raise UnknownEntity("session", event.session_id, "completed before it was scheduled")
+    changed = _session_changed(
+        current, event.session_id, status="completed", completed_at=at.isoformat()
+    )
+    assert changed is not None
+    return changed
+
+
+def role_of(match: Match, participant_id: str) -> str | None:
+    if participant_id == match["mentor_id"]:
+        return "mentor"
+    if participant_id == match["mentee_id"]:
+        return "mentee"
+    return None
+
+
+def forget(match: Match, participant_id: str) -> Match:
+    """Erasure: the person's answers, the reports they wrote and their goal progress."""
+    requests = {k: v for k, v in match["requests"].items() if v["participant_id"] != participant_id}
+    reports = {k: v for k, v in match["reports"].items() if v["author_id"] != participant_id}
+    goals = {} if participant_id == match["mentee_id"] else match["goals"]
+    return {**match, "requests": requests, "reports": reports, "goals": goals}

@@ -1,0 +1,110 @@
+"""Session reports by mentors: agenda, notes, action items with an owner and a due
+date, and risk flags. A flag is published as a risk signal for QA; completed action
+items count towards the match's follow-up completion."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.feedback import (
+    ActionItemCompleted,
+    RiskFlag,
+    RiskFlagged,
+    RiskSource,
+    SessionReportFiled,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Conflict, Missing
+from .matches import Match, short_id
+
+
+class ActionItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1, max_length=500)
+    owner: Literal["mentor", "mentee"] = "mentee"
+    due_date: date
+
+
+class ReportBody(BaseModel):
+    """The body of POST /sessions/{id}/report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agenda: tuple[str, ...] = Field(default=(), max_length=20)
+    notes: str = Field(default="", max_length=10_000, description="Private to the program team.")
+    action_items: tuple[ActionItem, ...] = Field(default=(), max_length=30)
+    risk_flags: tuple[RiskFlag, ...] = Field(default=(), max_length=4)
+
+
+def file(
+    match: Match, session_id: str, author_id: str, body: ReportBody, now: datetime
+) -> tuple[Match, list[SessionReportFiled | RiskFlagged]]:
+    if session_id not in match["sessions"]:
+        raise Missing("session_id", f"no session {session_id} in match {match['match_id']}")
+    report_id = short_id("sr", session_id)
+    if report_id in match["reports"]:
+        raise Conflict(f"session {session_id} already has a report", match["reports"][report_id])
+    items = {
+        short_id("ai", report_id, str(n)): {
+            "item_id": short_id("ai", report_id, str(n)),
+            "text": item.text,
+            "owner": item.owner,
+            "due_date": item.due_date.isoformat(),
+            "completed_at": None,
+        }
+        for n, item in enumerate(body.action_items)
+    }
+    report = {
+        "report_id": report_id,
+        "session_id": session_id,
+        "author_id": author_id,
+        "filed_at": now.isoformat(),
+        "agenda": list(body.agenda),
+        "notes": body.notes,
+        "items": items,
+        "risk_flags": [str(f) for f in set(body.risk_flags)],
+    }
+    events: list[SessionReportFiled | RiskFlagged] = [
+        SessionReportFiled(
+            report_id=report_id,
+            match_id=match["match_id"],
+            session_id=session_id,
+            action_item_count=len(items),
+            risk_flags=tuple(sorted(set(body.risk_flags))),
+        )
+    ]
+    events += [
+        RiskFlagged(
+            match_id=match["match_id"], flag=f, source=RiskSource.REPORT, session_id=session_id
+        )
+        for f in sorted(set(body.risk_flags))
+    ]
+    return {**match, "reports": {**match["reports"], report_id: report}}, events
+
+
+def find_item(match: Match, item_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for report in match["reports"].values():
+        if item_id in report["items"]:
+            return report, report["items"][item_id]
+    raise Missing("item_id", f"no action item {item_id}")
+
+
+def complete(match: Match, item_id: str, now: datetime) -> tuple[Match, ActionItemCompleted]:
+    report, item = find_item(match, item_id)
+    if item["completed_at"] is not None:
+        raise Conflict(f"action item {item_id} was completed at {item['completed_at']}", item)
+    done = {**item, "completed_at": now.isoformat()}
+    changed = {**report, "items": {**report["items"], item_id: done}}
+    event = ActionItemCompleted(
+        item_id=item_id,
+        report_id=report["report_id"],
+        match_id=match["match_id"],
+        session_id=report["session_id"],
+        owner=Role(item["owner"]),
+        on_time=now.date() <= date.fromisoformat(item["due_date"]),
+    )
+    return {**match, "reports": {**match["reports"], report["report_id"]: changed}}, event

@@ -1,0 +1,167 @@
+"""Survey requests and answers: two requests when a session took place, answers checked
+against the template version asked for, one answer per person per session, editable
+for a while, then locked; a reminder when a request is overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.feedback import (
+    FeedbackReminderDue,
+    FeedbackRequested,
+    FeedbackSubmitted,
+)
+
+from .errors import Conflict, Missing, NotYours
+from .matches import Match, short_id
+from .templates import TEMPLATE_ID
+
+OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How long a survey is open, can be edited, and may still be answered late."""
+
+    due_after: timedelta = timedelta(days=3)
+    edit_for: timedelta = timedelta(hours=48)
+    close_after: timedelta = timedelta(days=14)
+
+
+def requested(
+    match: Match, session_id: str, version: int, now: datetime, windows: Windows
+) -> tuple[Match, list[FeedbackRequested]]:
+    """A request to the mentee and to the mentor; nothing new if they exist."""
+    due = now + windows.due_after
+    requests = dict(match["requests"])
+    events = []
+    for role, person in (("mentee", match["mentee_id"]), ("mentor", match["mentor_id"])):
+        request_id = short_id("fr", session_id, person)
+        if request_id in requests:
+            continue
+        requests[request_id] = {
+            "request_id": request_id,
+            "session_id": session_id,
+            "participant_id": person,
+            "role": role,
+            "template_version": version,
+            "requested_at": now.isoformat(),
+            "due_at": due.isoformat(),
+            "status": OPEN,
+            "answers": {},
+            "revision": 0,
+            "reminded": False,
+        }
+        events.append(
+            FeedbackRequested(
+                request_id=request_id,
+                match_id=match["match_id"],
+                session_id=session_id,
+                participant_id=person,
+                role=Role(role),
+                due_at=due,
+                template_id=TEMPLATE_ID,
+                template_version=version,
+            )
+        )
+    return {**match, "requests": requests}, events
+
+
+def request_of(match: Match, request_id: str) -> dict[str, Any]:
+    found = match["requests"].get(request_id)
+    if found is None:
+        raise Missing("request_id", f"no feedback request {request_id}")
+    return dict(found)
+
+
+def submit(
+    match: Match,
+    request_id: str,
+    participant_id: str,
+    answers: dict[str, Any],
+    scores: tuple[dict[str, int], int | None],
+    now: datetime,
+    windows: Windows,
+) -> tuple[Match, FeedbackSubmitted]:
+    """First answers, or an edit within the window; after it, or once closed, 409."""
+    request = request_of(match, request_id)
+    if request["participant_id"] != participant_id:
+        raise NotYours(f"request {request_id} is not yours")
+    if request["status"] == CLOSED:
+        raise Conflict(f"request {request_id} closed on {request.get('closed_at')}", request)
+    if request["status"] == ANSWERED and now > datetime.fromisoformat(request["edit_until"]):
+        raise Conflict(f"answers to {request_id} were locked at {request['edit_until']}", request)
+    first = request["status"] == OPEN
+    rubric, rating = scores
+    answered = {
+        **request,
+        "status": ANSWERED,
+        "answers": answers,
+        "rubric": rubric,
+        "rating": rating,
+        "revision": request["revision"] + 1,
+        "submitted_at": request.get("submitted_at") if not first else now.isoformat(),
+        "edited_at": now.isoformat(),
+        "edit_until": (now + windows.edit_for).isoformat() if first else request["edit_until"],
+    }
+    event = FeedbackSubmitted(
+        request_id=request_id,
+        match_id=match["match_id"],
+        session_id=request["session_id"],
+        participant_id=participant_id,
+        role=Role(request["role"]),
+        rubric=rubric,
+        rating=rating,
+        revision=answered["revision"],
+    )
+    return {**match, "requests": {**match["requests"], request_id: answered}}, event
+
+
+def due(match: Match, now: datetime, windows: Windows) -> tuple[Match, list[FeedbackReminderDue]]:
+    """Remind once when a request is overdue; close it when it is too late to answer."""
+    requests = dict(match["requests"])
+    events = []
+    for request_id, request in match["requests"].items():
+        if request["status"] != OPEN:
+            continue
+        due_at = datetime.fromisoformat(request["due_at"])
+        if now >= due_at + windows.close_after:
+            requests[request_id] = {**request, "status": CLOSED, "closed_at": now.isoformat()}
+        elif now >= due_at and not request["reminded"]:
+            requests[request_id] = {**request, "reminded": True}
+            events.append(
+                FeedbackReminderDue(
+                    request_id=request_id,
+                    match_id=match["match_id"],
+                    session_id=request["session_id"],
+                    participant_id=request["participant_id"],
+                    due_at=due_at,
+                )
+            )
+    changed = {**match, "requests": requests}
+    return {**changed, "due_epoch": next_due(changed, windows)}, events
+
+
+def next_due(match: Match, windows: Windows) -> float | None:
+    times = []
+    for request in match["requests"].values():
+        if request["status"] == OPEN:
+            due_at = datetime.fromisoformat(request["due_at"])
+            times.append(due_at + windows.close_after if request["reminded"] else due_at)
+    return min(times).timestamp() if times else None
+
+
+def close_for(match: Match, participant_id: str, now: datetime) -> Match:
+    """A withdrawn participant's open requests close: no reminders, no late answers."""
+    requests = {
+        k: (
+            {**v, "status": CLOSED, "closed_at": now.isoformat()}
+            if v["participant_id"] == participant_id and v["status"] == OPEN
+            else v
+        )
+        for k, v in match["requests"].items()
+    }
+    return {**match, "requests": requests}

@@ -1,0 +1,117 @@
+"""Thin subscribers (chassis subscribers): sessions from the scheduler, programs and
+mentees' goals from intake; a session that took place asks both people for feedback;
+an erasure forgets the person's answers, reports and goal progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mentornet_chassis.aggregates import Applied, Decision, State
+from mentornet_chassis.consumer import Handler
+from mentornet_chassis.subscribers import updating
+from mentornet_contracts import Envelope, Event, new_envelope
+from mentornet_contracts.errors import UnknownEntity
+from mentornet_contracts.events.participants import (
+    GoalsUpdated,
+    MenteeRegistered,
+    ParticipantErased,
+    ParticipantWithdrawn,
+)
+from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
+from mentornet_contracts.events.sessions import (
+    Attendance,
+    SessionCancelled,
+    SessionCompleted,
+    SessionMissed,
+    SessionRescheduled,
+    SessionScheduled,
+)
+
+from .domain import goals, matches, requests
+from .domain.requests import Windows
+from .store import FeedbackStores
+
+SERVICE = "feedback"
+Clock = Callable[[], datetime]
+
+
+class FollowUps:
+    def __init__(self, stores: FeedbackStores, clock: Clock) -> None:
+        self.stores = stores
+        self.clock = clock
+
+    async def scheduled(self, envelope: Envelope[Any], state: State) -> None:
+        await self.stores.lookup("session").put(envelope.subject, [envelope.event.session_id])
+
+    async def erased(self, envelope: Envelope[Any], state: State) -> None:
+        await self._each_match(envelope.subject, lambda m: matches.forget(m, envelope.subject))
+
+    async def withdrawn(self, envelope: Envelope[Any], state: State) -> None:
+        now = self.clock()
+        await self._each_match(
+            envelope.subject, lambda m: requests.close_for(m, envelope.subject, now)
+        )
+
+    async def _each_match(self, participant_id: str, change: Callable[[State], State]) -> None:
+        for match in await self.stores.matches_of(participant_id):
+
+            def decide(state: State | None) -> Decision:
+                if state is None:
+                    return Decision(state=None)
+                changed = change(state)
+                return Decision(changed if changed != state else None)
+
+            await self.stores.matches.apply(match["match_id"], decide)
+
+
+def completed_handler(stores: FeedbackStores, clock: Clock, windows: Windows) -> Handler:
+    """A session that took place: both people are asked, on the program's current
+    template version."""
+
+    async def handle(envelope: Envelope[Any]) -> Applied:
+        event: SessionCompleted = envelope.event
+        known = await stores.matches.get_state(envelope.subject)
+        if known is None or event.session_id not in known["sessions"]:
+            raise UnknownEntity("session", event.session_id, "completed before it was scheduled")
+        version, _ = await stores.template(known["program_id"])
+        now = clock()
+        people = [known["mentee_id"], known["mentor_id"]]
+        await stores.lookup("request").put(
+            envelope.subject, [matches.short_id("fr", event.session_id, p) for p in people]
+        )
+
+        def decide(state: State | None) -> Decision:
+            done = matches.completed(state, event, now)
+            if event.attendance != Attendance.ATTENDED:
+                return Decision(done)
+            asked, events = requests.requested(done, event.session_id, version, now, windows)
+            asked["due_epoch"] = requests.next_due(asked, windows)
+            return Decision(asked, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
+
+        return await stores.matches.apply(envelope.subject, decide, handled=envelope.id)
+
+    return handle
+
+
+def feedback_handlers(
+    stores: FeedbackStores, clock: Clock, windows: Windows
+) -> dict[type[Event], Handler]:
+    then = FollowUps(stores, clock)
+    sessions, people = stores.matches, stores.people
+    return {
+        SessionScheduled: updating(sessions, matches.on_scheduled, then.scheduled),
+        SessionRescheduled: updating(sessions, matches.on_rescheduled),
+        SessionCancelled: updating(sessions, matches.on_cancelled),
+        SessionMissed: updating(sessions, matches.on_missed),
+        SessionCompleted: completed_handler(stores, clock, windows),
+        ProgramPublished: updating(stores.programs, lambda _, e: e.model_dump(mode="json")),
+        ProgramUpdated: updating(stores.programs, apply_update),
+        MenteeRegistered: updating(people, goals.on_mentee_registered),
+        GoalsUpdated: updating(
+            people, lambda current, e: goals.on_goals_updated(current, e, clock())
+        ),
+        ParticipantErased: updating(people, goals.on_erased, then.erased),
+        ParticipantWithdrawn: updating(people, lambda current, e: None, then.withdrawn),
+    }

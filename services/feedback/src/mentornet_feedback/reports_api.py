@@ -1,0 +1,166 @@
+"""Session reports, action items and goal progress over HTTP, and the aggregates per
+match, per mentor and per program."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.http import not_found
+from mentornet_contracts import new_envelope
+
+from . import access
+from .api_errors import refusals
+from .domain import goals, reports, summary, visibility
+from .domain.matches import short_id
+from .store import FeedbackStores
+
+SERVICE = "feedback"
+Current = Callable[[Request], Awaitable[Principal]]
+
+
+def create_router(
+    stores: FeedbackStores,
+    current: Current,
+    clock: Callable[[], datetime],
+    wake_relay: Callable[[], None],
+) -> APIRouter:
+    router = APIRouter(tags=["reports and progress"])
+
+    async def changed(match_id: str, step: Callable[[State], tuple[State, list[Any]]]) -> State:
+        def decide(state: State | None) -> Decision:
+            assert state is not None
+            new, events = step(state)
+            return Decision(new, [new_envelope(e, SERVICE) for e in events])
+
+        with refusals():
+            applied = await stores.matches.apply(match_id, decide)
+        wake_relay()
+        assert applied.state is not None
+        return applied.state
+
+    async def session_match(session_id: str) -> State:
+        match = await stores.match_of("session", session_id)
+        if match is None or session_id not in match["sessions"]:
+            raise not_found("session_id", f"no session {session_id} here")
+        return match
+
+    @router.post("/sessions/{session_id}/report", status_code=201)
+    async def file_report(
+        session_id: str, body: reports.ReportBody, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """The mentor's report: agenda, notes (private to the program team), action items
+        and risk flags (each flag is a risk signal for QA). One per session."""
+        match = await session_match(session_id)
+        if principal.subject != match["mentor_id"]:
+            raise forbidden("the session's mentor files its report")
+        report_id = short_id("sr", session_id)
+        items = [short_id("ai", report_id, str(n)) for n in range(len(body.action_items))]
+        await stores.lookup("item").put(match["match_id"], items)
+        now = clock()
+        state = await changed(
+            match["match_id"],
+            lambda m: reports.file(m, session_id, principal.subject, body, now),
+        )
+        return visibility.report_view(state["reports"][report_id], "mentor")
+
+    @router.get("/sessions/{session_id}/report")
+    async def read_report(
+        session_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        match = await session_match(session_id)
+        reader = access.reader(principal, match)
+        report = match["reports"].get(short_id("sr", session_id))
+        if report is None:
+            raise not_found("session_id", f"no report for session {session_id} yet")
+        return visibility.report_view(report, reader)
+
+    @router.post("/action-items/{item_id}/complete")
+    async def complete(item_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        """Done: by its owner, the mentor or a coordinator."""
+        match = await stores.match_of("item", item_id)
+        if match is None:
+            raise not_found("item_id", f"no action item {item_id}")
+        with refusals():
+            _, item = reports.find_item(match, item_id)
+        reader = access.reader(principal, match)
+        if reader == "mentee" and item["owner"] != "mentee":
+            raise forbidden("the mentor completes the mentor's items")
+        now = clock()
+        state = await changed(match["match_id"], lambda m: _one(reports.complete(m, item_id, now)))
+        return reports.find_item(state, item_id)[1]
+
+    @router.post("/matches/{match_id}/goals/{goal_id}/progress", status_code=201)
+    async def progress(
+        match_id: str, goal_id: str, body: goals.Progress, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """Where the mentee stands on one goal: percent, status, milestones reached."""
+        match = await stores.matches.get_state(match_id)
+        if match is None:
+            raise not_found("match_id", f"no match {match_id} here")
+        access.reader(principal, match)
+        person = await stores.people.get_state(match["mentee_id"])
+        now = clock()
+        state = await changed(
+            match_id, lambda m: _one(goals.record(m, person, goal_id, body, principal.subject, now))
+        )
+        return {"match_id": match_id, "goal_id": goal_id, **state["goals"][goal_id]}
+
+    @router.get("/participants/{participant_id}/goals")
+    async def goals_of(
+        participant_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """The mentee's goals as last changed, every pivot with its reason, and progress
+        recorded in each of their matches."""
+        access.self_or_overseer(principal, participant_id)
+        person = await stores.people.get_state(participant_id)
+        if person is None or person.get("status") != "active":
+            raise not_found("participant_id", f"no mentee {participant_id} here")
+        progress = {
+            m["match_id"]: m["goals"]
+            for m in await stores.matches_of(participant_id)
+            if m["mentee_id"] == participant_id
+        }
+        return {**person, "progress": progress}
+
+    @router.get("/matches/{match_id}/feedback/summary")
+    async def match_summary(
+        match_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        match = await stores.matches.get_state(match_id)
+        if match is None:
+            raise not_found("match_id", f"no match {match_id} here")
+        access.reader(principal, match)
+        return {"match_id": match_id, **summary.summarize([match], clock().date())}
+
+    @router.get("/mentors/{mentor_id}/feedback/summary")
+    async def mentor_summary(
+        mentor_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """What the mentor's mentees said, across every match the mentor has."""
+        found = await stores.mentored_by(mentor_id)
+        if not principal.is_self(mentor_id):
+            found = [m for m in found if access.overseer(principal, m["program_id"])]
+            if not found and not principal.has(Role.SERVICE, Role.REVIEWER):
+                raise forbidden("a mentor's summary is for the mentor and the program team")
+        return {"mentor_id": mentor_id, **summary.summarize(found, clock().date(), role="mentee")}
+
+    @router.get("/programs/{program_id}/feedback/summary")
+    async def program_summary(
+        program_id: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        if not access.overseer(principal, program_id):
+            raise forbidden(f"you do not coordinate program {program_id}")
+        found = await stores.matches_in(program_id)
+        return {"program_id": program_id, **summary.summarize(found, clock().date())}
+
+    return router
+
+
+def _one(change: tuple[State, Any]) -> tuple[State, list[Any]]:
+    state, event = change
+    return state, [event]

@@ -1,0 +1,73 @@
+"""Feedback's MongoDB collections: match aggregates (requests, answers, reports, goal
+progress), the programs' rules and survey templates, the mentees' goals; lookups from
+a request, session or action item to its match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.lookup import Lookup
+
+from .domain.templates import DEFAULT, TemplateSpec
+
+MATCHES = "matches"
+PROGRAMS = "programs"
+TEMPLATES = "templates"
+PEOPLE = "people"
+
+State = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FeedbackStores:
+    matches: AggregateStore
+    programs: AggregateStore
+    templates: AggregateStore
+    people: AggregateStore
+
+    def all(self) -> list[AggregateStore]:
+        return [self.matches, self.programs, self.templates, self.people]
+
+    def lookup(self, kind: str) -> Lookup:
+        """`session`, `request` or `item` id to match id."""
+        return Lookup(self.matches.collection.database[f"{kind}_index"])
+
+    async def ensure_indexes(self) -> None:
+        for field in ("state.mentor_id", "state.mentee_id", "state.program_id"):
+            await self.matches.collection.create_index(field)
+
+    async def match_of(self, kind: str, part_id: str) -> State | None:
+        match_id = await self.lookup(kind).get(part_id)
+        return await self.matches.get_state(match_id) if match_id else None
+
+    async def _states(self, query: dict[str, Any]) -> list[State]:
+        return [
+            doc["state"] async for doc in self.matches.collection.find(query) if doc.get("state")
+        ]
+
+    async def matches_of(self, participant_id: str) -> list[State]:
+        return await self._states(
+            {"$or": [{"state.mentor_id": participant_id}, {"state.mentee_id": participant_id}]}
+        )
+
+    async def matches_in(self, program_id: str) -> list[State]:
+        return await self._states({"state.program_id": program_id})
+
+    async def mentored_by(self, mentor_id: str) -> list[State]:
+        return await self._states({"state.mentor_id": mentor_id})
+
+    async def template(
+        self, program_id: str, version: int | None = None
+    ) -> tuple[int, TemplateSpec]:
+        """The program's template at `version` (default: the current one). Version 1 is
+        the default template; a coordinator's changes are 2, 3, ..."""
+        state = await self.templates.get_state(program_id) or {"current": 1, "versions": {}}
+        wanted = version or int(state["current"])
+        if wanted == 1:
+            return 1, DEFAULT
+        spec = state["versions"].get(str(wanted))
+        if spec is None:
+            raise LookupError(wanted)
+        return wanted, TemplateSpec.model_validate(spec)

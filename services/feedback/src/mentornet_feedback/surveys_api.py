@@ -1,0 +1,182 @@
+"""Surveys over HTTP: a program's template (versioned), a participant's requests,
+answering one, a match's feedback as the caller may see it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from mentornet_chassis.http import ApiError, not_found
+from mentornet_contracts import new_envelope
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import access
+from .api_errors import refusals
+from .domain import requests, risk, templates, visibility
+from .domain.requests import Windows
+from .store import FeedbackStores
+
+SERVICE = "feedback"
+Current = Callable[[Request], Awaitable[Principal]]
+
+
+class Answers(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    template_version: int = Field(ge=1, description="The version the request asked for.")
+    answers: dict[str, Any] = Field(description="Question id to answer.")
+
+
+def create_router(
+    stores: FeedbackStores,
+    current: Current,
+    clock: Callable[[], datetime],
+    windows: Windows,
+    wake_relay: Callable[[], None],
+) -> APIRouter:
+    router = APIRouter(tags=["surveys"])
+    coordinator = requiring(current, Role.COORDINATOR, Role.SERVICE)
+
+    async def versioned(program_id: str, version: int | None) -> tuple[int, templates.TemplateSpec]:
+        try:
+            return await stores.template(program_id, version)
+        except LookupError:
+            raise not_found(
+                "version", f"program {program_id} has no template version {version}"
+            ) from None
+
+    @router.get("/programs/{program_id}/survey-template")
+    async def template(
+        program_id: str,
+        version: int | None = Query(default=None, ge=1, description="Default: the current one."),
+        _: Principal = Depends(current),
+    ) -> dict[str, Any]:
+        number, spec = await versioned(program_id, version)
+        return {
+            "program_id": program_id,
+            "template_id": templates.TEMPLATE_ID,
+            "version": number,
+            **spec.model_dump(mode="json"),
+        }
+
+    @router.put("/programs/{program_id}/survey-template")
+    async def replace(
+        program_id: str, spec: templates.TemplateSpec, principal: Principal = coordinator
+    ) -> dict[str, Any]:
+        """A new version of the program's survey; requests already sent keep theirs."""
+        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
+            raise forbidden(f"you do not coordinate program {program_id}")
+        if await stores.programs.get_state(program_id) is None:
+            raise not_found("program_id", f"no published program {program_id}")
+
+        def decide(state: State | None) -> Decision:
+            known = state or {"program_id": program_id, "current": 1, "versions": {}}
+            number = int(known["current"]) + 1
+            versions = {**known["versions"], str(number): spec.model_dump(mode="json")}
+            return Decision({**known, "current": number, "versions": versions})
+
+        applied = await stores.templates.apply(program_id, decide)
+        assert applied.state is not None
+        return {
+            "program_id": program_id,
+            "version": applied.state["current"],
+            **spec.model_dump(mode="json"),
+        }
+
+    @router.get("/participants/{participant_id}/feedback-requests")
+    async def of_participant(
+        participant_id: str,
+        status: str | None = Query(default="open", description="open, answered, closed or all."),
+        principal: Principal = Depends(current),
+    ) -> dict[str, Any]:
+        access.self_or_overseer(principal, participant_id)
+        found = [
+            {k: v for k, v in r.items() if k != "answers"}
+            | {"match_id": m["match_id"], "program_id": m["program_id"]}
+            for m in await stores.matches_of(participant_id)
+            if principal.is_self(participant_id) or access.overseer(principal, m["program_id"])
+            for r in m["requests"].values()
+            if r["participant_id"] == participant_id and status in (None, "all", r["status"])
+        ]
+        return {
+            "participant_id": participant_id,
+            "requests": sorted(found, key=lambda r: r["due_at"]),
+        }
+
+    async def request_and_match(request_id: str) -> tuple[dict[str, Any], State]:
+        match = await stores.match_of("request", request_id)
+        if match is None or request_id not in match["requests"]:
+            raise not_found("request_id", f"no feedback request {request_id}")
+        return match["requests"][request_id], match
+
+    @router.get("/feedback-requests/{request_id}")
+    async def one(request_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        """The request, its questions for the person asked and, once answered, the answers."""
+        request, match = await request_and_match(request_id)
+        if request["participant_id"] != principal.subject and not access.overseer(
+            principal, match["program_id"]
+        ):
+            raise forbidden(f"request {request_id} is not yours")
+        _, spec = await versioned(match["program_id"], request["template_version"])
+        questions = [q.model_dump(mode="json") for q in templates.asked(spec, request["role"])]
+        return {**request, "match_id": match["match_id"], "questions": questions}
+
+    @router.post("/feedback-requests/{request_id}/answers")
+    async def answer(
+        request_id: str, body: Answers, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """Answers checked against the template version asked for; editable for a while
+        after the first answer, then locked (409)."""
+        request, match = await request_and_match(request_id)
+        if request["participant_id"] != principal.subject:
+            raise forbidden(
+                f"request {request_id} is not yours: you were not asked about this session"
+            )
+        if body.template_version != request["template_version"]:
+            raise ApiError(
+                422,
+                "validation_failed",
+                "template_version",
+                f"this request asks for version {request['template_version']}",
+            )
+        _, spec = await versioned(match["program_id"], request["template_version"])
+        program = await stores.programs.get_state(match["program_id"]) or {}
+        threshold = (program.get("escalation") or {}).get("low_rubric_average")
+        now = clock()
+        with refusals():
+            checked = templates.check_answers(spec, request["role"], body.answers)
+            scores = templates.scores(spec, checked)
+
+            def decide(state: State | None) -> Decision:
+                assert state is not None
+                answered, event = requests.submit(
+                    state, request_id, principal.subject, checked, scores, now, windows
+                )
+                flagged, risks = risk.rubric_check(answered, threshold, request["session_id"])
+                events = [new_envelope(e, SERVICE) for e in (event, *risks)]
+                return Decision(flagged, events)
+
+            applied = await stores.matches.apply(match["match_id"], decide)
+        wake_relay()
+        assert applied.state is not None
+        saved: dict[str, Any] = applied.state["requests"][request_id]
+        return saved
+
+    @router.get("/matches/{match_id}/feedback")
+    async def of_match(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        match = await stores.matches.get_state(match_id)
+        if match is None:
+            raise not_found("match_id", f"no match {match_id} here")
+        reader = access.reader(principal, match)
+        private = {}
+        for version in {r["template_version"] for r in match["requests"].values()}:
+            private[version] = templates.private_ids(
+                (await versioned(match["program_id"], version))[1]
+            )
+        return visibility.match_view(match, reader, principal.subject, private)
+
+    return router

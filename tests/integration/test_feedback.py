@@ -1,0 +1,291 @@
+"""Feedback on the real broker and store: a session that took place asks both people,
+answers become feedback.submitted with the right scores (never free text), a report's
+risk flag becomes a risk signal, and nobody reads what is not theirs."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.clock import MovableClock
+from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.poll import eventually
+from mentornet_chassis.testing.services import RunningService
+from mentornet_contracts.catalogue import FEEDBACK
+from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionScheduled
+
+from tests.conftest import ServiceOn
+from tests.support.events import person, program, publish
+from tests.support.helpers import token
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+RUBRIC = {"relevance": 4, "clarity": 5, "specificity": 3, "accountability": 4, "confidence_gain": 2}
+
+
+async def feedback_events(
+    stack: Endpoints, match_id: str, kind: str, count: int = 1
+) -> list[dict[str, Any]]:
+    records = await find_records(
+        stack.bootstrap_servers,
+        FEEDBACK.name,
+        lambda r: r.key == match_id.encode() and header(r, "ce_type") == f"mentornet.{kind}.v1",
+        count=count,
+        timeout=30,
+    )
+    return [json.loads(r.value) for r in records]
+
+
+def scheduled(
+    session: str, match_id: str, program_id: str, mentor: str, mentee: str
+) -> SessionScheduled:
+    return SessionScheduled.model_validate(
+        {
+            "session_id": session,
+            "match_id": match_id,
+            "program_id": program_id,
+            "mentor_id": mentor,
+            "mentee_id": mentee,
+            "session_type": "regular",
+            "starts_at": (NOW - timedelta(days=1)).isoformat(),
+            "duration_minutes": 60,
+            "local_times": [],
+        }
+    )
+
+
+async def held_session(stack: Endpoints, unique: str) -> tuple[str, str, str, str]:
+    program_id, match_id = f"prog-{unique}", f"m-{unique}"
+    mentor, mentee, session = f"mentor-{unique}", f"mentee-{unique}", f"s-{unique}"
+    goals = [
+        {
+            "goal_id": "g1",
+            "statement": "Lead a review",
+            "target_skills": [{"skill_id": "python", "level": 3}],
+        }
+    ]
+    await publish(
+        stack,
+        program(program_id),
+        person(MenteeRegistered, mentee, program_id, goals=goals),
+        scheduled(session, match_id, program_id, mentor, mentee),
+        SessionCompleted(session_id=session, match_id=match_id, attendance=Attendance.ATTENDED),
+    )
+    return match_id, session, mentor, mentee
+
+
+async def request_for(service: RunningService, who: str) -> dict[str, Any]:
+    async def listed() -> list[dict[str, Any]]:
+        answer = await service.http.get(
+            f"/participants/{who}/feedback-requests", headers=token(who, "mentee")
+        )
+        requests: list[dict[str, Any]] = answer.json()["requests"]
+        return requests
+
+    return (await eventually(listed, what=f"a feedback request for {who}"))[0]
+
+
+async def test_a_held_session_asks_both_people_and_answers_carry_scores_not_text(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    clock = MovableClock(NOW)
+    async with feedback_on(clock) as feedback:
+        match_id, _session, mentor, mentee = await held_session(stack, unique)
+        asked = await feedback_events(stack, match_id, "feedback.requested", count=2)
+        assert {(e["participant_id"], e["role"]) for e in asked} == {
+            (mentor, "mentor"),
+            (mentee, "mentee"),
+        }
+        assert {e["due_at"] for e in asked} == {"2027-03-13T09:00:00Z"}
+
+        request = await request_for(feedback, mentee)
+        questions = (
+            await feedback.http.get(
+                f"/feedback-requests/{request['request_id']}", headers=token(mentee, "mentee")
+            )
+        ).json()["questions"]
+        assert {q["id"] for q in questions} >= set(RUBRIC)
+        url = f"/feedback-requests/{request['request_id']}/answers"
+        body: dict[str, Any] = {
+            "template_version": 1,
+            "answers": {
+                **RUBRIC,
+                "rating": 4,
+                "went_well": "clear plan",
+                "private_note": "mentor was late",
+            },
+        }
+
+        wrong = await feedback.http.post(
+            url,
+            json={**body, "answers": {**body["answers"], "clarity": 9}},
+            headers=token(mentee, "mentee"),
+        )
+        assert (wrong.status_code, wrong.json()["field"]) == (422, "answers.clarity")
+        stranger = await feedback.http.post(url, json=body, headers=token("someone-else", "mentee"))
+        assert stranger.status_code == 403
+        ok = await feedback.http.post(url, json=body, headers=token(mentee, "mentee"))
+        assert ok.status_code == 200, ok.text
+
+        [submitted] = await feedback_events(stack, match_id, "feedback.submitted")
+        assert submitted["rubric"] == RUBRIC
+        assert (submitted["rating"], submitted["role"], submitted["revision"]) == (4, "mentee", 1)
+        assert "clear plan" not in json.dumps(submitted)
+
+        seen_by_mentor = (
+            await feedback.http.get(
+                f"/matches/{match_id}/feedback", headers=token(mentor, "mentor")
+            )
+        ).json()
+        mentee_answers = next(
+            r for r in seen_by_mentor["requests"] if r["participant_id"] == mentee
+        )["answers"]
+        assert "private_note" not in mentee_answers
+        assert mentee_answers["went_well"] == "clear plan"
+        reviewer = (
+            await feedback.http.get(
+                f"/matches/{match_id}/feedback", headers=token("qa-1", "reviewer")
+            )
+        ).json()
+        assert (
+            next(r for r in reviewer["requests"] if r["participant_id"] == mentee)["answers"][
+                "private_note"
+            ]
+            == "mentor was late"
+        )
+        outsider = await feedback.http.get(
+            f"/matches/{match_id}/feedback", headers=token("x", "mentee")
+        )
+        assert outsider.status_code == 403
+
+        clock.advance(hours=49)
+        locked = await feedback.http.post(url, json=body, headers=token(mentee, "mentee"))
+        assert locked.status_code == 409
+
+        summary = (
+            await feedback.http.get(
+                f"/matches/{match_id}/feedback/summary", headers=token(mentor, "mentor")
+            )
+        ).json()
+        assert summary["rubric_average"] == 3.6
+        assert summary["response_rate"] == 0.5
+
+
+async def test_a_risk_flag_in_a_report_becomes_a_risk_signal_and_progress_is_recorded(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        match_id, session, mentor, mentee = await held_session(stack, unique)
+        await feedback_events(stack, match_id, "feedback.requested", count=2)
+        report = {
+            "agenda": ["goals"],
+            "notes": "worried about workload",
+            "action_items": [
+                {
+                    "text": "book a chat with the manager",
+                    "owner": "mentee",
+                    "due_date": "2027-03-17",
+                }
+            ],
+            "risk_flags": ["wellbeing_concern"],
+        }
+        by_mentee = await feedback.http.post(
+            f"/sessions/{session}/report", json=report, headers=token(mentee, "mentee")
+        )
+        assert by_mentee.status_code == 403
+        filed = await feedback.http.post(
+            f"/sessions/{session}/report", json=report, headers=token(mentor, "mentor")
+        )
+        assert filed.status_code == 201, filed.text
+        [flag] = await feedback_events(stack, match_id, "risk.flagged")
+        assert (flag["flag"], flag["source"], flag["session_id"]) == (
+            "wellbeing_concern",
+            "report",
+            session,
+        )
+        [filed_event] = await feedback_events(stack, match_id, "session.report.filed")
+        assert filed_event["action_item_count"] == 1
+        assert "workload" not in json.dumps(filed_event)
+
+        mentee_view = (
+            await feedback.http.get(f"/sessions/{session}/report", headers=token(mentee, "mentee"))
+        ).json()
+        assert "notes" not in mentee_view
+        item = mentee_view["action_items"][0]["item_id"]
+        done = await feedback.http.post(
+            f"/action-items/{item}/complete", headers=token(mentee, "mentee")
+        )
+        assert done.status_code == 200, done.text
+        [completed] = await feedback_events(stack, match_id, "action.item.completed")
+        assert (completed["owner"], completed["on_time"]) == (str(Role.MENTEE), True)
+
+        progress = await feedback.http.post(
+            f"/matches/{match_id}/goals/g1/progress",
+            json={"percent": 40, "status": "on_track", "milestones_reached": 1},
+            headers=token(mentee, "mentee"),
+        )
+        assert progress.status_code == 201, progress.text
+        unknown = await feedback.http.post(
+            f"/matches/{match_id}/goals/nope/progress",
+            json={"percent": 40, "status": "on_track"},
+            headers=token(mentee, "mentee"),
+        )
+        assert (unknown.status_code, unknown.json()["field"]) == (404, "goal_id")
+        [recorded] = await feedback_events(stack, match_id, "goal.progress.recorded")
+        assert (recorded["goal_id"], recorded["percent"]) == ("g1", 40)
+
+
+async def test_a_new_template_version_applies_to_later_sessions_and_overdue_surveys_are_reminded(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    clock = MovableClock(NOW)
+    async with feedback_on(clock) as feedback:
+        match_id, _, mentor, mentee = await held_session(stack, unique)
+        await feedback_events(stack, match_id, "feedback.requested", count=2)
+        program_id = f"prog-{unique}"
+        spec = {
+            "questions": [
+                {"id": "clarity", "kind": "rubric", "dimension": "clarity", "text": "Clear?"},
+                {
+                    "id": "topics",
+                    "kind": "multiple",
+                    "text": "Covered?",
+                    "options": ["goals", "blockers"],
+                },
+            ]
+        }
+        refused = await feedback.http.put(
+            f"/programs/{program_id}/survey-template", json=spec, headers=token(mentor, "mentor")
+        )
+        assert refused.status_code == 403
+        coordinator = token("coord", "coordinator", programs=[program_id])
+        bad = await feedback.http.put(
+            f"/programs/{program_id}/survey-template",
+            json={"questions": [{"id": "r", "kind": "rating", "text": "?"}]},
+            headers=coordinator,
+        )
+        assert bad.status_code == 422
+        made = await feedback.http.put(
+            f"/programs/{program_id}/survey-template", json=spec, headers=coordinator
+        )
+        assert made.json()["version"] == 2
+        first = await request_for(feedback, mentee)
+        assert first["template_version"] == 1
+        second = f"s2-{unique}"
+        await publish(
+            stack,
+            scheduled(second, match_id, program_id, mentor, mentee),
+            SessionCompleted(session_id=second, match_id=match_id, attendance=Attendance.ATTENDED),
+        )
+        asked = await feedback_events(stack, match_id, "feedback.requested", count=4)
+        assert {e["template_version"] for e in asked if e["session_id"] == second} == {2}
+
+        clock.advance(days=3, minutes=1)
+        reminders = await feedback_events(stack, match_id, "feedback.reminder.due", count=2)
+        assert {r["participant_id"] for r in reminders} == {mentor, mentee}
