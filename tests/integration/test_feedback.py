@@ -16,7 +16,7 @@ from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK
 from mentornet_contracts.events.common import Role
-from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_contracts.events.participants import MenteeRegistered, ParticipantErased
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionScheduled
 
 from tests.conftest import ServiceOn
@@ -174,7 +174,7 @@ async def test_a_held_session_asks_both_people_and_answers_carry_scores_not_text
             )
         ).json()
         assert summary["rubric_average"] == 3.6
-        assert summary["response_rate"] == 0.5
+        assert summary["response_rate"] == 1.0  # the mentor's request is not due yet
 
 
 async def test_a_risk_flag_in_a_report_becomes_a_risk_signal_and_progress_is_recorded(
@@ -289,3 +289,70 @@ async def test_a_new_template_version_applies_to_later_sessions_and_overdue_surv
         clock.advance(days=3, minutes=1)
         reminders = await feedback_events(stack, match_id, "feedback.reminder.due", count=2)
         assert {r["participant_id"] for r in reminders} == {mentor, mentee}
+
+
+async def test_reviewers_read_but_never_change_and_other_programs_see_nothing(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        match_id, session, mentor, mentee = await held_session(stack, unique)
+        await feedback_events(stack, match_id, "feedback.requested", count=2)
+        report = {
+            "action_items": [{"text": "read a book", "owner": "mentor", "due_date": "2027-03-20"}]
+        }
+        filed = await feedback.http.post(
+            f"/sessions/{session}/report", json=report, headers=token(mentor, "mentor")
+        )
+        item = filed.json()["action_items"][0]["item_id"]
+        reviewer = token("qa-1", "reviewer")
+        assert (
+            await feedback.http.post(f"/action-items/{item}/complete", headers=reviewer)
+        ).status_code == 403
+        assert (
+            await feedback.http.post(
+                f"/action-items/{item}/complete", headers=token(mentee, "mentee")
+            )
+        ).status_code == 403
+        progress = {"percent": 100, "status": "achieved"}
+        by_reviewer = await feedback.http.post(
+            f"/matches/{match_id}/goals/g1/progress", json=progress, headers=reviewer
+        )
+        assert by_reviewer.status_code == 403
+        elsewhere = token("coord-x", "coordinator", programs=["prog-elsewhere"])
+        assert (
+            await feedback.http.get(f"/participants/{mentee}/goals", headers=elsewhere)
+        ).status_code == 403
+        own = token("coord", "coordinator", programs=[f"prog-{unique}"])
+        assert (
+            await feedback.http.get(f"/participants/{mentee}/goals", headers=own)
+        ).status_code == 200
+        unknown = await feedback.http.get(
+            f"/participants/{mentee}/feedback-requests?status=weird",
+            headers=token(mentee, "mentee"),
+        )
+        assert (unknown.status_code, unknown.json()["field"]) == (422, "query.status")
+
+
+async def test_an_erased_participant_is_not_asked_again(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        match_id, _, mentor, mentee = await held_session(stack, unique)
+        await feedback_events(stack, match_id, "feedback.requested", count=2)
+        await publish(stack, ParticipantErased(participant_id=mentee))
+
+        async def forgotten() -> bool:
+            seen = await feedback.http.get(
+                f"/matches/{match_id}/feedback", headers=token("qa", "reviewer")
+            )
+            return all(r["participant_id"] != mentee for r in seen.json()["requests"])
+
+        await eventually(forgotten, what="the erased mentee's requests to go")
+        later = f"s3-{unique}"
+        await publish(
+            stack,
+            scheduled(later, match_id, f"prog-{unique}", mentor, mentee),
+            SessionCompleted(session_id=later, match_id=match_id, attendance=Attendance.ATTENDED),
+        )
+        asked = await feedback_events(stack, match_id, "feedback.requested", count=3)
+        assert [e["participant_id"] for e in asked if e["session_id"] == later] == [mentor]

@@ -88,6 +88,20 @@ async def test_every_error_has_one_shape_first_problem_on_top_all_under_errors()
     assert set(invalid.json()) == set(refused.json()) == set(domain.json())
 
 
+async def test_the_frameworks_own_errors_have_the_same_shape() -> None:
+    async with shape_app() as http:
+        unreadable = await http.post(
+            "/things", content=b'{"name": "\xff', headers={"content-type": "application/json"}
+        )
+        nowhere = await http.get("/nowhere")
+        wrong_method = await http.get("/things")
+    assert unreadable.status_code in (400, 422)
+    assert nowhere.status_code == 404
+    assert wrong_method.status_code == 405
+    for response in (unreadable, nowhere, wrong_method):
+        assert set(response.json()) == {"error", "field", "reason", "errors"}
+
+
 async def test_upload_routes_have_their_own_limit() -> None:
     router = APIRouter()
 

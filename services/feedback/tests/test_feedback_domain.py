@@ -11,10 +11,12 @@ from mentornet_contracts.events.feedback import (
     RiskSource,
     SessionReportFiled,
 )
+from mentornet_contracts.events.sessions import SessionCancelled
 from mentornet_feedback.domain import matches, reports, requests, risk, summary, visibility
 from mentornet_feedback.domain.errors import Conflict, NotYours
+from mentornet_feedback.domain.templates import AnswerError, Private, TemplateSpec, check_answers
 
-from .builders import NOW, WINDOWS, answer, match_with
+from .builders import NOW, WINDOWS, answer, match_with, scheduled
 
 pytestmark = pytest.mark.unit
 
@@ -107,7 +109,7 @@ def test_aggregates_equal_hand_computed_values() -> None:
     Clarity: 2, 3, 5, 4 -> 3.5; relevance: 3, 4, 4, 4 -> 3.75.
     Per-session averages with both roles: s1 (2+3+4+4)/4 = 3.25, s2 3.5, s3 4.5;
     slope of (3.25, 3.5, 4.5) = ((-1)(3.25-3.75) + (1)(4.5-3.75)) / 2 = 0.625 -> rising.
-    Requests 6, answered 4 -> response rate 0.6667."""
+    On 14 March every request is past due: 6 requested, 4 answered -> 0.6667."""
     state = match_with("s1", "s2", "s3")
     state = answer(state, "s1", "mentee-1", {"clarity": 2, "relevance": 3})
     state = answer(state, "s2", "mentee-1", {"clarity": 3, "relevance": 4})
@@ -126,7 +128,7 @@ def test_aggregates_equal_hand_computed_values() -> None:
     first_item = sorted(next(iter(state["reports"].values()))["items"])[0]
     state, _ = reports.complete(state, first_item, NOW)
 
-    result = summary.summarize([state], date(2027, 3, 10))
+    result = summary.summarize([state], date(2027, 3, 14))
     assert result["requests"] == 6
     assert result["responses"] == 4
     assert result["response_rate"] == 0.6667
@@ -139,7 +141,7 @@ def test_aggregates_equal_hand_computed_values() -> None:
     assert result["follow_up"]["due"] == 2
     assert result["follow_up"]["completed"] == 1
 
-    mentees_only = summary.summarize([state], date(2027, 3, 10), role="mentee")
+    mentees_only = summary.summarize([state], date(2027, 3, 14), role="mentee")
     assert mentees_only["rubric_average"] == round((2 + 3 + 3 + 4 + 5 + 4) / 6, 4)
     assert mentees_only["response_rate"] == 1.0
 
@@ -149,12 +151,13 @@ def test_the_other_party_never_sees_a_private_answer() -> None:
     rid = matches.short_id("fr", "s1", "mentee-1")
     answers = {"went_well": "good", "private_note": "mentor seemed bored"}
     state, _ = requests.submit(state, rid, "mentee-1", answers, ({"clarity": 4}, 4), NOW, WINDOWS)
-    private = {1: {"private_note"}}
+    private = {1: Private(ids=frozenset({"private_note"}), dimensions=frozenset({"clarity"}))}
     by_mentor = visibility.match_view(state, "mentor", "mentor-1", private)
     by_mentee = visibility.match_view(state, "mentee", "mentee-1", private)
     by_coordinator = visibility.match_view(state, "overseer", "coord", private)
     mentee_request = next(r for r in by_mentor["requests"] if r["request_id"] == rid)
     assert mentee_request["answers"] == {"went_well": "good"}
+    assert mentee_request["rubric"] == {}
     assert next(r for r in by_mentee["requests"] if r["request_id"] == rid)["answers"] == answers
     assert (
         next(r for r in by_coordinator["requests"] if r["request_id"] == rid)["answers"] == answers
@@ -168,3 +171,28 @@ def test_erasure_forgets_the_persons_answers_and_reports() -> None:
     without_mentee = matches.forget(state, "mentee-1")
     assert all(r["participant_id"] != "mentee-1" for r in without_mentee["requests"].values())
     assert matches.forget(state, "mentor-1")["reports"] == {}
+
+
+def test_people_who_left_are_not_asked_and_unheld_sessions_take_no_report() -> None:
+    state = matches.on_scheduled(None, scheduled("s9", NOW + timedelta(days=2)))
+    asked, events = requests.requested(state, "s9", 1, NOW, WINDOWS, gone=frozenset({"mentee-1"}))
+    assert [e.participant_id for e in events] == ["mentor-1"]
+    with pytest.raises(Conflict, match="not taken place"):
+        reports.file(asked, "s9", "mentor-1", reports.ReportBody(), NOW)
+    cancelled = matches.on_cancelled(asked, SessionCancelled(session_id="s9", match_id="m-1"))
+    assert cancelled is not None
+    with pytest.raises(Conflict, match="cancelled"):
+        reports.file(cancelled, "s9", "mentor-1", reports.ReportBody(), NOW + timedelta(days=3))
+
+
+def test_a_required_text_answer_of_blanks_is_missing() -> None:
+    spec = TemplateSpec.model_validate(
+        {
+            "questions": [
+                {"id": "clarity", "kind": "rubric", "dimension": "clarity", "text": "?"},
+                {"id": "summary", "kind": "text", "text": "Summary?"},
+            ]
+        }
+    )
+    with pytest.raises(AnswerError, match="required"):
+        check_answers(spec, "mentee", {"clarity": 3, "summary": "   "})

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import openapi
 from .bodylimit import BodyLimit
@@ -19,6 +20,12 @@ from .problems import error_body, problems_of
 from .problems import not_found as not_found
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+_ERROR_NAMES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    415: "unsupported_media_type",
+}
 
 
 def create_http_app(
@@ -45,6 +52,17 @@ def create_http_app(
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content=exc.body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """The framework's own errors (an unreadable body, an unknown path, a wrong
+        method) in MentorNet's shape too."""
+        field = "body" if exc.status_code == 400 else "path"
+        body = error_body(
+            _ERROR_NAMES.get(exc.status_code, "error"),
+            [{"field": field, "reason": str(exc.detail)}],
+        )
+        return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
     @app.get("/livez", tags=["health"])
     async def livez() -> dict[str, str]:

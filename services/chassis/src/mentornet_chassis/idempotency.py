@@ -5,14 +5,20 @@ Keys are scoped to the verified caller and the route. A repeat with a different 
 is refused (422), a repeat while the first is still running gets 409, and a first
 attempt that failed (an error status or an exception) releases the key so the client
 can retry. Applied to every service's HTTP app as ASGI middleware.
+
+Answers are kept for `ttl` (default 24 hours) and then purged, so personal data in a
+response (an answer, a report) does not outlive its use for retries: an erasure
+leaves nothing behind here for longer than that.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -20,38 +26,64 @@ from pymongo.errors import DuplicateKeyError
 
 from .bodylimit import Message, Scope
 from .mongo import Document
+from .pause import pause
 from .problems import ApiError
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 COLLECTION = "idempotency"
+PURGE_EVERY_S = 3600.0
 
 Subject = Callable[[str], Awaitable[str | None]]
 """The verified subject of an Authorization header, or None (the route answers 401)."""
 
 
 class IdempotencyStore:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], ttl: timedelta = timedelta(hours=24)
+    ) -> None:
         self.collection = collection
+        self.ttl = ttl
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index("created_at")
+        await self.collection.create_index("created_epoch")
+
+    async def purge(self) -> int:
+        """Drop answers older than the TTL; how many went. Times are epoch seconds (the
+        embedded server stores a datetime written with $set as text)."""
+        cutoff = time.time() - self.ttl.total_seconds()
+        result = await self.collection.delete_many({"created_epoch": {"$lt": cutoff}})
+        return int(result.deleted_count)
+
+    async def run_purge(self, stopping: asyncio.Event) -> None:
+        """A background worker: purge every hour (and once at start)."""
+        while not stopping.is_set():
+            await self.purge()
+            await pause(stopping, asyncio.Event(), PURGE_EVERY_S)
 
     async def claim(self, doc_id: str, fingerprint: str) -> Document | None:
-        """None when this request runs; else the earlier request's record."""
-        try:
-            await self.collection.insert_one(
-                {
-                    "_id": doc_id,
-                    "fingerprint": fingerprint,
-                    "state": "running",
-                    "created_at": datetime.now(UTC),
-                }
-            )
-        except DuplicateKeyError:
-            previous = await self.collection.find_one({"_id": doc_id})
-            return previous or {"state": "released", "fingerprint": fingerprint}
-        return None
+        """None when this request runs; else the earlier request's record. A record
+        older than the TTL is dropped, and the request runs as a first one."""
+        for _ in range(2):
+            try:
+                await self.collection.insert_one(
+                    {
+                        "_id": doc_id,
+                        "fingerprint": fingerprint,
+                        "state": "running",
+                        "created_at": datetime.now(UTC),
+                        "created_epoch": time.time(),
+                    }
+                )
+            except DuplicateKeyError:
+                previous = await self.collection.find_one({"_id": doc_id})
+                stale = time.time() - self.ttl.total_seconds()
+                if previous is None or float(previous.get("created_epoch", 0.0)) >= stale:
+                    return previous or {"state": "released", "fingerprint": fingerprint}
+                await self.collection.delete_one({"_id": doc_id, "created_epoch": {"$lt": stale}})
+                continue
+            return None
+        return {"state": "released", "fingerprint": fingerprint}
 
     async def done(self, doc_id: str, fingerprint: str, answer: dict[str, Any]) -> None:
         await self.collection.replace_one(
@@ -61,6 +93,7 @@ class IdempotencyStore:
                 "state": "done",
                 "answer": answer,
                 "created_at": datetime.now(UTC),
+                "created_epoch": time.time(),
             },
         )
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Generator
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -148,8 +149,11 @@ class ServiceProcess:
         runtime = self.build_runtime()
         parts = self.build(runtime)
         relay = self._wire(runtime, parts)
-        keys = IdempotencyStore(runtime.db[IDEMPOTENCY])
+        keys = IdempotencyStore(
+            runtime.db[IDEMPOTENCY], timedelta(hours=self.settings.idempotency_ttl_hours)
+        )
         self.startup.append(keys.ensure_indexes)
+        self.background.append(keys.run_purge)
         for hook in (*[s.ensure_indexes for s in parts.stores], *self.startup, *parts.on_startup):
             await hook()
         app = self.app = create_http_app(

@@ -93,6 +93,9 @@ class ServiceSettings(BaseSettings):
         default=30_000, ge=10, description="Longest pause between tries of a parked record."
     )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="HTTP body limit.")
+    idempotency_ttl_hours: float = Field(
+        default=24.0, gt=0, description="How long a POST's answer is kept for replays."
+    )
     consumer_group: str | None = Field(
         default=None, description="Kafka consumer group; defaults to mentornet-<service>."
     )

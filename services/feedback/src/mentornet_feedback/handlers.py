@@ -29,7 +29,7 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from .domain import goals, matches, requests
+from .domain import goals, matches, requests, risk
 from .domain.requests import Windows
 from .store import FeedbackStores
 
@@ -46,7 +46,28 @@ class FollowUps:
         await self.stores.lookup("session").put(envelope.subject, [envelope.event.session_id])
 
     async def erased(self, envelope: Envelope[Any], state: State) -> None:
-        await self._each_match(envelope.subject, lambda m: matches.forget(m, envelope.subject))
+        """The person's answers, reports and progress go, and so do the lookups that
+        pointed at them."""
+        person = envelope.subject
+        for match in await self.stores.matches_of(person):
+            request_ids, item_ids = matches.parts_of(match, person)
+            await self.stores.lookup("request").forget(request_ids)
+            await self.stores.lookup("item").forget(item_ids)
+        await self._each_match(person, lambda m: matches.forget(m, person))
+
+    async def program(self, envelope: Envelope[Any], state: State) -> None:
+        """New thresholds: each match's rubric risk is checked against them."""
+        threshold = (state.get("escalation") or {}).get("low_rubric_average")
+        for match in await self.stores.matches_in(envelope.subject):
+
+            def decide(current: State | None) -> Decision:
+                if current is None:
+                    return Decision(state=None)
+                checked, risks = risk.rubric_check(current, threshold, None)
+                events = [new_envelope(e, SERVICE, caused_by=envelope) for e in risks]
+                return Decision(checked if checked != current else None, events)
+
+            await self.stores.matches.apply(match["match_id"], decide)
 
     async def withdrawn(self, envelope: Envelope[Any], state: State) -> None:
         now = self.clock()
@@ -77,6 +98,11 @@ def completed_handler(stores: FeedbackStores, clock: Clock, windows: Windows) ->
             raise UnknownEntity("session", event.session_id, "completed before it was scheduled")
         version, _ = await stores.template(known["program_id"])
         now = clock()
+        statuses = [
+            (person, ((await stores.people.get_state(person)) or {}).get("status", "active"))
+            for person in (known["mentee_id"], known["mentor_id"])
+        ]
+        gone = frozenset(person for person, status in statuses if status != "active")
         people = [known["mentee_id"], known["mentor_id"]]
         await stores.lookup("request").put(
             envelope.subject, [matches.short_id("fr", event.session_id, p) for p in people]
@@ -86,7 +112,7 @@ def completed_handler(stores: FeedbackStores, clock: Clock, windows: Windows) ->
             done = matches.completed(state, event, now)
             if event.attendance != Attendance.ATTENDED:
                 return Decision(done)
-            asked, events = requests.requested(done, event.session_id, version, now, windows)
+            asked, events = requests.requested(done, event.session_id, version, now, windows, gone)
             asked["due_epoch"] = requests.next_due(asked, windows)
             return Decision(asked, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
 
@@ -107,11 +133,11 @@ def feedback_handlers(
         SessionMissed: updating(sessions, matches.on_missed),
         SessionCompleted: completed_handler(stores, clock, windows),
         ProgramPublished: updating(stores.programs, lambda _, e: e.model_dump(mode="json")),
-        ProgramUpdated: updating(stores.programs, apply_update),
+        ProgramUpdated: updating(stores.programs, apply_update, then.program),
         MenteeRegistered: updating(people, goals.on_mentee_registered),
         GoalsUpdated: updating(
             people, lambda current, e: goals.on_goals_updated(current, e, clock())
         ),
-        ParticipantErased: updating(people, goals.on_erased, then.erased),
-        ParticipantWithdrawn: updating(people, lambda current, e: None, then.withdrawn),
+        ParticipantErased: updating(people, goals.on_left, then.erased),
+        ParticipantWithdrawn: updating(people, goals.on_left, then.withdrawn),
     }

@@ -87,9 +87,8 @@ def create_router(
             raise not_found("item_id", f"no action item {item_id}")
         with refusals():
             _, item = reports.find_item(match, item_id)
-        reader = access.reader(principal, match)
-        if reader == "mentee" and item["owner"] != "mentee":
-            raise forbidden("the mentor completes the mentor's items")
+        owners = ("mentor", "mentee") if item["owner"] == "mentee" else ("mentor",)
+        access.may_change(principal, match, *owners)
         now = clock()
         state = await changed(match["match_id"], lambda m: _one(reports.complete(m, item_id, now)))
         return reports.find_item(state, item_id)[1]
@@ -102,7 +101,7 @@ def create_router(
         match = await stores.matches.get_state(match_id)
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")
-        access.reader(principal, match)
+        access.may_change(principal, match, "mentor", "mentee")
         person = await stores.people.get_state(match["mentee_id"])
         now = clock()
         state = await changed(
@@ -116,16 +115,15 @@ def create_router(
     ) -> dict[str, Any]:
         """The mentee's goals as last changed, every pivot with its reason, and progress
         recorded in each of their matches."""
-        access.self_or_overseer(principal, participant_id)
         person = await stores.people.get_state(participant_id)
         if person is None or person.get("status") != "active":
             raise not_found("participant_id", f"no mentee {participant_id} here")
-        progress = {
-            m["match_id"]: m["goals"]
-            for m in await stores.matches_of(participant_id)
-            if m["mentee_id"] == participant_id
-        }
-        return {**person, "progress": progress}
+        theirs = [
+            m for m in await stores.matches_of(participant_id) if m["mentee_id"] == participant_id
+        ]
+        programs = {person.get("program_id", ""), *(m["program_id"] for m in theirs)}
+        access.may_read_person(principal, participant_id, programs)
+        return {**person, "progress": {m["match_id"]: m["goals"] for m in theirs}}
 
     @router.get("/matches/{match_id}/feedback/summary")
     async def match_summary(
@@ -134,8 +132,11 @@ def create_router(
         match = await stores.matches.get_state(match_id)
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")
-        access.reader(principal, match)
-        return {"match_id": match_id, **summary.summarize([match], clock().date())}
+        reader = access.reader(principal, match)
+        shown = visibility.redacted(
+            match, reader, principal.subject, await stores.private_of(match)
+        )
+        return {"match_id": match_id, **summary.summarize([shown], clock().date())}
 
     @router.get("/mentors/{mentor_id}/feedback/summary")
     async def mentor_summary(
@@ -143,7 +144,12 @@ def create_router(
     ) -> dict[str, Any]:
         """What the mentor's mentees said, across every match the mentor has."""
         found = await stores.mentored_by(mentor_id)
-        if not principal.is_self(mentor_id):
+        if principal.is_self(mentor_id):
+            found = [
+                visibility.redacted(m, "mentor", mentor_id, await stores.private_of(m))
+                for m in found
+            ]
+        else:
             found = [m for m in found if access.overseer(principal, m["program_id"])]
             if not found and not principal.has(Role.SERVICE, Role.REVIEWER):
                 raise forbidden("a mentor's summary is for the mentor and the program team")

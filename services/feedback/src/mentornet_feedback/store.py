@@ -10,7 +10,7 @@ from typing import Any
 from mentornet_chassis.aggregates import AggregateStore
 from mentornet_chassis.lookup import Lookup
 
-from .domain.templates import DEFAULT, TemplateSpec
+from .domain.templates import DEFAULT, Private, TemplateSpec, private_parts
 
 MATCHES = "matches"
 PROGRAMS = "programs"
@@ -57,6 +57,19 @@ class FeedbackStores:
 
     async def mentored_by(self, mentor_id: str) -> list[State]:
         return await self._states({"state.mentor_id": mentor_id})
+
+    async def private_of(self, match: State) -> dict[int, Private]:
+        """Each template version the match's requests use, to its private parts."""
+        versions = {int(r["template_version"]) for r in match["requests"].values()}
+        found = {}
+        for version in versions:
+            try:
+                found[version] = private_parts(
+                    (await self.template(match["program_id"], version))[1]
+                )
+            except LookupError:
+                found[version] = Private()
+        return found
 
     async def template(
         self, program_id: str, version: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from mentornet_chassis.aggregates import Decision, State
@@ -90,17 +90,21 @@ def create_router(
     @router.get("/participants/{participant_id}/feedback-requests")
     async def of_participant(
         participant_id: str,
-        status: str | None = Query(default="open", description="open, answered, closed or all."),
+        status: Literal["open", "answered", "closed", "all"] = Query(default="open"),
         principal: Principal = Depends(current),
     ) -> dict[str, Any]:
-        access.self_or_overseer(principal, participant_id)
+        if not (
+            principal.is_self(participant_id)
+            or principal.has(Role.COORDINATOR, Role.SERVICE, Role.REVIEWER)
+        ):
+            raise forbidden("a participant sees only their own requests")
         found = [
             {k: v for k, v in r.items() if k != "answers"}
             | {"match_id": m["match_id"], "program_id": m["program_id"]}
             for m in await stores.matches_of(participant_id)
             if principal.is_self(participant_id) or access.overseer(principal, m["program_id"])
             for r in m["requests"].values()
-            if r["participant_id"] == participant_id and status in (None, "all", r["status"])
+            if r["participant_id"] == participant_id and status in ("all", r["status"])
         ]
         return {
             "participant_id": participant_id,
@@ -172,11 +176,8 @@ def create_router(
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
-        private = {}
-        for version in {r["template_version"] for r in match["requests"].values()}:
-            private[version] = templates.private_ids(
-                (await versioned(match["program_id"], version))[1]
-            )
-        return visibility.match_view(match, reader, principal.subject, private)
+        return visibility.match_view(
+            match, reader, principal.subject, await stores.private_of(match)
+        )
 
     return router

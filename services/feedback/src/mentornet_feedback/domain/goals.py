@@ -12,6 +12,7 @@ from mentornet_contracts.events.participants import (
     GoalsUpdated,
     MenteeRegistered,
     ParticipantErased,
+    ParticipantWithdrawn,
 )
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -61,10 +62,13 @@ def record(
     return {**match, "goals": {**match["goals"], goal_id: current}}, event
 
 
-def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Person:
+def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Person | None:
+    if current is not None and current.get("status") != "active":
+        return None
     goals = [g.model_dump(mode="json") for g in event.goals]
     return {
         "participant_id": event.participant_id,
+        "program_id": event.program_id,
         "status": "active",
         "goals": goals,
         "pivots": [],
@@ -87,5 +91,15 @@ def on_goals_updated(current: Person | None, event: GoalsUpdated, at: datetime) 
     return {**current, "goals": after, "pivots": [*current["pivots"], pivot]}
 
 
-def on_erased(current: Person | None, event: ParticipantErased) -> Person:
-    return {"participant_id": event.participant_id, "status": "erased", "goals": [], "pivots": []}
+def on_left(current: Person | None, event: ParticipantErased | ParticipantWithdrawn) -> Person:
+    """Anyone who leaves (mentor or mentee) is remembered as gone, so they are not
+    asked for feedback again; an erasure keeps nothing else."""
+    status = "erased" if isinstance(event, ParticipantErased) else "withdrawn"
+    kept = {} if status == "erased" else {k: v for k, v in (current or {}).items() if k != "status"}
+    return {
+        "goals": [],
+        "pivots": [],
+        **kept,
+        "participant_id": event.participant_id,
+        "status": status,
+    }

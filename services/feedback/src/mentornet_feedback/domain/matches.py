@@ -93,5 +93,31 @@ def forget(match: Match, participant_id: str) -> Match:
     """Erasure: the person's answers, the reports they wrote and their goal progress."""
     requests = {k: v for k, v in match["requests"].items() if v["participant_id"] != participant_id}
     reports = {k: v for k, v in match["reports"].items() if v["author_id"] != participant_id}
-    goals = {} if participant_id == match["mentee_id"] else match["goals"]
+    goals = (
+        {}
+        if participant_id == match["mentee_id"]
+        else _without_author(match["goals"], participant_id)
+    )
     return {**match, "requests": requests, "reports": reports, "goals": goals}
+
+
+def _without_author(goals: dict[str, Any], participant_id: str) -> dict[str, Any]:
+    """Progress entries an erased mentor wrote lose their author and note."""
+    cleaned = {}
+    for goal_id, goal in goals.items():
+        history = [
+            {**e, "by": "erased", "note": ""} if e.get("by") == participant_id else e
+            for e in goal["history"]
+        ]
+        by = "erased" if goal.get("by") == participant_id else goal.get("by")
+        cleaned[goal_id] = {**goal, "history": history, "by": by}
+    return cleaned
+
+
+def parts_of(match: Match, participant_id: str) -> tuple[list[str], list[str]]:
+    """The request and action item ids that belong to the person (for the lookups)."""
+    requests = [k for k, v in match["requests"].items() if v["participant_id"] == participant_id]
+    items = [
+        i for r in match["reports"].values() if r["author_id"] == participant_id for i in r["items"]
+    ]
+    return requests, items

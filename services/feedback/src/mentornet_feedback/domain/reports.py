@@ -5,7 +5,7 @@ items count towards the match's follow-up completion."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.feedback import (
@@ -34,7 +34,9 @@ class ReportBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    agenda: tuple[str, ...] = Field(default=(), max_length=20)
+    agenda: tuple[Annotated[str, Field(min_length=1, max_length=300)], ...] = Field(
+        default=(), max_length=20
+    )
     notes: str = Field(default="", max_length=10_000, description="Private to the program team.")
     action_items: tuple[ActionItem, ...] = Field(default=(), max_length=30)
     risk_flags: tuple[RiskFlag, ...] = Field(default=(), max_length=4)
@@ -45,6 +47,11 @@ def file(
 ) -> tuple[Match, list[SessionReportFiled | RiskFlagged]]:
     if session_id not in match["sessions"]:
         raise Missing("session_id", f"no session {session_id} in match {match['match_id']}")
+    session = match["sessions"][session_id]
+    if session["status"] in ("cancelled", "missed"):
+        raise Conflict(f"session {session_id} was {session['status']}, not held", session)
+    if session["status"] == "scheduled" and datetime.fromisoformat(session["starts_at"]) > now:
+        raise Conflict(f"session {session_id} has not taken place yet", session)
     report_id = short_id("sr", session_id)
     if report_id in match["reports"]:
         raise Conflict(f"session {session_id} already has a report", match["reports"][report_id])

@@ -32,15 +32,21 @@ class Windows:
 
 
 def requested(
-    match: Match, session_id: str, version: int, now: datetime, windows: Windows
+    match: Match,
+    session_id: str,
+    version: int,
+    now: datetime,
+    windows: Windows,
+    gone: frozenset[str] = frozenset(),
 ) -> tuple[Match, list[FeedbackRequested]]:
-    """A request to the mentee and to the mentor; nothing new if they exist."""
+    """A request to the mentee and to the mentor, unless they have left (`gone`);
+    nothing new if they exist."""
     due = now + windows.due_after
     requests = dict(match["requests"])
     events = []
     for role, person in (("mentee", match["mentee_id"]), ("mentor", match["mentor_id"])):
         request_id = short_id("fr", session_id, person)
-        if request_id in requests:
+        if request_id in requests or person in gone:
             continue
         requests[request_id] = {
             "request_id": request_id,

@@ -24,9 +24,14 @@ def _answered(matches: Iterable[Match], role: str | None) -> list[dict[str, Any]
     ]
 
 
-def _requested(matches: Iterable[Match], role: str | None) -> int:
+def _requested(matches: Iterable[Match], role: str | None, today: date) -> int:
+    """Requests that could have been answered by now: answered, closed, or past due."""
     return sum(
-        1 for m in matches for r in m["requests"].values() if role is None or r["role"] == role
+        1
+        for m in matches
+        for r in m["requests"].values()
+        if (role is None or r["role"] == role)
+        and (r["status"] != "open" or date.fromisoformat(r["due_at"][:10]) < today)
     )
 
 
@@ -85,7 +90,7 @@ def summarize(matches: Sequence[Match], today: date, role: str | None = None) ->
     """`role`: only what the mentees (or the mentors) answered, e.g. a mentor's summary
     reads what their mentees said."""
     answered = _answered(matches, role)
-    requested = _requested(matches, role)
+    requested = _requested(matches, role, today)
     return {
         "matches": len(matches),
         "requests": requested,

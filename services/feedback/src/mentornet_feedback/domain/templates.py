@@ -13,6 +13,7 @@ it asks for.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, Self
 
 from mentornet_contracts.events.common import RubricDimension
@@ -131,6 +132,8 @@ def check_answers(template: TemplateSpec, role: str, answers: Mapping[str, Any])
     checked: dict[str, Any] = {}
     for qid, question in questions.items():
         value = answers.get(qid)
+        if isinstance(value, str):
+            value = value.strip()
         if value is None or value == "" or value == []:
             if question.required:
                 raise AnswerError(f"answers.{qid}", "required")
@@ -175,5 +178,20 @@ def scores(template: TemplateSpec, answers: Mapping[str, Any]) -> tuple[dict[str
     return rubric, rating
 
 
-def private_ids(template: TemplateSpec) -> set[str]:
-    return {q.id for q in template.questions if q.visibility == "private"}
+@dataclass(frozen=True)
+class Private:
+    """What of a template's answers only the author and the program team may read."""
+
+    ids: frozenset[str] = frozenset()
+    dimensions: frozenset[str] = frozenset()
+    rating: bool = False
+
+
+def private_parts(template: TemplateSpec) -> Private:
+    hidden = [q for q in template.questions if q.visibility == "private"]
+    first_rating = next((q for q in template.questions if q.kind == "rating"), None)
+    return Private(
+        ids=frozenset(q.id for q in hidden),
+        dimensions=frozenset(str(q.dimension) for q in hidden if q.dimension is not None),
+        rating=first_rating is not None and first_rating.visibility == "private",
+    )

@@ -1,25 +1,44 @@
-"""What each reader sees of a match's feedback. Free-text answers marked private are
-seen only by their author, the program's coordinators and QA reviewers; the other
-party sees shared answers. A report's notes are for the mentor who wrote them and the
-program team; the mentee sees its agenda and action items."""
+"""What each reader sees of a match's feedback. Answers marked private (free text,
+scores alike) are seen only by their author, the program's coordinators and QA
+reviewers; the other party sees shared answers. A report's notes are for the mentor
+who wrote them and the program team; the mentee sees its agenda and action items."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from .matches import Match
+from .templates import Private
 
 Reader = Literal["overseer", "mentor", "mentee"]
 
 
 def request_view(
-    request: dict[str, Any], reader: Reader, reader_id: str, private: set[str]
+    request: dict[str, Any], reader: Reader, reader_id: str, private: Private
 ) -> dict[str, Any]:
-    own = request["participant_id"] == reader_id
-    answers = request["answers"]
-    if not own and reader != "overseer":
-        answers = {k: v for k, v in answers.items() if k not in private}
-    return {k: v for k, v in request.items() if k not in ("answers",)} | {"answers": answers}
+    if request["participant_id"] == reader_id or reader == "overseer":
+        return dict(request)
+    return {
+        **request,
+        "answers": {k: v for k, v in request["answers"].items() if k not in private.ids},
+        "rubric": {
+            k: v for k, v in request.get("rubric", {}).items() if k not in private.dimensions
+        },
+        "rating": None if private.rating else request.get("rating"),
+    }
+
+
+def redacted(
+    match: Match, reader: Reader, reader_id: str, private_of: Mapping[int, Private]
+) -> Match:
+    """The match with every request as this reader may see it (summaries are computed
+    on this, so they cannot reveal a private score either)."""
+    requests = {
+        rid: request_view(r, reader, reader_id, private_of.get(r["template_version"], Private()))
+        for rid, r in match["requests"].items()
+    }
+    return {**match, "requests": requests}
 
 
 def report_view(report: dict[str, Any], reader: Reader) -> dict[str, Any]:
@@ -32,18 +51,16 @@ def report_view(report: dict[str, Any], reader: Reader) -> dict[str, Any]:
 
 
 def match_view(
-    match: Match, reader: Reader, reader_id: str, private_of: dict[int, set[str]]
+    match: Match, reader: Reader, reader_id: str, private_of: Mapping[int, Private]
 ) -> dict[str, Any]:
-    """`private_of`: template version to its private question ids."""
+    """`private_of`: template version to its private parts."""
+    shown = redacted(match, reader, reader_id, private_of)
     return {
         "match_id": match["match_id"],
         "program_id": match["program_id"],
         "mentor_id": match["mentor_id"],
         "mentee_id": match["mentee_id"],
-        "requests": [
-            request_view(r, reader, reader_id, private_of.get(r["template_version"], set()))
-            for r in match["requests"].values()
-        ],
+        "requests": list(shown["requests"].values()),
         "reports": [report_view(r, reader) for r in match["reports"].values()],
         "goals": match["goals"],
     }
