@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
+.PHONY: setup browser run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
 
 $(UV):
 	@$(PYTHON) -m venv .tools
@@ -18,6 +18,12 @@ $(STAMP): $(UV) pyproject.toml uv.lock contracts/pyproject.toml $(wildcard servi
 
 setup: $(STAMP) ## create .venv and install every package (idempotent)
 
+browser: ## Debian's chromium, for the dashboard test (installed with apt-get when missing)
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
+
 run: setup ## start the broker, the store and all services, run a small live program
 	@$(RUN)/mentornet dev up
 	@$(RUN)/python -m demo
@@ -28,14 +34,14 @@ stop: ## stop everything `make run` started
 status: setup
 	@$(RUN)/mentornet dev status
 
-test: setup ## the whole suite: unit, contract, integration and e2e on the real embedded stack
+test: setup browser ## the whole suite: unit, contract, integration and e2e on the real embedded stack
 	@$(RUN)/mentornet contracts check
 	@$(RUN)/pytest
 
 test-unit: setup
 	@$(RUN)/pytest -m unit
 
-test-integration: setup
+test-integration: setup browser
 	@$(RUN)/pytest -m "integration or e2e"
 
 lint: setup ## ruff and mypy

@@ -28,6 +28,13 @@ ESCALATION_EXAMPLE = {
 }
 
 Weight = Annotated[float, Field(ge=0)]
+COORDINATORS = Field(
+    default=(),
+    max_length=50,
+    description="The program's coordinators: their account ids (token subjects), who own "
+    "the program's escalation cases.",
+    examples=[["coordinator-1"]],
+)
 
 MATCHING_SIGNALS = (
     "skills",
@@ -135,6 +142,7 @@ class ProgramPublished(_ProgramEvent):
     cohort_size: int | None = Field(
         default=None, ge=2, le=500, description="Mentees per cohort (cohort tier).", examples=[12]
     )
+    coordinator_ids: tuple[str, ...] = COORDINATORS
 
 
 class ProgramUpdated(_ProgramEvent):
@@ -175,6 +183,11 @@ class ProgramUpdated(_ProgramEvent):
     )
     cohort_size: int | None = Field(
         default=None, ge=2, le=500, description="New cohort size.", examples=[15]
+    )
+    coordinator_ids: tuple[str, ...] | None = Field(
+        default=None,
+        description="The program's coordinators after the change (their account ids).",
+        examples=[["coordinator-1", "coordinator-2"]],
     )
 
 

@@ -1,23 +1,80 @@
-"""Qa's composition root.
+"""QA's composition root: the only place its parts are built and wired.
 
-The walking skeleton runs the process with health, readiness and metrics; its
-routes and handlers arrive with the qa service issue.
-"""
+`clock` is the one source of "now" (SLAs, proposal timeouts, audits), so tests can run
+the real service on a controllable clock."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
+from mentornet_contracts.catalogue import AUDIT, FEEDBACK, MATCHES, PARTICIPANTS, PROGRAMS, SESSIONS
+from mentornet_contracts.errors import UnknownEntity
 
+from . import cases_api, health_api, samples_api
+from .auditor import Auditor
+from .followups import FollowUps
+from .handlers import qa_handlers
+from .recognitions import Recognitions
+from .sampler import Sampler
 from .settings import QaSettings
+from .store import QaStores
+from .timer_work import qa_timers
 
 SERVICE = "qa"
+SETTINGS = QaSettings
+DEV_DASHBOARD_KEY = b"mentornet-local-dashboard-link-key"
 
 
-def build(runtime: Runtime) -> ServiceParts:
-    return ServiceParts()
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
+    settings = runtime.settings
+    if not isinstance(settings, QaSettings):
+        raise TypeError(f"qa needs QaSettings, got {type(settings).__name__}")
+    stores = QaStores(
+        *(
+            runtime.aggregates(n)
+            for n in ("matches", "people", "programs", "periods", "samples", "recognition")
+        )
+    )
+    sampler = Sampler(
+        stores, settings.sampling_seed, settings.double_review_share, settings.new_mentor_days
+    )
+    recognitions = Recognitions(stores)
+    every = timedelta(days=settings.audit_every_days)
+    auditor = Auditor(stores, settings.audit_min_group, settings.audit_min_ratio, every)
+    follow = FollowUps(stores, clock, sampler, recognitions, every)
+    timers = qa_timers(stores, auditor, clock, settings.timer_poll_seconds, runtime.wake_relay)
+    links = health_api.DashboardLinks(
+        _dashboard_key(settings), settings.public_url, settings.dashboard_link_hours
+    )
+    return ServiceParts(
+        routers=[
+            cases_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
+            samples_api.create_router(stores, sampler, runtime.current, clock, runtime.wake_relay),
+            health_api.create_router(stores, auditor, recognitions, links, runtime.current, clock),
+        ],
+        handlers=qa_handlers(stores, clock, follow),
+        consumes=[PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT],
+        stores=stores.all(),
+        on_startup=[stores.ensure_indexes],
+        workers=[timers.run],
+        parks=[UnknownEntity],
+    )
+
+
+def _dashboard_key(settings: QaSettings) -> bytes:
+    for secret in (settings.dashboard_key, settings.auth.hs256_key):
+        if secret is not None:
+            return secret.get_secret_value().encode()
+    return DEV_DASHBOARD_KEY
 
 
 def main() -> None:
-    run_service(SERVICE, load_settings(QaSettings, SERVICE), build)
+    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

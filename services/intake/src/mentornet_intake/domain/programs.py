@@ -142,7 +142,9 @@ def publish(state: dict[str, Any]) -> tuple[dict[str, Any], ProgramPublished]:
     if state["status"] == "published":
         raise ProgramConflict("program is already published")
     spec = {k: v for k, v in state["spec"].items() if k != "eligibility"}
-    event = ProgramPublished(program_id=state["program_id"], **spec)
+    event = ProgramPublished(
+        program_id=state["program_id"], coordinator_ids=tuple(state["coordinators"]), **spec
+    )
     return {**state, "status": "published"}, event
 
 

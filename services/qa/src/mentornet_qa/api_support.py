@@ -1,0 +1,34 @@
+"""Shared by QA's routes: who oversees a program, and the domain's refusals as the
+API's error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.http import ApiError
+
+from .domain.errors import Conflict, NotAllowed
+
+
+def oversees(principal: Principal, program_id: str, *, reviewers: bool = True) -> None:
+    """The program's coordinators and service accounts; QA reviewers when `reviewers`."""
+    allowed = principal.has(Role.SERVICE) or principal.runs(program_id)
+    if reviewers:
+        allowed = allowed or principal.has(Role.REVIEWER)
+    if not allowed:
+        raise forbidden(f"you do not coordinate program {program_id}")
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    try:
+        yield
+    except Conflict as exc:
+        error = ApiError(409, "conflict", "state", str(exc))
+        if exc.current is not None:
+            error.body["current"] = exc.current
+        raise error from None
+    except NotAllowed as exc:
+        raise forbidden(str(exc)) from None

@@ -1,0 +1,205 @@
+"""Escalation cases: one playbook per program, one open case per match.
+
+A trigger (missed sessions, no activity, a low or falling rubric, a risk flag, a
+proposal left unaccepted, an inactive mentor, a QA review) opens a case with the
+playbook's first action for it, a severity, an owner and an SLA due time, or updates
+the open case (never a second). When the SLA passes with the case still open, its
+severity rises and the playbook moves to the next step: nudge, then coordinator
+contact, then rematch (or pause, where the program's playbook says so).
+`escalation.raised` goes out when a case opens and whenever its action or severity
+changes; `escalation.resolved` when it closes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from mentornet_contracts.events.qa import (
+    EscalationAction,
+    EscalationRaised,
+    EscalationResolved,
+    EscalationTrigger,
+    Resolution,
+    Severity,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Conflict
+
+Match = dict[str, Any]
+SEVERITIES = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+STEPS = (EscalationAction.NUDGE, EscalationAction.COORDINATOR_CONTACT, EscalationAction.REMATCH)
+ORDER = {
+    EscalationAction.NUDGE: 0,
+    EscalationAction.COORDINATOR_CONTACT: 1,
+    EscalationAction.REMATCH: 2,
+    EscalationAction.PAUSE: 2,
+}
+
+
+class Step(BaseModel):
+    """What a trigger asks for first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: EscalationAction
+    severity: Severity
+    sla_hours: float = Field(gt=0, le=24 * 60)
+
+
+class Playbook(BaseModel):
+    """The body of PUT /programs/{id}/playbook: a first step for each trigger, and what
+    the last step is when nudging and contacting have not helped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: dict[EscalationTrigger, Step]
+    final: Literal["rematch", "pause"] = "rematch"
+
+
+DEFAULT = Playbook(
+    steps={
+        EscalationTrigger.MISSED_SESSIONS: Step(
+            action=EscalationAction.REMATCH, severity=Severity.HIGH, sla_hours=48
+        ),
+        EscalationTrigger.NO_ACTIVITY: Step(
+            action=EscalationAction.NUDGE, severity=Severity.MEDIUM, sla_hours=72
+        ),
+        EscalationTrigger.LOW_RUBRIC: Step(
+            action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
+        ),
+        EscalationTrigger.RISK_FLAG: Step(
+            action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.HIGH, sla_hours=24
+        ),
+        EscalationTrigger.PROPOSAL_TIMEOUT: Step(
+            action=EscalationAction.NUDGE, severity=Severity.LOW, sla_hours=72
+        ),
+        EscalationTrigger.QA_REVIEW: Step(
+            action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
+        ),
+        EscalationTrigger.MANUAL: Step(
+            action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
+        ),
+    }
+)
+
+
+def step_for(playbook: Playbook, trigger: EscalationTrigger) -> Step:
+    return playbook.steps.get(trigger) or DEFAULT.steps[trigger]
+
+
+def _rank(severity: Severity | str) -> int:
+    return SEVERITIES.index(Severity(severity))
+
+
+def _next_action(action: str, final: str) -> EscalationAction:
+    """The next step of the ladder; the final step stays where it is."""
+    ladder = (*STEPS[:2], EscalationAction(final))
+    current = EscalationAction(action)
+    if current not in ladder or current == ladder[-1]:
+        return current
+    return ladder[ladder.index(current) + 1]
+
+
+def case_id(match_id: str, number: int) -> str:
+    return "esc-" + hashlib.sha256(f"{match_id}|{number}".encode()).hexdigest()[:16]
+
+
+def _raised(match: Match, case: dict[str, Any]) -> EscalationRaised:
+    return EscalationRaised(
+        case_id=case["case_id"],
+        match_id=match["match_id"],
+        trigger=case["trigger"],
+        severity=case["severity"],
+        action=case["action"],
+        owner_id=case["owner_id"],
+        due_at=datetime.fromisoformat(case["due_at"]),
+    )
+
+
+def trigger(
+    match: Match,
+    what: EscalationTrigger,
+    detail: str,
+    now: datetime,
+    playbook: Playbook,
+    owner: str,
+    severity: Severity | None = None,
+) -> tuple[Match, list[EscalationRaised]]:
+    step = step_for(playbook, what)
+    wanted = severity or step.severity
+    case = match.get("case")
+    if case is None:
+        number = len(match.get("closed_cases", [])) + 1
+        case = {
+            "case_id": case_id(match["match_id"], number),
+            "trigger": str(what),
+            "triggers": [{"trigger": str(what), "detail": detail, "at": now.isoformat()}],
+            "severity": str(wanted),
+            "action": str(step.action),
+            "owner_id": owner,
+            "opened_at": now.isoformat(),
+            "due_at": (now + timedelta(hours=step.sla_hours)).isoformat(),
+            "status": "open",
+        }
+        return {**match, "case": case}, [_raised(match, case)]
+    seen = [*case["triggers"], {"trigger": str(what), "detail": detail, "at": now.isoformat()}]
+    updated = {**case, "triggers": seen}
+    if _rank(wanted) > _rank(case["severity"]):
+        updated["severity"] = str(wanted)
+    if ORDER[step.action] > ORDER[EscalationAction(case["action"])]:
+        updated["action"] = str(step.action)
+    changed = (updated["severity"], updated["action"]) != (case["severity"], case["action"])
+    return {**match, "case": updated}, [_raised(match, updated)] if changed else []
+
+
+def breach(match: Match, now: datetime, playbook: Playbook) -> tuple[Match, list[EscalationRaised]]:
+    """The SLA passed: severity up one, the next step of the playbook, a new due time."""
+    case = match.get("case")
+    if case is None or now < datetime.fromisoformat(case["due_at"]):
+        return match, []
+    severity = SEVERITIES[min(len(SEVERITIES) - 1, _rank(case["severity"]) + 1)]
+    hours = step_for(playbook, EscalationTrigger(case["trigger"])).sla_hours
+    escalated = {
+        **case,
+        "severity": str(severity),
+        "action": str(_next_action(case["action"], playbook.final)),
+        "due_at": (now + timedelta(hours=hours)).isoformat(),
+        "breaches": case.get("breaches", 0) + 1,
+    }
+    return {**match, "case": escalated}, [_raised(match, escalated)]
+
+
+def resolve(
+    match: Match, resolution: Resolution, now: datetime, by: str, note: str = ""
+) -> tuple[Match, EscalationResolved]:
+    case = match.get("case")
+    if case is None:
+        last = (match.get("closed_cases") or [None])[-1]
+        raise Conflict("there is no open case on this match", last)
+    closed = {
+        **case,
+        "status": "resolved",
+        "resolution": str(resolution),
+        "resolved_at": now.isoformat(),
+        "resolved_by": by,
+        "note": note,
+    }
+    state = {**match, "case": None, "closed_cases": [*match.get("closed_cases", []), closed]}
+    return state, EscalationResolved(
+        case_id=case["case_id"], match_id=match["match_id"], resolution=resolution
+    )
+
+
+def claim(match: Match, coordinator: str) -> Match:
+    case = match.get("case")
+    if case is None:
+        raise Conflict("there is no open case on this match", None)
+    return {**match, "case": {**case, "owner_id": coordinator}}
+
+
+def due_at(match: Match) -> datetime | None:
+    case = match.get("case")
+    return datetime.fromisoformat(case["due_at"]) if case else None

@@ -1,0 +1,102 @@
+"""Reviewing a sample: reviewers claim it and score it on the session rubric with an
+outcome and a comment; a double-reviewed sample takes two different reviewers, and
+agreement between them is reported. A reviewer never reviews a session they were in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from statistics import fmean
+from typing import Any
+
+from mentornet_contracts.events.common import RubricDimension
+from mentornet_contracts.events.qa import ReviewOutcome
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import Conflict, NotAllowed
+
+Sample = dict[str, Any]
+
+
+class Review(BaseModel):
+    """The body of POST /samples/{id}/reviews: every rubric dimension, 1 to 5."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rubric: dict[RubricDimension, int] = Field(description="Score by rubric dimension, 1-5.")
+    outcome: ReviewOutcome
+    comment: str = Field(default="", max_length=2000)
+
+    @field_validator("rubric")
+    @classmethod
+    def _whole_rubric(cls, rubric: dict[RubricDimension, int]) -> dict[RubricDimension, int]:
+        missing = [str(d) for d in RubricDimension if d not in rubric]
+        if missing:
+            raise ValueError(f"missing dimension(s): {', '.join(missing)}")
+        if any(isinstance(v, bool) or not 1 <= v <= 5 for v in rubric.values()):
+            raise ValueError("each score is a whole number from 1 to 5")
+        return rubric
+
+
+def needed(sample: Sample) -> int:
+    return 2 if sample["double"] else 1
+
+
+def _not_in_it(sample: Sample, reviewer_id: str) -> None:
+    if reviewer_id in (sample["mentor_id"], sample["mentee_id"]):
+        raise NotAllowed("a reviewer cannot review a session they were part of")
+
+
+def claim(sample: Sample, reviewer_id: str, now: datetime) -> Sample:
+    _not_in_it(sample, reviewer_id)
+    claims = sample["claims"]
+    if reviewer_id in claims:
+        return sample
+    if len(claims) >= needed(sample):
+        raise Conflict(f"sample {sample['sample_id']} has all the reviewers it needs", sample)
+    return {
+        **sample,
+        "claims": [*claims, reviewer_id],
+        "status": "claimed",
+        "claimed_at": now.isoformat(),
+    }
+
+
+def review(sample: Sample, reviewer_id: str, body: Review, now: datetime) -> Sample:
+    """Record a review (claiming the sample if the reviewer had not); done once every
+    needed review is in."""
+    sample = claim(sample, reviewer_id, now)
+    if any(r["reviewer_id"] == reviewer_id for r in sample["reviews"]):
+        raise Conflict(f"you already reviewed sample {sample['sample_id']}", sample)
+    entry = {
+        "reviewer_id": reviewer_id,
+        "rubric": {str(k): v for k, v in body.rubric.items()},
+        "outcome": str(body.outcome),
+        "comment": body.comment,
+        "at": now.isoformat(),
+    }
+    reviews = [*sample["reviews"], entry]
+    status = "reviewed" if len(reviews) >= needed(sample) else "claimed"
+    return {**sample, "reviews": reviews, "status": status}
+
+
+def agreement(samples: Iterable[Sample]) -> dict[str, Any]:
+    """Between the two reviewers of each double-reviewed sample: how often they gave
+    the same score, how often within one point, and the mean gap, by dimension."""
+    pairs = [s["reviews"][:2] for s in samples if s["double"] and len(s["reviews"]) >= 2]
+    if not pairs:
+        return {"double_reviewed": 0, "exact": None, "within_one": None, "by_dimension": {}}
+    gaps = {
+        str(d): [abs(a["rubric"][str(d)] - b["rubric"][str(d)]) for a, b in pairs]
+        for d in RubricDimension
+    }
+    every = [g for values in gaps.values() for g in values]
+    return {
+        "double_reviewed": len(pairs),
+        "exact": round(sum(g == 0 for g in every) / len(every), 4),
+        "within_one": round(sum(g <= 1 for g in every) / len(every), 4),
+        "outcome_agreement": round(
+            sum(a["outcome"] == b["outcome"] for a, b in pairs) / len(pairs), 4
+        ),
+        "by_dimension": {d: {"mean_gap": round(fmean(v), 4)} for d, v in gaps.items()},
+    }

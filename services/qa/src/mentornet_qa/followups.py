@@ -1,0 +1,141 @@
+"""What facts set off beyond QA's own view of the match: sampling a held session,
+closing a rematch case once the mentee's new match is confirmed, an inactive mentor,
+recognition and invitations to mentor, the periodic fairness audit's clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_contracts import Envelope, new_envelope
+from mentornet_contracts.events.qa import (
+    EscalationTrigger,
+    MenteeInvitedToMentor,
+    Resolution,
+    Severity,
+)
+
+from . import programs, triggers
+from .domain import people, playbook, recognition
+from .recognitions import Recognitions
+from .sampler import Sampler
+from .store import QaStores
+
+SERVICE = "qa"
+
+
+class FollowUps:
+    def __init__(
+        self,
+        stores: QaStores,
+        clock: Callable[[], datetime],
+        sampler: Sampler,
+        recognitions: Recognitions,
+        audit_every: timedelta,
+    ) -> None:
+        self.stores = stores
+        self.clock = clock
+        self.sampler = sampler
+        self.recognitions = recognitions
+        self.audit_every = audit_every
+
+    async def program(self, envelope: Envelope[Any], state: State) -> None:
+        """Start the program's audit clock the first time it is seen."""
+        first = (self.clock() + self.audit_every).timestamp()
+        await self.stores.programs.apply(
+            envelope.subject,
+            lambda s: Decision(
+                {**s, "due_epoch": first} if s is not None and s.get("due_epoch") is None else None
+            ),
+        )
+
+    async def confirmed(self, envelope: Envelope[Any], state: State) -> None:
+        mentee, program_id = envelope.event.mentee_id, envelope.event.program_id
+        await self.stores.people.apply(mentee, lambda s: Decision(people.placed(s) if s else None))
+        now = self.clock()
+        for other in await self.stores.matches_of_mentee(mentee):
+            case = other.get("case") or {}
+            if other["program_id"] != program_id or not case.get("awaiting_new_match"):
+                continue
+
+            def resolve(current: State | None) -> Decision:
+                if current is None or not (current.get("case") or {}).get("awaiting_new_match"):
+                    return Decision(state=None)
+                closed, event = playbook.resolve(
+                    current,
+                    Resolution.REMATCHED,
+                    now,
+                    "system",
+                    f"new match {envelope.event.match_id} confirmed",
+                )
+                return Decision(
+                    {**closed, "due_epoch": triggers.next_due(closed)},
+                    [new_envelope(event, SERVICE, caused_by=envelope)],
+                )
+
+            await self.stores.matches.apply(other["match_id"], resolve)
+
+    async def completed(self, envelope: Envelope[Any], state: State) -> None:
+        if state:
+            await self.sampler.sample(state, envelope.event.session_id)
+            await self.recognise(envelope, state)
+
+    async def stalled(self, envelope: Envelope[Any], state: State) -> None:
+        """A mentor whose every active match has stalled for inactivity is inactive:
+        each of those cases becomes high severity."""
+        mentor = state.get("mentor_id")
+        if not mentor or envelope.event.reason != "no_activity":
+            return
+        active = [
+            m for m in await self.stores.matches_of_mentor(mentor) if m["status"] == "confirmed"
+        ]
+        quiet = [m for m in active if (m.get("case") or {}).get("trigger") == "no_activity"]
+        if len(active) < 2 or len(quiet) < len(active):
+            return
+        program = await programs.load(self.stores, state.get("program_id"))
+        now = self.clock()
+        for match in quiet:
+
+            def escalate(current: State | None) -> Decision:
+                if current is None:
+                    return Decision(state=None)
+                detail = f"the mentor is inactive across {len(active)} matches"
+                raised, events = triggers.raise_case(
+                    current, EscalationTrigger.NO_ACTIVITY, detail, program, now, Severity.HIGH
+                )
+                return Decision(
+                    {**raised, "due_epoch": triggers.next_due(raised)},
+                    [new_envelope(e, SERVICE, caused_by=envelope) for e in events],
+                )
+
+            await self.stores.matches.apply(match["match_id"], escalate)
+
+    async def ended(self, envelope: Envelope[Any], state: State) -> None:
+        if not state or not recognition.finished_with_goals(state):
+            return
+        mentee = state["mentee_id"]
+        skills = (
+            ((await self.stores.people.get_state(mentee)) or {})
+            .get("roles", {})
+            .get("mentee", {})
+            .get("goal_skills", [])
+        )
+
+        def invite(current: State | None) -> Decision:
+            if current is None or current.get("invited") or current.get("status") != "active":
+                return Decision(state=None)
+            event = MenteeInvitedToMentor(
+                program_id=state["program_id"], participant_id=mentee, skill_ids=tuple(skills[:20])
+            )
+            return Decision(
+                {**current, "invited": True}, [new_envelope(event, SERVICE, caused_by=envelope)]
+            )
+
+        await self.stores.people.apply(mentee, invite)
+        await self.recognise(envelope, state)
+
+    async def recognise(self, envelope: Envelope[Any], state: State) -> None:
+        if state and state.get("mentor_id") and state.get("program_id"):
+            await self.recognitions.update(state["program_id"], state["mentor_id"], envelope)

@@ -1,0 +1,149 @@
+"""QA review over HTTP: a program's samples, claiming and reviewing one, agreement
+between reviewers, and re-running a period's sampling from its seed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.auth import Principal, Role, requiring
+from mentornet_chassis.http import not_found
+from mentornet_contracts import new_envelope
+from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, ReviewOutcome
+
+from . import programs, triggers
+from .api_support import oversees, refusals
+from .domain import reviews
+from .sampler import Sampler, replayed
+from .store import QaStores
+
+SERVICE = "qa"
+Current = Callable[[Request], Awaitable[Principal]]
+
+
+def create_router(
+    stores: QaStores,
+    sampler: Sampler,
+    current: Current,
+    clock: Callable[[], datetime],
+    wake: Callable[[], None],
+) -> APIRouter:
+    router = APIRouter(tags=["qa review"])
+    reviewer = requiring(current, Role.REVIEWER)
+
+    async def sample_of(sample_id: str) -> State:
+        sample = await stores.samples.get_state(sample_id)
+        if sample is None:
+            raise not_found("sample_id", f"no sample {sample_id}")
+        return sample
+
+    @router.get("/programs/{program_id}/samples")
+    async def listing(
+        program_id: str,
+        status: Literal["open", "claimed", "reviewed", "all"] = Query(default="all"),
+        principal: Principal = Depends(current),
+    ) -> dict[str, Any]:
+        oversees(principal, program_id)
+        found = [s for s in await stores.samples_in(program_id) if status in ("all", s["status"])]
+        return {"program_id": program_id, "samples": sorted(found, key=lambda s: s["sample_id"])}
+
+    @router.get("/samples/{sample_id}")
+    async def one(sample_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        sample = await sample_of(sample_id)
+        oversees(principal, sample["program_id"])
+        return sample
+
+    @router.post("/samples/{sample_id}/claim")
+    async def claim(sample_id: str, principal: Principal = reviewer) -> dict[str, Any]:
+        """Take a sample to review (two reviewers for a double-reviewed one)."""
+        now = clock()
+        with refusals():
+            applied = await stores.samples.apply(
+                sample_id,
+                lambda s: Decision(reviews.claim(_known(s, sample_id), principal.subject, now)),
+            )
+        assert applied.state is not None
+        return applied.state
+
+    @router.post("/samples/{sample_id}/reviews", status_code=201)
+    async def review(
+        sample_id: str, body: reviews.Review, principal: Principal = reviewer
+    ) -> dict[str, Any]:
+        """Score the sampled session on the rubric, with an outcome and a comment. An
+        `escalated` outcome opens a case on the match."""
+        now = clock()
+
+        def decide(state: State | None) -> Decision:
+            sample = reviews.review(_known(state, sample_id), principal.subject, body, now)
+            event = QaReviewCompleted(
+                sample_id=sample_id,
+                match_id=sample["match_id"],
+                session_id=sample["session_id"],
+                reviewer_id=programs.as_owner(principal.subject),
+                rubric={k: v for k, v in body.rubric.items()},
+                outcome=body.outcome,
+            )
+            return Decision(sample, [new_envelope(event, SERVICE)])
+
+        with refusals():
+            applied = await stores.samples.apply(sample_id, decide)
+        assert applied.state is not None
+        if body.outcome == ReviewOutcome.ESCALATED:
+            await _escalate(stores, applied.state, now)
+        wake()
+        return applied.state
+
+    @router.get("/programs/{program_id}/reviews/agreement")
+    async def agreement(program_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        """Between the two reviewers of each double-reviewed sample."""
+        oversees(principal, program_id)
+        return {"program_id": program_id, **reviews.agreement(await stores.samples_in(program_id))}
+
+    @router.get("/programs/{program_id}/sampling/{period}")
+    async def period(
+        program_id: str, period: str, principal: Principal = Depends(current)
+    ) -> dict[str, Any]:
+        """A period's sampling decisions, and whether making them again from the same
+        seed gives the same sample."""
+        oversees(principal, program_id)
+        state = await stores.periods.get_state(f"{program_id}:{period}")
+        program = await programs.load(stores, program_id)
+        if state is None or program is None:
+            raise not_found("period", f"no sampling for {program_id} in {period}")
+        rules = program.sampling(sampler.double_share, sampler.new_mentor_days)
+        return {
+            "program_id": program_id,
+            "period": period,
+            "seed": state["seed"],
+            "replay": replayed(state, rules),
+            "decisions": list(state["decisions"].values()),
+        }
+
+    return router
+
+
+def _known(sample: State | None, sample_id: str) -> State:
+    if sample is None:
+        raise not_found("sample_id", f"no sample {sample_id}")
+    return sample
+
+
+async def _escalate(stores: QaStores, sample: State, now: datetime) -> None:
+    program = await programs.load(stores, sample["program_id"])
+    detail = f"a QA review of session {sample['session_id']} asked for escalation"
+
+    def decide(state: State | None) -> Decision:
+        if state is None:
+            return Decision(state=None)
+        raised, events = triggers.raise_case(
+            state, EscalationTrigger.QA_REVIEW, detail, program, now
+        )
+        return Decision(
+            {**raised, "due_epoch": triggers.next_due(raised)},
+            [new_envelope(e, SERVICE) for e in events],
+        )
+
+    await stores.matches.apply(sample["match_id"], decide)

@@ -1,0 +1,44 @@
+"""QA's clock (chassis timers): proposals left unaccepted and cases past their SLA, per
+match; the periodic fairness audit, per program."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.timers import DueScanner, DueTask
+from mentornet_contracts import new_envelope
+
+from . import programs, triggers
+from .auditor import Auditor
+from .store import QaStores
+
+SERVICE = "qa"
+
+
+def qa_timers(
+    stores: QaStores,
+    auditor: Auditor,
+    clock: Callable[[], datetime],
+    poll_s: float,
+    wake_relay: Callable[[], None],
+) -> DueScanner:
+    async def match_work(match_id: str, now: datetime) -> None:
+        known = await stores.matches.get_state(match_id)
+        program = await programs.load(stores, (known or {}).get("program_id"))
+
+        def decide(state: State | None) -> Decision:
+            when = (state or {}).get("due_epoch")
+            if state is None or when is None or when > now.timestamp():
+                return Decision(state=None)
+            changed, events = triggers.due(state, now, program)
+            return Decision(changed, [new_envelope(e, SERVICE) for e in events])
+
+        await stores.matches.apply(match_id, decide)
+
+    async def audit_work(program_id: str, now: datetime) -> None:
+        await auditor.run(program_id, now)
+
+    tasks = [DueTask(stores.matches, match_work), DueTask(stores.programs, audit_work)]
+    return DueScanner(tasks, clock, poll_s, wake_relay)
