@@ -28,6 +28,7 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "match.ended",
         "mentee.waitlisted",
         "coverage.gap.reported",
+        "coverage.gap.closed",
     ),
     "mentornet.sessions": (
         "session.scheduled",

@@ -150,7 +150,8 @@ async def test_a_held_session_asks_both_people_and_answers_carry_scores_not_text
         assert mentee_answers["went_well"] == "clear plan"
         reviewer = (
             await feedback.http.get(
-                f"/matches/{match_id}/feedback", headers=token("qa-1", "reviewer")
+                f"/matches/{match_id}/feedback",
+                headers=token("qa-1", "reviewer", programs=[f"prog-{unique}"]),
             )
         ).json()
         assert (
@@ -163,6 +164,11 @@ async def test_a_held_session_asks_both_people_and_answers_carry_scores_not_text
             f"/matches/{match_id}/feedback", headers=token("x", "mentee")
         )
         assert outsider.status_code == 403
+        other_program = await feedback.http.get(
+            f"/matches/{match_id}/feedback",
+            headers=token("qa-2", "reviewer", programs=["prog-elsewhere"]),
+        )
+        assert other_program.status_code == 403
 
         clock.advance(hours=49)
         locked = await feedback.http.post(url, json=body, headers=token(mentee, "mentee"))
@@ -304,7 +310,7 @@ async def test_reviewers_read_but_never_change_and_other_programs_see_nothing(
             f"/sessions/{session}/report", json=report, headers=token(mentor, "mentor")
         )
         item = filed.json()["action_items"][0]["item_id"]
-        reviewer = token("qa-1", "reviewer")
+        reviewer = token("qa-1", "reviewer", programs=[f"prog-{unique}"])
         assert (
             await feedback.http.post(f"/action-items/{item}/complete", headers=reviewer)
         ).status_code == 403
@@ -343,7 +349,8 @@ async def test_an_erased_participant_is_not_asked_again(
 
         async def forgotten() -> bool:
             seen = await feedback.http.get(
-                f"/matches/{match_id}/feedback", headers=token("qa", "reviewer")
+                f"/matches/{match_id}/feedback",
+                headers=token("qa", "reviewer", programs=[f"prog-{unique}"]),
             )
             return all(r["participant_id"] != mentee for r in seen.json()["requests"])
 

@@ -100,7 +100,7 @@ async def a_program(
                 match_id=match_id, mentee_id=mentee, mentor_id=mentor, program_id=program_id
             ),
         ]
-    await publish(stack, *events)
+    await publish(stack, *events, at=NOW)
     return found
 
 
@@ -115,7 +115,12 @@ async def coordinator_sees(qa: RunningService, unique: str, path: str) -> dict[s
 async def test_held_sessions_are_sampled_and_reviewed_on_the_rubric(
     stack: Endpoints, qa_on: ServiceOn, unique: str
 ) -> None:
-    async with qa_on(MovableClock(NOW)) as qa:
+    """At a sample rate of 0 the mentor's only session is still sampled, for coverage,
+    once the month closes."""
+    coordinator = token(f"coord-{unique}", "coordinator", programs=[f"prog-{unique}"])
+    reviewer = token("qa-1", "reviewer", programs=[f"prog-{unique}"])
+    clock = MovableClock(NOW)
+    async with qa_on(clock) as qa:
         [(match_id, mentor, mentee), *_] = await a_program(
             stack, unique, pairs=1, qa_sample_rate=0.0
         )
@@ -125,6 +130,15 @@ async def test_held_sessions_are_sampled_and_reviewed_on_the_rubric(
             session(sid, match_id, f"prog-{unique}", mentor, mentee, NOW - timedelta(days=1)),
             SessionCompleted(session_id=sid, match_id=match_id, attendance=Attendance.ATTENDED),
         )
+        march = f"/programs/prog-{unique}/sampling/2027-03"
+
+        async def seen_open() -> dict[str, Any] | None:
+            answer = await qa.http.get(march, headers=coordinator)
+            return answer.json()["replay"] if answer.status_code == 200 else None
+
+        not_yet = await eventually(seen_open, what="the session in March's sampling")
+        assert not_yet == {"sessions": 1, "sampled": 0, "closed": False, "same_as_recorded": True}
+        clock.advance(days=25)
         [selected] = await qa_events(stack, match_id, "qa.sample.selected")
         sample_id = selected["sample_id"]
 
@@ -137,22 +151,32 @@ async def test_held_sessions_are_sampled_and_reviewed_on_the_rubric(
         assert [s["sample_id"] for s in await eventually(listed, what="the sample")] == [sample_id]
         url = f"/samples/{sample_id}/reviews"
         body = {"rubric": RUBRIC, "outcome": "escalated", "comment": "off topic"}
-        own = await qa.http.post(url, json=body, headers=token(mentor, "reviewer"))
-        assert own.status_code == 403
-        bad = await qa.http.post(
-            url, json={**body, "rubric": {"clarity": 4}}, headers=token("qa-1", "reviewer")
+        own = await qa.http.post(
+            url, json=body, headers=token(mentor, "reviewer", programs=[f"prog-{unique}"])
         )
+        assert own.status_code == 403
+        elsewhere = await qa.http.post(
+            url, json=body, headers=token("qa-2", "reviewer", programs=["elsewhere"])
+        )
+        assert elsewhere.status_code == 403
+        bad = await qa.http.post(url, json={**body, "rubric": {"clarity": 4}}, headers=reviewer)
         assert (bad.status_code, bad.json()["field"]) == (422, "body.rubric")
         not_a_reviewer = await qa.http.post(url, json=body, headers=token("x", "coordinator"))
         assert not_a_reviewer.status_code == 403
-        ok = await qa.http.post(url, json=body, headers=token("qa-1", "reviewer"))
+        ok = await qa.http.post(url, json=body, headers=reviewer)
         assert ok.status_code == 201, ok.text
         [completed] = await qa_events(stack, match_id, "qa.review.completed")
         assert completed["rubric"] == RUBRIC
         [raised] = await qa_events(stack, match_id, "escalation.raised")
         assert raised["trigger"] == "qa_review"
-        period = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/sampling/2027-03")
-        assert period["replay"] == {"sessions": 1, "sampled": 1, "same_as_recorded": True}
+        period = await coordinator_sees(qa, unique, march)
+        assert period["replay"] == {
+            "sessions": 1,
+            "sampled": 1,
+            "closed": True,
+            "same_as_recorded": True,
+        }
+        assert [d["reason"] for d in period["decisions"]] == ["covers the mentor for the period"]
 
 
 async def test_risks_open_one_case_per_match_that_a_coordinator_claims_and_resolves(

@@ -3,6 +3,8 @@ services would, for tests of the services downstream."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.testing.backends import Endpoints
@@ -49,8 +51,10 @@ def person(kind: type[Any], pid: str, program_id: str, **fields: Any) -> Any:
     return kind.model_validate(base | fields)
 
 
-async def publish(stack: Endpoints, *events: Any) -> None:
+async def publish(stack: Endpoints, *events: Any, at: datetime | None = None) -> None:
+    """`at` stamps the envelopes with a test clock's time rather than the wall's."""
     for event in events:
-        await produce_record(
-            stack.bootstrap_servers, encode(new_envelope(event, "intake"), REGISTRY)
-        )
+        envelope = new_envelope(event, "intake")
+        if at is not None:
+            envelope = replace(envelope, time=at)
+        await produce_record(stack.bootstrap_servers, encode(envelope, REGISTRY))

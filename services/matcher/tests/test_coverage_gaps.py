@@ -54,3 +54,23 @@ async def test_a_run_reports_the_gap_once_until_it_changes(
     assert doc is not None
     reported = [e for e in doc["outbox"] if e["type"] == "mentornet.coverage.gap.reported.v1"]
     assert len(reported) == 1
+
+
+@pytest.mark.integration
+async def test_gaps_that_empty_are_announced_closed_once(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    world = World.on(mongo[f"gaps_closed_{unique}"])
+    board = world.matchmaker.coverage
+    gap = {
+        "skills": [{"skill_id": "rust", "waiting": 2, "places": 0, "shortfall": 2}],
+        "waiting_mentees": 2,
+        "mentors_with_capacity": 0,
+    }
+    none = {"skills": [], "waiting_mentees": 0, "mentors_with_capacity": 3}
+    for report in (gap, none, none):
+        await board.record("prog-1", report)
+    doc = await world.stores.coverage.collection.find_one({"_id": "prog-1"})
+    assert doc is not None
+    types = [e["type"] for e in doc["outbox"]]
+    assert types == ["mentornet.coverage.gap.reported.v1", "mentornet.coverage.gap.closed.v1"]

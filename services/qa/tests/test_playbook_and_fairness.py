@@ -92,6 +92,7 @@ def test_a_group_of_four_is_suppressed_and_a_configured_disparity_is_flagged() -
     assert [(d.metric, d.group, d.ratio) for d in region.disparities] == [
         ("match_rate", "amer", 0.6667)
     ]
+    assert (by_group["emea"]["people"], by_group["amer"]["people"]) == ("10-24", "10-24")
     [lenient] = fairness.audit(outcomes, min_group=5, min_ratio=0.6)
     assert lenient.disparities == []
 
@@ -106,6 +107,21 @@ def test_lower_is_better_metrics_compare_the_other_way() -> None:
     [audit] = fairness.audit(slow + fast)
     assert [(d.metric, d.group, d.ratio) for d in audit.disparities] == [
         ("days_to_match", "slow", 0.5)
+    ]
+
+
+def test_a_group_with_no_rematches_does_not_make_every_other_group_a_disparity() -> None:
+    def group(name: str, rematched: int) -> list[fairness.Outcome]:
+        return [
+            fairness.Outcome(groups={"g": name}, matched=True, rematched=i < rematched)
+            for i in range(10)
+        ]
+
+    [few] = fairness.audit(group("none", 0) + group("one", 1))
+    assert [d for d in few.disparities if d.metric == "rematch_rate"] == []
+    [many] = fairness.audit(group("none", 0) + group("half", 5))
+    assert [(d.metric, d.group, d.ratio) for d in many.disparities] == [
+        ("rematch_rate", "half", 0.5)
     ]
 
 

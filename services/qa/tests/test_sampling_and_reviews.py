@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from mentornet_qa.domain import reviews
 from mentornet_qa.domain.errors import Conflict, NotAllowed
-from mentornet_qa.domain.sampling import Held, SamplingRules, replay
+from mentornet_qa.domain.sampling import COVERAGE, Held, SamplingRules, replay
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
@@ -53,7 +53,7 @@ def test_every_active_mentor_is_sampled_each_period_and_new_mentors_more_often()
     drawn = [
         h for h in sessions if decisions[h.session_id].reason.startswith(("new mentor", "drawn"))
     ]
-    not_first = [h for h in sessions if not decisions[h.session_id].reason.startswith("first")]
+    not_first = [h for h in sessions if decisions[h.session_id].reason != COVERAGE]
     new = [h for h in not_first if h.started_at - h.mentor_since < timedelta(days=90)]  # type: ignore[operator]
     old = [h for h in not_first if h not in new]
     new_rate = sum(h in drawn for h in new) / len(new)
@@ -64,6 +64,20 @@ def test_every_active_mentor_is_sampled_each_period_and_new_mentors_more_often()
         decisions[h.session_id].double for h in sessions if decisions[h.session_id].sampled
     )
     assert 0 < doubles[True] < doubles[False]
+
+
+def test_coverage_waits_for_the_period_to_close() -> None:
+    sessions = program_sessions(3, mentors=60, sessions=120)
+    rules = SamplingRules(rate=0.05)
+    still_open = replay(sessions, rules, "seed", closed=False)
+    closed = replay(sessions, rules, "seed")
+    assert COVERAGE not in {d.reason for d in still_open}
+    covering = {d.session_id for d in closed if d.reason == COVERAGE}
+    assert covering
+    drawn = {d.session_id for d in still_open if d.sampled}
+    assert {d.session_id for d in closed if d.sampled} == drawn | covering
+    mentors = [h.mentor_id for h in sessions if h.session_id in covering]
+    assert len(mentors) == len(set(mentors))
 
 
 def sample(double: bool = False) -> dict[str, object]:
@@ -88,6 +102,10 @@ def test_a_review_must_cover_the_whole_rubric() -> None:
         reviews.Review.model_validate({"rubric": {**RUBRIC, "clarity": 7}, "outcome": "passed"})
     with pytest.raises(ValidationError):
         reviews.Review.model_validate({"rubric": RUBRIC, "outcome": "great"})
+    with pytest.raises(ValidationError, match="clarity"):
+        reviews.Review.model_validate({"rubric": {**RUBRIC, "clarity": True}, "outcome": "passed"})
+    with pytest.raises(ValidationError, match="clarity"):
+        reviews.Review.model_validate({"rubric": {**RUBRIC, "clarity": 3.5}, "outcome": "passed"})
 
 
 def test_no_one_reviews_their_own_session_and_double_reviews_take_two_people() -> None:

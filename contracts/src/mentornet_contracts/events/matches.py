@@ -173,6 +173,15 @@ class CoverageGapReported(_MatchEvent):
     )
 
 
+class CoverageGapClosed(_MatchEvent):
+    """The program's last skill gaps are covered: no waiting mentee lacks a mentor for
+    a skill any more. Keyed by program id, like coverage.gap.reported."""
+
+    event_type: ClassVar[str] = "mentornet.coverage.gap.closed.v1"
+    key_field: ClassVar[str] = "program_id"
+    program_id: Id = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
+
+
 EVENTS = (
     MatchProposed,
     MatchAccepted,
@@ -181,4 +190,5 @@ EVENTS = (
     MatchEnded,
     MenteeWaitlisted,
     CoverageGapReported,
+    CoverageGapClosed,
 )

@@ -2,8 +2,8 @@
 
 Locally tokens are signed with an HS256 key from settings (`mentornet token` mints
 them); in production they come from an OIDC provider and are verified against its
-JWKS. Claims used: `sub`, `roles` (coordinator, mentor, mentee, service, reviewer), for
-coordinators, `programs` (the programs they run).
+JWKS. Claims used: `sub`, `roles` (coordinator, mentor, mentee, service, reviewer), and
+for coordinators and reviewers `programs` (the programs they run or review).
 """
 
 from __future__ import annotations
@@ -47,6 +47,10 @@ class Principal:
 
     def runs(self, program_id: str) -> bool:
         return self.has(Role.COORDINATOR) and program_id in self.programs
+
+    def reviews(self, program_id: str) -> bool:
+        """A QA reviewer of this program (its id in the token's `programs`)."""
+        return self.has(Role.REVIEWER) and program_id in self.programs
 
 
 def unauthorized(reason: str) -> ApiError:

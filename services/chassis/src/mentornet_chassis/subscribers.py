@@ -8,6 +8,7 @@ and a crash between the write and the follow-up must not lose it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from mentornet_contracts import Envelope, Event, new_envelope
@@ -17,6 +18,8 @@ from .consumer import Handler
 
 Update = Callable[[State | None, Any], State | None]
 """The new state, or None to leave it as it is."""
+TimedUpdate = Callable[[State | None, Any, datetime], State | None]
+"""The same, given when the fact happened (the event's CloudEvents time)."""
 Decide = Callable[[State | None, Any], tuple[State | None, list[Event]]]
 """The new state (None: leave it) and the events it emits."""
 Then = Callable[[Envelope[Any], State], Awaitable[None]]
@@ -48,6 +51,27 @@ def deciding(
             state, events = decide(current, envelope.event)
             caused = [new_envelope(e, source, caused_by=envelope) for e in events]
             return Decision(state=state, events=caused)
+
+        applied = await store.apply(_aggregate_id(envelope, aggregate), step, handled=envelope.id)
+        await then(envelope, applied.state or {})
+        return applied
+
+    return handle
+
+
+def updating_at(
+    store: AggregateStore,
+    update: TimedUpdate,
+    then: Then = nothing,
+    *,
+    aggregate: Aggregate | None = None,
+) -> Handler:
+    """Like `updating`, for read models that record when things happened: the time is
+    the event's, not the consumer's, so a backlog or a replay keeps the true times."""
+
+    async def handle(envelope: Envelope[Any]) -> Applied:
+        def step(current: State | None) -> Decision:
+            return Decision(state=update(current, envelope.event, envelope.time))
 
         applied = await store.apply(_aggregate_id(envelope, aggregate), step, handled=envelope.id)
         await then(envelope, applied.state or {})

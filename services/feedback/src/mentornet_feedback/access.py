@@ -14,7 +14,9 @@ from .domain.visibility import Reader
 
 
 def overseer(principal: Principal, program_id: str) -> bool:
-    return principal.has(Role.SERVICE, Role.REVIEWER) or principal.runs(program_id)
+    return (
+        principal.has(Role.SERVICE) or principal.runs(program_id) or principal.reviews(program_id)
+    )
 
 
 def manages(principal: Principal, program_id: str) -> bool:
@@ -41,7 +43,7 @@ def may_change(principal: Principal, match: dict[str, Any], *parties: str) -> No
 def may_read_person(principal: Principal, participant_id: str, programs: Iterable[str]) -> None:
     """The person, QA reviewers, service accounts, and coordinators of the person's
     programs."""
-    if principal.is_self(participant_id) or principal.has(Role.SERVICE, Role.REVIEWER):
+    if principal.is_self(participant_id) or principal.has(Role.SERVICE):
         return
-    if not any(principal.runs(p) for p in programs):
+    if not any(principal.runs(p) or principal.reviews(p) for p in programs):
         raise forbidden("a participant's own, or their program team's")

@@ -151,7 +151,7 @@ def create_router(
             ]
         else:
             found = [m for m in found if access.overseer(principal, m["program_id"])]
-            if not found and not principal.has(Role.SERVICE, Role.REVIEWER):
+            if not found and not principal.has(Role.SERVICE):
                 raise forbidden("a mentor's summary is for the mentor and the program team")
         return {"mentor_id": mentor_id, **summary.summarize(found, clock().date(), role="mentee")}
 

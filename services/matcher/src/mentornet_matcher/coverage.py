@@ -1,7 +1,8 @@
 """The coverage board: each program's latest skill gaps, announced when they change.
 
 coverage.gap.reported goes out when the set of gap skills changes and is not empty,
-so a schedule of batch runs does not repeat the same news every hour.
+so a schedule of batch runs does not repeat the same news every hour; when a set of
+gaps empties, coverage.gap.closed says so.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import new_envelope
-from mentornet_contracts.events.matches import CoverageGapReported
+from mentornet_contracts.events.matches import CoverageGapClosed, CoverageGapReported
 
 from .proposals import SERVICE
 
@@ -28,6 +29,9 @@ class CoverageBoard:
             if current == report:
                 return Decision(state=None)
             skills = _skill_ids(report)
+            if not skills and _skill_ids(current):
+                closed = CoverageGapClosed(program_id=program_id)
+                return Decision(state=report, events=[new_envelope(closed, SERVICE)])
             if not skills or skills == _skill_ids(current):
                 return Decision(state=report)
             event = CoverageGapReported(

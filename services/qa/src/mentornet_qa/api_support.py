@@ -13,10 +13,11 @@ from .domain.errors import Conflict, NotAllowed
 
 
 def oversees(principal: Principal, program_id: str, *, reviewers: bool = True) -> None:
-    """The program's coordinators and service accounts; QA reviewers when `reviewers`."""
+    """The program's coordinators and service accounts; its QA reviewers when
+    `reviewers`."""
     allowed = principal.has(Role.SERVICE) or principal.runs(program_id)
     if reviewers:
-        allowed = allowed or principal.has(Role.REVIEWER)
+        allowed = allowed or principal.reviews(program_id)
     if not allowed:
         raise forbidden(f"you do not coordinate program {program_id}")
 

@@ -50,7 +50,9 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> Service
     every = timedelta(days=settings.audit_every_days)
     auditor = Auditor(stores, settings.audit_min_group, settings.audit_min_ratio, every)
     follow = FollowUps(stores, clock, sampler, recognitions, every)
-    timers = qa_timers(stores, auditor, clock, settings.timer_poll_seconds, runtime.wake_relay)
+    timers = qa_timers(
+        stores, auditor, sampler, clock, settings.timer_poll_seconds, runtime.wake_relay
+    )
     links = health_api.DashboardLinks(
         _dashboard_key(settings), settings.public_url, settings.dashboard_link_hours
     )

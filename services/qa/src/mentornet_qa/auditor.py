@@ -4,7 +4,7 @@ announced per attribute as `fairness.audit.completed`."""
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Any
@@ -64,11 +64,13 @@ class Auditor:
             by_mentee.setdefault(match["mentee_id"], []).append(match)
         return [outcome(p, by_mentee.get(p["participant_id"], [])) for p in mentees]
 
-    async def run(self, program_id: str, now: datetime) -> dict[str, Any]:
+    async def run(
+        self, program_id: str, now: datetime, *, scheduled: bool = False
+    ) -> dict[str, Any]:
+        """Audit the program. A `scheduled` run (the timers) writes only if the audit is
+        still due, so two replicas do not both announce it."""
         results = fairness.audit(await self.outcomes(program_id), self.min_group, self.min_ratio)
-        audit_id = (
-            "fa-" + hashlib.sha256(f"{program_id}|{now.isoformat()}".encode()).hexdigest()[:16]
-        )
+        audit_id = f"fa-{uuid.uuid4().hex[:16]}"
         record = {
             "audit_id": audit_id,
             "audited_at": now.isoformat(),
@@ -103,6 +105,9 @@ class Auditor:
 
         def decide(state: State | None) -> Decision:
             if state is None:
+                return Decision(state=None)
+            due = state.get("due_epoch")
+            if scheduled and (due is None or due > now.timestamp()):
                 return Decision(state=None)
             return Decision({**state, "audit": record, "due_epoch": next_run}, events)
 

@@ -79,7 +79,7 @@ class FollowUps:
 
     async def completed(self, envelope: Envelope[Any], state: State) -> None:
         if state:
-            await self.sampler.sample(state, envelope.event.session_id)
+            await self.sampler.sample(state, envelope.event.session_id, envelope)
             await self.recognise(envelope, state)
 
     async def stalled(self, envelope: Envelope[Any], state: State) -> None:
@@ -112,8 +112,12 @@ class FollowUps:
 
             await self.stores.matches.apply(match["match_id"], escalate)
 
-    async def ended(self, envelope: Envelope[Any], state: State) -> None:
+    async def outcome(self, envelope: Envelope[Any], state: State) -> None:
+        """The match's end and its mentee's last goal come on different streams, in
+        either order: whichever is second finds the match finished with its goals
+        reached, and the mentee is invited to mentor (once)."""
         if not state or not recognition.finished_with_goals(state):
+            await self.recognise(envelope, state)
             return
         mentee = state["mentee_id"]
         skills = (
@@ -139,3 +143,59 @@ class FollowUps:
     async def recognise(self, envelope: Envelope[Any], state: State) -> None:
         if state and state.get("mentor_id") and state.get("program_id"):
             await self.recognitions.update(state["program_id"], state["mentor_id"], envelope)
+
+    async def left(self, envelope: Envelope[Any], state: State) -> None:
+        """A mentee who leaves will not get the new match a rematch case waits for."""
+        person = envelope.subject
+        now = self.clock()
+        for match in await self.stores.matches_of_mentee(person):
+            if not (match.get("case") or {}).get("awaiting_new_match"):
+                continue
+
+            def close(current: State | None) -> Decision:
+                if current is None or not (current.get("case") or {}).get("awaiting_new_match"):
+                    return Decision(state=None)
+                closed, event = playbook.resolve(
+                    current, Resolution.ENDED, now, "system", "the mentee left the program"
+                )
+                return Decision(
+                    {**closed, "due_epoch": triggers.next_due(closed)},
+                    [new_envelope(event, SERVICE, caused_by=envelope)],
+                )
+
+            await self.stores.matches.apply(match["match_id"], close)
+
+    async def erased(self, envelope: Envelope[Any], state: State) -> None:
+        """Free text about the person goes: review comments on their sessions, notes
+        on their cases; a mentor's recognition record is emptied."""
+        await self.left(envelope, state)
+        person = envelope.subject
+        for match in [
+            *await self.stores.matches_of_mentee(person),
+            *await self.stores.matches_of_mentor(person),
+        ]:
+            await self.stores.matches.apply(
+                match["match_id"], lambda s: Decision(_without_notes(s))
+            )
+            for sample in await self.stores.samples_of_match(match["match_id"]):
+                await self.stores.samples.apply(
+                    sample["sample_id"], lambda s: Decision(_without_comments(s))
+                )
+            if match.get("mentor_id") == person and match.get("program_id"):
+                key = f"{match['program_id']}:{person}"
+                await self.stores.recognition.apply(
+                    key, lambda s: Decision({"erased": True} if s else None)
+                )
+
+
+def _without_notes(match: State | None) -> State | None:
+    if match is None:
+        return None
+    closed = [{**c, "note": ""} for c in match.get("closed_cases", [])]
+    return {**match, "closed_cases": closed}
+
+
+def _without_comments(sample: State | None) -> State | None:
+    if sample is None:
+        return None
+    return {**sample, "reviews": [{**r, "comment": ""} for r in sample["reviews"]]}

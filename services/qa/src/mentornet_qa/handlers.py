@@ -10,7 +10,7 @@ from typing import Any
 
 from mentornet_chassis.aggregates import Applied, Decision, State
 from mentornet_chassis.consumer import Handler
-from mentornet_chassis.subscribers import updating
+from mentornet_chassis.subscribers import updating, updating_at
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.audit import AuditGroupsRecorded
@@ -22,6 +22,7 @@ from mentornet_contracts.events.feedback import (
     SessionReportFiled,
 )
 from mentornet_contracts.events.matches import (
+    CoverageGapClosed,
     CoverageGapReported,
     MatchAccepted,
     MatchConfirmed,
@@ -79,7 +80,7 @@ def match_handler(
         program = await programs.load(stores, program_id)
         if program is None:
             raise UnknownEntity("program", program_id, "the match's program has not arrived yet")
-        now = clock()
+        now = envelope.time
 
         def decide(state: State | None) -> Decision:
             new, events = step(state, envelope.event, program, now)
@@ -105,32 +106,28 @@ def _plain(update: Callable[..., State | None]) -> Step:
 
 
 def qa_handlers(stores: QaStores, clock: Clock, then: FollowUps) -> dict[type[Event], Handler]:
-    def at(
-        update: Callable[[State | None, Any, datetime], State | None],
-    ) -> Callable[[State | None, Any], State | None]:
-        return lambda current, event: update(current, event, clock())
+    """Facts are stamped with their events' times, so a backlog or a replay keeps the
+    true times to match, new-mentor windows and proposal deadlines."""
 
     def on(step: Step, follow: Callable[[Envelope[Any], State], Any] | None = None) -> Handler:
         return match_handler(stores, clock, step, follow)
 
     return {
-        MentorRegistered: updating(stores.people, at(people.on_mentor)),
-        MenteeRegistered: updating(stores.people, at(people.on_mentee)),
-        ParticipantWithdrawn: updating(stores.people, people.on_left),
-        ParticipantErased: updating(stores.people, people.on_left),
+        MentorRegistered: updating_at(stores.people, people.on_mentor),
+        MenteeRegistered: updating_at(stores.people, people.on_mentee),
+        ParticipantWithdrawn: updating(stores.people, people.on_left, then.left),
+        ParticipantErased: updating(stores.people, people.on_left, then.erased),
         AuditGroupsRecorded: updating(stores.people, people.on_groups),
-        MenteeWaitlisted: updating(stores.people, at(people.on_waitlisted)),
+        MenteeWaitlisted: updating_at(stores.people, people.on_waitlisted),
         ProgramPublished: updating(stores.programs, programs.on_published, then.program),
         ProgramUpdated: updating(stores.programs, apply_update, then.program),
-        CoverageGapReported: updating(
-            stores.programs,
-            lambda current, e: {**(current or {}), "coverage": e.model_dump(mode="json")},
-        ),
+        CoverageGapReported: updating(stores.programs, programs.on_gaps),
+        CoverageGapClosed: updating(stores.programs, programs.on_gaps_closed),
         MatchProposed: on(triggers.proposed),
         MatchAccepted: on(_plain(matches.on_accepted)),
-        MatchDeclined: on(_plain(matches.on_declined)),
+        MatchDeclined: on(triggers.declined),
         MatchConfirmed: on(triggers.confirmed, then.confirmed),
-        MatchEnded: on(triggers.ended, then.ended),
+        MatchEnded: on(triggers.ended, then.outcome),
         SessionScheduled: on(_plain(matches.on_session_scheduled)),
         SessionCompleted: on(triggers.completed, then.completed),
         SessionMissed: on(_plain(matches.on_session_missed)),
@@ -139,5 +136,5 @@ def qa_handlers(stores: QaStores, clock: Clock, then: FollowUps) -> dict[type[Ev
         RiskFlagged: on(triggers.risk),
         SessionReportFiled: on(_plain(matches.on_report)),
         ActionItemCompleted: on(_plain(matches.on_item_done)),
-        GoalProgressRecorded: on(_plain(matches.on_goal), then.recognise),
+        GoalProgressRecorded: on(_plain(matches.on_goal), then.outcome),
     }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from mentornet_contracts.events.matches import CoverageGapClosed, CoverageGapReported
 from mentornet_contracts.events.programs import ProgramPublished
 
 from .domain import playbook, recognition
@@ -21,6 +22,15 @@ State = dict[str, Any]
 def on_published(current: State | None, event: ProgramPublished) -> State:
     """The rules as published, keeping what QA holds about the program."""
     return {**(current or {}), **event.model_dump(mode="json")}
+
+
+def on_gaps(current: State | None, event: CoverageGapReported) -> State:
+    return {**(current or {}), "coverage": event.model_dump(mode="json")}
+
+
+def on_gaps_closed(current: State | None, event: CoverageGapClosed) -> State:
+    coverage = {"program_id": event.program_id, "skill_ids": [], "waiting_mentees": 0}
+    return {**(current or {}), "coverage": coverage}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Recognitions:
         figures = await self.figures(program_id, mentor_id)
 
         def decide(state: State | None) -> Decision:
+            if (state or {}).get("erased"):
+                return Decision(state=None)
             current = state or {"program_id": program_id, "mentor_id": mentor_id, "awards": []}
             new = recognition.earned(figures, program.awards, current["awards"])
             events = [

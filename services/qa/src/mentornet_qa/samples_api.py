@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal, Role, requiring
+from mentornet_chassis.auth import Principal, Role, forbidden, requiring
 from mentornet_chassis.http import not_found
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, ReviewOutcome
@@ -40,6 +40,11 @@ def create_router(
             raise not_found("sample_id", f"no sample {sample_id}")
         return sample
 
+    async def reviewing(sample_id: str, principal: Principal) -> None:
+        sample = await sample_of(sample_id)
+        if not principal.reviews(sample["program_id"]):
+            raise forbidden(f"you do not review program {sample['program_id']}")
+
     @router.get("/programs/{program_id}/samples")
     async def listing(
         program_id: str,
@@ -47,18 +52,23 @@ def create_router(
         principal: Principal = Depends(current),
     ) -> dict[str, Any]:
         oversees(principal, program_id)
-        found = [s for s in await stores.samples_in(program_id) if status in ("all", s["status"])]
+        found = [
+            _as_seen(s, principal)
+            for s in await stores.samples_in(program_id)
+            if status in ("all", s["status"])
+        ]
         return {"program_id": program_id, "samples": sorted(found, key=lambda s: s["sample_id"])}
 
     @router.get("/samples/{sample_id}")
     async def one(sample_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
         sample = await sample_of(sample_id)
         oversees(principal, sample["program_id"])
-        return sample
+        return _as_seen(sample, principal)
 
     @router.post("/samples/{sample_id}/claim")
     async def claim(sample_id: str, principal: Principal = reviewer) -> dict[str, Any]:
         """Take a sample to review (two reviewers for a double-reviewed one)."""
+        await reviewing(sample_id, principal)
         now = clock()
         with refusals():
             applied = await stores.samples.apply(
@@ -74,6 +84,7 @@ def create_router(
     ) -> dict[str, Any]:
         """Score the sampled session on the rubric, with an outcome and a comment. An
         `escalated` outcome opens a case on the match."""
+        await reviewing(sample_id, principal)
         now = clock()
 
         def decide(state: State | None) -> Decision:
@@ -88,11 +99,12 @@ def create_router(
             )
             return Decision(sample, [new_envelope(event, SERVICE)])
 
-        with refusals():
-            applied = await stores.samples.apply(sample_id, decide)
+        try:
+            with refusals():
+                applied = await stores.samples.apply(sample_id, decide)
+        finally:
+            await _escalate_if_asked(stores, sample_id, principal.subject, now)
         assert applied.state is not None
-        if body.outcome == ReviewOutcome.ESCALATED:
-            await _escalate(stores, applied.state, now)
         wake()
         return applied.state
 
@@ -125,21 +137,45 @@ def create_router(
     return router
 
 
+def _as_seen(sample: State, principal: Principal) -> State:
+    """A reviewer sees other reviewers' scores only once the sample is fully reviewed,
+    so a second review is made on its own (and agreement means something)."""
+    if (
+        principal.has(Role.SERVICE)
+        or principal.runs(sample["program_id"])
+        or sample["status"] == "reviewed"
+    ):
+        return sample
+    return {
+        **sample,
+        "reviews": [r for r in sample["reviews"] if r["reviewer_id"] == principal.subject],
+    }
+
+
 def _known(sample: State | None, sample_id: str) -> State:
     if sample is None:
         raise not_found("sample_id", f"no sample {sample_id}")
     return sample
 
 
-async def _escalate(stores: QaStores, sample: State, now: datetime) -> None:
+async def _escalate_if_asked(
+    stores: QaStores, sample_id: str, reviewer_id: str, now: datetime
+) -> None:
+    """The reviewer's review asked for escalation: open (or add to) the match's case,
+    once per sample, also when a retry of the review finds it already recorded."""
+    sample = await stores.samples.get_state(sample_id)
+    mine = [r for r in (sample or {}).get("reviews", []) if r["reviewer_id"] == reviewer_id]
+    if sample is None or not mine or mine[0]["outcome"] != ReviewOutcome.ESCALATED:
+        return
     program = await programs.load(stores, sample["program_id"])
     detail = f"a QA review of session {sample['session_id']} asked for escalation"
 
     def decide(state: State | None) -> Decision:
-        if state is None:
+        if state is None or sample_id in state.get("escalated_samples", []):
             return Decision(state=None)
+        marked = {**state, "escalated_samples": [*state.get("escalated_samples", []), sample_id]}
         raised, events = triggers.raise_case(
-            state, EscalationTrigger.QA_REVIEW, detail, program, now
+            marked, EscalationTrigger.QA_REVIEW, detail, program, now
         )
         return Decision(
             {**raised, "due_epoch": triggers.next_due(raised)},

@@ -1,5 +1,7 @@
+from typing import Self
+
 from mentornet_chassis.settings import ServiceSettings
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -25,3 +27,9 @@ class QaSettings(ServiceSettings):
     )
     dashboard_link_hours: float = Field(default=12.0, gt=0, description="How long a link works.")
     public_url: str = Field(default="http://127.0.0.1:8105", description="Base of dashboard links.")
+
+    @model_validator(mode="after")
+    def _links_need_a_secret_in_production(self) -> Self:
+        if self.production and self.dashboard_key is None and self.auth.hs256_key is None:
+            raise ValueError("MENTORNET_QA_DASHBOARD_KEY must be set in production")
+        return self

@@ -63,5 +63,8 @@ class QaStores:
         }
         return await self._states(self.people, query)
 
+    async def samples_of_match(self, match_id: str) -> list[State]:
+        return await self._states(self.samples, {"state.match_id": match_id})
+
     async def samples_in(self, program_id: str) -> list[State]:
         return await self._states(self.samples, {"state.program_id": program_id})

@@ -1,5 +1,5 @@
 """QA's clock (chassis timers): proposals left unaccepted and cases past their SLA, per
-match; the periodic fairness audit, per program."""
+match; the periodic fairness audit, per program; closing each month's sampling."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from mentornet_contracts import new_envelope
 
 from . import programs, triggers
 from .auditor import Auditor
+from .sampler import Sampler
 from .store import QaStores
 
 SERVICE = "qa"
@@ -20,6 +21,7 @@ SERVICE = "qa"
 def qa_timers(
     stores: QaStores,
     auditor: Auditor,
+    sampler: Sampler,
     clock: Callable[[], datetime],
     poll_s: float,
     wake_relay: Callable[[], None],
@@ -38,7 +40,14 @@ def qa_timers(
         await stores.matches.apply(match_id, decide)
 
     async def audit_work(program_id: str, now: datetime) -> None:
-        await auditor.run(program_id, now)
+        await auditor.run(program_id, now, scheduled=True)
 
-    tasks = [DueTask(stores.matches, match_work), DueTask(stores.programs, audit_work)]
+    async def period_work(key: str, now: datetime) -> None:
+        await sampler.close(key, now)
+
+    tasks = [
+        DueTask(stores.matches, match_work),
+        DueTask(stores.programs, audit_work),
+        DueTask(stores.periods, period_work),
+    ]
     return DueScanner(tasks, clock, poll_s, wake_relay)

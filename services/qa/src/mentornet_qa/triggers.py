@@ -17,6 +17,7 @@ from .programs import Program
 State = dict[str, Any]
 Step = tuple[State | None, list[Any]]
 SERIOUS = (RiskFlag.WELLBEING_CONCERN, RiskFlag.CONFLICT)
+FINISHED = ("ended", "declined")
 
 
 def _owner(program: Program | None, state: State) -> str:
@@ -37,6 +38,9 @@ def raise_case(
     now: datetime,
     severity: Severity | None = None,
 ) -> tuple[State, list[Any]]:
+    """A match that has ended or was declined has nothing left to escalate."""
+    if state.get("status") in FINISHED:
+        return state, []
     return playbook.trigger(
         state, what, detail, now, _playbook(program), _owner(program, state), severity
     )
@@ -48,7 +52,25 @@ def proposed(state: State | None, event: Any, program: Program | None, now: date
 
 
 def confirmed(state: State | None, event: Any, program: Program | None, now: datetime) -> Step:
-    return matches.on_confirmed(state, event, now), []
+    """A confirmation answers a case about a proposal left waiting."""
+    match = matches.on_confirmed(state, event, now)
+    case = match.get("case")
+    if case is not None and case["trigger"] == str(EscalationTrigger.PROPOSAL_TIMEOUT):
+        closed, resolved = playbook.resolve(
+            match, Resolution.BACK_ON_TRACK, now, "system", "the proposal was accepted"
+        )
+        return closed, [resolved]
+    return match, []
+
+
+def declined(state: State | None, event: Any, program: Program | None, now: datetime) -> Step:
+    match = matches.on_declined(state, event)
+    if match.get("case") is None:
+        return match, []
+    closed, resolved = playbook.resolve(
+        match, Resolution.ENDED, now, "system", "the proposal was declined"
+    )
+    return closed, [resolved]
 
 
 def ended(state: State | None, event: MatchEnded, program: Program | None, now: datetime) -> Step:
@@ -130,6 +152,11 @@ def due(state: State, now: datetime, program: Program | None) -> Step:
             now,
         )
         events += raised
+    case = state.get("case") or {}
+    if case.get("awaiting_new_match"):
+        if now >= datetime.fromisoformat(case["due_at"]):
+            state = {**state, "case": {**case, "exhausted": True}}
+        return {**state, "due_epoch": next_due(state)}, events
     breached, escalated = playbook.breach(state, now, _playbook(program))
     events += escalated
     return {**breached, "due_epoch": next_due(breached)}, events
@@ -138,7 +165,7 @@ def due(state: State, now: datetime, program: Program | None) -> Step:
 def next_due(state: State) -> float | None:
     times = []
     case = state.get("case")
-    if case is not None and not case.get("awaiting_new_match"):
+    if case is not None and not case.get("exhausted"):
         times.append(datetime.fromisoformat(case["due_at"]))
     waiting = state["status"] in ("proposed", "in_review", "shortlisted") and not state.get(
         "accepted"

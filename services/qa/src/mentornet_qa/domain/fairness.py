@@ -75,10 +75,26 @@ def _metrics(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
     }
 
 
+RATES = ("match_rate", "rematch_rate", "early_closure_rate")
+BANDS = ((10, "5-9"), (25, "10-24"), (50, "25-49"), (100, "50-99"))
+
+
 def _ratio(metric: str, value: float, best: float) -> float:
+    """How the group fares against the best group, 1 being as well. Rates where lower
+    is better compare their complements (staying rather than rematching), so a best
+    group at 0 does not make every other group a disparity."""
+    if metric in RATES and not HIGHER_IS_BETTER[metric]:
+        value, best = 1 - value, 1 - best
+        return value / best if best else 1.0
     if HIGHER_IS_BETTER[metric]:
         return value / best if best else 1.0
     return best / value if value else 1.0
+
+
+def band(people: int) -> str:
+    """Group sizes as bands: with exact sizes a suppressed group's could be worked out
+    by subtraction from the total."""
+    return next((label for limit, label in BANDS if people < limit), "100 or more")
 
 
 def audit_attribute(
@@ -98,7 +114,7 @@ def audit_attribute(
             continue
         shown[group] = _metrics(members)
         result.groups.append(
-            {"group": group, "suppressed": False, "people": len(members), **shown[group]}
+            {"group": group, "suppressed": False, "people": band(len(members)), **shown[group]}
         )
     for metric, higher in HIGHER_IS_BETTER.items():
         values: dict[str, float] = {}

@@ -29,13 +29,17 @@ def matching(matches: Sequence[Match], people: Sequence[Person], program_id: str
         if (p["roles"].get("mentee") or {}).get("program_id") == program_id
     }
     active = [m for m in matches if m["status"] == "confirmed"]
-    waits = []
+    first: dict[str, str] = {}
     for m in matches:
-        since = (mentees.get(m["mentee_id"] or "", {}).get("roles", {}).get("mentee") or {}).get(
-            "since"
-        )
-        if m.get("confirmed_at") and since:
-            waits.append(_days(since, m["confirmed_at"]))
+        if m.get("confirmed_at") and m["mentee_id"]:
+            first[m["mentee_id"]] = min(
+                first.get(m["mentee_id"], m["confirmed_at"]), m["confirmed_at"]
+            )
+    waits = []
+    for mentee_id, confirmed_at in first.items():
+        since = ((mentees.get(mentee_id) or {}).get("roles", {}).get("mentee") or {}).get("since")
+        if since:
+            waits.append(_days(since, confirmed_at))
     waiting = [p for p in mentees.values() if p.get("waitlisted_at") and p["status"] == "active"]
     return {
         "mentees": len(mentees),

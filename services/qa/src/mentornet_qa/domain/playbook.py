@@ -156,16 +156,21 @@ def trigger(
 
 
 def breach(match: Match, now: datetime, playbook: Playbook) -> tuple[Match, list[EscalationRaised]]:
-    """The SLA passed: severity up one, the next step of the playbook, a new due time."""
+    """The SLA passed: severity up one, the next step of the playbook, a new due time.
+    At the top of the ladder (critical, last step) there is nothing left to raise: the
+    case stays open and overdue for its owner, and is not announced again."""
     case = match.get("case")
-    if case is None or now < datetime.fromisoformat(case["due_at"]):
+    if case is None or case.get("exhausted") or now < datetime.fromisoformat(case["due_at"]):
         return match, []
     severity = SEVERITIES[min(len(SEVERITIES) - 1, _rank(case["severity"]) + 1)]
+    action = _next_action(case["action"], playbook.final)
+    if (str(severity), str(action)) == (case["severity"], case["action"]):
+        return {**match, "case": {**case, "exhausted": True}}, []
     hours = step_for(playbook, EscalationTrigger(case["trigger"])).sla_hours
     escalated = {
         **case,
         "severity": str(severity),
-        "action": str(_next_action(case["action"], playbook.final)),
+        "action": str(action),
         "due_at": (now + timedelta(hours=hours)).isoformat(),
         "breaches": case.get("breaches", 0) + 1,
     }
@@ -198,8 +203,3 @@ def claim(match: Match, coordinator: str) -> Match:
     if case is None:
         raise Conflict("there is no open case on this match", None)
     return {**match, "case": {**case, "owner_id": coordinator}}
-
-
-def due_at(match: Match) -> datetime | None:
-    case = match.get("case")
-    return datetime.fromisoformat(case["due_at"]) if case else None

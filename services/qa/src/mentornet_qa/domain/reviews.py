@@ -11,7 +11,7 @@ from typing import Any
 
 from mentornet_contracts.events.common import RubricDimension
 from mentornet_contracts.events.qa import ReviewOutcome
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from .errors import Conflict, NotAllowed
 
@@ -23,7 +23,7 @@ class Review(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rubric: dict[RubricDimension, int] = Field(description="Score by rubric dimension, 1-5.")
+    rubric: dict[RubricDimension, StrictInt] = Field(description="Score by rubric dimension, 1-5.")
     outcome: ReviewOutcome
     comment: str = Field(default="", max_length=2000)
 

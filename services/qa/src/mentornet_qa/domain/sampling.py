@@ -1,22 +1,24 @@
-"""Which completed sessions QA reviews: a random share at the program's rate,
-stratified so that every active mentor is reviewed at least once a period and new
-mentors more often, and reproducible from a seed so an audit can be re-run.
+"""Which completed sessions QA reviews: a random share at the program's rate, new
+mentors at a raised rate, and every active mentor at least once a period; all of it
+reproducible from a seed, so an audit can be re-run.
 
-The draw for a session is a hash of the seed and the session id, so the same seed
-gives the same sample whatever order or replica the sessions were seen on; the one
-piece of order that matters (a mentor's first session in the period is always
-taken) is replayed from the sessions in the order of their start times.
+The draw for a session is a hash of the seed and the session id, so it does not
+depend on when, in what order or on which replica sessions were seen. Coverage, the
+one part that looks at several sessions, is settled when the period closes: each
+mentor with held sessions and none sampled gets the one with the lowest draw. A
+re-run of the period makes every decision again from the same sessions and seed.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 Period = dict[str, Any]
+COVERAGE = "covers the mentor for the period"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,15 @@ class Decision:
 
 
 def period_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m")
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def closes_at(period: str, grace: timedelta = timedelta(days=1)) -> datetime:
+    """When a period's coverage is settled: the start of the next month, plus grace
+    for sessions whose attendance comes in late."""
+    year, month = (int(p) for p in period.split("-"))
+    start = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return start + grace
 
 
 def draw(seed: str, *parts: str) -> float:
@@ -60,12 +70,10 @@ def draw(seed: str, *parts: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def decide(seen_mentors: Iterable[str], held: Held, rules: SamplingRules, seed: str) -> Decision:
-    """Sample the mentor's first session of the period; otherwise draw against the rate,
-    doubled (capped at 1) for a mentor who joined recently."""
+def decide(held: Held, rules: SamplingRules, seed: str) -> Decision:
+    """The draw against the rate, doubled (capped at 1) for a mentor who joined
+    recently."""
     double = draw(seed, held.session_id, "double") < rules.double_share
-    if held.mentor_id not in set(seen_mentors):
-        return Decision(held.session_id, True, "first session of the mentor this period", double)
     new = (
         held.mentor_since is not None and held.started_at - held.mentor_since < rules.new_mentor_for
     )
@@ -73,19 +81,34 @@ def decide(seen_mentors: Iterable[str], held: Held, rules: SamplingRules, seed: 
     if draw(seed, held.session_id) < rate:
         reason = "new mentor, drawn at a raised rate" if new else "drawn at the program's rate"
         return Decision(held.session_id, True, reason, double)
-    return Decision(held.session_id, False, "not drawn")
+    return Decision(held.session_id, False, "not drawn", double)
 
 
-def replay(sessions: Iterable[Held], rules: SamplingRules, seed: str) -> list[Decision]:
+def cover(held: Iterable[Held], sampled: set[str], seed: str) -> list[str]:
+    """At the period's close: for each mentor with no sampled session, the session
+    with the lowest draw."""
+    by_mentor: dict[str, list[Held]] = {}
+    for h in held:
+        by_mentor.setdefault(h.mentor_id, []).append(h)
+    picked = []
+    for sessions in by_mentor.values():
+        if not any(h.session_id in sampled for h in sessions):
+            picked.append(
+                min(sessions, key=lambda h: (draw(seed, h.session_id), h.session_id)).session_id
+            )
+    return sorted(picked)
+
+
+def replay(
+    sessions: Sequence[Held], rules: SamplingRules, seed: str, closed: bool = True
+) -> list[Decision]:
     """Every decision of a period again, from its sessions (an audit's re-run)."""
-    seen: set[str] = set()
-    decisions = []
-    for held in sorted(sessions, key=lambda h: (h.started_at, h.session_id)):
-        decision = decide(seen, held, rules, seed)
-        if decision.sampled:
-            seen.add(held.mentor_id)
-        decisions.append(decision)
-    return decisions
+    decisions = {h.session_id: decide(h, rules, seed) for h in sessions}
+    if closed:
+        sampled = {sid for sid, d in decisions.items() if d.sampled}
+        for sid in cover(sessions, sampled, seed):
+            decisions[sid] = Decision(sid, True, COVERAGE, decisions[sid].double)
+    return [decisions[h.session_id] for h in sessions]
 
 
 def sample_id(session_id: str) -> str:
