@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.examples import program_published
 from mentornet_chassis.testing.kafka import produce_record
 from mentornet_contracts import encode, new_envelope
 from mentornet_contracts.catalogue import REGISTRY
@@ -17,26 +18,10 @@ WEEKLY = [{"weekday": d, "start": "09:00", "end": "12:00"} for d in ("mon", "tue
 
 
 def program(program_id: str) -> ProgramPublished:
-    return ProgramPublished.model_validate(
-        {
-            "program_id": program_id,
-            "name": "Platform mentoring",
-            "tier": "standard",
-            "cadence": {"sessions_per_month": 2, "session_minutes": 60},
-            "duration_weeks": 12,
-            "max_active_mentees_per_mentor": 3,
-            "max_monthly_hours_per_mentor": 8,
-            "approval_mode": "auto",
-            "matching_weights": {"skills": 0.6, "availability": 0.2, "language": 0.2},
-            "conflict_rules": {"exclude_same_manager_line": True, "exclude_same_org_unit": False},
-            "qa_sample_rate": 0.1,
-            "escalation": {
-                "missed_sessions_in_a_row": 2,
-                "days_without_activity": 21,
-                "low_rubric_average": 2.5,
-                "days_to_accept_proposal": 7,
-            },
-        }
+    return program_published(
+        program_id=program_id,
+        matching_weights={"skills": 0.6, "availability": 0.2, "language": 0.2},
+        conflict_rules={"exclude_same_manager_line": True, "exclude_same_org_unit": False},
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.testing.examples import program_published
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
@@ -24,25 +25,9 @@ from mentornet_matcher.rematch import Rematcher
 from mentornet_matcher.store import MatcherStores
 from pymongo.asynchronous.database import AsyncDatabase
 
-PROGRAM: dict[str, Any] = {
-    "program_id": "prog-1",
-    "name": "Race",
-    "tier": "standard",
-    "cadence": {"sessions_per_month": 2, "session_minutes": 60},
-    "duration_weeks": 12,
-    "max_active_mentees_per_mentor": 3,
-    "max_monthly_hours_per_mentor": 20,
-    "approval_mode": "auto",
-    "matching_weights": {"skills": 1.0},
-    "conflict_rules": {"exclude_same_manager_line": False, "exclude_same_org_unit": False},
-    "qa_sample_rate": 0.1,
-    "escalation": {
-        "missed_sessions_in_a_row": 2,
-        "days_without_activity": 21,
-        "low_rubric_average": 2.5,
-        "days_to_accept_proposal": 7,
-    },
-}
+PROGRAM: dict[str, Any] = program_published(
+    name="Race", max_monthly_hours_per_mentor=20
+).model_dump(mode="json")
 
 
 @dataclass

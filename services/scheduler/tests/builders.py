@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mentornet_chassis.testing.examples import program_published
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import SessionType
@@ -16,26 +17,13 @@ ZONES = {"mentor-1": "Europe/Berlin", "mentee-1": "America/New_York"}
 
 
 def program(**changes: Any) -> ProgramPublished:
-    base: dict[str, Any] = {
-        "program_id": "prog-1",
+    base = {
         "name": "Platform",
-        "tier": "standard",
         "cadence": {"sessions_per_month": 4, "session_minutes": 60},
         "duration_weeks": 8,
-        "max_active_mentees_per_mentor": 3,
         "max_monthly_hours_per_mentor": 10,
-        "approval_mode": "auto",
-        "matching_weights": {"skills": 1.0},
-        "conflict_rules": {"exclude_same_manager_line": False, "exclude_same_org_unit": False},
-        "qa_sample_rate": 0.1,
-        "escalation": {
-            "missed_sessions_in_a_row": 2,
-            "days_without_activity": 21,
-            "low_rubric_average": 2.5,
-            "days_to_accept_proposal": 7,
-        },
     }
-    return ProgramPublished.model_validate(base | changes)
+    return program_published(**(base | changes))
 
 
 def confirmed_match(now: datetime = NOW) -> matches.Match:

@@ -47,5 +47,9 @@ def not_found(field: str, reason: str) -> ApiError:
     return ApiError(404, "not_found", field, reason)
 
 
-def conflict(field: str, reason: str) -> ApiError:
-    return ApiError(409, "conflict", field, reason)
+def conflict(field: str, reason: str, **state: Any) -> ApiError:
+    """A 409; `state` (the thing as it now is, under its name) goes into the body so
+    the client can show what it conflicted with."""
+    error = ApiError(409, "conflict", field, reason)
+    error.body.update({name: value for name, value in state.items() if value is not None})
+    return error

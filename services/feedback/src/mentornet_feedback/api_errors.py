@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from mentornet_chassis.auth import forbidden
-from mentornet_chassis.http import ApiError, not_found
+from mentornet_chassis.http import ApiError, conflict, not_found
 
 from .domain.errors import Conflict, Missing, NotYours
 from .domain.templates import AnswerError
@@ -17,10 +17,8 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except Conflict as exc:
-        error = ApiError(409, "conflict", "state", str(exc))
-        if exc.current is not None:
-            error.body["current"] = {k: v for k, v in exc.current.items() if k != "answers"}
-        raise error from None
+        current = exc.current and {k: v for k, v in exc.current.items() if k != "answers"}
+        raise conflict("state", str(exc), current=current) from None
     except NotYours as exc:
         raise forbidden(str(exc)) from None
     except Missing as exc:

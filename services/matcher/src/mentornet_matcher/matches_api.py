@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from mentornet_chassis.auth import Principal, Role, forbidden
-from mentornet_chassis.http import ApiError, not_found
+from mentornet_chassis.http import ApiError, conflict, not_found
 from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,10 +52,7 @@ def _decider(principal: Principal, match: dict[str, Any]) -> Decider:
 
 def _refused(exc: Refused) -> ApiError:
     """409 with the match as it now is, so the client can show the current state."""
-    error = ApiError(409, "conflict", exc.field, exc.reason)
-    if exc.match is not None:
-        error.body["match"] = exc.match
-    return error
+    return conflict(exc.field, exc.reason, match=exc.match)
 
 
 def create_router(stores: MatcherStores, decisions: Decisions, current: Current) -> APIRouter:

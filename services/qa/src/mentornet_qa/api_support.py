@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from mentornet_chassis.auth import Principal, Role, forbidden
-from mentornet_chassis.http import ApiError
+from mentornet_chassis.http import conflict
 
 from .domain.errors import Conflict, NotAllowed
 
@@ -27,9 +27,6 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except Conflict as exc:
-        error = ApiError(409, "conflict", "state", str(exc))
-        if exc.current is not None:
-            error.body["current"] = exc.current
-        raise error from None
+        raise conflict("state", str(exc), current=exc.current) from None
     except NotAllowed as exc:
         raise forbidden(str(exc)) from None

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from mentornet_chassis.auth import Principal
-from mentornet_chassis.http import ApiError, not_found
+from mentornet_chassis.http import ApiError, conflict, not_found
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -58,10 +58,8 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except sessions.SessionConflict as exc:
-        error = ApiError(409, "conflict", "session_id", str(exc))
-        if exc.session is not None:
-            error.body["session"] = view(exc.session)
-        raise error from None
+        shown = view(exc.session) if exc.session is not None else None
+        raise conflict("session_id", str(exc), session=shown) from None
     except sessions.Invalid as exc:
         raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
     except LookupError as exc:
