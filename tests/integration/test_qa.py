@@ -129,6 +129,7 @@ async def test_held_sessions_are_sampled_and_reviewed_on_the_rubric(
             stack,
             session(sid, match_id, f"prog-{unique}", mentor, mentee, NOW - timedelta(days=1)),
             SessionCompleted(session_id=sid, match_id=match_id, attendance=Attendance.ATTENDED),
+            at=NOW,
         )
         march = f"/programs/prog-{unique}/sampling/2027-03"
 
@@ -191,6 +192,7 @@ async def test_risks_open_one_case_per_match_that_a_coordinator_claims_and_resol
             stack,
             flag,
             RiskFlagged(match_id=match_id, flag=RiskFlag.DISENGAGED, source=RiskSource.REPORT),
+            at=NOW,
         )
         [raised] = await qa_events(stack, match_id, "escalation.raised")
         assert (raised["trigger"], raised["severity"], raised["owner_id"]) == (
@@ -308,7 +310,7 @@ async def test_the_dashboard_in_headless_chromium_shows_the_json_apis_figures(
         events.append(
             RiskFlagged(match_id=pairs[0][0], flag=RiskFlag.OFF_TRACK, source=RiskSource.REPORT)
         )
-        await publish(stack, *events)
+        await publish(stack, *events, at=NOW)
 
         async def settled() -> dict[str, Any] | None:
             health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")

@@ -166,7 +166,7 @@ async def test_an_award_is_given_once_at_the_threshold_and_a_mentee_who_met_thei
                 session(sid, match_id, program_id, mentor, mentee, NOW + timedelta(days=7 * k)),
                 SessionCompleted(session_id=sid, match_id=match_id, attendance=Attendance.ATTENDED),
             ]
-        await publish(stack, *held)
+        await publish(stack, *held, at=NOW)
         [award] = await announced(
             stack, "recognition.awarded", lambda body: body["mentor_id"] == mentor
         )
@@ -197,6 +197,7 @@ async def test_an_award_is_given_once_at_the_threshold_and_a_mentee_who_met_thei
                 program_id=program_id,
                 reason=MatchEndReason.COMPLETED,
             ),
+            at=NOW,
         )
         [invited] = await announced(
             stack, "mentee.invited_to_mentor", lambda body: body["participant_id"] == mentee
