@@ -21,7 +21,7 @@ from mentornet_contracts.events.participants import MenteeRegistered, MentorRegi
 
 from tests.conftest import ServiceOn
 from tests.support.events import person, program, publish
-from tests.support.helpers import SERVICE, token
+from tests.support.helpers import matcher_knows, token
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +37,6 @@ async def events_of(
         timeout=60,
     )
     return [json.loads(r.value) for r in records]
-
-
-async def known(matcher: RunningService, participant_id: str) -> bool:
-    return (
-        await matcher.http.get(f"/candidates/{participant_id}", headers=SERVICE)
-    ).status_code == 200
 
 
 async def test_two_missed_sessions_rematch_the_mentee_and_the_case_resolves(
@@ -76,7 +70,9 @@ async def test_two_missed_sessions_rematch_the_mentee_and_the_case_resolves(
             ),
         )
         for mentor in (first_mentor, second_mentor):
-            await eventually(partial(known, matcher, mentor), what=f"{mentor} in the matcher")
+            await eventually(
+                partial(matcher_knows, matcher, mentor), what=f"{mentor} in the matcher"
+            )
         goals = [
             {
                 "goal_id": "g1",

@@ -12,7 +12,7 @@ from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 
-from tests.support.helpers import PROGRAM, SERVICE, mentee_body, open_program, token
+from tests.support.helpers import PROGRAM, SERVICE, matcher_knows, mentee_body, open_program, token
 
 pytestmark = pytest.mark.integration
 
@@ -167,7 +167,7 @@ async def test_erasure_removes_personal_data_and_emits_once(
     pid = (await intake.http.post("/participants/mentees", headers=coordinator, json=body)).json()[
         "participant_id"
     ]
-    await eventually(lambda: matcher_has(matcher, pid), what="the matcher to see the mentee")
+    await eventually(lambda: matcher_knows(matcher, pid), what="the matcher to see the mentee")
     ada = token("someone-else", "mentee")
     assert (await intake.http.delete(f"/participants/{pid}", headers=ada)).status_code == 403
     for _ in range(2):
@@ -207,10 +207,6 @@ async def test_withdrawal(intake: RunningService, unique: str) -> None:
     again = await intake.http.post(url, headers=coordinator, json={})
     assert again.status_code == 409
     assert again.json()["field"] == "status"
-
-
-async def matcher_has(matcher: RunningService, pid: str) -> bool:
-    return (await matcher.http.get(f"/candidates/{pid}", headers=SERVICE)).status_code == 200
 
 
 async def matcher_erased(matcher: RunningService, pid: str) -> bool:

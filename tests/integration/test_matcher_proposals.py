@@ -31,7 +31,7 @@ from mentornet_contracts.events.qa import (
 )
 
 from tests.support.events import person, program, publish
-from tests.support.helpers import SERVICE, token
+from tests.support.helpers import matcher_knows, token
 
 pytestmark = pytest.mark.integration
 
@@ -64,8 +64,6 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
     await publish(
         stack,
         program(program_id),
-        person(MenteeRegistered, ada, program_id, goals=goal("python")),
-        person(MenteeRegistered, bob, program_id, goals=goal("python")),
         person(
             MentorRegistered,
             python_expert,
@@ -74,6 +72,13 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
             capacity=2,
         ),
         person(MentorRegistered, go_expert, program_id, skills=[{"skill_id": "go", "level": 5}]),
+    )
+    for mentor in (python_expert, go_expert):
+        await eventually(partial(matcher_knows, matcher, mentor), what=f"{mentor} in the matcher")
+    await publish(
+        stack,
+        person(MenteeRegistered, ada, program_id, goals=goal("python")),
+        person(MenteeRegistered, bob, program_id, goals=goal("python")),
     )
     first = (await proposals(stack, ada, 1))[0]
     await proposals(stack, bob, 1)
@@ -137,13 +142,6 @@ async def test_registrations_become_explained_proposals_and_a_decline_brings_ano
     assert stranger.status_code == 403
 
 
-async def known(matcher: RunningService, participant_id: str) -> bool:
-    """Participant events are keyed by person, so they arrive in any order across
-    people: a newcomer is placed against the mentors the matcher has seen so far."""
-    response = await matcher.http.get(f"/candidates/{participant_id}", headers=SERVICE)
-    return response.status_code == 200
-
-
 async def ended(stack: Endpoints, match_id: str, mentee_id: str) -> dict[str, Any]:
     records = await find_records(
         stack.bootstrap_servers,
@@ -186,7 +184,9 @@ async def test_an_escalation_rematches_a_confirmed_pair_and_a_withdrawal_ends_th
         ),
     )
     for mentor_id in (first_mentor, second_mentor):
-        await eventually(partial(known, matcher, mentor_id), what=f"{mentor_id} in the read model")
+        await eventually(
+            partial(matcher_knows, matcher, mentor_id), what=f"{mentor_id} in the read model"
+        )
     await publish(stack, person(MenteeRegistered, ada, program_id, goals=goal("python")))
     first = (await proposals(stack, ada, 1))[0]
     assert first["mentor_id"] == first_mentor
@@ -237,7 +237,9 @@ async def test_a_review_queue_over_http_refuses_what_is_no_longer_open_and_unkno
             MentorRegistered, mentor_id, program_id, skills=[{"skill_id": "python", "level": 5}]
         ),
     )
-    await eventually(partial(known, matcher, mentor_id), what="the mentor in the read model")
+    await eventually(
+        partial(matcher_knows, matcher, mentor_id), what="the mentor in the read model"
+    )
     await publish(stack, person(MenteeRegistered, ada, program_id, goals=goal("python")))
     [proposal] = await proposals(stack, ada, 1)
     coordinator = token("coord", "coordinator", programs=[program_id])

@@ -23,6 +23,13 @@ def token(subject: str, *roles: str, programs: list[str] | None = None) -> dict[
 SERVICE = token("svc-tests", "service")
 
 
+async def matcher_knows(matcher: RunningService, participant_id: str) -> bool:
+    """Participant events are keyed by person, so they arrive in any order across
+    people: a test that needs the matcher to have seen someone waits for this."""
+    response = await matcher.http.get(f"/candidates/{participant_id}", headers=SERVICE)
+    return response.status_code == 200
+
+
 async def open_program(
     intake: RunningService, unique: str, **spec: Any
 ) -> tuple[str, dict[str, str]]:
