@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from faststream.kafka import KafkaBroker
@@ -19,6 +20,13 @@ from .consumer import Handler
 from .metrics import Metrics
 from .mongo import Document
 from .settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def utc_now() -> datetime:
+    """The wall clock; composition roots take a clock so tests can move time."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -38,6 +46,14 @@ class Runtime:
 
     def aggregates(self, collection: str) -> AggregateStore:
         return AggregateStore(self.db[collection], self.registry)
+
+    def settings_as(self, kind: type[S]) -> S:
+        """The settings, as the service's own class (the runner built them from it)."""
+        if not isinstance(self.settings, kind):
+            raise TypeError(
+                f"{self.service} needs {kind.__name__}, got {type(self.settings).__name__}"
+            )
+        return self.settings
 
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]

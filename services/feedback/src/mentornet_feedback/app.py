@@ -6,10 +6,10 @@ run the real service on a controllable clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
+from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
 from mentornet_chassis.settings import load_settings
 from mentornet_chassis.timers import DueScanner, DueTask, firing
 from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, SESSIONS
@@ -27,14 +27,8 @@ SERVICE = "feedback"
 SETTINGS = FeedbackSettings
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
-    settings = runtime.settings
-    if not isinstance(settings, FeedbackSettings):
-        raise TypeError(f"feedback needs FeedbackSettings, got {type(settings).__name__}")
+def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
+    settings = runtime.settings_as(FeedbackSettings)
     stores = FeedbackStores(
         matches=runtime.aggregates(MATCHES),
         programs=runtime.aggregates(RULES),

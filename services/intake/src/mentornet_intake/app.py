@@ -29,9 +29,7 @@ def build(runtime: Runtime) -> ServiceParts:
     registrar = Registrar(participants, program_store, wake, taxonomies)
     jobs = ImportJobs(runtime.db)
     worker = ImportWorker(jobs, registrar)
-    settings = runtime.settings
-    if not isinstance(settings, IntakeSettings):
-        raise TypeError(f"intake needs IntakeSettings, got {type(settings).__name__}")
+    settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
         routers=[
             create_router(participants, program_store, runtime.current, wake, taxonomies),

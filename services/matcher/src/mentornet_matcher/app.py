@@ -25,9 +25,7 @@ SETTINGS = MatcherSettings
 
 
 def build(runtime: Runtime) -> ServiceParts:
-    settings = runtime.settings
-    if not isinstance(settings, MatcherSettings):
-        raise TypeError(f"matcher needs MatcherSettings, got {type(settings).__name__}")
+    settings = runtime.settings_as(MatcherSettings)
     stores = MatcherStores(
         candidates=runtime.aggregates(CANDIDATES),
         programs=runtime.aggregates(PROGRAM_RULES),

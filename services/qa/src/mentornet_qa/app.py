@@ -6,10 +6,10 @@ the real service on a controllable clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
+from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import AUDIT, FEEDBACK, MATCHES, PARTICIPANTS, PROGRAMS, SESSIONS
 from mentornet_contracts.errors import UnknownEntity
@@ -29,14 +29,8 @@ SETTINGS = QaSettings
 DEV_DASHBOARD_KEY = b"mentornet-local-dashboard-link-key"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
-    settings = runtime.settings
-    if not isinstance(settings, QaSettings):
-        raise TypeError(f"qa needs QaSettings, got {type(settings).__name__}")
+def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
+    settings = runtime.settings_as(QaSettings)
     stores = QaStores(
         *(
             runtime.aggregates(n)

@@ -6,10 +6,10 @@ the real service on a controllable clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
+from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS, PROGRAMS
 from mentornet_contracts.errors import UnknownEntity
@@ -34,15 +34,9 @@ SETTINGS = SchedulerSettings
 DEV_FEED_KEY = b"mentornet-local-calendar-feed-key"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def build(runtime: Runtime, clock: Callable[[], datetime] = _utc_now) -> ServiceParts:
+def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
     """Calendar routes come first: `/sessions/{id}.ics` must win over `/sessions/{id}`."""
-    settings = runtime.settings
-    if not isinstance(settings, SchedulerSettings):
-        raise TypeError(f"scheduler needs SchedulerSettings, got {type(settings).__name__}")
+    settings = runtime.settings_as(SchedulerSettings)
     stores = SchedulerStores(
         calendars=runtime.aggregates(CALENDARS),
         programs=runtime.aggregates(RULES),
