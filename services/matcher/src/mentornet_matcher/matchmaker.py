@@ -38,7 +38,8 @@ from .store import MatcherStores
 
 SHORTLIST = 3
 TRIES = 25
-"""Mentors tried in turn when capacity goes between ranking and reserving."""
+"""Mentors tried in turn when capacity goes between ranking and reserving (to a
+placement racing this one)."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ class Matchmaker:
         for i, j in enumerate(solution.mentor_of.tolist()):
             if await self.stores.is_placed(pool.mentees[i].participant_id, program_id):
                 continue
-            options = [j, *_alternatives(scores, i, j)] if status == "shortlisted" else [j]
+            wanted = SHORTLIST - 1 if status == "shortlisted" else TRIES - 1
+            options = [j, *_alternatives(scores, i, j, wanted)]
             if await self._offer(pool, scores, i, [o for o in options if o >= 0], cause_id, status):
                 proposed.append(pool.mentees[i].participant_id)
             else:
@@ -148,10 +150,11 @@ class Matchmaker:
         return made
 
 
-def _alternatives(scores: PoolScores, i: int, chosen: int) -> list[int]:
-    """The next best allowed mentors with room, for a shortlist of SHORTLIST."""
+def _alternatives(scores: PoolScores, i: int, chosen: int, wanted: int) -> list[int]:
+    """The next best allowed mentors with room: the rest of a shortlist, or whom to
+    try when the chosen mentor's place went to a placement racing this run."""
     if chosen < 0:
         return []
     row = scores.rows(i, i + 1)[0].copy()
     row[chosen] = -np.inf
-    return incremental.ranked(row, scores.pool.capacity, np.zeros_like(row), SHORTLIST - 1)
+    return incremental.ranked(row, scores.pool.capacity, np.zeros_like(row), wanted)

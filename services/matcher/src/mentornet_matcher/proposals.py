@@ -56,9 +56,11 @@ class Proposer:
         replacing: str | None = None,
     ) -> bool:
         """False when the mentor's capacity went in the meantime; True when proposed, or
-        when another placement already has a live offer for the mentee. Capacity is held
-        before the mentee is claimed, so a claim only ever stands for a proposal that
-        has its place: a racing placement that loses can trust it."""
+        when another placement already has a live offer for the mentee. The mentee is
+        claimed before the mentor's place is held, so a place is only ever held by the
+        placement that owns the mentee: no mentor looks full because of a hold that a
+        losing placement is about to give back, and a racing placement that sees the
+        claim can trust that the owner tries every mentor it has."""
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         match_id = match_id_for(cause_id, mentee.participant_id)
         existing = await self.stores.matches.get_state(match_id)
@@ -81,21 +83,22 @@ class Proposer:
             )
             return Decision(state=held if held is not state else None)
 
-        holds = status in matches.HOLDS_CAPACITY
-        if holds:
-            try:
-                await self.stores.loads.apply(mentor.participant_id, hold)
-            except loads.NoCapacity:
-                return False
         group = cause_id.rsplit("|", 1)[0]
         try:
             await self.stores.waitlist.apply(
                 mentee.participant_id, self._claiming(group, match_id, replacing)
             )
         except offers.AlreadyOffered:
-            if holds:
-                await self.release({"mentor_id": mentor.participant_id, "match_id": match_id})
             return True
+        if status in matches.HOLDS_CAPACITY:
+            try:
+                await self.stores.loads.apply(mentor.participant_id, hold)
+            except loads.NoCapacity:
+                await self.stores.waitlist.apply(
+                    mentee.participant_id,
+                    lambda state: Decision(state=offers.unclaim(state, group, match_id)),
+                )
+                return False
         explained = explain(scores, i, j)
 
         def create(state: State | None) -> Decision:

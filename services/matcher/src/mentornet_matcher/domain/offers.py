@@ -3,9 +3,11 @@
 A mentee can be placed from two sides at once: as a newcomer (or after a rematch) and
 by a batch run on another replica. Each placement belongs to a group (its cause: one
 newcomer event, one batch run), and a group claims the mentee on the mentee's own
-aggregate before it proposes, so the claims serialise there. A claim by another group
-stands while any of its matches is live, or for a short grace period while its match
-is still being written; after that, a new group may place the mentee.
+aggregate before it holds a mentor's place, so the claims serialise there and only
+the claim's owner ever holds a place for the mentee. A claim by another group stands
+while any of its matches is live, or for a short grace period while its match is
+still being written; after that, a new group may place the mentee. A group that finds
+no room with the mentor it claimed for takes that claim back (`unclaim`).
 """
 
 from __future__ import annotations
@@ -43,3 +45,14 @@ def claim(
         if any(live.get(m) or (live.get(m) is None and fresh) for m in current["matches"]):
             raise AlreadyOffered(f"offered by {current['group']}")
     return {**(entry or {}), "offer": {"group": group, "matches": [match_id], "at": now}}
+
+
+def unclaim(entry: Entry | None, group: str, match_id: str) -> Entry | None:
+    """The entry without `group`'s claim on match_id (the mentor had no room), or None
+    if there is nothing to take back. The offer goes once no match is left in it."""
+    current = (entry or {}).get("offer")
+    if not current or current["group"] != group or match_id not in current["matches"]:
+        return None
+    rest = [m for m in current["matches"] if m != match_id]
+    kept = {k: v for k, v in (entry or {}).items() if k != "offer"}
+    return {**kept, "offer": {**current, "matches": rest}} if rest else kept
