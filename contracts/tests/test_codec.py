@@ -3,12 +3,23 @@ versions upcast, and every kind of bad record is refused with a reason."""
 
 from __future__ import annotations
 
+import contextvars
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
-from mentornet_contracts import REGISTRY, Event, Registry, Topic, decode, encode, new_envelope
+from mentornet_contracts import (
+    REGISTRY,
+    Event,
+    Registry,
+    Topic,
+    decode,
+    encode,
+    new_envelope,
+    stamp_events_with,
+)
 from mentornet_contracts.errors import (
     InvalidJsonError,
     MissingHeaderError,
@@ -142,3 +153,17 @@ def test_event_type_names_are_checked_at_class_creation() -> None:
             (Event,),
             {"event_type": "match.proposed", "key_field": "x", "__annotations__": {}},
         )
+
+
+def test_a_context_stamps_its_envelopes_with_its_own_clock() -> None:
+    """A service on a simulated clock dates its events on that clock; other contexts
+    (another service in the same process, the caller) keep the wall clock."""
+    simulated = datetime(2031, 3, 30, 1, 30, tzinfo=UTC)
+
+    def in_service() -> datetime:
+        stamp_events_with(lambda: simulated)
+        return new_envelope(mentee(), "scheduler").time
+
+    assert contextvars.copy_context().run(in_service) == simulated
+    outside = new_envelope(mentee(), "scheduler").time
+    assert abs(outside - datetime.now(UTC)) < timedelta(minutes=1)

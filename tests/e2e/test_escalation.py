@@ -109,9 +109,11 @@ async def test_two_missed_sessions_rematch_the_mentee_and_the_case_resolves(
             )
             assert recorded.status_code == 200, recorded.text
 
-        [raised] = await events_of(
+        raises = await events_of(
             stack, QA.name, "escalation.raised", lambda e: e["match_id"] == first["match_id"]
         )
+        assert len({r["case_id"] for r in raises}) == 1, "one case per match"
+        raised = raises[0]
         assert (raised["trigger"], raised["action"], raised["owner_id"]) == (
             "missed_sessions",
             "rematch",

@@ -1,7 +1,7 @@
 """MentorNet event contracts: models, CloudEvents codec, topic registry, schema snapshots."""
 
 from .catalogue import REGISTRY, SERVICES
-from .codec import Envelope, KafkaRecord, decode, encode, new_envelope
+from .codec import Envelope, KafkaRecord, decode, encode, new_envelope, stamp_events_with
 from .errors import DecodeError
 from .event import Event
 from .registry import Registry, Topic
@@ -18,4 +18,5 @@ __all__ = [
     "decode",
     "encode",
     "new_envelope",
+    "stamp_events_with",
 ]

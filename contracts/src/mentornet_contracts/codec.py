@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -62,6 +64,20 @@ def source_of(service: str) -> str:
     return f"/mentornet/{service}"
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+_event_clock: ContextVar[Callable[[], datetime]] = ContextVar("mentornet_event_clock")
+
+
+def stamp_events_with(clock: Callable[[], datetime]) -> None:
+    """Make `clock` the time of every envelope created from here on in this context
+    (the calling task and the tasks it starts): a service on a simulated clock then
+    publishes events dated on that clock, as its own decisions are."""
+    _event_clock.set(clock)
+
+
 def new_envelope(
     event: E,
     service: str,
@@ -77,7 +93,7 @@ def new_envelope(
         event=event,
         id=event_id,
         source=source_of(service),
-        time=datetime.now(UTC),
+        time=_event_clock.get(_wall_clock)(),
         correlation_id=correlation_id or event_id,
         causation_id=caused_by.id if caused_by is not None else event_id,
     )

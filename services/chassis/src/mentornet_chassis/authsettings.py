@@ -11,9 +11,9 @@ class AuthSettings(BaseSettings):
 
     hs256_key: SecretStr | None = Field(default=None, description="Shared key for HS256 tokens.")
     jwks_url: str | None = Field(default=None, description="OIDC JWKS URL for RS/ES tokens.")
-    issuer: str | None = None
-    audience: str | None = None
-    leeway_s: int = Field(default=30, ge=0, le=600)
+    issuer: str | None = Field(default=None, description="Required `iss` claim, if set.")
+    audience: str | None = Field(default=None, description="Required `aud` claim, if set.")
+    leeway_s: int = Field(default=30, ge=0, le=600, description="Clock skew allowed, seconds.")
 
     @field_validator("hs256_key")
     @classmethod

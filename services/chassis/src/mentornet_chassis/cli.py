@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mentornet_contracts import SERVICES
+from mentornet_contracts import REGISTRY, SERVICES
 
-from . import devstack
+from . import devstack, embedded
 from .auth import Role
 from .embedded import PortInUseError
+from .settings import KafkaSettings
 
 
 def _serve(args: argparse.Namespace) -> int:
     module = importlib.import_module(f"mentornet_{args.service}.app")
     module.main()
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    """Create the registry's topics on a real cluster (docker-compose's init step)."""
+    bootstrap = args.bootstrap_servers or KafkaSettings().bootstrap_servers
+    created = asyncio.run(
+        embedded.ensure_topics(
+            bootstrap, REGISTRY, timeout_s=60, replication=args.replication, retention=True
+        )
+    )
+    print(f"created {len(created)} topics on {bootstrap}: {', '.join(created) or 'none needed'}")
     return 0
 
 
@@ -133,6 +147,11 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--program", action="append", help="programs a coordinator runs")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
     token.set_defaults(func=_token)
+    topics = commands.add_parser("topics", help="create the registry's topics on a cluster")
+    topics.add_argument("action", choices=["create"])
+    topics.add_argument("--bootstrap-servers", help="default: KAFKA_BOOTSTRAP_SERVERS")
+    topics.add_argument("--replication", type=int, default=1, help="replication factor")
+    topics.set_defaults(func=_topics)
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs"])
     dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")

@@ -132,15 +132,31 @@ async def mongo_answers(uri: str, timeout_s: float = 20) -> None:
         await client.close()
 
 
-async def ensure_topics(bootstrap: str, registry: Registry, timeout_s: float = 30) -> list[str]:
-    """Create every registry topic that does not exist yet; return the ones created."""
+async def ensure_topics(
+    bootstrap: str,
+    registry: Registry,
+    timeout_s: float = 30,
+    replication: int = 1,
+    retention: bool = False,
+) -> list[str]:
+    """Create every registry topic that does not exist yet; return the ones created.
+    `retention`: also set each topic's retention.ms (real Kafka; Tansu keeps nothing)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     async with asyncio.timeout(timeout_s):
         await admin.start()
         try:
             existing = set(await admin.list_topics())
             wanted = [
-                NewTopic(t.name, t.partitions, 1) for t in registry.topics if t.name not in existing
+                NewTopic(
+                    t.name,
+                    t.partitions,
+                    replication,
+                    topic_configs=(
+                        {"retention.ms": str(t.retention_days * 86_400_000)} if retention else None
+                    ),
+                )
+                for t in registry.topics
+                if t.name not in existing
             ]
             if wanted:
                 await admin.create_topics(wanted)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import uvicorn
-from mentornet_contracts import REGISTRY, SERVICES
+from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 
 from .auth import TokenVerifier, authenticator
 from .broker import create_broker, partitions_assigned, publisher, subscribe
@@ -148,6 +148,7 @@ class ServiceProcess:
     async def run(self) -> None:
         runtime = self.build_runtime()
         parts = self.build(runtime)
+        stamp_events_with(parts.clock)
         relay = self._wire(runtime, parts)
         keys = IdempotencyStore(
             runtime.db[IDEMPOTENCY], timedelta(hours=self.settings.idempotency_ttl_hours)

@@ -75,6 +75,8 @@ class ServiceParts:
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
     parked and retried later (parking.py) instead of blocking their partition."""
+    clock: Callable[[], datetime] = utc_now
+    """The service's "now"; its events are dated by it too (stamp_events_with)."""
 
 
 Build = Callable[[Runtime], ServiceParts]

@@ -28,17 +28,23 @@ class Environment(StrEnum):
 class KafkaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
 
-    bootstrap_servers: str = Field(default=DEFAULT_KAFKA, min_length=1)
-    client_id: str | None = None
+    bootstrap_servers: str = Field(
+        default=DEFAULT_KAFKA, min_length=1, description="host:port[,host:port] of the brokers."
+    )
+    client_id: str | None = Field(default=None, description="Kafka client id (default: service).")
     security_protocol: str = Field(
-        default="PLAINTEXT", pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$"
+        default="PLAINTEXT",
+        pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$",
+        description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
     )
     sasl_mechanism: str | None = Field(
-        default=None, pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$"
+        default=None,
+        pattern="^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512)$",
+        description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (required with SASL).",
     )
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
-    ssl_cafile: str | None = None
+    sasl_username: str | None = Field(default=None, description="SASL user (the KafkaUser).")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password (secret).")
+    ssl_cafile: str | None = Field(default=None, description="CA bundle for the brokers' TLS.")
     idempotent_producer: bool = Field(
         default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it."
     )
@@ -58,9 +64,13 @@ class KafkaSettings(BaseSettings):
 class MongoSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MONGODB_", extra="ignore")
 
-    uri: SecretStr = SecretStr(DEFAULT_MONGO)
-    database: str | None = None
-    tls_ca_file: str | None = None
+    uri: SecretStr = Field(
+        default=SecretStr(DEFAULT_MONGO), description="MongoDB connection string (secret)."
+    )
+    database: str | None = Field(
+        default=None, description="Database name (default: mentornet_<service>)."
+    )
+    tls_ca_file: str | None = Field(default=None, description="CA bundle for MongoDB's TLS.")
 
     @field_validator("uri")
     @classmethod
@@ -77,15 +87,24 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MENTORNET_", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
-    http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8100, ge=0, le=65535)
-    log_level: str = "INFO"
-    max_attempts: int = Field(default=5, ge=1, le=100)
-    retry_backoff_ms: int = Field(default=200, ge=0)
-    retry_backoff_max_ms: int = Field(default=10_000, ge=0)
-    shutdown_timeout_s: float = Field(default=20.0, gt=0)
-    relay_interval_ms: int = Field(default=500, ge=10)
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="development or production (production demands explicit secrets).",
+    )
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    http_port: int = Field(default=8100, ge=0, le=65535, description="HTTP port.")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Tries of a failing event before the DLQ."
+    )
+    retry_backoff_ms: int = Field(default=200, ge=0, description="First retry pause.")
+    retry_backoff_max_ms: int = Field(default=10_000, ge=0, description="Longest retry pause.")
+    shutdown_timeout_s: float = Field(
+        default=20.0, gt=0, description="How long SIGTERM waits for in-flight work."
+    )
+    relay_interval_ms: int = Field(
+        default=500, ge=10, description="Outbox relay poll when no write wakes it."
+    )
     park_max_seconds: float = Field(
         default=900.0, gt=0, description="How long a parked record may wait before the DLQ."
     )

@@ -47,6 +47,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceP
         [DueTask(stores.matches, reminders)], clock, settings.timer_poll_seconds, runtime.wake_relay
     )
     return ServiceParts(
+        clock=clock,
         routers=[
             surveys_api.create_router(stores, runtime.current, clock, windows, runtime.wake_relay),
             reports_api.create_router(stores, runtime.current, clock, runtime.wake_relay),

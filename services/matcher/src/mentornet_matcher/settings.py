@@ -1,4 +1,5 @@
 from mentornet_chassis.settings import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -7,7 +8,9 @@ class MatcherSettings(ServiceSettings):
 
     http_port: int = 8102
 
-    batch_poll_seconds: float = 1.0
-    """How often a replica looks for programs that asked for a batch run."""
-    batch_schedule_seconds: float = 3600.0
-    """Every program gets a batch run at least this often."""
+    batch_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often a replica looks for programs due a batch run."
+    )
+    batch_schedule_seconds: float = Field(
+        default=3600.0, gt=0, description="Every program gets a batch run at least this often."
+    )

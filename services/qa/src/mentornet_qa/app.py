@@ -51,6 +51,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceP
         _dashboard_key(settings), settings.public_url, settings.dashboard_link_hours
     )
     return ServiceParts(
+        clock=clock,
         routers=[
             cases_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
             samples_api.create_router(stores, sampler, runtime.current, clock, runtime.wake_relay),

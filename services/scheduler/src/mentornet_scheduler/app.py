@@ -74,6 +74,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceP
     key = _feed_key(settings)
     signer = calendars_api.FeedSigner(key, settings.public_url)
     return ServiceParts(
+        clock=clock,
         routers=[
             calendars_api.create_router(stores, signer, runtime.current, clock),
             sessions_api.create_router(stores, desk, runtime.current),
