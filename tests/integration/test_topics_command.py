@@ -1,0 +1,58 @@
+"""`mentornet topics create` (docker-compose's init step) on the real broker: every
+registry topic with its partition count, and nothing created twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from mentornet_chassis import embedded
+from mentornet_chassis.cli import main
+from mentornet_chassis.testing.backends import Endpoints
+from mentornet_contracts import Registry, Topic
+
+pytestmark = pytest.mark.integration
+
+
+async def _partitions(bootstrap: str, names: list[str]) -> dict[str, int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(names)
+    finally:
+        await admin.close()
+    return {t["topic"]: len(t["partitions"]) for t in described}
+
+
+async def test_topics_are_created_once_with_their_partitions_and_retention(
+    stack: Endpoints, unique: str
+) -> None:
+    registry = Registry(
+        topics=(
+            Topic(f"test.{unique}.wide", "id", partitions=4, retention_days=7),
+            Topic(f"test.{unique}.narrow", "id", partitions=1, retention_days=90),
+        )
+    )
+    created = await embedded.ensure_topics(stack.bootstrap_servers, registry, retention=True)
+    again = await embedded.ensure_topics(stack.bootstrap_servers, registry, retention=True)
+
+    assert sorted(created) == sorted(t.name for t in registry.topics)
+    assert again == []
+    assert await _partitions(stack.bootstrap_servers, list(created)) == {
+        f"test.{unique}.wide": 4,
+        f"test.{unique}.narrow": 1,
+    }
+
+
+async def test_the_command_reports_what_it_created(
+    stack: Endpoints, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stack already made the registry's topics, so a second run creates none."""
+    code = await asyncio.to_thread(
+        main, ["topics", "create", "--bootstrap-servers", stack.bootstrap_servers]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == (
+        f"created 0 topics on {stack.bootstrap_servers}: none needed"
+    )
