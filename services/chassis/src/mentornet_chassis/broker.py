@@ -14,6 +14,7 @@ from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from .consumer import IncomingRecord, RecordProcessor
@@ -38,6 +39,17 @@ def _security(settings: KafkaSettings) -> BaseSecurity | None:
     if context is not None:
         return BaseSecurity(ssl_context=context)
     return None
+
+
+def client_config(settings: KafkaSettings, *, client_id: str) -> dict[str, Any]:
+    """aiokafka keyword arguments (servers, client id, TLS and SASL) for tools that talk to
+    the brokers without FastStream, such as the operator CLI: the same security as
+    `create_broker`."""
+    return {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "client_id": settings.client_id or client_id,
+        **parse_security(_security(settings)),
+    }
 
 
 def create_broker(

@@ -98,6 +98,18 @@ def _intake(args: argparse.Namespace) -> int:
     return int(module.run(list(args.rest)))
 
 
+def _events(args: argparse.Namespace) -> int:
+    from .operator.commands import events
+
+    return events(list(args.rest))
+
+
+def _dlq(args: argparse.Namespace) -> int:
+    from .operator.commands import dead_letters
+
+    return dead_letters(list(args.rest))
+
+
 def _api(args: argparse.Namespace) -> int:
     from .apidocs import write_all
 
@@ -129,6 +141,13 @@ def parser() -> argparse.ArgumentParser:
     )
     intake.add_argument("rest", nargs=argparse.REMAINDER)
     intake.set_defaults(func=_intake)
+    for name, summary, run in (
+        ("events", "watch events: tail, trace CORRELATION_ID (nothing committed)", _events),
+        ("dlq", "dead letters: list, show SERVICE OFFSET, replay SERVICE OFFSET|--all", _dlq),
+    ):
+        operator = commands.add_parser(name, help=summary, add_help=False)
+        operator.add_argument("rest", nargs=argparse.REMAINDER)
+        operator.set_defaults(func=run)
     serve = commands.add_parser("serve", help="run one service in the foreground")
     serve.add_argument("service", choices=sorted(SERVICES))
     serve.set_defaults(func=_serve)
@@ -159,7 +178,7 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-PASS_THROUGH = ("contracts", "intake")
+PASS_THROUGH = ("contracts", "intake", "events", "dlq")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
