@@ -24,9 +24,9 @@ browser: ## Debian's chromium, for the dashboard test (installed with apt-get wh
 		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
 
-run: setup ## start the broker, the store and all services, run a small live program
+run: setup ## start the broker, the store and all services, run a mentor network through simulated weeks
 	@$(RUN)/mentornet dev up
-	@$(RUN)/python -m demo
+	@$(RUN)/mentornet demo
 
 stop: ## stop everything `make run` started
 	@if [ -x $(RUN)/mentornet ]; then $(RUN)/mentornet dev down; fi
@@ -54,7 +54,7 @@ test-integration: setup browser
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
 	@$(RUN)/ruff format --check .
-	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench demo deploy $(wildcard services/*/tests/*.py)
+	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench deploy $(wildcard services/*/tests/*.py)
 
 fmt: setup
 	@$(RUN)/ruff check --fix .

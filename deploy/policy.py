@@ -49,6 +49,8 @@ def _container(container: dict[str, Any]) -> Iterator[str]:
     for probe, path in (("livenessProbe", "/livez"), ("readinessProbe", "/readyz")):
         if container.get(probe, {}).get("httpGet", {}).get("path") != path:
             yield f"{probe} must GET {path}"
+        if container.get(probe, {}).get("timeoutSeconds", 1) < 2:
+            yield f"{probe} needs timeoutSeconds of 2 or more (it checks Kafka and MongoDB)"
     resources = container.get("resources", {})
     for bound in ("requests", "limits"):
         missing = {"cpu", "memory"} - set(resources.get(bound, {}))
@@ -72,6 +74,10 @@ def _disruption_budgets(resources: list[Resource]) -> Iterator[str]:
             yield f"{where(deployment)}: needs one PodDisruptionBudget with maxUnavailable 1"
 
 
+IDENTITY_POLICY = "mentornet-allow-identity-provider"
+"""The one egress beyond DNS, Kafka and MongoDB: HTTPS to the identity provider's JWKS."""
+
+
 def _network(resources: list[Resource]) -> Iterator[str]:
     policies = [r for r in resources if r["kind"] == "NetworkPolicy"]
     if not any(
@@ -82,13 +88,25 @@ def _network(resources: list[Resource]) -> Iterator[str]:
         for p in policies
     ):
         yield "NetworkPolicy: no default-deny policy for the namespace"
+    names = {p["metadata"]["name"] for p in policies}
     for deployment in (r for r in resources if r["kind"] == "Deployment"):
-        own = [p for p in policies if p["metadata"]["name"] == deployment["metadata"]["name"]]
-        if len(own) != 1:
+        if deployment["metadata"]["name"] not in names:
             yield f"{where(deployment)}: needs its own NetworkPolicy"
-            continue
-        egress = own[0]["spec"].get("egress", [])
-        ports = {port["port"] for rule in egress for port in rule["ports"]}
-        if not ports or not ports <= EGRESS_PORTS:
+    for policy in policies:
+        yield from _rules(policy)
+
+
+def _rules(policy: Resource) -> Iterator[str]:
+    """Every rule names its ports and its peers; egress goes only where it may."""
+    allowed = {443} if policy["metadata"]["name"] == IDENTITY_POLICY else EGRESS_PORTS
+    for rule in policy["spec"].get("egress", []):
+        ports = {port.get("port") for port in rule.get("ports", [])}
+        if not rule.get("to") or any("ipBlock" in peer for peer in rule["to"]):
+            yield f"{where(policy)}: an egress rule open to every destination"
+        if not ports or not ports <= allowed:
             shown = sorted(ports, key=str)
-            yield f"{where(own[0])}: egress to ports {shown}, not only DNS, Kafka, MongoDB"
+            yield f"{where(policy)}: egress to ports {shown}, not only DNS, Kafka, MongoDB"
+    for rule in policy["spec"].get("ingress", []):
+        ports = {port.get("port") for port in rule.get("ports", [])}
+        if ports != {"http"} or not rule.get("from"):
+            yield f"{where(policy)}: ingress must be the HTTP port from named namespaces"

@@ -27,6 +27,10 @@ MONGO_PORT = 27017
 TOPIC_REPLICAS = 3
 CA_DIR = "/etc/mentornet/kafka-ca"
 LAG_THRESHOLD = "50"
+READY_FAILURES = 6
+"""30 s of failed readiness before a pod leaves its Service: /readyz also says whether
+the consumer holds partitions, and a group rebalance (a rollout step, a KEDA scale)
+takes them from every member for a few seconds at once."""
 OPERATOR_USER = "mentornet-operator"
 STRIMZI_LABELS = {"strimzi.io/cluster": KAFKA_CLUSTER, "app.kubernetes.io/part-of": "mentornet"}
 
@@ -94,13 +98,16 @@ def secret_env(service: str) -> list[Resource]:
 
 def deployment(service: str) -> Resource:
     requests, limits = RESOURCES.get(service, RESOURCES["default"])
-    probe = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 5}
+    probe = {
+        "httpGet": {"path": "/readyz", "port": "http"},
+        "periodSeconds": 5,
+        "timeoutSeconds": 5,
+    }
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": name(service), "labels": labels(service)},
         "spec": {
-            "replicas": 2,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(service)},
             "strategy": {
@@ -145,9 +152,10 @@ def deployment(service: str) -> Resource:
                             "livenessProbe": {
                                 "httpGet": {"path": "/livez", "port": "http"},
                                 "periodSeconds": 10,
+                                "timeoutSeconds": 3,
                                 "failureThreshold": 3,
                             },
-                            "readinessProbe": {**probe, "failureThreshold": 3},
+                            "readinessProbe": {**probe, "failureThreshold": READY_FAILURES},
                             "resources": {"requests": requests, "limits": limits},
                             "securityContext": {
                                 "allowPrivilegeEscalation": False,

@@ -131,8 +131,9 @@ def lint_problems(paths: Iterable[Path]) -> list[str]:
     config = YamlLintConfig(YAMLLINT)
     problems: list[str] = []
     for path in paths:
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         for problem in linter.run(path.read_text(), config, str(path)):
-            problems.append(f"{path.relative_to(ROOT)}:{problem.line}: {problem.desc}")
+            problems.append(f"{shown}:{problem.line}: {problem.desc}")
     return problems
 
 

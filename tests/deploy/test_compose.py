@@ -4,6 +4,7 @@ healthy only after both, with the ports and URLs it is configured for."""
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -42,11 +43,22 @@ def test_kafka_runs_in_kraft_mode_from_the_official_image(compose: dict[str, Any
     assert "healthcheck" in kafka
 
 
-def test_mongodb_is_a_single_node_replica_set(compose: dict[str, Any]) -> None:
+def test_the_kraft_cluster_id_is_a_base64_uuid(compose: dict[str, Any]) -> None:
+    """kafka-storage format refuses anything but 16 bytes, URL-safe base64 (22 chars)."""
+    cluster_id = compose["services"]["kafka"]["environment"]["CLUSTER_ID"]
+    assert len(cluster_id) == 22
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+
+
+def test_mongodb_is_a_single_node_replica_set_healthy_once_primary(
+    compose: dict[str, Any],
+) -> None:
     mongo = compose["services"]["mongodb"]
     assert mongo["image"].startswith("mongo:")
     assert mongo["command"][:2] == ["--replSet", "rs0"]
-    assert "rs.initiate" in " ".join(mongo["healthcheck"]["test"])
+    script = mongo["healthcheck"]["test"][-1]
+    assert "rs.initiate({_id: 'rs0'" in script
+    assert script.strip().endswith("quit(db.hello().isWritablePrimary ? 0 : 1)")
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -43,6 +43,13 @@ def test_prod_scales_consumers_with_keda_and_dev_does_not(
     scaled = {r["metadata"]["name"] for r in rendered["prod"] if r["kind"] == "ScaledObject"}
     assert scaled == consumers
     assert not [r for r in rendered["dev"] if r["kind"] == "ScaledObject"]
+    counts = {
+        r["metadata"]["name"]: r["spec"].get("replicas")
+        for r in rendered["prod"]
+        if r["kind"] == "Deployment"
+    }
+    assert {name for name, count in counts.items() if count is not None} == {"mentornet-intake"}
+    assert {r["spec"]["replicas"] for r in rendered["dev"] if r["kind"] == "Deployment"} == {1}
 
 
 def test_the_config_map_a_deployment_reads_is_the_one_rendered(
@@ -106,6 +113,15 @@ def _writable_root(docs: list[validate.Resource]) -> None:
     container["securityContext"]["readOnlyRootFilesystem"] = False
 
 
+def _misspelt_scaler_key(docs: list[validate.Resource]) -> None:
+    trigger = docs[1]["spec"]["triggers"][0]
+    trigger["metadata"]["lagThresold"] = trigger["metadata"].pop("lagThreshold")
+
+
+def _ingress_from_anywhere(docs: list[validate.Resource]) -> None:
+    docs[0]["spec"]["ingress"].append({"ports": [{"protocol": "TCP", "port": 22}]})
+
+
 def _open_egress(docs: list[validate.Resource]) -> None:
     docs[0]["spec"]["egress"].append(
         {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}
@@ -135,6 +151,16 @@ def _open_egress(docs: list[validate.Resource]) -> None:
             _open_egress,
             "NetworkPolicy/mentornet-intake: egress to ports",
         ),
+        (
+            "base/qa/networkpolicy.yaml",
+            _ingress_from_anywhere,
+            "NetworkPolicy/mentornet-qa: ingress must be the HTTP port",
+        ),
+        (
+            "components/keda/scalers.yaml",
+            _misspelt_scaler_key,
+            "ScaledObject/mentornet-feedback: spec.triggers.0.metadata: Additional properties",
+        ),
     ],
 )
 def test_a_broken_manifest_fails_validation_and_says_where(
@@ -158,12 +184,9 @@ def test_an_overlay_that_does_not_render_is_an_error(tmp_path: Path) -> None:
 
 
 def test_yamllint_catches_a_duplicate_key(tmp_path: Path) -> None:
-    broken = validate.ROOT / "deploy" / "k8s" / "broken-for-test.yaml"
-    try:
-        broken.write_text("kind: Service\nkind: Deployment\n")
-        problems = validate.lint_problems([broken])
-    finally:
-        broken.unlink()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: Service\nkind: Deployment\n")
+    problems = validate.lint_problems([broken])
     assert any("duplication of key" in p for p in problems), problems
 
 

@@ -61,3 +61,13 @@ def test_every_alert_links_to_a_runbook_section() -> None:
         page, _, anchor = rule["annotations"]["runbook"].partition("#")
         assert page == "docs/operations.md"
         assert anchor in anchors, rule["alert"]
+
+
+def test_alerts_watch_exactly_mentornets_groups_and_deployments() -> None:
+    """Not Strimzi's own deployments (mentornet-entity-operator) nor operator groups."""
+    text = (validate.K8S / "components" / "monitoring" / "alerts.yaml").read_text()
+    groups = set(re.findall(r'consumergroup=~"mentornet-\(([a-z|]+)\)"', text))
+    deployments = set(re.findall(r'deployment=~"mentornet-\(([a-z|]+)\)"', text))
+    consumers = {s for s, spec in SERVICES.items() if spec.consumes}
+    assert [set(g.split("|")) for g in groups] == [consumers]
+    assert [set(d.split("|")) for d in deployments] == [set(SERVICES)]

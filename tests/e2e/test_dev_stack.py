@@ -115,3 +115,52 @@ def test_external_servers_are_used_instead_of_embedded_ones(
     finally:
         dev(tmp_path, env, "down")
     assert not [pid for pid in started if running(pid)]
+
+
+def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
+    tmp_path: Path, dev_env: dict[str, str]
+) -> None:
+    """What `make run` ends with, smaller: every program shows sessions held, feedback
+    and QA on its dashboard, reached by the signed link the demo prints."""
+    home = Path(dev_env["MENTORNET_HOME"])
+    try:
+        up = dev(tmp_path, dev_env, "up")
+        assert up.returncode == 0, up.stdout + up.stderr
+        demo = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mentornet_chassis.cli",
+                "demo",
+                "--weeks",
+                "2",
+                "--scale",
+                "0.2",
+            ],
+            cwd=tmp_path,
+            env=dev_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+        links = [
+            line.split("dashboard: ")[1]
+            for line in demo.stdout.splitlines()
+            if "dashboard: " in line
+        ]
+        assert len(links) == 3, demo.stdout
+        held = [
+            int(line.split()[-1]) for line in demo.stdout.splitlines() if "sessions held " in line
+        ]
+        assert len(held) == 3
+        assert held[0] > 0, demo.stdout
+        assert sum(held) > held[0], "the cohort or the micro program held sessions too"
+        page = httpx.get(links[0], timeout=30)
+        assert page.status_code == 200
+        assert "<svg" in page.text
+        moved = json.loads((home / "clock.json").read_text())["offset_seconds"]
+        assert moved >= 21 * 86400
+    finally:
+        dev(tmp_path, dev_env, "down")

@@ -74,3 +74,15 @@ def test_secrets_do_not_leak_into_repr(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_short_hs256_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     message = refusal(monkeypatch, AUTH_HS256_KEY="short")
     assert "AUTH_HS256_KEY: an HS256 key needs at least 32 bytes" in message
+
+
+def test_production_refuses_a_simulated_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = refusal(
+        monkeypatch,
+        MENTORNET_DEMO_ENVIRONMENT="production",
+        KAFKA_BOOTSTRAP_SERVERS="kafka:9092",
+        MONGODB_URI="mongodb://mongo:27017",
+        AUTH_HS256_KEY="k" * 32,
+        MENTORNET_DEMO_SIMULATED_CLOCK_FILE="/tmp/clock.json",
+    )
+    assert "a simulated clock is for development, not production" in message

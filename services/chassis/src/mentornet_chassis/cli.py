@@ -35,6 +35,12 @@ def _topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from .demo.run import demo
+
+    return demo(weeks=args.weeks, seed=args.seed, scale=args.scale)
+
+
 def _dev(args: argparse.Namespace) -> int:
     cfg = devstack.DevConfig()
     if args.action == "up":
@@ -171,6 +177,11 @@ def parser() -> argparse.ArgumentParser:
     topics.add_argument("--bootstrap-servers", help="default: KAFKA_BOOTSTRAP_SERVERS")
     topics.add_argument("--replication", type=int, default=1, help="replication factor")
     topics.set_defaults(func=_topics)
+    demo = commands.add_parser("demo", help="run a mentor network through simulated weeks")
+    demo.add_argument("--weeks", type=int, default=5, help="weeks to simulate (default 5)")
+    demo.add_argument("--seed", type=int, default=7, help="the network's random seed")
+    demo.add_argument("--scale", type=float, default=1.0, help="head count factor (0.2: quick)")
+    demo.set_defaults(func=_demo)
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs"])
     dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")

@@ -43,6 +43,11 @@ class DevConfig:
     def http_port(self, service: str) -> int:
         return HTTP_PORTS[service] + self.http_port_offset
 
+    @property
+    def clock_file(self) -> Path:
+        """The local stack's shared simulated clock (simclock.py); it only moves forward."""
+        return (self.root / "clock.json").resolve()
+
     def pid_file(self, name: str) -> Path:
         return self.root / "pids" / f"{name}.pid"
 
@@ -129,8 +134,17 @@ def up(cfg: DevConfig) -> None:
             "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
             "MONGODB_URI": cfg.mongo_uri,
             f"MENTORNET_{service.upper()}_HTTP_PORT": str(port),
+            f"MENTORNET_{service.upper()}_SIMULATED_CLOCK_FILE": str(cfg.clock_file),
+            **_quick_timers(service),
         }
         _start(cfg, service, service_argv(service), port, "MENTORNET_DEV_HTTP_PORT_OFFSET", env)
+
+
+def _quick_timers(service: str) -> dict[str, str]:
+    """Timers checked every second, so a demo moving the shared clock sees them act."""
+    if service in ("scheduler", "feedback", "qa"):
+        return {f"MENTORNET_{service.upper()}_TIMER_POLL_SECONDS": "1"}
+    return {}
 
 
 def wait_healthy(cfg: DevConfig, timeout_s: float = 90) -> dict[str, str]:

@@ -29,8 +29,9 @@ from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
 from .parking import PARKED, ParkingLot, ParkingPolicy, ParkingWorker
-from .runtime import Build, Runtime, ServiceParts, Worker
+from .runtime import Build, Runtime, ServiceParts, Worker, utc_now
 from .settings import ServiceSettings
+from .simclock import FileClock
 
 log = get_logger(__name__)
 
@@ -81,6 +82,9 @@ class ServiceProcess:
             broker=broker,
             wake_relay=self.relay_wake.set,
             current=authenticator(self.verifier),
+            clock=FileClock(settings.simulated_clock_file)
+            if settings.simulated_clock_file
+            else utc_now,
         )
 
     def _parking(self, runtime: Runtime, parts: ServiceParts) -> ParkingLot | None:

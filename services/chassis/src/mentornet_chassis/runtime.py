@@ -43,6 +43,8 @@ class Runtime:
     wake_relay: Callable[[], None]
     current: Callable[[Request], Awaitable[Principal]]
     """FastAPI dependency: the authenticated caller (401 without a valid token)."""
+    clock: Callable[[], datetime] = utc_now
+    """The service's "now": the wall clock, or the local stack's shared simulated one."""
 
     def aggregates(self, collection: str) -> AggregateStore:
         return AggregateStore(self.db[collection], self.registry)

@@ -7,6 +7,7 @@ cluster); service settings read `MENTORNET_<SERVICE>_*`.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Self, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -118,6 +119,10 @@ class ServiceSettings(BaseSettings):
     consumer_group: str | None = Field(
         default=None, description="Kafka consumer group; defaults to mentornet-<service>."
     )
+    simulated_clock_file: Path | None = Field(
+        default=None,
+        description="Development only: a shared clock file (offset in seconds) a demo moves.",
+    )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -131,6 +136,8 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("KAFKA_BOOTSTRAP_SERVERS must be set in production")
             if self.auth.hs256_key is None and self.auth.jwks_url is None:
                 raise ValueError("AUTH_JWKS_URL (or AUTH_HS256_KEY) must be set in production")
+            if self.simulated_clock_file is not None:
+                raise ValueError("a simulated clock is for development, not production")
         return self
 
     @property

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
+from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_chassis.timers import DueScanner, DueTask, firing
 from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, SESSIONS
@@ -27,7 +27,8 @@ SERVICE = "feedback"
 SETTINGS = FeedbackSettings
 
 
-def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
+def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
+    clock = clock or runtime.clock
     settings = runtime.settings_as(FeedbackSettings)
     stores = FeedbackStores(
         matches=runtime.aggregates(MATCHES),

@@ -31,6 +31,7 @@ def build(runtime: Runtime) -> ServiceParts:
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
+        clock=runtime.clock,
         routers=[
             create_router(participants, program_store, runtime.current, wake, taxonomies),
             programs_api.create_router(program_store, runtime.current, wake),

@@ -40,6 +40,7 @@ def build(runtime: Runtime) -> ServiceParts:
     rematcher = Rematcher(stores, matchmaker)
     worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
     return ServiceParts(
+        clock=runtime.clock,
         routers=[
             api.create_router(stores, runtime.current),
             matches_api.create_router(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
+from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import AUDIT, FEEDBACK, MATCHES, PARTICIPANTS, PROGRAMS, SESSIONS
 from mentornet_contracts.errors import UnknownEntity
@@ -29,7 +29,8 @@ SETTINGS = QaSettings
 DEV_DASHBOARD_KEY = b"mentornet-local-dashboard-link-key"
 
 
-def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
+def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
+    clock = clock or runtime.clock
     settings = runtime.settings_as(QaSettings)
     stores = QaStores(
         *(

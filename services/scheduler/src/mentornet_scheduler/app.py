@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts, utc_now
+from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS, PROGRAMS
 from mentornet_contracts.errors import UnknownEntity
@@ -34,8 +34,9 @@ SETTINGS = SchedulerSettings
 DEV_FEED_KEY = b"mentornet-local-calendar-feed-key"
 
 
-def build(runtime: Runtime, clock: Callable[[], datetime] = utc_now) -> ServiceParts:
+def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
     """Calendar routes come first: `/sessions/{id}.ics` must win over `/sessions/{id}`."""
+    clock = clock or runtime.clock
     settings = runtime.settings_as(SchedulerSettings)
     stores = SchedulerStores(
         calendars=runtime.aggregates(CALENDARS),

@@ -1,1 +1,0 @@
-"""A small live program on the running system (issue 9 grows this into `mentornet demo`)."""
