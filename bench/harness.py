@@ -39,14 +39,18 @@ async def rate(run: Callable[[int], Awaitable[None]], operations: int, rounds: i
     return operations / best
 
 
-def write_report(
-    results: list[Result], path: Path, command: str, sections: list[str] | None = None
-) -> str:
+def _recorded(command: str) -> str:
+    return (
+        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"Python {platform.python_version()}, with `{command}`."
+    )
+
+
+def _head(results: list[Result], command: str) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}, with `{command}`. Each row is the best of 3 "
+        f"{_recorded(command)} Each row is the best of 3 "
         "rounds; the baseline runs in the same process, against the same servers, in the "
         "same run, so the ratio is what to compare across machines.",
         "",
@@ -60,8 +64,42 @@ def write_report(
             f"{r.baseline_per_s:,.0f} | {r.ratio:.2f} | ≥ {r.goal_ratio:.2f} | "
             f"{r.verdict} | {r.operations:,} |"
         )
-    text = "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def write_report(
+    results: list[Result], path: Path, command: str, sections: list[str] | None = None
+) -> str:
+    text = _head(results, command)
     for extra in sections or []:
         text += "\n" + extra
+    path.write_text(text)
+    return text
+
+
+def split_sections(text: str) -> tuple[str, list[str]]:
+    """The report's head (title and chassis table) and its `## ` sections, in order."""
+    head, *rest = text.split("\n## ")
+    return head.rstrip("\n") + "\n", ["## " + part.rstrip("\n") + "\n" for part in rest]
+
+
+def update_report(
+    results: list[Result] | None, path: Path, command: str, sections: list[str]
+) -> str:
+    """Rewrite only what ran: the head when `results` is given, and each of `sections`
+    in place of the section with the same heading (appended when new), stamped with
+    when and how it was recorded; every other section is kept as it was."""
+    head, kept = split_sections(path.read_text()) if path.exists() else ("", [])
+    if results is not None or not head:
+        head = _head(results or [], command)
+    by_heading = {part.split("\n", 1)[0]: n for n, part in enumerate(kept)}
+    for extra in sections:
+        heading, body = extra.split("\n", 1)
+        stamped = f"{heading}\n\n_{_recorded(command)}_\n{body}"
+        if heading in by_heading:
+            kept[by_heading[heading]] = stamped
+        else:
+            kept.append(stamped)
+    text = head + "".join("\n" + part for part in kept)
     path.write_text(text)
     return text
