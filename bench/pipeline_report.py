@@ -1,0 +1,129 @@
+"""The pipeline benchmark's section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .pipeline_runs import Measured
+
+if TYPE_CHECKING:
+    from .pipeline import PipelineResults
+
+GOAL = 0.70
+"""The issue's goal: the pipeline at least 70% of a bare consumer loop's throughput."""
+
+
+def _latency(run: Measured) -> str:
+    return f"{run.p50_ms:,.0f} / {run.p99_ms:,.0f}"
+
+
+def _per_registration(run: Measured) -> str:
+    return f"{run.commands / run.registrations:.1f}"
+
+
+def _busy(run: Measured, cores: int) -> float:
+    """The share of the machine's CPU the stack and the benchmark used during the run."""
+    return sum(run.cpu_s.values()) / run.wall_s / cores
+
+
+def _per_kind(run: Measured) -> str:
+    """CPU ms per registration in the store, the matcher(s), the broker and this process."""
+    kinds = ("store", "matcher", "broker", "bench")
+    return " / ".join(f"{run.cpu_s.get(k, 0.0) * 1000 / run.registrations:.1f}" for k in kinds)
+
+
+def section(r: PipelineResults) -> str:
+    ratio = r.ours.per_s / r.bare.per_s
+    verdict = "meets goal" if ratio >= GOAL else "BELOW GOAL"
+    rate = r.ours_paced.offered_per_s or 0.0
+    lines = [
+        "## Pipeline: registrations to proposals",
+        "",
+        f"{r.ours.registrations:,} `mentee.registered` events published at once on the "
+        "participants topic (after the program and "
+        f"{r.mentors:,} mentors, untimed: the matcher has seen them and "
+        "finished the batch run they asked for), a real matcher service on the embedded "
+        "stack (Tansu, nx-27017) in this process, started as the tests start it. "
+        "Throughput: registrations over the time from the first send to the broker "
+        "timestamp of the last mentee's first `match.proposed` or `mentee.waitlisted`. "
+        f"Latency: output timestamp minus send time, for {r.ours_paced.registrations:,} "
+        f"registrations paced at {rate:.1f}/s (half the throughput; a burst's latencies "
+        "only measure its queue). Baseline in the same run, on the same broker and store: "
+        "a bare aiokafka consumer + PyMongo `AsyncMongoClient` loop that per record does "
+        "one upsert (state, inbox id and outbox entry in one document), produces one output "
+        "record (acks=all) and commits the offset. Both run in this process, each on a new "
+        f"database and consumer group; best of {r.rounds} rounds. Logging at WARNING in both.",
+        "",
+        "| benchmark | registrations | ours (events/s) | ours p50 / p99 (ms) | "
+        "MongoDB commands per registration | baseline | baseline (events/s) | "
+        "baseline p50 / p99 (ms) | ratio | goal | verdict |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|",
+        f"| registrations to proposals | {r.ours.registrations:,} | {r.ours.per_s:,.1f} | "
+        f"{_latency(r.ours_paced)} | {_per_registration(r.ours)} vs "
+        f"{_per_registration(r.bare)} | bare aiokafka + PyMongo loop | {r.bare.per_s:,.1f} | "
+        f"{_latency(r.bare_paced)} | {ratio:.2f} | ≥ {GOAL:.2f} | {verdict} |",
+        "",
+        f"{r.ours.proposed:,} of the {r.ours.registrations:,} mentees were proposed a mentor, "
+        "the rest waitlisted. The matcher does far more than the bare loop, so the ratio "
+        "prices the whole service, not the chassis alone: per registration it decodes and "
+        "validates the CloudEvent, checks the parking lot, writes the candidate (state and "
+        "inbox), reads the program, the mentee's matches, the mentors' loads, failed pairs "
+        "and pending reviews, scores the mentee against every mentor of the program and "
+        "ranks them by score minus price, claims the mentee (waitlist aggregate), holds the "
+        "mentor's place (load aggregate), writes the match with its outbox entry and marks "
+        "the mentee placed; the relay then scans all seven stores for pending entries "
+        "(and again for the backlog gauge), publishes with acks=all and removes the entry. "
+        "FastStream hands the service one record at a time, so those MongoDB round trips "
+        "add up per record; the bare loop's is one.",
+        "",
+        "### Scaling: matcher processes in one consumer group",
+        "",
+        f"The same {r.ours.registrations:,} registrations (a new program and database per "
+        "row) through `mentornet serve matcher` processes started as `mentornet dev up` "
+        "starts them, sharing one consumer group (the participants topic has 6 partitions). "
+        "CPU is read from /proc over the measured window: the share of the machine's "
+        f"{r.cores} cores busy, and CPU ms per registration in the store, the matcher "
+        "processes together, the broker and this process (publisher and reader).",
+        "",
+        "| matcher processes | registrations | events/s | vs 1 process | proposed | "
+        f"CPU busy ({r.cores} cores) | CPU ms per registration: store / matcher / broker / "
+        "bench |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    one = r.scaling[0][1].per_s
+    for count, run in r.scaling:
+        lines.append(
+            f"| {count} | {run.registrations:,} | {run.per_s:,.1f} | {run.per_s / one:.2f}x | "
+            f"{run.proposed:,} | {_busy(run, r.cores):.0%} | {_per_kind(run)} |"
+        )
+    lines += ["", _scaling_note(r)]
+    return "\n".join(lines) + "\n"
+
+
+def _scaling_note(r: PipelineResults) -> str:
+    """What bounded the processes, said only as far as this run's figures show it."""
+    one = r.scaling[0][1].per_s
+    speedups = ", ".join(f"{count}: {run.per_s / one:.2f}x" for count, run in r.scaling[1:])
+    clients = max(r.store_per_s)
+    store_gain = r.store_per_s[clients] / r.store_per_s[1]
+    busiest = max(_busy(run, r.cores) for _, run in r.scaling)
+    note = (
+        f"Against one process: {speedups}. The machine has {r.cores} cores, shared by the "
+        "broker, the store, every matcher process and this one, so past 2 processes "
+        "scaling is bounded by CPU in any case."
+    )
+    if busiest < 0.8 and store_gain < 2:
+        note += (
+            " Here the limit comes before that, from the one store all processes share: at "
+            f"most {busiest:.0%} of the machine was busy, and the embedded nx-27017 serves "
+            "requests largely one at a time (reads by id in the same run: "
+            f"{r.store_per_s[1]:,.0f}/s from 1 client, {r.store_per_s[clients]:,.0f}/s from "
+            f"{clients} concurrent clients), so with {_per_registration(r.ours)} commands per "
+            "registration more processes mostly queue for it."
+        )
+    else:
+        note += f" The busiest run kept {busiest:.0%} of the machine busy."
+    return note + (
+        " Each process's outbox relay also scans the shared database for every pending "
+        "entry, not just its own."
+    )
