@@ -133,7 +133,7 @@ def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
                 "mentornet_chassis.cli",
                 "demo",
                 "--weeks",
-                "2",
+                "3",
                 "--scale",
                 "0.2",
             ],

@@ -21,7 +21,7 @@ from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
 
 from tests.conftest import ServiceOn
-from tests.e2e.test_escalation import events_of
+from tests.support.events import events_of
 from tests.support.helpers import CONSENT, matcher_knows, open_program, token
 
 pytestmark = pytest.mark.e2e

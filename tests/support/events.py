@@ -3,13 +3,15 @@ services would, for tests of the services downstream."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.examples import program_published
-from mentornet_chassis.testing.kafka import produce_record
+from mentornet_chassis.testing.kafka import find_records, header, produce_record
 from mentornet_contracts import encode, new_envelope
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.programs import ProgramPublished
@@ -43,3 +45,18 @@ async def publish(stack: Endpoints, *events: Any, at: datetime | None = None) ->
         if at is not None:
             envelope = replace(envelope, time=at)
         await produce_record(stack.bootstrap_servers, encode(envelope, REGISTRY))
+
+
+async def events_of(
+    stack: Endpoints, topic: str, kind: str, match: Callable[[dict[str, Any]], bool], count: int = 1
+) -> list[dict[str, Any]]:
+    """The payloads of `kind` events (`match.proposed`, version 1) on `topic` that
+    `match` accepts, once at least `count` are there (60 s at most)."""
+    records = await find_records(
+        stack.bootstrap_servers,
+        topic,
+        lambda r: header(r, "ce_type") == f"mentornet.{kind}.v1" and match(json.loads(r.value)),
+        count=count,
+        timeout=60,
+    )
+    return [json.loads(r.value) for r in records]
