@@ -4,7 +4,10 @@ answer (status, content type and body), so a client may retry any POST safely.
 Keys are scoped to the verified caller and the route. A repeat with a different body
 is refused (422), a repeat while the first is still running gets 409, and a first
 attempt that failed (an error status or an exception) releases the key so the client
-can retry. Applied to every service's HTTP app as ASGI middleware.
+can retry. A running request holds its key on a lease it renews; a process that dies
+mid-request (SIGKILL, OOM, a lost node) stops renewing, and once the lease lapses a
+repeat runs as a first request instead of getting 409 until the TTL. Applied to every
+service's HTTP app as ASGI middleware.
 
 Answers are kept for `ttl` (default 24 hours) and then purged, so personal data in a
 response (an answer, a report) does not outlive its use for retries: an erasure
@@ -14,15 +17,17 @@ leaves nothing behind here for longer than that.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from .bodylimit import Message, Scope
 from .mongo import Document
@@ -33,6 +38,10 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 COLLECTION = "idempotency"
 PURGE_EVERY_S = 3600.0
+RUNNING_LEASE_S = 30.0
+"""How long a running request's claim holds without being renewed; it is renewed every
+third of that while the request runs, so only a claim whose process died lapses (or
+one whose renewals a store outage longer than about two thirds of it held up)."""
 
 Subject = Callable[[str], Awaitable[str | None]]
 """The verified subject of an Authorization header, or None (the route answers 401)."""
@@ -61,9 +70,10 @@ class IdempotencyStore:
             await self.purge()
             await pause(stopping, asyncio.Event(), PURGE_EVERY_S)
 
-    async def claim(self, doc_id: str, fingerprint: str) -> Document | None:
-        """None when this request runs; else the earlier request's record. A record
-        older than the TTL is dropped, and the request runs as a first one."""
+    async def claim(self, doc_id: str, fingerprint: str, holder: str) -> Document | None:
+        """None when this request runs (`holder` then holds the key); else the earlier
+        request's record. A record older than the TTL, or a running claim whose lease
+        lapsed, is dropped, and the request runs as a first one."""
         for _ in range(2):
             try:
                 await self.collection.insert_one(
@@ -71,23 +81,57 @@ class IdempotencyStore:
                         "_id": doc_id,
                         "fingerprint": fingerprint,
                         "state": "running",
+                        "holder": holder,
+                        "lease_epoch": time.time() + RUNNING_LEASE_S,
                         "created_at": datetime.now(UTC),
                         "created_epoch": time.time(),
                     }
                 )
             except DuplicateKeyError:
                 previous = await self.collection.find_one({"_id": doc_id})
-                stale = time.time() - self.ttl.total_seconds()
-                if previous is None or float(previous.get("created_epoch", 0.0)) >= stale:
-                    return previous or {"state": "released", "fingerprint": fingerprint}
-                await self.collection.delete_one({"_id": doc_id, "created_epoch": {"$lt": stale}})
+                if previous is None:
+                    break
+                if not await self._dropped_if_lapsed(previous):
+                    return previous
                 continue
             return None
         return {"state": "released", "fingerprint": fingerprint}
 
-    async def done(self, doc_id: str, fingerprint: str, answer: dict[str, Any]) -> None:
+    async def _dropped_if_lapsed(self, previous: Document) -> bool:
+        now = time.time()
+        stale = now - self.ttl.total_seconds()
+        if float(previous.get("created_epoch", 0.0)) < stale:
+            await self.collection.delete_one(
+                {"_id": previous["_id"], "created_epoch": {"$lt": stale}}
+            )
+            return True
+        if previous["state"] == "running" and float(previous.get("lease_epoch", now)) < now:
+            await self.collection.delete_one(
+                {"_id": previous["_id"], "holder": previous["holder"], "lease_epoch": {"$lt": now}}
+            )
+            return True
+        return False
+
+    async def renew(self, doc_id: str, holder: str) -> None:
+        await self.collection.update_one(
+            {"_id": doc_id, "holder": holder, "state": "running"},
+            {"$set": {"lease_epoch": time.time() + RUNNING_LEASE_S}},
+        )
+
+    async def hold(self, doc_id: str, holder: str) -> None:
+        """Renew the claim until cancelled (when its request ends). A renewal the store
+        refuses is tried again at the next turn."""
+        while True:
+            await asyncio.sleep(RUNNING_LEASE_S / 3)
+            with contextlib.suppress(PyMongoError):
+                await self.renew(doc_id, holder)
+
+    async def done(
+        self, doc_id: str, fingerprint: str, answer: dict[str, Any], holder: str
+    ) -> None:
+        """Keep the answer, unless the claim lapsed and another request holds the key."""
         await self.collection.replace_one(
-            {"_id": doc_id},
+            {"_id": doc_id, "holder": holder},
             {
                 "fingerprint": fingerprint,
                 "state": "done",
@@ -97,8 +141,8 @@ class IdempotencyStore:
             },
         )
 
-    async def release(self, doc_id: str) -> None:
-        await self.collection.delete_one({"_id": doc_id})
+    async def release(self, doc_id: str, holder: str) -> None:
+        await self.collection.delete_one({"_id": doc_id, "holder": holder})
 
 
 def _refusal(previous: Document, fingerprint: str) -> ApiError | None:
@@ -137,7 +181,8 @@ class Idempotency:
         body, replay = await _buffered(receive)
         fingerprint = hashlib.sha256(body).hexdigest()
         doc_id = f"{who}|POST {scope['path']}|{key.decode('latin-1')}"
-        previous = await self.store.claim(doc_id, fingerprint)
+        holder = uuid.uuid4().hex
+        previous = await self.store.claim(doc_id, fingerprint, holder)
         if previous is not None:
             refusal = _refusal(previous, fingerprint)
             if refusal is not None:
@@ -145,9 +190,15 @@ class Idempotency:
             else:
                 await _send_answer(send, previous["answer"])
             return
-        await self._run(scope, replay, send, doc_id, fingerprint)
+        holding = asyncio.create_task(self.store.hold(doc_id, holder))
+        try:
+            await self._run(scope, replay, send, doc_id, fingerprint, holder)
+        finally:
+            holding.cancel()
 
-    async def _run(self, scope: Scope, receive: Any, send: Any, doc_id: str, print_: str) -> None:
+    async def _run(
+        self, scope: Scope, receive: Any, send: Any, doc_id: str, print_: str, holder: str
+    ) -> None:
         answer: dict[str, Any] = {"status": 500, "headers": [], "body": ""}
         chunks: list[bytes] = []
 
@@ -166,13 +217,13 @@ class Idempotency:
         try:
             await self.app(scope, receive, recording)
         except BaseException:
-            await self.store.release(doc_id)
+            await self.store.release(doc_id, holder)
             raise
         text = b"".join(chunks).decode("utf-8", "replace")
         if 200 <= answer["status"] < 300:
-            await self.store.done(doc_id, print_, {**answer, "body": text})
+            await self.store.done(doc_id, print_, {**answer, "body": text}, holder)
         else:
-            await self.store.release(doc_id)
+            await self.store.release(doc_id, holder)
 
 
 async def _buffered(receive: Any) -> tuple[bytes, Callable[[], Awaitable[Message]]]:
