@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pymongo import AsyncMongoClient, WriteConcern
@@ -36,9 +37,13 @@ def database(
     return client.get_database(name, write_concern=client.write_concern or WriteConcern())
 
 
-async def ping(client: AsyncMongoClient[Document]) -> bool:
+async def ping(client: AsyncMongoClient[Document], timeout_s: float = 2.0) -> bool:
+    """Whether the server answers within `timeout_s`. The client sets no socket timeout,
+    so a server that accepts but never answers (stopped, overloaded) would otherwise
+    hold the readiness check until it came back."""
     try:
-        await client.admin.command("ping")
+        async with asyncio.timeout(timeout_s):
+            await client.admin.command("ping")
     except Exception:
         return False
     return True

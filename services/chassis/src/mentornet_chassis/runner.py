@@ -144,7 +144,8 @@ class ServiceProcess:
         return relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:
-        checks = {"mongodb": await ping(runtime.client), "kafka": await _broker_answers(runtime)}
+        mongodb, kafka = await asyncio.gather(ping(runtime.client), _broker_answers(runtime))
+        checks = {"mongodb": mongodb, "kafka": kafka}
         if self.subscriber is not None:
             checks["partitions_assigned"] = partitions_assigned(self.subscriber)
         return checks
