@@ -65,9 +65,25 @@ def _dev(args: argparse.Namespace) -> int:
         health = devstack.status(cfg)
         _print_status(health, cfg)
         return 0 if health and all(h == "healthy" for h in health.values()) else 1
-    log = cfg.log_file(args.name)
+    if args.action == "restart":
+        return _restart(cfg, args.name)
+    log = cfg.log_file(args.name or "intake")
     print(log.read_text() if log.exists() else f"no log at {log}")
     return 0
+
+
+def _restart(cfg: devstack.DevConfig, name: str | None) -> int:
+    if name is None:
+        print("mentornet dev restart: name the process to restart", file=sys.stderr)
+        return 2
+    try:
+        devstack.restart(cfg, name)
+    except (LookupError, ValueError, PortInUseError) as exc:
+        print(f"mentornet dev restart: {exc}", file=sys.stderr)
+        return 2
+    health = devstack.wait_healthy(cfg, names={name})
+    _print_status(health, cfg)
+    return 0 if health.get(name) == "healthy" else 1
 
 
 def _print_status(health: dict[str, str], cfg: devstack.DevConfig) -> None:
@@ -183,8 +199,8 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help="head count factor (0.2: quick)")
     demo.set_defaults(func=_demo)
     dev = commands.add_parser("dev", help="the embedded local stack")
-    dev.add_argument("action", choices=["up", "down", "status", "logs"])
-    dev.add_argument("name", nargs="?", default="intake", help="for logs: which process")
+    dev.add_argument("action", choices=["up", "down", "status", "logs", "restart"])
+    dev.add_argument("name", nargs="?", help="for logs (default intake) and restart: which process")
     dev.set_defaults(func=_dev)
     return root
 

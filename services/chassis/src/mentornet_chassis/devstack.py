@@ -1,4 +1,4 @@
-"""`mentornet dev up|down|status|logs`: the whole system as local processes.
+"""`mentornet dev up|down|status|logs|restart`: the whole system as local processes.
 
 Everything `up` starts is recorded in .mentornet/pids/<name>.pid with its command
 line, and `down` stops only processes whose command line still matches.
@@ -12,8 +12,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import httpx
 from mentornet_contracts import REGISTRY, SERVICES
@@ -21,6 +23,12 @@ from mentornet_contracts import REGISTRY, SERVICES
 from . import embedded
 
 HTTP_PORTS = {"intake": 8101, "matcher": 8102, "scheduler": 8103, "feedback": 8104, "qa": 8105}
+PORT_VARIABLES = {
+    "kafka": "MENTORNET_DEV_KAFKA_PORT",
+    "mongodb": "MENTORNET_DEV_MONGO_PORT",
+    **{service: "MENTORNET_DEV_HTTP_PORT_OFFSET" for service in HTTP_PORTS},
+}
+"""The variable that moves each process's port, named when the port is taken."""
 
 
 @dataclass
@@ -94,10 +102,11 @@ def _start(
     port: int,
     variable: str,
     env: dict[str, str] | None = None,
-) -> None:
+) -> int:
     embedded.require_free(port, variable)
     spawned = embedded.spawn(name, argv, cfg.log_file(name), env)
     _record(cfg, spawned, argv, port)
+    return spawned.pid
 
 
 def service_argv(service: str) -> list[str]:
@@ -114,7 +123,7 @@ def up(cfg: DevConfig) -> None:
             "kafka",
             embedded.broker_argv(cfg.kafka_port),
             cfg.kafka_port,
-            "MENTORNET_DEV_KAFKA_PORT",
+            PORT_VARIABLES["kafka"],
         )
     if not cfg.external_mongo:
         _start(
@@ -122,22 +131,57 @@ def up(cfg: DevConfig) -> None:
             "mongodb",
             embedded.store_argv(cfg.mongo_port, cfg.root / "mongo-data"),
             cfg.mongo_port,
-            "MENTORNET_DEV_MONGO_PORT",
+            PORT_VARIABLES["mongodb"],
         )
     if not cfg.external_kafka:
         embedded.wait_for_port(cfg.kafka_port, 30, "Kafka broker (Tansu)")
     asyncio.run(embedded.mongo_answers(cfg.mongo_uri))
     asyncio.run(embedded.ensure_topics(cfg.bootstrap, REGISTRY))
     for service in SERVICES:
-        port = cfg.http_port(service)
-        env = {
-            "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
-            "MONGODB_URI": cfg.mongo_uri,
-            f"MENTORNET_{service.upper()}_HTTP_PORT": str(port),
-            f"MENTORNET_{service.upper()}_SIMULATED_CLOCK_FILE": str(cfg.clock_file),
-            **_quick_timers(service),
-        }
-        _start(cfg, service, service_argv(service), port, "MENTORNET_DEV_HTTP_PORT_OFFSET", env)
+        port, env = cfg.http_port(service), service_env(cfg, service)
+        _start(cfg, service, service_argv(service), port, PORT_VARIABLES[service], env)
+
+
+def service_env(cfg: DevConfig, service: str) -> dict[str, str]:
+    """What a service is given on top of the caller's environment."""
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
+        "MONGODB_URI": cfg.mongo_uri,
+        f"MENTORNET_{service.upper()}_HTTP_PORT": str(cfg.http_port(service)),
+        f"MENTORNET_{service.upper()}_SIMULATED_CLOCK_FILE": str(cfg.clock_file),
+        **_quick_timers(service),
+        **_public_url(cfg, service),
+    }
+
+
+def restart(cfg: DevConfig, name: str, timeout_s: float = 30) -> int:
+    """Start one process of the stack again, as `up` started it: the argv recorded in
+    its pid file and, for a service, the environment `up` gives it. A process still
+    running is stopped first (as `down` stops it). Returns the new pid.
+
+    For a service that crashed or was killed, and for the store (its data stays in
+    its data directory); not for the embedded broker, which keeps everything in
+    memory, so a restarted one would have no topics, offsets or events.
+    """
+    if name == "kafka":
+        raise ValueError("the embedded broker keeps everything in memory; restart the stack")
+    entry = _entries(cfg).get(name)
+    if entry is None:
+        raise LookupError(f"{name} was not started by `mentornet dev up`")
+    if _alive(entry):
+        _terminate(int(str(entry["pid"])), timeout_s)
+    argv = cast("list[str]", entry["argv"])
+    env = service_env(cfg, name) if name in HTTP_PORTS else None
+    return _start(cfg, name, argv, int(str(entry["port"])), PORT_VARIABLES[name], env)
+
+
+def _public_url(cfg: DevConfig, service: str) -> dict[str, str]:
+    """Links a service hands out (dashboard, calendar feeds) must name the port it
+    really listens on, which MENTORNET_DEV_HTTP_PORT_OFFSET moves."""
+    if service in ("scheduler", "qa"):
+        url = f"http://127.0.0.1:{cfg.http_port(service)}"
+        return {f"MENTORNET_{service.upper()}_PUBLIC_URL": url}
+    return {}
 
 
 def _quick_timers(service: str) -> dict[str, str]:
@@ -147,20 +191,25 @@ def _quick_timers(service: str) -> dict[str, str]:
     return {}
 
 
-def wait_healthy(cfg: DevConfig, timeout_s: float = 90) -> dict[str, str]:
+def wait_healthy(
+    cfg: DevConfig, timeout_s: float = 90, names: Collection[str] | None = None
+) -> dict[str, str]:
     deadline = time.monotonic() + timeout_s
-    health = status(cfg)
+    health = status(cfg, names)
     while time.monotonic() < deadline:
-        health = status(cfg)
+        health = status(cfg, names)
         if all(h == "healthy" for h in health.values()):
             return health
         time.sleep(0.5)
     return health
 
 
-def status(cfg: DevConfig) -> dict[str, str]:
+def status(cfg: DevConfig, names: Collection[str] | None = None) -> dict[str, str]:
+    """Each recorded process's health (only `names`, when given)."""
     result: dict[str, str] = {}
     for name, entry in _entries(cfg).items():
+        if names is not None and name not in names:
+            continue
         if not _alive(entry):
             result[name] = "stopped"
         elif name in HTTP_PORTS:
