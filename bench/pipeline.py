@@ -48,6 +48,8 @@ class PipelineResults:
     cores: int
     store_per_s: dict[int, float]
     """Reads by id a second from 1 and from STORE_CLIENTS concurrent clients."""
+    load: float
+    """The machine's 1-minute load average when the run started."""
     mentors: int = MENTORS
     rounds: int = ROUNDS
 
@@ -120,13 +122,14 @@ async def _scaling(stack: Endpoints, logs: Path) -> list[tuple[int, Measured]]:
 
 
 async def run_all(stack: Endpoints, logs: Path) -> PipelineResults:
+    load = os.getloadavg()[0]
     Commands.install()
     ours, ours_paced = await _ours(stack)
     bare, bare_paced = await _bare(stack, ours_paced.offered_per_s or ours.per_s / 2)
     scaling = await _scaling(stack, logs)
     store = {n: await store_rate(stack.mongo_uri, n) for n in (1, STORE_CLIENTS)}
     cores = os.cpu_count() or 1
-    return PipelineResults(ours, ours_paced, bare, bare_paced, scaling, cores, store)
+    return PipelineResults(ours, ours_paced, bare, bare_paced, scaling, cores, store, load)
 
 
 def pipeline_section() -> str:

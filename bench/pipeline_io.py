@@ -97,7 +97,7 @@ class Publisher:
 
 class Outputs:
     """Reads the matches topic from its end at `start()`, without a consumer group, and
-    keeps each expected key's first record of an accepted type: key -> broker timestamp."""
+    keeps each expected key's first record of an accepted type: key -> record timestamp."""
 
     def __init__(self, bootstrap: str, keys: Iterable[str], types: Iterable[str]) -> None:
         self.consumer = AIOKafkaConsumer(

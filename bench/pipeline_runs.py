@@ -49,7 +49,7 @@ async def measure(
     timeout_s: float = 300,
 ) -> Measured:
     """Publish the run's mentees (all at once, or at `per_s`) and wait for one output
-    of `types` per mentee; latency is each output's broker timestamp minus its send time."""
+    of `types` per mentee; latency is each output's record timestamp minus its send time."""
     outputs = Outputs(stack.bootstrap_servers, [m.participant_id for m in run.mentees], types)
     await outputs.start()
     cpu_before, commands_before = cpu_seconds(), Commands.count
