@@ -19,7 +19,7 @@ from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 
 from .auth import TokenVerifier, authenticator
 from .broker import create_broker, partitions_assigned, publisher, subscribe
-from .consumer import RecordProcessor, RetryPolicy
+from .consumer import STORE_UNREACHABLE, RecordProcessor, RetryPolicy
 from .deadletters import DeadLetters
 from .http import create_http_app
 from .idempotency import COLLECTION as IDEMPOTENCY
@@ -29,6 +29,7 @@ from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
 from .parking import PARKED, ParkingLot, ParkingPolicy, ParkingWorker
+from .pause import pause
 from .runtime import Build, Runtime, ServiceParts, Worker, utc_now
 from .settings import ServiceSettings
 from .simclock import FileClock
@@ -184,7 +185,9 @@ class ServiceProcess:
         await runtime.broker.start()
         relay_task = asyncio.create_task(relay.run(self.stopping))
         workers = [*parts.workers, *self.background]
-        worker_tasks = [asyncio.create_task(work(self.stopping)) for work in workers]
+        worker_tasks = [
+            asyncio.create_task(outliving_store_outages(work, self.stopping)) for work in workers
+        ]
         for task in worker_tasks:
             task.add_done_callback(self._stop_if_failed)
         server_task = asyncio.create_task(server.serve())
@@ -233,6 +236,32 @@ class ServiceProcess:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
+
+
+OUTAGE_PAUSE_S = 1.0
+
+
+async def outliving_store_outages(
+    work: Worker, stopping: asyncio.Event, pause_s: float = OUTAGE_PAUSE_S
+) -> None:
+    """Run a background worker; when it fails because MongoDB is unreachable, start it
+    again after a pause. The failure is the store's: stopping the process would only
+    restart it into the same outage (or, where nothing restarts it, end the service),
+    and the workers keep their progress in the store, so starting one again is what a
+    process restart would do. Any other failure still takes the process down."""
+    while True:
+        try:
+            await work(stopping)
+            return
+        except STORE_UNREACHABLE as exc:
+            log.warning(
+                "store unreachable; background worker starts again",
+                worker=getattr(work, "__qualname__", repr(work)),
+                error=repr(exc),
+            )
+        await pause(stopping, asyncio.Event(), pause_s)
+        if stopping.is_set():
+            return
 
 
 async def _broker_answers(runtime: Runtime) -> bool:
