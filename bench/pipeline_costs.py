@@ -58,6 +58,18 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
+def machine_ticks() -> tuple[int, int]:
+    """Busy and total CPU ticks of the whole machine so far (every process, ours or not)."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's CPU that was busy between two `machine_ticks()`."""
+    return (after[0] - before[0]) / max(1, after[1] - before[1])
+
+
 def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     """CPU seconds between two readings (processes that ended in between are left out)."""
     return {kind: after[kind] - before.get(kind, 0.0) for kind in after}

@@ -13,7 +13,7 @@ from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.events.matches import MatchProposed, MenteeWaitlisted
 
-from .pipeline_costs import Commands, cpu_seconds, spent
+from .pipeline_costs import Commands, busy_share, cpu_seconds, machine_ticks, spent
 from .pipeline_io import Outputs, Publisher, Traffic, traffic
 from .pipeline_matchers import set_up
 
@@ -35,6 +35,8 @@ class Measured:
     wall_s: float = 0.0
     commands: int = 0
     """MongoDB commands this process sent during the run (not those of other processes)."""
+    machine_busy: float = 0.0
+    """The share of the whole machine's CPU busy during the run, other work included."""
 
 
 def new_tag() -> str:
@@ -52,13 +54,13 @@ async def measure(
     of `types` per mentee; latency is each output's record timestamp minus its send time."""
     outputs = Outputs(stack.bootstrap_servers, [m.participant_id for m in run.mentees], types)
     await outputs.start()
-    cpu_before, commands_before = cpu_seconds(), Commands.count
+    cpu_before, commands_before, ticks_before = cpu_seconds(), Commands.count, machine_ticks()
     async with Publisher(stack.bootstrap_servers) as publisher:
         started = time.time()
         sent = await publisher.publish(run.mentees, per_s)
     seen = await outputs.wait(timeout_s)
     wall_s = max(seen.values()) - started
-    cpu = spent(cpu_before, cpu_seconds())
+    cpu, machine = spent(cpu_before, cpu_seconds()), busy_share(ticks_before, machine_ticks())
     commands = Commands.count - commands_before
     latencies_ms = np.array([seen[key] - at for key, at in sent.items()]) * 1000
     return Measured(
@@ -71,6 +73,7 @@ async def measure(
         cpu_s=dict(cpu),
         wall_s=wall_s,
         commands=commands,
+        machine_busy=machine,
     )
 
 
