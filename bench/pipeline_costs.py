@@ -25,7 +25,7 @@ def _stat(pid: int) -> tuple[str, int, float] | None:
 
 
 def _kind(pid: int, name: str) -> str:
-    """ "broker", "store", "matcher" (a service process) or the process name."""
+    """The kind of process: broker, store, the service a process serves, or its name."""
     if name == "tansu":
         return "broker"
     if name.startswith("nx-27017"):
