@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from mentornet_chassis import idempotency
 from mentornet_chassis.idempotency import Idempotency, IdempotencyStore
+from mentornet_chassis.testing.poll import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +77,7 @@ def slow_app(calls: list[str], keys: IdempotencyStore) -> FastAPI:
     @app.post("/slow")
     async def slow() -> dict[str, int]:
         calls.append("slow")
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # the work the request does
         return {"calls": len(calls)}
 
     return app
@@ -86,9 +87,14 @@ async def test_a_running_request_keeps_its_claim_past_the_lease(
     mongo: Any, unique: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The request renews its claim while it runs: a repeat meanwhile gets 409, not a
-    second run, although the request outlives the lease three times over."""
+    second run, although the request outlives its first lease."""
     monkeypatch.setattr(idempotency, "RUNNING_LEASE_S", 0.3)
-    keys = IdempotencyStore(mongo[f"test_idem_{unique}"]["idempotency"])
+    collection = mongo[f"test_idem_{unique}"]["idempotency"]
+    keys = IdempotencyStore(collection)
+
+    async def renewed_past_its_first_lease() -> bool:
+        doc = await collection.find_one({"_id": "me|POST /slow|k1"})
+        return doc is not None and doc["lease_epoch"] > doc["created_epoch"] + 0.65
 
     calls: list[str] = []
     app = slow_app(calls, keys)
@@ -97,10 +103,33 @@ async def test_a_running_request_keeps_its_claim_past_the_lease(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as http:
         first = asyncio.create_task(http.post("/slow", headers=headers))
-        await asyncio.sleep(0.8)
+        await eventually(renewed_past_its_first_lease, timeout=5, interval=0.02)
         repeat = await http.post("/slow", headers=headers)
         assert repeat.status_code == 409
         assert repeat.json()["reason"] == "a request with this key is still running"
         assert (await first).json() == {"calls": 1}
         assert (await http.post("/slow", headers=headers)).json() == {"calls": 1}
     assert calls == ["slow"]
+
+
+async def test_a_hold_renews_the_claim_and_ends_by_itself_when_its_request_finished(
+    mongo: Any, unique: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody cancels the renewals (cancelling a driver operation mid-flight is not
+    safe): the hold sees its request finished and returns."""
+    monkeypatch.setattr(idempotency, "RUNNING_LEASE_S", 0.3)
+    collection = mongo[f"test_idem_{unique}"]["idempotency"]
+    keys = IdempotencyStore(collection)
+    assert await keys.claim("me|POST /x|k1", "f1", "h1") is None
+    first = (await collection.find_one({"_id": "me|POST /x|k1"}))["lease_epoch"]
+    finished = asyncio.Event()
+    holding = asyncio.create_task(keys.hold("me|POST /x|k1", "h1", finished))
+
+    async def renewed() -> bool:
+        doc = await collection.find_one({"_id": "me|POST /x|k1"})
+        return bool(doc["lease_epoch"] > first)
+
+    await eventually(renewed, timeout=5, what="the claim to be renewed")
+    finished.set()
+    await asyncio.wait_for(holding, timeout=2)
+    assert not holding.cancelled()

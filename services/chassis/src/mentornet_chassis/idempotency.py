@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pymongo
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
@@ -42,6 +43,9 @@ RUNNING_LEASE_S = 30.0
 """How long a running request's claim holds without being renewed; it is renewed every
 third of that while the request runs, so only a claim whose process died lapses (or
 one whose renewals a store outage longer than about two thirds of it held up)."""
+RENEW_TIMEOUT_S = 2.0
+"""How long one renewal may wait for the store: a renewal still waiting when its request
+fails would otherwise extend the claim that request could not release."""
 
 Subject = Callable[[str], Awaitable[str | None]]
 """The verified subject of an Authorization header, or None (the route answers 401)."""
@@ -118,12 +122,16 @@ class IdempotencyStore:
             {"$set": {"lease_epoch": time.time() + RUNNING_LEASE_S}},
         )
 
-    async def hold(self, doc_id: str, holder: str) -> None:
-        """Renew the claim until cancelled (when its request ends). A renewal the store
-        refuses is tried again at the next turn."""
+    async def hold(self, doc_id: str, holder: str, finished: asyncio.Event) -> None:
+        """Renew the claim until its request has `finished`; a renewal the store refuses
+        is tried again at the next turn. Ends by itself rather than being cancelled:
+        cancelling a driver operation mid-flight is not safe (see mongo.ping)."""
+        every = RUNNING_LEASE_S / 3
         while True:
-            await asyncio.sleep(RUNNING_LEASE_S / 3)
-            with contextlib.suppress(PyMongoError):
+            await pause(finished, asyncio.Event(), every)
+            if finished.is_set():
+                return
+            with contextlib.suppress(PyMongoError), pymongo.timeout(RENEW_TIMEOUT_S):
                 await self.renew(doc_id, holder)
 
     async def done(
@@ -164,6 +172,8 @@ class Idempotency:
         self.app = app
         self.store = store
         self.subject = subject
+        self.holding: set[asyncio.Task[None]] = set()
+        """The renewals running, referenced until they end."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         headers = dict(scope.get("headers") or ()) if scope["type"] == "http" else {}
@@ -190,11 +200,14 @@ class Idempotency:
             else:
                 await _send_answer(send, previous["answer"])
             return
-        holding = asyncio.create_task(self.store.hold(doc_id, holder))
+        finished = asyncio.Event()
+        holding = asyncio.create_task(self.store.hold(doc_id, holder, finished))
+        self.holding.add(holding)
+        holding.add_done_callback(self.holding.discard)
         try:
             await self._run(scope, replay, send, doc_id, fingerprint, holder)
         finally:
-            holding.cancel()
+            finished.set()
 
     async def _run(
         self, scope: Scope, receive: Any, send: Any, doc_id: str, print_: str, holder: str

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient, WriteConcern
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -40,9 +40,12 @@ def database(
 async def ping(client: AsyncMongoClient[Document], timeout_s: float = 2.0) -> bool:
     """Whether the server answers within `timeout_s`. The client sets no socket timeout,
     so a server that accepts but never answers (stopped, overloaded) would otherwise
-    hold the readiness check until it came back."""
+    hold the readiness check until it came back. The driver's own deadline
+    (`pymongo.timeout`) rather than cancelling the task: cancelling driver operations
+    mid-flight during an outage left a client's topology lock broken ("Lock is not
+    acquired"), and the process's later operations failing or hanging."""
     try:
-        async with asyncio.timeout(timeout_s):
+        with pymongo.timeout(timeout_s):
             await client.admin.command("ping")
     except Exception:
         return False
