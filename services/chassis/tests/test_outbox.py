@@ -73,3 +73,66 @@ async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -
     doc = await store.collection.find_one({"_id": "p1"})
     assert doc is not None
     assert [json.loads(e["value"])["reason"] for e in doc["outbox"]] == ["r1", "r2"]
+
+
+def counting(sent: list[OutgoingRecord]) -> Any:
+    async def publish(record: OutgoingRecord) -> None:
+        sent.append(record)
+
+    return publish
+
+
+async def test_a_wake_sends_what_this_process_wrote_without_scanning(
+    mongo: Any, unique: str
+) -> None:
+    """Entries written behind the store's back (as by another process) wait for the next
+    full scan; entries the store wrote are sent at once."""
+    db = mongo[f"test_relay_{unique}"]
+    store, other = AggregateStore(db["aggs"], REGISTRY), AggregateStore(db["aggs"], REGISTRY)
+    sent: list[OutgoingRecord] = []
+    relay = OutboxRelay([store], counting(sent), Metrics("test"))
+    assert await relay.run_once() == 0
+    await other.apply("elsewhere", withdrawals("elsewhere", 1))
+    await store.apply("here", withdrawals("here", 2))
+    assert await relay.run_once() == 2
+    assert {r.key for r in sent} == {b"here"}
+    assert await relay.run_once(full=True) == 1
+    assert await relay.backlog() == 0
+
+
+async def test_an_entry_added_while_sending_is_kept(mongo: Any, unique: str) -> None:
+    store = AggregateStore(mongo[f"test_relay_{unique}"]["aggs"], REGISTRY)
+    await store.apply("p1", withdrawals("p1", 1))
+    sent: list[OutgoingRecord] = []
+
+    async def publish_then_write(record: OutgoingRecord) -> None:
+        sent.append(record)
+        if len(sent) == 1:
+            await store.apply("p1", withdrawals("p1", 1))
+
+    relay = OutboxRelay([store], publish_then_write, Metrics("test"))
+    assert await relay.run_once() == 1
+    doc = await store.collection.find_one({"_id": "p1"})
+    assert doc is not None and len(doc["outbox"]) == 1 and doc["pending"] is True
+    assert await relay.run_once() == 1
+    assert await relay.backlog() == 0
+
+
+async def test_a_failed_send_is_tried_again_on_the_next_wake(mongo: Any, unique: str) -> None:
+    store = AggregateStore(mongo[f"test_relay_{unique}"]["aggs"], REGISTRY)
+    sent: list[OutgoingRecord] = []
+    failing = [True]
+
+    async def publish(record: OutgoingRecord) -> None:
+        if failing[0]:
+            raise ConnectionError("broker hiccup")
+        sent.append(record)
+
+    relay = OutboxRelay([store], publish, Metrics("test"))
+    await relay.run_once()
+    await store.apply("p1", withdrawals("p1", 2))
+    with pytest.raises(ConnectionError):
+        await relay.run_once()
+    failing[0] = False
+    assert await relay.run_once() == 2
+    assert [json.loads(r.value)["reason"] for r in sent] == ["r0", "r1"]

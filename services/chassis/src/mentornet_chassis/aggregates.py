@@ -11,7 +11,7 @@ the broker has acknowledged them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -80,6 +80,10 @@ def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
     }
 
 
+PendingWatcher = Callable[["AggregateStore", str], None]
+"""Told (store, aggregate id) after a write that added outbox entries."""
+
+
 class AggregateStore:
     """One collection of aggregates that emit events through the outbox.
 
@@ -91,6 +95,12 @@ class AggregateStore:
     def __init__(self, collection: AsyncCollection[Document], registry: Registry) -> None:
         self.collection = collection
         self.registry = registry
+        self._watchers: list[PendingWatcher] = []
+
+    def watch_pending(self, watcher: PendingWatcher) -> None:
+        """Have `watcher` told of every aggregate this process gives outbox entries, so
+        the relay can send exactly those instead of scanning every collection."""
+        self._watchers.append(watcher)
 
     async def load(self, aggregate_id: str) -> Loaded:
         doc = await self.collection.find_one({"_id": aggregate_id})
@@ -122,10 +132,22 @@ class AggregateStore:
             [*loaded.outbox, *entries],
             inbox,
         )
+        if entries:
+            for watcher in self._watchers:
+                watcher(self, aggregate_id)
         return loaded.version + 1
 
-    async def mark_sent(self, aggregate_id: str, sent: set[str]) -> None:
-        """Remove published entries, keeping entries added since they were read."""
+    async def mark_sent(
+        self, aggregate_id: str, sent: set[str], seen: Document | None = None
+    ) -> None:
+        """Remove published entries, keeping entries added since they were read.
+
+        `seen`: the pending document the entries came from (`pending()`). When all of
+        its entries went and its version is unchanged, one conditional update empties
+        the outbox; otherwise the document is read and rewritten.
+        """
+        if seen is not None and await self._emptied(aggregate_id, sent, seen):
+            return
         for _ in range(MAX_CONFLICT_RETRIES):
             loaded = await self.load(aggregate_id)
             remaining = [e for e in loaded.outbox if e["id"] not in sent]
@@ -137,6 +159,16 @@ class AggregateStore:
             except VersionConflict:
                 continue
         raise VersionConflict(f"{aggregate_id}: could not mark outbox entries sent")
+
+    async def _emptied(self, aggregate_id: str, sent: set[str], seen: Document) -> bool:
+        if "version" not in seen or any(e["id"] not in sent for e in seen.get("outbox") or []):
+            return False
+        version = int(seen["version"])
+        result = await self.collection.update_one(
+            {"_id": aggregate_id, "version": version},
+            {"$set": {"outbox": [], "pending": False, "version": version + 1}},
+        )
+        return result.matched_count == 1
 
     async def _write(
         self,
@@ -207,9 +239,14 @@ class AggregateStore:
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state
 
-    async def pending(self) -> list[Document]:
-        """Aggregates with unsent outbox entries (their ids and entries)."""
-        return [doc async for doc in self.collection.find({"pending": True}, {"outbox": 1})]
+    async def pending(self, ids: Collection[str] | None = None) -> list[Document]:
+        """Aggregates with unsent outbox entries (their ids, versions and entries): all
+        of them, or those among `ids`."""
+        query: Document = {"pending": True}
+        if ids is not None:
+            query["_id"] = {"$in": list(ids)}
+        projection = {"outbox": 1, "version": 1}
+        return [doc async for doc in self.collection.find(query, projection)]
 
     async def due_ids(self, now_epoch: float, limit: int = 200) -> list[str]:
         """Aggregates whose `state.due_epoch` has come (see timers.py)."""

@@ -45,7 +45,9 @@ class FollowUps:
         mentee = state.get("roles", {}).get("mentee")
         if mentee is not None and state.get("status") == "active":
             pid = state["participant_id"]
-            await self.matchmaker.place_newcomer(mentee["program_id"], pid, envelope.id)
+            await self.matchmaker.place_newcomer(
+                mentee["program_id"], pid, envelope.id, candidate=state
+            )
 
     async def batch(self, envelope: Envelope[Any], state: State) -> None:
         await self.runs.request(envelope.event.program_id)

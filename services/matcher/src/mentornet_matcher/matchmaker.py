@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
+from mentornet_chassis.aggregates import State
 
 from .batch_runs import BatchRuns
 from .coverage import CoverageBoard
@@ -34,7 +35,7 @@ from .domain.skillmap import SkillMap
 from .pairs import Pairs
 from .pools import PoolReader, score_and_solve
 from .proposals import Proposer
-from .store import MatcherStores
+from .store import MatcherStores, failed_pairs_in, placed_in
 
 SHORTLIST = 3
 TRIES = 25
@@ -113,18 +114,26 @@ class Matchmaker:
         report = gap_report(gaps, len(waitlisted), int((free > 0).sum()))
         await self.coverage.record(pool.mentees[0].program_id, report)
 
-    async def place_newcomer(self, program_id: str, mentee_id: str, cause_id: str) -> Placement:
-        """One mentee, at once: the best mentor by score minus the last batch's price."""
+    async def place_newcomer(
+        self, program_id: str, mentee_id: str, cause_id: str, candidate: State | None = None
+    ) -> Placement:
+        """One mentee, at once: the best mentor by score minus the last batch's price.
+        `candidate`: the mentee's read model when the caller has just written it."""
         program = await self.stores.programs.get_state(program_id)
-        candidate = await self.stores.candidates.get_state(mentee_id)
+        if candidate is None:
+            candidate = await self.stores.candidates.get_state(mentee_id)
         if program is None or candidate is None or not is_matchable(candidate, "mentee"):
             return Placement()
         mentee = as_mentee(candidate)
-        if mentee.program_id != program_id or await self.stores.is_placed(mentee_id, program_id):
+        if mentee.program_id != program_id:
             return Placement()
-        pool = await self.reader.pool(program, [mentee])
-        scores = PoolScores(pool)
+        history = await self.stores.matches_of(mentee_id, "mentee_id")
+        if placed_in(history, program_id):
+            return Placement()
         last = await self.runs.get(program_id) or {}
+        failed = failed_pairs_in(history, program_id)
+        pool = await self.reader.pool(program, [mentee], run=last, failed=failed)
+        scores = PoolScores(pool)
         prices = incremental.price_vector(
             pool.mentor_side.ids, (last.get("last") or {}).get("prices", {})
         )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from mentornet_chassis.aggregates import State
+from mentornet_chassis.mongo import Document
 from mentornet_contracts.events.participants import MenteeRegistered
 
 from .batch_runs import BatchRuns
@@ -41,12 +42,13 @@ class PoolReader:
         self.today = today
         self._rosters: dict[str, tuple[int, MentorSide]] = {}
 
-    async def mentors(self, program_id: str) -> MentorSide:
+    async def mentors(self, program_id: str, run: Document | None = None) -> MentorSide:
         """The program's mentors, read and prepared once per roster version (and per
-        horizon and taxonomy, which both shape the prepared arrays)."""
+        horizon and taxonomy, which both shape the prepared arrays). `run`: the
+        program's batch-run record, when the caller has just read it."""
         skills = await self.skills()
         start = horizon_start(self.today().date())
-        version = await self.runs.roster(program_id)
+        version = await self.runs.roster(program_id) if run is None else int(run.get("roster", 0))
         cached = self._rosters.get(program_id)
         if cached is not None:
             seen, prepared = cached
@@ -57,10 +59,18 @@ class PoolReader:
         self._rosters[program_id] = (version, prepared)
         return prepared
 
-    async def pool(self, program: State, mentees: list[MenteeRegistered]) -> Pool:
-        """The pool as it stands: capacity left after holds and pending reviews."""
+    async def pool(
+        self,
+        program: State,
+        mentees: list[MenteeRegistered],
+        *,
+        run: Document | None = None,
+        failed: frozenset[tuple[str, str]] | None = None,
+    ) -> Pool:
+        """The pool as it stands: capacity left after holds and pending reviews.
+        `run` and `failed` (the mentees' failed pairs): what the caller has just read."""
         program_id = program["program_id"]
-        prepared = await self.mentors(program_id)
+        prepared = await self.mentors(program_id, run)
         mentors = prepared.mentors
         held = await self.stores.loads_of([m.participant_id for m in mentors])
         pool = build_pool(
@@ -70,7 +80,9 @@ class PoolReader:
             rules_of(program),
             prepared.skills,
             prepared.start,
-            await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
+            failed
+            if failed is not None
+            else await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
         )
         pending = await self.stores.pending_per_mentor(program_id)
         for j, mentor in enumerate(mentors):

@@ -48,7 +48,7 @@ class MatcherStores:
         return [doc["state"] async for doc in self.candidates.collection.find(query)]
 
     async def loads_of(self, mentor_ids: Collection[str]) -> dict[str, dict[str, Any]]:
-        cursor = self.loads.collection.find({"_id": {"$in": list(mentor_ids)}})
+        cursor = self.loads.collection.find({"_id": {"$in": list(mentor_ids)}}, {"state": 1})
         return {doc["_id"]: doc["state"] async for doc in cursor}
 
     async def matches_in(self, program_id: str) -> list[dict[str, Any]]:
@@ -67,10 +67,7 @@ class MatcherStores:
         return {m["mentee_id"] for m in await self.matches_in(program_id) if m["status"] in PLACED}
 
     async def is_placed(self, mentee_id: str, program_id: str) -> bool:
-        return any(
-            m["program_id"] == program_id and m["status"] in PLACED
-            for m in await self.matches_of(mentee_id, "mentee_id")
-        )
+        return placed_in(await self.matches_of(mentee_id, "mentee_id"), program_id)
 
     async def failed_pairs(
         self, program_id: str, mentee_ids: Collection[str] | None = None
@@ -80,11 +77,7 @@ class MatcherStores:
             found = [m for pid in mentee_ids for m in await self.matches_of(pid, "mentee_id")]
         else:
             found = await self.matches_in(program_id)
-        return frozenset(
-            (m["mentee_id"], m["mentor_id"])
-            for m in found
-            if m["program_id"] == program_id and is_failed_pair(m)
-        )
+        return failed_pairs_in(found, program_id)
 
     async def pending_per_mentor(self, program_id: str) -> Counter[str]:
         """Proposals waiting for a coordinator, which will need their mentor's room."""
@@ -100,3 +93,17 @@ class MatcherStores:
             {"mentee_id": doc["_id"], **doc["state"]}
             async for doc in self.waitlist.collection.find(query)
         ]
+
+
+def placed_in(matches: list[dict[str, Any]], program_id: str) -> bool:
+    """Whether one of a mentee's matches places them in the program."""
+    return any(m["program_id"] == program_id and m["status"] in PLACED for m in matches)
+
+
+def failed_pairs_in(matches: list[dict[str, Any]], program_id: str) -> frozenset[tuple[str, str]]:
+    """The program's pairs among `matches` never to propose again."""
+    return frozenset(
+        (m["mentee_id"], m["mentor_id"])
+        for m in matches
+        if m["program_id"] == program_id and is_failed_pair(m)
+    )
