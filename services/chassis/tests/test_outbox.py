@@ -113,7 +113,9 @@ async def test_an_entry_added_while_sending_is_kept(mongo: Any, unique: str) -> 
     relay = OutboxRelay([store], publish_then_write, Metrics("test"))
     assert await relay.run_once() == 1
     doc = await store.collection.find_one({"_id": "p1"})
-    assert doc is not None and len(doc["outbox"]) == 1 and doc["pending"] is True
+    assert doc is not None
+    assert len(doc["outbox"]) == 1
+    assert doc["pending"] is True
     assert await relay.run_once() == 1
     assert await relay.backlog() == 0
 
