@@ -157,6 +157,12 @@ def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
         assert len(held) == 3
         assert held[0] > 0, demo.stdout
         assert sum(held) > held[0], "the cohort or the micro program held sessions too"
+        completed = [
+            int(line.split()[-1])
+            for line in demo.stdout.splitlines()
+            if "completed matches " in line
+        ]
+        assert completed[2] > 0, f"micro matches end once their session is held\n{demo.stdout}"
         page = httpx.get(links[0], timeout=30)
         assert page.status_code == 200
         assert "<svg" in page.text

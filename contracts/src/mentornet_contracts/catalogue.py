@@ -45,7 +45,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "matcher",
             "Candidate read model, explained scoring, assignment, rematch.",
             publishes=(MATCHES,),
-            consumes=(PARTICIPANTS, PROGRAMS, QA),
+            consumes=(PARTICIPANTS, PROGRAMS, SESSIONS, QA),
         ),
         ServiceSpec(
             "scheduler",

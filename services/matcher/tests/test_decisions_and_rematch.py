@@ -118,6 +118,27 @@ async def test_an_escalation_rematches_once_and_an_unknown_match_is_an_error(
         await world.rematcher.escalated("match-nope", "x")
 
 
+async def test_a_match_whose_sessions_are_done_completes_frees_the_place_and_is_not_redone(
+    world: World,
+) -> None:
+    await world.program()
+    await world.add(mentee("e1", ("python", 5)), *experts(2))
+    await world.batch()
+    match = await world.match_of("e1")
+
+    await world.rematcher.completed(match["match_id"], "1 held, 0 missed")
+    await world.rematcher.completed(match["match_id"], "1 held, 0 missed")
+
+    assert await world.live() == []
+    assert len(await world.stores.matches_in("prog-1")) == 1
+    ended = [e for e in await emitted(world, match["match_id"]) if e["type"] == ENDED]
+    assert [(e["reason"], e["cause"]) for e in ended] == [("completed", "sessions_completed")]
+    assert (await world.stores.loads.get_state(match["mentor_id"]) or {})["holds"] == {}
+    assert ("e1", match["mentor_id"]) not in await world.stores.failed_pairs("prog-1")
+    with pytest.raises(UnknownMatch):
+        await world.rematcher.completed("match-nope", "x")
+
+
 async def test_a_mentor_leaving_places_their_mentees_elsewhere(world: World) -> None:
     await world.program()
     await world.add(mentee("e1", ("python", 5)), mentee("e2", ("python", 5)), *experts(2))

@@ -47,6 +47,7 @@ class EndCause(StrEnum):
     FIT_CHECK_FAILED = "fit_check_failed"
     ESCALATION = "escalation"
     OPTION_NOT_PICKED = "option_not_picked"
+    SESSIONS_COMPLETED = "sessions_completed"
 
 
 class WaitlistReason(StrEnum):

@@ -240,6 +240,18 @@ class CohortSlotChosen(_SessionEvent):
     )
 
 
+class SeriesCompleted(_SessionEvent):
+    """Every session the match's series planned has been settled (held or missed, none
+    still to come) and at least one was held: the match has run its course, and the
+    matcher ends it as completed."""
+
+    event_type: ClassVar[str] = "mentornet.series.completed.v1"
+    match_id: Id = MATCH_ID
+    program_id: Id = Field(description="Program of the match.", examples=["prog-eng-2027"])
+    held: int = Field(ge=1, description="Sessions held.", examples=[6])
+    missed: int = Field(ge=0, description="Sessions missed.", examples=[1])
+
+
 class MatchStalled(_SessionEvent):
     event_type: ClassVar[str] = "mentornet.match.stalled.v1"
     match_id: Id = MATCH_ID
@@ -258,6 +270,7 @@ EVENTS = (
     SessionCancelled,
     SessionReminderDue,
     SessionCompleted,
+    SeriesCompleted,
     SessionMissed,
     SessionAttendanceDue,
     SessionBookingFailed,

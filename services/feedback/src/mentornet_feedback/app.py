@@ -12,7 +12,7 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 from mentornet_chassis.timers import DueScanner, DueTask, firing
-from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, SESSIONS
+from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from . import reports_api, surveys_api
@@ -54,7 +54,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             reports_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
         ],
         handlers=feedback_handlers(stores, clock, windows),
-        consumes=[PARTICIPANTS, PROGRAMS, SESSIONS],
+        consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[stores.ensure_indexes],
         workers=[timers.run],

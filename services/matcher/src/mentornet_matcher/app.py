@@ -5,7 +5,7 @@ from __future__ import annotations
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
-from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS, QA
+from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from . import api, matches_api, program_board_api
@@ -51,7 +51,7 @@ def build(runtime: Runtime) -> ServiceParts:
             ),
         ],
         handlers=matcher_handlers(stores, runs, matchmaker, rematcher),
-        consumes=[PARTICIPANTS, PROGRAMS, QA],
+        consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         workers=[worker.run],
         parks=[UnknownEntity],

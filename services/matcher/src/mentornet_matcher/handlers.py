@@ -25,6 +25,7 @@ from mentornet_contracts.events.participants import (
 )
 from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, TaxonomyUpdated
 from mentornet_contracts.events.qa import EscalationAction, EscalationRaised
+from mentornet_contracts.events.sessions import SeriesCompleted
 
 from .batch_runs import BatchRuns
 from .domain import candidates, programs, taxonomy_view
@@ -88,7 +89,12 @@ def matcher_handlers(
             detail = f"{raised.trigger} escalation, case {raised.case_id}"
             await rematcher.escalated(raised.match_id, detail)
 
+    async def series_completed(envelope: Envelope[Any]) -> None:
+        done: SeriesCompleted = envelope.event
+        await rematcher.completed(done.match_id, f"{done.held} held, {done.missed} missed")
+
     return {
+        SeriesCompleted: series_completed,
         MenteeRegistered: updating(people, candidates.on_mentee_registered, then.place),
         MentorRegistered: updating(people, candidates.on_mentor_registered, then.roster),
         ProfileUpdated: updating(people, candidates.on_profile_updated, then.profile),

@@ -35,9 +35,16 @@ class Rematcher:
         self.matchmaker = matchmaker
 
     async def end(
-        self, match: State, reason: MatchEndReason, cause: EndCause, detail: str = ""
+        self,
+        match: State,
+        reason: MatchEndReason,
+        cause: EndCause,
+        detail: str = "",
+        *,
+        place_again: bool = True,
     ) -> State | None:
-        """End the match and place its mentee again; None if it had already ended."""
+        """End the match and (unless it ran its course) place its mentee again; None if
+        it had already ended."""
 
         def step(state: State | None) -> Decision:
             if state is None or state["status"] not in matches.PLACED:
@@ -49,7 +56,9 @@ class Rematcher:
         if applied.state is None or applied.state.get("end_cause") != str(cause):
             return None
         await self.matchmaker.proposer.release(match)
-        await self._place_again(match)
+        if place_again:
+            await self._place_again(match)
+        self.matchmaker.wake_relay()
         return applied.state
 
     async def _place_again(self, match: State) -> None:
@@ -57,7 +66,6 @@ class Rematcher:
         if mentee is not None and is_matchable(mentee, "mentee"):
             cause = f"{match['match_id']}:rematch"
             await self.matchmaker.place_newcomer(match["program_id"], match["mentee_id"], cause)
-        self.matchmaker.wake_relay()
 
     async def participant_left(self, participant_id: str, cause: EndCause) -> None:
         """A mentee who leaves ends their matches; a mentor who leaves ends theirs and
@@ -84,6 +92,20 @@ class Rematcher:
         for match in await self._placed(participant_id, side):
             if not await self.matchmaker.pairs.pair_has_time(match):
                 await self.end(match, MatchEndReason.REMATCHED, EndCause.AVAILABILITY_CHANGED)
+
+    async def completed(self, match_id: str, detail: str) -> None:
+        """The match's sessions are all settled: it ends as completed, the mentor's
+        place is free again, and the mentee is not placed again."""
+        match = await self.stores.matches.get_state(match_id)
+        if match is None:
+            raise UnknownMatch(f"no match {match_id} here")
+        await self.end(
+            match,
+            MatchEndReason.COMPLETED,
+            EndCause.SESSIONS_COMPLETED,
+            detail,
+            place_again=False,
+        )
 
     async def escalated(self, match_id: str, detail: str) -> None:
         match = await self.stores.matches.get_state(match_id)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
-from mentornet_contracts.catalogue import AUDIT, FEEDBACK, MATCHES, PARTICIPANTS, PROGRAMS, SESSIONS
+from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from . import cases_api, health_api, samples_api
@@ -59,7 +59,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             health_api.create_router(stores, auditor, recognitions, links, runtime.current, clock),
         ],
         handlers=qa_handlers(stores, clock, follow),
-        consumes=[PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT],
+        consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[stores.ensure_indexes],
         workers=[timers.run],

@@ -84,6 +84,7 @@ def render(health: dict[str, Any]) -> str:
             "Matching",
             '<div class="row">'
             + figure("matching.active_matches", m["active_matches"], "active matches")
+            + figure("matching.completed_matches", m["completed_matches"], "ran their course")
             + figure("matching.waitlisted", m["waitlisted"], "waiting")
             + figure(
                 "matching.days_to_match_median", m["days_to_match_median"], "median days to match"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
-from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS, PROGRAMS
+from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from . import calendars_api, sessions_api
@@ -81,7 +81,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             sessions_api.create_router(stores, desk, runtime.current),
         ],
         handlers=scheduler_handlers(stores, booker, replanner, clock),
-        consumes=[PARTICIPANTS, PROGRAMS, MATCHES],
+        consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[stores.ensure_indexes],
         workers=[timers.run],

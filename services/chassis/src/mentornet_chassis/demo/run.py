@@ -82,7 +82,8 @@ def _done(tally: Tally, reviewed: int) -> str:
 
 
 def _report(api: Api, programs: list[Program]) -> int:
-    """0 when every program has active matches and sessions were held."""
+    """0 when every program has matches (active, or run their course) and sessions
+    were held."""
     unmatched, held = [], 0
     for program in programs:
         health = api.get("qa", f"/programs/{program.program_id}/health")
@@ -93,7 +94,7 @@ def _report(api: Api, programs: list[Program]) -> int:
             print(f"  {name:<24} {value}")
         print(f"  dashboard: {link}")
         held += figures["sessions held"]
-        if not figures["active matches"]:
+        if not figures["active matches"] and not figures["completed matches"]:
             unmatched.append(program.plan.key)
     if unmatched or not held:
         print(f"\nnothing to show: no matches in {unmatched or 'any program'} or no sessions")
@@ -104,6 +105,7 @@ def _report(api: Api, programs: list[Program]) -> int:
 def _figures(health: Json) -> dict[str, Any]:
     return {
         "active matches": health["matching"]["active_matches"],
+        "completed matches": health["matching"]["completed_matches"],
         "waitlisted": health["matching"]["waitlisted"],
         "mentor utilisation": health["utilisation"]["utilisation"],
         "sessions held": health["attendance"]["held"],

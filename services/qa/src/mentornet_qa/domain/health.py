@@ -44,6 +44,9 @@ def matching(matches: Sequence[Match], people: Sequence[Person], program_id: str
     return {
         "mentees": len(mentees),
         "active_matches": len(active),
+        "completed_matches": sum(
+            1 for m in matches if m["status"] == "ended" and m.get("end_reason") == "completed"
+        ),
         "waitlisted": len(waiting),
         "days_to_match_median": round(median(waits), 2) if waits else None,
         "days_to_match_mean": round(fmean(waits), 2) if waits else None,

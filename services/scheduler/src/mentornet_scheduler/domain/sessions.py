@@ -35,6 +35,7 @@ from .matches import (
     upcoming,
     with_session,
 )
+from .series import closing
 
 Emitted = list[Any]
 
@@ -149,9 +150,10 @@ def record_attendance(
             "stalled": {},
             "last_activity_at": max(match["last_activity_at"], end_at.isoformat()),
         }
-        return state, [
-            SessionCompleted(session_id=sid, match_id=match["match_id"], attendance=attendance)
-        ]
+        return closing(
+            state,
+            [SessionCompleted(session_id=sid, match_id=match["match_id"], attendance=attendance)],
+        )
     absent = Role.MENTOR if attendance == Attendance.MENTOR_NO_SHOW else Role.MENTEE
     missed = {**session, "status": MISSED, "attendance": str(attendance), "recorded_by": by}
     if session.get("counted"):
@@ -185,7 +187,7 @@ def missed_session(
                 detail=f"{streak} sessions missed in a row (the program's limit is {threshold})",
             )
         )
-    return state, events
+    return closing(state, events)
 
 
 def _end(session: Session) -> datetime:

@@ -107,7 +107,7 @@ def _session_timers(
 
 def _inactivity(match: Match, now: datetime, events: list[Any]) -> Match:
     days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
-    if not days or match["stalled"].get("no_activity"):
+    if not days or match["stalled"].get("no_activity") or match.get("series_done"):
         return match
     since = datetime.fromisoformat(match["last_activity_at"])
     if now < since + timedelta(days=days):
@@ -141,6 +141,6 @@ def next_due(match: Match, clock: Clockwork) -> float | None:
                 times.append(_end(session) + clock.prompt_after)
             times.append(_end(session) + clock.missed_after)
     days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
-    if days and not match["stalled"].get("no_activity"):
+    if days and not match["stalled"].get("no_activity") and not match.get("series_done"):
         times.append(datetime.fromisoformat(match["last_activity_at"]) + timedelta(days=days))
     return min(times).timestamp() if times else None
