@@ -12,17 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from mentornet_chassis.devstack import HTTP_PORTS
-from mentornet_chassis.embedded import free_port, port_free
+from mentornet_chassis.embedded import free_port
 from mentornet_chassis.testing.backends import Endpoints
 
+from tests.support.processes import free_offset, running
+
 pytestmark = pytest.mark.e2e
-
-
-def free_offset() -> int:
-    for offset in range(20000, 40000, 97):
-        if all(port_free(port + offset) for port in HTTP_PORTS.values()):
-            return offset
-    raise AssertionError("no free block of HTTP ports")
 
 
 def dev(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -53,14 +48,6 @@ def dev_env(tmp_path: Path) -> dict[str, str]:
 
 def pids(home: Path) -> list[int]:
     return [json.loads(p.read_text())["pid"] for p in (home / "pids").glob("*.pid")]
-
-
-def running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_up_status_down(tmp_path: Path, dev_env: dict[str, str]) -> None:
