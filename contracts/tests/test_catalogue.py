@@ -39,10 +39,12 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "session.missed",
         "match.stalled",
         # Added beyond DESIGN's examples: a prompt to record attendance, a booking that
-        # could not be made, and a cohort's weekly slot (keyed by cohort id).
+        # could not be made, a cohort's weekly slot (keyed by cohort id), and a match's
+        # series of sessions all settled (the match has run its course).
         "session.attendance.due",
         "session.booking.failed",
         "cohort.slot.chosen",
+        "series.completed",
     ),
     "mentornet.feedback": (
         "feedback.requested",

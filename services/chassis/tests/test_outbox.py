@@ -46,7 +46,7 @@ async def test_relay_publishes_in_order_then_marks_sent(
         )
 
     metrics = Metrics("test")
-    relay = OutboxRelay([store], publish, metrics)
+    relay = OutboxRelay([store], publish, metrics, settle_s=0)
     assert await relay.run_once() == 5
     assert await relay.backlog() == 0
     records = await find_records(
@@ -55,6 +55,10 @@ async def test_relay_publishes_in_order_then_marks_sent(
     assert [header(r, "ce_type") for r in records] == ["mentornet.participant.withdrawn.v1"] * 5
     assert [json.loads(r.value)["reason"] for r in records] == ["r0", "r1", "r2", "r3", "r4"]
     assert await relay.run_once() == 0
+    doc = await store.collection.find_one({"_id": pid})
+    assert doc is not None
+    assert (doc["pending"], doc["outbox"], doc["version"]) == (False, [], 2)
+    assert doc["pending"] is False
 
 
 async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -> None:
@@ -67,7 +71,7 @@ async def test_failed_publish_keeps_the_rest_in_order(mongo: Any, unique: str) -
             raise ConnectionError("broker hiccup")
         sent.append(record.value)
 
-    relay = OutboxRelay([store], flaky, Metrics("test"))
+    relay = OutboxRelay([store], flaky, Metrics("test"), settle_s=0)
     with pytest.raises(ConnectionError):
         await relay.run_once()
     doc = await store.collection.find_one({"_id": "p1"})
@@ -90,7 +94,7 @@ async def test_a_wake_sends_what_this_process_wrote_without_scanning(
     db = mongo[f"test_relay_{unique}"]
     store, other = AggregateStore(db["aggs"], REGISTRY), AggregateStore(db["aggs"], REGISTRY)
     sent: list[OutgoingRecord] = []
-    relay = OutboxRelay([store], counting(sent), Metrics("test"))
+    relay = OutboxRelay([store], counting(sent), Metrics("test"), settle_s=0)
     assert await relay.run_once() == 0
     await other.apply("elsewhere", withdrawals("elsewhere", 1))
     await store.apply("here", withdrawals("here", 2))
@@ -110,7 +114,7 @@ async def test_an_entry_added_while_sending_is_kept(mongo: Any, unique: str) -> 
         if len(sent) == 1:
             await store.apply("p1", withdrawals("p1", 1))
 
-    relay = OutboxRelay([store], publish_then_write, Metrics("test"))
+    relay = OutboxRelay([store], publish_then_write, Metrics("test"), settle_s=0)
     assert await relay.run_once() == 1
     doc = await store.collection.find_one({"_id": "p1"})
     assert doc is not None
@@ -138,3 +142,20 @@ async def test_a_failed_send_is_tried_again_on_the_next_wake(mongo: Any, unique:
     failing[0] = False
     assert await relay.run_once() == 2
     assert [json.loads(r.value)["reason"] for r in sent] == ["r0", "r1"]
+
+
+async def test_a_scan_leaves_fresh_entries_to_the_process_that_wrote_them(
+    mongo: Any, unique: str
+) -> None:
+    """Another replica's relay is sending them: a scan that took them too would put
+    them on the topic twice."""
+    db = mongo[f"test_relay_{unique}"]
+    store, other = AggregateStore(db["aggs"], REGISTRY), AggregateStore(db["aggs"], REGISTRY)
+    sent: list[OutgoingRecord] = []
+    relay = OutboxRelay([store], counting(sent), Metrics("test"), settle_s=3600)
+    await other.apply("theirs", withdrawals("theirs", 1))
+    await store.apply("ours", withdrawals("ours", 1))
+    assert await relay.run_once(full=True) == 1
+    assert [r.key for r in sent] == [b"ours"]
+    assert await OutboxRelay([store], counting(sent), Metrics("test"), settle_s=0).run_once() == 1
+    assert [r.key for r in sent] == [b"ours", b"theirs"]

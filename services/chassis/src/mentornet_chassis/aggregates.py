@@ -82,6 +82,8 @@ def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
 
 PendingWatcher = Callable[["AggregateStore", str], None]
 """Told (store, aggregate id) after a write that added outbox entries."""
+WriteWatcher = Callable[[str, "State | None"], None]
+"""Told (aggregate id, state written) after every write of this store."""
 
 
 class AggregateStore:
@@ -96,6 +98,7 @@ class AggregateStore:
         self.collection = collection
         self.registry = registry
         self._watchers: list[PendingWatcher] = []
+        self._writes: list[WriteWatcher] = []
 
     def watch_pending(self, watcher: PendingWatcher) -> None:
         """Have `watcher` told of every aggregate this process gives outbox entries, so
@@ -104,14 +107,7 @@ class AggregateStore:
 
     async def load(self, aggregate_id: str) -> Loaded:
         doc = await self.collection.find_one({"_id": aggregate_id})
-        if doc is None:
-            return Loaded(state=None, version=0)
-        return Loaded(
-            state=doc.get("state"),
-            version=int(doc["version"]),
-            inbox=tuple(doc.get("inbox", ())),
-            outbox=tuple(doc.get("outbox", ())),
-        )
+        return Loaded(state=None, version=0) if doc is None else _loaded(doc)
 
     async def save(
         self,
@@ -137,19 +133,21 @@ class AggregateStore:
                 watcher(self, aggregate_id)
         return loaded.version + 1
 
+    def watch_writes(self, watcher: WriteWatcher) -> None:
+        """Have `watcher` told of every state this process writes: for views kept in
+        memory that must not lag behind this process's own writes."""
+        self._writes.append(watcher)
+
     async def mark_sent(
         self, aggregate_id: str, sent: set[str], seen: Document | None = None
     ) -> None:
         """Remove published entries, keeping entries added since they were read.
 
-        `seen`: the pending document the entries came from (`pending()`). When all of
-        its entries went and its version is unchanged, one conditional update empties
-        the outbox; otherwise the document is read and rewritten.
+        `seen`: the whole pending document the entries came from (`pending()`); if the
+        aggregate is still at its version, one conditional write is enough.
         """
-        if seen is not None and await self._emptied(aggregate_id, sent, seen):
-            return
+        loaded = _loaded(seen) if seen is not None else await self.load(aggregate_id)
         for _ in range(MAX_CONFLICT_RETRIES):
-            loaded = await self.load(aggregate_id)
             remaining = [e for e in loaded.outbox if e["id"] not in sent]
             if len(remaining) == len(loaded.outbox):
                 return
@@ -157,18 +155,8 @@ class AggregateStore:
                 await self._write(aggregate_id, loaded, loaded.state, remaining, list(loaded.inbox))
                 return
             except VersionConflict:
-                continue
+                loaded = await self.load(aggregate_id)
         raise VersionConflict(f"{aggregate_id}: could not mark outbox entries sent")
-
-    async def _emptied(self, aggregate_id: str, sent: set[str], seen: Document) -> bool:
-        if "version" not in seen or any(e["id"] not in sent for e in seen.get("outbox") or []):
-            return False
-        version = int(seen["version"])
-        result = await self.collection.update_one(
-            {"_id": aggregate_id, "version": version},
-            {"$set": {"outbox": [], "pending": False, "version": version + 1}},
-        )
-        return result.matched_count == 1
 
     async def _write(
         self,
@@ -188,12 +176,14 @@ class AggregateStore:
         }
         if loaded.version == 0:
             await self._insert({"_id": aggregate_id, **doc})
-            return
-        result = await self.collection.replace_one(
-            {"_id": aggregate_id, "version": loaded.version}, doc
-        )
-        if result.matched_count != 1:
-            raise VersionConflict(aggregate_id)
+        else:
+            result = await self.collection.replace_one(
+                {"_id": aggregate_id, "version": loaded.version}, doc
+            )
+            if result.matched_count != 1:
+                raise VersionConflict(aggregate_id)
+        for watcher in self._writes:
+            watcher(aggregate_id, state)
 
     async def _insert(self, doc: Document) -> None:
         try:
@@ -239,14 +229,18 @@ class AggregateStore:
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state
 
-    async def pending(self, ids: Collection[str] | None = None) -> list[Document]:
-        """Aggregates with unsent outbox entries (their ids, versions and entries): all
-        of them, or those among `ids`."""
+    async def pending(
+        self, ids: Collection[str] | None = None, *, before: datetime | None = None
+    ) -> list[Document]:
+        """Whole aggregates with unsent outbox entries: all of them, those among `ids`,
+        or those last written `before`. Whole, so that marking their entries sent can
+        rewrite them at once."""
         query: Document = {"pending": True}
         if ids is not None:
             query["_id"] = {"$in": list(ids)}
-        projection = {"outbox": 1, "version": 1}
-        return [doc async for doc in self.collection.find(query, projection)]
+        if before is not None:
+            query["updated_at"] = {"$lt": before}
+        return [doc async for doc in self.collection.find(query)]
 
     async def due_ids(self, now_epoch: float, limit: int = 200) -> list[str]:
         """Aggregates whose `state.due_epoch` has come (see timers.py)."""
@@ -258,3 +252,12 @@ class AggregateStore:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("pending")
         await self.collection.create_index("state.due_epoch")
+
+
+def _loaded(doc: Document) -> Loaded:
+    return Loaded(
+        state=doc.get("state"),
+        version=int(doc["version"]),
+        inbox=tuple(doc.get("inbox", ())),
+        outbox=tuple(doc.get("outbox", ())),
+    )

@@ -1,12 +1,14 @@
 """FastStream KafkaBroker with an explicit ack policy, and the publish function.
 
-The subscriber commits an offset only after `RecordProcessor.process` returned, i.e.
-after the handler's MongoDB write was acknowledged (or the record was dead-lettered).
-If processing raises, NACK_ON_ERROR seeks back so the record is delivered again.
+The subscriber takes records in batches and commits a batch only after
+`RecordProcessor.process` returned for each record in it, i.e. after each handler's
+MongoDB write was acknowledged (or the record was dead-lettered). If processing raises,
+NACK_ON_ERROR seeks back so the batch is delivered again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections.abc import Sequence
@@ -75,27 +77,55 @@ def publisher(broker: KafkaBroker) -> Publish:
     return publish
 
 
-async def _raw_body(message: Any) -> bytes:
-    """Hand the value through untouched: the contracts codec validates it, not FastStream."""
-    return bytes(message.body)
+BATCH_RECORDS = 100
+BATCH_WAIT_MS = 200
+
+
+async def _raw_records(message: Any) -> tuple[Any, ...]:
+    """Hand the records through untouched: the contracts codec validates them, not
+    FastStream."""
+    return tuple(message.raw_message)
+
+
+async def process_batch(processor: RecordProcessor, records: Sequence[IncomingRecord]) -> None:
+    """Each partition's records in order, the partitions side by side; returns once all
+    are done, or raises the first failure once all have stopped (the batch then comes
+    back: NACK_ON_ERROR rewinds every partition to its earliest record of the batch, and
+    the inbox drops what was applied already)."""
+    lanes: dict[tuple[str, int], list[IncomingRecord]] = {}
+    for record in records:
+        lanes.setdefault((record.topic, record.partition), []).append(record)
+
+    async def lane(queued: list[IncomingRecord]) -> None:
+        for record in queued:
+            await processor.process(record)
+
+    results = await asyncio.gather(*(lane(q) for q in lanes.values()), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
 def subscribe(
     broker: KafkaBroker, processor: RecordProcessor, topics: Sequence[str], group_id: str
 ) -> Any:
+    """A batch subscriber: FastStream commits a batch only after every record in it was
+    handled (or dead-lettered)."""
     subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=ACK_POLICY,
-        max_poll_records=100,
-        decoder=_raw_body,
+        batch=True,
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=_raw_records,
     )
 
-    async def on_record(message: KafkaMessage) -> None:
-        await processor.process(IncomingRecord.of(message.raw_message))
+    async def on_records(message: KafkaMessage) -> None:
+        await process_batch(processor, [IncomingRecord.of(r) for r in message.raw_message])
 
-    subscriber(on_record)
+    subscriber(on_records)
     return subscriber
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from .aggregates import AggregateStore
 from .logging import get_logger
@@ -42,15 +43,20 @@ def _record(entry: Document) -> OutgoingRecord:
 
 FULL_SCAN_EVERY = 10
 """Relay polls between scans of every store while writes keep waking it."""
-IN_FLIGHT = 32
-"""Aggregates relayed side by side (each one's entries stay in order)."""
+
+
+SETTLE_S = 2.0
+"""Full scans leave entries younger than this to the process that wrote them."""
 
 
 class OutboxRelay:
     """Sends what this process's writes just added (the stores tell it which
     aggregates), and scans every store at start, at stop, when a poll interval passes
     without a write, and at least every FULL_SCAN_EVERY intervals: the scans pick up
-    entries left by a crash, a failed publish or another process."""
+    entries left by a crash, a failed publish or another process. Scans skip entries
+    younger than `settle_s`, which their writer is sending: two relays sending the same
+    entry would put it on the topic twice (consumers would drop the copy, but operators
+    and subscribers would see it)."""
 
     def __init__(
         self,
@@ -59,17 +65,18 @@ class OutboxRelay:
         metrics: Metrics,
         *,
         interval_s: float = 0.5,
+        settle_s: float = SETTLE_S,
         wake: asyncio.Event | None = None,
     ) -> None:
         self.stores = list(stores)
         self.publish = publish
         self.metrics = metrics
         self.interval_s = interval_s
+        self.settle_s = settle_s
         self._wake = wake or asyncio.Event()
         self._lock = asyncio.Lock()
         self._dirty: dict[AggregateStore, set[str]] = {}
         self._scanned_at: float | None = None
-        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
         for store in self.stores:
             store.watch_pending(self._note)
 
@@ -82,47 +89,58 @@ class OutboxRelay:
         self._wake.set()
 
     async def run_once(self, *, full: bool = False) -> int:
-        """Publish what is pending (everything, on a full scan); return how many records
-        were published."""
+        """Publish what this process wrote, and on a full scan (`full`, or one is due)
+        everything settled; return how many records were published."""
         async with self._lock:
             loop = asyncio.get_running_loop()
-            due = self._scanned_at is None or (
-                loop.time() - self._scanned_at >= FULL_SCAN_EVERY * self.interval_s
-            )
+            last = self._scanned_at
+            scan = full or last is None or loop.time() - last >= FULL_SCAN_EVERY * self.interval_s
             dirty, self._dirty = self._dirty, {}
-            if full or due:
+            found: dict[tuple[AggregateStore, str], Document] = {}
+            for store, ids in dirty.items():
+                found |= {(store, doc["_id"]): doc for doc in await store.pending(ids)}
+            if scan:
                 self._scanned_at = loop.time()
-                found = [(store, await store.pending()) for store in self.stores]
-            else:
-                found = [(store, await store.pending(ids)) for store, ids in dirty.items()]
-            published = await self._relay_all(found)
-            if full or due:
-                backlog = sum(len(d.get("outbox") or []) for _, docs in found for d in docs)
+                settled = self._settled()
+                for store in self.stores:
+                    found |= {(store, d["_id"]): d for d in await store.pending(before=settled)}
+            published = await self._relay_all(list(found.items()))
+            if scan:
+                backlog = sum(len(doc.get("outbox") or []) for doc in found.values())
                 self.metrics.outbox_backlog.set(backlog - published)
             return published
 
-    async def _relay_all(self, found: list[tuple[AggregateStore, list[Document]]]) -> int:
-        jobs = [self._relay_aggregate(store, doc) for store, docs in found for doc in docs]
-        results = await asyncio.gather(*jobs, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return sum(r for r in results if isinstance(r, int))
+    def _settled(self) -> datetime | None:
+        """None with no settling time: the embedded store compares times to about the
+        second, so "written before now" would miss this second's entries."""
+        if not self.settle_s:
+            return None
+        return datetime.now(UTC) - timedelta(seconds=self.settle_s)
+
+    async def _relay_all(self, found: list[tuple[tuple[AggregateStore, str], Document]]) -> int:
+        """One aggregate after another: relaying them side by side, the embedded broker
+        (Tansu) was seen to report partition ends below offsets its consumers had
+        committed (docs/embedded-stack.md)."""
+        published = 0
+        for n, ((store, _), doc) in enumerate(found):
+            try:
+                published += await self._relay_aggregate(store, doc)
+            except Exception:
+                for (later, aggregate_id), _ in found[n:]:
+                    self._dirty.setdefault(later, set()).add(aggregate_id)
+                raise
+        return published
 
     async def _relay_aggregate(self, store: AggregateStore, doc: Document) -> int:
         sent: set[str] = set()
-        async with self._in_flight:
-            try:
-                for entry in doc.get("outbox") or []:
-                    await self.publish(_record(entry))
-                    self.metrics.events_emitted.labels(event_type=entry["type"]).inc()
-                    sent.add(entry["id"])
-            except Exception:
-                self._dirty.setdefault(store, set()).add(doc["_id"])
-                raise
-            finally:
-                if sent:
-                    await store.mark_sent(doc["_id"], sent, doc)
+        try:
+            for entry in doc.get("outbox") or []:
+                await self.publish(_record(entry))
+                self.metrics.events_emitted.labels(event_type=entry["type"]).inc()
+                sent.add(entry["id"])
+        finally:
+            if sent:
+                await store.mark_sent(doc["_id"], sent, doc)
         return len(sent)
 
     async def backlog(self) -> int:
