@@ -36,7 +36,13 @@ def build(runtime: Runtime) -> ServiceParts:
         taxonomy=runtime.aggregates(TAXONOMY),
     )
     runs = BatchRuns(runtime.db, settings.batch_schedule_seconds)
-    matchmaker = Matchmaker(stores, runs, runtime.wake_relay, Taxonomy(stores.taxonomy).skills)
+    matchmaker = Matchmaker(
+        stores,
+        runs,
+        runtime.wake_relay,
+        Taxonomy(stores.taxonomy).skills,
+        view_ttl_s=settings.newcomer_view_ms / 1000,
+    )
     rematcher = Rematcher(stores, matchmaker)
     worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
     return ServiceParts(

@@ -51,6 +51,7 @@ class FollowUps:
             )
 
     async def batch(self, envelope: Envelope[Any], state: State) -> None:
+        self.matchmaker.views.forget(envelope.event.program_id)
         await self.runs.request(envelope.event.program_id)
 
     async def roster(self, envelope: Envelope[Any], state: State) -> None:
@@ -58,6 +59,10 @@ class FollowUps:
         mentor_program = candidates.programs_of(state).get("mentor")
         if mentor_program is not None:
             await self.runs.request(mentor_program, roster_changed=True)
+            self.matchmaker.views.forget(mentor_program)
+
+    async def taxonomy(self, envelope: Envelope[Any], state: State) -> None:
+        self.matchmaker.views.forget()
 
     async def profile(self, envelope: Envelope[Any], state: State) -> None:
         await self.roster(envelope, state)
@@ -111,5 +116,7 @@ def matcher_handlers(
         ProgramPublished: updating(rules, programs.on_published, then.batch),
         ProgramUpdated: updating(rules, programs.on_updated, then.batch),
         EscalationRaised: escalation,
-        TaxonomyUpdated: updating(stores.taxonomy, taxonomy_view.on_taxonomy_updated),
+        TaxonomyUpdated: updating(
+            stores.taxonomy, taxonomy_view.on_taxonomy_updated, then.taxonomy
+        ),
     }

@@ -14,7 +14,7 @@ everyone left over is waitlisted with reasons.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,6 +32,7 @@ from .domain.pool import Pool
 from .domain.programs import approval_mode
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
+from .newcomers import NewcomerViews
 from .pairs import Pairs
 from .pools import PoolReader, score_and_solve
 from .proposals import Proposer
@@ -65,11 +66,15 @@ class Matchmaker:
         wake_relay: Callable[[], None],
         skills: Callable[[], Awaitable[SkillMap]] | None = None,
         today: Callable[[], datetime] = lambda: datetime.now(UTC),
+        view_ttl_s: float = 0.0,
     ) -> None:
+        """`view_ttl_s`: how long newcomers' placements reuse what they read about their
+        program (0: read it every time)."""
         self.stores = stores
         self.runs = runs
         self.wake_relay = wake_relay
         self.reader = PoolReader(stores, runs, skills, today)
+        self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
         self.proposer = Proposer(stores)
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
         self.coverage = CoverageBoard(stores.coverage)
@@ -118,11 +123,12 @@ class Matchmaker:
         self, program_id: str, mentee_id: str, cause_id: str, candidate: State | None = None
     ) -> Placement:
         """One mentee, at once: the best mentor by score minus the last batch's price.
-        `candidate`: the mentee's read model when the caller has just written it."""
-        program = await self.stores.programs.get_state(program_id)
+        `candidate`: the mentee's read model when the caller has just written it. The
+        program comes from a view kept for a moment (newcomers.py); a mentee it cannot
+        place is tried again on fresh reads before being waitlisted."""
         if candidate is None:
             candidate = await self.stores.candidates.get_state(mentee_id)
-        if program is None or candidate is None or not is_matchable(candidate, "mentee"):
+        if candidate is None or not is_matchable(candidate, "mentee"):
             return Placement()
         mentee = as_mentee(candidate)
         if mentee.program_id != program_id:
@@ -130,30 +136,55 @@ class Matchmaker:
         history = await self.stores.matches_of(mentee_id, "mentee_id")
         if placed_in(history, program_id):
             return Placement()
-        last = await self.runs.get(program_id) or {}
         failed = failed_pairs_in(history, program_id)
-        pool = await self.reader.pool(program, [mentee], run=last, failed=failed)
-        scores = PoolScores(pool)
-        prices = incremental.price_vector(
-            pool.mentor_side.ids, (last.get("last") or {}).get("prices", {})
-        )
-        status = matches.FIRST_STATUS[approval_mode(program)]
+        known = {m["match_id"]: m for m in history}
+        view = await self.views.view(program_id)
+        while view is not None:
+            pool = await self.views.pool(view, mentee, failed)
+            scores = PoolScores(pool)
+            status = matches.FIRST_STATUS[view.mode]
+            if await self._offer_best(pool, scores, view.prices, cause_id, status, known):
+                self.wake_relay()
+                return Placement(proposed=[mentee_id])
+            if view.fresh:
+                await self.proposer.waitlist(pool, scores, 0, pool.capacity)
+                self.wake_relay()
+                return Placement(waitlisted=[mentee_id])
+            view = await self.views.view(program_id, fresh=True)
+        return Placement()
+
+    async def _offer_best(
+        self,
+        pool: Pool,
+        scores: PoolScores,
+        prices: dict[str, float],
+        cause: str,
+        status: str,
+        known: Mapping[str, State],
+    ) -> bool:
         limit = SHORTLIST if status == "shortlisted" else TRIES
-        ranked = incremental.ranked(scores.rows(0, 1)[0], pool.capacity, prices, limit)
-        placed = await self._offer(pool, scores, 0, ranked, cause_id, status)
-        if not placed:
-            await self.proposer.waitlist(pool, scores, 0, pool.capacity)
-        self.wake_relay()
-        return Placement(proposed=[mentee_id]) if placed else Placement(waitlisted=[mentee_id])
+        priced = incremental.price_vector(pool.mentor_side.ids, prices)
+        ranked = incremental.ranked(scores.rows(0, 1)[0], pool.capacity, priced, limit)
+        return await self._offer(pool, scores, 0, ranked, cause, status, known)
 
     async def _offer(
-        self, pool: Pool, scores: PoolScores, i: int, options: list[int], cause: str, status: str
+        self,
+        pool: Pool,
+        scores: PoolScores,
+        i: int,
+        options: list[int],
+        cause: str,
+        status: str,
+        known: Mapping[str, State] | None = None,
     ) -> bool:
         """Shortlist every option; otherwise propose the first one whose mentor still
-        has room. False when nothing could be offered."""
+        has room. False when nothing could be offered. `known`: the mentee's matches."""
         made = False
         for n, j in enumerate(options):
-            made = await self.proposer.propose(pool, scores, i, j, f"{cause}|{n}", status) or made
+            proposed = await self.proposer.propose(
+                pool, scores, i, j, f"{cause}|{n}", status, known=known
+            )
+            made = proposed or made
             if made and status != "shortlisted":
                 break
         return made

@@ -22,6 +22,7 @@ from .domain.assignment import Solution, solve
 from .domain.candidates import as_mentee, as_mentor
 from .domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from .domain.programs import rules_of
+from .domain.rules import MentorLoad, Rules
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
 from .domain.slots import horizon_start
@@ -71,22 +72,36 @@ class PoolReader:
         `run` and `failed` (the mentees' failed pairs): what the caller has just read."""
         program_id = program["program_id"]
         prepared = await self.mentors(program_id, run)
-        mentors = prepared.mentors
-        held = await self.stores.loads_of([m.participant_id for m in mentors])
-        pool = build_pool(
+        held = await self.stores.loads_of([m.participant_id for m in prepared.mentors])
+        if failed is None:
+            failed = await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees])
+        return await self.assemble(
+            program_id,
             mentees,
             prepared,
             {mentor_id: loads.load_in(load, program_id) for mentor_id, load in held.items()},
             rules_of(program),
-            prepared.skills,
-            prepared.start,
-            failed
-            if failed is not None
-            else await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees]),
+            failed,
         )
-        pending = await self.stores.pending_per_mentor(program_id)
-        for j, mentor in enumerate(mentors):
-            pool.capacity[j] = max(0, pool.capacity[j] - pending[mentor.participant_id])
+
+    async def assemble(
+        self,
+        program_id: str,
+        mentees: list[MenteeRegistered],
+        prepared: MentorSide,
+        held: dict[str, MentorLoad],
+        rules: Rules,
+        failed: frozenset[tuple[str, str]],
+        *,
+        pending: bool = True,
+    ) -> Pool:
+        """A pool from what was read; `pending`: take proposals waiting for a
+        coordinator off their mentors' room (read now)."""
+        pool = build_pool(mentees, prepared, held, rules, prepared.skills, prepared.start, failed)
+        if pending:
+            waiting = await self.stores.pending_per_mentor(program_id)
+            for j, mentor in enumerate(prepared.mentors):
+                pool.capacity[j] = max(0, pool.capacity[j] - waiting[mentor.participant_id])
         return pool
 
     async def planning_prices(self, program: State) -> dict[str, float]:

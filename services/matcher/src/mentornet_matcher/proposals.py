@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from mentornet_chassis.aggregates import Decision, State
@@ -54,16 +54,21 @@ class Proposer:
         cause_id: str,
         status: str,
         replacing: str | None = None,
+        known: Mapping[str, State] | None = None,
     ) -> bool:
         """False when the mentor's capacity went in the meantime; True when proposed, or
         when another placement already has a live offer for the mentee. The mentee is
         claimed before the mentor's place is held, so a place is only ever held by the
         placement that owns the mentee: no mentor looks full because of a hold that a
         losing placement is about to give back, and a racing placement that sees the
-        claim can trust that the owner tries every mentor it has."""
+        claim can trust that the owner tries every mentor it has. `known`: the mentee's
+        matches as the caller just read them (a match id not among them is new)."""
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         match_id = match_id_for(cause_id, mentee.participant_id)
-        existing = await self.stores.matches.get_state(match_id)
+        if known is not None:
+            existing = known.get(match_id)
+        else:
+            existing = await self.stores.matches.get_state(match_id)
         if existing is not None:
             return existing["status"] in matches.PLACED
         hours = pool.rules.hours_per_match

@@ -14,3 +14,8 @@ class MatcherSettings(ServiceSettings):
     batch_schedule_seconds: float = Field(
         default=3600.0, gt=0, description="Every program gets a batch run at least this often."
     )
+    newcomer_view_ms: int = Field(
+        default=500,
+        ge=0,
+        description="How long placing newcomers reuses what it read of their program (0: never).",
+    )
