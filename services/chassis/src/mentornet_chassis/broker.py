@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -87,7 +87,9 @@ async def _raw_records(message: Any) -> tuple[Any, ...]:
     return tuple(message.raw_message)
 
 
-async def process_batch(processor: RecordProcessor, records: Sequence[IncomingRecord]) -> None:
+async def process_batch(
+    process: Callable[[IncomingRecord], Awaitable[str]], records: Sequence[IncomingRecord]
+) -> None:
     """Each partition's records in order, the partitions side by side; returns once all
     are done, or raises the first failure once all have stopped (the batch then comes
     back: NACK_ON_ERROR rewinds every partition to its earliest record of the batch, and
@@ -98,7 +100,7 @@ async def process_batch(processor: RecordProcessor, records: Sequence[IncomingRe
 
     async def lane(queued: list[IncomingRecord]) -> None:
         for record in queued:
-            await processor.process(record)
+            await process(record)
 
     results = await asyncio.gather(*(lane(q) for q in lanes.values()), return_exceptions=True)
     for result in results:
@@ -123,7 +125,7 @@ def subscribe(
     )
 
     async def on_records(message: KafkaMessage) -> None:
-        await process_batch(processor, [IncomingRecord.of(r) for r in message.raw_message])
+        await process_batch(processor.process, [IncomingRecord.of(r) for r in message.raw_message])
 
     subscriber(on_records)
     return subscriber
