@@ -98,3 +98,39 @@ async def test_mark_sent_keeps_entries_added_meanwhile(store: AggregateStore) ->
     await store.mark_sent("a5", {doc["outbox"][0]["id"]})
     assert (await stored(store, "a5"))["pending"] is False
     assert await store.pending() == []
+
+
+async def test_a_likely_new_aggregate_is_inserted_without_a_read(store: AggregateStore) -> None:
+    reads: list[str] = []
+    load = store.load
+
+    async def counting(aggregate_id: str) -> Any:
+        reads.append(aggregate_id)
+        return await load(aggregate_id)
+
+    store.load = counting  # type: ignore[method-assign]
+    first = await store.apply("n1", bump, handled="evt-1", new_likely=True)
+    assert (first.outcome, first.version, reads) == (Outcome.APPLIED, 1, [])
+
+    again = await store.apply("n1", bump, handled="evt-1", new_likely=True)
+    assert again.outcome is Outcome.DUPLICATE
+    later = await store.apply("n1", bump, handled="evt-2", new_likely=True)
+    assert (later.outcome, later.state) == (Outcome.APPLIED, {"count": 2})
+    assert reads == ["n1", "n1"]
+    assert (await stored(store, "n1"))["inbox"] == ["evt-1", "evt-2"]
+
+
+async def test_a_guess_that_cannot_be_decided_reads_the_real_state(store: AggregateStore) -> None:
+    await store.apply("n2", bump)
+
+    def needs_state(state: State | None) -> Decision:
+        if state is None:
+            raise LookupError("no such thing")
+        return Decision(state={"count": state["count"] * 10})
+
+    applied = await store.apply("n2", needs_state, new_likely=True)
+    assert applied.state == {"count": 10}
+    unchanged = await store.apply("n2", lambda s: Decision(state=None), new_likely=True)
+    assert (unchanged.outcome, unchanged.version) == (Outcome.UNCHANGED, 2)
+    with pytest.raises(LookupError):
+        await store.apply("n3", needs_state, new_likely=True)

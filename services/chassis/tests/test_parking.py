@@ -166,3 +166,29 @@ async def test_without_parking_the_error_is_retried_then_dead_lettered(lot: Park
     world.processor.parks = ()
     assert await world.processor.process(record("ada", 30)) == "dead_lettered"
     assert world.dead[0].headers[dlq.ATTEMPTS] == "3"
+
+
+async def test_a_batch_reads_its_lines_once_and_keeps_a_line_that_parks_in_order(
+    lot: ParkingLot,
+) -> None:
+    world = World(lot)
+    world.known.add("bob")
+    assert await world.processor.process(record("cat", 9, "parked before")) == "parked"
+    reads: list[str] = []
+    waiting = lot.waiting
+
+    async def counting(topic: str, key: bytes | None) -> list[Any]:
+        reads.append((key or b"").decode())
+        return await waiting(topic, key)
+
+    lot.waiting = counting  # type: ignore[method-assign]
+    batch = [record("bob", 10), record("ada", 11, "first"), record("ada", 12), record("cat", 13)]
+    process = await world.processor.for_batch(batch)
+    outcomes = [await process(r) for r in batch]
+
+    assert outcomes == ["applied", "parked", "parked", "parked"]
+    assert reads == ["ada", "cat"], "clear lines are not read again, until one parks"
+    world.known.update({"ada", "cat"})
+    assert await world.worker.run_once() == 4
+    assert [a for a in world.applied if a[0] == "ada"] == [("ada", "first"), ("ada", "r12")]
+    assert [a for a in world.applied if a[0] == "cat"] == [("cat", "parked before"), ("cat", "r13")]

@@ -199,20 +199,32 @@ class AggregateStore:
         decide: Callable[[State | None], Decision | Awaitable[Decision]],
         *,
         handled: str | None = None,
+        new_likely: bool = False,
     ) -> Applied:
         """Load, decide, save; on a version conflict reload and decide again.
 
         With `handled` set (the id of the event being handled), an event this aggregate
         has already handled is recognised and nothing is written: exactly-once effect.
+        `new_likely`: the aggregate is usually not there yet (a registration, a new
+        match), so the first attempt decides on no state and inserts without reading;
+        if it exists after all, the insert fails and the usual read-decide-write follows.
         """
-        for _ in range(MAX_CONFLICT_RETRIES):
-            loaded = await self.load(aggregate_id)
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            guessing = new_likely and attempt == 0
+            loaded = Loaded(state=None, version=0) if guessing else await self.load(aggregate_id)
             if handled is not None and handled in loaded.inbox:
                 return Applied(Outcome.DUPLICATE, loaded.version, loaded.state)
-            decision = decide(loaded.state)
-            if isinstance(decision, Awaitable):
-                decision = await decision
+            try:
+                decision = decide(loaded.state)
+                if isinstance(decision, Awaitable):
+                    decision = await decision
+            except Exception:
+                if guessing:
+                    continue
+                raise
             if decision.state is None and not decision.events:
+                if guessing:
+                    continue
                 return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
             try:
                 version = await self.save(

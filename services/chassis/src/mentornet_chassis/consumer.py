@@ -108,8 +108,30 @@ class RecordProcessor:
         self.parks = tuple(parks) if parking is not None else ()
         """Handler errors that mean "not yet": the record is parked, not retried here."""
 
-    async def process(self, record: IncomingRecord) -> str:
-        """Handle a record; return the outcome name. Raises only if the DLQ write fails."""
+    async def for_batch(
+        self, records: Sequence[IncomingRecord]
+    ) -> Callable[[IncomingRecord], Awaitable[str]]:
+        """`process` for the records of one batch: which of their lines have parked
+        records is read once for the batch, not once per record. A line that gets a
+        parked record during the batch is read again for its later records."""
+        if not self.parks or not records:
+            return self.process
+        assert self.parking is not None
+        lines = {ParkingLot.line(r.topic, r.key) for r in records}
+        clear = lines - await self.parking.lines_waiting(lines)
+
+        async def process(record: IncomingRecord) -> str:
+            line = ParkingLot.line(record.topic, record.key)
+            outcome = await self.process(record, line_clear=line in clear)
+            if outcome == "parked":
+                clear.discard(line)
+            return outcome
+
+        return process
+
+    async def process(self, record: IncomingRecord, *, line_clear: bool = False) -> str:
+        """Handle a record; return the outcome name. Raises only if the DLQ write fails.
+        `line_clear`: the record's line is known to have no parked records."""
         with structlog.contextvars.bound_contextvars(
             topic=record.topic, partition=record.partition, offset=record.offset
         ):
@@ -123,12 +145,14 @@ class RecordProcessor:
             ):
                 if not self.parks:
                     return await self._dispatch(record, envelope, self._no_parking)
-                return await self._in_line(record, envelope)
+                return await self._in_line(record, envelope, line_clear)
 
-    async def _in_line(self, record: IncomingRecord, envelope: Envelope[Event]) -> str:
+    async def _in_line(
+        self, record: IncomingRecord, envelope: Envelope[Event], line_clear: bool
+    ) -> str:
         """Dispatch keeping the record's line in order (parking.py)."""
         assert self.parking is not None
-        waiting = await self.parking.waiting(record.topic, record.key)
+        waiting = [] if line_clear else await self.parking.waiting(record.topic, record.key)
         if any(not doc["own_key"] for doc in waiting):
             return await self._park(record, "behind an earlier parked record", own_key=False)
         outcome = await self._dispatch(

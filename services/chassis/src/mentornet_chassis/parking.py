@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from pymongo import ReturnDocument
@@ -75,6 +75,11 @@ class ParkingLot:
         """The line's parked records, oldest first (almost always none)."""
         cursor = self.collection.find({"line": self.line(topic, key)}, {"value": 0, "headers": 0})
         return sorted(await cursor.to_list(None), key=_order)
+
+    async def lines_waiting(self, lines: Collection[str]) -> set[str]:
+        """Which of `lines` have parked records: one read for a whole batch."""
+        cursor = self.collection.find({"line": {"$in": list(lines)}}, {"line": 1})
+        return {str(doc["line"]) async for doc in cursor}
 
     async def park(
         self,

@@ -65,6 +65,7 @@ def updating_at(
     then: Then = nothing,
     *,
     aggregate: Aggregate | None = None,
+    new_likely: bool = False,
 ) -> Handler:
     """Like `updating`, for read models that record when things happened: the time is
     the event's, not the consumer's, so a backlog or a replay keeps the true times."""
@@ -73,7 +74,8 @@ def updating_at(
         def step(current: State | None) -> Decision:
             return Decision(state=update(current, envelope.event, envelope.time))
 
-        applied = await store.apply(_aggregate_id(envelope, aggregate), step, handled=envelope.id)
+        aggregate_id = _aggregate_id(envelope, aggregate)
+        applied = await store.apply(aggregate_id, step, handled=envelope.id, new_likely=new_likely)
         await then(envelope, applied.state or {})
         return applied
 
@@ -86,14 +88,17 @@ def updating(
     then: Then = nothing,
     *,
     aggregate: Aggregate | None = None,
+    new_likely: bool = False,
 ) -> Handler:
-    """A handler that only updates a read model (nothing to emit)."""
+    """A handler that only updates a read model (nothing to emit). `new_likely`: the
+    event usually creates the aggregate (a registration): see AggregateStore.apply."""
 
     async def handle(envelope: Envelope[Any]) -> Applied:
         def step(current: State | None) -> Decision:
             return Decision(state=update(current, envelope.event))
 
-        applied = await store.apply(_aggregate_id(envelope, aggregate), step, handled=envelope.id)
+        aggregate_id = _aggregate_id(envelope, aggregate)
+        applied = await store.apply(aggregate_id, step, handled=envelope.id, new_likely=new_likely)
         await then(envelope, applied.state or {})
         return applied
 

@@ -134,7 +134,7 @@ def feedback_handlers(
         SessionCompleted: completed_handler(stores, clock, windows),
         ProgramPublished: updating(stores.programs, lambda _, e: e.model_dump(mode="json")),
         ProgramUpdated: updating(stores.programs, apply_update, then.program),
-        MenteeRegistered: updating(people, goals.on_mentee_registered),
+        MenteeRegistered: updating(people, goals.on_mentee_registered, new_likely=True),
         GoalsUpdated: updating(
             people, lambda current, e: goals.on_goals_updated(current, e, clock())
         ),

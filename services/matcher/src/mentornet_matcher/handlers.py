@@ -100,8 +100,12 @@ def matcher_handlers(
 
     return {
         SeriesCompleted: series_completed,
-        MenteeRegistered: updating(people, candidates.on_mentee_registered, then.place),
-        MentorRegistered: updating(people, candidates.on_mentor_registered, then.roster),
+        MenteeRegistered: updating(
+            people, candidates.on_mentee_registered, then.place, new_likely=True
+        ),
+        MentorRegistered: updating(
+            people, candidates.on_mentor_registered, then.roster, new_likely=True
+        ),
         ProfileUpdated: updating(people, candidates.on_profile_updated, then.profile),
         GoalsUpdated: updating(people, candidates.on_goals_updated, then.place),
         AvailabilityUpdated: updating(

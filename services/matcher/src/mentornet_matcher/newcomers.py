@@ -29,7 +29,7 @@ from .batch_runs import BatchRuns
 from .domain import loads
 from .domain.pool import MentorSide, Pool
 from .domain.programs import approval_mode, rules_of
-from .domain.rules import Rules
+from .domain.rules import MentorLoad, Rules
 from .pools import PoolReader
 from .store import MatcherStores
 
@@ -43,6 +43,8 @@ class ProgramView:
     members: frozenset[str]
     loads: dict[str, State]
     """Loads of the program's mentors who carry any, as this process last saw them."""
+    held: dict[str, MentorLoad]
+    """The same, as what they carry in this program and in hours."""
     taken: float
     fresh: bool = True
     """Read just now (not served from memory)."""
@@ -85,7 +87,10 @@ class NewcomerViews:
         mentors = await self.reader.mentors(program_id, run)
         held = await self.stores.loads_of([m.participant_id for m in mentors.mentors])
         members = frozenset(m.participant_id for m in mentors.mentors)
-        view = ProgramView(program, rules_of(program), run, mentors, members, held, self.clock())
+        carried = {mentor_id: loads.load_in(load, program_id) for mentor_id, load in held.items()}
+        view = ProgramView(
+            program, rules_of(program), run, mentors, members, held, carried, self.clock()
+        )
         self._views[program_id] = view
         return view
 
@@ -100,15 +105,13 @@ class NewcomerViews:
         for view in self._views.values():
             if state is not None and mentor_id in view.members:
                 view.loads[mentor_id] = state
+                view.held[mentor_id] = loads.load_in(state, view.program["program_id"])
 
     async def pool(
         self, view: ProgramView, mentee: MenteeRegistered, failed: frozenset[tuple[str, str]]
     ) -> Pool:
         program_id = view.program["program_id"]
-        held = {
-            mentor_id: loads.load_in(load, program_id) for mentor_id, load in view.loads.items()
-        }
         reviewed = view.mode == "coordinator_review"
         return await self.reader.assemble(
-            program_id, [mentee], view.mentors, held, view.rules, failed, pending=reviewed
+            program_id, [mentee], view.mentors, view.held, view.rules, failed, pending=reviewed
         )

@@ -91,7 +91,9 @@ class Proposer:
         group = cause_id.rsplit("|", 1)[0]
         try:
             await self.stores.waitlist.apply(
-                mentee.participant_id, self._claiming(group, match_id, replacing)
+                mentee.participant_id,
+                self._claiming(group, match_id, replacing),
+                new_likely=known is not None and not known,
             )
         except offers.AlreadyOffered:
             return True
@@ -122,7 +124,7 @@ class Proposer:
             )
             return Decision(state=match, events=[new_envelope(event, SERVICE)])
 
-        await self.stores.matches.apply(match_id, create)
+        await self.stores.matches.apply(match_id, create, new_likely=True)
         await self.stores.waitlist.apply(
             mentee.participant_id, lambda state: Decision(state=waitlist.placed(state))
         )

@@ -113,8 +113,8 @@ def qa_handlers(stores: QaStores, clock: Clock, then: FollowUps) -> dict[type[Ev
         return match_handler(stores, clock, step, follow)
 
     return {
-        MentorRegistered: updating_at(stores.people, people.on_mentor),
-        MenteeRegistered: updating_at(stores.people, people.on_mentee),
+        MentorRegistered: updating_at(stores.people, people.on_mentor, new_likely=True),
+        MenteeRegistered: updating_at(stores.people, people.on_mentee, new_likely=True),
         ParticipantWithdrawn: updating(stores.people, people.on_left, then.left),
         ParticipantErased: updating(stores.people, people.on_left, then.erased),
         AuditGroupsRecorded: updating(stores.people, people.on_groups),

@@ -82,8 +82,8 @@ def scheduler_handlers(
     then = FollowUps(stores, booker, replanner)
     people, rules = stores.calendars, stores.programs
     return {
-        MentorRegistered: updating(people, calendars.on_registered, then.calendar),
-        MenteeRegistered: updating(people, calendars.on_registered, then.calendar),
+        MentorRegistered: updating(people, calendars.on_registered, then.calendar, new_likely=True),
+        MenteeRegistered: updating(people, calendars.on_registered, then.calendar, new_likely=True),
         AvailabilityUpdated: updating(people, calendars.on_availability_updated, then.availability),
         ParticipantWithdrawn: updating(people, calendars.on_left, then.withdrawn),
         ParticipantErased: updating(people, calendars.on_left, then.erased),
