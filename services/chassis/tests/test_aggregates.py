@@ -134,3 +134,19 @@ async def test_a_guess_that_cannot_be_decided_reads_the_real_state(store: Aggreg
     assert (unchanged.outcome, unchanged.version) == (Outcome.UNCHANGED, 2)
     with pytest.raises(LookupError):
         await store.apply("n3", needs_state, new_likely=True)
+
+
+async def test_a_document_assumed_from_a_write_is_used_and_a_stale_one_read_again(
+    store: AggregateStore,
+) -> None:
+    seen: list[Any] = []
+    store.watch_writes(lambda aggregate_id, written: seen.append(written))
+    await store.apply("n4", bump)
+    fresh = seen[-1]
+    assert (fresh.version, fresh.state) == (1, {"count": 1})
+
+    applied = await store.apply("n4", bump, assume=fresh)
+    assert (applied.version, applied.state) == (2, {"count": 2})
+    stale = await store.apply("n4", bump, assume=fresh)
+    assert (stale.version, stale.state) == (3, {"count": 3}), "the stale guess was read again"
+    assert (await stored(store, "n4"))["version"] == 3

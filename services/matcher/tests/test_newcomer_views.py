@@ -76,7 +76,7 @@ async def test_the_view_follows_this_process_s_holds(world: World) -> None:
     view = await world.matchmaker.views.view("prog-1")
     assert view is not None
     assert not view.fresh
-    assert len(view.loads["m0"]["holds"]) == 1
+    assert len((view.loads["m0"].state or {})["holds"]) == 1
 
     await world.matchmaker.place_newcomer("prog-1", "e1", "c1")
 

@@ -82,8 +82,8 @@ def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
 
 PendingWatcher = Callable[["AggregateStore", str], None]
 """Told (store, aggregate id) after a write that added outbox entries."""
-WriteWatcher = Callable[[str, "State | None"], None]
-"""Told (aggregate id, state written) after every write of this store."""
+WriteWatcher = Callable[[str, "Loaded"], None]
+"""Told (aggregate id, the document as written) after every write of this store."""
 
 
 class AggregateStore:
@@ -182,8 +182,9 @@ class AggregateStore:
             )
             if result.matched_count != 1:
                 raise VersionConflict(aggregate_id)
+        written = Loaded(state, loaded.version + 1, tuple(doc["inbox"]), tuple(outbox))
         for watcher in self._writes:
-            watcher(aggregate_id, state)
+            watcher(aggregate_id, written)
 
     async def _insert(self, doc: Document) -> None:
         try:
@@ -200,6 +201,7 @@ class AggregateStore:
         *,
         handled: str | None = None,
         new_likely: bool = False,
+        assume: Loaded | None = None,
     ) -> Applied:
         """Load, decide, save; on a version conflict reload and decide again.
 
@@ -208,10 +210,15 @@ class AggregateStore:
         `new_likely`: the aggregate is usually not there yet (a registration, a new
         match), so the first attempt decides on no state and inserts without reading;
         if it exists after all, the insert fails and the usual read-decide-write follows.
+        `assume`: the document as the caller last saw it written (a view following this
+        process's writes); the first attempt decides on it, and a write it made stale
+        fails on the version and is read again.
         """
+        guess = Loaded(state=None, version=0) if new_likely else assume
         for attempt in range(MAX_CONFLICT_RETRIES):
-            guessing = new_likely and attempt == 0
-            loaded = Loaded(state=None, version=0) if guessing else await self.load(aggregate_id)
+            guessed = guess if attempt == 0 else None
+            guessing = guessed is not None
+            loaded = guessed if guessed is not None else await self.load(aggregate_id)
             if handled is not None and handled in loaded.inbox:
                 return Applied(Outcome.DUPLICATE, loaded.version, loaded.state)
             try:
@@ -237,6 +244,11 @@ class AggregateStore:
         raise VersionConflict(
             f"{aggregate_id}: still conflicting after {MAX_CONFLICT_RETRIES} attempts"
         )
+
+    async def load_many(self, aggregate_ids: Collection[str]) -> dict[str, Loaded]:
+        """The documents among `aggregate_ids` that exist, in one read."""
+        cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}})
+        return {str(doc["_id"]): _loaded(doc) async for doc in cursor}
 
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state

@@ -77,7 +77,7 @@ def publisher(broker: KafkaBroker) -> Publish:
     return publish
 
 
-BATCH_RECORDS = 100
+BATCH_RECORDS = 500
 BATCH_WAIT_MS = 25
 """How long a poll waits for records. FastStream also sleeps this long after an empty
 poll, so it adds up to this much to a lone record's latency."""

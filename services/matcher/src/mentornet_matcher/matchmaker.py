@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from mentornet_chassis.aggregates import State
+from mentornet_chassis.aggregates import Loaded, State
 
 from .batch_runs import BatchRuns
 from .coverage import CoverageBoard
@@ -32,7 +32,7 @@ from .domain.pool import Pool
 from .domain.programs import approval_mode
 from .domain.scoring import PoolScores
 from .domain.skillmap import SkillMap
-from .newcomers import NewcomerViews
+from .newcomers import NewcomerViews, ProgramView
 from .pairs import Pairs
 from .pools import PoolReader, score_and_solve
 from .proposals import Proposer
@@ -143,7 +143,7 @@ class Matchmaker:
             pool = await self.views.pool(view, mentee, failed)
             scores = PoolScores(pool)
             status = matches.FIRST_STATUS[view.mode]
-            if await self._offer_best(pool, scores, view.prices, cause_id, status, known):
+            if await self._offer_best(pool, scores, view, cause_id, status, known):
                 self.wake_relay()
                 return Placement(proposed=[mentee_id])
             if view.fresh:
@@ -157,15 +157,15 @@ class Matchmaker:
         self,
         pool: Pool,
         scores: PoolScores,
-        prices: dict[str, float],
+        view: ProgramView,
         cause: str,
         status: str,
         known: Mapping[str, State],
     ) -> bool:
         limit = SHORTLIST if status == "shortlisted" else TRIES
-        priced = incremental.price_vector(pool.mentor_side.ids, prices)
+        priced = incremental.price_vector(pool.mentor_side.ids, view.prices)
         ranked = incremental.ranked(scores.rows(0, 1)[0], pool.capacity, priced, limit)
-        return await self._offer(pool, scores, 0, ranked, cause, status, known)
+        return await self._offer(pool, scores, 0, ranked, cause, status, known, view.loads)
 
     async def _offer(
         self,
@@ -176,13 +176,15 @@ class Matchmaker:
         cause: str,
         status: str,
         known: Mapping[str, State] | None = None,
+        loads_seen: Mapping[str, Loaded] | None = None,
     ) -> bool:
         """Shortlist every option; otherwise propose the first one whose mentor still
-        has room. False when nothing could be offered. `known`: the mentee's matches."""
+        has room. False when nothing could be offered. `known`, `loads_seen`: see
+        Proposer.propose."""
         made = False
         for n, j in enumerate(options):
             proposed = await self.proposer.propose(
-                pool, scores, i, j, f"{cause}|{n}", status, known=known
+                pool, scores, i, j, f"{cause}|{n}", status, known=known, loads_seen=loads_seen
             )
             made = proposed or made
             if made and status != "shortlisted":

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from mentornet_chassis.aggregates import State
+from mentornet_chassis.aggregates import Loaded, State
 from mentornet_chassis.mongo import Document
 from mentornet_contracts.events.participants import MenteeRegistered
 
@@ -41,7 +41,7 @@ class ProgramView:
     run: Document
     mentors: MentorSide
     members: frozenset[str]
-    loads: dict[str, State]
+    loads: dict[str, Loaded]
     """Loads of the program's mentors who carry any, as this process last saw them."""
     held: dict[str, MentorLoad]
     """The same, as what they carry in this program and in hours."""
@@ -85,9 +85,9 @@ class NewcomerViews:
             return None
         run = await self.runs.get(program_id) or {}
         mentors = await self.reader.mentors(program_id, run)
-        held = await self.stores.loads_of([m.participant_id for m in mentors.mentors])
         members = frozenset(m.participant_id for m in mentors.mentors)
-        carried = {mentor_id: loads.load_in(load, program_id) for mentor_id, load in held.items()}
+        held = await self.stores.loads.load_many(members)
+        carried = {m: loads.load_in(load.state, program_id) for m, load in held.items()}
         view = ProgramView(
             program, rules_of(program), run, mentors, members, held, carried, self.clock()
         )
@@ -101,11 +101,11 @@ class NewcomerViews:
         else:
             self._views.pop(program_id, None)
 
-    def _load_written(self, mentor_id: str, state: State | None) -> None:
+    def _load_written(self, mentor_id: str, written: Loaded) -> None:
         for view in self._views.values():
-            if state is not None and mentor_id in view.members:
-                view.loads[mentor_id] = state
-                view.held[mentor_id] = loads.load_in(state, view.program["program_id"])
+            if mentor_id in view.members:
+                view.loads[mentor_id] = written
+                view.held[mentor_id] = loads.load_in(written.state, view.program["program_id"])
 
     async def pool(
         self, view: ProgramView, mentee: MenteeRegistered, failed: frozenset[tuple[str, str]]

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.aggregates import Decision, Loaded, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.matches import MenteeWaitlisted
 
@@ -55,6 +55,7 @@ class Proposer:
         status: str,
         replacing: str | None = None,
         known: Mapping[str, State] | None = None,
+        loads_seen: Mapping[str, Loaded] | None = None,
     ) -> bool:
         """False when the mentor's capacity went in the meantime; True when proposed, or
         when another placement already has a live offer for the mentee. The mentee is
@@ -62,7 +63,9 @@ class Proposer:
         placement that owns the mentee: no mentor looks full because of a hold that a
         losing placement is about to give back, and a racing placement that sees the
         claim can trust that the owner tries every mentor it has. `known`: the mentee's
-        matches as the caller just read them (a match id not among them is new)."""
+        matches as the caller just read them (a match id not among them is new);
+        `loads_seen`: mentors' loads as this process last wrote or read them (a mentor
+        missing from it has none yet), tried first and read again if stale."""
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         match_id = match_id_for(cause_id, mentee.participant_id)
         if known is not None:
@@ -99,7 +102,10 @@ class Proposer:
             return True
         if status in matches.HOLDS_CAPACITY:
             try:
-                await self.stores.loads.apply(mentor.participant_id, hold)
+                seen = None
+                if loads_seen is not None:
+                    seen = loads_seen.get(mentor.participant_id) or Loaded(state=None, version=0)
+                await self.stores.loads.apply(mentor.participant_id, hold, assume=seen)
             except loads.NoCapacity:
                 await self.stores.waitlist.apply(
                     mentee.participant_id,
