@@ -19,7 +19,7 @@ from pathlib import Path
 from mentornet_chassis.testing.backends import Endpoints, embedded_stack
 from pymongo import AsyncMongoClient
 
-from .pipeline_bare import OUTPUT_TYPE, bare_loop
+from .pipeline_bare import OUTPUT_TYPE, Writes, bare_loop, one_write, same_writes
 from .pipeline_costs import Commands, store_rate
 from .pipeline_io import traffic
 from .pipeline_matchers import in_process, processes
@@ -44,6 +44,9 @@ class PipelineResults:
     ours_paced: Measured
     bare: Measured
     bare_paced: Measured
+    same: Measured
+    """The bare loop doing the matcher's writes (pipeline_bare.same_writes)."""
+    same_paced: Measured
     scaling: list[tuple[int, Measured]]
     cores: int
     store_per_s: dict[int, float]
@@ -95,13 +98,13 @@ async def _ours(stack: Endpoints) -> tuple[Measured, Measured]:
     raise AssertionError("ROUNDS must be at least 1")
 
 
-async def _bare(stack: Endpoints, rate: float) -> tuple[Measured, Measured]:
+async def _bare(stack: Endpoints, rate: float, writes: Writes) -> tuple[Measured, Measured]:
     tag = new_tag()
-    loop = bare_loop(stack.bootstrap_servers, stack.mongo_uri, f"bench-bare-{tag}", f"bare_{tag}")
-    async with loop:
+    group, database = f"bench-bare-{tag}", f"bare_{tag}"
+    async with bare_loop(stack.bootstrap_servers, stack.mongo_uri, group, database, writes):
         bursts = [
             _progress(
-                "bare loop",
+                f"bare loop, {writes.__name__}",
                 await measure(stack, traffic(new_tag(), REGISTRATIONS, 0), [OUTPUT_TYPE]),
             )
             for _ in range(ROUNDS)
@@ -125,11 +128,15 @@ async def run_all(stack: Endpoints, logs: Path) -> PipelineResults:
     load = os.getloadavg()[0]
     Commands.install()
     ours, ours_paced = await _ours(stack)
-    bare, bare_paced = await _bare(stack, ours_paced.offered_per_s or ours.per_s / 2)
+    rate = ours_paced.offered_per_s or ours.per_s / 2
+    bare, bare_paced = await _bare(stack, rate, one_write)
+    same, same_paced = await _bare(stack, rate, same_writes)
     scaling = await _scaling(stack, logs)
     store = {n: await store_rate(stack.mongo_uri, n) for n in (1, STORE_CLIENTS)}
     cores = os.cpu_count() or 1
-    return PipelineResults(ours, ours_paced, bare, bare_paced, scaling, cores, store, load)
+    return PipelineResults(
+        ours, ours_paced, bare, bare_paced, same, same_paced, scaling, cores, store, load
+    )
 
 
 def pipeline_section() -> str:
