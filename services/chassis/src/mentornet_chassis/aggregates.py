@@ -12,73 +12,38 @@ the broker has acknowledged them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
 
-from mentornet_contracts import Envelope, Event, Registry, encode
+from mentornet_contracts import Envelope, Event, Registry
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from .aggregate_docs import (
+    INBOX_WINDOW,
+    MAX_CONFLICT_RETRIES,
+    Applied,
+    Decision,
+    Loaded,
+    Outcome,
+    State,
+    VersionConflict,
+    loaded_from,
+    outbox_entry,
+)
 from .mongo import Document
 
-INBOX_WINDOW = 1000
-"""How many handled event ids each aggregate remembers. A duplicate older than this
-many later events of the same aggregate would be applied again; Kafka redelivery and
-relay retries are far more recent than that."""
-
-MAX_CONFLICT_RETRIES = 20
-
-State = dict[str, Any]
-
-
-class Outcome(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What a handler decided: the new state (None: leave it) and the events to emit."""
-
-    state: State | None
-    events: Sequence[Envelope[Event]] = ()
-
-
-@dataclass(frozen=True)
-class Loaded:
-    state: State | None
-    version: int
-    inbox: tuple[str, ...] = ()
-    outbox: tuple[Document, ...] = ()
-
-
-@dataclass(frozen=True)
-class Applied:
-    outcome: Outcome
-    version: int
-    state: State | None
-    emitted: tuple[Envelope[Event], ...] = field(default=())
-
-
-class VersionConflict(Exception):
-    """Someone else wrote the aggregate between our read and our write."""
-
-
-def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
-    record = encode(envelope, registry)
-    return {
-        "id": envelope.id,
-        "topic": record.topic,
-        "key": record.key.decode(),
-        "value": record.value.decode(),
-        "headers": [[name, value.decode()] for name, value in record.headers],
-        "type": envelope.type,
-        "created_at": datetime.now(UTC),
-    }
-
+__all__ = [
+    "INBOX_WINDOW",
+    "MAX_CONFLICT_RETRIES",
+    "AggregateStore",
+    "Applied",
+    "Decision",
+    "Loaded",
+    "Outcome",
+    "State",
+    "VersionConflict",
+    "outbox_entry",
+]
 
 PendingWatcher = Callable[["AggregateStore", str], None]
 """Told (store, aggregate id) after a write that added outbox entries."""
@@ -107,7 +72,7 @@ class AggregateStore:
 
     async def load(self, aggregate_id: str) -> Loaded:
         doc = await self.collection.find_one({"_id": aggregate_id})
-        return Loaded(state=None, version=0) if doc is None else _loaded(doc)
+        return Loaded(state=None, version=0) if doc is None else loaded_from(doc)
 
     async def save(
         self,
@@ -146,7 +111,7 @@ class AggregateStore:
         `seen`: the whole pending document the entries came from (`pending()`); if the
         aggregate is still at its version, one conditional write is enough.
         """
-        loaded = _loaded(seen) if seen is not None else await self.load(aggregate_id)
+        loaded = loaded_from(seen) if seen is not None else await self.load(aggregate_id)
         for _ in range(MAX_CONFLICT_RETRIES):
             remaining = [e for e in loaded.outbox if e["id"] not in sent]
             if len(remaining) == len(loaded.outbox):
@@ -248,7 +213,7 @@ class AggregateStore:
     async def load_many(self, aggregate_ids: Collection[str]) -> dict[str, Loaded]:
         """The documents among `aggregate_ids` that exist, in one read."""
         cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}})
-        return {str(doc["_id"]): _loaded(doc) async for doc in cursor}
+        return {str(doc["_id"]): loaded_from(doc) async for doc in cursor}
 
     async def get_state(self, aggregate_id: str) -> State | None:
         return (await self.load(aggregate_id)).state
@@ -276,12 +241,3 @@ class AggregateStore:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("pending")
         await self.collection.create_index("state.due_epoch")
-
-
-def _loaded(doc: Document) -> Loaded:
-    return Loaded(
-        state=doc.get("state"),
-        version=int(doc["version"]),
-        inbox=tuple(doc.get("inbox", ())),
-        outbox=tuple(doc.get("outbox", ())),
-    )
