@@ -1,13 +1,15 @@
-"""A batch: each partition's records in order, partitions side by side, and a failure
-raised only once every partition has stopped (the batch then comes back whole)."""
+"""The broker edge: a batch handles each partition's records in order, partitions side
+by side, and raises a failure only once every partition has stopped (the batch then
+comes back whole); a service publishes only to its own topics."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from mentornet_chassis.broker import process_batch
+from mentornet_chassis.broker import ForeignTopic, only_to, process_batch
 from mentornet_chassis.consumer import IncomingRecord
+from mentornet_chassis.outbox import OutgoingRecord
 
 pytestmark = pytest.mark.unit
 
@@ -49,3 +51,18 @@ async def test_a_failure_is_raised_after_the_other_partitions_finish() -> None:
     with pytest.raises(ConnectionError):
         await process_batch(recorder.process, batch)
     assert sorted(recorder.done) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+async def test_a_record_for_another_service_s_topic_is_refused() -> None:
+    sent: list[OutgoingRecord] = []
+
+    async def publish(out: OutgoingRecord) -> None:
+        sent.append(out)
+
+    guarded = only_to(["mentornet.matches", "mentornet.matcher.dlq"], publish)
+    ours = OutgoingRecord("mentornet.matches", b"k", b"{}", {}, "mentornet.match.proposed.v1")
+    theirs = OutgoingRecord("mentornet.sessions", b"k", b"{}", {}, "mentornet.session.missed.v1")
+    await guarded(ours)
+    with pytest.raises(ForeignTopic, match=r"session.missed.v1 goes to mentornet.sessions"):
+        await guarded(theirs)
+    assert sent == [ours]

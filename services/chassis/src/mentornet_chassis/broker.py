@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -66,6 +66,27 @@ def create_broker(
         graceful_timeout=graceful_timeout_s,
         log_level=logging.DEBUG,
     )
+
+
+class ForeignTopic(PermissionError):
+    """A record for a topic the service may not write: not among its ServiceSpec's
+    topics, from which the deployed ACLs are generated, so Kafka would refuse it too."""
+
+
+def only_to(topics: Collection[str], publish: Publish) -> Publish:
+    """`publish`, refusing records for any topic but `topics`: a service that emits an
+    event on another service's topic fails here, in every test, not first in production."""
+    allowed = frozenset(topics)
+
+    async def guarded(record: OutgoingRecord) -> None:
+        if record.topic not in allowed:
+            raise ForeignTopic(
+                f"{record.event_type} goes to {record.topic}, not one of this service's "
+                f"topics ({', '.join(sorted(allowed))})"
+            )
+        await publish(record)
+
+    return guarded
 
 
 def publisher(broker: KafkaBroker) -> Publish:

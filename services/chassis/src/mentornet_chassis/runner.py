@@ -18,7 +18,7 @@ import uvicorn
 from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 
 from .auth import TokenVerifier, authenticator
-from .broker import create_broker, partitions_assigned, publisher, subscribe
+from .broker import create_broker, only_to, partitions_assigned, publisher, subscribe
 from .consumer import STORE_UNREACHABLE, RecordProcessor, RetryPolicy
 from .deadletters import DeadLetters
 from .http import create_http_app
@@ -99,7 +99,8 @@ class ServiceProcess:
         return ParkingLot(runtime.db[PARKED], policy)
 
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
-        publish = publisher(runtime.broker)
+        spec = SERVICES[self.service]
+        publish = only_to([t.name for t in (*spec.publishes, spec.dlq)], publisher(runtime.broker))
         relay = OutboxRelay(
             parts.stores,
             publish,
@@ -113,9 +114,7 @@ class ServiceProcess:
                 self.settings.retry_backoff_ms / 1000,
                 self.settings.retry_backoff_max_ms / 1000,
             )
-            dead_letters = DeadLetters(
-                self.service, SERVICES[self.service].dlq.name, publish, runtime.metrics
-            )
+            dead_letters = DeadLetters(self.service, spec.dlq.name, publish, runtime.metrics)
             lot = self._parking(runtime, parts)
             processor = RecordProcessor(
                 runtime.registry,
