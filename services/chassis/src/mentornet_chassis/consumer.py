@@ -12,12 +12,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import structlog
 from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
-from pymongo.errors import ConnectionFailure
 
 from .aggregates import Applied
 from .deadletters import DeadLetters
@@ -25,57 +22,18 @@ from .logging import get_logger
 from .metrics import Metrics
 from .mongo import Document
 from .parking import ParkingExpired, ParkingLot
+from .records import STORE_UNREACHABLE, Handler, IncomingRecord, OnWait, RetryPolicy
 
 log = get_logger(__name__)
 
-Handler = Callable[[Envelope[Any]], Awaitable[Applied | None]]
-OnWait = Callable[[Exception], Awaitable[str]]
-
-STORE_UNREACHABLE = (ConnectionFailure,)
-"""An outage is not a bad message: wait for the store (the offset stays uncommitted and
-/readyz says not ready) instead of spending the record's attempts and dead-lettering it."""
-
-
-@dataclass(frozen=True)
-class IncomingRecord:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: tuple[tuple[str, bytes], ...]
-
-    @classmethod
-    def of(cls, raw: Any) -> IncomingRecord:
-        return cls(
-            topic=raw.topic,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            value=raw.value,
-            headers=tuple(raw.headers or ()),
-        )
-
-    @classmethod
-    def parked(cls, doc: Document) -> IncomingRecord:
-        return cls(
-            topic=doc["topic"],
-            partition=int(doc["partition"]),
-            offset=int(doc["offset"]),
-            key=str(doc["key"]).encode(),
-            value=str(doc["value"]).encode(),
-            headers=tuple((str(n), str(v).encode()) for n, v in doc["headers"]),
-        )
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 5
-    backoff_s: float = 0.2
-    backoff_max_s: float = 10.0
-
-    def delay(self, attempt: int) -> float:
-        return float(min(self.backoff_max_s, self.backoff_s * 2 ** (attempt - 1)))
+__all__ = [
+    "STORE_UNREACHABLE",
+    "Handler",
+    "IncomingRecord",
+    "OnWait",
+    "RecordProcessor",
+    "RetryPolicy",
+]
 
 
 def _awaits_own(exc: Exception, record: IncomingRecord) -> bool:

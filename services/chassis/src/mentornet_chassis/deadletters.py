@@ -14,7 +14,7 @@ from .outbox import OutgoingRecord, Publish
 from .parking import ParkingExpired
 
 if TYPE_CHECKING:
-    from .consumer import IncomingRecord
+    from .records import IncomingRecord
 
 MAX_MESSAGE_CHARS = 2000
 
