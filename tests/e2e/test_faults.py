@@ -58,11 +58,7 @@ async def test_every_service_killed_mid_burst_still_registers_everyone_exactly_o
         program_id = await open_program(http, coordinator)
         plan = registrations(run, program_id, mentees=500, mentor_every=100)
         client = Registrations(http, coordinator)
-        await client.allow(kill_after[0] + ahead)
-        burst = [
-            asyncio.create_task(client.register(n, path, body))
-            for n, (path, body) in enumerate(plan)
-        ]
+        burst = await client.start(plan, kill_after[0] + ahead)
         at_kill: list[tuple[int, int]] = []
         killed: list[int] = []
         restarts: list[asyncio.Task[None]] = []
@@ -125,11 +121,7 @@ async def test_a_store_outage_holds_every_offset_and_everything_is_applied_once_
         program_id = await open_program(http, coordinator)
         plan = registrations(run, program_id, mentees=60, mentor_every=60)
         client = Registrations(http, coordinator)
-        await client.allow(len(plan))
-        burst = [
-            asyncio.create_task(client.register(n, path, body))
-            for n, (path, body) in enumerate(plan)
-        ]
+        burst = await client.start(plan, len(plan))
 
         async def under_way() -> bool:
             return client.answered >= 20
@@ -237,11 +229,7 @@ async def test_the_store_killed_and_started_again_loses_nothing_and_no_service_e
         program_id = await open_program(http, coordinator)
         plan = registrations(run, program_id, mentees=40, mentor_every=40)
         client = Registrations(http, coordinator)
-        await client.allow(len(plan))
-        burst = [
-            asyncio.create_task(client.register(n, path, body))
-            for n, (path, body) in enumerate(plan)
-        ]
+        burst = await client.start(plan, len(plan))
 
         async def under_way() -> bool:
             return client.answered >= 15

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,14 @@ class Registrations:
         async with self.gate:
             self.allowed = count
             self.gate.notify_all()
+
+    async def start(self, plan: Sequence[Any], allowed: int) -> list[asyncio.Task[httpx.Response]]:
+        """Every registration of `plan` (path, body) as a task; the first `allowed` go
+        at once, the rest when `allow` lets them."""
+        await self.allow(allowed)
+        return [
+            asyncio.create_task(self.register(n, path, body)) for n, (path, body) in enumerate(plan)
+        ]
 
     async def register(self, n: int, path: str, body: dict[str, Any]) -> httpx.Response:
         async with self.gate:
