@@ -315,7 +315,9 @@ async def test_the_dashboard_in_headless_chromium_shows_the_json_apis_figures(
         async def settled() -> dict[str, Any] | None:
             health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")
             done = (
-                health.get("attendance", {}).get("held") == 6 and health["escalations"]["open"] == 1
+                health.get("attendance", {}).get("held") == 6
+                and health["escalations"]["open"] == 1
+                and health["matching"]["active_matches"] == 3
             )
             return health if done and health["rubric"]["responses"] == 6 else None
 
