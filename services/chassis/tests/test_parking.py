@@ -137,6 +137,19 @@ async def test_a_record_waiting_for_its_own_key_lets_that_fact_through_then_appl
     assert await lot.count() == 0
 
 
+async def test_a_record_waiting_for_its_own_key_applies_before_a_newer_one_once_known(
+    lot: ParkingLot,
+) -> None:
+    """The fact came on another stream while the record waited: a newer record of the
+    line does not overtake it."""
+    world = World(lot, waits=NotRegisteredYet)
+    assert await world.processor.process(record("ada", 10, "first")) == "parked"
+    world.known.add("ada")
+    assert await world.processor.process(record("ada", 11, "second")) == "applied"
+    assert world.applied == [("ada", "first"), ("ada", "second")]
+    assert await lot.count() == 0
+
+
 async def test_parking_the_same_record_twice_keeps_one(lot: ParkingLot) -> None:
     world = World(lot)
     await world.processor.process(record("ada", 10))

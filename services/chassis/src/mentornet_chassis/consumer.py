@@ -113,17 +113,27 @@ class RecordProcessor:
         waiting = [] if line_clear else await self.parking.waiting(record.topic, record.key)
         if any(not doc["own_key"] for doc in waiting):
             return await self._park(record, "behind an earlier parked record", own_key=False)
+        waiting = await self._retry_waiting(waiting)
         outcome = await self._dispatch(
             record,
             envelope,
             lambda exc: self._park(record, str(exc), own_key=_awaits_own(exc, record)),
         )
         if waiting and outcome != "parked":
-            for doc in waiting:
-                leased = await self.parking.lease(doc, now_or_never=True)
-                if leased is not None:
-                    await self.retry_parked(leased)
+            await self._retry_waiting(waiting)
         return outcome
+
+    async def _retry_waiting(self, waiting: list[Document]) -> list[Document]:
+        """Retry a line's records that wait for their own key's fact, oldest first, and
+        return those still waiting. Tried before a newer record of the line, since the
+        fact may have come on another stream meanwhile; tried again after it applies,
+        since the newer record may have been that fact."""
+        still: list[Document] = []
+        for doc in waiting:
+            leased = await self.parking.lease(doc, now_or_never=True) if self.parking else None
+            if leased is None or await self.retry_parked(leased) == "parked":
+                still.append(doc)
+        return still
 
     async def _no_parking(self, exc: Exception) -> str:
         raise AssertionError("parking is off") from exc

@@ -13,8 +13,9 @@ order, so:
   fact is parked behind it;
 - a record that waits for a fact about *its own key* (an update whose registration
   was lost and is being replayed) lets later records of its line through, since one
-  of them may be that fact; as soon as one applies, the waiting records are retried
-  at once, before anything newer, so they still apply in order.
+  of them may be that fact. It is retried before each later record (the fact may
+  have come on another stream meanwhile) and again as soon as one applies, before
+  anything newer, so the line still applies in order.
 """
 
 from __future__ import annotations
