@@ -54,7 +54,9 @@ def incoming(event: Any, offset: int) -> IncomingRecord:
 class World:
     """A handler that applies withdrawals only for people it knows."""
 
-    def __init__(self, lot: ParkingLot, waits: type[LookupError] = NotSeenYet) -> None:
+    def __init__(
+        self, lot: ParkingLot, waits: type[LookupError] = NotSeenYet, *, parking: bool = True
+    ) -> None:
         self.known: set[str] = set()
         self.applied: list[tuple[str, str]] = []
         self.dead: list[OutgoingRecord] = []
@@ -82,7 +84,7 @@ class World:
             DeadLetters("test", "mentornet.test.dlq", publish, metrics),
             metrics,
             RetryPolicy(max_attempts=3, backoff_s=0.0),
-            parking=lot,
+            parking=lot if parking else None,
             parks=(NotSeenYet, NotRegisteredYet),
         )
         self.worker = ParkingWorker(lot, self.processor.retry_parked, 0.01, metrics.parked.set)
@@ -175,8 +177,7 @@ async def test_a_record_that_waits_too_long_is_dead_lettered_with_the_reason(
 
 
 async def test_without_parking_the_error_is_retried_then_dead_lettered(lot: ParkingLot) -> None:
-    world = World(lot)
-    world.processor.parks = ()
+    world = World(lot, parking=False)
     assert await world.processor.process(record("ada", 30)) == "dead_lettered"
     assert world.dead[0].headers[dlq.ATTEMPTS] == "3"
 

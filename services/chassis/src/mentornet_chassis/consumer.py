@@ -9,15 +9,13 @@ record itself propagates, so the offset is not committed and the record comes ba
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import structlog
 from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
 
-from .aggregates import Applied
 from .deadletters import DeadLetters
+from .dispatch import Dispatcher
 from .logging import get_logger
 from .metrics import Metrics
 from .mongo import Document
@@ -57,14 +55,11 @@ class RecordProcessor:
         parks: Sequence[type[Exception]] = (),
     ) -> None:
         self.registry = registry
-        self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
         self.dead_letters = dead_letters
-        self.metrics = metrics
-        self.retry = retry
-        self.on_emitted = on_emitted
         self.parking = parking
         self.parks = tuple(parks) if parking is not None else ()
         """Handler errors that mean "not yet": the record is parked, not retried here."""
+        self.dispatch = Dispatcher(handlers, dead_letters, metrics, retry, on_emitted, self.parks)
 
     async def for_batch(
         self, records: Sequence[IncomingRecord]
@@ -102,7 +97,7 @@ class RecordProcessor:
                 correlation_id=envelope.correlation_id,
             ):
                 if not self.parks:
-                    return await self._dispatch(record, envelope, self._no_parking)
+                    return await self.dispatch(record, envelope, self._no_parking)
                 return await self._in_line(record, envelope, line_clear)
 
     async def _in_line(
@@ -114,7 +109,7 @@ class RecordProcessor:
         if any(not doc["own_key"] for doc in waiting):
             return await self._park(record, "behind an earlier parked record", own_key=False)
         waiting = await self._retry_waiting(waiting)
-        outcome = await self._dispatch(
+        outcome = await self.dispatch(
             record,
             envelope,
             lambda exc: self._park(record, str(exc), own_key=_awaits_own(exc, record)),
@@ -154,7 +149,7 @@ class RecordProcessor:
                     event_type=envelope.type,
                     correlation_id=envelope.correlation_id,
                 ):
-                    outcome = await self._dispatch(
+                    outcome = await self.dispatch(
                         record, envelope, lambda exc: self._still_waiting(record, doc, exc)
                     )
             if outcome != "parked" and self.parking is not None:
@@ -193,49 +188,3 @@ class RecordProcessor:
             return "dead_lettered"
         await self.parking.postpone(doc, str(exc))
         return "parked"
-
-    async def _dispatch(
-        self, record: IncomingRecord, envelope: Envelope[Event], on_wait: OnWait
-    ) -> str:
-        handler = self.handlers.get(envelope.type)
-        if handler is None:
-            self.metrics.events_consumed.labels(envelope.type, "ignored").inc()
-            return "ignored"
-        attempt, outage = 0, 0
-        while True:
-            started = time.perf_counter()
-            try:
-                applied = await handler(envelope)
-            except self.parks as exc:
-                outcome = await on_wait(exc)
-                self.metrics.events_consumed.labels(envelope.type, outcome).inc()
-                return outcome
-            except STORE_UNREACHABLE as exc:
-                outage += 1
-                log.warning(
-                    "store unreachable; waiting, not dead-lettering", waited=outage, error=repr(exc)
-                )
-                await asyncio.sleep(self.retry.delay(outage))
-                continue
-            except Exception as exc:
-                attempt += 1
-                self.metrics.events_failed.labels(envelope.type).inc()
-                if attempt >= self.retry.max_attempts:
-                    log.error(
-                        "handler failed for good; sent to DLQ", attempts=attempt, error=repr(exc)
-                    )
-                    await self.dead_letters.send(record, exc, attempts=attempt)
-                    return "dead_lettered"
-                log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
-                await asyncio.sleep(self.retry.delay(attempt))
-                continue
-            return self._done(envelope, applied, time.perf_counter() - started)
-
-    def _done(self, envelope: Envelope[Event], applied: Applied | None, seconds: float) -> str:
-        self.metrics.handler_seconds.labels(envelope.type).observe(seconds)
-        outcome = applied.outcome.value if applied is not None else "applied"
-        self.metrics.events_consumed.labels(envelope.type, outcome).inc()
-        if applied is not None and applied.emitted:
-            self.on_emitted()
-        log.info("event handled", outcome=outcome)
-        return outcome

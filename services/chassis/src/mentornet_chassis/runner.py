@@ -18,9 +18,8 @@ import uvicorn
 from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 
 from .auth import TokenVerifier, authenticator
-from .broker import create_broker, only_to, partitions_assigned, publisher, subscribe
-from .consumer import STORE_UNREACHABLE, RecordProcessor, RetryPolicy
-from .deadletters import DeadLetters
+from .broker import create_broker, only_to, partitions_assigned, publisher
+from .consuming import consuming
 from .http import create_http_app
 from .idempotency import COLLECTION as IDEMPOTENCY
 from .idempotency import IdempotencyStore
@@ -28,11 +27,10 @@ from .logging import configure_logging, get_logger
 from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
-from .parking import PARKED, ParkingLot, ParkingPolicy, ParkingWorker
-from .pause import pause
 from .runtime import Build, Runtime, ServiceParts, Worker, utc_now
 from .settings import ServiceSettings
 from .simclock import FileClock
+from .workers import outliving_store_outages
 
 log = get_logger(__name__)
 
@@ -88,16 +86,6 @@ class ServiceProcess:
             else utc_now,
         )
 
-    def _parking(self, runtime: Runtime, parts: ServiceParts) -> ParkingLot | None:
-        if not parts.parks:
-            return None
-        policy = ParkingPolicy(
-            max_seconds=self.settings.park_max_seconds,
-            first_retry_s=min(0.5, self.settings.park_retry_max_ms / 1000),
-            max_retry_s=self.settings.park_retry_max_ms / 1000,
-        )
-        return ParkingLot(runtime.db[PARKED], policy)
-
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
         spec = SERVICES[self.service]
         publish = only_to([t.name for t in (*spec.publishes, spec.dlq)], publisher(runtime.broker))
@@ -109,38 +97,18 @@ class ServiceProcess:
             wake=self.relay_wake,
         )
         if parts.handlers:
-            retry = RetryPolicy(
-                self.settings.max_attempts,
-                self.settings.retry_backoff_ms / 1000,
-                self.settings.retry_backoff_max_ms / 1000,
-            )
-            dead_letters = DeadLetters(self.service, spec.dlq.name, publish, runtime.metrics)
-            lot = self._parking(runtime, parts)
-            processor = RecordProcessor(
-                runtime.registry,
-                parts.handlers,
-                dead_letters,
-                runtime.metrics,
-                retry,
+            wired = consuming(
+                self.service,
+                self.settings,
+                runtime,
+                parts,
+                publish=publish,
+                dlq=spec.dlq.name,
                 on_emitted=relay.wake,
-                parking=lot,
-                parks=parts.parks,
             )
-            if lot is not None:
-                parking = ParkingWorker(
-                    lot,
-                    processor.retry_parked,
-                    lot.policy.first_retry_s,
-                    runtime.metrics.parked.set,
-                )
-                self.background = [parking.run]
-                self.startup = [lot.ensure_indexes]
-            self.subscriber = subscribe(
-                runtime.broker,
-                processor,
-                [t.name for t in parts.consumes],
-                group_id=self.settings.consumer_group or f"mentornet-{self.service}",
-            )
+            self.subscriber = wired.subscriber
+            self.background = wired.workers
+            self.startup = wired.startup
         return relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:
@@ -235,32 +203,6 @@ class ServiceProcess:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-
-
-OUTAGE_PAUSE_S = 1.0
-
-
-async def outliving_store_outages(
-    work: Worker, stopping: asyncio.Event, pause_s: float = OUTAGE_PAUSE_S
-) -> None:
-    """Run a background worker; when it fails because MongoDB is unreachable, start it
-    again after a pause. The failure is the store's: stopping the process would only
-    restart it into the same outage (or, where nothing restarts it, end the service),
-    and the workers keep their progress in the store, so starting one again is what a
-    process restart would do. Any other failure still takes the process down."""
-    while True:
-        try:
-            await work(stopping)
-            return
-        except STORE_UNREACHABLE as exc:
-            log.warning(
-                "store unreachable; background worker starts again",
-                worker=getattr(work, "__qualname__", repr(work)),
-                error=repr(exc),
-            )
-        await pause(stopping, asyncio.Event(), pause_s)
-        if stopping.is_set():
-            return
 
 
 async def _broker_answers(runtime: Runtime) -> bool:
