@@ -278,7 +278,11 @@ async def _final_states(
         body: dict[str, Any] = (
             await qa.http.get(f"/programs/{program_id}/health", headers=coordinator)
         ).json()
-        done = body["escalations"]["resolved"] >= 1 and body["qa_sampling"]["sampled"] >= 1
+        done = (
+            body["escalations"]["resolved"] >= 1
+            and body["qa_sampling"]["sampled"] >= 1
+            and body["rubric"]["responses"] >= 1
+        )
         return body if done else None
 
     health = await eventually(health_shows_it, what="QA's health figures")

@@ -80,6 +80,21 @@ async def held_session(stack: Endpoints, unique: str) -> tuple[str, str, str, st
     return match_id, session, mentor, mentee
 
 
+async def knows_program_and_mentee(service: RunningService, unique: str) -> None:
+    """The program and the mentee come on their own topics, in no set order with the
+    session's: wait for both before asking about them."""
+    coordinator = token("coord", "coordinator", programs=[f"prog-{unique}"])
+
+    async def known() -> bool:
+        template = await service.http.get(
+            f"/programs/prog-{unique}/survey-template", headers=coordinator
+        )
+        goals = await service.http.get(f"/participants/mentee-{unique}/goals", headers=coordinator)
+        return (template.status_code, goals.status_code) == (200, 200)
+
+    await eventually(known, what="feedback to know the program and the mentee")
+
+
 async def request_for(service: RunningService, who: str) -> dict[str, Any]:
     async def listed() -> list[dict[str, Any]]:
         answer = await service.http.get(
@@ -189,6 +204,7 @@ async def test_a_risk_flag_in_a_report_becomes_a_risk_signal_and_progress_is_rec
     async with feedback_on(MovableClock(NOW)) as feedback:
         match_id, session, mentor, mentee = await held_session(stack, unique)
         await feedback_events(stack, match_id, "feedback.requested", count=2)
+        await knows_program_and_mentee(feedback, unique)
         report = {
             "agenda": ["goals"],
             "notes": "worried about workload",
@@ -254,6 +270,7 @@ async def test_a_new_template_version_applies_to_later_sessions_and_overdue_surv
     async with feedback_on(clock) as feedback:
         match_id, _, mentor, mentee = await held_session(stack, unique)
         await feedback_events(stack, match_id, "feedback.requested", count=2)
+        await knows_program_and_mentee(feedback, unique)
         program_id = f"prog-{unique}"
         spec = {
             "questions": [
@@ -303,6 +320,7 @@ async def test_reviewers_read_but_never_change_and_other_programs_see_nothing(
     async with feedback_on(MovableClock(NOW)) as feedback:
         match_id, session, mentor, mentee = await held_session(stack, unique)
         await feedback_events(stack, match_id, "feedback.requested", count=2)
+        await knows_program_and_mentee(feedback, unique)
         report = {
             "action_items": [{"text": "read a book", "owner": "mentor", "due_date": "2027-03-20"}]
         }

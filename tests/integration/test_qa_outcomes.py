@@ -98,8 +98,9 @@ async def test_the_fairness_audit_suppresses_a_group_of_four_and_flags_a_dispari
                 return None
             [region] = attributes
             groups = {g["group"]: g for g in region["groups"]}
-            counted = groups.get("emea", {}).get("match_rate") == 0.9
-            done = counted and groups["amer"].get("match_rate") == 0.6
+            rates = {g: groups.get(g, {}).get("match_rate") for g in ("emea", "amer")}
+            sized = all(groups.get(g, {}).get("people") == "10-24" for g in ("emea", "amer"))
+            done = rates == {"emea": 0.9, "amer": 0.6} and sized and "apac" in groups
             return {**region, "audit_id": answer.json()["audit_id"]} if done else None
 
         region = await eventually(audited, timeout=30, what="every mentee in the audit")

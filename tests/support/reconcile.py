@@ -70,11 +70,20 @@ def kept_by_each(mentees: set[str], mentors: set[str]) -> dict[str, set[str]]:
 
 
 async def caught_up(stack: LocalStack, expected: dict[str, set[str]]) -> None:
-    """Wait until every consumer holds everyone it should."""
+    """Wait until every consumer has applied everyone's registration it should. A
+    document alone is not enough: QA's can come first from a waitlist event, which a
+    restarted QA may replay before the registration (the topics go side by side)."""
+    everyone: set[str] = set().union(*expected.values())
+    registered: dict[str, set[str]] = {}
     for service, people in expected.items():
 
         async def holds_all(service: str = service, people: set[str] = people) -> bool:
-            return len(await read_model(stack, service, people)) == len(people)
+            docs = await read_model(stack, service, people)
+            if set(docs) != people:
+                return False
+            if not everyone <= set(registered):
+                registered.update(await registration_events(stack, everyone))
+            return all(registered.get(p, set()) & set(doc["inbox"]) for p, doc in docs.items())
 
         await eventually(holds_all, timeout=150, interval=1, what=f"{service} to catch up")
 
