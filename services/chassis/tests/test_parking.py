@@ -4,6 +4,8 @@ applied once what it waited for arrives, and goes to the DLQ if that never happe
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -14,7 +16,8 @@ from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.outbox import OutgoingRecord
 from mentornet_chassis.parking import ParkingLot, ParkingPolicy, ParkingWorker
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
-from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
+from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.participants import MenteeRegistered, ParticipantWithdrawn
 
 pytestmark = pytest.mark.integration
@@ -87,7 +90,7 @@ class World:
             parking=lot if parking else None,
             parks=(NotSeenYet, NotRegisteredYet),
         )
-        self.worker = ParkingWorker(lot, self.processor.retry_parked, 0.01, metrics.parked.set)
+        self.worker = ParkingWorker(lot, self.processor.retry_in_turn, 0.01, metrics.parked.set)
 
 
 @pytest.fixture
@@ -150,6 +153,79 @@ async def test_a_record_waiting_for_its_own_key_applies_before_a_newer_one_once_
     assert await world.processor.process(record("ada", 11, "second")) == "applied"
     assert world.applied == [("ada", "first"), ("ada", "second")]
     assert await lot.count() == 0
+
+
+async def test_a_newer_record_parks_behind_one_being_retried_elsewhere(lot: ParkingLot) -> None:
+    """The parking worker (or another replica) holds the waiting record's lease: the
+    newer record does not race it."""
+    world = World(lot, waits=NotRegisteredYet)
+    assert await world.processor.process(record("ada", 10, "first")) == "parked"
+    [waiting] = await lot.waiting(PARTICIPANTS.name, b"ada")
+    assert await lot.lease(waiting, now_or_never=True) is not None
+    world.known.add("ada")
+    assert await world.processor.process(record("ada", 11, "second")) == "parked"
+    assert world.applied == []
+    await lot.collection.update_many({}, {"$set": {"lease_until": 0.0}})
+    assert await world.worker.run_once() == 2
+    assert world.applied == [("ada", "first"), ("ada", "second")]
+
+
+async def test_trying_a_waiting_record_before_a_newer_one_neither_postpones_nor_expires_it(
+    mongo: Any, unique: str
+) -> None:
+    """The newer record may be the fact itself: the record that waited past its time is
+    not dead-lettered a moment before its fact arrives."""
+    lot = ParkingLot(
+        mongo[f"test_park_{unique}"]["parked"],
+        ParkingPolicy(max_seconds=0.0, first_retry_s=0.0, max_retry_s=0.0),
+    )
+    world = World(lot, waits=NotRegisteredYet)
+    assert await world.processor.process(record("ada", 10, "early")) == "parked"
+    assert await world.processor.process(registration("ada", 11)) == "applied"
+    assert world.applied == [("ada", "registered"), ("ada", "early")]
+    assert world.dead == []
+    assert await lot.count() == 0
+
+
+async def test_a_fact_from_another_topic_cannot_slip_between_a_retry_and_a_newer_record(
+    lot: ParkingLot,
+) -> None:
+    """The race CI once hit: a waiting record is retried (still no fact), the fact lands
+    from another topic's lane, and the newer record applies before the waiting one. The
+    fact's handler here waits for that retry to fail; holding the key makes it wait in
+    vain (0.3 s), so the fact comes first and both apply in order."""
+    world = World(lot, waits=NotRegisteredYet)
+    retried_in_vain = asyncio.Event()
+    withdraw = world.processor.dispatch.handlers[ParticipantWithdrawn.event_type]
+
+    async def withdrawal(envelope: Envelope[Any]) -> Applied | None:
+        try:
+            return await withdraw(envelope)
+        except NotRegisteredYet:
+            retried_in_vain.set()
+            raise
+
+    async def groups(envelope: Envelope[Any]) -> Applied:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(retried_in_vain.wait(), 0.3)
+        world.known.add(envelope.event.participant_id)
+        return Applied(Outcome.APPLIED, 1, {})
+
+    world.processor.dispatch.handlers.update(
+        {ParticipantWithdrawn.event_type: withdrawal, AuditGroupsRecorded.event_type: groups}
+    )
+    assert await world.processor.process(record("ada", 10, "first")) == "parked"
+    retried_in_vain.clear()
+    fact = encode(
+        new_envelope(AuditGroupsRecorded(participant_id="ada", program_id="p", groups={}), "x"),
+        REGISTRY,
+    )
+    on_audit = IncomingRecord(AUDIT.name, 0, 5, fact.key, fact.value, fact.headers)
+    landing = asyncio.create_task(world.processor.process(on_audit))
+    await asyncio.sleep(0.01)
+    newer = await world.processor.process(record("ada", 11, "second"))
+    assert (await landing, newer) == ("applied", "applied")
+    assert world.applied == [("ada", "first"), ("ada", "second")]
 
 
 async def test_parking_the_same_record_twice_keeps_one(lot: ParkingLot) -> None:

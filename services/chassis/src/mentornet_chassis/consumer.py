@@ -16,11 +16,13 @@ from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
 
 from .deadletters import DeadLetters
 from .dispatch import Dispatcher
+from .keylocks import KeyLocks
 from .logging import get_logger
 from .metrics import Metrics
 from .mongo import Document
-from .parking import ParkingExpired, ParkingLot
+from .parking import ParkingLot
 from .records import STORE_UNREACHABLE, Handler, IncomingRecord, OnWait, RetryPolicy
+from .waiting import Waiting, awaits_own
 
 log = get_logger(__name__)
 
@@ -32,13 +34,6 @@ __all__ = [
     "RecordProcessor",
     "RetryPolicy",
 ]
-
-
-def _awaits_own(exc: Exception, record: IncomingRecord) -> bool:
-    """Whether the fact `exc` waits for is about the record's own key: the error names
-    it in an `awaits` attribute (an entity id)."""
-    awaits = getattr(exc, "awaits", None)
-    return awaits is not None and str(awaits).encode() == (record.key or b"")
 
 
 class RecordProcessor:
@@ -59,6 +54,8 @@ class RecordProcessor:
         self.parking = parking
         self.parks = tuple(parks) if parking is not None else ()
         """Handler errors that mean "not yet": the record is parked, not retried here."""
+        self.keys = KeyLocks()
+        self.waiting = Waiting(parking, dead_letters) if parking is not None else None
         self.dispatch = Dispatcher(handlers, dead_letters, metrics, retry, on_emitted, self.parks)
 
     async def for_batch(
@@ -96,9 +93,10 @@ class RecordProcessor:
                 event_type=envelope.type,
                 correlation_id=envelope.correlation_id,
             ):
-                if not self.parks:
-                    return await self.dispatch(record, envelope, self._no_parking)
-                return await self._in_line(record, envelope, line_clear)
+                async with self.keys.hold(record.key):
+                    if not self.parks:
+                        return await self.dispatch(record, envelope, self._no_parking)
+                    return await self._in_line(record, envelope, line_clear)
 
     async def _in_line(
         self, record: IncomingRecord, envelope: Envelope[Event], line_clear: bool
@@ -107,35 +105,63 @@ class RecordProcessor:
         assert self.parking is not None
         waiting = [] if line_clear else await self.parking.waiting(record.topic, record.key)
         if any(not doc["own_key"] for doc in waiting):
-            return await self._park(record, "behind an earlier parked record", own_key=False)
-        waiting = await self._retry_waiting(waiting)
+            return await self._waits.park(record, "behind an earlier parked record", own_key=False)
+        waiting, held = await self._retry_waiting(waiting, before_newer=True)
+        if held:
+            return await self._waits.park(
+                record, "behind an earlier record being retried", own_key=False
+            )
         outcome = await self.dispatch(
             record,
             envelope,
-            lambda exc: self._park(record, str(exc), own_key=_awaits_own(exc, record)),
+            lambda exc: self._waits.park(record, str(exc), own_key=awaits_own(exc, record)),
         )
         if waiting and outcome != "parked":
             await self._retry_waiting(waiting)
         return outcome
 
-    async def _retry_waiting(self, waiting: list[Document]) -> list[Document]:
-        """Retry a line's records that wait for their own key's fact, oldest first, and
-        return those still waiting. Tried before a newer record of the line, since the
-        fact may have come on another stream meanwhile; tried again after it applies,
-        since the newer record may have been that fact."""
+    async def _retry_waiting(
+        self, waiting: list[Document], *, before_newer: bool = False
+    ) -> tuple[list[Document], bool]:
+        """Retry a line's records that wait for their own key's fact, oldest first.
+        Returns those still waiting, and whether one is being retried elsewhere (the
+        parking worker or another replica holds its lease): a newer record must then
+        wait behind it rather than race it.
+
+        They are tried before a newer record of the line (`before_newer`), since the
+        fact may have come on another stream meanwhile; one still waiting is then only
+        given back, neither postponed nor expired, since the newer record may be that
+        very fact. They are tried again after the newer record applies."""
+        assert self.parking is not None
         still: list[Document] = []
         for doc in waiting:
-            leased = await self.parking.lease(doc, now_or_never=True) if self.parking else None
-            if leased is None or await self.retry_parked(leased) == "parked":
+            leased = await self.parking.lease(doc, now_or_never=True)
+            if leased is None:
+                if await self.parking.holds(doc):
+                    return [*still, doc], True
+                continue
+            if await self.retry_parked(leased, postpone=not before_newer) == "parked":
                 still.append(doc)
-        return still
+        return still, False
+
+    @property
+    def _waits(self) -> Waiting:
+        assert self.waiting is not None, "parking is off"
+        return self.waiting
 
     async def _no_parking(self, exc: Exception) -> str:
         raise AssertionError("parking is off") from exc
 
-    async def retry_parked(self, doc: Document) -> str:
+    async def retry_in_turn(self, doc: Document) -> str:
+        """`retry_parked` for the parking worker: in turn with the records of its key
+        that the consumer is handling (keylocks.py)."""
+        async with self.keys.hold(str(doc["key"]).encode()):
+            return await self.retry_parked(doc)
+
+    async def retry_parked(self, doc: Document, *, postpone: bool = True) -> str:
         """Try a parked record again: applied or dead-lettered records leave the lot;
-        one still waiting is postponed, or dead-lettered once it waited too long."""
+        one still waiting is postponed, or dead-lettered once it waited too long
+        (without `postpone`: only given back, as it was)."""
         record = IncomingRecord.parked(doc)
         with structlog.contextvars.bound_contextvars(
             topic=record.topic, partition=record.partition, offset=record.offset, parked=True
@@ -150,7 +176,13 @@ class RecordProcessor:
                     correlation_id=envelope.correlation_id,
                 ):
                     outcome = await self.dispatch(
-                        record, envelope, lambda exc: self._still_waiting(record, doc, exc)
+                        record,
+                        envelope,
+                        lambda exc: (
+                            self._waits.still_waiting(record, doc, exc)
+                            if postpone
+                            else self._waits.given_back(doc)
+                        ),
                     )
             if outcome != "parked" and self.parking is not None:
                 await self.parking.release(doc)
@@ -163,28 +195,3 @@ class RecordProcessor:
             log.warning("undecodable record sent to DLQ", reason=exc.reason)
             await self.dead_letters.send(record, exc, attempts=1)
             return None
-
-    async def _park(self, record: IncomingRecord, reason: str, *, own_key: bool) -> str:
-        assert self.parking is not None
-        await self.parking.park(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            value=record.value,
-            headers=record.headers,
-            reason=reason,
-            own_key=own_key,
-        )
-        log.info("record parked until what it refers to arrives", reason=reason)
-        return "parked"
-
-    async def _still_waiting(self, record: IncomingRecord, doc: Document, exc: Exception) -> str:
-        assert self.parking is not None
-        if self.parking.expired(doc):
-            waited = ParkingExpired(f"parked {doc['attempts']} times, still: {exc}")
-            log.error("parked record waited too long; sent to DLQ", error=str(exc))
-            await self.dead_letters.send(record, waited, attempts=int(doc["attempts"]) + 1)
-            return "dead_lettered"
-        await self.parking.postpone(doc, str(exc))
-        return "parked"

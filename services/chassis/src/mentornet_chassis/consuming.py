@@ -71,6 +71,6 @@ def consuming(
     if lot is None:
         return Consuming(subscriber)
     worker = ParkingWorker(
-        lot, processor.retry_parked, lot.policy.first_retry_s, runtime.metrics.parked.set
+        lot, processor.retry_in_turn, lot.policy.first_retry_s, runtime.metrics.parked.set
     )
     return Consuming(subscriber, [worker.run], [lot.ensure_indexes])

@@ -15,7 +15,9 @@ order, so:
   was lost and is being replayed) lets later records of its line through, since one
   of them may be that fact. It is retried before each later record (the fact may
   have come on another stream meanwhile) and again as soon as one applies, before
-  anything newer, so the line still applies in order.
+  anything newer; while another worker is retrying it, a later record parks behind
+  it. A later record still passes it when the fact lands on another partition
+  between that retry and the later record's own handling (milliseconds).
 """
 
 from __future__ import annotations
@@ -135,10 +137,19 @@ class ParkingLot:
         if doc["lease_until"] > now or (doc["next_epoch"] > now and not now_or_never):
             return None
         return await self.collection.find_one_and_update(
-            {"_id": doc["_id"], "lease_until": doc["lease_until"]},
+            {"_id": doc["_id"], "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + LEASE_S}},
             return_document=ReturnDocument.AFTER,
         )
+
+    async def holds(self, doc: Document) -> bool:
+        """Whether the record is still in the lot (after a lease was refused: then
+        someone else holds it)."""
+        return bool(await self.collection.count_documents({"_id": doc["_id"]}, limit=1))
+
+    async def give_back(self, doc: Document) -> None:
+        """End this caller's lease without counting a try."""
+        await self.collection.update_one({"_id": doc["_id"]}, {"$set": {"lease_until": 0.0}})
 
     def expired(self, doc: Document) -> bool:
         return time.time() - float(doc["parked_epoch"]) >= self.policy.max_seconds

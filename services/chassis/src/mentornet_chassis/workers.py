@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from .consumer import STORE_UNREACHABLE
 from .logging import get_logger
 from .pause import pause
+from .records import STORE_UNREACHABLE
 from .runtime import Worker
 
 log = get_logger(__name__)

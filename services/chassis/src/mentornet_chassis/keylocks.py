@@ -1,0 +1,41 @@
+"""One entity's records handled one at a time within a process, whatever their topic.
+
+Facts about one entity travel on several topics (a match's proposal on the matches
+topic, its risk flags on the feedback topic), and a batch's partitions are handled
+side by side. Without this, a parked record's retry and a newer record of its line
+could each race the fact they wait for, arriving on another partition, and apply
+out of order. Records are keyed by their entity's id on every topic, so holding the
+key's lock while a record (or a parked one) is handled closes that race in a process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+
+class KeyLocks:
+    """A lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[bytes, asyncio.Lock] = {}
+        self._users: dict[bytes, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: bytes | None) -> AsyncIterator[None]:
+        if not key:
+            yield
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
