@@ -11,13 +11,12 @@ Records of one topic and key form a *line*, and one entity's events must apply i
 order, so:
 - a record arriving while its line holds a record that waits for *another* key's
   fact is parked behind it;
-- a record that waits for a fact about *its own key* (an update whose registration
-  was lost and is being replayed) lets later records of its line through, since one
-  of them may be that fact. It is retried before each later record (the fact may
-  have come on another stream meanwhile) and again as soon as one applies, before
-  anything newer; while another worker is retrying it, a later record parks behind
-  it. A later record still passes it when the fact lands on another partition
-  between that retry and the later record's own handling (milliseconds).
+- a record that waits for a fact about *its own key* on *its own topic* (an update
+  whose registration was lost and is being replayed) lets later records of its line
+  through, since one of them may be that fact. It is retried before each later
+  record and again as soon as one applies, before anything newer; while another
+  worker is retrying it, a later record parks behind it. A record waiting for a fact
+  that travels on another topic holds its line like any other (waiting.awaits_own).
 """
 
 from __future__ import annotations

@@ -13,10 +13,14 @@ log = get_logger(__name__)
 
 
 def awaits_own(exc: Exception, record: IncomingRecord) -> bool:
-    """Whether the fact `exc` waits for is about the record's own key: the error names
-    it in an `awaits` attribute (an entity id)."""
+    """Whether the fact `exc` waits for may come later in the record's own line: it is
+    about the record's own key (the error names it in an `awaits` attribute, an entity
+    id) and travels on the record's topic (unless the error's `on_topic` names another).
+    A fact from another topic can never be in the line, so waiting for one holds it."""
     awaits = getattr(exc, "awaits", None)
-    return awaits is not None and str(awaits).encode() == (record.key or b"")
+    on_topic = getattr(exc, "on_topic", None)
+    same_key = awaits is not None and str(awaits).encode() == (record.key or b"")
+    return same_key and on_topic in (None, record.topic)
 
 
 class Waiting:

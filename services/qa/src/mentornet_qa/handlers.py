@@ -12,6 +12,7 @@ from mentornet_chassis.aggregates import Applied, Decision, State
 from mentornet_chassis.consumer import Handler
 from mentornet_chassis.subscribers import updating, updating_at
 from mentornet_contracts import Envelope, Event, new_envelope
+from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.feedback import (
@@ -76,7 +77,9 @@ def match_handler(
         known = await stores.matches.get_state(match_id)
         program_id = (known or {}).get("program_id") or getattr(envelope.event, "program_id", None)
         if not program_id:
-            raise UnknownEntity("match", match_id, "nothing about the match has arrived yet")
+            raise UnknownEntity(
+                "match", match_id, "nothing about the match has arrived yet", on_topic=MATCHES.name
+            )
         program = await programs.load(stores, program_id)
         if program is None:
             raise UnknownEntity("program", program_id, "the match's program has not arrived yet")
