@@ -125,7 +125,7 @@ def _undocumented(schema: dict[str, Any], where: str) -> list[str]:
 
 @pytest.mark.unit
 def test_catalogue_has_every_design_event() -> None:
-    registered = {t.removeprefix("mentornet.").removesuffix(".v1") for t in REGISTRY.event_types()}
+    registered = {t.removeprefix("mentornet.").rsplit(".", 1)[0] for t in REGISTRY.event_types()}
     designed = {name for names in DESIGN_TOPICS.values() for name in names}
     assert registered == designed
 
@@ -135,7 +135,16 @@ def test_catalogue_has_every_design_event() -> None:
 def test_event_type_is_on_its_design_topic(event_cls: type[Event]) -> None:
     topic = REGISTRY.topic_of(event_cls).name
     assert event_cls.unversioned_type().removeprefix("mentornet.") in DESIGN_TOPICS[topic]
-    assert event_cls.event_type == f"{event_cls.unversioned_type()}.v1"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("event_cls", EVENT_CLASSES, ids=_ids)
+def test_every_earlier_version_is_still_read_as_this_one(event_cls: type[Event]) -> None:
+    for earlier in range(1, event_cls.version()):
+        old_type = f"{event_cls.unversioned_type()}.v{earlier}"
+        superseded = REGISTRY.superseded_by(old_type)
+        assert superseded is not None, f"{old_type} has no upcaster"
+        assert superseded.by is event_cls
 
 
 @pytest.mark.unit

@@ -63,7 +63,7 @@ def test_cloudevents_sdk_reads_our_record() -> None:
     )
     attributes = event.get_attributes()
     assert attributes["id"] == envelope.id
-    assert attributes["type"] == "mentornet.mentee.registered.v1"
+    assert attributes["type"] == "mentornet.mentee.registered.v2"
     assert attributes["source"] == "/mentornet/intake"
     assert attributes["subject"] == "p-1"
     assert attributes["specversion"] == "1.0"
@@ -88,6 +88,11 @@ def test_cloudevents_sdk_reads_our_record() -> None:
         (lambda h, v: ({**h, "ce_specversion": b"0.3"}, v), MissingHeaderError, r"1\.0"),
         (lambda h, v: ({**h, "ce_time": b"yesterday"}, v), MissingHeaderError, "ce_time"),
         (lambda h, v: ({**h, "ce_type": b"mentornet.nope.v1"}, v), UnknownEventTypeError, "nope"),
+        (
+            lambda h, v: ({**h, "ce_correlationid": b"c" * 129}, v),
+            MissingHeaderError,
+            "ce_correlationid is over 128 characters",
+        ),
         (lambda h, v: (h, b"{oops"), InvalidJsonError, "not JSON"),
         (lambda h, v: (h, b"[1, 2]"), InvalidJsonError, "not an object"),
         (lambda h, v: (h, b'{"participant_id": "p-1"}'), SchemaViolationError, "program_id"),

@@ -12,6 +12,7 @@ from mentornet_contracts.docs import (
     CE_HEADERS,
     asyncapi_document,
     event_topics,
+    events_markdown,
     write_asyncapi,
     write_event_docs,
 )
@@ -84,10 +85,16 @@ def test_asyncapi_refs_resolve_and_messages_carry_payload_headers_and_key() -> N
         _resolve(document, ref)
     participants = document["channels"]["mentornet_participants"]
     assert participants["bindings"]["kafka"]["partitions"] == 6
-    message = document["components"]["messages"]["mentornet.mentee.registered.v1"]
+    message = document["components"]["messages"]["mentornet.mentee.registered.v2"]
     payload = _resolve(document, message["payload"]["$ref"])
     assert "participant_id" in payload["properties"]
     assert message["bindings"]["kafka"]["key"]["type"] == "string"
     headers = document["components"]["schemas"]["CloudEventHeaders"]
     assert set(headers["properties"]) == set(CE_HEADERS)
     assert "$defs" not in json.dumps(document)
+
+
+def test_committed_event_docs_are_current() -> None:
+    """docs/events.md, with its size budget, is what the code generates."""
+    committed = Path(__file__).resolve().parents[2] / "docs" / "events.md"
+    assert committed.read_text() == events_markdown(REGISTRY, SERVICES)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.kafka import find_records, kind_of
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK
@@ -36,7 +36,7 @@ async def feedback_events(
     records = await find_records(
         stack.bootstrap_servers,
         FEEDBACK.name,
-        lambda r: r.key == match_id.encode() and header(r, "ce_type") == f"mentornet.{kind}.v1",
+        lambda r: r.key == match_id.encode() and kind_of(r) == kind,
         count=count,
         timeout=30,
     )

@@ -43,8 +43,8 @@ async def test_publish_then_update_emits_both_events(
         stack.bootstrap_servers, PROGRAMS.name, lambda r: r.key == program_id.encode(), count=2
     )
     assert [header(r, "ce_type") for r in records] == [
-        "mentornet.program.published.v1",
-        "mentornet.program.updated.v1",
+        "mentornet.program.published.v2",
+        "mentornet.program.updated.v2",
     ]
     assert json.loads(records[0].value)["cadence"] == SPEC["cadence"]
     assert json.loads(records[1].value) == {

@@ -91,7 +91,7 @@ async def test_curation_is_persisted_announced_and_used_by_registration(
     assert renamed_id not in {s["id"] for s in listing.json()["skills"]}
 
     def ours(record: object) -> bool:
-        curated = header(record, "ce_type") == "mentornet.taxonomy.updated.v1"
+        curated = header(record, "ce_type") == "mentornet.taxonomy.updated.v2"
         return curated and unique in record.value.decode()  # type: ignore[attr-defined]
 
     await find_records(stack.bootstrap_servers, PROGRAMS.name, ours, count=3)

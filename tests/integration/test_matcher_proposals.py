@@ -47,7 +47,7 @@ async def proposals(stack: Endpoints, mentee_id: str, count: int) -> list[dict[s
         stack.bootstrap_servers,
         MATCHES.name,
         lambda r: (
-            r.key.decode() == mentee_id and header(r, "ce_type") == "mentornet.match.proposed.v1"
+            r.key.decode() == mentee_id and header(r, "ce_type") == "mentornet.match.proposed.v2"
         ),
         count=count,
         timeout=60,

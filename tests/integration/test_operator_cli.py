@@ -81,7 +81,7 @@ async def test_tail_from_the_beginning_shows_exactly_the_subjects_events_with_he
     ]
     assert seen[0]["partition"] == seen[1]["partition"]
     assert seen[0]["offset"] < seen[1]["offset"]
-    assert lines_of(out)[0]["headers"]["ce_type"] == "mentornet.mentee.registered.v1"
+    assert lines_of(out)[0]["headers"]["ce_type"] == "mentornet.mentee.registered.v2"
     limited = await mentornet(capsys, *args, "--limit", "1", "--timeout", "8")
     assert limited[0] == 0
     assert lines_of(limited[1]) == lines_of(out)[:1]
@@ -98,7 +98,7 @@ async def test_tail_filters_by_short_and_full_type_names(
 
     short = await mentornet(capsys, *args, "--type", "goals.updated", "--timeout", "2")
     full = await mentornet(
-        capsys, *args, "--type", "mentornet.mentee.registered.v1", "--limit", "1"
+        capsys, *args, "--type", "mentornet.mentee.registered.v2", "--limit", "1"
     )
     typo = await mentornet(capsys, *args, "--type", "goal.updated", "--timeout", "1")
 
@@ -187,10 +187,10 @@ async def test_trace_prints_the_causation_tree(
     assert code == 0
     assert out.splitlines() == [
         f"correlation {root.correlation_id}: 4 events",
-        f"2027-03-01T09:00:00.000000Z  intake     mentornet.mentee.registered.v1  {mentee}",
-        f"├─ 2027-03-02T09:00:00.000000Z  matcher    mentornet.match.proposed.v1  {mentee}",
+        f"2027-03-01T09:00:00.000000Z  intake     mentornet.mentee.registered.v2  {mentee}",
+        f"├─ 2027-03-02T09:00:00.000000Z  matcher    mentornet.match.proposed.v2  {mentee}",
         f"│  └─ 2027-03-04T09:00:00.000000Z  matcher    mentornet.match.accepted.v1  {mentee}",
-        f"└─ 2027-03-03T09:00:00.000000Z  intake     mentornet.goals.updated.v1  {mentee}",
+        f"└─ 2027-03-03T09:00:00.000000Z  intake     mentornet.goals.updated.v2  {mentee}",
     ]
     tree = json.loads(as_json[1])["roots"]
     assert [n["id"] for n in tree] == [root.id]
@@ -246,7 +246,7 @@ async def test_dlq_list_and_show_name_the_reason_and_origin(
             "matcher",
             str(offset),
             "handler_error",
-            "mentornet.mentee.registered.v1",
+            "mentornet.mentee.registered.v2",
             f"{PARTICIPANTS.name}/4@17",
             "2027-03-01T09:00:00.000000Z",
             "boom",
@@ -281,7 +281,7 @@ async def test_dlq_replay_puts_the_original_back_and_dry_run_produces_nothing(
 
     assert dry[0] == 0
     assert dry[1].startswith(f"would replay {dlq_topic('matcher').name}/0@{offset} ")
-    assert f"/0@{offset} (mentornet.mentee.registered.v1, id {envelope.id})" in dry_all[1]
+    assert f"/0@{offset} (mentornet.mentee.registered.v2, id {envelope.id})" in dry_all[1]
     assert done[0] == 0
     assert done[1].startswith(f"replayed {dlq_topic('matcher').name}/0@{offset} ")
     assert len(back) == 1

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.kafka import find_records, kind_of
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import QA
@@ -45,7 +45,7 @@ async def qa_events(stack: Endpoints, key: str, kind: str, count: int = 1) -> li
     records = await find_records(
         stack.bootstrap_servers,
         QA.name,
-        lambda r: r.key == key.encode() and header(r, "ce_type") == f"mentornet.{kind}.v1",
+        lambda r: r.key == key.encode() and kind_of(r) == kind,
         count=count,
         timeout=30,
     )

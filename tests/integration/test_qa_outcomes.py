@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, header
+from mentornet_chassis.testing.kafka import find_records, kind_of
 from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.catalogue import QA
 from mentornet_contracts.events.audit import AuditGroupsRecorded
@@ -48,7 +48,7 @@ async def announced(
     records = await find_records(
         stack.bootstrap_servers,
         QA.name,
-        lambda r: header(r, "ce_type") == f"mentornet.{kind}.v1" and match(json.loads(r.value)),
+        lambda r: kind_of(r) == kind and match(json.loads(r.value)),
         count=count,
         timeout=30,
     )

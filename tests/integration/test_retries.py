@@ -86,7 +86,7 @@ async def test_always_failing_handler_is_dead_lettered_and_partition_moves_on(
         assert header(dead, dlq.REASON) == "handler_error"
         assert header(dead, dlq.ERROR_TYPE) == "RuntimeError"
         assert "transient failure 3" in (header(dead, dlq.ERROR_MESSAGE) or "")
-        assert header(dead, "ce_type") == "mentornet.mentee.registered.v1"
+        assert header(dead, "ce_type") == "mentornet.mentee.registered.v2"
         collection = mongo[matcher.database]["candidates"]
         await eventually(lambda: collection.find_one({"_id": after}), what="the next record")
         assert await collection.find_one({"_id": doomed}) is None

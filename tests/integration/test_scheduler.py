@@ -14,7 +14,7 @@ import icalendar
 import pytest
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import all_records, find_records, header
+from mentornet_chassis.testing.kafka import all_records, find_records, header, kind_of
 from mentornet_contracts.catalogue import SESSIONS
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
@@ -45,7 +45,7 @@ async def session_events(
     records = await find_records(
         stack.bootstrap_servers,
         SESSIONS.name,
-        lambda r: r.key == match_id.encode() and header(r, "ce_type") == f"mentornet.{kind}.v1",
+        lambda r: r.key == match_id.encode() and kind_of(r) == kind,
         count=count,
         timeout=timeout,
     )

@@ -56,7 +56,7 @@ async def test_confluent_kafka_reads_key_and_ce_headers(
     headers = {name: value.decode() for name, value in message.headers()}  # type: ignore[attr-defined]
     assert message.key() == pid.encode()  # type: ignore[attr-defined]
     assert headers["ce_id"] == created["event_id"]
-    assert headers["ce_type"] == "mentornet.mentee.registered.v1"
+    assert headers["ce_type"] == "mentornet.mentee.registered.v2"
     assert headers["ce_subject"] == pid
     assert headers["ce_source"] == "/mentornet/intake"
     assert headers["ce_specversion"] == "1.0"

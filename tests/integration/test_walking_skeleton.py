@@ -51,7 +51,7 @@ async def test_a_record_carries_cloudevents_headers_and_key(
     )
     assert header(record, "ce_id") == created["event_id"]
     assert header(record, "ce_source") == "/mentornet/intake"
-    assert header(record, "ce_type") == "mentornet.mentee.registered.v1"
+    assert header(record, "ce_type") == "mentornet.mentee.registered.v2"
     assert header(record, "ce_specversion") == "1.0"
     assert header(record, "ce_subject") == pid
     assert header(record, "content-type") == "application/json"

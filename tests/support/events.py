@@ -11,7 +11,7 @@ from typing import Any
 
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.examples import program_published
-from mentornet_chassis.testing.kafka import find_records, header, produce_record
+from mentornet_chassis.testing.kafka import find_records, kind_of, produce_record
 from mentornet_contracts import encode, new_envelope
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.programs import ProgramPublished
@@ -55,7 +55,7 @@ async def events_of(
     records = await find_records(
         stack.bootstrap_servers,
         topic,
-        lambda r: header(r, "ce_type") == f"mentornet.{kind}.v1" and match(json.loads(r.value)),
+        lambda r: kind_of(r) == kind and match(json.loads(r.value)),
         count=count,
         timeout=60,
     )

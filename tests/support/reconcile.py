@@ -26,7 +26,7 @@ HOLDS_MENTORS = {"matcher": True, "scheduler": True, "feedback": False, "qa": Tr
 WRITTEN_ONLY_BY_EVENTS = {"matcher": True, "scheduler": True, "feedback": True, "qa": False}
 """QA's person documents also take the matcher's waitlist events, so theirs may hold
 more than the registration; the others are written by the registration alone here."""
-REGISTERED_TYPES = {"mentornet.mentee.registered.v1", "mentornet.mentor.registered.v1"}
+REGISTERED_TYPES = {"mentornet.mentee.registered.v2", "mentornet.mentor.registered.v2"}
 
 
 async def intake_people(stack: LocalStack, program_id: str) -> list[Doc]:

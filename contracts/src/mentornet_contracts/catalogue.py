@@ -70,4 +70,15 @@ SERVICES: dict[str, ServiceSpec] = {
 
 DLQ_TOPICS = tuple(spec.dlq for spec in SERVICES.values())
 
-REGISTRY = Registry(topics=(*EVENT_TOPICS, *DLQ_TOPICS))
+SUPERSEDED = (
+    *participants.SUPERSEDED,
+    *programs.SUPERSEDED,
+    *matches.SUPERSEDED,
+    *sessions.SUPERSEDED,
+    *feedback.SUPERSEDED,
+    *qa.SUPERSEDED,
+    *audit.SUPERSEDED,
+)
+"""Versions no longer written, read as their successors through upcasters."""
+
+REGISTRY = Registry(topics=(*EVENT_TOPICS, *DLQ_TOPICS), superseded=SUPERSEDED)

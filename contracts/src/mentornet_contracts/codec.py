@@ -23,6 +23,19 @@ from .registry import Registry
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject")
+MAX_HEADER_CHARS = {
+    "ce_id": 128,
+    "ce_source": 256,
+    "ce_type": 128,
+    "ce_specversion": 8,
+    "ce_time": 40,
+    "ce_subject": 64,
+    "ce_correlationid": 128,
+    "ce_causationid": 128,
+    "content-type": 64,
+}
+"""The longest value each CloudEvents header may have; a longer one is refused, so
+events that carry them on (correlation and causation ids) stay within the budget."""
 
 E = TypeVar("E", bound=Event)
 E_co = TypeVar("E_co", bound=Event, covariant=True)
@@ -156,10 +169,13 @@ def decode(
     missing = [name for name in REQUIRED_HEADERS if not attrs.get(name)]
     if missing:
         raise MissingHeaderError(f"missing header(s): {', '.join(missing)}")
+    for name, limit in MAX_HEADER_CHARS.items():
+        if len(attrs.get(name, "")) > limit:
+            raise MissingHeaderError(f"header {name} is over {limit} characters")
     if attrs["ce_specversion"] != SPEC_VERSION:
         raise MissingHeaderError(f"ce_specversion {attrs['ce_specversion']!r} is not 1.0")
     event_type = attrs["ce_type"]
-    registry.event_class(event_type)
+    registry.readable(event_type)
     registry.check_topic(topic, event_type)
     event = _parse(value or b"", event_type, registry)
     return Envelope(
@@ -173,14 +189,60 @@ def decode(
 
 
 def _parse(value: bytes, event_type: str, registry: Registry) -> Event:
-    """Validate straight from JSON (pydantic's fast path) unless an upcaster must run."""
+    """Validate straight from JSON (pydantic's fast path) unless an upcaster must run.
+
+    A tolerant reader: fields this version does not know (added by a newer producer,
+    compatibly) are dropped and the rest validated again; anything else wrong is a
+    schema violation."""
     try:
         if not registry.has_upcaster(event_type):
-            return registry.event_class(event_type).model_validate_json(value)
+            event_cls = registry.event_class(event_type)
+            try:
+                return event_cls.model_validate_json(value)
+            except ValidationError as exc:
+                return _without_unknown_fields(event_cls, _json_object(value), exc)
         newest_type, payload = registry.upcast(event_type, _json_object(value))
-        return registry.event_class(newest_type).model_validate(payload)
+        event_cls = registry.event_class(newest_type)
+        try:
+            return event_cls.model_validate(payload)
+        except ValidationError as exc:
+            return _without_unknown_fields(event_cls, payload, exc)
     except ValidationError as exc:
         raise _decode_error(event_type, exc) from None
+
+
+UNKNOWN_FIELD = "extra_forbidden"
+
+
+def _without_unknown_fields(
+    event_cls: type[Event], payload: dict[str, object], exc: ValidationError
+) -> Event:
+    """Validate `payload` again without the fields `exc` found unknown; re-raise `exc`
+    when it found none (the payload is wrong in another way)."""
+    unknown = [error["loc"] for error in exc.errors() if error["type"] == UNKNOWN_FIELD]
+    if not unknown:
+        raise exc
+    for loc in unknown:
+        _drop(payload, loc)
+    return event_cls.model_validate(payload)
+
+
+def _drop(payload: object, loc: tuple[int | str, ...]) -> None:
+    """Delete the value at `loc` (keys and list indexes) if it is there."""
+    *parents, last = loc
+    node = payload
+    for step in parents:
+        node = _child(node, step)
+    if isinstance(node, dict):
+        node.pop(last, None)
+
+
+def _child(node: object, step: int | str) -> object:
+    if isinstance(node, dict):
+        return node.get(step)
+    if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return None
 
 
 def _json_object(value: bytes) -> dict[str, object]:

@@ -2,13 +2,20 @@
 
 Pure functions over plain dicts, so the rules can be tested with hand-written schemas.
 
-Incompatible (a v2 is needed): a field removed or renamed, a field's type changed or
-narrowed (including `$ref` targets, followed recursively into `$defs`), a new required
-field, an optional field made required, an enum value removed, a tightened constraint
-(length, range, item count, pattern, format), a changed topic or key field.
+Producers and consumers upgrade independently, so a change must work both ways:
+consumers on the new schema read records written under the old one (*backward*), and
+consumers still on the old schema read records written under the new one (*forward*).
+Consumers are tolerant readers: they ignore fields they do not know. That leaves:
 
-Compatible (stays in v1): a new optional field, a new enum value, a widened type
-(e.g. nullable), a loosened constraint, description, title, example and default changes.
+Compatible (stays in v1): a new optional field; description, title, example and
+default changes; writing out a bound that was already implied (a fixed-width pattern,
+an enum, keys from an enum: see bounds.py).
+
+Incompatible (a v2 with an upcaster is needed): a field removed or renamed; a new
+required field; an optional field made required or a required one made optional; a
+type changed, narrowed or widened (nullable included; `$ref` targets followed into
+`$defs`); an enum value removed or added; a constraint tightened or loosened (length,
+range, item count, pattern, format); a changed topic or key field.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .bounds import array_max, object_max, string_max
+
 Schema = dict[str, Any]
 Finding = tuple[str, str]
 """(path, reason); path is like `goals[].target_skills[].level`, `$` for the event itself."""
 
 ROOT = "$"
-_UPPER_BOUNDS = ("maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum")
-_LOWER_BOUNDS = ("minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum")
+OLDER = "readers on the older version refuse them"
 _UNIONS = ("anyOf", "oneOf")
 _EVENT_ATTRIBUTES = (("x-topic", "topic"), ("x-key-field", "key field"))
 _REF = "x-resolved-ref"
@@ -34,14 +42,19 @@ def compare(old_schema: Schema, new_schema: Schema) -> list[str]:
 
 
 def findings(old_schema: Schema, new_schema: Schema) -> list[Finding]:
-    """Every incompatibility of `new_schema` against `old_schema`, as (path, reason)."""
+    """Every incompatibility of `new_schema` against `old_schema`, as (path, reason):
+    first what new readers cannot read of old records, then what old readers cannot
+    read of new records (at paths not already reported)."""
     result: list[Finding] = []
     for key, label in _EVENT_ATTRIBUTES:
         old_value, new_value = old_schema.get(key), new_schema.get(key)
         if old_value is not None and old_value != new_value:
             result.append((ROOT, f"{label} changed from {old_value!r} to {new_value!r}"))
-    _Comparison(old_schema, new_schema, result).node(old_schema, new_schema, "")
-    return result
+    _Comparison(old_schema, new_schema, result, forward=False).node(old_schema, new_schema, "")
+    forward: list[Finding] = []
+    _Comparison(new_schema, old_schema, forward, forward=True).node(new_schema, old_schema, "")
+    reported = {path for path, _ in result}
+    return result + [f for f in forward if f[0] not in reported]
 
 
 def _join(path: str, name: str) -> str:
@@ -89,8 +102,10 @@ def _type(node: Schema) -> str:
     return "any"
 
 
-def _accepts(new_type: str, old_type: str) -> bool:
-    return new_type in (old_type, "any") or (new_type == "number" and old_type == "integer")
+def _accepts(reader_type: str, writer_type: str) -> bool:
+    return reader_type in (writer_type, "any") or (
+        reader_type == "number" and writer_type == "integer"
+    )
 
 
 def _label(node: Schema) -> str:
@@ -115,21 +130,29 @@ def _canonical(value: Any) -> str:
 
 
 class _Comparison:
-    """One comparison; holds both roots so `$ref`s resolve against their own document."""
+    """Can a reader on one schema read every record written under the other?
 
-    def __init__(self, old_root: Schema, new_root: Schema, out: list[Finding]) -> None:
-        self.old_root = old_root
-        self.new_root = new_root
+    `forward=False`: the writer is the old schema and the reader the new one;
+    `forward=True`: the writer is the new schema and the reader the old one. Reasons
+    are always worded as what the new schema changed. Holds both roots, so `$ref`s
+    resolve against their own document."""
+
+    def __init__(
+        self, writer_root: Schema, reader_root: Schema, out: list[Finding], *, forward: bool
+    ) -> None:
+        self.writer_root = writer_root
+        self.reader_root = reader_root
         self.out = out
+        self.forward = forward
         self.active: set[tuple[str, str]] = set()
 
-    def node(self, old: Schema, new: Schema, path: str) -> None:
-        old_branches = self._branches(old, self.old_root, set())
-        new_branches = self._branches(new, self.new_root, set())
-        if any(_type(b) == "any" and not _enum(b) for b in new_branches):
+    def node(self, writer: Schema, reader: Schema, path: str) -> None:
+        writer_branches = self._branches(writer, self.writer_root, set())
+        reader_branches = self._branches(reader, self.reader_root, set())
+        if any(_type(b) == "any" and not _enum(b) for b in reader_branches):
             return
-        for old_branch in old_branches:
-            self._branch(old_branch, new_branches, path)
+        for branch in writer_branches:
+            self._branch(branch, reader_branches, path)
 
     def _branches(self, node: Schema, root: Schema, refs: set[str]) -> list[Schema]:
         """Follow `$ref`s and flatten unions and type lists into single-type branches."""
@@ -160,30 +183,24 @@ class _Comparison:
             raise ValueError(f"$ref {ref!r} does not point at a schema")
         return target
 
-    def _branch(self, old: Schema, new_branches: list[Schema], path: str) -> None:
-        candidates = [n for n in new_branches if _accepts(_type(n), _type(old))]
+    def _branch(self, writer: Schema, reader_branches: list[Schema], path: str) -> None:
+        candidates = [r for r in reader_branches if _accepts(_type(r), _type(writer))]
         if not candidates:
-            old_label = _label(old)
-            new_label = "|".join(dict.fromkeys(_label(n) for n in new_branches))
-            reason = (
-                f"no longer accepts null (now {new_label})"
-                if old_label == "null"
-                else f"type changed from {old_label} to {new_label}"
-            )
-            self.out.append((_where(path), reason))
+            self.out.append((_where(path), self._type_reason(writer, reader_branches)))
             return
-        tags = _tags(old)
-        if tags and len(new_branches) > 1:
-            tagged = [n for n in candidates if tags & _tags(n)]
+        tags = _tags(writer)
+        if tags and len(reader_branches) > 1:
+            tagged = [r for r in candidates if tags & _tags(r)]
             if not tagged:
-                member = old.get("title") or ", ".join(f"{k}={v}" for k, v in sorted(tags))
-                self.out.append((_where(path), f"union member {member} removed"))
+                member = writer.get("title") or ", ".join(f"{k}={v}" for k, v in sorted(tags))
+                change = f"added, which {OLDER}" if self.forward else "removed"
+                self.out.append((_where(path), f"union member {member} {change}"))
                 return
             candidates = tagged
         best: list[Finding] | None = None
         for candidate in candidates:
             trial: list[Finding] = []
-            _Trial(self, trial).single(old, candidate, path)
+            _Trial(self, trial).single(writer, candidate, path)
             if not trial:
                 return
             if best is None or len(trial) < len(best):
@@ -191,95 +208,156 @@ class _Comparison:
         assert best is not None
         self.out.extend(best)
 
-    def single(self, old: Schema, new: Schema, path: str) -> None:
+    def _type_reason(self, writer: Schema, reader_branches: list[Schema]) -> str:
+        writer_label = _label(writer)
+        reader_label = "|".join(dict.fromkeys(_label(r) for r in reader_branches))
+        if self.forward:
+            if writer_label == "null":
+                return f"now accepts null, which {OLDER}"
+            return f"widened from {reader_label} to accept {writer_label}, which {OLDER}"
+        if writer_label == "null":
+            return f"no longer accepts null (now {reader_label})"
+        return f"type changed from {writer_label} to {reader_label}"
+
+    def single(self, writer: Schema, reader: Schema, path: str) -> None:
         """Compare two single-type branches whose types are compatible."""
-        pair = (str(old.get(_REF)), str(new.get(_REF)))
-        if _REF in old and _REF in new:
+        pair = (str(writer.get(_REF)), str(reader.get(_REF)))
+        if _REF in writer and _REF in reader:
             if pair in self.active:
                 return  # a recursive model: this pair is already being compared further up
             self.active.add(pair)
         try:
-            self._enum_values(old, new, path)
-            self._constraints(old, new, path)
-            kind = _type(old)
+            self._enum_values(writer, reader, path)
+            self._constraints(writer, reader, path)
+            kind = _type(writer)
             if kind == "object":
-                self._object(old, new, path)
+                self._object(writer, reader, path)
             elif kind == "array":
-                self._array(old, new, path)
+                self._array(writer, reader, path)
         finally:
             self.active.discard(pair)
 
-    def _enum_values(self, old: Schema, new: Schema, path: str) -> None:
-        old_values, new_values = _enum(old), _enum(new)
-        if new_values is None:
+    def _enum_values(self, writer: Schema, reader: Schema, path: str) -> None:
+        writer_values, reader_values = _enum(writer), _enum(reader)
+        if reader_values is None:
             return
-        if old_values is None:
-            allowed = ", ".join(repr(v) for v in new_values)
-            self.out.append((_where(path), f"now restricted to the values {allowed}"))
+        if writer_values is None:
+            allowed = ", ".join(repr(v) for v in reader_values)
+            reason = (
+                f"no longer restricted to the values {allowed}; {OLDER}"
+                if self.forward
+                else f"now restricted to the values {allowed}"
+            )
+            self.out.append((_where(path), reason))
             return
-        new_set = {_canonical(v) for v in new_values}
-        removed = [v for v in old_values if _canonical(v) not in new_set]
-        if removed:
-            names = ", ".join(repr(v) for v in removed)
-            self.out.append((_where(path), f"enum value(s) removed: {names}"))
+        known = {_canonical(v) for v in reader_values}
+        unknown = [v for v in writer_values if _canonical(v) not in known]
+        if unknown:
+            names = ", ".join(repr(v) for v in unknown)
+            reason = (
+                f"enum value(s) added: {names}; {OLDER}"
+                if self.forward
+                else f"enum value(s) removed: {names}"
+            )
+            self.out.append((_where(path), reason))
 
-    def _constraints(self, old: Schema, new: Schema, path: str) -> None:
+    def _bounds(self, node: Schema, root: Schema) -> dict[str, Any]:
+        """Upper bounds as they take effect (bounds.py), lower bounds as written."""
+        kind = _type(node)
+        result: dict[str, Any] = {
+            key: node[key] for key in ("maximum", "exclusiveMaximum", *_LOWER_BOUNDS) if key in node
+        }
+        upper: tuple[str, int | None] | None = None
+        if kind == "string":
+            upper = ("maxLength", string_max(node))
+        elif kind == "array":
+            upper = ("maxItems", array_max(node))
+        elif kind == "object":
+            upper = ("maxProperties", object_max(node, root))
+        if upper is not None and upper[1] is not None:
+            result[upper[0]] = upper[1]
+        return result
+
+    def _constraints(self, writer: Schema, reader: Schema, path: str) -> None:
         where = _where(path)
-        for key in _UPPER_BOUNDS:
-            if key in new and (key not in old or new[key] < old[key]):
-                self.out.append((where, f"{key} tightened from {old.get(key)} to {new[key]}"))
-        for key in _LOWER_BOUNDS:
-            if key in new and (key not in old or new[key] > old[key]):
-                self.out.append((where, f"{key} tightened from {old.get(key)} to {new[key]}"))
+        have = self._bounds(writer, self.writer_root)
+        limit = self._bounds(reader, self.reader_root)
+        enums = _enum(writer) is not None or _enum(reader) is not None
+        for key, value in limit.items():
+            if enums and key == "maxLength":
+                continue  # the enum values themselves are compared
+            upper = key not in _LOWER_BOUNDS
+            narrower = key not in have or (value < have[key] if upper else value > have[key])
+            if not narrower:
+                continue
+            if self.forward:
+                loosened = f"{key} loosened from {value} to {have.get(key)}; {OLDER}"
+                self.out.append((where, loosened))
+            else:
+                self.out.append((where, f"{key} tightened from {have.get(key)} to {value}"))
         for key in ("pattern", "format"):
-            if key in new and new[key] != old.get(key):
-                self.out.append((where, f"{key} changed from {old.get(key)!r} to {new[key]!r}"))
+            if key in reader and reader[key] != writer.get(key):
+                before, after = (writer.get(key), reader[key])
+                if self.forward:
+                    before, after = after, before
+                self.out.append((where, f"{key} changed from {before!r} to {after!r}"))
 
-    def _object(self, old: Schema, new: Schema, path: str) -> None:
-        old_props: Schema = old.get("properties", {})
-        new_props: Schema = new.get("properties", {})
-        old_required = set(old.get("required", ()))
-        new_required = set(new.get("required", ()))
-        free_form = "properties" not in new and new.get("additionalProperties") is not False
-        for name, old_prop in old_props.items():
+    def _object(self, writer: Schema, reader: Schema, path: str) -> None:
+        writer_props: Schema = writer.get("properties", {})
+        reader_props: Schema = reader.get("properties", {})
+        writer_required = set(writer.get("required", ()))
+        reader_required = set(reader.get("required", ()))
+        free_form = "properties" not in reader and reader.get("additionalProperties") is not False
+        for name, writer_prop in writer_props.items():
             where = _join(path, name)
-            if name not in new_props:
-                if not free_form:
+            if name not in reader_props:
+                if not free_form and not self.forward:
                     self.out.append((where, "field removed or renamed"))
                 continue
-            if name in new_required and name not in old_required:
-                self.out.append((where, "optional field made required"))
-            self.node(old_prop, new_props[name], where)
-        for name in new_props:
-            if name not in old_props and name in new_required:
-                self.out.append((_join(path, name), "new required field"))
-        old_extra, new_extra = old.get("additionalProperties"), new.get("additionalProperties")
-        if isinstance(old_extra, dict):
-            if new_extra is False:
+            if name in reader_required and name not in writer_required:
+                reason = (
+                    "required field made optional; readers on the older version need it"
+                    if self.forward
+                    else "optional field made required"
+                )
+                self.out.append((where, reason))
+            self.node(writer_prop, reader_props[name], where)
+        if not self.forward:
+            for name in reader_props:
+                if name not in writer_props and name in reader_required:
+                    self.out.append((_join(path, name), "new required field"))
+        writer_extra = writer.get("additionalProperties")
+        reader_extra = reader.get("additionalProperties")
+        if isinstance(writer_extra, dict):
+            if reader_extra is False:
                 self.out.append((_where(path), "additional properties no longer allowed"))
-            elif isinstance(new_extra, dict):
-                self.node(old_extra, new_extra, f"{path}{{}}")
+            elif isinstance(reader_extra, dict):
+                self.node(writer_extra, reader_extra, f"{path}{{}}")
 
-    def _array(self, old: Schema, new: Schema, path: str) -> None:
-        old_prefix: list[Schema] = old.get("prefixItems", [])
-        new_prefix: list[Schema] = new.get("prefixItems", [])
-        for index, old_item in enumerate(old_prefix):
-            if index < len(new_prefix):
-                self.node(old_item, new_prefix[index], f"{path}[{index}]")
-        if len(old_prefix) != len(new_prefix):
-            self.out.append(
-                (_where(path), f"tuple length changed from {len(old_prefix)} to {len(new_prefix)}")
-            )
-        old_items, new_items = old.get("items"), new.get("items")
-        if isinstance(old_items, dict) and isinstance(new_items, dict):
-            self.node(old_items, new_items, f"{path}[]")
-        elif isinstance(new_items, dict) and not old_prefix:
-            self.node({}, new_items, f"{path}[]")
+    def _array(self, writer: Schema, reader: Schema, path: str) -> None:
+        writer_prefix: list[Schema] = writer.get("prefixItems", [])
+        reader_prefix: list[Schema] = reader.get("prefixItems", [])
+        for index, item in enumerate(writer_prefix):
+            if index < len(reader_prefix):
+                self.node(item, reader_prefix[index], f"{path}[{index}]")
+        if len(writer_prefix) != len(reader_prefix):
+            before, after = len(writer_prefix), len(reader_prefix)
+            if self.forward:
+                before, after = after, before
+            self.out.append((_where(path), f"tuple length changed from {before} to {after}"))
+        writer_items, reader_items = writer.get("items"), reader.get("items")
+        if isinstance(writer_items, dict) and isinstance(reader_items, dict):
+            self.node(writer_items, reader_items, f"{path}[]")
+        elif isinstance(reader_items, dict) and not writer_prefix:
+            self.node({}, reader_items, f"{path}[]")
+
+
+_LOWER_BOUNDS = ("minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum")
 
 
 class _Trial(_Comparison):
     """A trial comparison against one union branch; collects its findings separately."""
 
     def __init__(self, parent: _Comparison, out: list[Finding]) -> None:
-        super().__init__(parent.old_root, parent.new_root, out)
+        super().__init__(parent.writer_root, parent.reader_root, out, forward=parent.forward)
         self.active = set(parent.active)

@@ -15,6 +15,7 @@ from . import dlq
 from .catalogue import ServiceSpec
 from .codec import CONTENT_TYPE, SPEC_VERSION
 from .compat import Schema
+from .docs_sections import budget_section, superseded_section
 from .event import Event
 from .registry import Registry, Topic
 from .schemas import render, snapshot
@@ -24,7 +25,7 @@ KAFKA_BINDING_VERSION = "0.5.0"
 CE_HEADERS: dict[str, str] = {
     "ce_id": "Unique id of this event (UUID); consumers deduplicate on it.",
     "ce_source": "The producing service, `/mentornet/<service>`.",
-    "ce_type": "The event type with its major version, e.g. `mentornet.match.proposed.v1`.",
+    "ce_type": "The event type with its major version, e.g. `mentornet.match.proposed.v2`.",
     "ce_specversion": f"CloudEvents spec version, always `{SPEC_VERSION}`.",
     "ce_time": "When the fact happened, RFC 3339 in UTC.",
     "ce_subject": "The aggregate id; equal to the record key.",
@@ -195,6 +196,8 @@ def events_markdown(registry: Registry, services: Mapping[str, ServiceSpec]) -> 
                 "",
             ]
             lines += _fields_table(schema)
+    lines += superseded_section(registry)
+    lines += budget_section(registry)
     lines += _dlq_section(registry)
     lines += _value_types(variants)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -13,7 +13,7 @@ EVENT_TYPE_PATTERN = re.compile(r"^mentornet\.[a-z_]+(\.[a-z_]+)+\.v(?P<version>
 class Event(BaseModel):
     """An immutable fact. Subclasses set `event_type` and `key_field`.
 
-    `event_type` carries the major version (`mentornet.match.proposed.v1`); `key_field`
+    `event_type` carries the major version (`mentornet.match.proposed.v2`); `key_field`
     names the field holding the aggregate id, which becomes the record key and ce_subject.
     """
 

@@ -17,6 +17,27 @@ Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
 
 
+def unchanged(payload: Payload) -> Payload:
+    """The upcaster of a version whose successor only bounded its fields: the payload
+    reads as it is, and one over a new bound is refused by the successor's model."""
+    return payload
+
+
+BOUNDED = "v2 bounds every string and list; v1 records over a bound go to the DLQ"
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """An event version no longer written: records of it are still read, as the
+    version that replaced it, through `upcast`. Its committed JSON Schema snapshot
+    stays the contract of what it was."""
+
+    event_type: str
+    by: type[Event]
+    why: str
+    upcast: Upcaster = unchanged
+
+
 @dataclass(frozen=True)
 class Topic:
     """One aggregate stream: all events of one entity share a key and so a partition."""
@@ -47,6 +68,7 @@ class Registry:
     """Binds topics to event classes; resolves type names; upcasts old versions."""
 
     topics: tuple[Topic, ...]
+    superseded: tuple[Superseded, ...] = ()
     _by_type: dict[str, type[Event]] = field(init=False, default_factory=dict)
     _topic_by_type: dict[str, Topic] = field(init=False, default_factory=dict)
     _upcasters: dict[str, tuple[str, Upcaster]] = field(init=False, default_factory=dict)
@@ -58,6 +80,11 @@ class Registry:
                     raise ValueError(f"event type {event_cls.event_type} registered twice")
                 self._by_type[event_cls.event_type] = event_cls
                 self._topic_by_type[event_cls.event_type] = topic
+        for old in self.superseded:
+            if old.event_type in self._by_type or old.event_type in self._upcasters:
+                raise ValueError(f"event type {old.event_type} registered twice")
+            self.register_upcaster(old.event_type, old.by.event_type, old.upcast)
+            self._topic_by_type[old.event_type] = self._topic_by_type[old.by.event_type]
 
     def event_types(self) -> list[str]:
         return sorted(self._by_type)
@@ -70,6 +97,15 @@ class Registry:
             return self._by_type[event_type]
         except KeyError:
             raise UnknownEventTypeError(f"unknown event type {event_type!r}") from None
+
+    def readable(self, event_type: str) -> None:
+        """Raise UnknownEventTypeError unless records of `event_type` can be read: a
+        current version, or one superseded by a current version."""
+        if event_type not in self._by_type and event_type not in self._upcasters:
+            raise UnknownEventTypeError(f"unknown event type {event_type!r}")
+
+    def superseded_by(self, event_type: str) -> Superseded | None:
+        return next((s for s in self.superseded if s.event_type == event_type), None)
 
     def topic_of(self, event: type[Event] | Event) -> Topic:
         return self._topic_by_type[event.event_type]
@@ -105,4 +141,4 @@ class Registry:
         return event_type, payload
 
     def with_topics(self, extra: Iterable[Topic]) -> Registry:
-        return Registry(topics=(*self.topics, *extra))
+        return Registry(topics=(*self.topics, *extra), superseded=self.superseded)

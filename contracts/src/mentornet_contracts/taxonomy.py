@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Cluster = Literal["technical", "soft_skill", "leadership"]
 Tier = Literal["foundational", "professional", "expert"]
 KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Alias = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Skill(BaseModel):
@@ -32,7 +33,7 @@ class Skill(BaseModel):
         max_length=64, pattern=KEBAB_CASE, description="Finer grouping.", examples=["platform"]
     )
     tier: Tier = Field(description="How advanced the skill is.", examples=["professional"])
-    aliases: tuple[str, ...] = Field(
+    aliases: tuple[Alias, ...] = Field(
         default=(), max_length=20, description="Other names it is found by.", examples=[["k8s"]]
     )
     deprecated: bool = Field(

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from mentornet_chassis.broker import ForeignTopic, only_to, process_batch
+from mentornet_chassis.broker import only_to, process_batch
 from mentornet_chassis.consumer import IncomingRecord
 from mentornet_chassis.outbox import OutgoingRecord
+from mentornet_chassis.relay_failures import ForeignTopic
 
 pytestmark = pytest.mark.unit
 
@@ -60,9 +61,9 @@ async def test_a_record_for_another_service_s_topic_is_refused() -> None:
         sent.append(out)
 
     guarded = only_to(["mentornet.matches", "mentornet.matcher.dlq"], publish)
-    ours = OutgoingRecord("mentornet.matches", b"k", b"{}", {}, "mentornet.match.proposed.v1")
-    theirs = OutgoingRecord("mentornet.sessions", b"k", b"{}", {}, "mentornet.session.missed.v1")
+    ours = OutgoingRecord("mentornet.matches", b"k", b"{}", {}, "mentornet.match.proposed.v2")
+    theirs = OutgoingRecord("mentornet.sessions", b"k", b"{}", {}, "mentornet.session.missed.v2")
     await guarded(ours)
-    with pytest.raises(ForeignTopic, match=r"session.missed.v1 goes to mentornet.sessions"):
+    with pytest.raises(ForeignTopic, match=r"session.missed.v2 goes to mentornet.sessions"):
         await guarded(theirs)
     assert sent == [ours]

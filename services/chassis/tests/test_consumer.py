@@ -10,6 +10,7 @@ from mentornet_chassis.consumer import IncomingRecord, RecordProcessor, RetryPol
 from mentornet_chassis.deadletters import DeadLetters
 from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.outbox import OutgoingRecord
+from mentornet_chassis.testing.letters import kept_by
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
@@ -55,7 +56,7 @@ class Harness:
         self.processor = RecordProcessor(
             REGISTRY,
             {MenteeRegistered: handler},
-            DeadLetters("test", "mentornet.test.dlq", publish, metrics),
+            DeadLetters("test", "mentornet.test.dlq", kept_by(publish), metrics),
             metrics,
             RetryPolicy(max_attempts=max_attempts, backoff_s=0.0),
             on_emitted=self._count_emitted,
@@ -99,7 +100,7 @@ async def test_exhausted_retries_dead_letter_with_attempts_and_error() -> None:
     assert dead.headers[dlq.ATTEMPTS] == "3"
     assert dead.headers[dlq.ERROR_TYPE] == "ValueError"
     assert dead.headers[dlq.ERROR_MESSAGE] == "boom 3"
-    assert dead.headers["ce_type"] == "mentornet.mentee.registered.v1"
+    assert dead.headers["ce_type"] == "mentornet.mentee.registered.v2"
 
 
 async def test_event_type_without_handler_is_ignored() -> None:
@@ -137,7 +138,7 @@ async def test_dlq_write_failure_propagates_so_the_offset_is_not_committed() -> 
     processor = RecordProcessor(
         REGISTRY,
         {},
-        DeadLetters("t", "dlq", broken_publish, metrics),
+        DeadLetters("t", "dlq", kept_by(broken_publish), metrics),
         metrics,
         RetryPolicy(backoff_s=0.0),
     )
@@ -160,7 +161,7 @@ async def test_unreachable_store_is_waited_for_not_dead_lettered() -> None:
     processor = RecordProcessor(
         REGISTRY,
         {MenteeRegistered: handler},
-        DeadLetters("t", "dlq", publish, metrics),
+        DeadLetters("t", "dlq", kept_by(publish), metrics),
         metrics,
         RetryPolicy(max_attempts=2, backoff_s=0.0),
     )

@@ -67,7 +67,7 @@ def test_a_mentee_who_later_mentors_keeps_one_identity() -> None:
     state, event = register(state, mentor(), "p-1")
     assert state["roles"] == ["mentee", "mentor"]
     assert set(state["profiles"]) == {"mentee", "mentor"}
-    assert event.event_type == "mentornet.mentor.registered.v1"
+    assert event.event_type == "mentornet.mentor.registered.v2"
 
 
 def test_a_second_role_keeps_the_name_and_records_its_own_consent() -> None:

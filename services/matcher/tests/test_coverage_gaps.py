@@ -52,7 +52,7 @@ async def test_a_run_reports_the_gap_once_until_it_changes(
     assert board["skills"] == [{"skill_id": "rust", "waiting": 2, "places": 0, "shortfall": 2}]
     doc = await world.stores.coverage.collection.find_one({"_id": "prog-1"})
     assert doc is not None
-    reported = [e for e in doc["outbox"] if e["type"] == "mentornet.coverage.gap.reported.v1"]
+    reported = [e for e in doc["outbox"] if e["type"] == "mentornet.coverage.gap.reported.v2"]
     assert len(reported) == 1
 
 
@@ -73,4 +73,4 @@ async def test_gaps_that_empty_are_announced_closed_once(
     doc = await world.stores.coverage.collection.find_one({"_id": "prog-1"})
     assert doc is not None
     types = [e["type"] for e in doc["outbox"]]
-    assert types == ["mentornet.coverage.gap.reported.v1", "mentornet.coverage.gap.closed.v1"]
+    assert types == ["mentornet.coverage.gap.reported.v2", "mentornet.coverage.gap.closed.v1"]

@@ -37,7 +37,7 @@ async def test_a_confirmed_match_gets_its_series_and_its_events(world: World) ->
     match = await world.confirm("m-1", "mentor-1", "mentee-1")
     assert match["booking"] == "booked"
     assert len(match["sessions"]) == 8
-    assert (await world.outbox("m-1")).count("mentornet.session.scheduled.v1") == 8
+    assert (await world.outbox("m-1")).count("mentornet.session.scheduled.v2") == 8
     held = await world.stores.ledgers.get_state("mentor-1")
     assert held is not None
     assert len(held["bookings"]) == 8

@@ -76,10 +76,10 @@ async def test_sessions_that_no_longer_fit_move_to_the_nearest_time_and_say_why(
     assert days == {"Wed 17:00"}
     assert all(s["revision"] == 1 for s in after["sessions"])
     outbox = await world.outbox("m-1")
-    assert outbox.count("mentornet.session.rescheduled.v1") == len(after["sessions"])
+    assert outbox.count("mentornet.session.rescheduled.v2") == len(after["sessions"])
     doc = await world.stores.matches.collection.find_one({"_id": "m-1"})
     assert doc is not None
-    reasons = {e["value"] for e in doc["outbox"] if e["type"] == "mentornet.session.rescheduled.v1"}
+    reasons = {e["value"] for e in doc["outbox"] if e["type"] == "mentornet.session.rescheduled.v2"}
     assert all(
         "the mentee's availability changed: outside the mentee's availability" in r for r in reasons
     )
@@ -157,7 +157,7 @@ async def test_a_cohort_settles_on_the_slot_most_can_attend_and_books_each_membe
     held = await world.stores.ledgers.get_state("mentor-1")
     assert held is not None
     assert len(held["bookings"]) == 8
-    assert "mentornet.cohort.slot.chosen.v1" in [
+    assert "mentornet.cohort.slot.chosen.v2" in [
         e["type"]
         for e in (
             await world.stores.cohorts.collection.find_one({"_id": cohort["cohort_id"]}) or {}

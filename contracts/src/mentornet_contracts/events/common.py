@@ -11,6 +11,19 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+LanguageCode = Annotated[str, Field(min_length=2, max_length=2, pattern=r"^[a-z]{2}$")]
+"""An ISO 639-1 code (intake checks it is a real one)."""
+Label = Annotated[str, Field(min_length=1, max_length=64)]
+"""A short free-text value: an org unit, a coaching style, a group."""
+Subject = Annotated[str, Field(min_length=1, max_length=255)]
+"""An account id: the identity provider's token subject."""
+
+MAX_LANGUAGES = 20
+MAX_SKILLS = 50
+MAX_GOALS = 10
+MAX_GOAL_SKILLS = 20
+MAX_WEEKLY_WINDOWS = 50
+MAX_EXCEPTIONS = 100
 
 
 class Value(BaseModel):
@@ -66,11 +79,13 @@ class WeeklyWindow(Value):
     start: str = Field(
         description="Local start time, HH:MM (24 h).",
         examples=["09:00"],
+        max_length=5,
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
     )
     end: str = Field(
         description="Local end time, HH:MM (24 h), after start.",
         examples=["11:30"],
+        max_length=5,
         pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$",
     )
     preferred: bool = Field(
@@ -104,11 +119,13 @@ class Availability(Value):
     )
     weekly: tuple[WeeklyWindow, ...] = Field(
         default=(),
+        max_length=MAX_WEEKLY_WINDOWS,
         description="Recurring weekly windows in the person's time zone.",
         examples=[[{"weekday": "tue", "start": "09:00", "end": "11:30"}]],
     )
     exceptions: tuple[DatedException, ...] = Field(
         default=(),
+        max_length=MAX_EXCEPTIONS,
         description="Dated periods when the weekly windows do not apply.",
         examples=[[{"start_date": "2026-12-21", "end_date": "2027-01-03", "reason": "leave"}]],
     )
@@ -130,6 +147,7 @@ class Goal(Value):
         max_length=500,
     )
     target_skills: tuple[SkillLevel, ...] = Field(
+        max_length=MAX_GOAL_SKILLS,
         description="Skills the goal needs and the level it needs them at.",
         examples=[[{"skill_id": "system-design", "level": 3}]],
     )

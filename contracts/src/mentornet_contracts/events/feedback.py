@@ -12,7 +12,8 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from ..event import Event
-from .common import RUBRIC_EXAMPLE, Id, Role, RubricScores
+from ..registry import BOUNDED, Superseded
+from .common import RUBRIC_EXAMPLE, Id, Role, RubricDimension, RubricScores
 
 MATCH_ID = Field(description="Match id (the record key).", examples=["m-51c0"])
 SESSION_ID = Field(description="Session the feedback is about.", examples=["s-90d1"])
@@ -70,6 +71,7 @@ class FeedbackSubmitted(_FeedbackEvent):
     role: Role = ROLE
     rubric: RubricScores = Field(
         min_length=1,
+        max_length=len(RubricDimension),
         description="Rubric score (1..5) by dimension; unanswered dimensions are absent.",
         examples=[RUBRIC_EXAMPLE],
     )
@@ -101,7 +103,7 @@ class FeedbackReminderDue(_FeedbackEvent):
 class SessionReportFiled(_FeedbackEvent):
     """The mentor filed a session report; its notes stay in the feedback service."""
 
-    event_type: ClassVar[str] = "mentornet.session.report.filed.v1"
+    event_type: ClassVar[str] = "mentornet.session.report.filed.v2"
     report_id: Id = Field(description="Session report id.", examples=["sr-81aa"])
     match_id: Id = MATCH_ID
     session_id: Id = Field(description="Session the report is about.", examples=["s-90d1"])
@@ -109,7 +111,10 @@ class SessionReportFiled(_FeedbackEvent):
         ge=0, description="Action items agreed in the session.", examples=[3]
     )
     risk_flags: tuple[RiskFlag, ...] = Field(
-        default=(), description="Risks the author flagged.", examples=[["off_track"]]
+        default=(),
+        max_length=len(RiskFlag),
+        description="Risks the author flagged.",
+        examples=[["off_track"]],
     )
 
 
@@ -164,3 +169,4 @@ EVENTS = (
     GoalProgressRecorded,
     RiskFlagged,
 )
+SUPERSEDED = (Superseded("mentornet.session.report.filed.v1", SessionReportFiled, BOUNDED),)

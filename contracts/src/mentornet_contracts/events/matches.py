@@ -13,12 +13,16 @@ from typing import ClassVar
 from pydantic import Field
 
 from ..event import Event
-from .common import Id, Value
+from ..registry import BOUNDED, Superseded
+from .common import MAX_GOAL_SKILLS, MAX_GOALS, Id, Value
 
 MATCH_ID = Field(description="Match id.", examples=["m-51c0"])
 MENTEE_ID = Field(description="Mentee's participant id (the record key).", examples=["p-7f3a"])
 MENTOR_ID = Field(description="Mentor's participant id.", examples=["p-22b9"])
 PROGRAM_ID = Field(description="Program the match belongs to.", examples=["prog-eng-2027"])
+MAX_EXPLANATION = 20
+MAX_GAP_SKILLS = 500
+"""Skills one coverage gap names: the most-needed first when more are short."""
 
 
 class Decider(StrEnum):
@@ -78,13 +82,14 @@ class _MatchEvent(Event):
 
 
 class MatchProposed(_MatchEvent):
-    event_type: ClassVar[str] = "mentornet.match.proposed.v1"
+    event_type: ClassVar[str] = "mentornet.match.proposed.v2"
     match_id: Id = MATCH_ID
     mentee_id: Id = MENTEE_ID
     mentor_id: Id = MENTOR_ID
     program_id: Id = PROGRAM_ID
     score: float = Field(ge=0, le=1, description="Overall match score.", examples=[0.82])
     explanation: tuple[ScoreContribution, ...] = Field(
+        max_length=MAX_EXPLANATION,
         description="The score broken down by signal.",
         examples=[[{"signal": "skills", "contribution": 0.32, "text": "Strong skill fit"}]],
     )
@@ -140,16 +145,18 @@ class MatchEnded(_MatchEvent):
 
 
 class MenteeWaitlisted(_MatchEvent):
-    event_type: ClassVar[str] = "mentornet.mentee.waitlisted.v1"
+    event_type: ClassVar[str] = "mentornet.mentee.waitlisted.v2"
     mentee_id: Id = MENTEE_ID
     program_id: Id = PROGRAM_ID
     reasons: tuple[WaitlistReason, ...] = Field(
         min_length=1,
+        max_length=len(WaitlistReason),
         description="Why no match could be proposed.",
         examples=[["no_capacity", "no_shared_language"]],
     )
     short_skills: tuple[Id, ...] = Field(
         default=(),
+        max_length=MAX_GOALS * MAX_GOAL_SKILLS,
         description="Goal skills that no mentor with room offers at the level needed.",
         examples=[["rust"]],
     )
@@ -158,12 +165,14 @@ class MenteeWaitlisted(_MatchEvent):
 class CoverageGapReported(_MatchEvent):
     """Too few mentors for some skills in a program. Keyed by program id, not mentee id."""
 
-    event_type: ClassVar[str] = "mentornet.coverage.gap.reported.v1"
+    event_type: ClassVar[str] = "mentornet.coverage.gap.reported.v2"
     key_field: ClassVar[str] = "program_id"
     program_id: Id = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
     skill_ids: tuple[Id, ...] = Field(
         min_length=1,
-        description="Skills that waiting mentees need and no mentor can offer.",
+        max_length=MAX_GAP_SKILLS,
+        description="Skills that waiting mentees need and no mentor can offer, the "
+        "most-needed first.",
         examples=[["system-design", "rust"]],
     )
     waiting_mentees: int = Field(
@@ -192,4 +201,9 @@ EVENTS = (
     MenteeWaitlisted,
     CoverageGapReported,
     CoverageGapClosed,
+)
+SUPERSEDED = (
+    Superseded("mentornet.match.proposed.v1", MatchProposed, BOUNDED),
+    Superseded("mentornet.mentee.waitlisted.v1", MenteeWaitlisted, BOUNDED),
+    Superseded("mentornet.coverage.gap.reported.v1", CoverageGapReported, BOUNDED),
 )

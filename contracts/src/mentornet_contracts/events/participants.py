@@ -7,12 +7,25 @@ attributes other services need to match, schedule and audit.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
 from ..event import Event
-from .common import Availability, CommunicationChannel, Goal, Id, SessionFormat, SkillLevel
+from ..registry import BOUNDED, Superseded
+from .common import (
+    MAX_GOALS,
+    MAX_LANGUAGES,
+    MAX_SKILLS,
+    Availability,
+    CommunicationChannel,
+    Goal,
+    Id,
+    Label,
+    LanguageCode,
+    SessionFormat,
+    SkillLevel,
+)
 
 PARTICIPANT_ID = Field(description="Participant id (the record key).", examples=["p-7f3a"])
 PROGRAM_ID = Field(description="Program the participant joined.", examples=["prog-eng-2027"])
@@ -20,12 +33,17 @@ LANGUAGES = Field(
     description="ISO 639-1 languages the person can hold sessions in.",
     examples=[["en", "de"]],
     min_length=1,
+    max_length=MAX_LANGUAGES,
 )
 FORMATS = Field(
-    default=(), description="Session formats the person accepts.", examples=[["video", "chat"]]
+    default=(),
+    max_length=len(SessionFormat),
+    description="Session formats the person accepts.",
+    examples=[["video", "chat"]],
 )
 CHANNELS = Field(
     default=(),
+    max_length=len(CommunicationChannel),
     description="How the person likes to be reached between sessions.",
     examples=[["slack", "email"]],
 )
@@ -37,6 +55,19 @@ MANAGER = Field(
     description="Manager's participant or HR id, for conflict rules.",
     examples=["hr-1042"],
 )
+SKILLS = Field(
+    max_length=MAX_SKILLS,
+    description="Skills the mentor offers, with levels.",
+    examples=[[{"skill_id": "python", "level": 5}]],
+)
+GOALS = Field(
+    default=(),
+    max_length=MAX_GOALS,
+    description="The mentee's SMART goals.",
+    examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
+)
+MAX_EXPERTISE_AREAS = 20
+ExpertiseArea = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class LearningPace(StrEnum):
@@ -50,17 +81,14 @@ class _ParticipantEvent(Event):
 
 
 class MentorRegistered(_ParticipantEvent):
-    event_type: ClassVar[str] = "mentornet.mentor.registered.v1"
+    event_type: ClassVar[str] = "mentornet.mentor.registered.v2"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
-    skills: tuple[SkillLevel, ...] = Field(
-        description="Skills the mentor offers, with levels.",
-        examples=[[{"skill_id": "python", "level": 5}]],
-    )
-    languages: tuple[str, ...] = LANGUAGES
+    skills: tuple[SkillLevel, ...] = SKILLS
+    languages: tuple[LanguageCode, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
     channels: tuple[CommunicationChannel, ...] = CHANNELS
-    coaching_style: str | None = Field(
+    coaching_style: Label | None = Field(
         default=None, description="Preferred coaching style.", examples=["directive"]
     )
     capacity: int | None = Field(
@@ -75,8 +103,9 @@ class MentorRegistered(_ParticipantEvent):
         description="When the mentor can meet.",
         examples=[{"timezone": "Europe/Berlin"}],
     )
-    expertise_areas: tuple[str, ...] = Field(
+    expertise_areas: tuple[ExpertiseArea, ...] = Field(
         default=(),
+        max_length=MAX_EXPERTISE_AREAS,
         description="Areas the mentor can speak to beyond single skills.",
         examples=[["platform engineering", "career growth"]],
     )
@@ -86,20 +115,16 @@ class MentorRegistered(_ParticipantEvent):
         examples=["early-career backend engineers"],
         max_length=500,
     )
-    org_unit: str | None = ORG_UNIT
-    manager_id: str | None = MANAGER
+    org_unit: Label | None = ORG_UNIT
+    manager_id: Label | None = MANAGER
 
 
 class MenteeRegistered(_ParticipantEvent):
-    event_type: ClassVar[str] = "mentornet.mentee.registered.v1"
+    event_type: ClassVar[str] = "mentornet.mentee.registered.v2"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
-    goals: tuple[Goal, ...] = Field(
-        default=(),
-        description="The mentee's SMART goals.",
-        examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
-    )
-    languages: tuple[str, ...] = LANGUAGES
+    goals: tuple[Goal, ...] = GOALS
+    languages: tuple[LanguageCode, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
     channels: tuple[CommunicationChannel, ...] = CHANNELS
     urgency: int | None = Field(
@@ -116,6 +141,7 @@ class MenteeRegistered(_ParticipantEvent):
     )
     skill_baseline: tuple[SkillLevel, ...] = Field(
         default=(),
+        max_length=MAX_SKILLS,
         description="The mentee's current levels in the skills their goals target.",
         examples=[[{"skill_id": "system-design", "level": 2}]],
     )
@@ -134,26 +160,37 @@ class MenteeRegistered(_ParticipantEvent):
         examples=["socratic"],
         max_length=64,
     )
-    org_unit: str | None = ORG_UNIT
-    manager_id: str | None = MANAGER
+    org_unit: Label | None = ORG_UNIT
+    manager_id: Label | None = MANAGER
 
 
 class ProfileUpdated(_ParticipantEvent):
-    event_type: ClassVar[str] = "mentornet.profile.updated.v1"
+    event_type: ClassVar[str] = "mentornet.profile.updated.v2"
     participant_id: Id = PARTICIPANT_ID
     skills: tuple[SkillLevel, ...] | None = Field(
         default=None,
+        max_length=MAX_SKILLS,
         description="New skills, if they changed.",
         examples=[[{"skill_id": "go", "level": 3}]],
     )
-    languages: tuple[str, ...] | None = Field(
-        default=None, description="New languages.", examples=[["en"]]
+    languages: tuple[LanguageCode, ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_LANGUAGES,
+        description="New languages.",
+        examples=[["en"]],
     )
     formats: tuple[SessionFormat, ...] | None = Field(
-        default=None, description="New formats.", examples=[["video"]]
+        default=None,
+        max_length=len(SessionFormat),
+        description="New formats.",
+        examples=[["video"]],
     )
     channels: tuple[CommunicationChannel, ...] | None = Field(
-        default=None, description="New channels between sessions.", examples=[["teams"]]
+        default=None,
+        max_length=len(CommunicationChannel),
+        description="New channels between sessions.",
+        examples=[["teams"]],
     )
     capacity: int | None = Field(
         default=None, ge=0, le=50, description="New capacity.", examples=[2]
@@ -161,9 +198,10 @@ class ProfileUpdated(_ParticipantEvent):
 
 
 class GoalsUpdated(_ParticipantEvent):
-    event_type: ClassVar[str] = "mentornet.goals.updated.v1"
+    event_type: ClassVar[str] = "mentornet.goals.updated.v2"
     participant_id: Id = PARTICIPANT_ID
     goals: tuple[Goal, ...] = Field(
+        max_length=MAX_GOALS,
         description="The mentee's goals after the change.",
         examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
     )
@@ -176,7 +214,7 @@ class GoalsUpdated(_ParticipantEvent):
 
 
 class AvailabilityUpdated(_ParticipantEvent):
-    event_type: ClassVar[str] = "mentornet.availability.updated.v1"
+    event_type: ClassVar[str] = "mentornet.availability.updated.v2"
     participant_id: Id = PARTICIPANT_ID
     availability: Availability = Field(
         description="The new availability, replacing the old.",
@@ -207,4 +245,12 @@ EVENTS = (
     AvailabilityUpdated,
     ParticipantWithdrawn,
     ParticipantErased,
+)
+
+SUPERSEDED = (
+    Superseded("mentornet.mentor.registered.v1", MentorRegistered, BOUNDED),
+    Superseded("mentornet.mentee.registered.v1", MenteeRegistered, BOUNDED),
+    Superseded("mentornet.profile.updated.v1", ProfileUpdated, BOUNDED),
+    Superseded("mentornet.goals.updated.v1", GoalsUpdated, BOUNDED),
+    Superseded("mentornet.availability.updated.v1", AvailabilityUpdated, BOUNDED),
 )

@@ -13,11 +13,12 @@ from pydantic import Field
 
 from ..errors import UnknownEntity
 from ..event import Event
+from ..registry import BOUNDED, Superseded
 from ..taxonomy import Skill
-from .common import Id, Value
+from .common import Id, Subject, Value
 
 PROGRAM_ID = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
-WEIGHTS_EXAMPLE = {"skills": 0.4, "goals": 0.3, "availability": 0.2, "language": 0.1}
+WEIGHTS_EXAMPLE = {"skills": 0.4, "availability": 0.3, "timezone": 0.2, "language": 0.1}
 CADENCE_EXAMPLE = {"sessions_per_month": 2, "session_minutes": 45}
 CONFLICT_EXAMPLE = {"exclude_same_manager_line": True, "exclude_same_org_unit": False}
 ESCALATION_EXAMPLE = {
@@ -28,25 +29,33 @@ ESCALATION_EXAMPLE = {
 }
 
 Weight = Annotated[float, Field(ge=0)]
+MAX_COORDINATORS = 50
+MAX_TAXONOMY_CHANGES = 50
+"""Skills one taxonomy.updated may name in each of its lists (intake changes one)."""
 COORDINATORS = Field(
     default=(),
-    max_length=50,
+    max_length=MAX_COORDINATORS,
     description="The program's coordinators: their account ids (token subjects), who own "
     "the program's escalation cases.",
     examples=[["coordinator-1"]],
 )
 
-MATCHING_SIGNALS = (
-    "skills",
-    "availability",
-    "timezone",
-    "format",
-    "style",
-    "pace",
-    "channel",
-    "language",
-)
-"""The signals `matching_weights` may weigh (the matcher scores each in [0, 1])."""
+
+class MatchingSignal(StrEnum):
+    """The signals `matching_weights` may weigh (the matcher scores each in [0, 1])."""
+
+    SKILLS = "skills"
+    AVAILABILITY = "availability"
+    TIMEZONE = "timezone"
+    FORMAT = "format"
+    STYLE = "style"
+    PACE = "pace"
+    CHANNEL = "channel"
+    LANGUAGE = "language"
+
+
+MATCHING_SIGNALS = tuple(signal.value for signal in MatchingSignal)
+Weights = dict[MatchingSignal, Weight]
 
 
 class ProgramTier(StrEnum):
@@ -106,7 +115,7 @@ class _ProgramEvent(Event):
 
 
 class ProgramPublished(_ProgramEvent):
-    event_type: ClassVar[str] = "mentornet.program.published.v1"
+    event_type: ClassVar[str] = "mentornet.program.published.v2"
     program_id: Id = PROGRAM_ID
     name: str = Field(
         min_length=1, max_length=200, description="Program name.", examples=["Eng mentoring 2027"]
@@ -127,8 +136,10 @@ class ProgramPublished(_ProgramEvent):
     approval_mode: ApprovalMode = Field(
         description="Who approves a proposed match.", examples=["mentee_shortlist"]
     )
-    matching_weights: dict[str, Weight] = Field(
-        description="Weight of each matching signal in the score.", examples=[WEIGHTS_EXAMPLE]
+    matching_weights: Weights = Field(
+        max_length=len(MatchingSignal),
+        description="Weight of each matching signal in the score.",
+        examples=[WEIGHTS_EXAMPLE],
     )
     conflict_rules: ConflictRules = Field(
         description="Pairs the matcher must never propose.", examples=[CONFLICT_EXAMPLE]
@@ -142,13 +153,13 @@ class ProgramPublished(_ProgramEvent):
     cohort_size: int | None = Field(
         default=None, ge=2, le=500, description="Mentees per cohort (cohort tier).", examples=[12]
     )
-    coordinator_ids: tuple[str, ...] = COORDINATORS
+    coordinator_ids: tuple[Subject, ...] = COORDINATORS
 
 
 class ProgramUpdated(_ProgramEvent):
     """Only the rules that changed are set; absent fields keep their value."""
 
-    event_type: ClassVar[str] = "mentornet.program.updated.v1"
+    event_type: ClassVar[str] = "mentornet.program.updated.v2"
     program_id: Id = PROGRAM_ID
     name: str | None = Field(
         default=None, min_length=1, max_length=200, description="New name.", examples=["Eng 2027"]
@@ -169,8 +180,11 @@ class ProgramUpdated(_ProgramEvent):
     approval_mode: ApprovalMode | None = Field(
         default=None, description="New approval mode.", examples=["coordinator_review"]
     )
-    matching_weights: dict[str, Weight] | None = Field(
-        default=None, description="New weights, replacing the old.", examples=[WEIGHTS_EXAMPLE]
+    matching_weights: Weights | None = Field(
+        default=None,
+        max_length=len(MatchingSignal),
+        description="New weights, replacing the old.",
+        examples=[WEIGHTS_EXAMPLE],
     )
     conflict_rules: ConflictRules | None = Field(
         default=None, description="New conflict rules.", examples=[CONFLICT_EXAMPLE]
@@ -184,8 +198,9 @@ class ProgramUpdated(_ProgramEvent):
     cohort_size: int | None = Field(
         default=None, ge=2, le=500, description="New cohort size.", examples=[15]
     )
-    coordinator_ids: tuple[str, ...] | None = Field(
+    coordinator_ids: tuple[Subject, ...] | None = Field(
         default=None,
+        max_length=MAX_COORDINATORS,
         description="The program's coordinators after the change (their account ids).",
         examples=[["coordinator-1", "coordinator-2"]],
     )
@@ -195,27 +210,33 @@ class TaxonomyUpdated(_ProgramEvent):
     """The skill taxonomy changed. Keyed by taxonomy id, not program id: one taxonomy
     serves every program."""
 
-    event_type: ClassVar[str] = "mentornet.taxonomy.updated.v1"
+    event_type: ClassVar[str] = "mentornet.taxonomy.updated.v2"
     key_field: ClassVar[str] = "taxonomy_id"
     taxonomy_id: Id = Field(description="Taxonomy id (the record key).", examples=["default"])
     taxonomy_version: int = Field(
         ge=1, description="Taxonomy version after the change.", examples=[7]
     )
     added: tuple[Id, ...] = Field(
-        default=(), description="Skill ids added.", examples=[["rust", "llm-ops"]]
+        default=(),
+        max_length=MAX_TAXONOMY_CHANGES,
+        description="Skill ids added.",
+        examples=[["rust", "llm-ops"]],
     )
     renamed: tuple[SkillRename, ...] = Field(
         default=(),
+        max_length=MAX_TAXONOMY_CHANGES,
         description="Skill ids renamed; consumers rewrite old to new.",
         examples=[[{"old_id": "k8s", "new_id": "kubernetes"}]],
     )
     deprecated: tuple[Id, ...] = Field(
         default=(),
+        max_length=MAX_TAXONOMY_CHANGES,
         description="Skill ids no longer offered for new profiles.",
         examples=[["cobol"]],
     )
     skills: tuple[Skill, ...] = Field(
         default=(),
+        max_length=MAX_TAXONOMY_CHANGES,
         description="The added and renamed skills as they now are (cluster, category, "
         "tier, aliases), so consumers can place skills they have not seen.",
         examples=[
@@ -243,3 +264,8 @@ def apply_update(program: dict[str, Any] | None, update: ProgramUpdated) -> dict
 
 
 EVENTS = (ProgramPublished, ProgramUpdated, TaxonomyUpdated)
+SUPERSEDED = (
+    Superseded("mentornet.program.published.v1", ProgramPublished, BOUNDED),
+    Superseded("mentornet.program.updated.v1", ProgramUpdated, BOUNDED),
+    Superseded("mentornet.taxonomy.updated.v1", TaxonomyUpdated, BOUNDED),
+)

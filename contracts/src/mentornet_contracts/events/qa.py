@@ -12,13 +12,24 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from ..event import Event
-from .common import RUBRIC_EXAMPLE, Id, RubricScores, Value
+from ..registry import BOUNDED, Superseded
+from .common import (
+    MAX_GOAL_SKILLS,
+    MAX_GOALS,
+    RUBRIC_EXAMPLE,
+    Id,
+    RubricDimension,
+    RubricScores,
+    Value,
+)
 
 MATCH_ID = Field(description="Match id (the record key).", examples=["m-51c0"])
 PROGRAM_ID = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
 SESSION_ID = Field(description="Session sampled for review.", examples=["s-90d1"])
 SAMPLE_ID = Field(description="QA sample id.", examples=["qs-0c42"])
 CASE_ID = Field(description="Escalation case id.", examples=["esc-7d20"])
+MAX_DISPARITIES = 200
+"""Disparities one audit names: the largest gaps first when more groups fall short."""
 
 
 class ReviewOutcome(StrEnum):
@@ -93,7 +104,10 @@ class QaReviewCompleted(_QaEvent):
     session_id: Id = SESSION_ID
     reviewer_id: Id = Field(description="Participant id of the reviewer.", examples=["p-0a11"])
     rubric: RubricScores = Field(
-        min_length=1, description="Reviewer's rubric score by dimension.", examples=[RUBRIC_EXAMPLE]
+        min_length=1,
+        max_length=len(RubricDimension),
+        description="Reviewer's rubric score by dimension.",
+        examples=[RUBRIC_EXAMPLE],
     )
     outcome: ReviewOutcome = Field(description="What the review concluded.", examples=["passed"])
 
@@ -119,7 +133,7 @@ class EscalationResolved(_QaEvent):
 
 
 class FairnessAuditCompleted(_ProgramQaEvent):
-    event_type: ClassVar[str] = "mentornet.fairness.audit.completed.v1"
+    event_type: ClassVar[str] = "mentornet.fairness.audit.completed.v2"
     audit_id: Id = Field(description="Audit id.", examples=["fa-2027q1"])
     program_id: Id = PROGRAM_ID
     group_attribute: str = Field(
@@ -127,7 +141,9 @@ class FairnessAuditCompleted(_ProgramQaEvent):
     )
     disparities: tuple[Disparity, ...] = Field(
         default=(),
-        description="Groups whose outcomes fell outside the tolerated ratio.",
+        max_length=MAX_DISPARITIES,
+        description="Groups whose outcomes fell outside the tolerated ratio, the largest "
+        "gaps first.",
         examples=[[{"metric": "match_rate", "group": "emea", "ratio": 0.72}]],
     )
 
@@ -146,11 +162,14 @@ class RecognitionAwarded(_ProgramQaEvent):
 
 
 class MenteeInvitedToMentor(_ProgramQaEvent):
-    event_type: ClassVar[str] = "mentornet.mentee.invited_to_mentor.v1"
+    event_type: ClassVar[str] = "mentornet.mentee.invited_to_mentor.v2"
     program_id: Id = PROGRAM_ID
     participant_id: Id = Field(description="Mentee invited to mentor.", examples=["p-7f3a"])
     skill_ids: tuple[Id, ...] = Field(
-        default=(), description="Skills they could mentor in.", examples=[["python"]]
+        default=(),
+        max_length=MAX_GOALS * MAX_GOAL_SKILLS,
+        description="Skills they could mentor in.",
+        examples=[["python"]],
     )
 
 
@@ -162,4 +181,8 @@ EVENTS = (
     FairnessAuditCompleted,
     RecognitionAwarded,
     MenteeInvitedToMentor,
+)
+SUPERSEDED = (
+    Superseded("mentornet.fairness.audit.completed.v1", FairnessAuditCompleted, BOUNDED),
+    Superseded("mentornet.mentee.invited_to_mentor.v1", MenteeInvitedToMentor, BOUNDED),
 )

@@ -12,13 +12,17 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from ..event import Event
+from ..registry import BOUNDED, Superseded
 from .common import Id, Role, Value
 
 SESSION_ID = Field(description="Session id.", examples=["s-90d1"])
 MATCH_ID = Field(description="Match id (the record key).", examples=["m-51c0"])
 STARTS_AT = Field(description="Start of the session, UTC.", examples=["2027-01-12T09:00:00Z"])
 DURATION = Field(ge=5, le=480, description="Planned length in minutes.", examples=[45])
+MAX_COHORT_MEMBERS = 500
+"""A program's largest cohort (program.published's cohort_size)."""
 LOCAL_TIMES = Field(
+    max_length=MAX_COHORT_MEMBERS + 1,
     description="Each participant's local start time.",
     examples=[
         [
@@ -63,10 +67,13 @@ class BookingFailure(StrEnum):
     """A cohort member cannot attend the cohort's weekly slot."""
 
 
+MAX_ABSENCE_REASON = 160
+
+
 class CohortAbsence(Value):
     mentee_id: Id = Field(description="Cohort member's participant id.", examples=["p-7f3a"])
     reason: str = Field(
-        max_length=300,
+        max_length=MAX_ABSENCE_REASON,
         description="Why they cannot attend the slot, in plain words.",
         examples=["outside the mentee's windows (10:00-12:00 America/New_York on Tuesdays)"],
     )
@@ -89,7 +96,7 @@ class _SessionEvent(Event):
 
 
 class SessionScheduled(_SessionEvent):
-    event_type: ClassVar[str] = "mentornet.session.scheduled.v1"
+    event_type: ClassVar[str] = "mentornet.session.scheduled.v2"
     session_id: Id = SESSION_ID
     match_id: Id = MATCH_ID
     program_id: Id = Field(description="Program of the match.", examples=["prog-eng-2027"])
@@ -113,7 +120,7 @@ class SessionScheduled(_SessionEvent):
 
 
 class SessionRescheduled(_SessionEvent):
-    event_type: ClassVar[str] = "mentornet.session.rescheduled.v1"
+    event_type: ClassVar[str] = "mentornet.session.rescheduled.v2"
     session_id: Id = SESSION_ID
     match_id: Id = MATCH_ID
     previous_starts_at: AwareDatetime = Field(
@@ -166,11 +173,14 @@ class SessionCompleted(_SessionEvent):
 class SessionMissed(_SessionEvent):
     """The session did not take place: a no-show, or no attendance was recorded."""
 
-    event_type: ClassVar[str] = "mentornet.session.missed.v1"
+    event_type: ClassVar[str] = "mentornet.session.missed.v2"
     session_id: Id = SESSION_ID
     match_id: Id = MATCH_ID
     absent: tuple[Role, ...] = Field(
-        default=(), description="Who was absent; empty if unknown.", examples=[["mentee"]]
+        default=(),
+        max_length=len(Role),
+        description="Who was absent; empty if unknown.",
+        examples=[["mentee"]],
     )
     missed_in_a_row: int = Field(
         ge=1, description="Sessions of this match missed in a row, this one included.", examples=[2]
@@ -208,7 +218,7 @@ class CohortSlotChosen(_SessionEvent):
     """A cohort's recurring weekly slot, chosen so that most members can attend.
     Keyed by cohort id, not match id: it concerns the whole group."""
 
-    event_type: ClassVar[str] = "mentornet.cohort.slot.chosen.v1"
+    event_type: ClassVar[str] = "mentornet.cohort.slot.chosen.v2"
     key_field: ClassVar[str] = "cohort_id"
     cohort_id: Id = Field(description="Cohort id (the record key).", examples=["c-5e0b1a2f"])
     program_id: Id = Field(description="Program of the cohort.", examples=["prog-eng-2027"])
@@ -217,11 +227,13 @@ class CohortSlotChosen(_SessionEvent):
         min_length=1, max_length=64, description="Mentor's IANA zone.", examples=["Europe/Berlin"]
     )
     weekday: str = Field(
+        max_length=3,
         pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$",
         description="Weekday in the mentor's zone.",
         examples=["tue"],
     )
     local_start: str = Field(
+        max_length=5,
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Start, HH:MM in the mentor's zone.",
         examples=["17:00"],
@@ -231,10 +243,13 @@ class CohortSlotChosen(_SessionEvent):
         description="The first group session, UTC.", examples=["2027-01-12T16:00:00Z"]
     )
     attending: tuple[Id, ...] = Field(
-        description="Members who can attend.", examples=[["p-7f3a", "p-91c2"]]
+        max_length=MAX_COHORT_MEMBERS,
+        description="Members who can attend.",
+        examples=[["p-7f3a", "p-91c2"]],
     )
     unable: tuple[CohortAbsence, ...] = Field(
         default=(),
+        max_length=MAX_COHORT_MEMBERS,
         description="Members who cannot, and why.",
         examples=[[{"mentee_id": "p-5d10", "reason": "outside the mentee's windows"}]],
     )
@@ -276,4 +291,10 @@ EVENTS = (
     SessionBookingFailed,
     CohortSlotChosen,
     MatchStalled,
+)
+SUPERSEDED = (
+    Superseded("mentornet.session.scheduled.v1", SessionScheduled, BOUNDED),
+    Superseded("mentornet.session.rescheduled.v1", SessionRescheduled, BOUNDED),
+    Superseded("mentornet.session.missed.v1", SessionMissed, BOUNDED),
+    Superseded("mentornet.cohort.slot.chosen.v1", CohortSlotChosen, BOUNDED),
 )

@@ -1,6 +1,7 @@
 """The coverage board: each program's latest skill gaps, announced when they change.
 
-coverage.gap.reported goes out when the set of gap skills changes and is not empty,
+coverage.gap.reported goes out when the set of gap skills changes and is not empty
+(the largest gaps first, as many as the event holds),
 so a schedule of batch runs does not repeat the same news every hour; when a set of
 gaps empties, coverage.gap.closed says so.
 """
@@ -11,7 +12,11 @@ from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import new_envelope
-from mentornet_contracts.events.matches import CoverageGapClosed, CoverageGapReported
+from mentornet_contracts.events.matches import (
+    MAX_GAP_SKILLS,
+    CoverageGapClosed,
+    CoverageGapReported,
+)
 
 from .proposals import SERVICE
 
@@ -36,7 +41,7 @@ class CoverageBoard:
                 return Decision(state=report)
             event = CoverageGapReported(
                 program_id=program_id,
-                skill_ids=tuple(skills),
+                skill_ids=tuple(skills[:MAX_GAP_SKILLS]),
                 waiting_mentees=report["waiting_mentees"],
                 mentors_with_capacity=report["mentors_with_capacity"],
             )

@@ -11,7 +11,7 @@ from typing import Any
 
 from mentornet_chassis.aggregates import Decision, State
 from mentornet_contracts import new_envelope
-from mentornet_contracts.events.qa import Disparity, FairnessAuditCompleted
+from mentornet_contracts.events.qa import MAX_DISPARITIES, Disparity, FairnessAuditCompleted
 
 from .domain import fairness, matches
 from .store import QaStores
@@ -94,7 +94,7 @@ class Auditor:
                     group_attribute=r.attribute,
                     disparities=tuple(
                         Disparity(metric=d.metric, group=d.group, ratio=d.ratio)
-                        for d in r.disparities
+                        for d in sorted(r.disparities, key=lambda d: d.ratio)[:MAX_DISPARITIES]
                     ),
                 ),
                 SERVICE,

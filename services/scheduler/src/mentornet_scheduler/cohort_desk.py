@@ -15,7 +15,12 @@ from datetime import datetime, timedelta
 from mentornet_chassis.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.common import Availability
-from mentornet_contracts.events.sessions import BookingFailure, CohortAbsence, CohortSlotChosen
+from mentornet_contracts.events.sessions import (
+    MAX_ABSENCE_REASON,
+    BookingFailure,
+    CohortAbsence,
+    CohortSlotChosen,
+)
 
 from .context import Contexts, Pair, Waiting
 from .domain import calendars, ledger, matches, timers
@@ -240,5 +245,7 @@ def _chosen(cohort: State, plan: CohortPlan) -> CohortSlotChosen:
         duration_minutes=first.minutes,
         first_starts_at=first.starts_at,
         attending=tuple(plan.attending),
-        unable=tuple(CohortAbsence(mentee_id=m, reason=r[:300]) for m, r in plan.unable),
+        unable=tuple(
+            CohortAbsence(mentee_id=m, reason=r[:MAX_ABSENCE_REASON]) for m, r in plan.unable
+        ),
     )

@@ -59,7 +59,7 @@ def events_parser() -> argparse.ArgumentParser:
         default=[],
         dest="types",
         metavar="TYPE",
-        help="match.proposed (any version) or mentornet.match.proposed.v1",
+        help="match.proposed (any version) or mentornet.match.proposed.v2",
     )
     t.add_argument("--subject", help="record key / ce_subject")
     t.add_argument("--correlation-id", help="ce_correlationid")

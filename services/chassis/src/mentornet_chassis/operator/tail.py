@@ -23,7 +23,7 @@ VERSIONED = re.compile(r"\.v[0-9]+$")
 
 def type_matches(wanted: str, actual: str) -> bool:
     """`match.proposed` and `mentornet.match.proposed` match every version of the type;
-    `mentornet.match.proposed.v1` (or `match.proposed.v1`) only that version."""
+    `mentornet.match.proposed.v2` (or `match.proposed.v2`) only that version."""
     full = wanted if wanted.startswith(TYPE_PREFIX) else TYPE_PREFIX + wanted
     if VERSIONED.search(full):
         return full == actual

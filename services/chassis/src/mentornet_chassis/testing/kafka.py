@@ -75,6 +75,13 @@ def header(record: Record, name: str) -> str | None:
     return None
 
 
+def kind_of(record: Record) -> str:
+    """The event type without prefix and version: `match.proposed` for
+    `mentornet.match.proposed.v2`; tests look for a fact, whatever version carries it."""
+    event_type = header(record, "ce_type") or ""
+    return event_type.removeprefix("mentornet.").rsplit(".", 1)[0]
+
+
 async def all_records(bootstrap: str, topic: str, match: Callable[[Record], bool]) -> list[Record]:
     """Every record on `topic` that satisfies `match`, reading up to the current end."""
     consumer = AIOKafkaConsumer(
@@ -126,5 +133,18 @@ async def start_group_at_log_end(bootstrap: str, group: str, topics: list[str]) 
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
         await consumer.commit({tp: end for tp, end in ends.items()})
+    finally:
+        await consumer.stop()
+
+
+async def committed_offset(bootstrap: str, group: str, topic: str, partition: int) -> int | None:
+    """What `group` has committed on one partition, read by a member that never joins."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        at = await consumer.committed(TopicPartition(topic, partition))
+        return None if at is None else int(at)
     finally:
         await consumer.stop()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from mentornet_contracts.events.common import RubricDimension
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -23,6 +23,7 @@ TEMPLATE_ID = "post-session"
 MAX_TEXT = 4000
 
 Kind = Literal["rating", "single", "multiple", "text", "rubric"]
+Option = Annotated[str, Field(min_length=1, max_length=200)]
 Audience = Literal["both", "mentee", "mentor"]
 Visibility = Literal["private", "shared"]
 
@@ -34,7 +35,7 @@ class Question(BaseModel):
     kind: Kind
     text: str = Field(min_length=1, max_length=500)
     dimension: RubricDimension | None = Field(default=None, description="Rubric questions.")
-    options: tuple[str, ...] = Field(default=(), max_length=20, description="Choice questions.")
+    options: tuple[Option, ...] = Field(default=(), max_length=20, description="Choice questions.")
     required: bool = True
     audience: Audience = "both"
     visibility: Visibility = "shared"

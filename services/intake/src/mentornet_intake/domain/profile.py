@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from mentornet_contracts.events.common import (
+    MAX_GOALS,
+    MAX_LANGUAGES,
+    MAX_SKILLS,
     Availability,
     CommunicationChannel,
     Goal,
@@ -23,7 +26,7 @@ from mentornet_contracts.events.participants import (
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .availability import check as check_availability
-from .registration import RegistrationConflict, iso_639_1
+from .registration import LanguageInput, RegistrationConflict, iso_639_1
 
 MENTOR_ONLY = ("skills", "capacity")
 
@@ -31,10 +34,14 @@ MENTOR_ONLY = ("skills", "capacity")
 class ProfilePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    languages: list[str] | None = Field(default=None, min_length=1)
-    formats: list[SessionFormat] | None = None
-    channels: list[CommunicationChannel] | None = None
-    skills: list[SkillLevel] | None = Field(default=None, min_length=1)
+    languages: list[LanguageInput] | None = Field(
+        default=None, min_length=1, max_length=MAX_LANGUAGES
+    )
+    formats: list[SessionFormat] | None = Field(default=None, max_length=len(SessionFormat))
+    channels: list[CommunicationChannel] | None = Field(
+        default=None, max_length=len(CommunicationChannel)
+    )
+    skills: list[SkillLevel] | None = Field(default=None, min_length=1, max_length=MAX_SKILLS)
     capacity: int | None = Field(default=None, ge=0, le=50)
 
     @field_validator("languages")
@@ -46,7 +53,7 @@ class ProfilePatch(BaseModel):
 class GoalsChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    goals: list[Goal] = Field(max_length=10)
+    goals: list[Goal] = Field(max_length=MAX_GOALS)
     reason: str = Field(default="", max_length=500, description="Why the goals changed.")
 
 

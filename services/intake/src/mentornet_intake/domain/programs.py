@@ -6,8 +6,9 @@ carrying only what changed. Eligibility stays in intake: it gates registration.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
+from mentornet_contracts.events.common import Label
 from mentornet_contracts.events.programs import (
     MATCHING_SIGNALS,
     ApprovalMode,
@@ -19,6 +20,11 @@ from mentornet_contracts.events.programs import (
     ProgramUpdated,
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_ELIGIBLE = 100
+"""Org units or levels one program's eligibility may list."""
+Level = Annotated[str, Field(min_length=1, max_length=32)]
+SignalName = Annotated[str, Field(min_length=1, max_length=32)]
 
 DEFAULT_WEIGHTS = {
     "skills": 0.4,
@@ -39,8 +45,12 @@ class ProgramConflict(Exception):
 class Eligibility(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    org_units: list[str] = Field(default_factory=list, description="Empty: every org unit.")
-    levels: list[str] = Field(default_factory=list, description="Empty: every level.")
+    org_units: list[Label] = Field(
+        default_factory=list, max_length=MAX_ELIGIBLE, description="Empty: every org unit."
+    )
+    levels: list[Level] = Field(
+        default_factory=list, max_length=MAX_ELIGIBLE, description="Empty: every level."
+    )
 
     def admits(self, org_unit: str | None, level: str | None) -> bool:
         unit_ok = not self.org_units or org_unit in self.org_units
@@ -60,7 +70,9 @@ class ProgramSpec(BaseModel):
     max_active_mentees_per_mentor: int = Field(default=3, ge=1, le=50)
     max_monthly_hours_per_mentor: float = Field(default=8.0, gt=0, le=160)
     approval_mode: ApprovalMode = ApprovalMode.MENTEE_SHORTLIST
-    matching_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    matching_weights: dict[SignalName, float] = Field(
+        default_factory=lambda: dict(DEFAULT_WEIGHTS), max_length=len(MATCHING_SIGNALS)
+    )
     conflict_rules: ConflictRules = ConflictRules(
         exclude_same_manager_line=True, exclude_same_org_unit=False
     )
@@ -106,7 +118,9 @@ class ProgramPatch(BaseModel):
     max_active_mentees_per_mentor: int | None = Field(default=None, ge=1, le=50)
     max_monthly_hours_per_mentor: float | None = Field(default=None, gt=0, le=160)
     approval_mode: ApprovalMode | None = None
-    matching_weights: dict[str, float] | None = None
+    matching_weights: dict[SignalName, float] | None = Field(
+        default=None, max_length=len(MATCHING_SIGNALS)
+    )
     conflict_rules: ConflictRules | None = None
     qa_sample_rate: float | None = Field(default=None, ge=0, le=1)
     escalation: EscalationThresholds | None = None

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from mentornet_contracts.events.audit import AuditGroupsRecorded
+from mentornet_contracts.events.audit import AuditAttribute, AuditGroupsRecorded
 from mentornet_contracts.events.common import (
+    MAX_GOALS,
+    MAX_LANGUAGES,
+    MAX_SKILLS,
     Availability,
     CommunicationChannel,
     Goal,
+    Label,
     SessionFormat,
     SkillLevel,
     language_codes,
 )
 from mentornet_contracts.events.participants import (
+    MAX_EXPERTISE_AREAS,
+    ExpertiseArea,
     LearningPace,
     MenteeRegistered,
     MentorRegistered,
@@ -64,15 +70,10 @@ class Consent(BaseModel):
         return moment
 
 
-AUDIT_ATTRIBUTES = (
-    "gender",
-    "age_band",
-    "ethnicity",
-    "disability",
-    "caregiver",
-    "first_generation",
-    "region",
-)
+LanguageInput = Annotated[str, Field(min_length=1, max_length=16)]
+"""A language as typed: checked against ISO 639-1 by `iso_639_1`, with that reason."""
+AUDIT_ATTRIBUTES = tuple(attribute.value for attribute in AuditAttribute)
+AttributeName = Annotated[str, Field(min_length=1, max_length=32)]
 
 
 class Diversity(BaseModel):
@@ -81,7 +82,9 @@ class Diversity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     consent: Consent
-    attributes: dict[str, str] = Field(description=f"Keys from: {', '.join(AUDIT_ATTRIBUTES)}")
+    attributes: dict[AttributeName, Label] = Field(
+        max_length=len(AuditAttribute), description=f"Keys from: {', '.join(AUDIT_ATTRIBUTES)}"
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -103,10 +106,14 @@ class _Registration(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     consent: Consent
-    languages: list[str] = Field(min_length=1, description="ISO 639-1 codes, e.g. en")
-    formats: list[SessionFormat] = Field(default_factory=list)
+    languages: list[LanguageInput] = Field(
+        min_length=1, max_length=MAX_LANGUAGES, description="ISO 639-1 codes, e.g. en"
+    )
+    formats: list[SessionFormat] = Field(default_factory=list, max_length=len(SessionFormat))
     channels: list[CommunicationChannel] = Field(
-        default_factory=list, description="How to reach the person between sessions."
+        default_factory=list,
+        max_length=len(CommunicationChannel),
+        description="How to reach the person between sessions.",
     )
     availability: Availability | None = None
     org_unit: str | None = Field(default=None, max_length=64)
@@ -130,8 +137,8 @@ class _Registration(BaseModel):
 class MenteeRegistration(_Registration):
     """The body of POST /participants/mentees."""
 
-    goals: list[Goal] = Field(default_factory=list, max_length=10)
-    skill_baseline: list[SkillLevel] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
+    skill_baseline: list[SkillLevel] = Field(default_factory=list, max_length=MAX_SKILLS)
     segment: str | None = Field(default=None, max_length=64)
     urgency: int | None = Field(default=None, ge=1, le=5)
     learning_pace: LearningPace | None = None
@@ -141,8 +148,10 @@ class MenteeRegistration(_Registration):
 class MentorRegistration(_Registration):
     """The body of POST /participants/mentors."""
 
-    skills: list[SkillLevel] = Field(min_length=1)
-    expertise_areas: list[str] = Field(default_factory=list, max_length=20)
+    skills: list[SkillLevel] = Field(min_length=1, max_length=MAX_SKILLS)
+    expertise_areas: list[ExpertiseArea] = Field(
+        default_factory=list, max_length=MAX_EXPERTISE_AREAS
+    )
     coaching_style: str | None = Field(default=None, max_length=64)
     capacity: int | None = Field(default=None, ge=0, le=50)
     ideal_mentee_profile: str | None = Field(default=None, max_length=500)
