@@ -9,21 +9,30 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mentornet_chassis.embedded import free_port
 from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import produce_record
+from mentornet_chassis.testing.kafka import (
+    committed_offset,
+    find_records,
+    header,
+    produce_record,
+    start_group_at_log_end,
+)
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import running, service_settings
 from mentornet_contracts import REGISTRY, encode, new_envelope
+from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS
 from mentornet_contracts.events.participants import MenteeRegistered
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
 
 from tests.support.helpers import consumed
+from tests.support.slow_service import SLOW
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -165,3 +174,73 @@ def test_bad_settings_refuse_to_start_with_one_line(variable: str, value: str, s
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("mentornet-intake: refusing to start: ")
     assert says in lines[0]
+
+
+async def test_sigterm_during_a_slow_handler_lands_its_write_commits_and_publishes(
+    stack: Endpoints, mongo: Any, unique: str, tmp_path: Path
+) -> None:
+    """The handler is 4 s into its work when SIGTERM comes: the process waits for it,
+    its write lands, its offset is committed, its event is published, and it exits 0
+    well inside the 20 s shutdown timeout."""
+    pid, database, group = f"p-slow-{unique}", f"test_slow_{unique}", f"test-slow-{unique}"
+    await start_group_at_log_end(stack.bootstrap_servers, group, [PARTICIPANTS.name])
+    port, marker = free_port(), tmp_path / "handler-started"
+    env = {
+        **matcher_env(stack, database, group, port),
+        "SLOW_MARKER": str(marker),
+        "SLOW_HANDLER_S": "4",
+        "MENTORNET_MATCHER_SHUTDOWN_TIMEOUT_S": "20",
+    }
+    envelope = new_envelope(
+        MenteeRegistered(participant_id=pid, program_id="prog-s", languages=("en",)), "intake"
+    )
+    with (tmp_path / "slow.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.slow_service"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            await eventually(lambda: _ready(port), timeout=60, what="the slow service")
+            record = encode(envelope, REGISTRY)
+            await produce_record(stack.bootstrap_servers, record)
+
+            async def started() -> bool:
+                return marker.exists() and marker.read_text() == envelope.id
+
+            await eventually(started, timeout=60, what="the slow handler to start")
+            stopped_at = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert await wait_exit(proc, 30) == 0
+            took = time.monotonic() - stopped_at
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                await asyncio.to_thread(proc.wait)
+    assert 3.0 <= took < 20, f"exited {took:.1f} s after SIGTERM"
+    doc = await mongo[database][SLOW].find_one({"_id": pid})
+    assert doc is not None, "the handler's write did not land"
+    assert (doc["inbox"], doc["pending"]) == ([envelope.id], False)
+    [waitlisted] = await find_records(
+        stack.bootstrap_servers, MATCHES.name, lambda r: r.key == pid.encode()
+    )
+    assert header(waitlisted, "ce_causationid") == envelope.id
+    [where] = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: header(r, "ce_id") == envelope.id
+    )
+    committed = await committed_offset(
+        stack.bootstrap_servers, group, PARTICIPANTS.name, where.partition
+    )
+    assert committed == where.offset + 1
+
+
+async def _ready(port: int) -> bool:
+    import httpx
+
+    try:
+        async with httpx.AsyncClient() as http:
+            return (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -15,6 +15,7 @@ from mentornet_chassis.deadletters import DeadLetters
 from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.outbox import OutgoingRecord
 from mentornet_chassis.parking import ParkingLot, ParkingPolicy, ParkingWorker
+from mentornet_chassis.testing.letters import kept_by
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 from mentornet_contracts.events.audit import AuditGroupsRecorded
@@ -93,7 +94,7 @@ class World:
         self.processor = RecordProcessor(
             REGISTRY,
             {ParticipantWithdrawn: handler, MenteeRegistered: register},
-            DeadLetters("test", "mentornet.test.dlq", publish, metrics),
+            DeadLetters("test", "mentornet.test.dlq", kept_by(publish), metrics),
             metrics,
             RetryPolicy(max_attempts=3, backoff_s=0.0),
             parking=lot if parking else None,

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from mentornet_contracts import Envelope, Event, Registry, encode
+from mentornet_contracts.budget import EVENT_BUDGET_BYTES, record_bytes
 
 from .mongo import Document
 
@@ -31,10 +32,12 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    """What a handler decided: the new state (None: leave it) and the events to emit."""
+    """What a handler decided: the new state (None: leave it) and the events to emit;
+    `records`: outbox entries made already (`raw_entry`), such as dead letters."""
 
     state: State | None
     events: Sequence[Envelope[Event]] = ()
+    records: Sequence[Document] = ()
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,28 @@ class VersionConflict(Exception):
     """Someone else wrote the aggregate between our read and our write."""
 
 
-def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
+class EventTooLarge(ValueError):
+    """An event that would not fit in a Kafka record: refused before anything is
+    written (an HTTP request gets a 422), so it can never block the relay."""
+
+    def __init__(self, event_type: str, size: int, limit: int) -> None:
+        super().__init__(
+            f"the {event_type} event would be {size:,} bytes as a record, over the "
+            f"{limit:,}-byte limit"
+        )
+        self.event_type = event_type
+        self.size = size
+        self.limit = limit
+
+
+def outbox_entry(
+    envelope: Envelope[Event], registry: Registry, max_bytes: int = EVENT_BUDGET_BYTES
+) -> Document:
+    """The record an event becomes; EventTooLarge if it is over `max_bytes`."""
     record = encode(envelope, registry)
+    size = record_bytes(record.key, record.value, record.headers)
+    if size > max_bytes:
+        raise EventTooLarge(envelope.type, size, max_bytes)
     return {
         "id": envelope.id,
         "topic": record.topic,
@@ -66,6 +89,22 @@ def outbox_entry(envelope: Envelope[Event], registry: Registry) -> Document:
         "value": record.value.decode(),
         "headers": [[name, value.decode()] for name, value in record.headers],
         "type": envelope.type,
+        "created_at": datetime.now(UTC),
+    }
+
+
+def raw_entry(
+    entry_id: str, topic: str, key: bytes, value: bytes, headers: dict[str, str], kind: str
+) -> Document:
+    """An outbox entry for a record that is not an event (a dead letter): its value is
+    kept as bytes, whatever they are."""
+    return {
+        "id": entry_id,
+        "topic": topic,
+        "key": key.decode("utf-8", "replace"),
+        "value": value,
+        "headers": [[name, text] for name, text in headers.items()],
+        "type": kind,
         "created_at": datetime.now(UTC),
     }
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
 
 from mentornet_contracts import Envelope, Event, Registry
+from mentornet_contracts.budget import EVENT_BUDGET_BYTES
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -23,12 +24,14 @@ from .aggregate_docs import (
     MAX_CONFLICT_RETRIES,
     Applied,
     Decision,
+    EventTooLarge,
     Loaded,
     Outcome,
     State,
     VersionConflict,
     loaded_from,
     outbox_entry,
+    raw_entry,
 )
 from .mongo import Document
 
@@ -38,11 +41,13 @@ __all__ = [
     "AggregateStore",
     "Applied",
     "Decision",
+    "EventTooLarge",
     "Loaded",
     "Outcome",
     "State",
     "VersionConflict",
     "outbox_entry",
+    "raw_entry",
 ]
 
 PendingWatcher = Callable[["AggregateStore", str], None]
@@ -59,9 +64,16 @@ class AggregateStore:
     a VersionConflict and a retry, never a lost update.
     """
 
-    def __init__(self, collection: AsyncCollection[Document], registry: Registry) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        registry: Registry,
+        *,
+        max_record_bytes: int = EVENT_BUDGET_BYTES,
+    ) -> None:
         self.collection = collection
         self.registry = registry
+        self.max_record_bytes = max_record_bytes
         self._watchers: list[PendingWatcher] = []
         self._writes: list[WriteWatcher] = []
 
@@ -82,9 +94,12 @@ class AggregateStore:
         events: Sequence[Envelope[Event]] = (),
         *,
         handled: str | None = None,
+        records: Sequence[Document] = (),
     ) -> int:
-        """Write state, inbox id and outbox entries at once; raise VersionConflict if stale."""
-        entries = [outbox_entry(e, self.registry) for e in events]
+        """Write state, inbox id and outbox entries at once; raise VersionConflict if
+        stale, EventTooLarge (before writing) if an event would not fit in a record."""
+        entries = [outbox_entry(e, self.registry, self.max_record_bytes) for e in events]
+        entries += records
         inbox = [*loaded.inbox, handled] if handled else list(loaded.inbox)
         await self._write(
             aggregate_id,
@@ -194,13 +209,18 @@ class AggregateStore:
                 if guessing:
                     continue
                 raise
-            if decision.state is None and not decision.events:
+            if decision.state is None and not decision.events and not decision.records:
                 if guessing:
                     continue
                 return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
             try:
                 version = await self.save(
-                    aggregate_id, loaded, decision.state, decision.events, handled=handled
+                    aggregate_id,
+                    loaded,
+                    decision.state,
+                    decision.events,
+                    handled=handled,
+                    records=decision.records,
                 )
             except VersionConflict:
                 continue

@@ -21,6 +21,8 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 
 from .consumer import IncomingRecord, RecordProcessor
 from .outbox import OutgoingRecord, Publish
+from .progress import PartitionWatch
+from .relay_failures import ForeignTopic
 from .settings import KafkaSettings
 
 ACK_POLICY = AckPolicy.NACK_ON_ERROR
@@ -61,16 +63,12 @@ def create_broker(
         settings.bootstrap_servers,
         client_id=settings.client_id or client_id,
         enable_idempotence=settings.idempotent_producer,
+        max_request_size=settings.max_message_bytes,
         acks="all",
         security=_security(settings),
         graceful_timeout=graceful_timeout_s,
         log_level=logging.DEBUG,
     )
-
-
-class ForeignTopic(PermissionError):
-    """A record for a topic the service may not write: not among its ServiceSpec's
-    topics, from which the deployed ACLs are generated, so Kafka would refuse it too."""
 
 
 def only_to(topics: Collection[str], publish: Publish) -> Publish:
@@ -132,10 +130,14 @@ async def process_batch(
 
 
 def subscribe(
-    broker: KafkaBroker, processor: RecordProcessor, topics: Sequence[str], group_id: str
+    broker: KafkaBroker,
+    processor: RecordProcessor,
+    topics: Sequence[str],
+    group_id: str,
+    watch: PartitionWatch | None = None,
 ) -> Any:
     """A batch subscriber: FastStream commits a batch only after every record in it was
-    handled (or dead-lettered)."""
+    handled (or dead-lettered); `watch` hears of every batch done or rewound."""
     subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
@@ -149,7 +151,14 @@ def subscribe(
 
     async def on_records(message: KafkaMessage) -> None:
         records = [IncomingRecord.of(r) for r in message.raw_message]
-        await process_batch(await processor.for_batch(records), records)
+        try:
+            await process_batch(await processor.for_batch(records), records)
+        except Exception:
+            if watch is not None:
+                watch.rewound(records)
+            raise
+        if watch is not None:
+            watch.advanced(records)
 
     subscriber(on_records)
     return subscriber

@@ -132,6 +132,12 @@ def _dlq(args: argparse.Namespace) -> int:
     return dead_letters(list(args.rest))
 
 
+def _outbox(args: argparse.Namespace) -> int:
+    from .operator.outbox_commands import outbox_command
+
+    return outbox_command(list(args.rest))
+
+
 def _api(args: argparse.Namespace) -> int:
     from .apidocs import write_all
 
@@ -166,6 +172,7 @@ def parser() -> argparse.ArgumentParser:
     for name, summary, run in (
         ("events", "watch events: tail, trace CORRELATION_ID (nothing committed)", _events),
         ("dlq", "dead letters: list, show SERVICE OFFSET, replay SERVICE OFFSET|--all", _dlq),
+        ("outbox", "unpublished records: list, show|retry|discard SERVICE AGGREGATE", _outbox),
     ):
         operator = commands.add_parser(name, help=summary, add_help=False)
         operator.add_argument("rest", nargs=argparse.REMAINDER)
@@ -205,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-PASS_THROUGH = ("contracts", "intake", "events", "dlq")
+PASS_THROUGH = ("contracts", "intake", "events", "dlq", "outbox")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

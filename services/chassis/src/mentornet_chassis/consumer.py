@@ -3,8 +3,9 @@
 The processor never lets one bad record stop the partition: undecodable records go
 to the DLQ at once; a handler that keeps failing is retried with exponential backoff
 `max_attempts` times and then dead-lettered. An unreachable store is different: the
-processor waits for it, because the record is fine. Only a failure to write the DLQ
-record itself propagates, so the offset is not committed and the record comes back.
+processor waits for it, because the record is fine. Anything else that escapes (a
+fault in the chassis itself) fails the batch, which comes back; a record that fails
+its batch `max_rewinds` times is set aside to the DLQ and the partition moves on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 import structlog
 from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
 
-from .deadletters import DeadLetters
+from .deadletters import SET_ASIDE, DeadLetters
 from .dispatch import Dispatcher
 from .keylocks import KeyLocks
 from .logging import get_logger
@@ -48,9 +49,14 @@ class RecordProcessor:
         *,
         parking: ParkingLot | None = None,
         parks: Sequence[type[Exception]] = (),
+        max_rewinds: int = 3,
     ) -> None:
         self.registry = registry
         self.dead_letters = dead_letters
+        self.metrics = metrics
+        self.max_rewinds = max_rewinds
+        self.failed_batches: dict[tuple[str, int, int], int] = {}
+        """How often each record made its batch fail, to set it aside at max_rewinds."""
         self.parking = parking
         self.parks = tuple(parks) if parking is not None else ()
         """Handler errors that mean "not yet": the record is parked, not retried here."""
@@ -65,7 +71,7 @@ class RecordProcessor:
         records is read once for the batch, not once per record. A line that gets a
         parked record during the batch is read again for its later records."""
         if not self.parks or not records:
-            return self.process
+            return self.guarded(self.process)
         assert self.parking is not None
         lines = {ParkingLot.line(r.topic, r.key) for r in records}
         clear = lines - await self.parking.lines_waiting(lines)
@@ -77,7 +83,44 @@ class RecordProcessor:
                 clear.discard(line)
             return outcome
 
-        return process
+        return self.guarded(process)
+
+    def guarded(
+        self, process: Callable[[IncomingRecord], Awaitable[str]]
+    ) -> Callable[[IncomingRecord], Awaitable[str]]:
+        """`process`, setting a record aside to the DLQ (reason `set_aside`) once it has
+        failed its batch `max_rewinds` times, so no record rewinds its partition forever.
+        An unreachable store is not counted: the batch waits for it."""
+
+        async def run(record: IncomingRecord) -> str:
+            where = (record.topic, record.partition, record.offset)
+            try:
+                outcome = await process(record)
+            except STORE_UNREACHABLE:
+                raise
+            except Exception as exc:
+                failed = self.failed_batches[where] = self.failed_batches.get(where, 0) + 1
+                if failed < self.max_rewinds:
+                    raise
+                return await self._set_aside(record, exc, failed)
+            self.failed_batches.pop(where, None)
+            return outcome
+
+        return run
+
+    async def _set_aside(self, record: IncomingRecord, error: Exception, failed: int) -> str:
+        log.error(
+            "record keeps failing its batch; set aside to the DLQ",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            failed=failed,
+            error=repr(error),
+        )
+        await self.dead_letters.send(record, error, attempts=failed, reason=SET_ASIDE)
+        self.metrics.set_aside.labels(record.topic, str(record.partition)).inc()
+        self.failed_batches.pop((record.topic, record.partition, record.offset), None)
+        return SET_ASIDE
 
     async def process(self, record: IncomingRecord, *, line_clear: bool = False) -> str:
         """Handle a record; return the outcome name. Raises only if the DLQ write fails.

@@ -1,5 +1,6 @@
 """The consuming side of a service process: the record processor with its retry
-policy, dead letters and parking, the parking worker, and the batch subscriber."""
+policy, dead letters and parking, the parking worker, the partition watch, and the
+batch subscriber."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from typing import Any
 
 from .broker import subscribe
 from .consumer import RecordProcessor, RetryPolicy
+from .deadletter_store import DeadLetterStore
 from .deadletters import DeadLetters
-from .outbox import Publish
 from .parking import PARKED, ParkingLot, ParkingPolicy, ParkingWorker
+from .progress import PartitionWatch
 from .runtime import Runtime, ServiceParts, Worker
 from .settings import ServiceSettings
 
 
 @dataclass
 class Consuming:
-    """What `consuming` wired: the subscriber, and the workers and start-up hooks the
-    process must run for it."""
+    """What `consuming` wired: the subscriber, the partition watch, and the workers
+    and start-up hooks the process must run for it."""
 
     subscriber: Any
+    watch: PartitionWatch
     workers: list[Worker] = field(default_factory=list)
     startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -41,36 +44,52 @@ def consuming(
     runtime: Runtime,
     parts: ServiceParts,
     *,
-    publish: Publish,
     dlq: str,
+    letters: DeadLetterStore,
     on_emitted: Callable[[], None],
 ) -> Consuming:
-    """Subscribe the service's handlers to its topics; `publish` carries dead letters."""
+    """Subscribe the service's handlers to its topics; dead letters go to `letters`."""
     retry = RetryPolicy(
         settings.max_attempts,
         settings.retry_backoff_ms / 1000,
         settings.retry_backoff_max_ms / 1000,
     )
     lot = parking_lot(settings, runtime) if parts.parks else None
+    dead_letters = DeadLetters(
+        service,
+        dlq,
+        letters.keep,
+        runtime.metrics,
+        max_message_bytes=settings.kafka.max_message_bytes,
+    )
     processor = RecordProcessor(
         runtime.registry,
         parts.handlers,
-        DeadLetters(service, dlq, publish, runtime.metrics),
+        dead_letters,
         runtime.metrics,
         retry,
         on_emitted=on_emitted,
         parking=lot,
         parks=parts.parks,
+        max_rewinds=settings.max_rewinds,
+    )
+    subscriber: Any = None
+    watch = PartitionWatch(
+        runtime.metrics, settings.stall_after_s, lambda: getattr(subscriber, "consumer", None)
     )
     subscriber = subscribe(
         runtime.broker,
         processor,
         [t.name for t in parts.consumes],
         group_id=settings.consumer_group or f"mentornet-{service}",
+        watch=watch,
     )
+    wired = Consuming(subscriber, watch, [watch.run, letters.run_purge])
     if lot is None:
-        return Consuming(subscriber)
+        return wired
     worker = ParkingWorker(
         lot, processor.retry_in_turn, lot.policy.first_retry_s, runtime.metrics.parked.set
     )
-    return Consuming(subscriber, [worker.run], [lot.ensure_indexes])
+    wired.workers.append(worker.run)
+    wired.startup.append(lot.ensure_indexes)
+    return wired

@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import openapi
+from .aggregate_docs import EventTooLarge
 from .bodylimit import BodyLimit
+from .health import HealthReport
 from .idempotency import Idempotency, IdempotencyStore, Subject
 from .metrics import CONTENT_TYPE, Metrics
 from .problems import ApiError as ApiError
@@ -36,6 +38,7 @@ def create_http_app(
     max_body_bytes: int = 1_048_576,
     body_limits: Mapping[str, int] = {},
     idempotency: tuple[IdempotencyStore, Subject] | None = None,
+    health: Callable[[], HealthReport] | None = None,
 ) -> FastAPI:
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
@@ -47,6 +50,13 @@ def create_http_app(
     @app.exception_handler(ValidationError)
     async def _domain_validation(_: Request, exc: ValidationError) -> JSONResponse:
         body = error_body("validation_failed", problems_of(exc.errors()))
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(EventTooLarge)
+    async def _event_too_large(_: Request, exc: EventTooLarge) -> JSONResponse:
+        """Refused before anything is written: the request is fine, but what it would
+        publish does not fit in one Kafka record."""
+        body = error_body("event_too_large", [{"field": "body", "reason": str(exc)}])
         return JSONResponse(status_code=422, content=body)
 
     @app.exception_handler(ApiError)
@@ -76,6 +86,15 @@ def create_http_app(
             status_code=200 if ready else 503,
             content={"ready": ready, "service": service, "checks": checks},
         )
+
+    if health is not None:
+
+        @app.get("/healthz", tags=["health"])
+        async def healthz() -> JSONResponse:
+            """Whether events get out and partitions move (health.py); 503 names what
+            has not moved."""
+            report = health()
+            return JSONResponse(status_code=503 if report.stalled else 200, content=report.body)
 
     @app.get(
         "/metrics",

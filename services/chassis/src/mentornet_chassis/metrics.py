@@ -50,6 +50,53 @@ class Metrics:
             "Outbox records not yet acknowledged by the broker.",
             registry=self.registry,
         )
+        self.outbox_oldest_unsent = Gauge(
+            "mentornet_outbox_oldest_unsent_seconds",
+            "Age of the oldest outbox record not yet acknowledged (0 when none).",
+            registry=self.registry,
+        )
+        self.outbox_poisoned = Gauge(
+            "mentornet_outbox_poisoned",
+            "Outbox records the relay gave up on: they wait for an operator.",
+            registry=self.registry,
+        )
+        self.relay_failures = Counter(
+            "mentornet_outbox_relay_failures",
+            "Outbox records the broker refused, by reason (too_large, topic_refused, "
+            "serialization, broker_unavailable, other).",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.dlq_repeats = Counter(
+            "mentornet_dlq_repeats_suppressed",
+            "Records handed to the DLQ again (after a rewind or replay) that were not "
+            "written twice: one dead letter per origin offset.",
+            registry=self.registry,
+        )
+        self.rewinds = Counter(
+            "mentornet_consumer_rewinds",
+            "Batches delivered again because a record in them could not be finished, by partition.",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.set_aside = Counter(
+            "mentornet_consumer_set_aside",
+            "Records dead-lettered because their batch kept failing on them.",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "mentornet_consumer_lag",
+            "Records on a partition this process has not finished yet.",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.partitions_stalled = Gauge(
+            "mentornet_consumer_partitions_stalled",
+            "Assigned partitions with records waiting that have not moved for the "
+            "configured time (STALL_AFTER_S).",
+            registry=self.registry,
+        )
         info = Gauge(
             "mentornet_service_info",
             "Always 1; the label names the service.",

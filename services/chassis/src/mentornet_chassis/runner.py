@@ -20,6 +20,8 @@ from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 from .auth import TokenVerifier, authenticator
 from .broker import create_broker, only_to, partitions_assigned, publisher
 from .consuming import consuming
+from .deadletter_store import DEAD_LETTERS, DeadLetterStore
+from .health import health_report
 from .http import create_http_app
 from .idempotency import COLLECTION as IDEMPOTENCY
 from .idempotency import IdempotencyStore
@@ -27,6 +29,8 @@ from .logging import configure_logging, get_logger
 from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
+from .progress import PartitionWatch
+from .relay_failures import RelayPolicy
 from .runtime import Build, Runtime, ServiceParts, Worker, utc_now
 from .settings import ServiceSettings
 from .simclock import FileClock
@@ -54,10 +58,14 @@ class ServiceProcess:
         self.settings = settings
         self.build = build
         self.stopping = asyncio.Event()
+        self.draining = asyncio.Event()
+        """Set once the consumers have stopped: the relay and the workers then finish,
+        so the relay's last flush comes after the last handler's write."""
         self.subscriber: Any = None
         self.failed = False
         self.background: list[Worker] = []
         self.startup: list[Callable[[], Awaitable[None]]] = []
+        self.watch: PartitionWatch | None = None
 
     def build_runtime(self) -> Runtime:
         settings = self.settings
@@ -87,28 +95,37 @@ class ServiceProcess:
         )
 
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
-        spec = SERVICES[self.service]
+        """The relay publishes the stores' events and, for a consumer, its dead letters
+        (deadletter_store.py), only to the service's own topics."""
+        spec, settings = SERVICES[self.service], self.settings
         publish = only_to([t.name for t in (*spec.publishes, spec.dlq)], publisher(runtime.broker))
+        letters = runtime.aggregates(DEAD_LETTERS) if parts.handlers else None
         relay = OutboxRelay(
-            parts.stores,
+            [*parts.stores, *([letters] if letters is not None else [])],
             publish,
             runtime.metrics,
-            interval_s=self.settings.relay_interval_ms / 1000,
+            interval_s=settings.relay_interval_ms / 1000,
             wake=self.relay_wake,
+            policy=RelayPolicy(
+                settings.relay_max_attempts,
+                settings.relay_backoff_ms / 1000,
+                settings.relay_backoff_max_ms / 1000,
+            ),
         )
-        if parts.handlers:
+        if letters is not None:
             wired = consuming(
                 self.service,
-                self.settings,
+                settings,
                 runtime,
                 parts,
-                publish=publish,
                 dlq=spec.dlq.name,
+                letters=DeadLetterStore(letters, relay.wake),
                 on_emitted=relay.wake,
             )
             self.subscriber = wired.subscriber
+            self.watch = wired.watch
             self.background = wired.workers
-            self.startup = wired.startup
+            self.startup = [letters.ensure_indexes, *wired.startup]
         return relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:
@@ -135,6 +152,9 @@ class ServiceProcess:
             runtime.metrics,
             lambda: self.readiness(runtime),
             parts.routers,
+            health=lambda: health_report(
+                self.service, relay, self.watch, self.settings.stall_after_s
+            ),
             max_body_bytes=self.settings.max_body_bytes,
             body_limits=parts.body_limits,
             idempotency=(keys, self.verifier.subject_of),
@@ -150,10 +170,10 @@ class ServiceProcess:
             )
         )
         await runtime.broker.start()
-        relay_task = asyncio.create_task(relay.run(self.stopping))
+        relay_task = asyncio.create_task(relay.run(self.draining))
         workers = [*parts.workers, *self.background]
         worker_tasks = [
-            asyncio.create_task(outliving_store_outages(work, self.stopping)) for work in workers
+            asyncio.create_task(outliving_store_outages(work, self.draining)) for work in workers
         ]
         for task in worker_tasks:
             task.add_done_callback(self._stop_if_failed)
@@ -179,6 +199,7 @@ class ServiceProcess:
             async with asyncio.timeout(self.settings.shutdown_timeout_s):
                 if self.subscriber is not None:
                     await self.subscriber.stop()
+                self.draining.set()
                 outcomes = await asyncio.gather(*background, return_exceptions=True)
             for outcome in outcomes:
                 if isinstance(outcome, BaseException):
@@ -186,6 +207,8 @@ class ServiceProcess:
                     self.failed = True
         except TimeoutError:
             log.warning("shutdown timeout reached; pending work will be redelivered")
+        finally:
+            self.draining.set()
         server.should_exit = True
         await runtime.broker.stop()
         await server_task

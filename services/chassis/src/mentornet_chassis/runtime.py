@@ -47,7 +47,12 @@ class Runtime:
     """The service's "now": the wall clock, or the local stack's shared simulated one."""
 
     def aggregates(self, collection: str) -> AggregateStore:
-        return AggregateStore(self.db[collection], self.registry)
+        """A store whose events must fit the broker's records (EventTooLarge if not)."""
+        return AggregateStore(
+            self.db[collection],
+            self.registry,
+            max_record_bytes=self.settings.kafka.max_event_bytes,
+        )
 
     def settings_as(self, kind: type[S]) -> S:
         """The settings, as the service's own class (the runner built them from it)."""

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Self, TypeVar
 
+from mentornet_contracts.budget import DLQ_HEADROOM_BYTES, MAX_MESSAGE_BYTES
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pymongo.errors import ConfigurationError, InvalidURI
@@ -49,6 +50,16 @@ class KafkaSettings(BaseSettings):
     idempotent_producer: bool = Field(
         default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it."
     )
+    max_message_bytes: int = Field(
+        default=MAX_MESSAGE_BYTES,
+        ge=65_536,
+        description="Largest record produced (the topics' max.message.bytes); an event must "
+        "fit in it with room for the DLQ headers, or its request is refused with a 422.",
+    )
+
+    @property
+    def max_event_bytes(self) -> int:
+        return self.max_message_bytes - DLQ_HEADROOM_BYTES
 
     @model_validator(mode="after")
     def _sasl_needs_credentials(self) -> Self:
@@ -111,6 +122,31 @@ class ServiceSettings(BaseSettings):
     )
     park_retry_max_ms: int = Field(
         default=30_000, ge=10, description="Longest pause between tries of a parked record."
+    )
+    relay_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        description="Tries of an outbox record the broker refuses before it is poisoned.",
+    )
+    relay_backoff_ms: int = Field(
+        default=1000, ge=10, description="First pause before an outbox record is tried again."
+    )
+    relay_backoff_max_ms: int = Field(
+        default=60_000, ge=10, description="Longest pause between tries of an outbox record."
+    )
+    max_rewinds: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Times a batch is delivered again for the same record before that record "
+        "is set aside to the DLQ.",
+    )
+    stall_after_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Health reports the relay or a partition stuck when it has not moved "
+        "for this long.",
     )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="HTTP body limit.")
     idempotency_ttl_hours: float = Field(

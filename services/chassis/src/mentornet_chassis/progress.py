@@ -1,0 +1,129 @@
+"""Is every partition this process consumes moving? Lag, rewinds and stalls, per partition.
+
+The subscriber reports each batch it finished (`advanced`) or that came back
+(`rewound`); a worker samples the consumer's assigned partitions every second, reads
+how far each one's log goes (the high-water mark the consumer already knows from its
+fetches) and sets the lag gauges. A partition *stalls* when records are waiting on it
+and it has not moved for `stall_after_s`: it was neither advanced nor caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .metrics import Metrics
+from .pause import pause
+from .records import IncomingRecord
+
+SAMPLE_EVERY_S = 1.0
+Partition = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class PartitionState:
+    topic: str
+    partition: int
+    next_offset: int | None
+    end_offset: int | None
+    still_since_s: float
+    stalled: bool
+
+    @property
+    def lag(self) -> int | None:
+        if self.next_offset is None or self.end_offset is None:
+            return None
+        return max(0, self.end_offset - self.next_offset)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "partition": self.partition,
+            "next_offset": self.next_offset,
+            "end_offset": self.end_offset,
+            "lag": self.lag,
+            "still_for_s": round(self.still_since_s, 1),
+            "stalled": self.stalled,
+        }
+
+
+class PartitionWatch:
+    def __init__(
+        self,
+        metrics: Metrics,
+        stall_after_s: float,
+        consumer: Callable[[], Any],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.metrics = metrics
+        self.stall_after_s = stall_after_s
+        self.consumer = consumer
+        self.clock = clock
+        self.next_offset: dict[Partition, int] = {}
+        self.moved_at: dict[Partition, float] = {}
+        self.assigned: set[Partition] = set()
+        self.states: list[PartitionState] = []
+
+    def advanced(self, records: Iterable[IncomingRecord]) -> None:
+        """A batch is done: each of its partitions goes on after its last record."""
+        now = self.clock()
+        for record in records:
+            where = (record.topic, record.partition)
+            if record.offset + 1 > self.next_offset.get(where, -1):
+                self.next_offset[where] = record.offset + 1
+                self.moved_at[where] = now
+
+    def rewound(self, records: Iterable[IncomingRecord]) -> None:
+        for topic, partition in {(r.topic, r.partition) for r in records}:
+            self.metrics.rewinds.labels(topic, str(partition)).inc()
+
+    async def sample(self) -> list[PartitionState]:
+        """Every assigned partition as it stands now; gauges updated."""
+        consumer = self.consumer()
+        assigned = list(consumer.assignment()) if consumer is not None else []
+        self._forget_unless_kept({(tp.topic, tp.partition) for tp in assigned})
+        now, states = self.clock(), []
+        for tp in assigned:
+            where: Partition = (tp.topic, tp.partition)
+            end = consumer.highwater(tp)
+            if where not in self.next_offset:
+                await self._read_committed(consumer, tp, where)
+            position = self.next_offset.get(where)
+            caught_up = end is not None and position is not None and position >= end
+            if caught_up or where not in self.moved_at:
+                self.moved_at[where] = now
+            still = now - self.moved_at[where]
+            state = PartitionState(
+                tp.topic, tp.partition, position, end, still, still >= self.stall_after_s
+            )
+            states.append(state)
+            if state.lag is not None:
+                self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(state.lag)
+        self.states = sorted(states, key=lambda s: (s.topic, s.partition))
+        self.metrics.partitions_stalled.set(sum(1 for s in states if s.stalled))
+        return self.states
+
+    def _forget_unless_kept(self, assigned: set[Partition]) -> None:
+        """A partition this process got (back) from the group starts from its committed
+        offset, not from where this process last left it."""
+        for where in (assigned - self.assigned) | (self.assigned - assigned):
+            self.next_offset.pop(where, None)
+            self.moved_at.pop(where, None)
+        self.assigned = assigned
+
+    async def _read_committed(self, consumer: Any, tp: Any, where: Partition) -> None:
+        try:
+            committed = await consumer.committed(tp)
+        except Exception:
+            return  # the group coordinator is away; the next sample asks again
+        if committed is not None and where not in self.next_offset:
+            self.next_offset[where] = committed
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """A background worker: sample every SAMPLE_EVERY_S."""
+        while not stopping.is_set():
+            await self.sample()
+            await pause(stopping, asyncio.Event(), SAMPLE_EVERY_S)
