@@ -13,6 +13,7 @@ from typing import Any
 
 from mentornet_contracts import REGISTRY, SERVICES
 from mentornet_contracts.catalogue import DLQ_TOPICS, EVENT_TOPICS, ServiceSpec
+from mentornet_contracts.budget import MAX_MESSAGE_BYTES
 from mentornet_contracts.registry import Topic
 
 Resource = dict[str, Any]
@@ -289,6 +290,7 @@ def kafka_topic(topic: Topic) -> Resource:
             "replicas": TOPIC_REPLICAS,
             "config": {
                 "retention.ms": topic.retention_days * 24 * 3600 * 1000,
+                "max.message.bytes": MAX_MESSAGE_BYTES,
                 "cleanup.policy": "delete",
                 "min.insync.replicas": 2,
             },

@@ -137,3 +137,26 @@ def test_awards_are_earned_once() -> None:
     assert [t.award for t in recognition.earned(lukewarm, recognition.DEFAULT_AWARDS, [])] == [
         "ten-sessions"
     ]
+
+
+def test_a_case_keeps_its_newest_triggers_and_a_match_its_newest_closed_cases() -> None:
+    state = match()
+    for n in range(playbook.TRIGGERS_KEPT + 5):
+        state, _ = playbook.trigger(
+            state, EscalationTrigger.MANUAL, f"t{n}", NOW, playbook.DEFAULT, "coord-1"
+        )
+    case = state["case"]
+    assert len(case["triggers"]) == playbook.TRIGGERS_KEPT
+    assert case["triggers"][-1]["detail"] == f"t{playbook.TRIGGERS_KEPT + 4}"
+    assert case["triggers_seen"] == playbook.TRIGGERS_KEPT + 5
+    ids = set()
+    for n in range(playbook.CLOSED_CASES_KEPT + 3):
+        if n:
+            state, _ = playbook.trigger(
+                state, EscalationTrigger.MANUAL, "again", NOW, playbook.DEFAULT, "coord-1"
+            )
+        ids.add(state["case"]["case_id"])
+        state, _ = playbook.resolve(state, Resolution.DISMISSED, NOW, "coord-1")
+    assert len(ids) == playbook.CLOSED_CASES_KEPT + 3, "a case id was used twice"
+    assert len(state["closed_cases"]) == playbook.CLOSED_CASES_KEPT
+    assert state["cases_resolved"] == playbook.CLOSED_CASES_KEPT + 3

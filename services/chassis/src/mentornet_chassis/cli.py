@@ -8,6 +8,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from mentornet_contracts import REGISTRY, SERVICES
 
@@ -64,7 +65,10 @@ def _dev(args: argparse.Namespace) -> int:
     if args.action == "status":
         health = devstack.status(cfg)
         _print_status(health, cfg)
-        return 0 if health and all(h == "healthy" for h in health.values()) else 1
+        work = devstack.work_health(cfg)
+        _print_work(work)
+        moving = all(w.get("status") == "ok" for w in work.values())
+        return 0 if health and moving and all(h == "healthy" for h in health.values()) else 1
     if args.action == "restart":
         return _restart(cfg, args.name)
     log = cfg.log_file(args.name or "intake")
@@ -98,6 +102,22 @@ def _print_status(health: dict[str, str], cfg: devstack.DevConfig) -> None:
             else cfg.mongo_port
         )
         print(f"{name:<10} {state:<10} 127.0.0.1:{port}")
+
+
+def _print_work(work: dict[str, dict[str, Any]]) -> None:
+    """Each service's outbox and partitions (its /healthz), and what is stuck."""
+    if work:
+        print()
+    for name, report in work.items():
+        relay, parts = report.get("relay", {}), report.get("partitions", [])
+        lag = sum(p.get("lag") or 0 for p in parts)
+        print(
+            f"{name:<10} {report.get('status', '?'):<8} outbox {relay.get('pending', 0)} unsent "
+            f"(oldest {relay.get('oldest_unsent_s', 0):.0f} s), {relay.get('poisoned', 0)} "
+            f"poisoned; {len(parts)} partitions, lag {lag}"
+        )
+        for problem in report.get("problems", []):
+            print(f"           ! {problem}")
 
 
 def _print_where_to_look(cfg: devstack.DevConfig) -> None:

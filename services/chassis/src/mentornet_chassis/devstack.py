@@ -15,7 +15,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import httpx
 from mentornet_contracts import REGISTRY, SERVICES
@@ -229,6 +229,21 @@ def _http_health(port: int) -> str:
     except httpx.HTTPError:
         return "starting"
     return "healthy" if response.status_code == 200 else "not ready"
+
+
+def work_health(cfg: DevConfig) -> dict[str, dict[str, Any]]:
+    """Each running service's /healthz: whether its events get out and its partitions
+    move (health.py)."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, entry in _entries(cfg).items():
+        if name not in HTTP_PORTS or not _alive(entry):
+            continue
+        try:
+            response = httpx.get(f"http://127.0.0.1:{entry['port']}/healthz", timeout=3)
+            found[name] = dict(response.json())
+        except (httpx.HTTPError, ValueError):
+            continue
+    return found
 
 
 def down(cfg: DevConfig, timeout_s: float = 30) -> list[str]:

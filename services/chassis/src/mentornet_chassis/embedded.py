@@ -20,6 +20,7 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from mentornet_contracts import Registry
+from mentornet_contracts.budget import MAX_MESSAGE_BYTES
 from pymongo import AsyncMongoClient
 
 
@@ -151,7 +152,8 @@ async def ensure_topics(
     retention: bool = False,
 ) -> list[str]:
     """Create every registry topic that does not exist yet; return the ones created.
-    `retention`: also set each topic's retention.ms (real Kafka; Tansu keeps nothing)."""
+    `retention`: also set each topic's retention.ms and max.message.bytes (real Kafka;
+    Tansu keeps nothing, and takes records of any size)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     async with asyncio.timeout(timeout_s):
         await admin.start()
@@ -163,7 +165,12 @@ async def ensure_topics(
                     t.partitions,
                     replication,
                     topic_configs=(
-                        {"retention.ms": str(t.retention_days * 86_400_000)} if retention else None
+                        {
+                            "retention.ms": str(t.retention_days * 86_400_000),
+                            "max.message.bytes": str(MAX_MESSAGE_BYTES),
+                        }
+                        if retention
+                        else None
                     ),
                 )
                 for t in registry.topics

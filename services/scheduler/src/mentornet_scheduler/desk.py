@@ -124,6 +124,12 @@ class Desk:
         """An extra session the pair or a coordinator books by hand (a milestone review)."""
         if match["status"] != "active":
             raise sessions.SessionConflict(f"match {match['match_id']} has ended", None)
+        if len(match["sessions"]) >= matches.MAX_SESSIONS:
+            raise sessions.SessionConflict(
+                f"match {match['match_id']} has {len(match['sessions'])} sessions, the most "
+                "one match holds",
+                None,
+            )
         pair = await self._pair(match)
         length = minutes or pair.program.cadence.session_minutes
         await self._checked(match, pair, None, start, length)

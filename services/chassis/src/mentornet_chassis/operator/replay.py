@@ -73,6 +73,17 @@ async def _produce(settings: KafkaSettings, records: Sequence[Seen], out: TextIO
         await producer.stop()
 
 
+def _not_replayable(seen: Seen, targets: set[str]) -> str | None:
+    if seen.header(dlq.ENVELOPE):
+        return (
+            "an envelope of a record too large to copy (it holds the origin, size, digest "
+            "and first bytes, not the record)"
+        )
+    if seen.header(dlq.ORIGIN_TOPIC) not in targets:
+        return f"origin topic {seen.header(dlq.ORIGIN_TOPIC)!r} is not an event topic"
+    return None
+
+
 async def replay(
     settings: KafkaSettings,
     service: str,
@@ -93,14 +104,11 @@ async def replay(
     targets = set(event_topic_names())
     ready: list[Seen] = []
     for seen in chosen:
-        if seen.header(dlq.ORIGIN_TOPIC) in targets:
+        why = _not_replayable(seen, targets)
+        if why is None:
             ready.append(seen)
             continue
-        print(
-            f"dlq replay: skipped {_label(seen)}: origin topic "
-            f"{seen.header(dlq.ORIGIN_TOPIC)!r} is not an event topic",
-            file=err,
-        )
+        print(f"dlq replay: skipped {_label(seen)}: {why}", file=err)
     if dry_run:
         for seen in ready:
             print(f"would replay {_label(seen)} -> {seen.header(dlq.ORIGIN_TOPIC)}", file=out)

@@ -20,6 +20,10 @@ from .errors import Missing
 from .matches import Match
 
 Person = dict[str, Any]
+HISTORY_KEPT = 200
+"""Progress entries each goal keeps, newest last; `history_dropped` counts older ones
+(goal.progress.recorded announced each), so a match document never grows unbounded."""
+PIVOTS_KEPT = 100
 
 
 class Progress(BaseModel):
@@ -48,9 +52,11 @@ def record(
         "note": progress.note,
     }
     previous = match["goals"].get(goal_id, {"history": []})
+    history = [*previous["history"], entry]
     current = {
         **{k: v for k, v in entry.items() if k != "note"},
-        "history": [*previous["history"], entry],
+        "history": history[-HISTORY_KEPT:],
+        "history_dropped": previous.get("history_dropped", 0) + max(0, len(history) - HISTORY_KEPT),
     }
     event = GoalProgressRecorded(
         match_id=match["match_id"],
@@ -88,7 +94,8 @@ def on_goals_updated(current: Person | None, event: GoalsUpdated, at: datetime) 
         "added": sorted({g["goal_id"] for g in after} - before),
         "removed": sorted(before - {g["goal_id"] for g in after}),
     }
-    return {**current, "goals": after, "pivots": [*current["pivots"], pivot]}
+    pivots = [*current["pivots"], pivot]
+    return {**current, "goals": after, "pivots": pivots[-PIVOTS_KEPT:]}
 
 
 def on_left(current: Person | None, event: ParticipantErased | ParticipantWithdrawn) -> Person:

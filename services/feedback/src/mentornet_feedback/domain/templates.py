@@ -23,7 +23,7 @@ TEMPLATE_ID = "post-session"
 MAX_TEXT = 4000
 
 Kind = Literal["rating", "single", "multiple", "text", "rubric"]
-Option = Annotated[str, Field(min_length=1, max_length=200)]
+Option = Annotated[str, Field(min_length=1, max_length=80)]
 Audience = Literal["both", "mentee", "mentor"]
 Visibility = Literal["private", "shared"]
 

@@ -125,7 +125,7 @@ def escalations(matches: Sequence[Match], now: datetime) -> dict[str, Any]:
     severities: dict[str, int] = {}
     for case in open_cases:
         severities[case["severity"]] = severities.get(case["severity"], 0) + 1
-    resolved = sum(len(m.get("closed_cases", [])) for m in matches)
+    resolved = sum(m.get("cases_resolved", len(m.get("closed_cases", []))) for m in matches)
     return {
         "open": len(open_cases),
         "overdue": overdue,

@@ -37,6 +37,11 @@ ORDER = {
     EscalationAction.REMATCH: 2,
     EscalationAction.PAUSE: 2,
 }
+TRIGGERS_KEPT = 50
+"""Repeats of a trigger an open case keeps, newest last (`triggers_seen` counts all)."""
+CLOSED_CASES_KEPT = 50
+"""Closed cases a match keeps; `cases_opened` numbers cases and `cases_resolved` counts
+them, so neither depends on what is kept."""
 
 
 class Step(BaseModel):
@@ -132,7 +137,7 @@ def trigger(
     wanted = severity or step.severity
     case = match.get("case")
     if case is None:
-        number = len(match.get("closed_cases", [])) + 1
+        number = match.get("cases_opened", len(match.get("closed_cases", []))) + 1
         case = {
             "case_id": case_id(match["match_id"], number),
             "trigger": str(what),
@@ -144,9 +149,13 @@ def trigger(
             "due_at": (now + timedelta(hours=step.sla_hours)).isoformat(),
             "status": "open",
         }
-        return {**match, "case": case}, [_raised(match, case)]
+        return {**match, "case": case, "cases_opened": number}, [_raised(match, case)]
     seen = [*case["triggers"], {"trigger": str(what), "detail": detail, "at": now.isoformat()}]
-    updated = {**case, "triggers": seen}
+    updated = {
+        **case,
+        "triggers": seen[-TRIGGERS_KEPT:],
+        "triggers_seen": case.get("triggers_seen", len(case["triggers"])) + 1,
+    }
     if _rank(wanted) > _rank(case["severity"]):
         updated["severity"] = str(wanted)
     if ORDER[step.action] > ORDER[EscalationAction(case["action"])]:
@@ -192,7 +201,13 @@ def resolve(
         "resolved_by": by,
         "note": note,
     }
-    state = {**match, "case": None, "closed_cases": [*match.get("closed_cases", []), closed]}
+    closed_cases = [*match.get("closed_cases", []), closed]
+    state = {
+        **match,
+        "case": None,
+        "closed_cases": closed_cases[-CLOSED_CASES_KEPT:],
+        "cases_resolved": match.get("cases_resolved", len(closed_cases) - 1) + 1,
+    }
     return state, EscalationResolved(
         case_id=case["case_id"], match_id=match["match_id"], resolution=resolution
     )

@@ -34,6 +34,9 @@ CLAIM_S = 120.0
 """How long one replica's booking of a match keeps others off it; a replica that dies
 mid-booking is succeeded after this long."""
 SCHEDULED, CANCELLED, COMPLETED, MISSED = "scheduled", "cancelled", "completed", "missed"
+MAX_SESSIONS = 1000
+"""Sessions one match may hold, series and extra ones, so a match document is bounded:
+intake's longest program (104 weeks) at its busiest cadence (31 a month) plans 744."""
 
 
 def session_id(match_id: str, sequence: int) -> str:
