@@ -202,7 +202,8 @@ async def test_a_record_over_the_limit_is_poisoned_while_100_others_arrive(
         assert 'mentornet_outbox_relay_failures_total{reason="too_large"} 3.0' in metrics
         listed = outbox_cli(stack, intake.database, "list", "--service", "intake")
         assert listed.returncode == 0, listed.stderr
-        assert f"participants/{stuck}" in listed.stdout and "poisoned" in listed.stdout
+        assert f"participants/{stuck}" in listed.stdout
+        assert "poisoned" in listed.stdout
         discarded = outbox_cli(
             stack,
             intake.database,
@@ -224,4 +225,5 @@ async def test_a_record_over_the_limit_is_poisoned_while_100_others_arrive(
         )
         assert leftover == []
         kept = await mongo[intake.database]["outbox_discarded"].find_one({"aggregate_id": stuck})
-        assert kept is not None and kept["reason"] == "written by a bug"
+        assert kept is not None
+        assert kept["reason"] == "written by a bug"

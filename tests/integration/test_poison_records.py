@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 from contextlib import AsyncExitStack
+from functools import partial
 from typing import Any
 
 import pytest
@@ -102,7 +103,7 @@ async def test_a_2mb_record_is_dead_lettered_once_and_every_service_moves_on(
 
         await asyncio.gather(
             *(
-                eventually(lambda n=n: handled_next(n), timeout=60, what=f"{n} to move on")
+                eventually(partial(handled_next, n), timeout=60, what=f"{n} to move on")
                 for n in CONSUMERS
             )
         )

@@ -50,7 +50,7 @@ async def publish(stack: Endpoints, *events: Any, at: datetime | None = None) ->
 async def events_of(
     stack: Endpoints, topic: str, kind: str, match: Callable[[dict[str, Any]], bool], count: int = 1
 ) -> list[dict[str, Any]]:
-    """The payloads of `kind` events (`match.proposed`, version 1) on `topic` that
+    """The payloads of `kind` events (`match.proposed`, any version) on `topic` that
     `match` accepts, once at least `count` are there (60 s at most)."""
     records = await find_records(
         stack.bootstrap_servers,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,16 +74,28 @@ class UnsizableSchema(ValueError):
     string matches): name it so it can be bounded."""
 
 
-def largest_instance(schema: Schema, root: Schema | None = None) -> Any:
+Fill = Callable[[str, Schema], Any]
+"""Gives the value for a path (`$.availability.weekly`, `$.goals[].goal_id`), or
+NOT_FILLED: for values a schema cannot say how to make valid (distinct real skills,
+windows that do not overlap)."""
+NOT_FILLED = object()
+
+
+def largest_instance(schema: Schema, root: Schema | None = None, fill: Fill | None = None) -> Any:
     """The largest valid value of `schema` (see the module docstring)."""
-    return _Largest(root or schema).value(schema, "$", ())
+    return _Largest(root or schema, fill).value(schema, "$", ())
 
 
 class _Largest:
-    def __init__(self, root: Schema) -> None:
+    def __init__(self, root: Schema, fill: Fill | None = None) -> None:
         self.root = root
+        self.fill = fill
 
     def value(self, node: Schema, path: str, examples: Sequence[Any]) -> Any:
+        if self.fill is not None:
+            filled = self.fill(path, node)
+            if filled is not NOT_FILLED:
+                return filled
         node = resolve(node, self.root)
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list):
@@ -98,8 +110,8 @@ class _Largest:
             return self._string(node, path, examples)
         if kind == "integer":
             if "exclusiveMaximum" in node:
-                return node["exclusiveMaximum"] - 1
-            return node.get("maximum", int("9" * WIDEST_INT_DIGITS))
+                return int(node["exclusiveMaximum"]) - 1
+            return int(node.get("maximum", int("9" * WIDEST_INT_DIGITS)))
         if kind == "number":
             nonnegative = "minimum" in node or "exclusiveMinimum" in node
             return node.get("maximum", -WIDEST_FLOAT if nonnegative else WIDEST_FLOAT)

@@ -17,6 +17,7 @@ Cluster = Literal["technical", "soft_skill", "leadership"]
 Tier = Literal["foundational", "professional", "expert"]
 KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Alias = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_ALIASES = 20
 
 
 class Skill(BaseModel):
@@ -34,7 +35,10 @@ class Skill(BaseModel):
     )
     tier: Tier = Field(description="How advanced the skill is.", examples=["professional"])
     aliases: tuple[Alias, ...] = Field(
-        default=(), max_length=20, description="Other names it is found by.", examples=[["k8s"]]
+        default=(),
+        max_length=MAX_ALIASES,
+        description="Other names it is found by.",
+        examples=[["k8s"]],
     )
     deprecated: bool = Field(
         default=False, description="No longer offered for new profiles.", examples=[False]

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from mentornet_contracts.taxonomy import MAX_ALIASES
 from mentornet_intake.domain.taxonomy import Skill, Taxonomy, UnknownSkillError, load_default
 from pydantic import ValidationError
 
@@ -125,6 +126,23 @@ def test_rename_refuses_a_clash_and_a_bad_id(default: Taxonomy) -> None:
         default.rename("kubernetes", "Not Kebab")
     with pytest.raises(UnknownSkillError):
         default.rename("no-such-skill", "other")
+
+
+def test_a_skill_with_the_most_aliases_cannot_be_renamed(default: Taxonomy) -> None:
+    """Renaming keeps the old id as an alias: a skill already at the limit refuses,
+    naming it, rather than failing in the taxonomy's own validation."""
+    full = Skill(
+        id="full",
+        name="Full",
+        cluster="technical",
+        category="testing",
+        tier="expert",
+        aliases=tuple(f"full-{n}" for n in range(MAX_ALIASES)),
+    )
+    taxonomy = default.add(full)
+    with pytest.raises(ValueError, match=f"at most {MAX_ALIASES}"):
+        taxonomy.rename("full", "fuller")
+    assert taxonomy.rename("kubernetes", "k8s-admin").resolve("kubernetes").id == "k8s-admin"
 
 
 def test_deprecate_keeps_resolving_but_stops_offering(default: Taxonomy) -> None:

@@ -28,8 +28,10 @@ ESCALATION_EXAMPLE = {
     "days_to_accept_proposal": 7,
 }
 
-Weight = Annotated[float, Field(ge=0)]
 MAX_COORDINATORS = 50
+MAX_WEIGHT = 100.0
+"""Weights are relative; a bound keeps their sum finite."""
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
 MAX_TAXONOMY_CHANGES = 50
 """Skills one taxonomy.updated may name in each of its lists (intake changes one)."""
 COORDINATORS = Field(

@@ -18,6 +18,7 @@ from mentornet_contracts.events.programs import (
     ProgramPublished,
     ProgramTier,
     ProgramUpdated,
+    Weight,
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -70,7 +71,7 @@ class ProgramSpec(BaseModel):
     max_active_mentees_per_mentor: int = Field(default=3, ge=1, le=50)
     max_monthly_hours_per_mentor: float = Field(default=8.0, gt=0, le=160)
     approval_mode: ApprovalMode = ApprovalMode.MENTEE_SHORTLIST
-    matching_weights: dict[SignalName, float] = Field(
+    matching_weights: dict[SignalName, Weight] = Field(
         default_factory=lambda: dict(DEFAULT_WEIGHTS), max_length=len(MATCHING_SIGNALS)
     )
     conflict_rules: ConflictRules = ConflictRules(
@@ -118,7 +119,7 @@ class ProgramPatch(BaseModel):
     max_active_mentees_per_mentor: int | None = Field(default=None, ge=1, le=50)
     max_monthly_hours_per_mentor: float | None = Field(default=None, gt=0, le=160)
     approval_mode: ApprovalMode | None = None
-    matching_weights: dict[SignalName, float] | None = Field(
+    matching_weights: dict[SignalName, Weight] | None = Field(
         default=None, max_length=len(MATCHING_SIGNALS)
     )
     conflict_rules: ConflictRules | None = None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from mentornet_contracts.taxonomy import TaxonomyDocument, default_taxonomy_text
+from mentornet_contracts.taxonomy import MAX_ALIASES, TaxonomyDocument, default_taxonomy_text
 from pydantic import PrivateAttr, model_validator
 
 from .skills import Cluster, Skill, Tier, UnknownSkillError, index, key, keys_of
@@ -67,6 +67,11 @@ class Taxonomy(TaxonomyDocument):
         if key(new_id) == current.id:
             raise ValueError(f"{current.id} is already called {new_id!r}")
         aliases = (current.id, *(a for a in current.aliases if key(a) != key(new_id)))
+        if len(aliases) > MAX_ALIASES:
+            raise ValueError(
+                f"{current.id} already has {len(current.aliases)} aliases, and a skill keeps "
+                f"at most {MAX_ALIASES}: renaming would add its old id as one more"
+            )
         fields = current.model_dump() | {"id": new_id, "aliases": aliases}
         renamed = Skill.model_validate(fields | {"name": new_name or current.name})
         return self._next(_replaced(self.skills, current, renamed))

@@ -17,8 +17,8 @@ class Threshold(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     award: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    sessions: int = Field(default=0, ge=0)
-    goals_reached: int = Field(default=0, ge=0)
+    sessions: int = Field(default=0, ge=0, le=100_000)
+    goals_reached: int = Field(default=0, ge=0, le=100_000)
     min_rubric: float | None = Field(default=None, ge=1, le=5)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from statistics import fmean
-from typing import Any
+from typing import Annotated, Any
 
 from mentornet_contracts.events.common import RubricDimension
 from mentornet_contracts.events.qa import ReviewOutcome
@@ -23,7 +23,9 @@ class Review(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rubric: dict[RubricDimension, StrictInt] = Field(description="Score by rubric dimension, 1-5.")
+    rubric: dict[RubricDimension, Annotated[StrictInt, Field(le=5)]] = Field(
+        description="Score by rubric dimension, 1-5."
+    )
     outcome: ReviewOutcome
     comment: str = Field(default="", max_length=2000)
 
