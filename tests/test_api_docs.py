@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from mentornet_chassis.apidocs import openapi, render
 from mentornet_contracts import SERVICES
+from mentornet_contracts.bounds import unbounded
 
 pytestmark = pytest.mark.unit
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api"
@@ -30,3 +31,22 @@ def test_intake_documents_its_routes_and_errors() -> None:
         "/participants/mentors",
         "/participants/{participant_id}",
     } <= set(paths)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_string_list_and_map_of_every_request_body_has_a_bound(service: str) -> None:
+    """Documented in the OpenAPI document, so clients see the limits the service keeps."""
+    document = openapi(service)
+    unbounded_parts = [
+        f"{method.upper()} {path} {content}: {problem}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for content, body in ((operation.get("requestBody") or {}).get("content") or {}).items()
+        for problem in unbounded(body.get("schema", {}), document)
+    ]
+    assert unbounded_parts == []
+
+
+def test_a_free_form_map_is_reported_as_unbounded() -> None:
+    free = {"type": "object", "properties": {"answers": {"type": "object"}}}
+    assert unbounded(free) == ["answers: free-form object"]

@@ -150,6 +150,8 @@ def _walk_branch(node: Schema, root: Schema, path: str, output: bool) -> Iterato
         for name, prop in (node.get("properties") or {}).items():
             yield from _walk(prop, root, f"{path}.{name}" if path else name, output)
         extra = node.get("additionalProperties")
+        if extra is True or (extra is None and not node.get("properties")):
+            yield path, "free-form object"
         if isinstance(extra, dict):
             if object_max(node, root) is None:
                 yield path, "map without maxProperties"
