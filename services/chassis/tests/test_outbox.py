@@ -6,27 +6,16 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.aggregates import AggregateStore
 from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.outbox import OutboxRelay, OutgoingRecord
 from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.testing.examples import withdrawals
 from mentornet_chassis.testing.kafka import find_records, header, produce
-from mentornet_contracts import REGISTRY, new_envelope
+from mentornet_contracts import REGISTRY
 from mentornet_contracts.catalogue import PARTICIPANTS
-from mentornet_contracts.events.participants import ParticipantWithdrawn
 
 pytestmark = pytest.mark.integration
-
-
-def withdrawals(pid: str, count: int) -> Any:
-    def decide(state: State | None) -> Decision:
-        events = [
-            new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
-            for i in range(count)
-        ]
-        return Decision(state={"n": count}, events=events)
-
-    return decide
 
 
 async def test_relay_publishes_in_order_then_marks_sent(

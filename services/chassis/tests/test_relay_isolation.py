@@ -11,28 +11,17 @@ from typing import Any
 
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.aggregates import AggregateStore
 from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.operator import outbox as operator
 from mentornet_chassis.outbox import OutboxRelay, OutgoingRecord
 from mentornet_chassis.relay_failures import FAILURES, RelayPolicy
-from mentornet_contracts import REGISTRY, new_envelope
-from mentornet_contracts.events.participants import ParticipantWithdrawn
+from mentornet_chassis.testing.examples import withdrawals
+from mentornet_contracts import REGISTRY
 
 pytestmark = pytest.mark.integration
 
 FAST = RelayPolicy(max_attempts=3, first_backoff_s=0.05, max_backoff_s=0.05)
-
-
-def withdrawals(pid: str, count: int) -> Any:
-    def decide(state: State | None) -> Decision:
-        events = [
-            new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
-            for i in range(count)
-        ]
-        return Decision(state={"n": count}, events=events)
-
-    return decide
 
 
 class Broker:

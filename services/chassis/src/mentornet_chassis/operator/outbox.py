@@ -95,12 +95,23 @@ async def list_failures(
     return 0
 
 
-async def _find(
-    client: AsyncMongoClient[Document], service: str, database: str | None, aggregate: str
-) -> tuple[AsyncDatabase[Document], Failure | None]:
+async def _failing(
+    client: AsyncMongoClient[Document],
+    service: str,
+    database: str | None,
+    aggregate: str,
+    *,
+    verb: str,
+    err: TextIO,
+) -> tuple[AsyncDatabase[Document], Failure] | None:
+    """The service's database and the aggregate's failure; None (said on `err`) when
+    the aggregate is not failing."""
     db = client[database_name(service, database)]
     found = await db[FAILURES].find_one({"_id": aggregate})
-    return db, Failure.of(found) if found else None
+    if found is None:
+        print(f"outbox {verb}: {service} has no failing aggregate {aggregate}", file=err)
+        return None
+    return db, Failure.of(found)
 
 
 async def show_failure(
@@ -112,10 +123,10 @@ async def show_failure(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    db, failure = await _find(client, service, database, aggregate)
-    if failure is None:
-        print(f"outbox show: {service} has no failing aggregate {aggregate}", file=err)
+    found = await _failing(client, service, database, aggregate, verb="show", err=err)
+    if found is None:
         return 1
+    db, failure = found
     print(json.dumps(_row(service, failure, 0) | {"held_behind": None}, indent=2), file=out)
     for entry in await outbox_of(db, failure):
         value = entry["value"]
@@ -139,10 +150,10 @@ async def retry_failure(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    db, failure = await _find(client, service, database, aggregate)
-    if failure is None:
-        print(f"outbox retry: {service} has no failing aggregate {aggregate}", file=err)
+    found = await _failing(client, service, database, aggregate, verb="retry", err=err)
+    if found is None:
         return 1
+    db, failure = found
     await db[FAILURES].delete_one({"_id": aggregate})
     print(
         f"{service} {aggregate}: the relay tries {failure.entry_id} again on its next scan",
@@ -161,10 +172,10 @@ async def discard_failure(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    db, failure = await _find(client, service, database, aggregate)
-    if failure is None:
-        print(f"outbox discard: {service} has no failing aggregate {aggregate}", file=err)
+    found = await _failing(client, service, database, aggregate, verb="discard", err=err)
+    if found is None:
         return 1
+    db, failure = found
     entries = await outbox_of(db, failure)
     entry = next((e for e in entries if e["id"] == failure.entry_id), None)
     if entry is not None:

@@ -1,11 +1,16 @@
-"""A valid published program for tests, so each suite states only the rules it is
-about."""
+"""Examples for tests: a valid published program, so each suite states only the rules
+it is about, and an aggregate decision with outbox entries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from mentornet_contracts import new_envelope
+from mentornet_contracts.events.participants import ParticipantWithdrawn
 from mentornet_contracts.events.programs import ProgramPublished
+
+from ..aggregates import Decision, State
 
 PROGRAM: dict[str, Any] = {
     "program_id": "prog-1",
@@ -31,3 +36,17 @@ PROGRAM: dict[str, Any] = {
 def program_published(**changes: Any) -> ProgramPublished:
     """The example program with `changes` (whole top-level fields) over it."""
     return ProgramPublished.model_validate(PROGRAM | changes)
+
+
+def withdrawals(pid: str, count: int) -> Callable[[State | None], Decision]:
+    """A decision emitting `count` withdrawals of `pid`, reasons r0, r1, ... (an
+    aggregate with that many outbox entries, in order)."""
+
+    def decide(state: State | None) -> Decision:
+        events = [
+            new_envelope(ParticipantWithdrawn(participant_id=pid, reason=f"r{i}"), "t")
+            for i in range(count)
+        ]
+        return Decision(state={"n": count}, events=events)
+
+    return decide
