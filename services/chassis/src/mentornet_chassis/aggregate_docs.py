@@ -3,6 +3,7 @@ aggregates.py, and the outbox entry an event becomes."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,20 +94,33 @@ def outbox_entry(
     }
 
 
+BASE64 = "base64"
+
+
 def raw_entry(
     entry_id: str, topic: str, key: bytes, value: bytes, headers: dict[str, str], kind: str
 ) -> Document:
     """An outbox entry for a record that is not an event (a dead letter): its value is
-    kept as bytes, whatever they are."""
+    kept exactly, whatever its bytes, as base64 text (the embedded store cannot rewrite a
+    document holding binary values: docs/embedded-stack.md)."""
     return {
         "id": entry_id,
         "topic": topic,
         "key": key.decode("utf-8", "replace"),
-        "value": value,
+        "value": base64.b64encode(value).decode(),
+        "encoding": BASE64,
         "headers": [[name, text] for name, text in headers.items()],
         "type": kind,
         "created_at": datetime.now(UTC),
     }
+
+
+def entry_value(entry: Document) -> bytes:
+    """The record value an outbox entry holds."""
+    value = entry["value"]
+    if entry.get("encoding") == BASE64:
+        return base64.b64decode(value)
+    return value if isinstance(value, bytes) else str(value).encode()
 
 
 def loaded_from(doc: Document) -> Loaded:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from .aggregate_docs import entry_value
 from .aggregates import AggregateStore
 from .logging import get_logger
 from .metrics import Metrics
@@ -37,11 +38,10 @@ Publish = Callable[[OutgoingRecord], Awaitable[None]]
 
 
 def _record(entry: Document) -> OutgoingRecord:
-    value = entry["value"]
     return OutgoingRecord(
         topic=entry["topic"],
         key=entry["key"].encode(),
-        value=value if isinstance(value, bytes) else value.encode(),
+        value=entry_value(entry),
         headers={name: text for name, text in entry["headers"]},
         event_type=entry["type"],
     )

@@ -20,6 +20,7 @@ from mentornet_contracts import REGISTRY
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from ..aggregate_docs import entry_value
 from ..aggregates import AggregateStore
 from ..mongo import Document
 from ..relay_failures import FAILURES, Failure
@@ -129,9 +130,9 @@ async def show_failure(
     db, failure = found
     print(json.dumps(_row(service, failure, 0) | {"held_behind": None}, indent=2), file=out)
     for entry in await outbox_of(db, failure):
-        value = entry["value"]
-        size = len(value) if isinstance(value, bytes | str) else 0
-        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        value = entry_value(entry)
+        size = len(value)
+        text = value.decode("utf-8", "replace")
         mark = "*" if entry["id"] == failure.entry_id else " "
         print(
             f"{mark} {entry['id']} {entry.get('type')} -> {entry['topic']} ({size:,} bytes)",
