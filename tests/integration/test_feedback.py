@@ -19,6 +19,7 @@ from mentornet_contracts.catalogue import FEEDBACK
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.participants import MenteeRegistered, ParticipantErased
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionScheduled
+from pymongo import AsyncMongoClient
 
 from tests.conftest import ServiceOn
 from tests.support.events import person, program, publish
@@ -27,6 +28,7 @@ from tests.support.helpers import token
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+Mongo = AsyncMongoClient[dict[str, Any]]
 RUBRIC = {"relevance": 4, "clarity": 5, "specificity": 3, "accountability": 4, "confidence_gain": 2}
 
 
@@ -384,3 +386,157 @@ async def test_an_erased_participant_is_not_asked_again(
         )
         asked = await feedback_events(stack, match_id, "feedback.requested", count=3)
         assert [e["participant_id"] for e in asked if e["session_id"] == later] == [mentor]
+
+
+def words(label: str, unique: str, size: int) -> str:
+    return f"{label} {unique} ".ljust(size, "w")
+
+
+async def texts_by(mongo: Mongo, feedback: RunningService, author: str) -> list[dict[str, Any]]:
+    return await mongo[feedback.database]["texts"].find({"author_id": author}).to_list()
+
+
+async def test_answers_and_report_words_live_outside_the_match_and_go_with_their_author(
+    stack: Endpoints, mongo: Mongo, feedback_on: ServiceOn, unique: str
+) -> None:
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        match_id, session, mentor, mentee = await held_session(stack, unique)
+        await feedback_events(stack, match_id, "feedback.requested", count=2)
+        notes, agenda = words("notes", unique, 10_000), words("agenda", unique, 300)
+        item = words("item", unique, 500)
+        report = {
+            "agenda": [agenda],
+            "notes": notes,
+            "action_items": [{"text": item, "owner": "mentee", "due_date": "2027-03-17"}],
+        }
+        filed = await feedback.http.post(
+            f"/sessions/{session}/report", json=report, headers=token(mentor, "mentor")
+        )
+        assert (filed.status_code, filed.json()["notes"]) == (201, notes), filed.text
+        shared, private = words("shared", unique, 4000), words("private", unique, 4000)
+        request = await request_for(feedback, mentee)
+        answered = await feedback.http.post(
+            f"/feedback-requests/{request['request_id']}/answers",
+            json={
+                "template_version": 1,
+                "answers": {**RUBRIC, "rating": 4, "went_well": shared, "private_note": private},
+            },
+            headers=token(mentee, "mentee"),
+        )
+        assert answered.json()["answers"]["private_note"] == private, answered.text
+
+        stored = await mongo[feedback.database]["matches"].find_one({"_id": match_id})
+        assert stored is not None
+        document = json.dumps(stored, default=str)
+        assert session in document
+        for said in (notes, agenda, item, shared, private):
+            assert said[:40] not in document
+        assert len(await texts_by(mongo, feedback, mentee)) == 1
+        assert len(await texts_by(mongo, feedback, mentor)) == 1
+
+        async def get(path: str, headers: dict[str, str]) -> dict[str, Any]:
+            answer = await feedback.http.get(path, headers=headers)
+            assert answer.status_code == 200, answer.text
+            body: dict[str, Any] = answer.json()
+            return body
+
+        reviewer = token("qa-1", "reviewer", programs=[f"prog-{unique}"])
+        by_mentee = await get(f"/sessions/{session}/report", token(mentee, "mentee"))
+        assert "notes" not in by_mentee
+        assert (by_mentee["agenda"], by_mentee["action_items"][0]["text"]) == ([agenda], item)
+        for allowed in (token(mentor, "mentor"), reviewer):
+            assert (await get(f"/sessions/{session}/report", allowed))["notes"] == notes
+
+        def mentees(view: dict[str, Any]) -> dict[str, Any]:
+            found: dict[str, Any] = next(
+                r for r in view["requests"] if r["participant_id"] == mentee
+            )["answers"]
+            return found
+
+        seen_by_mentor = await get(f"/matches/{match_id}/feedback", token(mentor, "mentor"))
+        assert mentees(seen_by_mentor) == {
+            k: v for k, v in answered.json()["answers"].items() if k != "private_note"
+        }
+        assert mentees(seen_by_mentor)["went_well"] == shared
+        assert seen_by_mentor["reports"][0]["notes"] == notes
+        seen_by_mentee = await get(f"/matches/{match_id}/feedback", token(mentee, "mentee"))
+        assert mentees(seen_by_mentee)["private_note"] == private
+        assert "notes" not in seen_by_mentee["reports"][0]
+        assert mentees(await get(f"/matches/{match_id}/feedback", reviewer))["private_note"] == (
+            private
+        )
+        own = await get(f"/feedback-requests/{request['request_id']}", token(mentee, "mentee"))
+        assert own["answers"]["private_note"] == private
+        assert (
+            await feedback.http.get(
+                f"/feedback-requests/{request['request_id']}", headers=token(mentor, "mentor")
+            )
+        ).status_code == 403
+
+        await publish(stack, ParticipantErased(participant_id=mentee))
+
+        async def mentee_texts_gone() -> bool:
+            return await texts_by(mongo, feedback, mentee) == []
+
+        await eventually(mentee_texts_gone, what="the erased mentee's answers to go")
+        assert (await get(f"/sessions/{session}/report", reviewer))["notes"] == notes
+        await publish(stack, ParticipantErased(participant_id=mentor))
+
+        async def mentor_texts_gone() -> bool:
+            return await texts_by(mongo, feedback, mentor) == []
+
+        await eventually(mentor_texts_gone, what="the erased mentor's report to go")
+        assert await mongo[feedback.database]["texts"].count_documents({}) == 0
+
+
+async def test_template_versions_are_documents_of_their_own_and_older_ones_are_still_read(
+    stack: Endpoints, mongo: Mongo, feedback_on: ServiceOn, unique: str
+) -> None:
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        program_id, old_program = f"prog-{unique}", f"prog-old-{unique}"
+        await publish(stack, program(program_id), program(old_program))
+        coordinator = token("coord", "coordinator", programs=[program_id, old_program])
+        spec = {"questions": [{"id": "c", "kind": "rubric", "dimension": "clarity", "text": "?"}]}
+        old_spec = {"questions": [{**spec["questions"][0], "text": "saved before"}]}
+        database = mongo[feedback.database]
+        await database["templates"].insert_one(
+            {
+                "_id": old_program,
+                "version": 1,
+                "state": {"program_id": old_program, "current": 2, "versions": {"2": old_spec}},
+                "inbox": [],
+                "outbox": [],
+                "pending": False,
+            }
+        )
+
+        async def saved(program_id: str) -> httpx.Response | None:
+            answer = await feedback.http.put(
+                f"/programs/{program_id}/survey-template", json=spec, headers=coordinator
+            )
+            return None if answer.status_code == 404 else answer
+
+        for expected in (2, 3):
+            made = await eventually(lambda: saved(program_id), what="feedback to know it")
+            assert (made.status_code, made.json()["version"]) == (200, expected), made.text
+        stored = await database["template_versions"].find({"program_id": program_id}).to_list()
+        assert sorted(d["version"] for d in stored) == [2, 3]
+        assert await database["templates"].find_one({"_id": program_id}) is None
+
+        async def template(program_id: str, query: str = "") -> dict[str, Any]:
+            answer = await feedback.http.get(
+                f"/programs/{program_id}/survey-template{query}", headers=coordinator
+            )
+            assert answer.status_code == 200, answer.text
+            body: dict[str, Any] = answer.json()
+            return body
+
+        assert (await template(program_id))["version"] == 3
+        assert (await template(program_id, "?version=1"))["questions"][0]["id"] == "rating"
+        older = await template(old_program)
+        assert (older["version"], older["questions"][0]["text"]) == (2, "saved before")
+        made = await eventually(lambda: saved(old_program), what="feedback to know it")
+        assert made.json()["version"] == 3
+        assert (await template(old_program, "?version=2"))["questions"][0]["text"] == (
+            "saved before"
+        )

@@ -43,3 +43,13 @@ def test_goal_pivots_keep_the_newest() -> None:
     assert person is not None
     assert len(person["pivots"]) == goals.PIVOTS_KEPT
     assert person["pivots"][-1]["reason"] == f"r{goals.PIVOTS_KEPT + 2}"
+
+
+def test_a_match_tracks_progress_for_the_most_recently_updated_goals() -> None:
+    match = match_with("s1")
+    ids = [f"g{n}" for n in range(goals.GOALS_TRACKED + 3)]
+    person = {"goals": [{"goal_id": goal_id} for goal_id in ids]}
+    progress = goals.Progress(percent=10, status=GoalStatus.ON_TRACK)
+    for n, goal_id in enumerate(ids):
+        match, _ = goals.record(match, person, goal_id, progress, "p", NOW + timedelta(hours=n))
+    assert sorted(match["goals"]) == sorted(ids[3:])

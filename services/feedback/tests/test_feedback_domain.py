@@ -12,7 +12,15 @@ from mentornet_contracts.events.feedback import (
     SessionReportFiled,
 )
 from mentornet_contracts.events.sessions import SessionCancelled
-from mentornet_feedback.domain import matches, reports, requests, risk, summary, visibility
+from mentornet_feedback.domain import (
+    matches,
+    reports,
+    requests,
+    risk,
+    summary,
+    visibility,
+    written,
+)
 from mentornet_feedback.domain.errors import Conflict, NotYours
 from mentornet_feedback.domain.templates import AnswerError, Private, TemplateSpec, check_answers
 
@@ -80,9 +88,12 @@ def test_a_report_with_risk_flags_raises_risk_signals() -> None:
     [item_id] = next(iter(filed["reports"].values()))["items"]
     done, completed = reports.complete(filed, item_id, NOW + timedelta(days=3))
     assert completed.on_time is False
-    seen = visibility.report_view(next(iter(done["reports"].values())), "mentee")
+    report = next(iter(done["reports"].values()))
+    texts = dict([reports.text_of(report["report_id"], body)])
+    seen = visibility.report_view(written.with_report_text(report, texts), "mentee")
     assert "notes" not in seen
     assert seen["action_items"][0]["text"] == "draft plan"
+    assert seen["action_items"][0]["completed_at"] is not None
 
 
 def test_a_rubric_average_below_the_threshold_raises_one_risk_until_it_recovers() -> None:
@@ -151,6 +162,7 @@ def test_the_other_party_never_sees_a_private_answer() -> None:
     rid = matches.short_id("fr", "s1", "mentee-1")
     answers = {"went_well": "good", "private_note": "mentor seemed bored"}
     state, _ = requests.submit(state, rid, "mentee-1", answers, ({"clarity": 4}, 4), NOW, WINDOWS)
+    state = written.joined(state, {requests.answers_id(rid, answers): answers})
     private = {1: Private(ids=frozenset({"private_note"}), dimensions=frozenset({"clarity"}))}
     by_mentor = visibility.match_view(state, "mentor", "mentor-1", private)
     by_mentee = visibility.match_view(state, "mentee", "mentee-1", private)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from mentornet_chassis.auth import forbidden
 from mentornet_chassis.http import ApiError, conflict, not_found
 
+from .domain import written
 from .domain.errors import Conflict, Missing, NotYours
 from .domain.templates import AnswerError
 
@@ -17,7 +18,7 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except Conflict as exc:
-        current = exc.current and {k: v for k, v in exc.current.items() if k != "answers"}
+        current = exc.current and written.bare(exc.current)
         raise conflict("state", str(exc), current=current) from None
     except NotYours as exc:
         raise forbidden(str(exc)) from None

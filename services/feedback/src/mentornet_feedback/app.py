@@ -22,6 +22,8 @@ from .handlers import feedback_handlers
 from .settings import FeedbackSettings
 from .store import MATCHES, PEOPLE, TEMPLATES, FeedbackStores
 from .store import PROGRAMS as RULES
+from .texts import TEXTS, Texts
+from .versions import VERSIONS, TemplateVersions
 
 SERVICE = "feedback"
 SETTINGS = FeedbackSettings
@@ -30,11 +32,14 @@ SETTINGS = FeedbackSettings
 def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
     clock = clock or runtime.clock
     settings = runtime.settings_as(FeedbackSettings)
+    templates = runtime.aggregates(TEMPLATES)
     stores = FeedbackStores(
         matches=runtime.aggregates(MATCHES),
         programs=runtime.aggregates(RULES),
-        templates=runtime.aggregates(TEMPLATES),
+        templates=templates,
         people=runtime.aggregates(PEOPLE),
+        texts=Texts(runtime.db[TEXTS]),
+        versions=TemplateVersions(runtime.db[VERSIONS], legacy=templates),
     )
     windows = Windows(
         due_after=timedelta(days=settings.due_after_days),
@@ -56,7 +61,11 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         handlers=feedback_handlers(stores, clock, windows),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
-        on_startup=[stores.ensure_indexes],
+        on_startup=[
+            stores.ensure_indexes,
+            stores.texts.ensure_indexes,
+            stores.versions.ensure_indexes,
+        ],
         workers=[timers.run],
         parks=[UnknownEntity],
     )

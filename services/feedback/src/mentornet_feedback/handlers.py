@@ -1,6 +1,6 @@
 """Thin subscribers (chassis subscribers): sessions from the scheduler, programs and
 mentees' goals from intake; a session that took place asks both people for feedback;
-an erasure forgets the person's answers, reports and goal progress."""
+an erasure forgets the person's answers, reports, goal progress and what they wrote."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from mentornet_chassis.aggregates import Applied, Decision, State
 from mentornet_chassis.consumer import Handler
+from mentornet_chassis.logging import get_logger
 from mentornet_chassis.subscribers import updating
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.errors import UnknownEntity
@@ -35,6 +36,7 @@ from .store import FeedbackStores
 
 SERVICE = "feedback"
 Clock = Callable[[], datetime]
+log = get_logger(__name__)
 
 
 class FollowUps:
@@ -47,13 +49,17 @@ class FollowUps:
 
     async def erased(self, envelope: Envelope[Any], state: State) -> None:
         """The person's answers, reports and progress go, and so do the lookups that
-        pointed at them."""
+        pointed at them and everything they wrote. The words go last: until then the
+        matches no longer name them, so nothing shows a request or report without its
+        words. Runs again on every redelivery, so a crash part-way is finished then."""
         person = envelope.subject
         for match in await self.stores.matches_of(person):
             request_ids, item_ids = matches.parts_of(match, person)
             await self.stores.lookup("request").forget(request_ids)
             await self.stores.lookup("item").forget(item_ids)
         await self._each_match(person, lambda m: matches.forget(m, person))
+        deleted = await self.stores.texts.delete_by_author(person)
+        log.info("erased person's texts deleted", participant_id=person, texts=deleted)
 
     async def program(self, envelope: Envelope[Any], state: State) -> None:
         """New thresholds: each match's rubric risk is checked against them."""

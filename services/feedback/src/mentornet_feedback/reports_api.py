@@ -1,5 +1,6 @@
 """Session reports, action items and goal progress over HTTP, and the aggregates per
-match, per mentor and per program."""
+match, per mentor and per program. A report's words are kept apart from the match
+(writing.py); what returns them joins them back in."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import not_found
 from mentornet_contracts import new_envelope
 
-from . import access
+from . import access, writing
 from .api_errors import refusals
-from .domain import goals, reports, summary, visibility
+from .domain import goals, reports, summary, visibility, written
 from .domain.matches import short_id
 from .store import FeedbackStores
 
@@ -59,14 +60,23 @@ def create_router(
         if principal.subject != match["mentor_id"]:
             raise forbidden("the session's mentor files its report")
         report_id = short_id("sr", session_id)
-        items = [short_id("ai", report_id, str(n)) for n in range(len(body.action_items))]
+        items = [reports.action_item_id(report_id, n) for n in range(len(body.action_items))]
         await stores.lookup("item").put(match["match_id"], items)
         now = clock()
-        state = await changed(
-            match["match_id"],
-            lambda m: reports.file(m, session_id, principal.subject, body, now),
-        )
-        return visibility.report_view(state["reports"][report_id], "mentor")
+        text_id, text = reports.text_of(report_id, body)
+        words = writing.Words(text_id, principal.subject, text)
+
+        def step(m: State) -> tuple[State, list[Any]]:
+            filed, events = reports.file(m, session_id, principal.subject, body, now)
+            return filed, list(events)
+
+        with refusals():
+            state = await writing.save_with_words(
+                stores, match, words, step, writing.part("reports", report_id)
+            )
+        wake_relay()
+        report = written.with_report_text(state["reports"][report_id], {text_id: text})
+        return visibility.report_view(report, "mentor")
 
     @router.get("/sessions/{session_id}/report")
     async def read_report(
@@ -77,7 +87,8 @@ def create_router(
         report = match["reports"].get(short_id("sr", session_id))
         if report is None:
             raise not_found("session_id", f"no report for session {session_id} yet")
-        return visibility.report_view(report, reader)
+        texts = await stores.texts.get_many(written.named(report))
+        return visibility.report_view(written.with_report_text(report, texts), reader)
 
     @router.post("/action-items/{item_id}/complete")
     async def complete(item_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
@@ -91,7 +102,10 @@ def create_router(
         access.may_change(principal, match, *owners)
         now = clock()
         state = await changed(match["match_id"], lambda m: _one(reports.complete(m, item_id, now)))
-        return reports.find_item(state, item_id)[1]
+        report, _ = reports.find_item(state, item_id)
+        texts = await stores.texts.get_many(written.named(report))
+        done: dict[str, Any] = written.with_report_text(report, texts)["items"][item_id]
+        return done
 
     @router.post("/matches/{match_id}/goals/{goal_id}/progress", status_code=201)
     async def progress(

@@ -1,6 +1,7 @@
-"""Feedback's MongoDB collections: match aggregates (requests, answers, reports, goal
-progress), the programs' rules and survey templates, the mentees' goals; lookups from
-a request, session or action item to its match."""
+"""Feedback's MongoDB collections: match aggregates (requests, reports, goal progress),
+the words people wrote about them (texts.py), the programs' rules and survey template
+versions (versions.py), the mentees' goals; lookups from a request, session or action
+item to its match."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from typing import Any
 from mentornet_chassis.aggregates import AggregateStore
 from mentornet_chassis.lookup import Lookup
 
+from .domain import written
 from .domain.templates import DEFAULT, Private, TemplateSpec, private_parts
+from .texts import Texts
+from .versions import TemplateVersions
 
 MATCHES = "matches"
 PROGRAMS = "programs"
@@ -25,7 +29,10 @@ class FeedbackStores:
     matches: AggregateStore
     programs: AggregateStore
     templates: AggregateStore
+    """Template versions saved before `versions` existed; read, never written."""
     people: AggregateStore
+    texts: Texts
+    versions: TemplateVersions
 
     def all(self) -> list[AggregateStore]:
         return [self.matches, self.programs, self.templates, self.people]
@@ -37,6 +44,10 @@ class FeedbackStores:
     async def ensure_indexes(self) -> None:
         for field in ("state.mentor_id", "state.mentee_id", "state.program_id"):
             await self.matches.collection.create_index(field)
+
+    async def joined(self, match: State) -> State:
+        """The match with the answers and report words it accepted (domain/written.py)."""
+        return written.joined(match, await self.texts.of_match(match["match_id"]))
 
     async def match_of(self, kind: str, part_id: str) -> State | None:
         match_id = await self.lookup(kind).get(part_id)
@@ -76,11 +87,10 @@ class FeedbackStores:
     ) -> tuple[int, TemplateSpec]:
         """The program's template at `version` (default: the current one). Version 1 is
         the default template; a coordinator's changes are 2, 3, ..."""
-        state = await self.templates.get_state(program_id) or {"current": 1, "versions": {}}
-        wanted = version or int(state["current"])
+        wanted = version or await self.versions.current(program_id)
         if wanted == 1:
             return 1, DEFAULT
-        spec = state["versions"].get(str(wanted))
+        spec = await self.versions.get(program_id, wanted)
         if spec is None:
             raise LookupError(wanted)
-        return wanted, TemplateSpec.model_validate(spec)
+        return wanted, spec

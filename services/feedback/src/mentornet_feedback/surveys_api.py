@@ -1,5 +1,6 @@
 """Surveys over HTTP: a program's template (versioned), a participant's requests,
-answering one, a match's feedback as the caller may see it."""
+answering one (the answers are kept apart from the match: writing.py), a match's
+feedback as the caller may see it."""
 
 from __future__ import annotations
 
@@ -8,27 +9,29 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.aggregates import State, VersionConflict
 from mentornet_chassis.auth import Principal, Role, forbidden, requiring
-from mentornet_chassis.http import ApiError, not_found
-from mentornet_contracts import new_envelope
+from mentornet_chassis.http import ApiError, conflict, not_found
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import access
+from . import access, writing
 from .api_errors import refusals
-from .domain import requests, risk, templates, visibility
+from .domain import requests, risk, templates, visibility, written
 from .domain.requests import Windows
 from .store import FeedbackStores
 
-SERVICE = "feedback"
 Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Answers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    template_version: int = Field(ge=1, description="The version the request asked for.")
-    answers: dict[str, Any] = Field(description="Question id to answer.")
+    template_version: int = Field(
+        ge=1, le=1_000_000, description="The version the request asked for."
+    )
+    answers: dict[templates.QuestionId, templates.Answer] = Field(
+        max_length=templates.MAX_QUESTIONS, description="Question id to answer."
+    )
 
 
 def create_router(
@@ -72,20 +75,11 @@ def create_router(
             raise forbidden(f"you do not coordinate program {program_id}")
         if await stores.programs.get_state(program_id) is None:
             raise not_found("program_id", f"no published program {program_id}")
-
-        def decide(state: State | None) -> Decision:
-            known = state or {"program_id": program_id, "current": 1, "versions": {}}
-            number = int(known["current"]) + 1
-            versions = {**known["versions"], str(number): spec.model_dump(mode="json")}
-            return Decision({**known, "current": number, "versions": versions})
-
-        applied = await stores.templates.apply(program_id, decide)
-        assert applied.state is not None
-        return {
-            "program_id": program_id,
-            "version": applied.state["current"],
-            **spec.model_dump(mode="json"),
-        }
+        try:
+            number = await stores.versions.add(program_id, spec)
+        except VersionConflict:
+            raise conflict("version", "the template is being changed: try again") from None
+        return {"program_id": program_id, "version": number, **spec.model_dump(mode="json")}
 
     @router.get("/participants/{participant_id}/feedback-requests")
     async def of_participant(
@@ -99,8 +93,7 @@ def create_router(
         ):
             raise forbidden("a participant sees only their own requests")
         found = [
-            {k: v for k, v in r.items() if k != "answers"}
-            | {"match_id": m["match_id"], "program_id": m["program_id"]}
+            written.bare(r) | {"match_id": m["match_id"], "program_id": m["program_id"]}
             for m in await stores.matches_of(participant_id)
             if principal.is_self(participant_id) or access.overseer(principal, m["program_id"])
             for r in m["requests"].values()
@@ -127,7 +120,8 @@ def create_router(
             raise forbidden(f"request {request_id} is not yours")
         _, spec = await versioned(match["program_id"], request["template_version"])
         questions = [q.model_dump(mode="json") for q in templates.asked(spec, request["role"])]
-        return {**request, "match_id": match["match_id"], "questions": questions}
+        shown = written.with_answers(request, await stores.texts.get_many(written.named(request)))
+        return {**shown, "match_id": match["match_id"], "questions": questions}
 
     @router.post("/feedback-requests/{request_id}/answers")
     async def answer(
@@ -155,20 +149,20 @@ def create_router(
             checked = templates.check_answers(spec, request["role"], body.answers)
             scores = templates.scores(spec, checked)
 
-            def decide(state: State | None) -> Decision:
-                assert state is not None
+            def submit(state: State) -> tuple[State, list[Any]]:
                 answered, event = requests.submit(
                     state, request_id, principal.subject, checked, scores, now, windows
                 )
                 flagged, risks = risk.rubric_check(answered, threshold, request["session_id"])
-                events = [new_envelope(e, SERVICE) for e in (event, *risks)]
-                return Decision(flagged, events)
+                return flagged, [event, *risks]
 
-            applied = await stores.matches.apply(match["match_id"], decide)
+            text_id = requests.answers_id(request_id, checked)
+            words = writing.Words(text_id, principal.subject, checked)
+            state = await writing.save_with_words(
+                stores, match, words, submit, writing.part("requests", request_id)
+            )
         wake_relay()
-        assert applied.state is not None
-        saved: dict[str, Any] = applied.state["requests"][request_id]
-        return saved
+        return written.with_answers(state["requests"][request_id], {text_id: checked})
 
     @router.get("/matches/{match_id}/feedback")
     async def of_match(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
@@ -177,7 +171,7 @@ def create_router(
             raise not_found("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
         return visibility.match_view(
-            match, reader, principal.subject, await stores.private_of(match)
+            await stores.joined(match), reader, principal.subject, await stores.private_of(match)
         )
 
     return router

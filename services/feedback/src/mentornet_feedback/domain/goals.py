@@ -20,9 +20,12 @@ from .errors import Missing
 from .matches import Match
 
 Person = dict[str, Any]
-HISTORY_KEPT = 200
+HISTORY_KEPT = 50
 """Progress entries each goal keeps, newest last; `history_dropped` counts older ones
 (goal.progress.recorded announced each), so a match document never grows unbounded."""
+GOALS_TRACKED = 20
+"""Goals a match keeps progress for: a mentee has at most ten at a time, and goals
+they dropped in a pivot make way, least recently updated first."""
 PIVOTS_KEPT = 100
 
 
@@ -65,7 +68,15 @@ def record(
         percent=progress.percent,
         status=progress.status,
     )
-    return {**match, "goals": {**match["goals"], goal_id: current}}, event
+    tracked = {**match["goals"], goal_id: current}
+    return {**match, "goals": _most_recent(tracked, GOALS_TRACKED)}, event
+
+
+def _most_recent(tracked: dict[str, Any], keep: int) -> dict[str, Any]:
+    if len(tracked) <= keep:
+        return tracked
+    newest = sorted(tracked, key=lambda goal_id: tracked[goal_id]["at"])[-keep:]
+    return {goal_id: tracked[goal_id] for goal_id in tracked if goal_id in newest}
 
 
 def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Person | None:

@@ -17,6 +17,7 @@ from mentornet_contracts.events.feedback import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import written
 from .errors import Conflict, Missing
 from .matches import Match, short_id
 
@@ -42,6 +43,23 @@ class ReportBody(BaseModel):
     risk_flags: tuple[RiskFlag, ...] = Field(default=(), max_length=4)
 
 
+def action_item_id(report_id: str, n: int) -> str:
+    return short_id("ai", report_id, str(n))
+
+
+def text_of(report_id: str, body: ReportBody) -> tuple[str, written.Body]:
+    """The report's words (notes, agenda, each action item's text) and their id: they
+    are kept apart from the match (see written.py)."""
+    words = {
+        "notes": body.notes,
+        "agenda": list(body.agenda),
+        "items": {
+            action_item_id(report_id, n): item.text for n, item in enumerate(body.action_items)
+        },
+    }
+    return written.text_id(written.REPORT, report_id, words), words
+
+
 def file(
     match: Match, session_id: str, author_id: str, body: ReportBody, now: datetime
 ) -> tuple[Match, list[SessionReportFiled | RiskFlagged]]:
@@ -56,9 +74,8 @@ def file(
     if report_id in match["reports"]:
         raise Conflict(f"session {session_id} already has a report", match["reports"][report_id])
     items = {
-        short_id("ai", report_id, str(n)): {
-            "item_id": short_id("ai", report_id, str(n)),
-            "text": item.text,
+        action_item_id(report_id, n): {
+            "item_id": action_item_id(report_id, n),
             "owner": item.owner,
             "due_date": item.due_date.isoformat(),
             "completed_at": None,
@@ -70,8 +87,7 @@ def file(
         "session_id": session_id,
         "author_id": author_id,
         "filed_at": now.isoformat(),
-        "agenda": list(body.agenda),
-        "notes": body.notes,
+        "text_id": text_of(report_id, body)[0],
         "items": items,
         "risk_flags": [str(f) for f in set(body.risk_flags)],
     }

@@ -15,6 +15,7 @@ from mentornet_contracts.events.feedback import (
     FeedbackSubmitted,
 )
 
+from . import written
 from .errors import Conflict, Missing, NotYours
 from .matches import Match, short_id
 from .templates import TEMPLATE_ID
@@ -57,7 +58,6 @@ def requested(
             "requested_at": now.isoformat(),
             "due_at": due.isoformat(),
             "status": OPEN,
-            "answers": {},
             "revision": 0,
             "reminded": False,
         }
@@ -83,6 +83,11 @@ def request_of(match: Match, request_id: str) -> dict[str, Any]:
     return dict(found)
 
 
+def answers_id(request_id: str, answers: dict[str, Any]) -> str:
+    """Where the answers are kept, apart from the match (written.py)."""
+    return written.text_id(written.ANSWER, request_id, answers)
+
+
 def submit(
     match: Match,
     request_id: str,
@@ -92,7 +97,8 @@ def submit(
     now: datetime,
     windows: Windows,
 ) -> tuple[Match, FeedbackSubmitted]:
-    """First answers, or an edit within the window; after it, or once closed, 409."""
+    """First answers, or an edit within the window; after it, or once closed, 409.
+    The match keeps the id of the answers (written.text_id), not the answers."""
     request = request_of(match, request_id)
     if request["participant_id"] != participant_id:
         raise NotYours(f"request {request_id} is not yours")
@@ -103,9 +109,9 @@ def submit(
     first = request["status"] == OPEN
     rubric, rating = scores
     answered = {
-        **request,
+        **{k: v for k, v in request.items() if k != "answers"},
         "status": ANSWERED,
-        "answers": answers,
+        "text_id": answers_id(request_id, answers),
         "rubric": rubric,
         "rating": rating,
         "revision": request["revision"] + 1,

@@ -17,13 +17,24 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
 from mentornet_contracts.events.common import RubricDimension
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 TEMPLATE_ID = "post-session"
 MAX_TEXT = 4000
 
 Kind = Literal["rating", "single", "multiple", "text", "rubric"]
 Option = Annotated[str, Field(min_length=1, max_length=80)]
+MAX_QUESTIONS = 40
+MAX_OPTIONS = 20
+QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
+Answer = (
+    StrictInt
+    | Annotated[StrictStr, Field(max_length=MAX_TEXT)]
+    | Annotated[list[Annotated[StrictStr, Field(max_length=80)]], Field(max_length=MAX_OPTIONS)]
+    | None
+)
+"""One answer as it may arrive: a score, a text or a choice, or several choices;
+`check_answers` then holds it to its question (its kind, options and range)."""
 Audience = Literal["both", "mentee", "mentor"]
 Visibility = Literal["private", "shared"]
 
@@ -35,7 +46,9 @@ class Question(BaseModel):
     kind: Kind
     text: str = Field(min_length=1, max_length=500)
     dimension: RubricDimension | None = Field(default=None, description="Rubric questions.")
-    options: tuple[Option, ...] = Field(default=(), max_length=20, description="Choice questions.")
+    options: tuple[Option, ...] = Field(
+        default=(), max_length=MAX_OPTIONS, description="Choice questions."
+    )
     required: bool = True
     audience: Audience = "both"
     visibility: Visibility = "shared"
@@ -59,7 +72,7 @@ class TemplateSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    questions: tuple[Question, ...] = Field(min_length=1, max_length=40)
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

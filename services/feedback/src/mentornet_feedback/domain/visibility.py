@@ -17,16 +17,20 @@ Reader = Literal["overseer", "mentor", "mentee"]
 def request_view(
     request: dict[str, Any], reader: Reader, reader_id: str, private: Private
 ) -> dict[str, Any]:
+    """`request` as joined with its answers (written.py); without them (a summary needs
+    only the scores) it is redacted all the same."""
     if request["participant_id"] == reader_id or reader == "overseer":
         return dict(request)
-    return {
+    shown = {
         **request,
-        "answers": {k: v for k, v in request["answers"].items() if k not in private.ids},
         "rubric": {
             k: v for k, v in request.get("rubric", {}).items() if k not in private.dimensions
         },
         "rating": None if private.rating else request.get("rating"),
     }
+    if "answers" in request:
+        shown["answers"] = {k: v for k, v in request["answers"].items() if k not in private.ids}
+    return shown
 
 
 def redacted(
@@ -42,6 +46,7 @@ def redacted(
 
 
 def report_view(report: dict[str, Any], reader: Reader) -> dict[str, Any]:
+    """`report` joined with its words (written.with_report_text)."""
     shown = {k: v for k, v in report.items() if k != "items"}
     shown["action_items"] = list(report["items"].values())
     if reader == "mentee":
@@ -53,7 +58,8 @@ def report_view(report: dict[str, Any], reader: Reader) -> dict[str, Any]:
 def match_view(
     match: Match, reader: Reader, reader_id: str, private_of: Mapping[int, Private]
 ) -> dict[str, Any]:
-    """`private_of`: template version to its private parts."""
+    """`match` joined with its texts (written.joined); `private_of`: template version to
+    its private parts."""
     shown = redacted(match, reader, reader_id, private_of)
     return {
         "match_id": match["match_id"],
