@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from mentornet_contracts import REGISTRY, SERVICES
-from mentornet_contracts.catalogue import DLQ_TOPICS, EVENT_TOPICS, ServiceSpec
 from mentornet_contracts.budget import MAX_MESSAGE_BYTES
+from mentornet_contracts.catalogue import DLQ_TOPICS, EVENT_TOPICS, ServiceSpec
 from mentornet_contracts.registry import Topic
 
 Resource = dict[str, Any]

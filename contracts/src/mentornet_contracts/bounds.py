@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from re import _parser as _re_parser
 from typing import Any
-
-try:
-    from re import _parser as _re_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - every supported Python has it
-    _re_parser = None
 
 Schema = dict[str, Any]
 
@@ -51,8 +47,6 @@ def resolve(node: Schema, root: Schema) -> Schema:
 def pattern_width(pattern: str) -> int | None:
     """The longest string `pattern` matches when it is anchored at both ends (`^...$`)
     and has no unbounded repetition; None otherwise."""
-    if _re_parser is None:
-        return None
     try:
         parsed = _re_parser.parse(pattern)
     except re.error:

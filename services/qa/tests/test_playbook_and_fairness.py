@@ -4,6 +4,7 @@ groups and flags disparities beyond the configured ratio."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from mentornet_contracts.events.qa import EscalationAction, EscalationTrigger, Resolution, Severity
@@ -140,7 +141,7 @@ def test_awards_are_earned_once() -> None:
 
 
 def test_a_case_keeps_its_newest_triggers_and_a_match_its_newest_closed_cases() -> None:
-    state = match()
+    state: dict[str, Any] = match()
     for n in range(playbook.TRIGGERS_KEPT + 5):
         state, _ = playbook.trigger(
             state, EscalationTrigger.MANUAL, f"t{n}", NOW, playbook.DEFAULT, "coord-1"

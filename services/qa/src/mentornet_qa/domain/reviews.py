@@ -23,7 +23,7 @@ class Review(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rubric: dict[RubricDimension, Annotated[StrictInt, Field(le=5)]] = Field(
+    rubric: dict[RubricDimension, Annotated[StrictInt, Field(ge=1, le=5)]] = Field(
         description="Score by rubric dimension, 1-5."
     )
     outcome: ReviewOutcome
