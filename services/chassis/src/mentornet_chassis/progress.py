@@ -65,6 +65,9 @@ class PartitionWatch:
         self.next_offset: dict[Partition, int] = {}
         self.moved_at: dict[Partition, float] = {}
         self.assigned: set[Partition] = set()
+        self.asked: set[Partition] = set()
+        """Partitions whose committed offset was asked for once since they were assigned:
+        a group that has committed nothing there is not asked again every second."""
         self.states: list[PartitionState] = []
 
     def advanced(self, records: Iterable[IncomingRecord]) -> None:
@@ -89,7 +92,7 @@ class PartitionWatch:
         for tp in assigned:
             where: Partition = (tp.topic, tp.partition)
             end = consumer.highwater(tp)
-            if where not in self.next_offset:
+            if where not in self.next_offset and where not in self.asked:
                 await self._read_committed(consumer, tp, where)
             position = self.next_offset.get(where)
             caught_up = end is not None and position is not None and position >= end
@@ -112,6 +115,7 @@ class PartitionWatch:
         for where in (assigned - self.assigned) | (self.assigned - assigned):
             self.next_offset.pop(where, None)
             self.moved_at.pop(where, None)
+            self.asked.discard(where)
         self.assigned = assigned
 
     async def _read_committed(self, consumer: Any, tp: Any, where: Partition) -> None:
@@ -119,6 +123,7 @@ class PartitionWatch:
             committed = await consumer.committed(tp)
         except Exception:
             return  # the group coordinator is away; the next sample asks again
+        self.asked.add(where)
         if committed is not None and where not in self.next_offset:
             self.next_offset[where] = committed
 
