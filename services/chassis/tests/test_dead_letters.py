@@ -147,3 +147,16 @@ async def test_an_unreachable_store_never_counts_towards_setting_aside() -> None
         with pytest.raises(AutoReconnect):
             await chassis.guarded(process)(record())
     assert sent == []
+
+
+async def test_a_header_without_a_value_does_not_stop_dead_lettering() -> None:
+    """Kafka allows a header with no value; aiokafka gives it as None."""
+
+    class Raw:
+        topic, partition, offset, key, value = "mentornet.participants", 0, 9, b"k", b"{oops"
+        headers = [("ce_type", b"mentornet.mentee.registered.v2"), ("x-empty", None)]
+
+    sent: list[OutgoingRecord] = []
+    await letters(sent).send(IncomingRecord.of(Raw()), SchemaViolationError("bad"), attempts=1)
+    [letter] = sent
+    assert letter.headers["x-empty"] == ""

@@ -103,3 +103,32 @@ def test_rewinds_are_counted_per_partition() -> None:
     watch = PartitionWatch(metrics, 30.0, lambda: None)
     watch.rewound([record(1), record(2)])
     assert metrics.rewinds.labels(TP.topic, "2")._value.get() == 1
+
+
+async def test_an_empty_partition_with_nothing_committed_never_stalls() -> None:
+    consumer, clock = Consumer({TP: 0}, {TP: None}), Clock()
+    watch = PartitionWatch(Metrics("t"), 30.0, lambda: consumer, clock)
+    for _ in range(3):
+        clock.now += 100
+        [state] = await watch.sample()
+        assert (state.lag, state.stalled) == (None, False)
+
+
+async def test_a_partition_taken_away_during_a_sample_is_left_out_and_forgotten() -> None:
+    other = TopicPartition("mentornet.participants", 4)
+    consumer, metrics = Consumer({TP: 3, other: 3}, {TP: 1, other: 1}), Metrics("t")
+    watch = PartitionWatch(metrics, 30.0, lambda: consumer, Clock())
+    assert len(await watch.sample()) == 2
+    assert metrics.consumer_lag.labels(other.topic, "4")._value.get() == 2
+
+    def revoked(tp: TopicPartition) -> int:
+        assert tp != other, "Partition is not assigned"
+        return consumer.ends[tp]
+
+    consumer.highwater = revoked  # type: ignore[method-assign]
+    assert [s.partition for s in await watch.sample()] == [2]
+    del consumer.ends[other]
+    await watch.sample()
+    [metric] = list(metrics.consumer_lag.collect())
+    sampled = {s.labels["partition"] for s in metric.samples}
+    assert sampled == {"2"}

@@ -10,7 +10,11 @@ import json
 from typing import Any
 
 import pytest
-from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
+from aiokafka.errors import (
+    KafkaConnectionError,
+    MessageSizeTooLargeError,
+    UnknownTopicOrPartitionError,
+)
 from mentornet_chassis.aggregates import AggregateStore
 from mentornet_chassis.metrics import Metrics
 from mentornet_chassis.operator import outbox as operator
@@ -127,3 +131,31 @@ async def test_a_broker_outage_counts_against_no_record(mongo: Any, unique: str)
     assert await store.collection.database[FAILURES].count_documents({}) == 0
     broker.down = False
     assert await relay.run_once(full=True) == 9
+
+
+async def test_health_sees_the_backlog_while_the_broker_is_away(mongo: Any, unique: str) -> None:
+    store, broker = await world(mongo, unique, others=2)
+    broker.down = True
+    relay = OutboxRelay([store], broker.publish, Metrics("t"), settle_s=0, policy=FAST)
+    with pytest.raises(KafkaConnectionError):
+        await relay.run_once(full=True)
+    assert relay.status.pending == 7
+    assert relay.status.oldest_unsent is not None
+
+
+async def test_a_refused_topic_is_asked_once_a_round_not_once_an_aggregate(
+    mongo: Any, unique: str
+) -> None:
+    store, _ = await world(mongo, unique, others=5)
+    tries: list[bytes] = []
+
+    async def missing_topic(record: OutgoingRecord) -> None:
+        tries.append(record.key)
+        raise UnknownTopicOrPartitionError("no such topic")
+
+    relay = OutboxRelay([store], missing_topic, Metrics("t"), settle_s=0, policy=FAST)
+    assert await relay.run_once(full=True) == 0
+    assert len(tries) == 1
+    failures = await relay.failures.refresh() if relay.failures else {}
+    assert {f.reason for f in failures.values()} == {"topic_refused"}
+    assert len(failures) == 6

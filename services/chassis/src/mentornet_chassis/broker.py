@@ -14,6 +14,7 @@ import ssl
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
+from aiokafka.errors import KafkaConnectionError, UnknownTopicOrPartitionError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka.security import parse_security
@@ -88,12 +89,28 @@ def only_to(topics: Collection[str], publish: Publish) -> Publish:
 
 
 def publisher(broker: KafkaBroker) -> Publish:
-    """A publish function that returns only when the broker acknowledged the record."""
+    """A publish function that returns only when the broker acknowledged the record.
+
+    A topic the producer cannot find is a refused topic only if the brokers answer:
+    during an outage every topic looks unknown, and an outage is no record's fault."""
 
     async def publish(record: OutgoingRecord) -> None:
-        await broker.publish(record.value, record.topic, key=record.key, headers=record.headers)
+        try:
+            await broker.publish(record.value, record.topic, key=record.key, headers=record.headers)
+        except UnknownTopicOrPartitionError as exc:
+            if not await _answers(broker):
+                raise KafkaConnectionError("the brokers do not answer") from exc
+            raise
 
     return publish
+
+
+async def _answers(broker: KafkaBroker) -> bool:
+    try:
+        async with asyncio.timeout(5):
+            return bool(await broker.ping(timeout=3))
+    except Exception:
+        return False
 
 
 BATCH_RECORDS = 500

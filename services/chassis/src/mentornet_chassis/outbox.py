@@ -108,6 +108,10 @@ class OutboxRelay:
         self._dirty: dict[AggregateStore, set[str]] = {}
         self._scanned_at: float | None = None
         self.status = RelayStatus()
+        self._refused_topics: dict[str, Exception] = {}
+        """Topics the broker refused in this round: their other records fail the same
+        way without waiting on the broker again (a missing topic costs its metadata
+        timeout once a round, not once an aggregate)."""
         database = self.stores[0].collection.database if self.stores else None
         self.failures = (
             FailureLog(database[FAILURES], policy or RelayPolicy())
@@ -144,9 +148,12 @@ class OutboxRelay:
                 for store in self.stores:
                     found |= {(store, d["_id"]): d for d in await store.pending(before=settled)}
             sent: set[str] = set()
-            await self._relay_all(list(found.items()), sent)
-            if scan:
-                self._measure(found.values(), sent)
+            self._refused_topics = {}
+            try:
+                await self._relay_all(list(found.items()), sent)
+            finally:
+                if scan:
+                    self._measure(found.values(), sent)
             return len(sent)
 
     def _settled(self) -> datetime | None:
@@ -183,6 +190,9 @@ class OutboxRelay:
         try:
             for entry in outbox:
                 try:
+                    refused = self._refused_topics.get(entry["topic"])
+                    if refused is not None:
+                        raise refused
                     await self.publish(_record(entry))
                 except Exception as exc:
                     await self._failed(name, aggregate_id, entry, exc)
@@ -204,6 +214,8 @@ class OutboxRelay:
         self.metrics.relay_failures.labels(reason=reason.value).inc()
         if reason is FailureReason.BROKER_UNAVAILABLE or self.failures is None:
             raise error
+        if reason is FailureReason.TOPIC_REFUSED:
+            self._refused_topics[entry["topic"]] = error
         failure = await self.failures.record(collection, aggregate_id, entry, error)
         (log.error if failure.poisoned else log.warning)(
             "outbox entry poisoned; an operator must retry or discard it"

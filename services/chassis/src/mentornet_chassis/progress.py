@@ -10,15 +10,18 @@ and it has not moved for `stall_after_s`: it was neither advanced nor caught up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .logging import get_logger
 from .metrics import Metrics
 from .pause import pause
 from .records import IncomingRecord
 
+log = get_logger(__name__)
 SAMPLE_EVERY_S = 1.0
 Partition = tuple[str, int]
 
@@ -88,26 +91,33 @@ class PartitionWatch:
         consumer = self.consumer()
         assigned = list(consumer.assignment()) if consumer is not None else []
         self._forget_unless_kept({(tp.topic, tp.partition) for tp in assigned})
-        now, states = self.clock(), []
+        states = []
         for tp in assigned:
             where: Partition = (tp.topic, tp.partition)
-            end = consumer.highwater(tp)
             if where not in self.next_offset and where not in self.asked:
                 await self._read_committed(consumer, tp, where)
-            position = self.next_offset.get(where)
-            caught_up = end is not None and position is not None and position >= end
-            if caught_up or where not in self.moved_at:
-                self.moved_at[where] = now
-            still = now - self.moved_at[where]
-            state = PartitionState(
-                tp.topic, tp.partition, position, end, still, still >= self.stall_after_s
-            )
-            states.append(state)
-            if state.lag is not None:
-                self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(state.lag)
+            try:
+                states.append(self._state(tp, consumer.highwater(tp)))
+            except Exception:
+                continue  # taken away by a rebalance while this sample waited
         self.states = sorted(states, key=lambda s: (s.topic, s.partition))
         self.metrics.partitions_stalled.set(sum(1 for s in states if s.stalled))
         return self.states
+
+    def _state(self, tp: Any, end: int | None) -> PartitionState:
+        """Records wait when the log's end is past the next offset to finish; an empty
+        partition, or one whose position is not known yet, is not waited on."""
+        where: Partition = (tp.topic, tp.partition)
+        now, position = self.clock(), self.next_offset.get(where)
+        caught_up = end is not None and (end == 0 or (position is not None and position >= end))
+        if caught_up or where not in self.moved_at:
+            self.moved_at[where] = now
+        still = now - self.moved_at[where]
+        lag = None if position is None or end is None else max(0, end - position)
+        stalled = lag is not None and lag > 0 and still >= self.stall_after_s
+        if lag is not None:
+            self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+        return PartitionState(tp.topic, tp.partition, position, end, still, stalled)
 
     def _forget_unless_kept(self, assigned: set[Partition]) -> None:
         """A partition this process got (back) from the group starts from its committed
@@ -116,6 +126,8 @@ class PartitionWatch:
             self.next_offset.pop(where, None)
             self.moved_at.pop(where, None)
             self.asked.discard(where)
+            with contextlib.suppress(KeyError):
+                self.metrics.consumer_lag.remove(where[0], str(where[1]))
         self.assigned = assigned
 
     async def _read_committed(self, consumer: Any, tp: Any, where: Partition) -> None:
@@ -128,7 +140,11 @@ class PartitionWatch:
             self.next_offset[where] = committed
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """A background worker: sample every SAMPLE_EVERY_S."""
+        """A background worker: sample every SAMPLE_EVERY_S. Watching is never worth
+        stopping the service for: a failed sample is logged and the next one tries."""
         while not stopping.is_set():
-            await self.sample()
+            try:
+                await self.sample()
+            except Exception as exc:
+                log.warning("partition sample failed", error=repr(exc))
             await pause(stopping, asyncio.Event(), SAMPLE_EVERY_S)

@@ -38,7 +38,7 @@ class IncomingRecord:
             offset=raw.offset,
             key=raw.key,
             value=raw.value,
-            headers=tuple(raw.headers or ()),
+            headers=tuple((name, value or b"") for name, value in raw.headers or ()),
         )
 
     @classmethod

@@ -1,8 +1,9 @@
 """Run one service process: start, serve, and on SIGTERM drain before exit.
 
 Shutdown order: stop fetching and let in-flight handlers finish (their offsets are
-committed), flush the outbox, stop the HTTP server, close the clients. A crash at any
-point is safe too: uncommitted records are redelivered and deduplicated by the inbox.
+committed), let in-flight HTTP requests finish, stop the background workers, then let
+the relay flush what all of them wrote, and close the clients. A crash at any point is
+safe too: uncommitted records are redelivered and deduplicated by the inbox.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 import uvicorn
-from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
+from mentornet_contracts import REGISTRY, stamp_events_with
 
 from .auth import TokenVerifier, authenticator
-from .broker import create_broker, only_to, partitions_assigned, publisher
-from .consuming import consuming
-from .deadletter_store import DEAD_LETTERS, DeadLetterStore
+from .broker import create_broker, partitions_assigned
 from .health import health_report
 from .http import create_http_app
 from .idempotency import COLLECTION as IDEMPOTENCY
@@ -30,10 +29,10 @@ from .metrics import Metrics
 from .mongo import create_client, database, ping
 from .outbox import OutboxRelay
 from .progress import PartitionWatch
-from .relay_failures import RelayPolicy
 from .runtime import Build, Runtime, ServiceParts, Worker, utc_now
 from .settings import ServiceSettings
 from .simclock import FileClock
+from .wiring import wire
 from .workers import outliving_store_outages
 
 log = get_logger(__name__)
@@ -59,8 +58,10 @@ class ServiceProcess:
         self.build = build
         self.stopping = asyncio.Event()
         self.draining = asyncio.Event()
-        """Set once the consumers have stopped: the relay and the workers then finish,
-        so the relay's last flush comes after the last handler's write."""
+        """Set once the consumers and the HTTP server have stopped: the workers finish."""
+        self.flushing = asyncio.Event()
+        """Set once the workers have finished too: the relay flushes and ends, so its last
+        flush comes after the last write of a handler, a request or a worker."""
         self.subscriber: Any = None
         self.failed = False
         self.background: list[Worker] = []
@@ -95,38 +96,13 @@ class ServiceProcess:
         )
 
     def _wire(self, runtime: Runtime, parts: ServiceParts) -> OutboxRelay:
-        """The relay publishes the stores' events and, for a consumer, its dead letters
-        (deadletter_store.py), only to the service's own topics."""
-        spec, settings = SERVICES[self.service], self.settings
-        publish = only_to([t.name for t in (*spec.publishes, spec.dlq)], publisher(runtime.broker))
-        letters = runtime.aggregates(DEAD_LETTERS) if parts.handlers else None
-        relay = OutboxRelay(
-            [*parts.stores, *([letters] if letters is not None else [])],
-            publish,
-            runtime.metrics,
-            interval_s=settings.relay_interval_ms / 1000,
-            wake=self.relay_wake,
-            policy=RelayPolicy(
-                settings.relay_max_attempts,
-                settings.relay_backoff_ms / 1000,
-                settings.relay_backoff_max_ms / 1000,
-            ),
-        )
-        if letters is not None:
-            wired = consuming(
-                self.service,
-                settings,
-                runtime,
-                parts,
-                dlq=spec.dlq.name,
-                letters=DeadLetterStore(letters, relay.wake),
-                on_emitted=relay.wake,
-            )
-            self.subscriber = wired.subscriber
-            self.watch = wired.watch
-            self.background = wired.workers
-            self.startup = [letters.ensure_indexes, *wired.startup]
-        return relay
+        wired = wire(self.service, runtime, parts, self.relay_wake)
+        if wired.consuming is not None:
+            self.subscriber = wired.consuming.subscriber
+            self.watch = wired.consuming.watch
+            self.background = wired.consuming.workers
+            self.startup = wired.consuming.startup
+        return wired.relay
 
     async def readiness(self, runtime: Runtime) -> dict[str, bool]:
         mongodb, kafka = await asyncio.gather(ping(runtime.client), _broker_answers(runtime))
@@ -170,7 +146,7 @@ class ServiceProcess:
             )
         )
         await runtime.broker.start()
-        relay_task = asyncio.create_task(relay.run(self.draining))
+        relay_task = asyncio.create_task(relay.run(self.flushing))
         workers = [*parts.workers, *self.background]
         worker_tasks = [
             asyncio.create_task(outliving_store_outages(work, self.draining)) for work in workers
@@ -184,32 +160,40 @@ class ServiceProcess:
         log.info("service started", http_port=self.settings.http_port)
         await self.stopping.wait()
         log.info("draining")
-        await self._drain(runtime, server, [*worker_tasks, relay_task], server_task)
+        await self._drain(runtime, server, worker_tasks, relay_task, server_task)
         log.info("stopped")
 
     async def _drain(
         self,
         runtime: Runtime,
         server: _Server,
-        background: list[asyncio.Task[None]],
+        workers: list[asyncio.Task[None]],
+        relay: asyncio.Task[None],
         server_task: asyncio.Task[None],
     ) -> None:
-        """Consumers stop first, then workers and the relay finish (the relay flushes)."""
+        """Consumers stop first and HTTP requests finish, then the workers, and last the
+        relay flushes what all of them wrote."""
+        outcomes: list[object] = []
         try:
             async with asyncio.timeout(self.settings.shutdown_timeout_s):
                 if self.subscriber is not None:
                     await self.subscriber.stop()
+                server.should_exit = True
+                await asyncio.wait([server_task])
                 self.draining.set()
-                outcomes = await asyncio.gather(*background, return_exceptions=True)
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    log.error("background task ended with an error", exc_info=outcome)
-                    self.failed = True
+                outcomes = await asyncio.gather(*workers, return_exceptions=True)
+                self.flushing.set()
+                outcomes += await asyncio.gather(relay, return_exceptions=True)
         except TimeoutError:
             log.warning("shutdown timeout reached; pending work will be redelivered")
         finally:
+            server.should_exit = True
             self.draining.set()
-        server.should_exit = True
+            self.flushing.set()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                log.error("background task ended with an error", exc_info=outcome)
+                self.failed = True
         await runtime.broker.stop()
         await server_task
         await runtime.client.close()
