@@ -5,20 +5,14 @@ from __future__ import annotations
 import httpx
 import jwt
 import pytest
-from fastapi import APIRouter, Depends
-from mentornet_chassis.auth import (
-    DEV_KEY,
-    Principal,
-    Role,
-    TokenVerifier,
-    authenticator,
-    mint,
-    requiring,
-)
+from fastapi import Depends
+from mentornet_chassis.auth import DEV_KEY, Principal, Role, TokenVerifier, mint
 from mentornet_chassis.authsettings import AuthSettings
-from mentornet_chassis.http import create_http_app
+from mentornet_chassis.guard import Guard, caller, guarded_router
+from mentornet_chassis.http import ApiError, create_http_app
 from mentornet_chassis.metrics import Metrics
-from pydantic import SecretStr
+from mentornet_chassis.policy import Grant, allow
+from pydantic import BaseModel, Field, SecretStr
 
 pytestmark = pytest.mark.unit
 
@@ -28,21 +22,28 @@ async def always_ready() -> dict[str, bool]:
 
 
 def app_with_routes(verifier: TokenVerifier) -> httpx.AsyncClient:
-    current = authenticator(verifier)
-    router = APIRouter()
+    router = guarded_router()
 
-    @router.get("/me")
-    async def me(principal: Principal = Depends(current)) -> dict[str, object]:
+    @router.get("/me", **allow("me.read", Grant.SIGNED_IN))
+    async def me(principal: Principal = Depends(caller)) -> dict[str, object]:
         return {"sub": principal.subject, "roles": sorted(principal.roles)}
 
-    @router.post("/programs")
-    async def create(
-        principal: Principal = requiring(current, Role.COORDINATOR),
-    ) -> dict[str, str]:
+    @router.post("/programs", **allow("programs.create", Grant.COORDINATOR))
+    async def create(principal: Principal = Depends(caller)) -> dict[str, str]:
         return {"ok": principal.subject}
 
-    app = create_http_app("test", Metrics("test"), always_ready, [router])
+    @router.post("/named", **allow("named.create", Grant.COORDINATOR))
+    async def named(body: Named, principal: Principal = Depends(caller)) -> dict[str, str]:
+        return {"name": body.name}
+
+    app = create_http_app(
+        "test", Metrics("test"), always_ready, [router], guard=Guard(verifier, {})
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+
+
+class Named(BaseModel):
+    name: str = Field(max_length=10)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -128,3 +129,92 @@ def test_cli_mints_a_token_the_verifier_accepts(
     assert claims["sub"] == "c-1"
     assert claims["roles"] == ["coordinator"]
     assert claims["programs"] == ["prog-1"]
+
+
+def test_production_with_jwks_needs_issuer_and_audience() -> None:
+    jwks = "https://idp.example.org/.well-known/jwks.json"
+    for partial in ({}, {"issuer": "https://idp.example.org"}, {"audience": "mentornet"}):
+        with pytest.raises(ValueError, match="AUTH_ISSUER and AUTH_AUDIENCE"):
+            TokenVerifier(AuthSettings(jwks_url=jwks, **partial), production=True)
+    TokenVerifier(
+        AuthSettings(jwks_url=jwks, issuer="https://idp.example.org", audience="mentornet"),
+        production=True,
+    )
+
+
+async def test_wrong_issuer_or_audience_gets_401() -> None:
+    settings = AuthSettings(issuer="https://idp.example.org", audience="mentornet")
+    verifier = TokenVerifier(settings, production=False)
+    right = mint(DEV_KEY, "p", [], issuer="https://idp.example.org", audience="mentornet")
+    assert (await verifier.verify(right)).subject == "p"
+    for wrong in (
+        mint(DEV_KEY, "p", [], issuer="https://evil.example.org", audience="mentornet"),
+        mint(DEV_KEY, "p", [], issuer="https://idp.example.org", audience="another-app"),
+        mint(DEV_KEY, "p", [], issuer="https://idp.example.org"),
+    ):
+        with pytest.raises(ApiError) as refused:
+            await verifier.verify(wrong)
+        assert refused.value.status == 401
+
+
+async def test_program_roles_scope_each_role_to_its_own_programs(
+    verifier: TokenVerifier,
+) -> None:
+    token = mint(
+        DEV_KEY, "x", [], program_roles={"prog-a": ["coordinator"], "prog-b": ["reviewer"]}
+    )
+    principal = await verifier.verify(token)
+    assert principal.runs("prog-a")
+    assert not principal.runs("prog-b")
+    assert principal.reviews("prog-b")
+    assert not principal.reviews("prog-a")
+    assert principal.scope(Role.COORDINATOR) == {"prog-a"}
+
+
+async def test_a_reviewers_programs_do_not_make_them_a_coordinator(
+    verifier: TokenVerifier,
+) -> None:
+    principal = await verifier.verify(mint(DEV_KEY, "r", ["reviewer"], programs=["prog-a"]))
+    assert principal.reviews("prog-a")
+    assert not principal.runs("prog-a")
+
+
+async def test_program_roles_accept_only_scoped_roles(verifier: TokenVerifier) -> None:
+    with pytest.raises(ApiError, match="not a scoped role"):
+        await verifier.verify(mint(DEV_KEY, "x", [], program_roles={"prog-a": ["service"]}))
+
+
+async def test_the_token_and_role_are_checked_before_the_body_is_read(
+    verifier: TokenVerifier,
+) -> None:
+    coordinator = bearer(mint(DEV_KEY, "c", ["coordinator"]))
+    mentee = bearer(mint(DEV_KEY, "m", ["mentee"]))
+    async with app_with_routes(verifier) as http:
+        for body in ({"name": "x" * 11}, {"wrong": 1}):
+            assert (await http.post("/named", json=body)).status_code == 401
+            assert (await http.post("/named", json=body, headers=mentee)).status_code == 403
+            assert (await http.post("/named", json=body, headers=coordinator)).status_code == 422
+        not_json = await http.post("/named", content=b"{not json", headers=mentee)
+        assert not_json.status_code == 403
+        ok = await http.post("/named", json={"name": "x"}, headers=coordinator)
+    assert ok.json() == {"name": "x"}
+
+
+def test_an_app_with_a_route_that_declares_no_permission_is_refused() -> None:
+    from fastapi import APIRouter
+    from mentornet_chassis.guard import UndeclaredPermission
+
+    bare = APIRouter()
+
+    @bare.get("/open")
+    async def open_route() -> dict[str, str]:
+        return {}
+
+    with pytest.raises(UndeclaredPermission, match="/open"):
+        create_http_app("test", Metrics("test"), always_ready, [bare])
+    guarded = guarded_router()
+    with pytest.raises(UndeclaredPermission, match="declares no permission"):
+
+        @guarded.get("/undeclared")
+        async def undeclared() -> dict[str, str]:
+            return {}

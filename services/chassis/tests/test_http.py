@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import APIRouter, Request
+from fastapi import Request
+from mentornet_chassis.guard import guarded_router
 from mentornet_chassis.http import ApiError, create_http_app
 from mentornet_chassis.metrics import Metrics
+from mentornet_chassis.policy import Grant, allow
 from pydantic import BaseModel, Field
 
 pytestmark = pytest.mark.unit
+OPEN = allow("test.open", Grant.PUBLIC)
 
 
 async def always_ready() -> dict[str, bool]:
@@ -24,9 +27,9 @@ async def chunks(*parts: bytes) -> AsyncIterator[bytes]:
 
 
 async def test_oversized_body_gets_413_with_a_reason() -> None:
-    echo = APIRouter()
+    echo = guarded_router()
 
-    @echo.post("/echo")
+    @echo.post("/echo", **OPEN)
     async def echo_body(request: Request) -> dict[str, int]:
         return {"bytes": len(await request.body())}
 
@@ -48,17 +51,17 @@ class Body(BaseModel):
 
 
 def shape_app() -> httpx.AsyncClient:
-    router = APIRouter()
+    router = guarded_router()
 
-    @router.post("/things")
+    @router.post("/things", **OPEN)
     async def create(body: Body) -> dict[str, str]:
         return {"name": body.name}
 
-    @router.post("/refuse")
+    @router.post("/refuse", **OPEN)
     async def refuse() -> dict[str, str]:
         raise ApiError(409, "conflict", "email", "already registered")
 
-    @router.post("/domain")
+    @router.post("/domain", **OPEN)
     async def domain() -> dict[str, str]:
         Body.model_validate({"name": "x", "size": 0})
         return {}
@@ -103,10 +106,10 @@ async def test_the_frameworks_own_errors_have_the_same_shape() -> None:
 
 
 async def test_upload_routes_have_their_own_limit() -> None:
-    router = APIRouter()
+    router = guarded_router()
 
-    @router.post("/uploads/{name}")
-    @router.post("/echo")
+    @router.post("/uploads/{name}", **OPEN)
+    @router.post("/echo", **OPEN)
     async def receive(request: Request) -> dict[str, int]:
         return {"bytes": len(await request.body())}
 

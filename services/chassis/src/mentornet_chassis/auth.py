@@ -2,24 +2,25 @@
 
 Locally tokens are signed with an HS256 key from settings (`mentornet token` mints
 them); in production they come from an OIDC provider and are verified against its
-JWKS. Claims used: `sub`, `roles` (coordinator, mentor, mentee, service, reviewer), and
-for coordinators and reviewers `programs` (the programs they run or review).
+JWKS, with its issuer and audience required. Claims used (docs/security.md):
+`sub` (the person), `roles` (coordinator, reviewer, taxonomy_curator, service; mentor
+and mentee are accepted but grant nothing: being someone's mentor is a fact about a
+match, not a claim), `programs` (the programs every scoped role in `roles` applies to)
+and `program_roles` (a map from a program to the scoped roles held there only).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import jwt
-from fastapi import Depends, Request
 
 from .authsettings import AuthSettings
-from .http import ApiError
+from .problems import ApiError
 
 DEV_KEY = "mentornet-local-development-key-not-for-production"
 
@@ -31,6 +32,12 @@ class Role(StrEnum):
     SERVICE = "service"
     REVIEWER = "reviewer"
     """A QA reviewer: reads sessions' feedback and reports, scores samples."""
+    TAXONOMY_CURATOR = "taxonomy_curator"
+    """Adds, renames and deprecates skills in the network-wide taxonomy."""
+
+
+SCOPED = (Role.COORDINATOR, Role.REVIEWER)
+"""Roles that hold only in the programs a token names."""
 
 
 @dataclass(frozen=True)
@@ -38,19 +45,35 @@ class Principal:
     subject: str
     roles: frozenset[Role]
     programs: frozenset[str] = frozenset()
+    """Programs where every scoped role in `roles` holds."""
+    program_roles: tuple[tuple[str, Role], ...] = ()
+    """(program, role) pairs held in that program only."""
 
     def has(self, *roles: Role) -> bool:
-        return bool(self.roles.intersection(roles))
+        return bool(self.roles.intersection(roles)) or any(
+            role in roles for _, role in self.program_roles
+        )
 
     def is_self(self, participant_id: str) -> bool:
         return self.subject == participant_id
 
+    def holds(self, role: Role, program_id: str) -> bool:
+        """`role` in this program: granted for all the token's `programs`, or for it alone."""
+        if role in self.roles and program_id in self.programs:
+            return True
+        return (program_id, role) in self.program_roles
+
     def runs(self, program_id: str) -> bool:
-        return self.has(Role.COORDINATOR) and program_id in self.programs
+        return self.holds(Role.COORDINATOR, program_id)
 
     def reviews(self, program_id: str) -> bool:
-        """A QA reviewer of this program (its id in the token's `programs`)."""
-        return self.has(Role.REVIEWER) and program_id in self.programs
+        """A QA reviewer of this program."""
+        return self.holds(Role.REVIEWER, program_id)
+
+    def scope(self, role: Role) -> frozenset[str]:
+        """Every program where `role` holds."""
+        named = frozenset(p for p, r in self.program_roles if r == role)
+        return (self.programs if role in self.roles else frozenset()) | named
 
 
 def unauthorized(reason: str) -> ApiError:
@@ -65,6 +88,11 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings, *, production: bool) -> None:
         if production and settings.hs256_key is None and settings.jwks_url is None:
             raise ValueError("AUTH_JWKS_URL or AUTH_HS256_KEY must be set in production")
+        if production and settings.jwks_url and not (settings.issuer and settings.audience):
+            raise ValueError(
+                "AUTH_ISSUER and AUTH_AUDIENCE must be set with AUTH_JWKS_URL in production:"
+                " without them a token from any issuer, for any audience, is accepted"
+            )
         self.settings = settings
         self.key = settings.hs256_key.get_secret_value() if settings.hs256_key else DEV_KEY
         self.jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
@@ -105,19 +133,36 @@ class TokenVerifier:
         return dict(jwt.decode(token, self.key, algorithms=["HS256"], **common))
 
 
-def _principal(claims: dict[str, Any]) -> Principal:
-    raw_roles = claims.get("roles", [])
-    if not isinstance(raw_roles, list):
-        raise unauthorized("claim roles must be a list")
+def _roles(raw: Any, claim: str) -> frozenset[Role]:
+    if not isinstance(raw, list):
+        raise unauthorized(f"claim {claim} must be a list")
     try:
-        roles = frozenset(Role(r) for r in raw_roles)
+        return frozenset(Role(r) for r in raw)
     except ValueError:
-        raise unauthorized(f"unknown role in {raw_roles!r}") from None
+        raise unauthorized(f"unknown role in {claim}: {raw!r}") from None
+
+
+def _program_roles(raw: Any) -> tuple[tuple[str, Role], ...]:
+    if not isinstance(raw, dict):
+        raise unauthorized("claim program_roles must map a program to a list of roles")
+    pairs = []
+    for program, roles in raw.items():
+        for role in _roles(roles, f"program_roles.{program}"):
+            if role not in SCOPED:
+                raise unauthorized(f"claim program_roles.{program}: {role} is not a scoped role")
+            pairs.append((str(program), role))
+    return tuple(sorted(pairs))
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
     programs = claims.get("programs", [])
     if not isinstance(programs, list):
         raise unauthorized("claim programs must be a list")
     return Principal(
-        subject=str(claims["sub"]), roles=roles, programs=frozenset(str(p) for p in programs)
+        subject=str(claims["sub"]),
+        roles=_roles(claims.get("roles", []), "roles"),
+        programs=frozenset(str(p) for p in programs),
+        program_roles=_program_roles(claims.get("program_roles", {})),
     )
 
 
@@ -129,37 +174,18 @@ def mint(
     programs: list[str] | None = None,
     ttl_s: int = 3600,
     issuer: str | None = None,
+    audience: str | None = None,
+    program_roles: dict[str, list[str]] | None = None,
 ) -> str:
     """An HS256 token for local use and tests."""
     now = int(time.time())
     claims: dict[str, Any] = {"sub": subject, "roles": roles, "iat": now, "exp": now + ttl_s}
     if programs:
         claims["programs"] = programs
+    if program_roles:
+        claims["program_roles"] = program_roles
     if issuer:
         claims["iss"] = issuer
+    if audience:
+        claims["aud"] = audience
     return jwt.encode(claims, key, algorithm="HS256")
-
-
-def authenticator(verifier: TokenVerifier) -> Callable[[Request], Awaitable[Principal]]:
-    """A FastAPI dependency giving the caller's Principal, or 401."""
-
-    async def principal(request: Request) -> Principal:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise unauthorized("send a bearer token: Authorization: Bearer <jwt>")
-        return await verifier.verify(token.strip())
-
-    return principal
-
-
-def requiring(current: Callable[[Request], Awaitable[Principal]], *roles: Role) -> Any:
-    """`principal: Principal = requiring(current, Role.COORDINATOR)`: 401, then 403."""
-
-    async def check(request: Request) -> Principal:
-        principal = await current(request)
-        if not principal.has(*roles):
-            raise forbidden(f"needs role {' or '.join(roles)}")
-        return principal
-
-    return Depends(check)

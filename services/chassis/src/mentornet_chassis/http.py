@@ -10,12 +10,15 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from . import guard as guarding
 from . import openapi
 from .aggregate_docs import EventTooLarge
 from .bodylimit import BodyLimit
+from .guard import Guard, guarded_router
 from .health import HealthReport
 from .idempotency import Idempotency, IdempotencyStore, Subject
 from .metrics import CONTENT_TYPE, Metrics
+from .policy import Grant, allow
 from .problems import ApiError as ApiError
 from .problems import conflict as conflict
 from .problems import error_body, problems_of
@@ -39,7 +42,10 @@ def create_http_app(
     body_limits: Mapping[str, int] = {},
     idempotency: tuple[IdempotencyStore, Subject] | None = None,
     health: Callable[[], HealthReport] | None = None,
+    guard: Guard | None = None,
 ) -> FastAPI:
+    """`guard` checks every route's declared permission (a guard verifying no tokens
+    refuses every route that is not public: enough for documents)."""
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
 
     @app.exception_handler(RequestValidationError)
@@ -74,11 +80,32 @@ def create_http_app(
         )
         return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
-    @app.get("/livez", tags=["health"])
+    app.include_router(_probes(service, metrics, readiness, health))
+    for router in routers:
+        app.include_router(router)
+    guarding.install(app, guard or Guard(None, {}))
+    if idempotency is not None:
+        store, subject = idempotency
+        app.add_middleware(Idempotency, store=store, subject=subject)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
+    openapi.install(app)
+    return app
+
+
+def _probes(
+    service: str,
+    metrics: Metrics,
+    readiness: ReadinessCheck,
+    health: Callable[[], HealthReport] | None,
+) -> APIRouter:
+    app = guarded_router(tags=["health"])
+    probe = allow("probes.read", Grant.PUBLIC)
+
+    @app.get("/livez", **probe)
     async def livez() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @app.get("/readyz", tags=["health"])
+    @app.get("/readyz", **probe)
     async def readyz() -> JSONResponse:
         checks = await readiness()
         ready = all(checks.values())
@@ -89,7 +116,7 @@ def create_http_app(
 
     if health is not None:
 
-        @app.get("/healthz", tags=["health"])
+        @app.get("/healthz", **probe)
         async def healthz() -> JSONResponse:
             """Whether events get out and partitions move (health.py); 503 names what
             has not moved."""
@@ -98,7 +125,7 @@ def create_http_app(
 
     @app.get(
         "/metrics",
-        tags=["health"],
+        **allow("metrics.read", Grant.PUBLIC),
         response_class=Response,
         responses={
             200: {
@@ -110,11 +137,4 @@ def create_http_app(
     async def metrics_endpoint() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
-    for router in routers:
-        app.include_router(router)
-    if idempotency is not None:
-        store, subject = idempotency
-        app.add_middleware(Idempotency, store=store, subject=subject)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
-    openapi.install(app)
     return app

@@ -18,8 +18,9 @@ from typing import Any
 import uvicorn
 from mentornet_contracts import REGISTRY, stamp_events_with
 
-from .auth import TokenVerifier, authenticator
+from .auth import TokenVerifier
 from .broker import create_broker, partitions_assigned
+from .guard import Guard
 from .health import health_report
 from .http import create_http_app
 from .idempotency import COLLECTION as IDEMPOTENCY
@@ -89,7 +90,6 @@ class ServiceProcess:
             db=database(client, settings.mongo, self.service),
             broker=broker,
             wake_relay=self.relay_wake.set,
-            current=authenticator(self.verifier),
             clock=FileClock(settings.simulated_clock_file)
             if settings.simulated_clock_file
             else utc_now,
@@ -134,6 +134,7 @@ class ServiceProcess:
             max_body_bytes=self.settings.max_body_bytes,
             body_limits=parts.body_limits,
             idempotency=(keys, self.verifier.subject_of),
+            guard=Guard(self.verifier, parts.resources),
         )
         server = _Server(
             uvicorn.Config(

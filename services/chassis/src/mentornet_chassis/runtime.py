@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from faststream.kafka import KafkaBroker
 from mentornet_contracts import Event, Registry, Topic
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .aggregates import AggregateStore
-from .auth import Principal
 from .consumer import Handler
+from .guard import Resolver
 from .metrics import Metrics
 from .mongo import Document
 from .settings import ServiceSettings
@@ -41,8 +41,6 @@ class Runtime:
     db: AsyncDatabase[Document]
     broker: KafkaBroker
     wake_relay: Callable[[], None]
-    current: Callable[[Request], Awaitable[Principal]]
-    """FastAPI dependency: the authenticated caller (401 without a valid token)."""
     clock: Callable[[], datetime] = utc_now
     """The service's "now": the wall clock, or the local stack's shared simulated one."""
 
@@ -79,6 +77,8 @@ class ServiceParts:
     on_startup: Sequence[Callable[[], Awaitable[Any]]] = ()
     workers: Sequence[Worker] = ()
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    resources: Mapping[str, Resolver] = field(default_factory=dict)
+    """What the routes' permissions act on (policy.py): a kind to its resolver."""
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
     parked and retried later (parking.py) instead of blocking their partition."""

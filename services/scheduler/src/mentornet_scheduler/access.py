@@ -1,32 +1,56 @@
-"""Who may see and change what: the pair sees and changes its own sessions, a
-coordinator those of their programs, a service account everything."""
+"""What the scheduler's routes act on, for the policy (mentornet_chassis.policy): a match
+or a session is its pair's and its program's; a person is theirs and their programs';
+a cohort is its mentor's, its members' and its program's."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.auth import Principal, Role
+from mentornet_chassis.guard import Resolver
+from mentornet_chassis.policy import Grant, Resource
+
+from .store import SchedulerStores
 
 
 def party(principal: Principal, match: dict[str, Any]) -> bool:
     return principal.subject in (match["mentor_id"], match["mentee_id"])
 
 
-def oversees(principal: Principal, match: dict[str, Any]) -> bool:
-    return principal.has(Role.SERVICE) or principal.runs(match["program_id"])
+def sees(principal: Principal, match: dict[str, Any]) -> bool:
+    """Which of a person's matches a caller admitted to their list sees."""
+    return (
+        party(principal, match)
+        or principal.runs(match["program_id"])
+        or (principal.has(Role.SERVICE))
+    )
 
 
-def may_see(principal: Principal, match: dict[str, Any]) -> None:
-    if not (party(principal, match) or oversees(principal, match)):
-        raise forbidden(f"you are not part of match {match['match_id']}")
+def resolvers(stores: SchedulerStores) -> Mapping[str, Resolver]:
+    async def match(path: Mapping[str, str]) -> Resource | None:
+        found = await stores.matches.get_state(path["match_id"])
+        return Resource.of_match(found) if found is not None else None
 
+    async def session(path: Mapping[str, str]) -> Resource | None:
+        found = await stores.match_with_session(path["session_id"])
+        return Resource.of_match(found) if found is not None else None
 
-def may_book(principal: Principal, match: dict[str, Any]) -> None:
-    """Extra sessions: the mentor or a coordinator."""
-    if not (principal.subject == match["mentor_id"] or oversees(principal, match)):
-        raise forbidden("the mentor or a coordinator books extra sessions")
+    async def participant(path: Mapping[str, str]) -> Resource | None:
+        person = path["participant_id"]
+        programs = {m["program_id"] for m in await stores.matches_of(person)}
+        return Resource.of_person(person, programs)
 
+    async def cohort(path: Mapping[str, str]) -> Resource | None:
+        found = await stores.cohorts.get_state(path["cohort_id"])
+        if found is None:
+            return None
+        return Resource(
+            programs=frozenset({found["program_id"]}),
+            people={
+                Grant.MENTOR: frozenset({found["mentor_id"]}),
+                Grant.MENTEE: frozenset(found["members"].values()),
+            },
+        )
 
-def may_see_person(principal: Principal, participant_id: str) -> None:
-    if not (principal.is_self(participant_id) or principal.has(Role.SERVICE, Role.COORDINATOR)):
-        raise forbidden("a participant sees only their own sessions")
+    return {"match": match, "session": session, "participant": participant, "cohort": cohort}

@@ -14,7 +14,7 @@ from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import calendars_api, sessions_api
+from . import access, calendars_api, sessions_api
 from .booker import Booker
 from .cohort_desk import CohortDesk
 from .context import Contexts, Rules
@@ -77,8 +77,8 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     return ServiceParts(
         clock=clock,
         routers=[
-            calendars_api.create_router(stores, signer, runtime.current, clock),
-            sessions_api.create_router(stores, desk, runtime.current),
+            calendars_api.create_router(stores, signer, clock),
+            sessions_api.create_router(stores, desk),
         ],
         handlers=scheduler_handlers(stores, booker, replanner, clock),
         consumes=SERVICES[SERVICE].consumes,
@@ -86,6 +86,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         on_startup=[stores.ensure_indexes],
         workers=[timers.run],
         parks=[UnknownEntity],
+        resources=access.resolvers(stores),
     )
 
 

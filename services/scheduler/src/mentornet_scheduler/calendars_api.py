@@ -6,21 +6,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from mentornet_chassis.aggregates import Decision
-from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import ApiError, not_found
+from mentornet_chassis.policy import Grant, allow
 
 from . import access
 from .domain import calendars, ics, matches
 from .store import SchedulerStores
 
-Current = Callable[[Request], Awaitable[Principal]]
 ICS = "text/calendar; charset=utf-8"
 ICS_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -55,22 +56,27 @@ class FeedSigner:
 def create_router(
     stores: SchedulerStores,
     signer: FeedSigner,
-    current: Current,
     clock: Callable[[], datetime],
 ) -> APIRouter:
-    router = APIRouter(tags=["calendars"])
+    router = guarded_router(tags=["calendars"])
+    own_feed = allow("calendars.feed", Grant.SELF, Grant.SERVICE, on="participant", hide=True)
+    pair_or_team = (Grant.MENTOR, Grant.MENTEE, Grant.COORDINATOR, Grant.SERVICE)
 
     async def zone_of(participant_id: str) -> str:
         found = calendars.availability(await stores.calendars.get_state(participant_id))
         return found.timezone if found is not None else "UTC"
 
-    @router.get("/sessions/{session_id}.ics", response_class=Response, responses=ICS_RESPONSE)
-    async def session_ics(session_id: str, principal: Principal = Depends(current)) -> Response:
+    @router.get(
+        "/sessions/{session_id}.ics",
+        response_class=Response,
+        responses=ICS_RESPONSE,
+        **allow("sessions.ics", *pair_or_team, on="session"),
+    )
+    async def session_ics(session_id: str, principal: Principal = Depends(caller)) -> Response:
         """The session in the caller's own zone (UTC for coordinators)."""
         match = await stores.match_with_session(session_id)
         if match is None:
             raise not_found("session_id", f"no session {session_id}")
-        access.may_see(principal, match)
         session = matches.find(match, session_id)
         assert session is not None
         shown = await zone_of(principal.subject) if access.party(principal, match) else "UTC"
@@ -91,29 +97,24 @@ def create_router(
         assert applied.state is not None
         return str(applied.state["feed_token"])
 
-    def own_feed(participant_id: str, principal: Principal) -> None:
-        if not principal.is_self(participant_id) and not principal.has(Role.SERVICE):
-            raise forbidden("a participant gets only their own feed")
-
-    @router.get("/participants/{participant_id}/calendar-feed")
-    async def feed_url(
-        participant_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, str]:
+    @router.get("/participants/{participant_id}/calendar-feed", **own_feed)
+    async def feed_url(participant_id: str) -> dict[str, str]:
         """The participant's feed URL: subscribe to it in any calendar app."""
-        own_feed(participant_id, principal)
         token = await feed_token(participant_id, rotate=False)
         return {"participant_id": participant_id, "url": signer.url(participant_id, token)}
 
-    @router.post("/participants/{participant_id}/calendar-feed/rotate")
-    async def rotate_feed(
-        participant_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, str]:
+    @router.post("/participants/{participant_id}/calendar-feed/rotate", **own_feed)
+    async def rotate_feed(participant_id: str) -> dict[str, str]:
         """A new feed URL; the old one stops working (a leaked link, say)."""
-        own_feed(participant_id, principal)
         token = await feed_token(participant_id, rotate=True)
         return {"participant_id": participant_id, "url": signer.url(participant_id, token)}
 
-    @router.get("/calendars/{participant_id}.ics", response_class=Response, responses=ICS_RESPONSE)
+    @router.get(
+        "/calendars/{participant_id}.ics",
+        response_class=Response,
+        responses=ICS_RESPONSE,
+        **allow("calendars.subscribe", Grant.PUBLIC),
+    )
     async def feed(
         participant_id: str, key: str = Query(description="The feed URL's signature.")
     ) -> Response:
@@ -125,8 +126,8 @@ def create_router(
         body = ics.calendar(found, await zone_of(participant_id), clock(), "MentorNet sessions")
         return Response(body, media_type=ICS)
 
-    @router.get("/cohorts/{cohort_id}")
-    async def cohort(cohort_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get("/cohorts/{cohort_id}", **allow("cohorts.read", *pair_or_team, on="cohort"))
+    async def cohort(cohort_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         """The cohort's weekly slot and sessions. Its mentor and coordinators also see who
         attends and who cannot and why; a member sees only their own place."""
         found = await stores.cohorts.get_state(cohort_id)
@@ -136,15 +137,10 @@ def create_router(
             k: found.get(k)
             for k in ("cohort_id", "program_id", "mentor_id", "status", "slot", "sessions")
         }
-        if principal.subject == found["mentor_id"] or access.oversees(principal, found):
-            return {
-                **public,
-                **{k: found.get(k) for k in ("members", "attending", "unable", "detail")},
-            }
         if principal.subject in found["members"].values():
             me = principal.subject
             attending = me in found.get("attending", [])
             return {**public, "attending": attending, "reason": found.get("unable", {}).get(me)}
-        raise forbidden(f"you are not in cohort {cohort_id}")
+        return {**public, **{k: found.get(k) for k in ("members", "attending", "unable", "detail")}}
 
     return router

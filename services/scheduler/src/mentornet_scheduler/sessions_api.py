@@ -3,13 +3,15 @@ cancel, record attendance, book an extra session, find open times."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -18,8 +20,6 @@ from .desk import Desk
 from .domain import matches, sessions
 from .domain.windows import UnknownZone, zone
 from .store import SchedulerStores
-
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Move(BaseModel):
@@ -88,21 +88,23 @@ def match_view(match: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIRouter:
-    router = APIRouter(tags=["sessions"])
+SEE = (Grant.MENTOR, Grant.MENTEE, Grant.COORDINATOR, Grant.SERVICE)
+CHANGE = SEE
 
-    async def match_of(match_id: str, principal: Principal) -> dict[str, Any]:
+
+def create_router(stores: SchedulerStores, desk: Desk) -> APIRouter:
+    router = guarded_router(tags=["sessions"])
+
+    async def match_of(match_id: str) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
             raise not_found("match_id", f"no match {match_id} here (not confirmed yet?)")
-        access.may_see(principal, match)
         return match
 
-    async def session_of(session_id: str, principal: Principal) -> dict[str, Any]:
+    async def session_of(session_id: str) -> dict[str, Any]:
         match = await stores.match_with_session(session_id)
         if match is None:
             raise not_found("session_id", f"no session {session_id}")
-        access.may_see(principal, match)
         return match
 
     def session_in(match: dict[str, Any], session_id: str) -> dict[str, Any]:
@@ -110,18 +112,27 @@ def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIR
         assert found is not None
         return {**view(found), "match_id": match["match_id"], "program_id": match["program_id"]}
 
-    @router.get("/participants/{participant_id}/sessions")
+    @router.get(
+        "/participants/{participant_id}/sessions",
+        **allow(
+            "sessions.of_person",
+            Grant.SELF,
+            Grant.COORDINATOR,
+            Grant.SERVICE,
+            on="participant",
+            hide=True,
+        ),
+    )
     async def of_participant(
         participant_id: str,
         status: str | None = Query(default=None, description="Only sessions in this status."),
-        principal: Principal = Depends(current),
+        principal: Principal = Depends(caller),
     ) -> dict[str, Any]:
         """A participant's sessions in every match, soonest first. Coordinators see the
         ones in their programs."""
-        access.may_see_person(principal, participant_id)
         found = []
         for match in await stores.matches_of(participant_id):
-            if not (access.party(principal, match) or access.oversees(principal, match)):
+            if not access.sees(principal, match):
                 continue
             found += [session_in(match, s["session_id"]) for s in match["sessions"]]
         found = [s for s in found if status is None or s["status"] == status]
@@ -130,33 +141,33 @@ def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIR
             "sessions": sorted(found, key=lambda s: s["starts_at"]),
         }
 
-    @router.get("/matches/{match_id}/sessions")
-    async def of_match(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get("/matches/{match_id}/sessions", **allow("sessions.of_match", *SEE, on="match"))
+    async def of_match(match_id: str) -> dict[str, Any]:
         """The match's booking state (waiting, booked, failed and why) and its sessions."""
-        return match_view(await match_of(match_id, principal))
+        return match_view(await match_of(match_id))
 
-    @router.post("/matches/{match_id}/sessions", status_code=201)
-    async def book_extra(
-        match_id: str, body: ExtraSession, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.post(
+        "/matches/{match_id}/sessions",
+        status_code=201,
+        **allow("sessions.book_extra", Grant.MENTOR, Grant.COORDINATOR, Grant.SERVICE, on="match"),
+    )
+    async def book_extra(match_id: str, body: ExtraSession) -> dict[str, Any]:
         """Book one more session by hand (a milestone review, a make-up session)."""
-        match = await match_of(match_id, principal)
-        access.may_book(principal, match)
+        match = await match_of(match_id)
         with domain_errors():
             state = await desk.add(match, body.starts_at, body.session_type, body.duration_minutes)
         return session_in(state, state["sessions"][-1]["session_id"])
 
-    @router.get("/matches/{match_id}/slots")
+    @router.get("/matches/{match_id}/slots", **allow("sessions.open_slots", *SEE, on="match"))
     async def open_slots(
         match_id: str,
         timezone: str = Query(default="UTC", description="IANA zone to show local times in."),
         limit: int = Query(default=10, ge=1, le=100),
         start: AwareDatetime | None = Query(default=None, alias="from", description="From."),
         end: AwareDatetime | None = Query(default=None, alias="to", description="Until."),
-        principal: Principal = Depends(current),
     ) -> dict[str, Any]:
         """Open times inside both people's windows, or none and why not."""
-        match = await match_of(match_id, principal)
+        match = await match_of(match_id)
         try:
             shown = zone(timezone)
         except UnknownZone as exc:
@@ -172,35 +183,36 @@ def create_router(stores: SchedulerStores, desk: Desk, current: Current) -> APIR
             "reason": reason or None,
         }
 
-    @router.get("/sessions/{session_id}")
-    async def one(session_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
-        return session_in(await session_of(session_id, principal), session_id)
+    @router.get("/sessions/{session_id}", **allow("sessions.read", *SEE, on="session"))
+    async def one(session_id: str) -> dict[str, Any]:
+        return session_in(await session_of(session_id), session_id)
 
-    @router.post("/sessions/{session_id}/reschedule")
-    async def reschedule(
-        session_id: str, body: Move, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.post(
+        "/sessions/{session_id}/reschedule", **allow("sessions.reschedule", *CHANGE, on="session")
+    )
+    async def reschedule(session_id: str, body: Move) -> dict[str, Any]:
         """Move a session: it must fit both calendars, the buffer and the mentor's hours."""
-        match = await session_of(session_id, principal)
+        match = await session_of(session_id)
         with domain_errors():
             state = await desk.reschedule(match, session_id, body.starts_at, body.reason)
         return session_in(state, session_id)
 
-    @router.post("/sessions/{session_id}/cancel")
-    async def cancel(
-        session_id: str, body: Cancel, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        match = await session_of(session_id, principal)
+    @router.post("/sessions/{session_id}/cancel", **allow("sessions.cancel", *CHANGE, on="session"))
+    async def cancel(session_id: str, body: Cancel) -> dict[str, Any]:
+        match = await session_of(session_id)
         with domain_errors():
             state = await desk.cancel(match, session_id, body.reason)
         return session_in(state, session_id)
 
-    @router.post("/sessions/{session_id}/attendance")
+    @router.post(
+        "/sessions/{session_id}/attendance",
+        **allow("sessions.attendance", *CHANGE, on="session"),
+    )
     async def attendance(
-        session_id: str, body: AttendanceRecord, principal: Principal = Depends(current)
+        session_id: str, body: AttendanceRecord, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """Attended, or who did not turn up; no-shows count towards a stall."""
-        match = await session_of(session_id, principal)
+        match = await session_of(session_id)
         by = principal.subject if access.party(principal, match) else "coordinator"
         with domain_errors():
             state = await desk.attendance(match, session_id, body.attendance, by)
