@@ -82,6 +82,8 @@ def config(service: str) -> dict[str, str]:
         "KAFKA_IDEMPOTENT_PRODUCER": "true",
         "MONGODB_DATABASE": f"mentornet_{service}",
         "AUTH_JWKS_URL": "https://sso.example.internal/.well-known/jwks.json",
+        "AUTH_ISSUER": "https://sso.example.internal",
+        "AUTH_AUDIENCE": "mentornet",
     }
 
 

@@ -50,3 +50,26 @@ def test_every_string_list_and_map_of_every_request_body_has_a_bound(service: st
 def test_a_free_form_map_is_reported_as_unbounded() -> None:
     free = {"type": "object", "properties": {"answers": {"type": "object"}}}
     assert unbounded(free) == ["answers: free-form object"]
+
+
+def test_the_policy_table_in_security_md_is_current() -> None:
+    from mentornet_chassis.policy_doc import with_table
+
+    security = DOCS.parent / "security.md"
+    documents = {service: openapi(service) for service in SERVICES}
+    assert security.read_text() == with_table(security.read_text(), documents), (
+        "docs/security.md's policy table is stale: run `make docs` and commit it"
+    )
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_operation_declares_its_permission(service: str) -> None:
+    from mentornet_chassis.policy import EXTENSION
+
+    undeclared = [
+        f"{method.upper()} {path}"
+        for path, operations in openapi(service)["paths"].items()
+        for method, operation in operations.items()
+        if EXTENSION not in operation
+    ]
+    assert undeclared == []

@@ -67,6 +67,28 @@ def test_the_config_map_a_deployment_reads_is_the_one_rendered(
             assert data[f"{prefix}HTTP_HOST"] == "0.0.0.0"
 
 
+def test_every_deployment_verifies_tokens_with_issuer_and_audience(
+    rendered: dict[str, list[validate.Resource]],
+) -> None:
+    """What each container reads builds a token verifier that production accepts: with
+    a JWKS URL, an issuer and an audience (without them any issuer's token would do)."""
+    from mentornet_chassis.auth import TokenVerifier
+    from mentornet_chassis.authsettings import AuthSettings
+
+    checked = 0
+    for resources in rendered.values():
+        maps = {r["metadata"]["name"]: r["data"] for r in resources if r["kind"] == "ConfigMap"}
+        for deployment in (r for r in resources if r["kind"] == "Deployment"):
+            container = deployment["spec"]["template"]["spec"]["containers"][0]
+            [source] = container["envFrom"]
+            data = maps[source["configMapRef"]["name"]]
+            auth = {k[5:].lower(): v for k, v in data.items() if k.startswith("AUTH_")}
+            assert {"jwks_url", "issuer", "audience"} <= set(auth), deployment["metadata"]
+            TokenVerifier(AuthSettings(**auth), production=True)
+            checked += 1
+    assert checked >= 10
+
+
 def test_secrets_are_referenced_never_committed(
     rendered: dict[str, list[validate.Resource]],
 ) -> None:

@@ -41,7 +41,7 @@ def goal_on(skill_id: str) -> dict[str, object]:
 async def test_curation_is_persisted_announced_and_used_by_registration(
     stack: Endpoints, intake: RunningService, unique: str
 ) -> None:
-    coordinator = token(f"c-{unique}", "coordinator")
+    coordinator = token(f"t-{unique}", "taxonomy_curator")
     new_id, alias, renamed_id = f"skill-{unique}", f"alias-{unique}", f"renamed-{unique}"
     added = await intake.http.post(
         "/taxonomy/skills", json=skill(new_id, alias), headers=coordinator
@@ -103,15 +103,18 @@ async def test_curation_is_persisted_announced_and_used_by_registration(
     assert [c["taxonomy_version"] for c in changes] == [2, 3, 4]
 
 
-async def test_only_coordinators_curate_and_errors_name_the_field(
+async def test_only_taxonomy_curators_curate_and_errors_name_the_field(
     intake: RunningService, unique: str
 ) -> None:
-    coordinator = token(f"c-{unique}", "coordinator")
+    coordinator = token(f"t-{unique}", "taxonomy_curator")
     mentor = token(f"m-{unique}", "mentor")
-    forbidden = await intake.http.post(
-        "/taxonomy/skills", json=skill(f"s-{unique}", f"a-{unique}"), headers=mentor
-    )
-    assert forbidden.status_code == 403
+    program_coordinator = token(f"c-{unique}", "coordinator", programs=["prog-any"])
+    for refused in (mentor, program_coordinator):
+        forbidden = await intake.http.post(
+            "/taxonomy/skills", json=skill(f"s-{unique}", f"a-{unique}"), headers=refused
+        )
+        assert forbidden.status_code == 403
+        assert "taxonomy_curator" in forbidden.json()["reason"]
     clash = await intake.http.post(
         "/taxonomy/skills", json=skill(f"s-{unique}", "py"), headers=coordinator
     )

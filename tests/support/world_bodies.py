@@ -109,6 +109,7 @@ class WorldBodies:
 
     async def intake_bodies(self, program_id: str) -> None:
         coordinator = token(f"c-{self.unique}", "coordinator")
+        curator = token(f"t-{self.unique}", "taxonomy_curator")
         send, intake = self.sent.send, self.intake
         created = await send(
             intake,
@@ -149,7 +150,7 @@ class WorldBodies:
             intake,
             ("intake", "POST", "/taxonomy/skills"),
             "/taxonomy/skills",
-            coordinator,
+            curator,
             **{
                 "$.id": f"zz-{self.unique}".ljust(64, "a"),
                 "$.aliases": [f"{self.unique} alias {n:02d}".ljust(64, "x") for n in range(20)],
@@ -163,14 +164,14 @@ class WorldBodies:
             "category": "testing",
             "tier": "foundational",
         }
-        added = await intake.http.post("/taxonomy/skills", json=plain, headers=coordinator)
+        added = await intake.http.post("/taxonomy/skills", json=plain, headers=curator)
         assert added.status_code == 201, added.text
         skill_id = plain["id"]
         await send(
             intake,
             ("intake", "POST", "/taxonomy/skills/{skill_id}/rename"),
             f"/taxonomy/skills/{skill_id}/rename",
-            coordinator,
+            curator,
             **{"$.new_id": f"zz-{self.unique}-b".ljust(64, "b")},
         )
 

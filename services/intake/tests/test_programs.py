@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mentornet_chassis.auth import Principal, Role
+from mentornet_intake.access import runs
 from mentornet_intake.domain import programs
 from pydantic import ValidationError
 
@@ -102,8 +104,11 @@ def test_eligibility_admits_listed_units_and_levels() -> None:
     assert programs.Eligibility().admits(None, None)
 
 
-def test_managers_are_the_creator_and_claimed_coordinators() -> None:
+def test_managers_are_the_creator_and_claimed_coordinators_not_reviewers() -> None:
     state = programs.draft(spec(), "prog-1", "c-1")
-    assert programs.manages(state, "c-1", frozenset())
-    assert programs.manages(state, "c-2", frozenset({"prog-1"}))
-    assert not programs.manages(state, "c-2", frozenset({"prog-9"}))
+    coordinator, reviewer = frozenset({Role.COORDINATOR}), frozenset({Role.REVIEWER})
+    assert runs(Principal("c-1", coordinator), state)
+    assert runs(Principal("c-2", coordinator, frozenset({"prog-1"})), state)
+    assert not runs(Principal("c-2", coordinator, frozenset({"prog-9"})), state)
+    assert not runs(Principal("r-1", reviewer, frozenset({"prog-1"})), state)
+    assert not runs(Principal("c-1", reviewer), state)

@@ -12,6 +12,7 @@ from typing import Any
 
 from mentornet_contracts import SERVICES
 
+from . import policy_doc
 from .http import create_http_app
 from .runner import ServiceProcess
 from .settings import ServiceSettings
@@ -37,13 +38,20 @@ def render(document: dict[str, Any]) -> str:
 
 
 def write_all(docs_dir: Path) -> list[Path]:
+    """The OpenAPI documents, and the policy table in security.md drawn from them."""
     target = docs_dir / "api"
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for service in SERVICES:
+    documents = {service: openapi(service) for service in SERVICES}
+    for service, document in documents.items():
         path = target / f"{service}.json"
-        text = render(openapi(service))
+        text = render(document)
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
             written.append(path)
+    security = docs_dir / "security.md"
+    current = policy_doc.with_table(security.read_text(), documents)
+    if security.read_text() != current:
+        security.write_text(current)
+        written.append(security)
     return written

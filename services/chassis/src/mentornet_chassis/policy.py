@@ -74,7 +74,7 @@ class Permission:
         return cls(
             name=declared["name"],
             grants=frozenset(Grant(g) for g in declared["grants"]),
-            on=declared["resource"],
+            on=declared.get("resource"),
             hide=declared["out_of_scope"] == 404,
         )
 

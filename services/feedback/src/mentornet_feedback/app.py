@@ -15,7 +15,7 @@ from mentornet_chassis.timers import DueScanner, DueTask, firing
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import reports_api, surveys_api
+from . import access, reports_api, surveys_api
 from .domain import requests
 from .domain.requests import Windows
 from .handlers import feedback_handlers
@@ -55,8 +55,8 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     return ServiceParts(
         clock=clock,
         routers=[
-            surveys_api.create_router(stores, runtime.current, clock, windows, runtime.wake_relay),
-            reports_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
+            surveys_api.create_router(stores, clock, windows, runtime.wake_relay),
+            reports_api.create_router(stores, clock, runtime.wake_relay),
         ],
         handlers=feedback_handlers(stores, clock, windows),
         consumes=SERVICES[SERVICE].consumes,
@@ -68,6 +68,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         ],
         workers=[timers.run],
         parks=[UnknownEntity],
+        resources=access.resolvers(stores),
     )
 
 

@@ -4,14 +4,16 @@ match, per mentor and per program. A report's words are kept apart from the matc
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import not_found
+from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts import new_envelope
 
 from . import access, writing
@@ -21,16 +23,15 @@ from .domain.matches import short_id
 from .store import FeedbackStores
 
 SERVICE = "feedback"
-Current = Callable[[Request], Awaitable[Principal]]
+SEE = (*access.PAIR, *access.QA_TEAM)
 
 
 def create_router(
     stores: FeedbackStores,
-    current: Current,
     clock: Callable[[], datetime],
     wake_relay: Callable[[], None],
 ) -> APIRouter:
-    router = APIRouter(tags=["reports and progress"])
+    router = guarded_router(tags=["reports and progress"])
 
     async def changed(match_id: str, step: Callable[[State], tuple[State, list[Any]]]) -> State:
         def decide(state: State | None) -> Decision:
@@ -50,15 +51,17 @@ def create_router(
             raise not_found("session_id", f"no session {session_id} here")
         return match
 
-    @router.post("/sessions/{session_id}/report", status_code=201)
+    @router.post(
+        "/sessions/{session_id}/report",
+        status_code=201,
+        **allow("reports.file", Grant.MENTOR, on="session"),
+    )
     async def file_report(
-        session_id: str, body: reports.ReportBody, principal: Principal = Depends(current)
+        session_id: str, body: reports.ReportBody, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """The mentor's report: agenda, notes (private to the program team), action items
         and risk flags (each flag is a risk signal for QA). One per session."""
         match = await session_match(session_id)
-        if principal.subject != match["mentor_id"]:
-            raise forbidden("the session's mentor files its report")
         report_id = short_id("sr", session_id)
         items = [reports.action_item_id(report_id, n) for n in range(len(body.action_items))]
         await stores.lookup("item").put(match["match_id"], items)
@@ -78,9 +81,9 @@ def create_router(
         report = written.with_report_text(state["reports"][report_id], {text_id: text})
         return visibility.report_view(report, "mentor")
 
-    @router.get("/sessions/{session_id}/report")
+    @router.get("/sessions/{session_id}/report", **allow("reports.read", *SEE, on="session"))
     async def read_report(
-        session_id: str, principal: Principal = Depends(current)
+        session_id: str, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         match = await session_match(session_id)
         reader = access.reader(principal, match)
@@ -90,16 +93,15 @@ def create_router(
         texts = await stores.texts.get_many(written.named(report))
         return visibility.report_view(written.with_report_text(report, texts), reader)
 
-    @router.post("/action-items/{item_id}/complete")
-    async def complete(item_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.post(
+        "/action-items/{item_id}/complete",
+        **allow("reports.complete_item", *access.PAIR, *access.TEAM, on="item"),
+    )
+    async def complete(item_id: str) -> dict[str, Any]:
         """Done: by its owner, the mentor or a coordinator."""
         match = await stores.match_of("item", item_id)
         if match is None:
             raise not_found("item_id", f"no action item {item_id}")
-        with refusals():
-            _, item = reports.find_item(match, item_id)
-        owners = ("mentor", "mentee") if item["owner"] == "mentee" else ("mentor",)
-        access.may_change(principal, match, *owners)
         now = clock()
         state = await changed(match["match_id"], lambda m: _one(reports.complete(m, item_id, now)))
         report, _ = reports.find_item(state, item_id)
@@ -107,15 +109,18 @@ def create_router(
         done: dict[str, Any] = written.with_report_text(report, texts)["items"][item_id]
         return done
 
-    @router.post("/matches/{match_id}/goals/{goal_id}/progress", status_code=201)
+    @router.post(
+        "/matches/{match_id}/goals/{goal_id}/progress",
+        status_code=201,
+        **allow("goals.progress", *access.PAIR, *access.TEAM, on="match"),
+    )
     async def progress(
-        match_id: str, goal_id: str, body: goals.Progress, principal: Principal = Depends(current)
+        match_id: str, goal_id: str, body: goals.Progress, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """Where the mentee stands on one goal: percent, status, milestones reached."""
         match = await stores.matches.get_state(match_id)
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")
-        access.may_change(principal, match, "mentor", "mentee")
         person = await stores.people.get_state(match["mentee_id"])
         now = clock()
         state = await changed(
@@ -123,10 +128,11 @@ def create_router(
         )
         return {"match_id": match_id, "goal_id": goal_id, **state["goals"][goal_id]}
 
-    @router.get("/participants/{participant_id}/goals")
-    async def goals_of(
-        participant_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.get(
+        "/participants/{participant_id}/goals",
+        **allow("goals.of_person", Grant.SELF, *access.QA_TEAM, on="participant", hide=True),
+    )
+    async def goals_of(participant_id: str) -> dict[str, Any]:
         """The mentee's goals as last changed, every pivot with its reason, and progress
         recorded in each of their matches."""
         person = await stores.people.get_state(participant_id)
@@ -135,13 +141,13 @@ def create_router(
         theirs = [
             m for m in await stores.matches_of(participant_id) if m["mentee_id"] == participant_id
         ]
-        programs = {person.get("program_id", ""), *(m["program_id"] for m in theirs)}
-        access.may_read_person(principal, participant_id, programs)
         return {**person, "progress": {m["match_id"]: m["goals"] for m in theirs}}
 
-    @router.get("/matches/{match_id}/feedback/summary")
+    @router.get(
+        "/matches/{match_id}/feedback/summary", **allow("feedback.match_summary", *SEE, on="match")
+    )
     async def match_summary(
-        match_id: str, principal: Principal = Depends(current)
+        match_id: str, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
@@ -152,9 +158,12 @@ def create_router(
         )
         return {"match_id": match_id, **summary.summarize([shown], clock().date())}
 
-    @router.get("/mentors/{mentor_id}/feedback/summary")
+    @router.get(
+        "/mentors/{mentor_id}/feedback/summary",
+        **allow("feedback.mentor_summary", Grant.SELF, *access.QA_TEAM, on="mentor", hide=True),
+    )
     async def mentor_summary(
-        mentor_id: str, principal: Principal = Depends(current)
+        mentor_id: str, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """What the mentor's mentees said, across every match the mentor has."""
         found = await stores.mentored_by(mentor_id)
@@ -165,16 +174,13 @@ def create_router(
             ]
         else:
             found = [m for m in found if access.overseer(principal, m["program_id"])]
-            if not found and not principal.has(Role.SERVICE):
-                raise forbidden("a mentor's summary is for the mentor and the program team")
         return {"mentor_id": mentor_id, **summary.summarize(found, clock().date(), role="mentee")}
 
-    @router.get("/programs/{program_id}/feedback/summary")
-    async def program_summary(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        if not access.overseer(principal, program_id):
-            raise forbidden(f"you do not coordinate program {program_id}")
+    @router.get(
+        "/programs/{program_id}/feedback/summary",
+        **allow("feedback.program_summary", *access.QA_TEAM, on="program"),
+    )
+    async def program_summary(program_id: str) -> dict[str, Any]:
         found = await stores.matches_in(program_id)
         return {"program_id": program_id, **summary.summarize(found, clock().date())}
 

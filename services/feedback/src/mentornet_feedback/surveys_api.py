@@ -4,14 +4,16 @@ feedback as the caller may see it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from mentornet_chassis.aggregates import State, VersionConflict
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_chassis.policy import Grant, allow
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import access, writing
@@ -19,8 +21,6 @@ from .api_errors import refusals
 from .domain import requests, risk, templates, visibility, written
 from .domain.requests import Windows
 from .store import FeedbackStores
-
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Answers(BaseModel):
@@ -36,13 +36,11 @@ class Answers(BaseModel):
 
 def create_router(
     stores: FeedbackStores,
-    current: Current,
     clock: Callable[[], datetime],
     windows: Windows,
     wake_relay: Callable[[], None],
 ) -> APIRouter:
-    router = APIRouter(tags=["surveys"])
-    coordinator = requiring(current, Role.COORDINATOR, Role.SERVICE)
+    router = guarded_router(tags=["surveys"])
 
     async def versioned(program_id: str, version: int | None) -> tuple[int, templates.TemplateSpec]:
         try:
@@ -52,12 +50,14 @@ def create_router(
                 "version", f"program {program_id} has no template version {version}"
             ) from None
 
-    @router.get("/programs/{program_id}/survey-template")
+    @router.get(
+        "/programs/{program_id}/survey-template", **allow("surveys.template", Grant.SIGNED_IN)
+    )
     async def template(
         program_id: str,
         version: int | None = Query(default=None, ge=1, description="Default: the current one."),
-        _: Principal = Depends(current),
     ) -> dict[str, Any]:
+        """The questions asked: not secret, readable by anyone signed in."""
         number, spec = await versioned(program_id, version)
         return {
             "program_id": program_id,
@@ -66,13 +66,12 @@ def create_router(
             **spec.model_dump(mode="json"),
         }
 
-    @router.put("/programs/{program_id}/survey-template")
-    async def replace(
-        program_id: str, spec: templates.TemplateSpec, principal: Principal = coordinator
-    ) -> dict[str, Any]:
+    @router.put(
+        "/programs/{program_id}/survey-template",
+        **allow("surveys.set_template", *access.TEAM, on="program"),
+    )
+    async def replace(program_id: str, spec: templates.TemplateSpec) -> dict[str, Any]:
         """A new version of the program's survey; requests already sent keep theirs."""
-        if not (principal.runs(program_id) or principal.has(Role.SERVICE)):
-            raise forbidden(f"you do not coordinate program {program_id}")
         if await stores.programs.get_state(program_id) is None:
             raise not_found("program_id", f"no published program {program_id}")
         try:
@@ -81,17 +80,21 @@ def create_router(
             raise conflict("version", "the template is being changed: try again") from None
         return {"program_id": program_id, "version": number, **spec.model_dump(mode="json")}
 
-    @router.get("/participants/{participant_id}/feedback-requests")
+    @router.get(
+        "/participants/{participant_id}/feedback-requests",
+        **allow(
+            "surveys.requests_of_person",
+            Grant.SELF,
+            *access.QA_TEAM,
+            on="participant",
+            hide=True,
+        ),
+    )
     async def of_participant(
         participant_id: str,
         status: Literal["open", "answered", "closed", "all"] = Query(default="open"),
-        principal: Principal = Depends(current),
+        principal: Principal = Depends(caller),
     ) -> dict[str, Any]:
-        if not (
-            principal.is_self(participant_id)
-            or principal.has(Role.COORDINATOR, Role.SERVICE, Role.REVIEWER)
-        ):
-            raise forbidden("a participant sees only their own requests")
         found = [
             written.bare(r) | {"match_id": m["match_id"], "program_id": m["program_id"]}
             for m in await stores.matches_of(participant_id)
@@ -110,30 +113,28 @@ def create_router(
             raise not_found("request_id", f"no feedback request {request_id}")
         return match["requests"][request_id], match
 
-    @router.get("/feedback-requests/{request_id}")
-    async def one(request_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get(
+        "/feedback-requests/{request_id}",
+        **allow("surveys.request", Grant.SELF, *access.QA_TEAM, on="request"),
+    )
+    async def one(request_id: str) -> dict[str, Any]:
         """The request, its questions for the person asked and, once answered, the answers."""
         request, match = await request_and_match(request_id)
-        if request["participant_id"] != principal.subject and not access.overseer(
-            principal, match["program_id"]
-        ):
-            raise forbidden(f"request {request_id} is not yours")
         _, spec = await versioned(match["program_id"], request["template_version"])
         questions = [q.model_dump(mode="json") for q in templates.asked(spec, request["role"])]
         shown = written.with_answers(request, await stores.texts.get_many(written.named(request)))
         return {**shown, "match_id": match["match_id"], "questions": questions}
 
-    @router.post("/feedback-requests/{request_id}/answers")
+    @router.post(
+        "/feedback-requests/{request_id}/answers",
+        **allow("surveys.answer", Grant.SELF, on="request"),
+    )
     async def answer(
-        request_id: str, body: Answers, principal: Principal = Depends(current)
+        request_id: str, body: Answers, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """Answers checked against the template version asked for; editable for a while
-        after the first answer, then locked (409)."""
+        after the first answer, then locked (409). Only the person asked answers."""
         request, match = await request_and_match(request_id)
-        if request["participant_id"] != principal.subject:
-            raise forbidden(
-                f"request {request_id} is not yours: you were not asked about this session"
-            )
         if body.template_version != request["template_version"]:
             raise ApiError(
                 422,
@@ -164,8 +165,11 @@ def create_router(
         wake_relay()
         return written.with_answers(state["requests"][request_id], {text_id: checked})
 
-    @router.get("/matches/{match_id}/feedback")
-    async def of_match(match_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get(
+        "/matches/{match_id}/feedback",
+        **allow("feedback.of_match", *access.PAIR, *access.QA_TEAM, on="match"),
+    )
+    async def of_match(match_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")

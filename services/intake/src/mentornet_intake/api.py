@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.auth import Principal, Role
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import conflict, not_found
+from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 
-from .domain import lifecycle, profile, programs
+from .access import TEAM, seen_by
+from .domain import lifecycle, profile
 from .domain.registration import (
     MenteeRegistration,
     MentorRegistration,
@@ -25,7 +28,6 @@ from .store import ParticipantStore
 from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Withdrawal(BaseModel):
@@ -34,65 +36,55 @@ class Withdrawal(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-def _may_act_on(principal: Principal, state: State, program: State | None) -> bool:
-    return (
-        principal.has(Role.SERVICE)
-        or state.get("account") == principal.subject
-        or (
-            program is not None and programs.manages(program, principal.subject, principal.programs)
-        )
-    )
+def _person(name: str, *grants: Grant) -> dict[str, Any]:
+    """A route about one participant: out of scope, they do not exist (404)."""
+    return allow(name, *grants, on="participant", hide=True)
 
 
 def create_router(
     participants: ParticipantStore,
     program_store: AggregateStore,
-    current: Current,
     wake_relay: Callable[[], None],
     taxonomies: TaxonomyStore,
 ) -> APIRouter:
-    router = APIRouter(prefix="/participants", tags=["participants"])
+    router = guarded_router(prefix="/participants", tags=["participants"])
     registrar = Registrar(participants, program_store, wake_relay, taxonomies)
+    register = allow("participants.register", Grant.SIGNED_IN)
+    theirs = (Grant.SELF, *TEAM)
 
-    @router.post("/mentees", status_code=201)
+    @router.post("/mentees", status_code=201, **register)
     async def register_mentee(
         body: MenteeRegistration,
-        request: Request,
+        principal: Principal = Depends(caller),
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
-        principal = await current(request)
+        """Yourself (with the mentee role in your token), or anyone as a coordinator of
+        the body's program."""
         return await registrar.enrol(body, Role.MENTEE, principal, correlation_id)
 
-    @router.post("/mentors", status_code=201)
+    @router.post("/mentors", status_code=201, **register)
     async def register_mentor(
         body: MentorRegistration,
-        request: Request,
+        principal: Principal = Depends(caller),
         correlation_id: str | None = Header(default=None, alias="X-Correlation-ID", max_length=128),
     ) -> dict[str, Any]:
-        principal = await current(request)
+        """Yourself (with the mentor role in your token), or anyone as a coordinator of
+        the body's program."""
         return await registrar.enrol(body, Role.MENTOR, principal, correlation_id)
 
-    @router.get("/{participant_id}")
-    async def get(participant_id: str, request: Request) -> dict[str, Any]:
-        principal = await current(request)
+    @router.get("/{participant_id}", **_person("participants.read", *theirs))
+    async def get(participant_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         state = await participants.get(participant_id)
         if state is None:
             raise not_found("participant_id", f"no participant {participant_id}")
-        program = await program_store.get_state(state["program_id"])
-        if not _may_act_on(principal, state, program):
-            raise forbidden("you may read only your own profile or your programs' people")
-        return _public(state)
+        return seen_by(principal, state)
 
     async def act(
-        participant_id: str, request: Request, step: Callable[[State], tuple[State, Event | None]]
+        participant_id: str, step: Callable[[State], tuple[State, Event | None]]
     ) -> State:
-        principal = await current(request)
         existing = await participants.get(participant_id)
         if existing is None:
             raise not_found("participant_id", f"no participant {participant_id}")
-        program = await program_store.get_state(existing["program_id"])
-        if not _may_act_on(principal, existing, program):
-            raise forbidden("you may act only on yourself or your programs' people")
 
         def decide(state: State | None) -> Decision:
             assert state is not None, "participants are never deleted, only erased"
@@ -110,56 +102,56 @@ def create_router(
         assert applied.state is not None
         return applied.state
 
-    @router.post("/{participant_id}/withdraw")
-    async def withdraw(participant_id: str, body: Withdrawal, request: Request) -> dict[str, Any]:
-        state = await act(participant_id, request, lambda s: lifecycle.withdraw(s, body.reason))
+    @router.post("/{participant_id}/withdraw", **_person("participants.withdraw", *theirs))
+    async def withdraw(participant_id: str, body: Withdrawal) -> dict[str, Any]:
+        state = await act(participant_id, lambda s: lifecycle.withdraw(s, body.reason))
         return {"participant_id": participant_id, "status": state["status"]}
 
-    @router.delete("/{participant_id}")
-    async def erase(participant_id: str, request: Request) -> dict[str, Any]:
+    @router.delete("/{participant_id}", **_person("participants.erase", *theirs))
+    async def erase(participant_id: str) -> dict[str, Any]:
         """Remove every personal detail; harmless to repeat."""
-        state = await act(participant_id, request, lifecycle.erase)
+        state = await act(participant_id, lifecycle.erase)
         return {"participant_id": participant_id, "status": state["status"]}
 
-    @router.delete("/{participant_id}/diversity")
-    async def withdraw_diversity_consent(participant_id: str, request: Request) -> dict[str, Any]:
-        """Forget self-identified attributes here and in QA's fairness data."""
-        state = await act(participant_id, request, lifecycle.withdraw_diversity_consent)
+    @router.delete(
+        "/{participant_id}/diversity",
+        **_person("participants.withdraw_diversity", Grant.SELF, Grant.SERVICE),
+    )
+    async def withdraw_diversity_consent(participant_id: str) -> dict[str, Any]:
+        """Forget self-identified attributes here and in QA's fairness data: the person's
+        own decision."""
+        state = await act(participant_id, lifecycle.withdraw_diversity_consent)
         return {"participant_id": participant_id, "diversity": state.get("diversity")}
 
-    @router.patch("/{participant_id}/profile")
+    @router.patch("/{participant_id}/profile", **_person("participants.profile", *theirs))
     async def change_profile(
-        participant_id: str, patch: profile.ProfilePatch, request: Request
+        participant_id: str, patch: profile.ProfilePatch, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         if patch.skills is not None:
             taxonomy = await taxonomies.current()
             with skill_errors():
                 skills = canonical_skills(patch.skills, taxonomy, "skills")
             patch = patch.model_copy(update={"skills": skills})
-        state = await act(participant_id, request, lambda s: profile.change_profile(s, patch))
-        return _public(state)
+        state = await act(participant_id, lambda s: profile.change_profile(s, patch))
+        return seen_by(principal, state)
 
-    @router.put("/{participant_id}/goals")
+    @router.put("/{participant_id}/goals", **_person("participants.goals", *theirs))
     async def change_goals(
-        participant_id: str, change: profile.GoalsChange, request: Request
+        participant_id: str, change: profile.GoalsChange, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         taxonomy = await taxonomies.current()
         with skill_errors():
             change = change.model_copy(update={"goals": canonical_goals(change.goals, taxonomy)})
-        return _public(
-            await act(participant_id, request, lambda s: profile.change_goals(s, change))
-        )
+        state = await act(participant_id, lambda s: profile.change_goals(s, change))
+        return seen_by(principal, state)
 
-    @router.put("/{participant_id}/availability")
+    @router.put("/{participant_id}/availability", **_person("participants.availability", *theirs))
     async def change_availability(
-        participant_id: str, change: profile.AvailabilityChange, request: Request
+        participant_id: str,
+        change: profile.AvailabilityChange,
+        principal: Principal = Depends(caller),
     ) -> dict[str, Any]:
-        return _public(
-            await act(participant_id, request, lambda s: profile.change_availability(s, change))
-        )
+        state = await act(participant_id, lambda s: profile.change_availability(s, change))
+        return seen_by(principal, state)
 
     return router
-
-
-def _public(state: State) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if k != "email_key"}

@@ -6,7 +6,7 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
-from . import import_jobs_api, imports_api, programs_api, taxonomy_api
+from . import access, import_jobs_api, imports_api, programs_api, taxonomy_api
 from .api import create_router
 from .import_jobs import ImportJobs
 from .import_worker import ImportWorker
@@ -33,16 +33,17 @@ def build(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         clock=runtime.clock,
         routers=[
-            create_router(participants, program_store, runtime.current, wake, taxonomies),
-            programs_api.create_router(program_store, runtime.current, wake),
-            taxonomy_api.create_router(taxonomies, runtime.current),
-            imports_api.create_router(registrar, runtime.current),
-            import_jobs_api.create_router(jobs, registrar, runtime.current, worker.wake.set),
+            create_router(participants, program_store, wake, taxonomies),
+            programs_api.create_router(program_store, wake),
+            taxonomy_api.create_router(taxonomies),
+            imports_api.create_router(registrar),
+            import_jobs_api.create_router(jobs, registrar, worker.wake.set),
         ],
         stores=[aggregates, program_store, taxonomy_store],
         on_startup=[participants.ensure_indexes, jobs.ensure_indexes],
         workers=[worker.run],
         body_limits={import_jobs_api.UPLOAD_PATH: settings.max_import_bytes},
+        resources=access.resolvers(participants, program_store, jobs),
     )
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from fastapi import APIRouter, Depends, Query, Request, Response
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import not_found
+from mentornet_chassis.policy import allow
 
-from .domain import programs
+from .access import TEAM
 from .domain.bulk import MAX_JOB_ROWS, RoleName
 from .import_jobs import ImportJobs
 from .imports_api import uploaded_rows
 from .registrar import Registrar
 
-Current = Callable[[Request], Awaitable[Principal]]
 UPLOAD_PATH = r"^/programs/[^/]+/import-jobs/"
 
 
@@ -40,58 +41,51 @@ def _view(job: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
 def create_router(
     jobs: ImportJobs,
     registrar: Registrar,
-    current: Current,
     wake_worker: Callable[[], None],
 ) -> APIRouter:
-    router = APIRouter(tags=["bulk onboarding"])
-    coordinator = requiring(current, Role.COORDINATOR)
+    router = guarded_router(tags=["bulk onboarding"])
+    read = allow("imports.follow", *TEAM, on="job")
 
-    async def visible_job(job_id: str, principal: Principal) -> dict[str, Any]:
+    async def visible_job(job_id: str) -> dict[str, Any]:
         job = await jobs.get(job_id)
         if job is None:
             raise not_found("job_id", f"no import job {job_id}")
-        if job["owner"]["subject"] != principal.subject:
-            program = await registrar.program_store.get_state(job["program_id"])
-            if program is None or not programs.manages(
-                program, principal.subject, principal.programs
-            ):
-                raise forbidden(f"you do not coordinate program {job['program_id']}")
         return job
 
-    @router.post("/programs/{program_id}/import-jobs/{role}", status_code=202)
+    @router.post(
+        "/programs/{program_id}/import-jobs/{role}",
+        status_code=202,
+        **allow("imports.start_job", *TEAM, on="program"),
+    )
     async def start(
         program_id: str,
         role: RoleName,
         request: Request,
         response: Response,
-        principal: Principal = coordinator,
+        principal: Principal = Depends(caller),
     ) -> dict[str, Any]:
         """Queue a CSV or JSON Lines file; follow it at /import-jobs/{job_id}."""
-
-        program = await registrar.open_program(program_id)
-        if not programs.manages(program, principal.subject, principal.programs):
-            raise forbidden(f"you do not coordinate program {program_id}")
+        await registrar.open_program(program_id)
         rows = await uploaded_rows(request, MAX_JOB_ROWS)
         job = await jobs.create(program_id, role, principal, rows)
         wake_worker()
         response.headers["Location"] = f"/import-jobs/{job['_id']}"
         return _view(job, await jobs.counts(job["_id"]))
 
-    @router.get("/import-jobs/{job_id}")
-    async def progress(job_id: str, principal: Principal = coordinator) -> dict[str, Any]:
-        job = await visible_job(job_id, principal)
+    @router.get("/import-jobs/{job_id}", **read)
+    async def progress(job_id: str) -> dict[str, Any]:
+        job = await visible_job(job_id)
         return _view(job, await jobs.counts(job_id))
 
-    @router.get("/import-jobs/{job_id}/rows")
+    @router.get("/import-jobs/{job_id}/rows", **read)
     async def rows(
         job_id: str,
         outcome: Literal["registered", "skipped", "rejected"] = "rejected",
         offset: int = Query(default=0, ge=0),
         limit: int = Query(default=100, ge=1, le=1000),
-        principal: Principal = coordinator,
     ) -> dict[str, Any]:
         """Finished rows with one outcome, in row order, a page at a time."""
-        await visible_job(job_id, principal)
+        await visible_job(job_id)
         found = await jobs.results(job_id, outcome, offset, limit)
         return {"job_id": job_id, "outcome": outcome, "offset": offset, "rows": found}
 

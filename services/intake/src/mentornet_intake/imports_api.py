@@ -8,19 +8,19 @@ what was rejected, with the field and the reason.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from fastapi import APIRouter, Depends, Request
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import ApiError
+from mentornet_chassis.policy import allow
 
-from .domain import programs
+from .access import TEAM
 from .domain.bulk import MAX_ROWS, RoleName, Row, UnreadableFile, read_rows
 from .importer import import_row, tally
 from .registrar import Registrar
 
-Current = Callable[[Request], Awaitable[Principal]]
 MEDIA_TYPES = ("text/csv", "application/x-ndjson", "application/jsonl")
 
 
@@ -45,17 +45,14 @@ async def uploaded_rows(request: Request, max_rows: int, hint: str = "") -> list
     return rows
 
 
-def create_router(registrar: Registrar, current: Current) -> APIRouter:
-    router = APIRouter(prefix="/programs", tags=["bulk onboarding"])
-    coordinator = requiring(current, Role.COORDINATOR)
+def create_router(registrar: Registrar) -> APIRouter:
+    router = guarded_router(prefix="/programs", tags=["bulk onboarding"])
 
-    @router.post("/{program_id}/imports/{role}")
+    @router.post("/{program_id}/imports/{role}", **allow("imports.run", *TEAM, on="program"))
     async def import_rows(
-        program_id: str, role: RoleName, request: Request, principal: Principal = coordinator
+        program_id: str, role: RoleName, request: Request, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
-        program = await registrar.open_program(program_id)
-        if not programs.manages(program, principal.subject, principal.programs):
-            raise forbidden(f"you do not coordinate program {program_id}")
+        await registrar.open_program(program_id)
         rows = await uploaded_rows(request, MAX_ROWS, "; send larger files as an import job")
         correlation_id = f"import-{uuid.uuid4().hex}"
         outcomes = [

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import conflict, not_found
+from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts import Event, new_envelope
 
+from .access import TEAM
 from .domain import programs
 
 SERVICE = "intake"
-Current = Callable[[Request], Awaitable[Principal]]
 
 
-def _managed(state: State | None, program_id: str, principal: Principal) -> State:
+def _found(state: State | None, program_id: str) -> State:
     if state is None:
         raise not_found("program_id", f"no program {program_id}")
-    if not programs.manages(state, principal.subject, principal.programs):
-        raise forbidden(f"you do not coordinate program {program_id}")
     return state
 
 
@@ -37,17 +37,15 @@ def _view(state: State) -> dict[str, Any]:
 
 def create_router(
     store: AggregateStore,
-    current: Current,
     wake_relay: Callable[[], None],
 ) -> APIRouter:
-    router = APIRouter(prefix="/programs", tags=["programs"])
-    coordinator = requiring(current, Role.COORDINATOR)
+    router = guarded_router(prefix="/programs", tags=["programs"])
 
     async def transition(
-        program_id: str, principal: Principal, step: Callable[[State], tuple[State, Event | None]]
+        program_id: str, step: Callable[[State], tuple[State, Event | None]]
     ) -> State:
         def decide(current_state: State | None) -> Decision:
-            state, event = step(_managed(current_state, program_id, principal))
+            state, event = step(_found(current_state, program_id))
             envelopes = [new_envelope(event, SERVICE)] if event is not None else []
             return Decision(state=state, events=envelopes)
 
@@ -60,29 +58,26 @@ def create_router(
         assert applied.state is not None
         return applied.state
 
-    @router.post("", status_code=201)
+    @router.post("", status_code=201, **allow("programs.create", Grant.COORDINATOR))
     async def create(
-        spec: programs.ProgramSpec, principal: Principal = coordinator
+        spec: programs.ProgramSpec, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
+        """A draft program; its creator coordinates it."""
         program_id = f"prog-{uuid.uuid4().hex[:12]}"
         state = programs.draft(spec, program_id, principal.subject)
         await store.apply(program_id, lambda _: Decision(state=state))
         return _view(state)
 
-    @router.get("/{program_id}")
-    async def get(program_id: str, principal: Principal = coordinator) -> dict[str, Any]:
-        return _view(_managed(await store.get_state(program_id), program_id, principal))
+    @router.get("/{program_id}", **allow("programs.read", *TEAM, on="program"))
+    async def get(program_id: str) -> dict[str, Any]:
+        return _view(_found(await store.get_state(program_id), program_id))
 
-    @router.patch("/{program_id}")
-    async def update(
-        program_id: str, patch: programs.ProgramPatch, principal: Principal = coordinator
-    ) -> dict[str, Any]:
-        return _view(
-            await transition(program_id, principal, lambda state: programs.change(state, patch))
-        )
+    @router.patch("/{program_id}", **allow("programs.change", *TEAM, on="program"))
+    async def update(program_id: str, patch: programs.ProgramPatch) -> dict[str, Any]:
+        return _view(await transition(program_id, lambda state: programs.change(state, patch)))
 
-    @router.post("/{program_id}/publish")
-    async def publish(program_id: str, principal: Principal = coordinator) -> dict[str, Any]:
-        return _view(await transition(program_id, principal, programs.publish))
+    @router.post("/{program_id}/publish", **allow("programs.publish", *TEAM, on="program"))
+    async def publish(program_id: str) -> dict[str, Any]:
+        return _view(await transition(program_id, programs.publish))
 
     return router

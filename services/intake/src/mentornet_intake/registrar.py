@@ -13,6 +13,7 @@ from mentornet_chassis.http import ApiError, conflict, not_found
 from mentornet_contracts import new_envelope
 from pymongo.errors import DuplicateKeyError
 
+from .access import acts_for_program
 from .domain import programs
 from .domain.registration import (
     AlreadyRegistered,
@@ -39,11 +40,8 @@ def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
 
 
 def _may_register(principal: Principal, program: State, role: Role) -> bool:
-    return (
-        principal.has(Role.SERVICE)
-        or programs.manages(program, principal.subject, principal.programs)
-        or principal.has(role)
-    )
+    """Anyone for the program's team; yourself with the role in your token."""
+    return acts_for_program(principal, program) or role in principal.roles
 
 
 @contextmanager
@@ -101,7 +99,7 @@ class Registrar:
             email_key(body.program_id, str(body.email))
         )
         participant_id = existing["_id"] if existing else new_participant_id()
-        self_service = not principal.has(Role.SERVICE, Role.COORDINATOR)
+        self_service = not acts_for_program(principal, program)
         emitted: list[str] = []
 
         def decide(state: State | None) -> Decision:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from mentornet_chassis.auth import Principal, Role, requiring
+from fastapi import APIRouter, Query
+from mentornet_chassis.guard import guarded_router
 from mentornet_chassis.http import conflict, not_found
+from mentornet_chassis.policy import Grant, allow
 
 from .domain.curation import (
     Curated,
@@ -21,8 +22,6 @@ from .domain.curation import (
 from .domain.skills import Cluster, Skill, UnknownSkillError
 from .domain.taxonomy import Taxonomy
 from .taxonomies import TaxonomyStore
-
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 @contextmanager
@@ -55,50 +54,41 @@ def _listing(
     return {"taxonomy_id": taxonomy.taxonomy_id, "version": taxonomy.version, "skills": skills}
 
 
-def create_router(taxonomies: TaxonomyStore, current: Current) -> APIRouter:
-    router = APIRouter(prefix="/taxonomy", tags=["skill taxonomy"])
-    coordinator = requiring(current, Role.COORDINATOR)
+def create_router(taxonomies: TaxonomyStore) -> APIRouter:
+    router = guarded_router(prefix="/taxonomy", tags=["skill taxonomy"])
+    read = allow("taxonomy.read", Grant.SIGNED_IN)
 
-    async def curate(
-        request: Request, principal: Principal, step: Callable[[Taxonomy], Curated]
-    ) -> dict[str, Any]:
+    async def curate(step: Callable[[Taxonomy], Curated]) -> dict[str, Any]:
         with curation_errors():
             return _answer(await taxonomies.curate(step))
 
-    @router.get("")
+    @router.get("", **read)
     async def listing(
         cluster: Cluster | None = None,
         include_deprecated: bool = Query(default=False, description="Also deprecated skills."),
-        _: Principal = Depends(current),
     ) -> dict[str, Any]:
         return _listing(await taxonomies.current(), cluster, include_deprecated)
 
-    @router.get("/skills/{skill_id}")
-    async def lookup(skill_id: str, _: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get("/skills/{skill_id}", **read)
+    async def lookup(skill_id: str) -> dict[str, Any]:
         """A skill by id or alias, in any case; an unknown one gets suggestions."""
         with curation_errors():
             return (await taxonomies.current()).resolve(skill_id).model_dump(mode="json")
 
-    @router.post("/skills", status_code=201)
-    async def add(
-        skill: Skill, request: Request, principal: Principal = coordinator
-    ) -> dict[str, Any]:
-        return await curate(request, principal, lambda taxonomy: add_skill(taxonomy, skill))
+    @router.post("/skills", status_code=201, **allow("taxonomy.add", Grant.TAXONOMY_CURATOR))
+    async def add(skill: Skill) -> dict[str, Any]:
+        return await curate(lambda taxonomy: add_skill(taxonomy, skill))
 
-    @router.post("/skills/{skill_id}/rename")
-    async def rename(
-        skill_id: str, body: Rename, request: Request, principal: Principal = coordinator
-    ) -> dict[str, Any]:
-        return await curate(
-            request, principal, lambda taxonomy: rename_skill(taxonomy, skill_id, body)
-        )
+    @router.post("/skills/{skill_id}/rename", **allow("taxonomy.rename", Grant.TAXONOMY_CURATOR))
+    async def rename(skill_id: str, body: Rename) -> dict[str, Any]:
+        """Every program's people keep the skill under its new id (the taxonomy is the
+        network's, so only a taxonomy curator changes it)."""
+        return await curate(lambda taxonomy: rename_skill(taxonomy, skill_id, body))
 
-    @router.post("/skills/{skill_id}/deprecate")
-    async def deprecate(
-        skill_id: str, request: Request, principal: Principal = coordinator
-    ) -> dict[str, Any]:
-        return await curate(
-            request, principal, lambda taxonomy: deprecate_skill(taxonomy, skill_id)
-        )
+    @router.post(
+        "/skills/{skill_id}/deprecate", **allow("taxonomy.deprecate", Grant.TAXONOMY_CURATOR)
+    )
+    async def deprecate(skill_id: str) -> dict[str, Any]:
+        return await curate(lambda taxonomy: deprecate_skill(taxonomy, skill_id))
 
     return router

@@ -8,7 +8,7 @@ from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import api, matches_api, program_board_api
+from . import access, api, matches_api, program_board_api
 from .batch_runs import BatchRuns
 from .batch_worker import BatchWorker
 from .decisions import Decisions
@@ -48,19 +48,16 @@ def build(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         clock=runtime.clock,
         routers=[
-            api.create_router(stores, runtime.current),
-            matches_api.create_router(
-                stores, Decisions(stores, matchmaker, rematcher), runtime.current
-            ),
-            program_board_api.create_router(
-                stores, runs, matchmaker.coverage, runtime.current, worker.wake.set
-            ),
+            api.create_router(stores),
+            matches_api.create_router(stores, Decisions(stores, matchmaker, rematcher)),
+            program_board_api.create_router(stores, runs, matchmaker.coverage, worker.wake.set),
         ],
         handlers=matcher_handlers(stores, runs, matchmaker, rematcher),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         workers=[worker.run],
         parks=[UnknownEntity],
+        resources=access.resolvers(stores),
     )
 
 

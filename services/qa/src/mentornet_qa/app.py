@@ -14,7 +14,7 @@ from mentornet_chassis.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import cases_api, health_api, samples_api
+from . import access, cases_api, health_api, samples_api
 from .auditor import Auditor
 from .followups import FollowUps
 from .handlers import qa_handlers
@@ -54,9 +54,9 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     return ServiceParts(
         clock=clock,
         routers=[
-            cases_api.create_router(stores, runtime.current, clock, runtime.wake_relay),
-            samples_api.create_router(stores, sampler, runtime.current, clock, runtime.wake_relay),
-            health_api.create_router(stores, auditor, recognitions, links, runtime.current, clock),
+            cases_api.create_router(stores, clock, runtime.wake_relay),
+            samples_api.create_router(stores, sampler, clock, runtime.wake_relay),
+            health_api.create_router(stores, auditor, recognitions, links, clock),
         ],
         handlers=qa_handlers(stores, clock, follow),
         consumes=SERVICES[SERVICE].consumes,
@@ -64,6 +64,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         on_startup=[stores.ensure_indexes],
         workers=[timers.run],
         parks=[UnknownEntity],
+        resources=access.resolvers(stores),
     )
 
 

@@ -3,26 +3,28 @@ hand; the program's playbook."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden
+from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import not_found
+from mentornet_chassis.policy import allow
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, Resolution
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import programs, triggers
-from .api_support import oversees, refusals
+from .access import QA_TEAM, TEAM, match_of_case
+from .api_support import refusals
 from .domain import playbook
 from .domain.errors import Conflict
 from .store import QaStores
 
 SERVICE = "qa"
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Resolve(BaseModel):
@@ -49,20 +51,15 @@ def case_view(match: State, case: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_router(
-    stores: QaStores, current: Current, clock: Callable[[], datetime], wake: Callable[[], None]
+    stores: QaStores, clock: Callable[[], datetime], wake: Callable[[], None]
 ) -> APIRouter:
-    router = APIRouter(tags=["escalations"])
+    router = guarded_router(tags=["escalations"])
 
-    async def match_of_case(case_id: str) -> State:
-        found = await stores.matches.collection.find_one({"state.case.case_id": case_id})
-        if found is None:
-            found = await stores.matches.collection.find_one(
-                {"state.closed_cases.case_id": case_id}
-            )
+    async def case_match(case_id: str) -> State:
+        found = await match_of_case(stores, case_id)
         if found is None:
             raise not_found("case_id", f"no case {case_id}")
-        state: State = found["state"]
-        return state
+        return found
 
     async def change(match_id: str, step: Callable[[State], tuple[State, list[Any]]]) -> State:
         def decide(state: State | None) -> Decision:
@@ -77,14 +74,12 @@ def create_router(
         assert applied.state is not None
         return applied.state
 
-    @router.get("/programs/{program_id}/cases")
+    @router.get("/programs/{program_id}/cases", **allow("cases.list", *QA_TEAM, on="program"))
     async def listing(
         program_id: str,
         status: Literal["open", "resolved", "all"] = Query(default="open"),
-        principal: Principal = Depends(current),
     ) -> dict[str, Any]:
         """The program's cases, the most urgent first (overdue, then by severity)."""
-        oversees(principal, program_id)
         found = []
         for match in await stores.matches_in(program_id):
             if status in ("open", "all") and match.get("case"):
@@ -95,23 +90,17 @@ def create_router(
         found.sort(key=lambda c: (c["status"] != "open", rank.get(c["severity"], 9), c["due_at"]))
         return {"program_id": program_id, "cases": found}
 
-    @router.get("/cases/{case_id}")
-    async def one(case_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
-        match = await match_of_case(case_id)
-        oversees(principal, match["program_id"])
+    @router.get("/cases/{case_id}", **allow("cases.read", *QA_TEAM, on="case"))
+    async def one(case_id: str) -> dict[str, Any]:
+        match = await case_match(case_id)
         case = match.get("case") if (match.get("case") or {}).get("case_id") == case_id else None
         case = case or next(c for c in match.get("closed_cases", []) if c["case_id"] == case_id)
         return case_view(match, case)
 
-    def coordinating(principal: Principal, match: State) -> None:
-        if not (principal.runs(match["program_id"]) or principal.has(Role.SERVICE)):
-            raise forbidden("the program's coordinators handle its cases")
-
-    @router.post("/cases/{case_id}/claim")
-    async def claim(case_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.post("/cases/{case_id}/claim", **allow("cases.claim", *QA_TEAM, on="case"))
+    async def claim(case_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         """Take the case: you become its owner."""
-        match = await match_of_case(case_id)
-        coordinating(principal, match)
+        match = await case_match(case_id)
         owner = programs.as_owner(principal.subject)
 
         def take(m: State) -> tuple[State, list[Any]]:
@@ -121,13 +110,12 @@ def create_router(
         state = await change(match["match_id"], take)
         return case_view(state, state["case"])
 
-    @router.post("/cases/{case_id}/resolve")
+    @router.post("/cases/{case_id}/resolve", **allow("cases.resolve", *QA_TEAM, on="case"))
     async def resolve(
-        case_id: str, body: Resolve, principal: Principal = Depends(current)
+        case_id: str, body: Resolve, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """Close the case; a case already closed is a 409."""
-        match = await match_of_case(case_id)
-        coordinating(principal, match)
+        match = await case_match(case_id)
         now = clock()
 
         def close(m: State) -> tuple[State, list[Any]]:
@@ -138,15 +126,14 @@ def create_router(
         state = await change(match["match_id"], close)
         return case_view(state, state["closed_cases"][-1])
 
-    @router.post("/matches/{match_id}/cases", status_code=201)
-    async def open_case(
-        match_id: str, body: Open, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        """A coordinator opens (or adds to) the match's case by hand."""
+    @router.post(
+        "/matches/{match_id}/cases", status_code=201, **allow("cases.open", *QA_TEAM, on="match")
+    )
+    async def open_case(match_id: str, body: Open) -> dict[str, Any]:
+        """A coordinator or reviewer opens (or adds to) the match's case by hand."""
         match = await stores.matches.get_state(match_id)
         if match is None or not match.get("program_id"):
             raise not_found("match_id", f"no match {match_id} here")
-        coordinating(principal, match)
         program = await programs.load(stores, match["program_id"])
         now = clock()
         state = await change(
@@ -155,23 +142,17 @@ def create_router(
         )
         return case_view(state, state["case"])
 
-    @router.get("/programs/{program_id}/playbook")
-    async def get_playbook(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        oversees(principal, program_id)
+    @router.get("/programs/{program_id}/playbook", **allow("playbook.read", *QA_TEAM, on="program"))
+    async def get_playbook(program_id: str) -> dict[str, Any]:
         program = await programs.load(stores, program_id)
         if program is None:
             raise not_found("program_id", f"no published program {program_id}")
         return {"program_id": program_id, **program.playbook.model_dump(mode="json")}
 
-    @router.put("/programs/{program_id}/playbook")
-    async def put_playbook(
-        program_id: str, body: playbook.Playbook, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.put("/programs/{program_id}/playbook", **allow("playbook.set", *TEAM, on="program"))
+    async def put_playbook(program_id: str, body: playbook.Playbook) -> dict[str, Any]:
         """The program's escalation playbook: a first step per trigger (the others keep
         the default) and the last step (rematch or pause)."""
-        oversees(principal, program_id, reviewers=False)
         saved = body.model_dump(mode="json")
 
         def decide(state: State | None) -> Decision:

@@ -6,25 +6,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal
+from mentornet_chassis.guard import guarded_router
 from mentornet_chassis.http import ApiError, not_found
+from mentornet_chassis.policy import Grant, allow
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import dashboard, programs
-from .api_support import oversees
+from .access import QA_TEAM, TEAM
 from .auditor import Auditor
 from .domain import health, recognition, reviews
 from .recognitions import Recognitions
 from .store import QaStores
-
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 class Awards(BaseModel):
@@ -63,10 +62,9 @@ def create_router(
     auditor: Auditor,
     recognitions: Recognitions,
     links: DashboardLinks,
-    current: Current,
     clock: Callable[[], datetime],
 ) -> APIRouter:
-    router = APIRouter(tags=["program health"])
+    router = guarded_router(tags=["program health"])
 
     async def program_of(program_id: str) -> programs.Program:
         program = await programs.load(stores, program_id)
@@ -95,25 +93,25 @@ def create_router(
             sampling,
         )
 
-    @router.get("/programs/{program_id}/health")
-    async def health_json(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.get("/programs/{program_id}/health", **allow("health.read", *QA_TEAM, on="program"))
+    async def health_json(program_id: str) -> dict[str, Any]:
         """Every figure on the dashboard."""
-        oversees(principal, program_id)
         return await figures(program_id)
 
-    @router.get("/programs/{program_id}/dashboard-link")
-    async def dashboard_link(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.get(
+        "/programs/{program_id}/dashboard-link", **allow("dashboard.link", *TEAM, on="program")
+    )
+    async def dashboard_link(program_id: str) -> dict[str, Any]:
         """A link to the dashboard page that works in a browser until it expires."""
-        oversees(principal, program_id)
         await program_of(program_id)
         url, expires = links.url(program_id)
         return {"program_id": program_id, "url": url, "expires": expires}
 
-    @router.get("/programs/{program_id}/dashboard", response_class=HTMLResponse)
+    @router.get(
+        "/programs/{program_id}/dashboard",
+        response_class=HTMLResponse,
+        **allow("dashboard.open", Grant.PUBLIC),
+    )
     async def dashboard_page(
         program_id: str,
         expires: int = Query(description="From the dashboard link."),
@@ -123,29 +121,31 @@ def create_router(
             raise ApiError(403, "forbidden", "key", "not a valid or current dashboard link")
         return HTMLResponse(dashboard.render(await figures(program_id)))
 
-    @router.post("/programs/{program_id}/fairness-audits", status_code=201)
-    async def run_audit(program_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.post(
+        "/programs/{program_id}/fairness-audits",
+        status_code=201,
+        **allow("fairness.audit", *TEAM, on="program"),
+    )
+    async def run_audit(program_id: str) -> dict[str, Any]:
         """Audit now (they also run every MENTORNET_QA_AUDIT_EVERY_DAYS)."""
-        oversees(principal, program_id, reviewers=False)
         await program_of(program_id)
         return {"program_id": program_id, **await auditor.run(program_id, clock())}
 
-    @router.get("/programs/{program_id}/fairness-audits/latest")
-    async def latest_audit(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        oversees(principal, program_id)
+    @router.get(
+        "/programs/{program_id}/fairness-audits/latest",
+        **allow("fairness.read", *TEAM, on="program"),
+    )
+    async def latest_audit(program_id: str) -> dict[str, Any]:
         audit = (await program_of(program_id)).state.get("audit")
         if audit is None:
             raise not_found("program_id", f"program {program_id} has not been audited yet")
         return {"program_id": program_id, **audit}
 
-    @router.get("/programs/{program_id}/recognition")
-    async def recognised(
-        program_id: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.get(
+        "/programs/{program_id}/recognition", **allow("recognition.read", *TEAM, on="program")
+    )
+    async def recognised(program_id: str) -> dict[str, Any]:
         """Each mentor's impact and awards, and the program's thresholds."""
-        oversees(principal, program_id)
         program = await program_of(program_id)
         mentors = sorted(
             {m["mentor_id"] for m in await stores.matches_in(program_id) if m.get("mentor_id")}
@@ -165,11 +165,10 @@ def create_router(
             "mentors": found,
         }
 
-    @router.put("/programs/{program_id}/recognition")
-    async def set_awards(
-        program_id: str, body: Awards, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
-        oversees(principal, program_id, reviewers=False)
+    @router.put(
+        "/programs/{program_id}/recognition", **allow("recognition.set", *TEAM, on="program")
+    )
+    async def set_awards(program_id: str, body: Awards) -> dict[str, Any]:
         saved = [t.model_dump() for t in body.awards]
 
         def decide(state: State | None) -> Decision:

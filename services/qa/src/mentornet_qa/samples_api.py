@@ -3,36 +3,36 @@ between reviewers, and re-running a period's sampling from its seed."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden, requiring
+from mentornet_chassis.auth import Principal, Role
+from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import not_found
+from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, ReviewOutcome
 
 from . import programs, triggers
-from .api_support import oversees, refusals
+from .access import QA_TEAM
+from .api_support import refusals
 from .domain import reviews
 from .sampler import Sampler, replayed
 from .store import QaStores
 
 SERVICE = "qa"
-Current = Callable[[Request], Awaitable[Principal]]
 
 
 def create_router(
     stores: QaStores,
     sampler: Sampler,
-    current: Current,
     clock: Callable[[], datetime],
     wake: Callable[[], None],
 ) -> APIRouter:
-    router = APIRouter(tags=["qa review"])
-    reviewer = requiring(current, Role.REVIEWER)
+    router = guarded_router(tags=["qa review"])
 
     async def sample_of(sample_id: str) -> State:
         sample = await stores.samples.get_state(sample_id)
@@ -40,18 +40,12 @@ def create_router(
             raise not_found("sample_id", f"no sample {sample_id}")
         return sample
 
-    async def reviewing(sample_id: str, principal: Principal) -> None:
-        sample = await sample_of(sample_id)
-        if not principal.reviews(sample["program_id"]):
-            raise forbidden(f"you do not review program {sample['program_id']}")
-
-    @router.get("/programs/{program_id}/samples")
+    @router.get("/programs/{program_id}/samples", **allow("samples.list", *QA_TEAM, on="program"))
     async def listing(
         program_id: str,
         status: Literal["open", "claimed", "reviewed", "all"] = Query(default="all"),
-        principal: Principal = Depends(current),
+        principal: Principal = Depends(caller),
     ) -> dict[str, Any]:
-        oversees(principal, program_id)
         found = [
             _as_seen(s, principal)
             for s in await stores.samples_in(program_id)
@@ -59,16 +53,16 @@ def create_router(
         ]
         return {"program_id": program_id, "samples": sorted(found, key=lambda s: s["sample_id"])}
 
-    @router.get("/samples/{sample_id}")
-    async def one(sample_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get("/samples/{sample_id}", **allow("samples.read", *QA_TEAM, on="sample"))
+    async def one(sample_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         sample = await sample_of(sample_id)
-        oversees(principal, sample["program_id"])
         return _as_seen(sample, principal)
 
-    @router.post("/samples/{sample_id}/claim")
-    async def claim(sample_id: str, principal: Principal = reviewer) -> dict[str, Any]:
+    @router.post(
+        "/samples/{sample_id}/claim", **allow("samples.claim", Grant.REVIEWER, on="sample")
+    )
+    async def claim(sample_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         """Take a sample to review (two reviewers for a double-reviewed one)."""
-        await reviewing(sample_id, principal)
         now = clock()
         with refusals():
             applied = await stores.samples.apply(
@@ -78,13 +72,16 @@ def create_router(
         assert applied.state is not None
         return applied.state
 
-    @router.post("/samples/{sample_id}/reviews", status_code=201)
+    @router.post(
+        "/samples/{sample_id}/reviews",
+        status_code=201,
+        **allow("samples.review", Grant.REVIEWER, on="sample"),
+    )
     async def review(
-        sample_id: str, body: reviews.Review, principal: Principal = reviewer
+        sample_id: str, body: reviews.Review, principal: Principal = Depends(caller)
     ) -> dict[str, Any]:
         """Score the sampled session on the rubric, with an outcome and a comment. An
         `escalated` outcome opens a case on the match."""
-        await reviewing(sample_id, principal)
         now = clock()
 
         def decide(state: State | None) -> Decision:
@@ -108,19 +105,21 @@ def create_router(
         wake()
         return applied.state
 
-    @router.get("/programs/{program_id}/reviews/agreement")
-    async def agreement(program_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+    @router.get(
+        "/programs/{program_id}/reviews/agreement",
+        **allow("reviews.agreement", *QA_TEAM, on="program"),
+    )
+    async def agreement(program_id: str) -> dict[str, Any]:
         """Between the two reviewers of each double-reviewed sample."""
-        oversees(principal, program_id)
         return {"program_id": program_id, **reviews.agreement(await stores.samples_in(program_id))}
 
-    @router.get("/programs/{program_id}/sampling/{period}")
-    async def period(
-        program_id: str, period: str, principal: Principal = Depends(current)
-    ) -> dict[str, Any]:
+    @router.get(
+        "/programs/{program_id}/sampling/{period}",
+        **allow("sampling.replay", *QA_TEAM, on="program"),
+    )
+    async def period(program_id: str, period: str) -> dict[str, Any]:
         """A period's sampling decisions, and whether making them again from the same
         seed gives the same sample."""
-        oversees(principal, program_id)
         state = await stores.periods.get_state(f"{program_id}:{period}")
         program = await programs.load(stores, program_id)
         if state is None or program is None:

@@ -161,7 +161,3 @@ def publish(state: dict[str, Any]) -> tuple[dict[str, Any], ProgramPublished]:
         program_id=state["program_id"], coordinator_ids=tuple(state["coordinators"]), **spec
     )
     return {**state, "status": "published"}, event
-
-
-def manages(state: dict[str, Any], subject: str, claimed_programs: frozenset[str]) -> bool:
-    return subject in state["coordinators"] or state["program_id"] in claimed_programs
