@@ -67,8 +67,8 @@ async def test_self_service_roles_and_reads(intake: RunningService, unique: str)
     ada_id, bob_id = mine.json()["participant_id"], theirs.json()["participant_id"]
     assert (await intake.http.get(f"/participants/{ada_id}", headers=ada)).status_code == 200
     other = await intake.http.get(f"/participants/{bob_id}", headers=ada)
-    assert other.status_code == 403
-    assert other.json()["error"] == "forbidden"
+    assert other.status_code == 404, "another person's profile: they are not known to exist"
+    assert other.json()["field"] == "participant_id"
     seen = await intake.http.get(f"/participants/{bob_id}", headers=coordinator)
     assert seen.status_code == 200
     assert seen.json()["email"] == f"ada-b{unique}@example.org"
@@ -169,7 +169,7 @@ async def test_erasure_removes_personal_data_and_emits_once(
     ]
     await eventually(lambda: matcher_knows(matcher, pid), what="the matcher to see the mentee")
     ada = token("someone-else", "mentee")
-    assert (await intake.http.delete(f"/participants/{pid}", headers=ada)).status_code == 403
+    assert (await intake.http.delete(f"/participants/{pid}", headers=ada)).status_code == 404
     for _ in range(2):
         erased = await intake.http.delete(f"/participants/{pid}", headers=coordinator)
         assert erased.status_code == 200

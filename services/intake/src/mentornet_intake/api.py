@@ -115,11 +115,11 @@ def create_router(
 
     @router.delete(
         "/{participant_id}/diversity",
-        **_person("participants.withdraw_diversity", Grant.SELF, Grant.SERVICE),
+        **_person("participants.withdraw_diversity", *theirs),
     )
     async def withdraw_diversity_consent(participant_id: str) -> dict[str, Any]:
-        """Forget self-identified attributes here and in QA's fairness data: the person's
-        own decision."""
+        """Forget self-identified attributes here and in QA's fairness data (the person, or
+        their coordinator on their behalf: nothing about the attributes is shown)."""
         state = await act(participant_id, lifecycle.withdraw_diversity_consent)
         return {"participant_id": participant_id, "diversity": state.get("diversity")}
 
