@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -52,19 +53,26 @@ def test_prod_scales_consumers_with_keda_and_dev_does_not(
     assert {r["spec"]["replicas"] for r in rendered["dev"] if r["kind"] == "Deployment"} == {1}
 
 
-def test_the_config_map_a_deployment_reads_is_the_one_rendered(
+def _configured(
     rendered: dict[str, list[validate.Resource]],
-) -> None:
-    """kustomize suffixes generated ConfigMaps with a hash (a change rolls the pods)."""
+) -> Iterator[tuple[validate.Resource, dict[str, Any], dict[str, str]]]:
+    """Each deployment, its container, and the ConfigMap data the container reads."""
     for resources in rendered.values():
         maps = {r["metadata"]["name"]: r["data"] for r in resources if r["kind"] == "ConfigMap"}
         for deployment in (r for r in resources if r["kind"] == "Deployment"):
             container = deployment["spec"]["template"]["spec"]["containers"][0]
             [source] = container["envFrom"]
-            data = maps[source["configMapRef"]["name"]]
-            prefix = f"MENTORNET_{container['name'].upper()}_"
-            assert data[f"{prefix}HTTP_PORT"] == str(container["ports"][0]["containerPort"])
-            assert data[f"{prefix}HTTP_HOST"] == "0.0.0.0"
+            yield deployment, container, maps[source["configMapRef"]["name"]]
+
+
+def test_the_config_map_a_deployment_reads_is_the_one_rendered(
+    rendered: dict[str, list[validate.Resource]],
+) -> None:
+    """kustomize suffixes generated ConfigMaps with a hash (a change rolls the pods)."""
+    for deployment, container, data in _configured(rendered):
+        prefix = f"MENTORNET_{container['name'].upper()}_"
+        assert data[f"{prefix}HTTP_PORT"] == str(container["ports"][0]["containerPort"])
+        assert data[f"{prefix}HTTP_HOST"] == "0.0.0.0", deployment["metadata"]["name"]
 
 
 def test_every_deployment_verifies_tokens_with_issuer_and_audience(
@@ -76,16 +84,11 @@ def test_every_deployment_verifies_tokens_with_issuer_and_audience(
     from mentornet_chassis.authsettings import AuthSettings
 
     checked = 0
-    for resources in rendered.values():
-        maps = {r["metadata"]["name"]: r["data"] for r in resources if r["kind"] == "ConfigMap"}
-        for deployment in (r for r in resources if r["kind"] == "Deployment"):
-            container = deployment["spec"]["template"]["spec"]["containers"][0]
-            [source] = container["envFrom"]
-            data = maps[source["configMapRef"]["name"]]
-            auth = {k[5:].lower(): v for k, v in data.items() if k.startswith("AUTH_")}
-            assert {"jwks_url", "issuer", "audience"} <= set(auth), deployment["metadata"]
-            TokenVerifier(AuthSettings(**auth), production=True)
-            checked += 1
+    for deployment, _, data in _configured(rendered):
+        auth = {k[5:].lower(): v for k, v in data.items() if k.startswith("AUTH_")}
+        assert {"jwks_url", "issuer", "audience"} <= set(auth), deployment["metadata"]
+        TokenVerifier(AuthSettings.model_validate(auth), production=True)
+        checked += 1
     assert checked >= 10
 
 

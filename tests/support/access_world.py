@@ -20,8 +20,8 @@ from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
 
 from tests.support.events import events_of
-from tests.support.helpers import CONSENT, PROGRAM
-from tests.support.world_bodies import ALL_DAY, GOAL, PYTHON
+from tests.support.helpers import PROGRAM
+from tests.support.world_bodies import GOAL, PYTHON, person
 
 ISSUER = "https://idp.mentornet.test"
 AUDIENCE = "mentornet-api"
@@ -78,18 +78,6 @@ class AccessWorld:
     def creator(self) -> dict[str, str]:
         return bearer(f"c-{self.unique}", "coordinator")
 
-    def person(self, unique: str, name: str, program_id: str, **fields: Any) -> dict[str, Any]:
-        return {
-            "program_id": program_id,
-            "display_name": name,
-            "email": f"{name}-{unique}@example.org",
-            "languages": ["en"],
-            "consent": CONSENT,
-            "formats": ["video"],
-            "availability": ALL_DAY,
-            **fields,
-        }
-
 
 async def _ok(response: Any, *codes: int) -> dict[str, Any]:
     assert response.status_code in (codes or (200, 201, 202)), response.text
@@ -121,11 +109,9 @@ async def build_world(
         answer = await intake.http.post(f"/participants/{role}s", json=body, headers=world.creator)
         return str((await _ok(answer, 201))["participant_id"])
 
-    world.mentor = await register("mentor", world.person(unique, "mentor", a, skills=PYTHON))
-    world.mentee = await register("mentee", world.person(unique, "mentee", a, goals=[GOAL]))
-    world.other = await register(
-        "mentee", world.person(unique, "other", world.program_b, goals=[GOAL])
-    )
+    world.mentor = await register("mentor", person(unique, "mentor", a, skills=PYTHON))
+    world.mentee = await register("mentee", person(unique, "mentee", a, goals=[GOAL]))
+    world.other = await register("mentee", person(unique, "other", world.program_b, goals=[GOAL]))
     for someone in (world.mentor, world.mentee, world.other):
 
         async def known(someone: str = someone) -> bool:
