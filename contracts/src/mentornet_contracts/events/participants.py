@@ -80,10 +80,20 @@ class _ParticipantEvent(Event):
     key_field: ClassVar[str] = "participant_id"
 
 
+PERSON_ID = Field(
+    default=None,
+    description="The person behind this enrolment, the same in every program they join:"
+    " their identity provider subject when they registered themselves. Absent in records"
+    " written before it existed: read the participant id as the person.",
+    examples=["p-2f9c1a7e4b5d4c3a"],
+)
+
+
 class MentorRegistered(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.mentor.registered.v2"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
+    person_id: Id | None = PERSON_ID
     skills: tuple[SkillLevel, ...] = SKILLS
     languages: tuple[LanguageCode, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
@@ -123,6 +133,7 @@ class MenteeRegistered(_ParticipantEvent):
     event_type: ClassVar[str] = "mentornet.mentee.registered.v2"
     participant_id: Id = PARTICIPANT_ID
     program_id: Id = PROGRAM_ID
+    person_id: Id | None = PERSON_ID
     goals: tuple[Goal, ...] = GOALS
     languages: tuple[LanguageCode, ...] = LANGUAGES
     formats: tuple[SessionFormat, ...] = FORMATS
