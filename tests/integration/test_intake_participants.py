@@ -382,3 +382,35 @@ async def test_profile_goals_and_availability_changes_are_published(
     assert json.loads(records[1].value)["languages"] == ["en", "es"]
     target = json.loads(records[2].value)["goals"][0]["target_skills"][0]
     assert target["skill_id"] == "kubernetes"
+
+
+async def test_one_person_across_programs_and_a_self_registrant_is_their_subject(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    first, _ = await open_program(intake, unique)
+    second, _ = await open_program(intake, f"{unique}-2")
+    both = token(f"c-{unique}", "coordinator", programs=[first, second])
+    grace = {**mentee_body(unique, first, email=f"Grace-{unique}@Example.org"), **MENTOR_EXTRA}
+    ids = []
+    for program_id in (first, second):
+        answer = await intake.http.post(
+            "/participants/mentors", headers=both, json={**grace, "program_id": program_id}
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["participant_id"])
+    ada = token(f"sub-ada-{unique}", "mentee")
+    own = await intake.http.post(
+        "/participants/mentees", headers=ada, json=mentee_body(f"ada{unique}", first)
+    )
+    assert own.status_code == 201, own.text
+    ids.append(own.json()["participant_id"])
+    records = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key.decode() in ids, count=3
+    )
+    person = {r.key.decode(): json.loads(r.value)["person_id"] for r in records}
+    assert len(set(ids)) == 3, "one enrolment per program"
+    assert person[ids[0]] == person[ids[1]], "the same e-mail is the same person everywhere"
+    assert person[ids[0]].startswith("person-")
+    assert person[ids[2]] == f"sub-ada-{unique}", "a self-registrant is their own subject"
+    mine = await intake.http.get(f"/participants/{ids[0]}", headers=token(person[ids[0]]))
+    assert mine.status_code == 200, "the person is themself in each enrolment"

@@ -33,9 +33,15 @@ def acts_for_program(principal: Principal, program: State) -> bool:
 
 
 def themselves(participant: State) -> frozenset[str]:
-    """Who is this participant: the account that registered itself, and the subject
-    named by the participant id (so someone a coordinator registered is themself too)."""
-    return frozenset(s for s in (participant.get("account"), participant["participant_id"]) if s)
+    """Who is this participant: the account that registered itself, the person behind
+    the enrolment, and the participant id (someone a coordinator registered is themself
+    too)."""
+    named = (
+        participant.get("account"),
+        participant["participant_id"],
+        participant.get("person_id"),
+    )
+    return frozenset(s for s in named if s)
 
 
 def seen_by(principal: Principal, participant: State) -> dict[str, Any]:

@@ -25,7 +25,6 @@ from .domain.registration import (
 )
 from .registrar import Registrar, skill_errors
 from .store import ParticipantStore
-from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
 
@@ -45,10 +44,10 @@ def create_router(
     participants: ParticipantStore,
     program_store: AggregateStore,
     wake_relay: Callable[[], None],
-    taxonomies: TaxonomyStore,
+    registrar: Registrar,
 ) -> APIRouter:
     router = guarded_router(prefix="/participants", tags=["participants"])
-    registrar = Registrar(participants, program_store, wake_relay, taxonomies)
+    taxonomies = registrar.taxonomies
     register = allow("participants.register", Grant.SIGNED_IN)
     theirs = (Grant.SELF, *TEAM)
 
@@ -110,7 +109,10 @@ def create_router(
     @router.delete("/{participant_id}", **_person("participants.erase", *theirs))
     async def erase(participant_id: str) -> dict[str, Any]:
         """Remove every personal detail; harmless to repeat."""
+        before = await participants.get(participant_id)
         state = await act(participant_id, lifecycle.erase)
+        if before and before.get("email") and not await participants.enrolled(before):
+            await registrar.people.forget(before["email"])
         return {"participant_id": participant_id, "status": state["status"]}
 
     @router.delete(

@@ -10,6 +10,7 @@ from . import access, import_jobs_api, imports_api, programs_api, taxonomy_api
 from .api import create_router
 from .import_jobs import ImportJobs
 from .import_worker import ImportWorker
+from .people import PeopleDirectory
 from .registrar import Registrar
 from .settings import IntakeSettings
 from .store import PARTICIPANTS, PROGRAMS, ParticipantStore
@@ -26,14 +27,16 @@ def build(runtime: Runtime) -> ServiceParts:
     wake = runtime.wake_relay
     taxonomy_store = runtime.aggregates(TAXONOMIES)
     taxonomies = TaxonomyStore(taxonomy_store, wake)
-    registrar = Registrar(participants, program_store, wake, taxonomies)
+    registrar = Registrar(
+        participants, program_store, wake, taxonomies, PeopleDirectory(runtime.db)
+    )
     jobs = ImportJobs(runtime.db)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
         clock=runtime.clock,
         routers=[
-            create_router(participants, program_store, wake, taxonomies),
+            create_router(participants, program_store, wake, registrar),
             programs_api.create_router(program_store, wake),
             taxonomy_api.create_router(taxonomies),
             imports_api.create_router(registrar),

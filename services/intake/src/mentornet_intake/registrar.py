@@ -27,6 +27,7 @@ from .domain.registration import (
     register,
     with_canonical_skills,
 )
+from .people import PeopleDirectory
 from .store import ParticipantStore
 from .taxonomies import TaxonomyStore
 
@@ -60,7 +61,9 @@ class Registrar:
         program_store: AggregateStore,
         wake_relay: Callable[[], None],
         taxonomies: TaxonomyStore,
+        people: PeopleDirectory,
     ) -> None:
+        self.people = people
         self.taxonomies = taxonomies
         self.participants = participants
         self.program_store = program_store
@@ -100,12 +103,15 @@ class Registrar:
         )
         participant_id = existing["_id"] if existing else new_participant_id()
         self_service = not acts_for_program(principal, program)
+        person_id = await self.people.person_for(
+            str(body.email), principal.subject if self_service else None
+        )
         emitted: list[str] = []
 
         def decide(state: State | None) -> Decision:
             if state and self_service and state.get("account") != principal.subject:
                 raise conflict("email", "registered to another account")
-            new_state, event = register(state, body, participant_id)
+            new_state, event = register(state, body, participant_id, person_id)
             if self_service:
                 new_state["account"] = principal.subject
             envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)

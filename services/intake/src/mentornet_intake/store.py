@@ -20,5 +20,13 @@ class ParticipantStore:
     async def find_by_email_key(self, key: str) -> dict[str, Any] | None:
         return await self.aggregates.collection.find_one({"state.email_key": key})
 
+    async def enrolled(self, participant: dict[str, Any]) -> bool:
+        """Whether the participant's person is still active in some program."""
+        person_id = participant.get("person_id")
+        if not person_id:
+            return False
+        query = {"state.person_id": person_id, "state.status": "active"}
+        return await self.aggregates.collection.find_one(query, {"_id": 1}) is not None
+
     async def get(self, participant_id: str) -> dict[str, Any] | None:
         return await self.aggregates.get_state(participant_id)

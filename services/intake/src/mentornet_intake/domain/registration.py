@@ -169,19 +169,23 @@ def email_key(program_id: str, email: str) -> str:
     return f"{program_id}:{email.strip().lower()}"
 
 
-def _event_fields(request: _Registration, participant_id: str) -> dict[str, Any]:
+def _event_fields(
+    request: _Registration, participant_id: str, person_id: str | None
+) -> dict[str, Any]:
     fields = request.model_dump(exclude=set(PERSONAL))
-    return {**fields, "participant_id": participant_id}
+    return {**fields, "participant_id": participant_id, "person_id": person_id}
 
 
 def register(
     current: dict[str, Any] | None,
     request: MenteeRegistration | MentorRegistration,
     participant_id: str,
+    person_id: str | None = None,
 ) -> tuple[dict[str, Any], MenteeRegistered | MentorRegistered]:
     """The new participant state and the event. A second role joins the same person:
     their name, e-mail and level stay as first given (whoever registers the new role),
-    and the consent given for each role is kept with it."""
+    and the consent given for each role is kept with it. `person_id`: the person behind
+    this enrolment (people.py); an enrolment keeps the person it was first given."""
     role = "mentee" if isinstance(request, MenteeRegistration) else "mentor"
     if current is not None and current.get("status") != "active":
         raise RegistrationConflict(
@@ -190,7 +194,8 @@ def register(
         )
     if current is not None and role in current["roles"]:
         raise AlreadyRegistered(f"already registered as {role} in this program")
-    fields = _event_fields(request, participant_id)
+    person_id = (current or {}).get("person_id") or person_id
+    fields = _event_fields(request, participant_id, person_id)
     event = MenteeRegistered(**fields) if role == "mentee" else MentorRegistered(**fields)
     state: dict[str, Any] = (
         dict(current)
@@ -204,6 +209,8 @@ def register(
             "email_key": email_key(request.program_id, str(request.email)),
         }
     )
+    if person_id is not None:
+        state["person_id"] = person_id
     if request.diversity is not None:
         state["diversity"] = request.diversity.model_dump(mode="json")
     consent = request.consent.model_dump(mode="json")
