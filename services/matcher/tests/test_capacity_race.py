@@ -165,3 +165,64 @@ async def test_approving_twice_keeps_the_first_approvals_place(
     load = await world.stores.loads.get_state("m1")
     assert load is not None
     assert set(load["holds"]) == {first["match_id"]}
+
+
+async def test_fifty_approvals_across_two_programs_hold_a_persons_limit_of_three(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    """One person mentors in two programs (two enrolments, one person id). Twenty-five
+    proposals wait in each program's review queue; the person's own limit is 3 and each
+    program would allow 50. Fifty approvals at once, split across the programs, confirm
+    exactly three: the limit holds for the person, not per program."""
+    world = World.on(mongo[f"person_{unique}"])
+    rules = {
+        "approval_mode": "coordinator_review",
+        "max_active_mentees_per_mentor": 50,
+        "max_monthly_hours_per_mentor": 160,
+    }
+    programs = ("prog-1", "prog-2")
+    for program_id in programs:
+        await world.program(program_id=program_id, **rules)
+        await world.add(
+            *(mentee(f"{program_id}-e{i}", ("python", 3), program_id=program_id) for i in range(25))
+        )
+        await world.add(
+            mentor(f"{program_id}-grace", ("python", 5), program_id=program_id, person_id="grace")
+        )
+    in_review = []
+    for program_id in programs:
+        assert (await world.batch(program_id))["proposed"] == 25
+        in_review += await world.live(program_id)
+    assert len(in_review) == 50
+    for program_id in programs:
+        lowered = mentor(
+            f"{program_id}-grace",
+            ("python", 5),
+            program_id=program_id,
+            person_id="grace",
+            capacity=3,
+        )
+        await world.add(lowered)
+
+    async def approve(match: dict[str, Any]) -> bool:
+        try:
+            await world.decisions.approve(match, Decider.COORDINATOR)
+        except Refused:
+            return False
+        return True
+
+    outcomes = await asyncio.gather(*(approve(m) for m in in_review))
+
+    assert outcomes.count(True) == 3
+    load = await world.stores.loads.get_state("grace")
+    assert load is not None
+    assert len(load["holds"]) == 3
+    for enrolment in ("prog-1-grace", "prog-2-grace"):
+        assert await world.stores.loads.get_state(enrolment) is None, "no per-enrolment load"
+    proposed = [
+        m
+        for program_id in programs
+        for m in await world.stores.matches_in(program_id)
+        if m["status"] == "proposed"
+    ]
+    assert {m["match_id"] for m in proposed} == set(load["holds"])

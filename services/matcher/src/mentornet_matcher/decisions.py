@@ -99,7 +99,7 @@ class Decisions:
             room = rules.capacity_left(override, loads.load_in(state, match["program_id"]))
             held = loads.reserve(
                 state,
-                match["mentor_id"],
+                loads.holder(as_mentor(mentor)),
                 match["match_id"],
                 match["program_id"],
                 match["hours"],
@@ -109,7 +109,7 @@ class Decisions:
             return Decision(state=held if held is not state else None)
 
         try:
-            applied = await self.stores.loads.apply(match["mentor_id"], hold)
+            applied = await self.stores.loads.apply(loads.holder(as_mentor(mentor)), hold)
         except loads.NoCapacity as exc:
             raise Refused("mentor_id", str(exc), match) from None
         return applied.outcome is Outcome.APPLIED

@@ -40,11 +40,18 @@ class ProgramView:
     rules: Rules
     run: Document
     mentors: MentorSide
-    members: frozenset[str]
+    holders: dict[str, str]
+    """Each mentor's participant id to whose load holds their places (loads.holder)."""
     loads: dict[str, Loaded]
-    """Loads of the program's mentors who carry any, as this process last saw them."""
+    """Loads of the program's mentors who carry any, by holder, as this process last
+    saw them."""
     held: dict[str, MentorLoad]
-    """The same, as what they carry in this program and in hours."""
+    """The same by mentor, as what they carry in this program, everywhere and in hours."""
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(self.holders.values())
+
     taken: float
     fresh: bool = True
     """Read just now (not served from memory)."""
@@ -85,11 +92,13 @@ class NewcomerViews:
             return None
         run = await self.runs.get(program_id) or {}
         mentors = await self.reader.mentors(program_id, run)
-        members = frozenset(m.participant_id for m in mentors.mentors)
-        held = await self.stores.loads.load_many(members)
-        carried = {m: loads.load_in(load.state, program_id) for m, load in held.items()}
+        holders = {m.participant_id: loads.holder(m) for m in mentors.mentors}
+        held = await self.stores.loads.load_many(set(holders.values()))
+        carried = {
+            m: loads.load_in(held[h].state, program_id) for m, h in holders.items() if h in held
+        }
         view = ProgramView(
-            program, rules_of(program), run, mentors, members, held, carried, self.clock()
+            program, rules_of(program), run, mentors, holders, held, carried, self.clock()
         )
         self._views[program_id] = view
         return view
@@ -101,11 +110,13 @@ class NewcomerViews:
         else:
             self._views.pop(program_id, None)
 
-    def _load_written(self, mentor_id: str, written: Loaded) -> None:
+    def _load_written(self, holder: str, written: Loaded) -> None:
         for view in self._views.values():
-            if mentor_id in view.members:
-                view.loads[mentor_id] = written
-                view.held[mentor_id] = loads.load_in(written.state, view.program["program_id"])
+            if holder in view.members:
+                view.loads[holder] = written
+                carried = loads.load_in(written.state, view.program["program_id"])
+                for mentor_id in (m for m, h in view.holders.items() if h == holder):
+                    view.held[mentor_id] = carried
 
     async def pool(
         self, view: ProgramView, mentee: MenteeRegistered, failed: frozenset[tuple[str, str]]

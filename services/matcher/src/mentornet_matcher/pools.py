@@ -72,14 +72,18 @@ class PoolReader:
         `run` and `failed` (the mentees' failed pairs): what the caller has just read."""
         program_id = program["program_id"]
         prepared = await self.mentors(program_id, run)
-        held = await self.stores.loads_of([m.participant_id for m in prepared.mentors])
+        held = await self.stores.loads_of([loads.holder(m) for m in prepared.mentors])
         if failed is None:
             failed = await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees])
         return await self.assemble(
             program_id,
             mentees,
             prepared,
-            {mentor_id: loads.load_in(load, program_id) for mentor_id, load in held.items()},
+            {
+                m.participant_id: loads.load_in(held[loads.holder(m)], program_id)
+                for m in prepared.mentors
+                if loads.holder(m) in held
+            },
             rules_of(program),
             failed,
         )

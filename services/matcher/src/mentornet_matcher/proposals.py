@@ -82,7 +82,7 @@ class Proposer:
             )
             held = loads.reserve(
                 state,
-                mentor.participant_id,
+                loads.holder(mentor),
                 match_id,
                 mentee.program_id,
                 hours,
@@ -104,8 +104,8 @@ class Proposer:
             try:
                 seen = None
                 if loads_seen is not None:
-                    seen = loads_seen.get(mentor.participant_id) or Loaded(state=None, version=0)
-                await self.stores.loads.apply(mentor.participant_id, hold, assume=seen)
+                    seen = loads_seen.get(loads.holder(mentor)) or Loaded(state=None, version=0)
+                await self.stores.loads.apply(loads.holder(mentor), hold, assume=seen)
             except loads.NoCapacity:
                 await self.stores.waitlist.apply(
                     mentee.participant_id,
@@ -176,7 +176,8 @@ class Proposer:
 
     async def release(self, match: State) -> None:
         """Give the mentor's place back (nothing happens if the match held none)."""
-        mentor_id, match_id = match["mentor_id"], match["match_id"]
+        match_id = match["match_id"]
+        holder = await self.stores.holder_of(match["mentor_id"])
         await self.stores.loads.apply(
-            mentor_id, lambda state: Decision(state=loads.release(state, mentor_id, match_id))
+            holder, lambda state: Decision(state=loads.release(state, holder, match_id))
         )

@@ -47,6 +47,12 @@ class MatcherStores:
         query = {"state.status": "active", f"state.roles.{role}.program_id": program_id}
         return [doc["state"] async for doc in self.candidates.collection.find(query)]
 
+    async def holder_of(self, mentor_id: str) -> str:
+        """Whose load holds this mentor's places (domain.loads.holder)."""
+        found = await self.candidates.get_state(mentor_id) or {}
+        person = (found.get("roles", {}).get("mentor") or {}).get("person_id")
+        return str(person or mentor_id)
+
     async def loads_of(self, mentor_ids: Collection[str]) -> dict[str, dict[str, Any]]:
         cursor = self.loads.collection.find({"_id": {"$in": list(mentor_ids)}}, {"state": 1})
         return {doc["_id"]: doc["state"] async for doc in cursor}

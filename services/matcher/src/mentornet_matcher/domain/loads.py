@@ -1,12 +1,16 @@
 """A mentor's load: the matches holding their capacity, across every program.
 
-Reserving is a check and a write on one aggregate, so concurrent proposals and
-approvals for the same mentor serialise on its version: capacity is never exceeded.
+A load belongs to the person, not the enrolment: someone mentoring in two programs has
+one load, so their own limit and their monthly hours hold across both. Reserving is a
+check and a write on one aggregate, so concurrent proposals and approvals for the same
+person serialise on its version: capacity is never exceeded.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from mentornet_contracts.events.participants import MentorRegistered
 
 from .rules import MentorLoad
 
@@ -15,6 +19,12 @@ Load = dict[str, Any]
 
 class NoCapacity(Exception):
     """The mentor's capacity was taken in the meantime."""
+
+
+def holder(mentor: MentorRegistered) -> str:
+    """Whose load a mentor's places are held on: their person's (records from before
+    person ids name the enrolment instead)."""
+    return mentor.person_id or mentor.participant_id
 
 
 def empty(mentor_id: str) -> Load:
@@ -29,6 +39,7 @@ def load_in(load: Load | None, program_id: str) -> MentorLoad:
     return MentorLoad(
         active_in_program=sum(1 for h in holds if h["program_id"] == program_id),
         monthly_hours=own + sum(shared.values()),
+        active_everywhere=len(holds),
     )
 
 

@@ -13,6 +13,8 @@ class MentorLoad:
 
     active_in_program: int = 0
     monthly_hours: float = 0.0
+    active_everywhere: int = 0
+    """Active matches in every program: a person's own limit counts them all."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class Rules:
         return self.hours_per_match
 
     def capacity_left(self, override: int | None, load: MentorLoad) -> int:
-        """More mentees the mentor can take here, by count and by monthly hours."""
+        """More mentees the mentor can take here, by count and by monthly hours. The
+        mentor's own limit (`override`) and the hours hold across every program they
+        mentor in (their load is their person's); the program may set lower ones."""
         hours_left = self.max_monthly_hours - load.monthly_hours
         if self.cohort_size is not None:
             starting = load.active_in_program == 0
@@ -64,5 +68,7 @@ class Rules:
             group = min(override or self.cohort_size, self.cohort_size)
             return max(0, group - load.active_in_program)
         by_count = min(override or self.max_active, self.max_active) - load.active_in_program
+        if override is not None:
+            by_count = min(by_count, override - load.active_everywhere)
         by_hours = int(hours_left / self.hours_per_match + 1e-9)
         return max(0, min(by_count, by_hours))
