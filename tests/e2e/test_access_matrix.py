@@ -68,6 +68,8 @@ class Caller:
     subject: str = ""
     roles: frozenset[str] = frozenset()
     programs: frozenset[str] = frozenset()
+    enrolments: frozenset[str] = frozenset()
+    """The participant ids of the person the subject names (one per program)."""
     valid: bool = True
     """False: credentials the guard must refuse with 401."""
 
@@ -105,6 +107,12 @@ def callers(world: AccessWorld) -> list[Caller]:
         headers = bearer(subject, role, **claims)
         return Caller(name, headers, subject, frozenset({role}), frozenset(programs))
 
+    def person(name: str, who_in_world: str, enrolment: str, role: str) -> Caller:
+        """Signed in as themself: their own subject, never their participant id."""
+        subject = world.sub(who_in_world)
+        headers = bearer(subject, role)
+        return Caller(name, headers, subject, frozenset({role}), enrolments=frozenset({enrolment}))
+
     bad = [Caller(name, headers, valid=False) for name, headers in bad_tokens(f"svc-{u}").items()]
     return [
         *bad,
@@ -114,9 +122,9 @@ def callers(world: AccessWorld) -> list[Caller]:
         who("reviewer of another program", f"r2-{u}", "reviewer", b),
         who("taxonomy curator", f"t-{u}", "taxonomy_curator"),
         who("service account", f"svc-{u}", "service"),
-        who("the mentee themself", world.mentee, "mentee"),
-        who("their mentor", world.mentor, "mentor"),
-        who("another person", world.other, "mentee"),
+        person("the mentee themself", "mentee", world.mentee, "mentee"),
+        person("their mentor", "mentor", world.mentor, "mentor"),
+        person("another person", "other", world.other, "mentee"),
     ]
 
 
@@ -175,7 +183,8 @@ def holds(grant: Grant, caller: Caller, resource: Resource | None) -> bool:
     if grant == Grant.SIGNED_IN:
         return True
     if grant in PERSONAL:
-        return resource is not None and caller.subject in resource.people.get(grant, ())
+        ids = caller.enrolments | {caller.subject}
+        return resource is not None and bool(ids & resource.people.get(grant, frozenset()))
     if grant.value not in caller.roles:
         return False
     if grant not in SCOPED or resource is None:

@@ -74,6 +74,10 @@ class AccessWorld:
     job_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)
 
+    def sub(self, name: str) -> str:
+        """The identity provider subject of one of the world's people."""
+        return f"sub-{name}-{self.unique}"
+
     @property
     def creator(self) -> dict[str, str]:
         return bearer(f"c-{self.unique}", "coordinator")
@@ -105,13 +109,16 @@ async def build_world(
     coordinator = bearer(f"c-{unique}", "coordinator", programs=[a])
     service = bearer(f"svc-{unique}", "service")
 
-    async def register(role: str, body: dict[str, Any]) -> str:
-        answer = await intake.http.post(f"/participants/{role}s", json=body, headers=world.creator)
+    async def register(role: str, body: dict[str, Any], headers: dict[str, str]) -> str:
+        answer = await intake.http.post(f"/participants/{role}s", json=body, headers=headers)
         return str((await _ok(answer, 201))["participant_id"])
 
-    world.mentor = await register("mentor", person(unique, "mentor", a, skills=PYTHON))
-    world.mentee = await register("mentee", person(unique, "mentee", a, goals=[GOAL]))
-    world.other = await register("mentee", person(unique, "other", world.program_b, goals=[GOAL]))
+    mentor_body = person(unique, "mentor", a, skills=PYTHON)
+    world.mentor = await register("mentor", mentor_body, bearer(world.sub("mentor"), "mentor"))
+    mentee_body = person(unique, "mentee", a, goals=[GOAL], person_id=world.sub("mentee"))
+    world.mentee = await register("mentee", mentee_body, world.creator)
+    other_body = person(unique, "other", world.program_b, goals=[GOAL])
+    world.other = await register("mentee", other_body, bearer(world.sub("other"), "mentee"))
     for someone in (world.mentor, world.mentee, world.other):
 
         async def known(someone: str = someone) -> bool:
@@ -125,7 +132,7 @@ async def build_world(
     )
     world.match_id = proposed["match_id"]
     await _ok(await matcher.http.post(f"/matches/{world.match_id}/approve", headers=coordinator))
-    mentor = bearer(world.mentor)
+    mentor = bearer(world.sub("mentor"))
     await _ok(await matcher.http.post(f"/matches/{world.match_id}/accept", headers=mentor))
     booked = await events_of(
         stack, SESSIONS.name, "session.scheduled", lambda e: e["match_id"] == world.match_id

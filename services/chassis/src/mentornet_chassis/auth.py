@@ -48,6 +48,17 @@ class Principal:
     """Programs where every scoped role in `roles` holds."""
     program_roles: tuple[tuple[str, Role], ...] = ()
     """(program, role) pairs held in that program only."""
+    enrolments: frozenset[str] = frozenset()
+    """The caller's enrolments (participant ids, one per program), found by the guard."""
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every id naming the caller: their subject (the person) and their enrolments."""
+        return self.enrolments | {self.subject}
+
+    def one_of(self, *participant_ids: str) -> str | None:
+        """Which of these enrolments is the caller's, if any."""
+        return next((p for p in participant_ids if p in self.ids), None)
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles)) or any(
@@ -55,7 +66,7 @@ class Principal:
         )
 
     def is_self(self, participant_id: str) -> bool:
-        return self.subject == participant_id
+        return participant_id in self.ids
 
     def holds(self, role: Role, program_id: str) -> bool:
         """`role` in this program: granted for all the token's `programs`, or for it alone."""

@@ -9,7 +9,7 @@ holding a route that is not guarded or declares no permission.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from .auth import Principal, TokenVerifier, forbidden, unauthorized
+from .identity import Enrolments
 from .policy import EXTENSION, Grant, Permission, Resource, decide, might_pass
 from .problems import ApiError
 
@@ -37,6 +38,7 @@ def permission_of(route: APIRoute) -> Permission | None:
 class Guard:
     verifier: TokenVerifier | None
     resolvers: Mapping[str, Resolver]
+    enrolments: Enrolments | None = None
 
     async def authenticate(self, request: Request) -> Principal:
         if self.verifier is None:
@@ -52,6 +54,8 @@ class Guard:
         if Grant.PUBLIC in permission.grants:
             return None
         principal = await self.authenticate(request)
+        if self.enrolments is not None:
+            principal = replace(principal, enrolments=await self.enrolments(principal.subject))
         if not might_pass(permission, principal):
             raise forbidden(f"{permission.name} is for: {', '.join(sorted(permission.grants))}")
         resource = await self.resource(permission, request)

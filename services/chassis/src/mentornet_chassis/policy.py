@@ -130,7 +130,7 @@ def passes(grant: Grant, principal: Principal, resource: Resource | None) -> boo
     if grant in (Grant.SERVICE, Grant.TAXONOMY_CURATOR):
         return Role(grant) in principal.roles
     if grant in PERSONAL:
-        return resource is not None and principal.subject in resource.people.get(grant, ())
+        return resource is not None and bool(principal.ids & resource.people.get(grant, set()))
     role = _ROLE_OF[grant]
     if resource is None:
         return principal.has(role)

@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 from mentornet_contracts import REGISTRY, stamp_events_with
 
+from . import identity
 from .auth import TokenVerifier
 from .broker import create_broker, partitions_assigned
 from .guard import Guard
@@ -113,7 +114,7 @@ class ServiceProcess:
 
     async def run(self) -> None:
         runtime = self.build_runtime()
-        parts = self.build(runtime)
+        parts = identity.knowing_people(runtime.db, self.build(runtime))
         stamp_events_with(parts.clock)
         relay = self._wire(runtime, parts)
         keys = IdempotencyStore(
@@ -134,7 +135,7 @@ class ServiceProcess:
             max_body_bytes=self.settings.max_body_bytes,
             body_limits=parts.body_limits,
             idempotency=(keys, self.verifier.subject_of),
-            guard=Guard(self.verifier, parts.resources),
+            guard=Guard(self.verifier, parts.resources, parts.enrolments),
         )
         server = _Server(
             uvicorn.Config(

@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from .aggregates import AggregateStore
 from .consumer import Handler
 from .guard import Resolver
+from .identity import Enrolments
 from .metrics import Metrics
 from .mongo import Document
 from .settings import ServiceSettings
@@ -79,6 +80,9 @@ class ServiceParts:
     body_limits: Mapping[str, int] = field(default_factory=dict)
     resources: Mapping[str, Resolver] = field(default_factory=dict)
     """What the routes' permissions act on (policy.py): a kind to its resolver."""
+    enrolments: Enrolments | None = None
+    """A caller's enrolments (identity.py); by default, a book kept from the
+    registration events of a service that reads the participants topic."""
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
     parked and retried later (parking.py) instead of blocking their partition."""

@@ -30,11 +30,16 @@ def overseer(principal: Principal, program_id: str) -> bool:
 
 def reader(principal: Principal, match: dict[str, Any]) -> Reader:
     """How a caller the policy admitted to the match reads it."""
-    if principal.subject == match["mentor_id"]:
+    if match["mentor_id"] in principal.ids:
         return "mentor"
-    if principal.subject == match["mentee_id"]:
+    if match["mentee_id"] in principal.ids:
         return "mentee"
     return "overseer"
+
+
+def reading_as(principal: Principal, match: dict[str, Any]) -> str:
+    """The id a caller reads a match as: their enrolment in it, else their subject."""
+    return principal.one_of(match["mentor_id"], match["mentee_id"]) or principal.subject
 
 
 def resolvers(stores: FeedbackStores) -> Mapping[str, Resolver]:

@@ -67,10 +67,10 @@ def create_router(
         await stores.lookup("item").put(match["match_id"], items)
         now = clock()
         text_id, text = reports.text_of(report_id, body)
-        words = writing.Words(text_id, principal.subject, text)
+        words = writing.Words(text_id, match["mentor_id"], text)
 
         def step(m: State) -> tuple[State, list[Any]]:
-            filed, events = reports.file(m, session_id, principal.subject, body, now)
+            filed, events = reports.file(m, session_id, match["mentor_id"], body, now)
             return filed, list(events)
 
         with refusals():
@@ -122,9 +122,10 @@ def create_router(
         if match is None:
             raise not_found("match_id", f"no match {match_id} here")
         person = await stores.people.get_state(match["mentee_id"])
+        by = access.reading_as(principal, match)
         now = clock()
         state = await changed(
-            match_id, lambda m: _one(goals.record(m, person, goal_id, body, principal.subject, now))
+            match_id, lambda m: _one(goals.record(m, person, goal_id, body, by, now))
         )
         return {"match_id": match_id, "goal_id": goal_id, **state["goals"][goal_id]}
 
@@ -154,7 +155,7 @@ def create_router(
             raise not_found("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
         shown = visibility.redacted(
-            match, reader, principal.subject, await stores.private_of(match)
+            match, reader, access.reading_as(principal, match), await stores.private_of(match)
         )
         return {"match_id": match_id, **summary.summarize([shown], clock().date())}
 

@@ -135,6 +135,7 @@ def create_router(
         """Answers checked against the template version asked for; editable for a while
         after the first answer, then locked (409). Only the person asked answers."""
         request, match = await request_and_match(request_id)
+        asked = str(request["participant_id"])
         if body.template_version != request["template_version"]:
             raise ApiError(
                 422,
@@ -152,13 +153,13 @@ def create_router(
 
             def submit(state: State) -> tuple[State, list[Any]]:
                 answered, event = requests.submit(
-                    state, request_id, principal.subject, checked, scores, now, windows
+                    state, request_id, asked, checked, scores, now, windows
                 )
                 flagged, risks = risk.rubric_check(answered, threshold, request["session_id"])
                 return flagged, [event, *risks]
 
             text_id = requests.answers_id(request_id, checked)
-            words = writing.Words(text_id, principal.subject, checked)
+            words = writing.Words(text_id, asked, checked)
             state = await writing.save_with_words(
                 stores, match, words, submit, writing.part("requests", request_id)
             )
@@ -175,7 +176,10 @@ def create_router(
             raise not_found("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
         return visibility.match_view(
-            await stores.joined(match), reader, principal.subject, await stores.private_of(match)
+            await stores.joined(match),
+            reader,
+            access.reading_as(principal, match),
+            await stores.private_of(match),
         )
 
     return router

@@ -47,7 +47,7 @@ def themselves(participant: State) -> frozenset[str]:
 def seen_by(principal: Principal, participant: State) -> dict[str, Any]:
     """The participant as this caller may see them: without the e-mail key, and without
     self-identified attributes unless the caller is the person."""
-    mine = principal.subject in themselves(participant)
+    mine = bool(principal.ids & themselves(participant))
     hidden = {"email_key", *([] if mine else PERSONAL)}
     return {k: v for k, v in participant.items() if k not in hidden}
 

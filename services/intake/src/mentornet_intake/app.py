@@ -47,6 +47,7 @@ def build(runtime: Runtime) -> ServiceParts:
         workers=[worker.run],
         body_limits={import_jobs_api.UPLOAD_PATH: settings.max_import_bytes},
         resources=access.resolvers(participants, program_store, jobs),
+        enrolments=participants.enrolments_of,
     )
 
 

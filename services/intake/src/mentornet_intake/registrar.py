@@ -69,6 +69,24 @@ class Registrar:
         self.program_store = program_store
         self.wake_relay = wake_relay
 
+    async def _person(
+        self, body: MenteeRegistration | MentorRegistration, principal: Principal, own: bool
+    ) -> str:
+        """The person behind the enrolment: whoever the e-mail address already names;
+        else the caller registering themself, or the subject the program team gives, or
+        a new person. (Someone a team registered without a subject who later signs up
+        themself stays that person; their account is recorded on the enrolment.)"""
+        if own and body.person_id not in (None, principal.subject):
+            raise ApiError(
+                422, "validation_failed", "person_id", "you register yourself as yourself"
+            )
+        person_id = await self.people.person_for(
+            str(body.email), principal.subject if own else body.person_id
+        )
+        if body.person_id is not None and person_id != body.person_id:
+            raise conflict("person_id", "this e-mail address belongs to another person")
+        return person_id
+
     async def open_program(self, program_id: str) -> State:
         program = await self.program_store.get_state(program_id)
         if program is None:
@@ -103,9 +121,7 @@ class Registrar:
         )
         participant_id = existing["_id"] if existing else new_participant_id()
         self_service = not acts_for_program(principal, program)
-        person_id = await self.people.person_for(
-            str(body.email), principal.subject if self_service else None
-        )
+        person_id = await self._person(body, principal, self_service)
         emitted: list[str] = []
 
         def decide(state: State | None) -> Decision:

@@ -16,6 +16,8 @@ class ParticipantStore:
 
     async def ensure_indexes(self) -> None:
         await self.aggregates.collection.create_index("state.email_key", unique=True, sparse=True)
+        await self.aggregates.collection.create_index("state.person_id")
+        await self.aggregates.collection.create_index("state.account")
 
     async def find_by_email_key(self, key: str) -> dict[str, Any] | None:
         return await self.aggregates.collection.find_one({"state.email_key": key})
@@ -27,6 +29,12 @@ class ParticipantStore:
             return False
         query = {"state.person_id": person_id, "state.status": "active"}
         return await self.aggregates.collection.find_one(query, {"_id": 1}) is not None
+
+    async def enrolments_of(self, subject: str) -> frozenset[str]:
+        """The enrolments of the person a token's subject names (identity.py)."""
+        query = {"$or": [{"state.person_id": subject}, {"state.account": subject}]}
+        cursor = self.aggregates.collection.find(query, {"_id": 1})
+        return frozenset([str(doc["_id"]) async for doc in cursor])
 
     async def get(self, participant_id: str) -> dict[str, Any] | None:
         return await self.aggregates.get_state(participant_id)

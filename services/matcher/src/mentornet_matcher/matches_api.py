@@ -43,9 +43,9 @@ class FitCheck(BaseModel):
 def _decider(principal: Principal, match: dict[str, Any]) -> Decider:
     """Who is deciding, of those the policy admitted: the mentee or mentor of this match,
     else its program's team."""
-    if principal.subject == match["mentee_id"]:
+    if match["mentee_id"] in principal.ids:
         return Decider.MENTEE
-    if principal.subject == match["mentor_id"]:
+    if match["mentor_id"] in principal.ids:
         return Decider.MENTOR
     return Decider.COORDINATOR
 

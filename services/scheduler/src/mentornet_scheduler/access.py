@@ -15,7 +15,7 @@ from .store import SchedulerStores
 
 
 def party(principal: Principal, match: dict[str, Any]) -> bool:
-    return principal.subject in (match["mentor_id"], match["mentee_id"])
+    return principal.one_of(match["mentor_id"], match["mentee_id"]) is not None
 
 
 def sees(principal: Principal, match: dict[str, Any]) -> bool:

@@ -18,7 +18,6 @@ from mentornet_chassis.guard import caller, guarded_router
 from mentornet_chassis.http import ApiError, not_found
 from mentornet_chassis.policy import Grant, allow
 
-from . import access
 from .domain import calendars, ics, matches
 from .store import SchedulerStores
 
@@ -79,7 +78,8 @@ def create_router(
             raise not_found("session_id", f"no session {session_id}")
         session = matches.find(match, session_id)
         assert session is not None
-        shown = await zone_of(principal.subject) if access.party(principal, match) else "UTC"
+        mine = principal.one_of(match["mentor_id"], match["mentee_id"])
+        shown = await zone_of(mine) if mine is not None else "UTC"
         body = ics.calendar([(match, session)], shown, clock(), f"MentorNet session {session_id}")
         return Response(body, media_type=ICS)
 
@@ -137,8 +137,8 @@ def create_router(
             k: found.get(k)
             for k in ("cohort_id", "program_id", "mentor_id", "status", "slot", "sessions")
         }
-        if principal.subject in found["members"].values():
-            me = principal.subject
+        me = principal.one_of(*found["members"].values())
+        if me is not None and me != found["mentor_id"]:
             attending = me in found.get("attending", [])
             return {**public, "attending": attending, "reason": found.get("unable", {}).get(me)}
         return {**public, **{k: found.get(k) for k in ("members", "attending", "unable", "detail")}}

@@ -213,7 +213,7 @@ def create_router(stores: SchedulerStores, desk: Desk) -> APIRouter:
     ) -> dict[str, Any]:
         """Attended, or who did not turn up; no-shows count towards a stall."""
         match = await session_of(session_id)
-        by = principal.subject if access.party(principal, match) else "coordinator"
+        by = principal.one_of(match["mentor_id"], match["mentee_id"]) or "coordinator"
         with domain_errors():
             state = await desk.attendance(match, session_id, body.attendance, by)
         return session_in(state, session_id)

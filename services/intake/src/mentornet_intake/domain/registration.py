@@ -103,6 +103,15 @@ class _Registration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     program_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    person_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:@|-]+$",
+        description="The person's identity provider subject, when the program team knows"
+        " it (so the person signs in as themself at once). Someone registering themself"
+        " is their own token's subject.",
+    )
     display_name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     consent: Consent

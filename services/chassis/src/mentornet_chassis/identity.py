@@ -1,0 +1,106 @@
+"""Who a caller is, in every service: a person (the token's `sub`) and their enrolments.
+
+Matches, sessions and feedback name people by enrolment (participant id, one per
+program). Registration events say which person each enrolment belongs to, so every
+service that reads them keeps a small book, person to enrolments, and the guard gives
+each caller their enrolments: the person signs in once and is the mentor, the mentee
+or the person themself wherever one of their enrolments is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from mentornet_contracts import Envelope, Event
+from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_contracts.events.participants import (
+    MenteeRegistered,
+    MentorRegistered,
+    ParticipantErased,
+)
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .mongo import Document
+from .records import Handler
+
+if TYPE_CHECKING:
+    from .runtime import ServiceParts
+
+IDENTITIES = "identities"
+Enrolments = Callable[[str], Awaitable[frozenset[str]]]
+"""A subject to the enrolments of the person it names."""
+REGISTRATIONS: tuple[type[MenteeRegistered | MentorRegistered], ...] = (
+    MenteeRegistered,
+    MentorRegistered,
+)
+
+
+class IdentityBook:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.people: AsyncCollection[Document] = db[IDENTITIES]
+
+    async def ensure_indexes(self) -> None:
+        await self.people.create_index("enrolments")
+
+    async def enrol(self, person_id: str, participant_id: str) -> None:
+        await self.people.update_one(
+            {"_id": person_id}, {"$addToSet": {"enrolments": participant_id}}, upsert=True
+        )
+
+    async def forget(self, participant_id: str) -> None:
+        """An erased enrolment belongs to no one any more."""
+        await self.people.update_many(
+            {"enrolments": participant_id}, {"$pull": {"enrolments": participant_id}}
+        )
+
+    async def enrolments_of(self, subject: str) -> frozenset[str]:
+        found = await self.people.find_one({"_id": subject})
+        return frozenset(found.get("enrolments", [])) if found else frozenset()
+
+
+def knowing_people(db: AsyncDatabase[Document], parts: ServiceParts) -> ServiceParts:
+    """A service that reads registrations keeps an identity book, unless it brings its
+    own way to find a caller's enrolments (intake, which registers them)."""
+    if parts.enrolments is not None or PARTICIPANTS not in parts.consumes:
+        return parts
+    book = IdentityBook(db)
+    return replace(
+        parts,
+        handlers=keeping(book, parts.handlers),
+        enrolments=book.enrolments_of,
+        on_startup=[*parts.on_startup, book.ensure_indexes],
+    )
+
+
+def keeping(
+    book: IdentityBook, handlers: Mapping[type[Event], Handler]
+) -> dict[type[Event], Handler]:
+    """`handlers`, each registration first written into the book (and each erasure
+    taken out of it), whether or not the service itself handles the event."""
+    kept: dict[type[Event], Handler] = dict(handlers)
+    for kind in REGISTRATIONS:
+        kept[kind] = _enrolling(book, handlers.get(kind))
+    kept[ParticipantErased] = _forgetting(book, handlers.get(ParticipantErased))
+    return kept
+
+
+def _enrolling(book: IdentityBook, then: Handler | None) -> Handler:
+    async def handle(envelope: Envelope[Any]) -> Any:
+        registered = envelope.event
+        person = registered.person_id or registered.participant_id
+        await book.enrol(person, registered.participant_id)
+        return await then(envelope) if then is not None else None
+
+    return handle
+
+
+def _forgetting(book: IdentityBook, then: Handler | None) -> Handler:
+    async def handle(envelope: Envelope[Any]) -> Any:
+        result = await then(envelope) if then is not None else None
+        await book.forget(envelope.event.participant_id)
+        return result
+
+    return handle
