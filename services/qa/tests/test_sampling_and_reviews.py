@@ -136,3 +136,19 @@ def test_agreement_between_two_reviewers() -> None:
     assert result["within_one"] == 0.8
     assert result["outcome_agreement"] == 0.0
     assert result["by_dimension"]["clarity"]["mean_gap"] == 2.0
+
+
+def test_an_erasure_withdraws_a_sample_from_review_and_keeps_a_reviewed_ones_scores() -> None:
+    body = reviews.Review.model_validate(
+        {"rubric": RUBRIC, "outcome": "passed", "comment": "talked about Ada's family"}
+    )
+    halfway = reviews.review(sample(double=True), "qa-1", body, START)
+    withdrawn = reviews.withdraw(halfway, START)
+    assert withdrawn["status"] == reviews.WITHDRAWN
+    assert [r["comment"] for r in withdrawn["reviews"]] == [""]
+    with pytest.raises(Conflict, match="withdrawn"):
+        reviews.claim(withdrawn, "qa-2", START)
+    done = reviews.withdraw(reviews.review(sample(), "qa-1", body, START), START)
+    assert done["status"] == "reviewed"
+    assert done["reviews"][0]["rubric"] == {str(k): v for k, v in body.rubric.items()}
+    assert done["reviews"][0]["comment"] == ""

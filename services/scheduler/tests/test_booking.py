@@ -216,3 +216,38 @@ async def test_far_future_and_unknown_zones_are_refused_not_crashes(world: World
     for name in ("America", "x" * 300, "../etc/passwd"):
         with pytest.raises(UnknownZone):
             zone(name)
+
+
+async def test_one_person_in_two_programs_is_never_booked_twice_at_once(world: World) -> None:
+    """Grace mentors under two enrolments (one person): her second match's sessions
+    avoid her first's, and both hold time on one ledger, hers."""
+    await world.program()
+    for enrolment in ("grace-a", "grace-b"):
+        await world.person(enrolment, "mentor", BERLIN_EVENINGS)
+        await world.stores.people.enrol("grace", enrolment)
+    await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
+    await world.person("mentee-2", "mentee", NEW_YORK_DAYS)
+    first = await world.confirm("m-1", "grace-a", "mentee-1")
+    second = await world.confirm("m-2", "grace-b", "mentee-2")
+    assert first["booking"] == "booked"
+    assert second["booking"] == "booked"
+
+    def spans(match: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+        return [
+            (
+                datetime.fromisoformat(s["starts_at"]),
+                datetime.fromisoformat(s["starts_at"]) + timedelta(minutes=s["duration_minutes"]),
+            )
+            for s in match["sessions"]
+        ]
+
+    clashes = [
+        (a, b)
+        for a, b in itertools.product(spans(first), spans(second))
+        if a[0] < b[1] and b[0] < a[1]
+    ]
+    assert clashes == []
+    held = await world.stores.ledgers.get_state("grace")
+    assert held is not None
+    assert len(held["bookings"]) == len(first["sessions"]) + len(second["sessions"])
+    assert await world.stores.ledgers.get_state("grace-a") is None

@@ -22,7 +22,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -67,6 +67,19 @@ class IdempotencyStore:
         cutoff = time.time() - self.ttl.total_seconds()
         result = await self.collection.delete_many({"created_epoch": {"$lt": cutoff}})
         return int(result.deleted_count)
+
+    async def forget(self, ids: Collection[str]) -> int:
+        """Erasure: drop every kept answer made by or about these people (their ids in
+        the caller, the path or the answer); how many went. Answers live a day at most,
+        so the scan is short."""
+        gone = []
+        async for doc in self.collection.find({}, {"_id": 1, "answer": 1}):
+            seen = f"{doc['_id']} {json.dumps(doc.get('answer'), default=str)}"
+            if any(i in seen for i in ids):
+                gone.append(doc["_id"])
+        if gone:
+            await self.collection.delete_many({"_id": {"$in": gone}})
+        return len(gone)
 
     async def run_purge(self, stopping: asyncio.Event) -> None:
         """A background worker: purge every hour (and once at start)."""

@@ -9,7 +9,7 @@ or the person themself wherever one of their enrolments is.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 IDENTITIES = "identities"
 Enrolments = Callable[[str], Awaitable[frozenset[str]]]
 """A subject to the enrolments of the person it names."""
+ForgetAnswers = Callable[[Collection[str]], Awaitable[int]]
 REGISTRATIONS: tuple[type[MenteeRegistered | MentorRegistered], ...] = (
     MenteeRegistered,
     MentorRegistered,
@@ -56,34 +57,43 @@ class IdentityBook:
             {"enrolments": participant_id}, {"$pull": {"enrolments": participant_id}}
         )
 
+    async def people_of(self, participant_id: str) -> frozenset[str]:
+        cursor = self.people.find({"enrolments": participant_id}, {"_id": 1})
+        return frozenset([str(doc["_id"]) async for doc in cursor])
+
     async def enrolments_of(self, subject: str) -> frozenset[str]:
         found = await self.people.find_one({"_id": subject})
         return frozenset(found.get("enrolments", [])) if found else frozenset()
 
 
-def knowing_people(db: AsyncDatabase[Document], parts: ServiceParts) -> ServiceParts:
+def knowing_people(
+    db: AsyncDatabase[Document], parts: ServiceParts, forget_answers: ForgetAnswers
+) -> ServiceParts:
     """A service that reads registrations keeps an identity book, unless it brings its
-    own way to find a caller's enrolments (intake, which registers them)."""
+    own way to find a caller's enrolments (intake, which registers them). An erasure
+    also drops the answers kept for Idempotency-Key repeats made by or about the person."""
     if parts.enrolments is not None or PARTICIPANTS not in parts.consumes:
         return parts
     book = IdentityBook(db)
     return replace(
         parts,
-        handlers=keeping(book, parts.handlers),
+        handlers=keeping(book, parts.handlers, forget_answers),
         enrolments=book.enrolments_of,
         on_startup=[*parts.on_startup, book.ensure_indexes],
     )
 
 
 def keeping(
-    book: IdentityBook, handlers: Mapping[type[Event], Handler]
+    book: IdentityBook,
+    handlers: Mapping[type[Event], Handler],
+    forget_answers: ForgetAnswers | None = None,
 ) -> dict[type[Event], Handler]:
     """`handlers`, each registration first written into the book (and each erasure
     taken out of it), whether or not the service itself handles the event."""
     kept: dict[type[Event], Handler] = dict(handlers)
     for kind in REGISTRATIONS:
         kept[kind] = _enrolling(book, handlers.get(kind))
-    kept[ParticipantErased] = _forgetting(book, handlers.get(ParticipantErased))
+    kept[ParticipantErased] = _forgetting(book, handlers.get(ParticipantErased), forget_answers)
     return kept
 
 
@@ -97,10 +107,16 @@ def _enrolling(book: IdentityBook, then: Handler | None) -> Handler:
     return handle
 
 
-def _forgetting(book: IdentityBook, then: Handler | None) -> Handler:
+def _forgetting(
+    book: IdentityBook, then: Handler | None, forget_answers: ForgetAnswers | None
+) -> Handler:
     async def handle(envelope: Envelope[Any]) -> Any:
         result = await then(envelope) if then is not None else None
-        await book.forget(envelope.event.participant_id)
+        erased = envelope.event.participant_id
+        people = await book.people_of(erased)
+        if forget_answers is not None:
+            await forget_answers({erased, *people})
+        await book.forget(erased)
         return result
 
     return handle

@@ -114,12 +114,13 @@ class ServiceProcess:
 
     async def run(self) -> None:
         runtime = self.build_runtime()
-        parts = identity.knowing_people(runtime.db, self.build(runtime))
-        stamp_events_with(parts.clock)
-        relay = self._wire(runtime, parts)
         keys = IdempotencyStore(
             runtime.db[IDEMPOTENCY], timedelta(hours=self.settings.idempotency_ttl_hours)
         )
+        runtime.forget_answers = keys.forget
+        parts = identity.knowing_people(runtime.db, self.build(runtime), keys.forget)
+        stamp_events_with(parts.clock)
+        relay = self._wire(runtime, parts)
         self.startup.append(keys.ensure_indexes)
         self.background.append(keys.run_purge)
         for hook in (*[s.ensure_indexes for s in parts.stores], *self.startup, *parts.on_startup):

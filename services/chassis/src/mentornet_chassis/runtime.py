@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -25,6 +25,10 @@ from .settings import ServiceSettings
 S = TypeVar("S", bound=ServiceSettings)
 
 
+async def _nothing_kept(ids: Collection[str]) -> int:
+    return 0
+
+
 def utc_now() -> datetime:
     """The wall clock; composition roots take a clock so tests can move time."""
     return datetime.now(UTC)
@@ -42,6 +46,8 @@ class Runtime:
     db: AsyncDatabase[Document]
     broker: KafkaBroker
     wake_relay: Callable[[], None]
+    forget_answers: Callable[[Collection[str]], Awaitable[int]] = field(default=_nothing_kept)
+    """Erasure: drop the Idempotency-Key answers made by or about these people."""
     clock: Callable[[], datetime] = utc_now
     """The service's "now": the wall clock, or the local stack's shared simulated one."""
 
@@ -86,6 +92,8 @@ class ServiceParts:
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
     parked and retried later (parking.py) instead of blocking their partition."""
+    forget_answers: Callable[[Collection[str]], Awaitable[int]] = field(default=_nothing_kept)
+    """Erasure: drop the Idempotency-Key answers made by or about these people."""
     clock: Callable[[], datetime] = utc_now
     """The service's "now"; its events are dated by it too (stamp_events_with)."""
 

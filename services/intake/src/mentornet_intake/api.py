@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header
@@ -14,7 +14,7 @@ from mentornet_chassis.policy import Grant, allow
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 
-from .access import TEAM, seen_by
+from .access import TEAM, seen_by, themselves
 from .domain import lifecycle, profile
 from .domain.registration import (
     MenteeRegistration,
@@ -45,6 +45,7 @@ def create_router(
     program_store: AggregateStore,
     wake_relay: Callable[[], None],
     registrar: Registrar,
+    forget_answers: Callable[[Collection[str]], Awaitable[int]],
 ) -> APIRouter:
     router = guarded_router(prefix="/participants", tags=["participants"])
     taxonomies = registrar.taxonomies
@@ -107,13 +108,26 @@ def create_router(
         return {"participant_id": participant_id, "status": state["status"]}
 
     @router.delete("/{participant_id}", **_person("participants.erase", *theirs))
-    async def erase(participant_id: str) -> dict[str, Any]:
-        """Remove every personal detail; harmless to repeat."""
+    async def erase(participant_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
+        """Remove every personal detail; harmless to repeat. Asked by the person
+        themself (or a service acting for them), every enrolment of the person goes, in
+        every program; a coordinator erases the enrolment in their program."""
         before = await participants.get(participant_id)
-        state = await act(participant_id, lifecycle.erase)
-        if before and before.get("email") and not await participants.enrolled(before):
+        if before is None:
+            raise not_found("participant_id", f"no participant {participant_id}")
+        whole = principal.has(Role.SERVICE) or bool(principal.ids & themselves(before))
+        erased = await participants.enrolments_of(before.get("person_id") or participant_id)
+        targets = sorted(erased | {participant_id}) if whole else [participant_id]
+        for target in targets:
+            await act(target, lifecycle.erase)
+        if before.get("email") and not await participants.enrolled(before):
             await registrar.people.forget(before["email"])
-        return {"participant_id": participant_id, "status": state["status"]}
+        await forget_answers({*targets, *themselves(before)})
+        return {
+            "participant_id": participant_id,
+            "status": "erased",
+            "erased": targets,
+        }
 
     @router.delete(
         "/{participant_id}/diversity",

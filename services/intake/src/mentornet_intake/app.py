@@ -36,7 +36,7 @@ def build(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         clock=runtime.clock,
         routers=[
-            create_router(participants, program_store, wake, registrar),
+            create_router(participants, program_store, wake, registrar, runtime.forget_answers),
             programs_api.create_router(program_store, wake),
             taxonomy_api.create_router(taxonomies),
             imports_api.create_router(registrar),

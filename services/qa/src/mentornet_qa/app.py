@@ -69,9 +69,10 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
 
 
 def _dashboard_key(settings: QaSettings) -> bytes:
-    for secret in (settings.dashboard_key, settings.auth.hs256_key):
-        if secret is not None:
-            return secret.get_secret_value().encode()
+    """The link key, never the token key: a leaked link must not help forge tokens, and
+    rotating one must not revoke the other. A fixed key in development only."""
+    if settings.dashboard_key is not None:
+        return settings.dashboard_key.get_secret_value().encode()
     return DEV_DASHBOARD_KEY
 
 

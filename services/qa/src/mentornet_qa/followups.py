@@ -18,7 +18,7 @@ from mentornet_contracts.events.qa import (
 )
 
 from . import programs, triggers
-from .domain import people, playbook, recognition
+from .domain import people, playbook, recognition, reviews
 from .recognitions import Recognitions
 from .sampler import Sampler
 from .store import QaStores
@@ -167,19 +167,22 @@ class FollowUps:
 
     async def erased(self, envelope: Envelope[Any], state: State) -> None:
         """Free text about the person goes: review comments on their sessions, notes
-        on their cases; a mentor's recognition record is emptied."""
+        on their cases; their open case is closed and their sessions' samples not yet
+        reviewed are withdrawn from review; a mentor's recognition record is emptied."""
         await self.left(envelope, state)
         person = envelope.subject
+        now = self.clock()
         for match in [
             *await self.stores.matches_of_mentee(person),
             *await self.stores.matches_of_mentor(person),
         ]:
             await self.stores.matches.apply(
-                match["match_id"], lambda s: Decision(_without_notes(s))
+                match["match_id"], lambda s: _case_closed(_without_notes(s), now, envelope)
             )
             for sample in await self.stores.samples_of_match(match["match_id"]):
                 await self.stores.samples.apply(
-                    sample["sample_id"], lambda s: Decision(_without_comments(s))
+                    sample["sample_id"],
+                    lambda s: Decision(reviews.withdraw(s, now) if s else None),
                 )
             if match.get("mentor_id") == person and match.get("program_id"):
                 key = f"{match['program_id']}:{person}"
@@ -191,11 +194,27 @@ class FollowUps:
 def _without_notes(match: State | None) -> State | None:
     if match is None:
         return None
-    closed = [{**c, "note": ""} for c in match.get("closed_cases", [])]
+    closed = [{**_without_details(c), "note": ""} for c in match.get("closed_cases", [])]
     return {**match, "closed_cases": closed}
 
 
-def _without_comments(sample: State | None) -> State | None:
-    if sample is None:
-        return None
-    return {**sample, "reviews": [{**r, "comment": ""} for r in sample["reviews"]]}
+def _without_details(case: dict[str, Any]) -> dict[str, Any]:
+    """A case's triggers keep what and when, not the words (a coordinator's, say)."""
+    return {**case, "triggers": [{**t, "detail": ""} for t in case.get("triggers", [])]}
+
+
+def _case_closed(match: State | None, now: datetime, cause: Envelope[Any]) -> Decision:
+    """The match's open case ends, with no note: there is no one left to act for."""
+    if match is None or not match.get("case"):
+        return Decision(match)
+    closed, event = playbook.resolve(
+        {**match, "case": _without_details(match["case"])},
+        Resolution.ENDED,
+        now,
+        "system",
+        "a participant was erased",
+    )
+    return Decision(
+        {**closed, "due_epoch": triggers.next_due(closed)},
+        [new_envelope(event, SERVICE, caused_by=cause)],
+    )

@@ -23,13 +23,15 @@ class QaSettings(ServiceSettings):
         default=0.8, gt=0, le=1, description="A ratio to the best group under this is flagged."
     )
     dashboard_key: SecretStr | None = Field(
-        default=None, description="Signs dashboard links (else AUTH_HS256_KEY, else a dev key)."
+        default=None,
+        description="Signs dashboard links; its own key, never the token key (required in"
+        " production; rotating it revokes every link).",
     )
     dashboard_link_hours: float = Field(default=12.0, gt=0, description="How long a link works.")
     public_url: str = Field(default="http://127.0.0.1:8105", description="Base of dashboard links.")
 
     @model_validator(mode="after")
     def _links_need_a_secret_in_production(self) -> Self:
-        if self.production and self.dashboard_key is None and self.auth.hs256_key is None:
+        if self.production and self.dashboard_key is None:
             raise ValueError("MENTORNET_QA_DASHBOARD_KEY must be set in production")
         return self

@@ -73,7 +73,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
     key = _feed_key(settings)
-    signer = calendars_api.FeedSigner(key, settings.public_url)
+    signer = calendars_api.FeedSigner(key, settings.public_url, settings.feed_link_days)
     return ServiceParts(
         clock=clock,
         routers=[
@@ -91,11 +91,10 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
 
 
 def _feed_key(settings: SchedulerSettings) -> bytes:
-    """The feed key, else the HS256 token key (a secret already), else, in development
-    only (settings refuse production without one), a fixed local key."""
-    for secret in (settings.feed_key, settings.auth.hs256_key):
-        if secret is not None:
-            return secret.get_secret_value().encode()
+    """The feed key, never the token key (a leaked feed URL must not help forge tokens);
+    in development only (settings refuse production without one), a fixed local key."""
+    if settings.feed_key is not None:
+        return settings.feed_key.get_secret_value().encode()
     return DEV_FEED_KEY
 
 

@@ -110,7 +110,7 @@ class Booker:
             )
             return Decision(booked if booked is not None else held)
 
-        await self.stores.ledgers.apply(match["mentor_id"], decide)
+        await self.stores.ledgers.apply(await self.stores.person_of(match["mentor_id"]), decide)
         return planned[0]
 
     async def _write(

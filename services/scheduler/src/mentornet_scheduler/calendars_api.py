@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -31,25 +32,28 @@ ICS_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 class FeedSigner:
-    """Feed URLs carry an HMAC of the participant id and their feed token: rotating the
-    token (or erasing the person) makes every earlier URL stop working."""
+    """Feed URLs carry an HMAC of the participant id, their feed token and an expiry:
+    rotating the token (or erasing the person) stops every earlier URL of theirs,
+    rotating the key stops everyone's, and each stops by itself after `days`."""
 
-    def __init__(self, key: bytes, public_url: str) -> None:
+    def __init__(self, key: bytes, public_url: str, days: int = 365) -> None:
         self.key = key
         self.public_url = public_url.rstrip("/")
+        self.seconds = days * 86400
 
-    def signature(self, participant_id: str, token: str) -> str:
-        message = f"{participant_id}:{token}".encode()
+    def signature(self, participant_id: str, token: str, expires: int) -> str:
+        message = f"{participant_id}:{token}:{expires}".encode()
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:40]
 
     def url(self, participant_id: str, token: str) -> str:
-        key = self.signature(participant_id, token)
-        return f"{self.public_url}/calendars/{participant_id}.ics?key={key}"
+        expires = int(time.time() + self.seconds)
+        key = self.signature(participant_id, token, expires)
+        return f"{self.public_url}/calendars/{participant_id}.ics?expires={expires}&key={key}"
 
-    def check(self, participant_id: str, token: str | None, key: str) -> bool:
-        if not token:
+    def check(self, participant_id: str, token: str | None, expires: int, key: str) -> bool:
+        if not token or expires < time.time():
             return False
-        return hmac.compare_digest(self.signature(participant_id, token), key)
+        return hmac.compare_digest(self.signature(participant_id, token, expires), key)
 
 
 def create_router(
@@ -116,12 +120,14 @@ def create_router(
         **allow("calendars.subscribe", Grant.PUBLIC),
     )
     async def feed(
-        participant_id: str, key: str = Query(description="The feed URL's signature.")
+        participant_id: str,
+        expires: int = Query(description="When the feed URL stops working (epoch seconds)."),
+        key: str = Query(description="The feed URL's signature."),
     ) -> Response:
         """Every session of the participant, in their zone; cancelled ones as CANCELLED."""
         calendar = await stores.calendars.get_state(participant_id)
-        if not signer.check(participant_id, (calendar or {}).get("feed_token"), key):
-            raise ApiError(403, "forbidden", "key", "not a current feed signature")
+        if not signer.check(participant_id, (calendar or {}).get("feed_token"), expires, key):
+            raise ApiError(403, "forbidden", "key", "not a current feed signature, or expired")
         found = [(m, s) for m in await stores.matches_of(participant_id) for s in m["sessions"]]
         body = ics.calendar(found, await zone_of(participant_id), clock(), "MentorNet sessions")
         return Response(body, media_type=ICS)

@@ -133,7 +133,7 @@ class CohortDesk:
             )
             return Decision(booked if booked is not None else held)
 
-        await self.stores.ledgers.apply(cohort["mentor_id"], decide)
+        await self.stores.ledgers.apply(await self.stores.person_of(cohort["mentor_id"]), decide)
         plan = planned[0]
         settled = await self._record(cid, plan, mentor.timezone)
         for match_id in settled["members"]:

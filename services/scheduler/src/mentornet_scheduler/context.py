@@ -91,7 +91,7 @@ class Contexts:
     ) -> tuple[Interval, ...]:
         skip = set(leaving_out)
         found: list[Interval] = []
-        for other in await self.stores.matches_of(participant_id):
+        for other in await self.stores.matches_of_person(participant_id):
             for session in other["sessions"]:
                 if session["status"] == SCHEDULED and session["session_id"] not in skip:
                     start = datetime.fromisoformat(session["starts_at"])
@@ -103,7 +103,7 @@ class Contexts:
     ) -> Booking:
         """`leaving_out`: session ids (and their ledger entries) being moved."""
         skip = set(leaving_out)
-        held = await self.stores.ledgers.get_state(match["mentor_id"])
+        held = await self.stores.ledgers.get_state(await self.stores.person_of(match["mentor_id"]))
         moving = {s["booking_id"] for s in match["sessions"] if s["session_id"] in skip}
         used = ledger.minutes_by_month(held, leaving_out=moving)
         now = self.clock()

@@ -56,14 +56,16 @@ class Reservations:
         """All or nothing, in one conditional write; raises ledger.Refused."""
         if not holds:
             return
+        person = await self.stores.person_of(mentor_id)
         await self.stores.ledgers.apply(
-            mentor_id,
-            lambda held: Decision(self.booked(held, mentor_id, timezone, cap_hours, holds)),
+            person,
+            lambda held: Decision(self.booked(held, person, timezone, cap_hours, holds)),
         )
 
     async def release(self, mentor_id: str, booking_ids: Collection[str]) -> None:
         if not booking_ids:
             return
         await self.stores.ledgers.apply(
-            mentor_id, lambda state: Decision(state=ledger.release(state, set(booking_ids)))
+            await self.stores.person_of(mentor_id),
+            lambda state: Decision(state=ledger.release(state, set(booking_ids))),
         )

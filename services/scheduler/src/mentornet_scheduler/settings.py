@@ -32,7 +32,12 @@ class SchedulerSettings(ServiceSettings):
         default=60.0, gt=0, description="Retry for a booking waiting on calendars or the program."
     )
     feed_key: SecretStr | None = Field(
-        default=None, description="Signs calendar feed URLs (required in production)."
+        default=None,
+        description="Signs calendar feed URLs; its own key, never the token key (required"
+        " in production; rotating it revokes every feed URL).",
+    )
+    feed_link_days: int = Field(
+        default=365, ge=1, le=3650, description="How long a calendar feed URL works."
     )
     public_url: str = Field(
         default="http://127.0.0.1:8103", description="Base URL calendar feeds are served under."

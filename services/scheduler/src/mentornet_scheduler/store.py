@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.identity import IdentityBook
 from mentornet_chassis.lookup import Lookup
 
 CALENDARS = "calendars"
@@ -32,6 +33,23 @@ class SchedulerStores:
         return [self.calendars, self.programs, self.matches, self.ledgers, self.cohorts]
 
     @property
+    def people(self) -> IdentityBook:
+        """Person to enrolments, kept from the registrations (chassis identity.py)."""
+        return IdentityBook(self.matches.collection.database)
+
+    async def person_of(self, participant_id: str) -> str:
+        """Whose time an enrolment's sessions take: the person's (their hour ledger and
+        their calendar are one across programs); records from before person ids name
+        the enrolment itself."""
+        people = await self.people.people_of(participant_id)
+        return min(people) if people else participant_id
+
+    async def same_person(self, participant_id: str) -> frozenset[str]:
+        """Every enrolment of the person behind this one, itself included."""
+        person = await self.person_of(participant_id)
+        return await self.people.enrolments_of(person) | {participant_id}
+
+    @property
     def sessions(self) -> Lookup:
         """Session id to match id (chassis lookup)."""
         return Lookup(self.matches.collection.database[SESSION_INDEX])
@@ -51,6 +69,14 @@ class SchedulerStores:
         return await self._states(
             self.matches,
             {"$or": [{"state.mentor_id": participant_id}, {"state.mentee_id": participant_id}]},
+        )
+
+    async def matches_of_person(self, participant_id: str) -> list[State]:
+        """Every match of the person behind this enrolment, in every program."""
+        ids = list(await self.same_person(participant_id))
+        return await self._states(
+            self.matches,
+            {"$or": [{"state.mentor_id": {"$in": ids}}, {"state.mentee_id": {"$in": ids}}]},
         )
 
     async def matches_in(self, program_id: str) -> list[State]:

@@ -49,7 +49,27 @@ def _not_in_it(sample: Sample, reviewer_id: str) -> None:
         raise NotAllowed("a reviewer cannot review a session they were part of")
 
 
+WITHDRAWN = "withdrawn"
+"""A sample taken out of review: one of its people asked to be erased."""
+
+
+def withdraw(sample: Sample, now: datetime) -> Sample:
+    """Out of review for good, its comments gone; a reviewed sample keeps its scores."""
+    comments_gone = [{**r, "comment": ""} for r in sample["reviews"]]
+    if sample["status"] == "reviewed":
+        return {**sample, "reviews": comments_gone}
+    return {
+        **sample,
+        "reviews": comments_gone,
+        "status": WITHDRAWN,
+        "withdrawn_at": now.isoformat(),
+        "withdrawn_because": "a participant was erased",
+    }
+
+
 def claim(sample: Sample, reviewer_id: str, now: datetime) -> Sample:
+    if sample["status"] == WITHDRAWN:
+        raise Conflict(f"sample {sample['sample_id']} was withdrawn from review", sample)
     _not_in_it(sample, reviewer_id)
     claims = sample["claims"]
     if reviewer_id in claims:
