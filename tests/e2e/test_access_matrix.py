@@ -21,24 +21,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mentornet_chassis.authsettings import AuthSettings
 from mentornet_chassis.policy import EXTENSION, Grant, Permission, Resource
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.services import running, service_settings
-from mentornet_intake.app import build as build_intake
-from mentornet_intake.settings import IntakeSettings
-from mentornet_matcher.app import build as build_matcher
-from mentornet_matcher.settings import MatcherSettings
 
 from tests.conftest import ServiceOn
 from tests.support.access_world import (
-    AUDIENCE,
-    ISSUER,
     AccessWorld,
     bad_tokens,
     bearer,
     build_world,
+    start_services,
 )
 
 pytestmark = pytest.mark.e2e
@@ -242,29 +235,10 @@ async def test_every_operation_answers_every_principal_as_the_policy_says(
     qa_on: ServiceOn,
     unique: str,
 ) -> None:
-    auth = AuthSettings(issuer=ISSUER, audience=AUDIENCE)
     clock = MovableClock(datetime.now(UTC))
     async with AsyncExitStack() as stack_of:
-        intake = await stack_of.enter_async_context(
-            running(
-                "intake", service_settings(stack, IntakeSettings, "intake", auth=auth), build_intake
-            )
-        )
-        matcher = await stack_of.enter_async_context(
-            running(
-                "matcher",
-                service_settings(stack, MatcherSettings, "matcher", auth=auth),
-                build_matcher,
-                from_log_end=True,
-            )
-        )
-        services = {
-            "intake": intake,
-            "matcher": matcher,
-            "scheduler": await stack_of.enter_async_context(scheduler_on(clock, auth=auth)),
-            "feedback": await stack_of.enter_async_context(feedback_on(clock, auth=auth)),
-            "qa": await stack_of.enter_async_context(qa_on(clock, auth=auth)),
-        }
+        ons = (scheduler_on, feedback_on, qa_on)
+        services = await start_services(stack_of, stack, clock, *ons)
         world = await build_world(stack, services, clock, unique)
         kinds = resources(world)
         everyone = callers(world)

@@ -7,20 +7,27 @@ the services are configured to require."""
 from __future__ import annotations
 
 import time
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
 from mentornet_chassis.auth import DEV_KEY, mint
+from mentornet_chassis.authsettings import AuthSettings
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.clock import MovableClock
 from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
+from mentornet_chassis.testing.services import RunningService, running, service_settings
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
+from mentornet_intake.app import build as build_intake
+from mentornet_intake.settings import IntakeSettings
+from mentornet_matcher.app import build as build_matcher
+from mentornet_matcher.settings import MatcherSettings
 
+from tests.conftest import ServiceOn
 from tests.support.events import events_of
-from tests.support.helpers import PROGRAM
+from tests.support.helpers import CONSENT, PROGRAM
 from tests.support.world_bodies import GOAL, PYTHON, person
 
 ISSUER = "https://idp.mentornet.test"
@@ -72,6 +79,7 @@ class AccessWorld:
     case_id: str = ""
     sample_id: str = ""
     job_id: str = ""
+    mentee_body: dict[str, Any] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
 
     def sub(self, name: str) -> str:
@@ -81,6 +89,29 @@ class AccessWorld:
     @property
     def creator(self) -> dict[str, str]:
         return bearer(f"c-{self.unique}", "coordinator")
+
+
+async def start_services(
+    stack_of: AsyncExitStack,
+    stack: Endpoints,
+    clock: MovableClock,
+    scheduler_on: ServiceOn,
+    feedback_on: ServiceOn,
+    qa_on: ServiceOn,
+) -> dict[str, RunningService]:
+    """The five services, requiring this world's issuer and audience."""
+    auth = AuthSettings(issuer=ISSUER, audience=AUDIENCE)
+    intake = service_settings(stack, IntakeSettings, "intake", auth=auth)
+    matcher = service_settings(stack, MatcherSettings, "matcher", auth=auth)
+    return {
+        "intake": await stack_of.enter_async_context(running("intake", intake, build_intake)),
+        "matcher": await stack_of.enter_async_context(
+            running("matcher", matcher, build_matcher, from_log_end=True)
+        ),
+        "scheduler": await stack_of.enter_async_context(scheduler_on(clock, auth=auth)),
+        "feedback": await stack_of.enter_async_context(feedback_on(clock, auth=auth)),
+        "qa": await stack_of.enter_async_context(qa_on(clock, auth=auth)),
+    }
 
 
 async def _ok(response: Any, *codes: int) -> dict[str, Any]:
@@ -115,8 +146,16 @@ async def build_world(
 
     mentor_body = person(unique, "mentor", a, skills=PYTHON)
     world.mentor = await register("mentor", mentor_body, bearer(world.sub("mentor"), "mentor"))
-    mentee_body = person(unique, "mentee", a, goals=[GOAL], person_id=world.sub("mentee"))
-    world.mentee = await register("mentee", mentee_body, world.creator)
+    world.mentee_body = person(
+        unique,
+        "mentee",
+        a,
+        goals=[GOAL],
+        person_id=world.sub("mentee"),
+        display_name=f"Ada Lovelace {unique}",
+        diversity={"consent": CONSENT, "attributes": {"gender": "woman"}},
+    )
+    world.mentee = await register("mentee", world.mentee_body, world.creator)
     other_body = person(unique, "other", world.program_b, goals=[GOAL])
     world.other = await register("mentee", other_body, bearer(world.sub("other"), "mentee"))
     for someone in (world.mentor, world.mentee, world.other):

@@ -52,18 +52,29 @@ class IdentityBook:
         )
 
     async def forget(self, participant_id: str) -> None:
-        """An erased enrolment belongs to no one any more."""
-        await self.people.update_many(
-            {"enrolments": participant_id}, {"$pull": {"enrolments": participant_id}}
-        )
+        """An erased enrolment belongs to no one any more; a person left with none is
+        forgotten (their subject may itself say who they are)."""
+        holding = [doc async for doc in self.people.find(_holding(participant_id))]
+        for doc in holding:
+            left = [e for e in doc.get("enrolments", []) if e != participant_id]
+            if left:
+                await self.people.update_one({"_id": doc["_id"]}, {"$set": {"enrolments": left}})
+            else:
+                await self.people.delete_one({"_id": doc["_id"]})
 
     async def people_of(self, participant_id: str) -> frozenset[str]:
-        cursor = self.people.find({"enrolments": participant_id}, {"_id": 1})
+        cursor = self.people.find(_holding(participant_id), {"_id": 1})
         return frozenset([str(doc["_id"]) async for doc in cursor])
 
     async def enrolments_of(self, subject: str) -> frozenset[str]:
         found = await self.people.find_one({"_id": subject})
         return frozenset(found.get("enrolments", [])) if found else frozenset()
+
+
+def _holding(participant_id: str) -> dict[str, Any]:
+    """People holding this enrolment. Written with $in: nx-27017 misses a plain equality
+    on an indexed array (docs/embedded-stack.md)."""
+    return {"enrolments": {"$in": [participant_id]}}
 
 
 def knowing_people(
