@@ -414,3 +414,7 @@ async def test_one_person_across_programs_and_a_self_registrant_is_their_subject
     assert person[ids[2]] == f"sub-ada-{unique}", "a self-registrant is their own subject"
     mine = await intake.http.get(f"/participants/{ids[0]}", headers=token(person[ids[0]]))
     assert mine.status_code == 200, "the person is themself in each enrolment"
+    me = (await intake.http.get("/people/me", headers=token(person[ids[0]]))).json()
+    assert me["person_id"] == person[ids[0]]
+    assert sorted(e["participant_id"] for e in me["enrolments"]) == sorted(ids[:2])
+    assert {e["program_id"] for e in me["enrolments"]} == {first, second}

@@ -6,7 +6,7 @@ from mentornet_chassis.runner import run_service
 from mentornet_chassis.runtime import Runtime, ServiceParts
 from mentornet_chassis.settings import load_settings
 
-from . import access, import_jobs_api, imports_api, programs_api, taxonomy_api
+from . import access, import_jobs_api, imports_api, people_api, programs_api, taxonomy_api
 from .api import create_router
 from .import_jobs import ImportJobs
 from .import_worker import ImportWorker
@@ -38,6 +38,7 @@ def build(runtime: Runtime) -> ServiceParts:
         routers=[
             create_router(participants, program_store, wake, registrar, runtime.forget_answers),
             programs_api.create_router(program_store, wake),
+            people_api.create_router(participants),
             taxonomy_api.create_router(taxonomies),
             imports_api.create_router(registrar),
             import_jobs_api.create_router(jobs, registrar, worker.wake.set),
