@@ -11,6 +11,7 @@ from mentornet_chassis.testing.kafka import all_records, find_records, header, k
 from mentornet_chassis.testing.poll import eventually
 from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
+from mentornet_contracts.events.participants import person_id_of
 
 from tests.support.helpers import PROGRAM, SERVICE, matcher_knows, mentee_body, open_program, token
 
@@ -398,7 +399,7 @@ async def test_one_person_across_programs_and_a_self_registrant_is_their_subject
         )
         assert answer.status_code == 201, answer.text
         ids.append(answer.json()["participant_id"])
-    ada = token(f"sub-ada-{unique}", "mentee")
+    ada = token(f"auth0|ada-{unique}", "mentee")
     own = await intake.http.post(
         "/participants/mentees", headers=ada, json=mentee_body(f"ada{unique}", first)
     )
@@ -411,7 +412,9 @@ async def test_one_person_across_programs_and_a_self_registrant_is_their_subject
     assert len(set(ids)) == 3, "one enrolment per program"
     assert person[ids[0]] == person[ids[1]], "the same e-mail is the same person everywhere"
     assert person[ids[0]].startswith("person-")
-    assert person[ids[2]] == f"sub-ada-{unique}", "a self-registrant is their own subject"
+    assert person[ids[2]] == person_id_of(f"auth0|ada-{unique}"), "named by their subject"
+    theirs = (await intake.http.get("/people/me", headers=ada)).json()
+    assert [e["participant_id"] for e in theirs["enrolments"]] == [ids[2]]
     mine = await intake.http.get(f"/participants/{ids[0]}", headers=token(person[ids[0]]))
     assert mine.status_code == 200, "the person is themself in each enrolment"
     me = (await intake.http.get("/people/me", headers=token(person[ids[0]]))).json()

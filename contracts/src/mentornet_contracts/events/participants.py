@@ -6,6 +6,8 @@ attributes other services need to match, schedule and audit.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
@@ -78,6 +80,15 @@ class LearningPace(StrEnum):
 
 class _ParticipantEvent(Event):
     key_field: ClassVar[str] = "participant_id"
+
+
+def person_id_of(subject: str) -> str:
+    """The person id naming an identity provider subject: the subject itself when it is
+    a valid id, else a stable digest of it (subjects such as `auth0|5f1c` or e-mail-like
+    ones do not fit an id)."""
+    if re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", subject):
+        return subject
+    return "sub-" + hashlib.sha256(subject.encode()).hexdigest()[:32]
 
 
 PERSON_ID = Field(

@@ -19,6 +19,7 @@ from mentornet_contracts.events.participants import (
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
+    person_id_of,
 )
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -67,7 +68,7 @@ class IdentityBook:
         return frozenset([str(doc["_id"]) async for doc in cursor])
 
     async def enrolments_of(self, subject: str) -> frozenset[str]:
-        found = await self.people.find_one({"_id": subject})
+        found = await self.people.find_one({"_id": person_id_of(subject)})
         return frozenset(found.get("enrolments", [])) if found else frozenset()
 
 

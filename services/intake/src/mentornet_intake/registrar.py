@@ -11,6 +11,7 @@ from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import ApiError, conflict, not_found
 from mentornet_contracts import new_envelope
+from mentornet_contracts.events.participants import person_id_of
 from pymongo.errors import DuplicateKeyError
 
 from .access import acts_for_program
@@ -80,10 +81,11 @@ class Registrar:
             raise ApiError(
                 422, "validation_failed", "person_id", "you register yourself as yourself"
             )
+        given = principal.subject if own else body.person_id
         person_id = await self.people.person_for(
-            str(body.email), principal.subject if own else body.person_id
+            str(body.email), person_id_of(given) if given else None
         )
-        if body.person_id is not None and person_id != body.person_id:
+        if body.person_id is not None and person_id != person_id_of(body.person_id):
             raise conflict("person_id", "this e-mail address belongs to another person")
         return person_id
 

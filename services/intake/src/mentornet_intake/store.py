@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentornet_chassis.aggregates import AggregateStore
+from mentornet_contracts.events.participants import person_id_of
 
 PARTICIPANTS = "participants"
 PROGRAMS = "programs"
@@ -32,7 +33,8 @@ class ParticipantStore:
 
     async def enrolments_of(self, subject: str) -> frozenset[str]:
         """The enrolments of the person a token's subject names (identity.py)."""
-        query = {"$or": [{"state.person_id": subject}, {"state.account": subject}]}
+        person = person_id_of(subject)
+        query = {"$or": [{"state.person_id": person}, {"state.account": subject}]}
         cursor = self.aggregates.collection.find(query, {"_id": 1})
         return frozenset([str(doc["_id"]) async for doc in cursor])
 

@@ -106,8 +106,7 @@ class _Registration(BaseModel):
     person_id: str | None = Field(
         default=None,
         min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_.:@|-]+$",
+        max_length=255,
         description="The person's identity provider subject, when the program team knows"
         " it (so the person signs in as themself at once). Someone registering themself"
         " is their own token's subject.",
