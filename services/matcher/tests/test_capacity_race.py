@@ -18,6 +18,19 @@ from .world import World
 pytestmark = pytest.mark.integration
 
 
+async def approve_all(world: World, matches: list[dict[str, Any]]) -> list[bool]:
+    """Every match approved at once by a coordinator: which were confirmed."""
+
+    async def approve(match: dict[str, Any]) -> bool:
+        try:
+            await world.decisions.approve(match, Decider.COORDINATOR)
+        except Refused:
+            return False
+        return True
+
+    return list(await asyncio.gather(*(approve(m) for m in matches)))
+
+
 async def test_fifty_racing_placements_fill_a_capacity_of_three_exactly(
     mongo: AsyncMongoClient[dict[str, Any]], unique: str
 ) -> None:
@@ -134,14 +147,7 @@ async def test_concurrent_approvals_stop_at_the_monthly_hour_limit(
         max_monthly_hours_per_mentor=7,
     )
 
-    async def approve(match: dict[str, Any]) -> bool:
-        try:
-            await world.decisions.approve(match, Decider.COORDINATOR)
-        except Refused:
-            return False
-        return True
-
-    outcomes = await asyncio.gather(*(approve(m) for m in in_review))
+    outcomes = await approve_all(world, in_review)
     assert outcomes.count(True) == 3
     load = await world.stores.loads.get_state("m1")
     assert load is not None
@@ -204,14 +210,7 @@ async def test_fifty_approvals_across_two_programs_hold_a_persons_limit_of_three
         )
         await world.add(lowered)
 
-    async def approve(match: dict[str, Any]) -> bool:
-        try:
-            await world.decisions.approve(match, Decider.COORDINATOR)
-        except Refused:
-            return False
-        return True
-
-    outcomes = await asyncio.gather(*(approve(m) for m in in_review))
+    outcomes = await approve_all(world, in_review)
 
     assert outcomes.count(True) == 3
     load = await world.stores.loads.get_state("grace")
