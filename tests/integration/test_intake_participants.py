@@ -174,7 +174,7 @@ async def test_erasure_removes_personal_data_and_emits_once(
     for _ in range(2):
         erased = await intake.http.delete(f"/participants/{pid}", headers=coordinator)
         assert erased.status_code == 200
-        assert erased.json() == {"participant_id": pid, "status": "erased"}
+        assert erased.json() == {"participant_id": pid, "status": "erased", "erased": [pid]}
     doc = await eventually(
         lambda: drained(mongo, intake, pid), what="intake's outbox to be published"
     )

@@ -116,7 +116,9 @@ async def test_a_confirmed_match_is_booked_in_both_zones_and_served_as_icalendar
         served = await scheduler.http.get(feed["url"][feed["url"].index("/calendars/") :])
         assert served.status_code == 200
         assert len(icalendar.Calendar.from_ical(served.content).walk("VEVENT")) == 6
-        forged = await scheduler.http.get(f"/calendars/mentee-{unique}.ics?key=0000")
+        forged = await scheduler.http.get(
+            f"/calendars/mentee-{unique}.ics?expires=99999999999&key=0000"
+        )
         assert forged.status_code == 403
         rotated = await scheduler.http.post(
             f"/participants/mentee-{unique}/calendar-feed/rotate", headers=mentee

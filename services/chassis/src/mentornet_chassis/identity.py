@@ -49,19 +49,31 @@ class IdentityBook:
 
     async def enrol(self, person_id: str, participant_id: str) -> None:
         await self.people.update_one(
-            {"_id": person_id}, {"$addToSet": {"enrolments": participant_id}}, upsert=True
+            {"_id": person_id},
+            {"$addToSet": {"enrolments": participant_id}, "$inc": {"version": 1}},
+            upsert=True,
         )
 
     async def forget(self, participant_id: str) -> None:
         """An erased enrolment belongs to no one any more; a person left with none is
-        forgotten (their subject may itself say who they are)."""
-        holding = [doc async for doc in self.people.find(_holding(participant_id))]
-        for doc in holding:
-            left = [e for e in doc.get("enrolments", []) if e != participant_id]
-            if left:
-                await self.people.update_one({"_id": doc["_id"]}, {"$set": {"enrolments": left}})
-            else:
-                await self.people.delete_one({"_id": doc["_id"]})
+        forgotten (their subject may itself say who they are). Each write is on the
+        version read, so erasures of one person's enrolments at once (they arrive on
+        different partitions) do not undo each other."""
+        for person in await self.people_of(participant_id):
+            while not await self._without(person, participant_id):
+                pass
+
+    async def _without(self, person: str, participant_id: str) -> bool:
+        """One try: whether the person's entry now lacks the enrolment."""
+        found = await self.people.find_one({"_id": person})
+        if found is None or participant_id not in found.get("enrolments", []):
+            return True
+        left = [e for e in found["enrolments"] if e != participant_id]
+        read = {"_id": person, **({"version": found["version"]} if "version" in found else {})}
+        if left:
+            changed = {"$set": {"enrolments": left}, "$inc": {"version": 1}}
+            return (await self.people.update_one(read, changed)).matched_count == 1
+        return (await self.people.delete_one(read)).deleted_count == 1
 
     async def people_of(self, participant_id: str) -> frozenset[str]:
         cursor = self.people.find(_holding(participant_id), {"_id": 1})
