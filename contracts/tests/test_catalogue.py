@@ -18,6 +18,7 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "availability.updated",
         "participant.withdrawn",
         "participant.erased",
+        "person.linked",
     ),
     "mentornet.programs": ("program.published", "program.updated", "taxonomy.updated"),
     "mentornet.matches": (

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from mentornet_chassis.auth import DEV_KEY, mint
 from mentornet_chassis.testing.backends import Endpoints
 from mentornet_chassis.testing.kafka import all_records, find_records, header, kind_of
 from mentornet_chassis.testing.poll import eventually
@@ -94,12 +95,8 @@ async def test_self_service_roles_and_reads(intake: RunningService, unique: str)
         json={**mentee_body(unique, program_id), **MENTOR_EXTRA},
     )
     assert hijack.status_code == 409
-    assert hijack.json() == {
-        "error": "conflict",
-        "field": "email",
-        "reason": "registered to another account",
-        "errors": [{"field": "email", "reason": "registered to another account"}],
-    }
+    assert hijack.json()["field"] == "email"
+    assert hijack.json()["reason"].startswith("this e-mail address is another person's")
 
 
 async def test_registration_errors(intake: RunningService, unique: str) -> None:
@@ -421,3 +418,50 @@ async def test_one_person_across_programs_and_a_self_registrant_is_their_subject
     assert me["person_id"] == person[ids[0]]
     assert sorted(e["participant_id"] for e in me["enrolments"]) == sorted(ids[:2])
     assert {e["program_id"] for e in me["enrolments"]} == {first, second}
+
+
+async def test_a_sign_in_with_the_verified_address_links_to_the_person_a_team_registered(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    program_id, coordinator = await open_program(intake, unique)
+    email = f"grace-{unique}@example.org"
+    body = {**mentee_body(unique, program_id, email=email), **MENTOR_EXTRA}
+    registered = await intake.http.post("/participants/mentors", headers=coordinator, json=body)
+    assert registered.status_code == 201, registered.text
+    enrolment = registered.json()["participant_id"]
+    subject = f"auth0|grace-{unique}"
+
+    def signed_in(address: str | None) -> dict[str, str]:
+        issued = mint(DEV_KEY, subject, ["mentee"], verified_email=address)
+        return {"Authorization": f"Bearer {issued}"}
+
+    grace = signed_in(email)
+    assert (await intake.http.get("/people/me", headers=grace)).json()["enrolments"] == []
+    unverified = await intake.http.post("/people/me/link", headers=signed_in(None))
+    assert (unverified.status_code, unverified.json()["field"]) == (422, "email")
+    elsewhere = await intake.http.post("/people/me/link", headers=signed_in(f"x-{email}"))
+    assert elsewhere.status_code == 404
+    stranger = token(f"auth0|mallory-{unique}", "mentee")
+    other_program, _ = await open_program(intake, f"{unique}-2")
+    posing = await intake.http.post(
+        "/participants/mentees",
+        headers=stranger,
+        json=mentee_body(f"m{unique}", other_program, email=email),
+    )
+    assert (posing.status_code, posing.json()["field"]) == (409, "email")
+
+    for _ in range(2):
+        linked = await intake.http.post("/people/me/link", headers=grace)
+        assert linked.status_code == 200, linked.text
+    me = (await intake.http.get("/people/me", headers=grace)).json()
+    assert [e["participant_id"] for e in me["enrolments"]] == [enrolment]
+    records = await find_records(
+        stack.bootstrap_servers,
+        PARTICIPANTS.name,
+        lambda r: (
+            kind_of(r) == "person.linked"
+            and json.loads(r.value)["signed_in_as"] == person_id_of(subject)
+        ),
+    )
+    assert len(records) == 1, "linked once, however often asked"
+    assert json.loads(records[0].value)["person_id"] == me["person_id"]

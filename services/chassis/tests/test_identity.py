@@ -32,3 +32,19 @@ async def test_erasing_every_enrolment_at_once_forgets_the_person(
     assert await book.enrolments_of("auth0|ada") == set()
     assert await book.people.count_documents({}) == 1, "only grace is left"
     assert await book.enrolments_of("grace") == {"p-9"}
+
+
+async def test_a_linked_sign_in_has_the_persons_enrolments_until_they_are_erased(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    book = IdentityBook(mongo[f"linked_{unique}"])
+    await book.ensure_indexes()
+    await book.enrol("person-grace", "p-1")
+    await book.enrol("person-grace", "p-2")
+    signed_in_as = person_id_of("auth0|grace")
+    assert await book.enrolments_of("auth0|grace") == set()
+    await book.link(signed_in_as, "person-grace")
+    assert await book.enrolments_of("auth0|grace") == {"p-1", "p-2"}
+    await asyncio.gather(book.forget("p-1"), book.forget("p-2"))
+    assert await book.enrolments_of("auth0|grace") == set()
+    assert await book.people.count_documents({}) == 0, "the link goes with the person"

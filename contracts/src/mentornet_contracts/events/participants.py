@@ -259,6 +259,23 @@ class ParticipantErased(_ParticipantEvent):
     participant_id: Id = PARTICIPANT_ID
 
 
+class PersonLinked(_ParticipantEvent):
+    """A sign-in is the same person as one a program team registered without knowing
+    their subject (intake checked the sign-in's verified e-mail address): every service
+    treats the first as the second. Keyed by the enrolment it was recorded on, so it
+    comes before that enrolment's erasure."""
+
+    event_type: ClassVar[str] = "mentornet.person.linked.v1"
+    participant_id: Id = PARTICIPANT_ID
+    person_id: Id = Field(
+        description="The person the program team registered.", examples=["person-2f9c1a7e"]
+    )
+    signed_in_as: Id = Field(
+        description="The person id of the sign-in's subject (person_id_of).",
+        examples=["sub-9b3e0c5d1f2a4b6c8d0e1f2a3b4c5d6e"],
+    )
+
+
 EVENTS = (
     MentorRegistered,
     MenteeRegistered,
@@ -267,6 +284,7 @@ EVENTS = (
     AvailabilityUpdated,
     ParticipantWithdrawn,
     ParticipantErased,
+    PersonLinked,
 )
 
 SUPERSEDED = (

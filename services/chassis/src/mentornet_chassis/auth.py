@@ -50,6 +50,8 @@ class Principal:
     """(program, role) pairs held in that program only."""
     enrolments: frozenset[str] = frozenset()
     """The caller's enrolments (participant ids, one per program), found by the guard."""
+    verified_email: str | None = None
+    """The token's `email`, when its `email_verified` is true."""
 
     @property
     def ids(self) -> frozenset[str]:
@@ -174,7 +176,15 @@ def _principal(claims: dict[str, Any]) -> Principal:
         roles=_roles(claims.get("roles", []), "roles"),
         programs=frozenset(str(p) for p in programs),
         program_roles=_program_roles(claims.get("program_roles", {})),
+        verified_email=_verified_email(claims),
     )
+
+
+def _verified_email(claims: dict[str, Any]) -> str | None:
+    email = claims.get("email")
+    if claims.get("email_verified") is True and isinstance(email, str) and email:
+        return email.strip().lower()
+    return None
 
 
 def mint(
@@ -187,6 +197,7 @@ def mint(
     issuer: str | None = None,
     audience: str | None = None,
     program_roles: dict[str, list[str]] | None = None,
+    verified_email: str | None = None,
 ) -> str:
     """An HS256 token for local use and tests."""
     now = int(time.time())
@@ -195,6 +206,8 @@ def mint(
         claims["programs"] = programs
     if program_roles:
         claims["program_roles"] = program_roles
+    if verified_email:
+        claims.update(email=verified_email, email_verified=True)
     if issuer:
         claims["iss"] = issuer
     if audience:

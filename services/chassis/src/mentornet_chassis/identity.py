@@ -19,6 +19,7 @@ from mentornet_contracts.events.participants import (
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
+    PersonLinked,
     person_id_of,
 )
 from pymongo.asynchronous.collection import AsyncCollection
@@ -70,18 +71,33 @@ class IdentityBook:
             return True
         left = [e for e in found["enrolments"] if e != participant_id]
         read = {"_id": person, **({"version": found["version"]} if "version" in found else {})}
-        if left:
+        if left or found.get("same_as"):
             changed = {"$set": {"enrolments": left}, "$inc": {"version": 1}}
             return (await self.people.update_one(read, changed)).matched_count == 1
-        return (await self.people.delete_one(read)).deleted_count == 1
+        if (await self.people.delete_one(read)).deleted_count == 0:
+            return False
+        await self.people.delete_many({"same_as": {"$in": [person]}})
+        return True
 
     async def people_of(self, participant_id: str) -> frozenset[str]:
         cursor = self.people.find(_holding(participant_id), {"_id": 1})
         return frozenset([str(doc["_id"]) async for doc in cursor])
 
+    async def link(self, signed_in_as: str, person_id: str) -> None:
+        """A sign-in is this person too (person.linked)."""
+        await self.people.update_one(
+            {"_id": signed_in_as},
+            {"$addToSet": {"same_as": person_id}, "$inc": {"version": 1}},
+            upsert=True,
+        )
+
     async def enrolments_of(self, subject: str) -> frozenset[str]:
-        found = await self.people.find_one({"_id": person_id_of(subject)})
-        return frozenset(found.get("enrolments", [])) if found else frozenset()
+        found = await self.people.find_one({"_id": person_id_of(subject)}) or {}
+        enrolments = set(found.get("enrolments", []))
+        for person in found.get("same_as", []):
+            linked = await self.people.find_one({"_id": person}) or {}
+            enrolments |= set(linked.get("enrolments", []))
+        return frozenset(enrolments)
 
 
 def _holding(participant_id: str) -> dict[str, Any]:
@@ -118,6 +134,7 @@ def keeping(
     for kind in REGISTRATIONS:
         kept[kind] = _enrolling(book, handlers.get(kind))
     kept[ParticipantErased] = _forgetting(book, handlers.get(ParticipantErased), forget_answers)
+    kept[PersonLinked] = _linking(book, handlers.get(PersonLinked))
     return kept
 
 
@@ -126,6 +143,15 @@ def _enrolling(book: IdentityBook, then: Handler | None) -> Handler:
         registered = envelope.event
         person = registered.person_id or registered.participant_id
         await book.enrol(person, registered.participant_id)
+        return await then(envelope) if then is not None else None
+
+    return handle
+
+
+def _linking(book: IdentityBook, then: Handler | None) -> Handler:
+    async def handle(envelope: Envelope[Any]) -> Any:
+        linked = envelope.event
+        await book.link(linked.signed_in_as, linked.person_id)
         return await then(envelope) if then is not None else None
 
     return handle

@@ -27,9 +27,8 @@ def build(runtime: Runtime) -> ServiceParts:
     wake = runtime.wake_relay
     taxonomy_store = runtime.aggregates(TAXONOMIES)
     taxonomies = TaxonomyStore(taxonomy_store, wake)
-    registrar = Registrar(
-        participants, program_store, wake, taxonomies, PeopleDirectory(runtime.db)
-    )
+    people = PeopleDirectory(runtime.db)
+    registrar = Registrar(participants, program_store, wake, taxonomies, people)
     jobs = ImportJobs(runtime.db)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
@@ -38,7 +37,7 @@ def build(runtime: Runtime) -> ServiceParts:
         routers=[
             create_router(participants, program_store, wake, registrar, runtime.forget_answers),
             programs_api.create_router(program_store, wake),
-            people_api.create_router(participants),
+            people_api.create_router(participants, people, wake),
             taxonomy_api.create_router(taxonomies),
             imports_api.create_router(registrar),
             import_jobs_api.create_router(jobs, registrar, worker.wake.set),

@@ -48,6 +48,11 @@ class PeopleDirectory:
             raise RuntimeError("a person's entry vanished while being created")
         return str(found["person_id"])
 
+    async def known(self, email: str) -> str | None:
+        """The person this address names, if any (nothing is created)."""
+        found = await self.people.find_one({"_id": person_key(email)})
+        return str(found["person_id"]) if found else None
+
     async def forget(self, email: str) -> None:
         """Erasure: the address no longer names anyone."""
         await self.people.delete_one({"_id": person_key(email)})

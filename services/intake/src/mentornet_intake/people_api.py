@@ -1,19 +1,30 @@
-"""The signed-in person over HTTP: who they are and every enrolment they hold."""
+"""The signed-in person over HTTP: who they are, every enrolment they hold, and linking
+their sign-in to a person a program team registered (linking.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from mentornet_chassis.aggregates import Decision, State
 from mentornet_chassis.auth import Principal
 from mentornet_chassis.guard import caller, guarded_router
+from mentornet_chassis.http import ApiError, not_found
 from mentornet_chassis.policy import Grant, allow
+from mentornet_contracts import new_envelope
 
+from . import linking
 from .access import seen_by
+from .people import PeopleDirectory
 from .store import ParticipantStore
 
+SERVICE = "intake"
 
-def create_router(participants: ParticipantStore) -> APIRouter:
+
+def create_router(
+    participants: ParticipantStore, people: PeopleDirectory, wake_relay: Callable[[], None]
+) -> APIRouter:
     router = guarded_router(prefix="/people", tags=["people"])
 
     @router.get("/me", **allow("people.me", Grant.SIGNED_IN))
@@ -28,5 +39,32 @@ def create_router(participants: ParticipantStore) -> APIRouter:
             "person_id": min(persons) if persons else principal.subject,
             "enrolments": enrolments,
         }
+
+    @router.post("/me/link", **allow("people.link", Grant.SIGNED_IN))
+    async def link(principal: Principal = Depends(caller)) -> dict[str, Any]:
+        """Be the person a program team registered with your token's verified e-mail
+        address: their enrolments become yours, in every service."""
+        email = principal.verified_email
+        if email is None:
+            raise ApiError(
+                422, "validation_failed", "email", "your token carries no verified e-mail address"
+            )
+        person_id = await people.known(email)
+        enrolment = await participants.an_enrolment_of(person_id) if person_id else None
+        if person_id is None or enrolment is None:
+            raise not_found("email", "no one is registered with your verified e-mail address")
+        event = linking.link_to(person_id, principal, email, enrolment)
+        if event is not None:
+
+            def decide(state: State | None) -> Decision:
+                assert state is not None, "enrolments are never deleted"
+                if linking.is_linked(state, event):
+                    return Decision(state=None)
+                linked = linking.with_link(state, event)
+                return Decision(state=linked, events=[new_envelope(event, SERVICE)])
+
+            await participants.aggregates.apply(enrolment, decide)
+            wake_relay()
+        return {"subject": principal.subject, "person_id": person_id, "linked": True}
 
     return router

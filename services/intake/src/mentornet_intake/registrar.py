@@ -10,10 +10,11 @@ from typing import Any
 from mentornet_chassis.aggregates import AggregateStore, Decision, State
 from mentornet_chassis.auth import Principal, Role, forbidden
 from mentornet_chassis.http import ApiError, conflict, not_found
-from mentornet_contracts import new_envelope
+from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.participants import person_id_of
 from pymongo.errors import DuplicateKeyError
 
+from . import linking
 from .access import acts_for_program
 from .domain import programs
 from .domain.registration import (
@@ -124,6 +125,11 @@ class Registrar:
         participant_id = existing["_id"] if existing else new_participant_id()
         self_service = not acts_for_program(principal, program)
         person_id = await self._person(body, principal, self_service)
+        link = (
+            linking.link_to(person_id, principal, str(body.email), participant_id)
+            if self_service
+            else None
+        )
         emitted: list[str] = []
 
         def decide(state: State | None) -> Decision:
@@ -135,7 +141,12 @@ class Registrar:
             envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
             emitted[:] = [envelope.id, envelope.correlation_id]
             groups = audit_groups(new_state) if body.diversity is not None else None
-            extra = [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
+            extra: list[Envelope[Event]] = (
+                [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
+            )
+            if link is not None:
+                new_state = linking.with_link(new_state, link)
+                extra.append(new_envelope(link, SERVICE, caused_by=envelope))
             return Decision(state=new_state, events=[envelope, *extra])
 
         try:
