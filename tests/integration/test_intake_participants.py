@@ -96,7 +96,7 @@ async def test_self_service_roles_and_reads(intake: RunningService, unique: str)
     )
     assert hijack.status_code == 409
     assert hijack.json()["field"] == "email"
-    assert hijack.json()["reason"].startswith("this e-mail address is another person's")
+    assert hijack.json()["reason"] == "registered to another account"
 
 
 async def test_registration_errors(intake: RunningService, unique: str) -> None:
@@ -465,3 +465,41 @@ async def test_a_sign_in_with_the_verified_address_links_to_the_person_a_team_re
     )
     assert len(records) == 1, "linked once, however often asked"
     assert json.loads(records[0].value)["person_id"] == me["person_id"]
+
+
+async def test_an_address_is_bound_to_a_person_only_on_proof(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    """Signing up with an address one's token does not verify binds nothing, so a team
+    registering that address later makes a new person, not the signer's; and a team
+    cannot hand an address to a person known with another one."""
+    first, coordinator = await open_program(intake, unique)
+    second, _ = await open_program(intake, f"{unique}-2")
+    team = token(f"c-{unique}", "coordinator", programs=[first, second])
+    victim = f"victim-{unique}@example.org"
+    mallory = token(f"mallory-{unique}", "mentee")
+    squat = await intake.http.post(
+        "/participants/mentees", headers=mallory, json=mentee_body(unique, first, email=victim)
+    )
+    assert squat.status_code == 201, squat.text
+    real = await intake.http.post(
+        "/participants/mentees", headers=team, json=mentee_body(f"r{unique}", second, email=victim)
+    )
+    assert real.status_code == 201, real.text
+    ids = [squat.json()["participant_id"], real.json()["participant_id"]]
+    records = await find_records(
+        stack.bootstrap_servers, PARTICIPANTS.name, lambda r: r.key.decode() in ids, count=2
+    )
+    person = {r.key.decode(): json.loads(r.value)["person_id"] for r in records}
+    assert person[ids[0]] == f"mallory-{unique}"
+    assert person[ids[1]] != f"mallory-{unique}", "the squatter did not get the address"
+    mine = (await intake.http.get("/people/me", headers=mallory)).json()
+    assert [e["participant_id"] for e in mine["enrolments"]] == [ids[0]]
+
+    hijack = await intake.http.post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(f"h{unique}", first, email=f"alias-{unique}@example.org")
+        | {"person_id": f"mallory-{unique}"},
+    )
+    assert (hijack.status_code, hijack.json()["field"]) == (409, "person_id")

@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from mentornet_chassis.aggregates import Decision
 from mentornet_contracts.events.matches import Decider
 from mentornet_matcher.decisions import Refused
 from pymongo import AsyncMongoClient
@@ -225,3 +226,26 @@ async def test_fifty_approvals_across_two_programs_hold_a_persons_limit_of_three
         if m["status"] == "proposed"
     ]
     assert {m["match_id"] for m in proposed} == set(load["holds"])
+
+
+async def test_an_erased_mentors_place_goes_back_to_their_persons_load(
+    mongo: AsyncMongoClient[dict[str, Any]], unique: str
+) -> None:
+    """The match remembers whose load its place is held on: once the mentor's
+    enrolment is erased, their candidate no longer says whose person they were."""
+    world = World.on(mongo[f"release_{unique}"])
+    await world.program()
+    await world.add(mentee("e1", ("python", 3)))
+    await world.add(mentor("m1", ("python", 5), person_id="grace"))
+    await world.batch()
+    [match] = await world.live()
+    held = await world.stores.loads.get_state("grace")
+    assert held is not None
+    assert list(held["holds"]) == [match["match_id"]]
+    await world.stores.candidates.apply(
+        "m1", lambda state: Decision({**(state or {}), "roles": {}, "status": "erased"})
+    )
+    await world.matchmaker.proposer.release(match)
+    released = await world.stores.loads.get_state("grace")
+    assert released is not None
+    assert released["holds"] == {}

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pymongo
+from mentornet_contracts.events.participants import person_id_of
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
@@ -72,10 +73,10 @@ class IdempotencyStore:
         """Erasure: drop every kept answer made by or about these people (their ids in
         the caller, the path or the answer); how many went. Answers live a day at most,
         so the scan is short."""
+        wanted = set(ids)
         gone = []
         async for doc in self.collection.find({}, {"_id": 1, "answer": 1}):
-            seen = f"{doc['_id']} {json.dumps(doc.get('answer'), default=str)}"
-            if any(i in seen for i in ids):
+            if wanted & _named_in(str(doc["_id"]), doc.get("answer")):
                 gone.append(doc["_id"])
         if gone:
             await self.collection.delete_many({"_id": {"$in": gone}})
@@ -164,6 +165,29 @@ class IdempotencyStore:
 
     async def release(self, doc_id: str, holder: str) -> None:
         await self.collection.delete_one({"_id": doc_id, "holder": holder})
+
+
+def _named_in(doc_id: str, answer: Any) -> set[str]:
+    """Whole ids a kept answer names: its caller (and the caller's person), its path's
+    segments, and every string in its JSON body (an id inside a longer one does not
+    count; a body that is not JSON names nothing)."""
+    caller, _, rest = doc_id.partition("|POST ")
+    path = rest.partition("|")[0]
+    named = {caller, person_id_of(caller), *path.split("/")}
+    body = (answer or {}).get("body", "")
+    with contextlib.suppress(TypeError, ValueError):
+        named |= set(_strings(json.loads(body)))
+    return named
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v)) if isinstance(s, str)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _refusal(previous: Document, fingerprint: str) -> ApiError | None:

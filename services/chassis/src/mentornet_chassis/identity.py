@@ -76,8 +76,21 @@ class IdentityBook:
             return (await self.people.update_one(read, changed)).matched_count == 1
         if (await self.people.delete_one(read)).deleted_count == 0:
             return False
-        await self.people.delete_many({"same_as": {"$in": [person]}})
+        await self._unlinked_from(person)
         return True
+
+    async def _unlinked_from(self, person: str) -> None:
+        """Sign-ins linked to a forgotten person lose the link, keep their own
+        enrolments, and go when nothing is left."""
+        linked = [doc async for doc in self.people.find({"same_as": {"$in": [person]}})]
+        for doc in linked:
+            left = [p for p in doc.get("same_as", []) if p != person]
+            read = {"_id": doc["_id"], "version": doc.get("version", 0)}
+            if left or doc.get("enrolments"):
+                changed = {"$set": {"same_as": left}, "$inc": {"version": 1}}
+                await self.people.update_one(read, changed)
+            else:
+                await self.people.delete_one(read)
 
     async def people_of(self, participant_id: str) -> frozenset[str]:
         cursor = self.people.find(_holding(participant_id), {"_id": 1})

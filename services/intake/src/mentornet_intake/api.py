@@ -118,11 +118,13 @@ def create_router(
         whole = principal.has(Role.SERVICE) or bool(principal.ids & themselves(before))
         erased = await participants.enrolments_of(before.get("person_id") or participant_id)
         targets = sorted(erased | {participant_id}) if whole else [participant_id]
+        erasing = [await participants.get(t) for t in targets]
         for target in targets:
             await act(target, lifecycle.erase)
-        if before.get("email") and not await participants.enrolled(before):
-            await registrar.people.forget(before["email"])
-        await forget_answers({*targets, *themselves(before)})
+        for email in {e["email"] for e in erasing if e and e.get("email")}:
+            if not await participants.uses_address(email):
+                await registrar.people.forget(email)
+        await forget_answers({*targets, *(i for e in erasing if e for i in themselves(e))})
         return {
             "participant_id": participant_id,
             "status": "erased",

@@ -2,9 +2,10 @@
 
 A participant id names an enrolment (a person in one program); the person id is the
 same in every program the person joins, so the matcher can hold one capacity ledger per
-human. Someone registering themself is named by their identity provider subject; someone
-a coordinator registers first is given a new id, which they keep when they later sign
-up themself (their subject is then the enrolment's account, docs/security.md).
+human. An address is bound to a person only on proof: a self-registrant's token carries
+it as verified, or a program team registers the person (giving their subject, or not,
+when they get a new id that a sign-in with the verified address may later link to).
+Entries named by a subject (`named`) are never linked to another sign-in.
 """
 
 from __future__ import annotations
@@ -32,15 +33,17 @@ class PeopleDirectory:
         self.people: AsyncCollection[Document] = db[PEOPLE]
 
     async def person_for(self, email: str, subject: str | None) -> str:
-        """The person with this e-mail address, created if new (named `subject` when the
-        person registers themself). Concurrent first registrations agree on one id: the
-        first insert wins, the others read it."""
+        """The person with this e-mail address, created if new (named `subject`, else a
+        new id). Concurrent first registrations agree on one id: the first insert wins,
+        the others read it."""
         key = person_key(email)
         found = await self.people.find_one({"_id": key})
         if found is None:
             chosen = subject or new_person_id()
             try:
-                await self.people.insert_one({"_id": key, "person_id": chosen})
+                await self.people.insert_one(
+                    {"_id": key, "person_id": chosen, "named": subject is not None}
+                )
                 return chosen
             except DuplicateKeyError:
                 found = await self.people.find_one({"_id": key})
@@ -52,6 +55,16 @@ class PeopleDirectory:
         """The person this address names, if any (nothing is created)."""
         found = await self.people.find_one({"_id": person_key(email)})
         return str(found["person_id"]) if found else None
+
+    async def linkable(self, email: str) -> str | None:
+        """The person this address names, if a sign-in may be linked to them: one a
+        program team registered without a subject."""
+        found = await self.people.find_one({"_id": person_key(email)})
+        return str(found["person_id"]) if found and not found.get("named", True) else None
+
+    async def address_of(self, person_id: str) -> str | None:
+        found = await self.people.find_one({"person_id": person_id})
+        return str(found["_id"]) if found else None
 
     async def forget(self, email: str) -> None:
         """Erasure: the address no longer names anyone."""

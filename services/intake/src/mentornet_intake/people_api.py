@@ -49,10 +49,12 @@ def create_router(
             raise ApiError(
                 422, "validation_failed", "email", "your token carries no verified e-mail address"
             )
-        person_id = await people.known(email)
+        person_id = await people.linkable(email)
         enrolment = await participants.an_enrolment_of(person_id) if person_id else None
         if person_id is None or enrolment is None:
-            raise not_found("email", "no one is registered with your verified e-mail address")
+            raise not_found(
+                "email", "no one a program team registered has your verified e-mail address"
+            )
         event = linking.link_to(person_id, principal, email, enrolment)
         if event is not None:
 

@@ -29,7 +29,7 @@ from .domain.registration import (
     register,
     with_canonical_skills,
 )
-from .people import PeopleDirectory
+from .people import PeopleDirectory, person_key
 from .store import ParticipantStore
 from .taxonomies import TaxonomyStore
 
@@ -74,21 +74,53 @@ class Registrar:
     async def _person(
         self, body: MenteeRegistration | MentorRegistration, principal: Principal, own: bool
     ) -> str:
-        """The person behind the enrolment: whoever the e-mail address already names;
-        else the caller registering themself, or the subject the program team gives, or
-        a new person. (Someone a team registered without a subject who later signs up
-        themself stays that person; their account is recorded on the enrolment.)"""
-        if own and body.person_id not in (None, principal.subject):
+        """The person behind the enrolment (people.py): see `_own_person` and
+        `_team_person`."""
+        if own:
+            return await self._own_person(body, principal)
+        return await self._team_person(body)
+
+    async def _own_person(
+        self, body: MenteeRegistration | MentorRegistration, principal: Principal
+    ) -> str:
+        """Someone registering themself is their own person, whoever the address names
+        (linking.py then refuses or links); their address is bound to them only when
+        their token carries it as verified."""
+        if body.person_id not in (None, principal.subject):
             raise ApiError(
                 422, "validation_failed", "person_id", "you register yourself as yourself"
             )
-        given = principal.subject if own else body.person_id
-        person_id = await self.people.person_for(
-            str(body.email), person_id_of(given) if given else None
-        )
-        if body.person_id is not None and person_id != person_id_of(body.person_id):
+        me = person_id_of(principal.subject)
+        known = await self.people.known(str(body.email))
+        if known is not None:
+            return known
+        if principal.verified_email == person_key(str(body.email)):
+            return await self.people.person_for(str(body.email), me)
+        return me
+
+    async def _team_person(self, body: MenteeRegistration | MentorRegistration) -> str:
+        """Whoever the address names; else the subject the team gives, if it is no one
+        else's yet; else a new person."""
+        email = str(body.email)
+        if body.person_id is None:
+            return await self.people.person_for(email, None)
+        wanted = person_id_of(body.person_id)
+        known = await self.people.known(email)
+        if known is not None and known != wanted:
             raise conflict("person_id", "this e-mail address belongs to another person")
-        return person_id
+        bound = await self.people.address_of(wanted)
+        unbound_but_enrolled = (
+            bound is None
+            and known is None
+            and (await self.participants.an_enrolment_of(wanted, any_status=True) is not None)
+        )
+        if (bound is not None and bound != person_key(email)) or unbound_but_enrolled:
+            raise conflict(
+                "person_id",
+                "this person is known with another address: register them by e-mail,"
+                " or have them sign up themself",
+            )
+        return await self.people.person_for(email, wanted)
 
     async def open_program(self, program_id: str) -> State:
         program = await self.program_store.get_state(program_id)

@@ -24,12 +24,9 @@ class ParticipantStore:
     async def find_by_email_key(self, key: str) -> dict[str, Any] | None:
         return await self.aggregates.collection.find_one({"state.email_key": key})
 
-    async def enrolled(self, participant: dict[str, Any]) -> bool:
-        """Whether the participant's person is still active in some program."""
-        person_id = participant.get("person_id")
-        if not person_id:
-            return False
-        query = {"state.person_id": person_id, "state.status": "active"}
+    async def uses_address(self, email: str) -> bool:
+        """Whether an enrolment not erased still has this address."""
+        query = {"state.email": email, "state.status": {"$in": ["active", "withdrawn"]}}
         return await self.aggregates.collection.find_one(query, {"_id": 1}) is not None
 
     async def enrolments_of(self, subject: str) -> frozenset[str]:
@@ -49,10 +46,11 @@ class ParticipantStore:
         theirs = self.aggregates.collection.find({"state.person_id": {"$in": sorted(people)}})
         return frozenset({str(d["_id"]) for d in found} | {str(d["_id"]) async for d in theirs})
 
-    async def an_enrolment_of(self, person_id: str) -> str | None:
-        found = await self.aggregates.collection.find_one(
-            {"state.person_id": person_id, "state.status": "active"}, {"_id": 1}
-        )
+    async def an_enrolment_of(self, person_id: str, *, any_status: bool = False) -> str | None:
+        query = {"state.person_id": person_id}
+        if not any_status:
+            query["state.status"] = "active"
+        found = await self.aggregates.collection.find_one(query, {"_id": 1})
         return str(found["_id"]) if found else None
 
     async def get(self, participant_id: str) -> dict[str, Any] | None:

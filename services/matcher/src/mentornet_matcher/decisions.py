@@ -109,7 +109,8 @@ class Decisions:
             return Decision(state=held if held is not state else None)
 
         try:
-            applied = await self.stores.loads.apply(loads.holder(as_mentor(mentor)), hold)
+            holder = match.get("holder") or loads.holder(as_mentor(mentor))
+            applied = await self.stores.loads.apply(holder, hold)
         except loads.NoCapacity as exc:
             raise Refused("mentor_id", str(exc), match) from None
         return applied.outcome is Outcome.APPLIED

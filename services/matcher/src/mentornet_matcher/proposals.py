@@ -128,7 +128,8 @@ class Proposer:
                 status,
                 datetime.now(UTC).isoformat(),
             )
-            return Decision(state=match, events=[new_envelope(event, SERVICE)])
+            held_on = {**match, "holder": loads.holder(mentor)}
+            return Decision(state=held_on, events=[new_envelope(event, SERVICE)])
 
         await self.stores.matches.apply(match_id, create, new_likely=True)
         await self.stores.waitlist.apply(
@@ -175,9 +176,11 @@ class Proposer:
         await self.stores.waitlist.apply(mentee.participant_id, record)
 
     async def release(self, match: State) -> None:
-        """Give the mentor's place back (nothing happens if the match held none)."""
+        """Give the mentor's place back (nothing happens if the match held none), on the
+        load it was held on: the match remembers it, since an erased mentor's candidate
+        no longer says whose person they were."""
         match_id = match["match_id"]
-        holder = await self.stores.holder_of(match["mentor_id"])
+        holder = match.get("holder") or await self.stores.holder_of(match["mentor_id"])
         await self.stores.loads.apply(
             holder, lambda state: Decision(state=loads.release(state, holder, match_id))
         )
