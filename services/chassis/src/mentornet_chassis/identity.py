@@ -9,6 +9,7 @@ or the person themself wherever one of their enrolments is.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from mentornet_contracts.events.participants import (
 )
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from .mongo import Document
 from .records import Handler
@@ -49,11 +51,27 @@ class IdentityBook:
         await self.people.create_index("enrolments")
 
     async def enrol(self, person_id: str, participant_id: str) -> None:
-        await self.people.update_one(
-            {"_id": person_id},
-            {"$addToSet": {"enrolments": participant_id}, "$inc": {"version": 1}},
-            upsert=True,
-        )
+        await self._add(person_id, "enrolments", participant_id)
+
+    async def link(self, signed_in_as: str, person_id: str) -> None:
+        """A sign-in is this person too (person.linked)."""
+        await self._add(signed_in_as, "same_as", person_id)
+
+    async def _add(self, entry_id: str, field: str, value: str) -> None:
+        """`value` into the entry's list `field`, written on the version read (nx-27017
+        does not add a new array field with $addToSet to an existing document)."""
+        while True:
+            found = await self.people.find_one({"_id": entry_id})
+            if found is None:
+                with contextlib.suppress(DuplicateKeyError):
+                    await self.people.insert_one({"_id": entry_id, field: [value], "version": 1})
+                    return
+                continue
+            if value in found.get(field, []):
+                return
+            added = {"$set": {field: [*found.get(field, []), value]}, "$inc": {"version": 1}}
+            if (await self.people.update_one(_as_read(found), added)).matched_count == 1:
+                return
 
     async def forget(self, participant_id: str) -> None:
         """An erased enrolment belongs to no one any more; a person left with none is
@@ -70,7 +88,7 @@ class IdentityBook:
         if found is None or participant_id not in found.get("enrolments", []):
             return True
         left = [e for e in found["enrolments"] if e != participant_id]
-        read = {"_id": person, **({"version": found["version"]} if "version" in found else {})}
+        read = _as_read(found)
         if left or found.get("same_as"):
             changed = {"$set": {"enrolments": left}, "$inc": {"version": 1}}
             return (await self.people.update_one(read, changed)).matched_count == 1
@@ -85,7 +103,7 @@ class IdentityBook:
         linked = [doc async for doc in self.people.find({"same_as": {"$in": [person]}})]
         for doc in linked:
             left = [p for p in doc.get("same_as", []) if p != person]
-            read = {"_id": doc["_id"], "version": doc.get("version", 0)}
+            read = _as_read(doc)
             if left or doc.get("enrolments"):
                 changed = {"$set": {"same_as": left}, "$inc": {"version": 1}}
                 await self.people.update_one(read, changed)
@@ -96,14 +114,6 @@ class IdentityBook:
         cursor = self.people.find(_holding(participant_id), {"_id": 1})
         return frozenset([str(doc["_id"]) async for doc in cursor])
 
-    async def link(self, signed_in_as: str, person_id: str) -> None:
-        """A sign-in is this person too (person.linked)."""
-        await self.people.update_one(
-            {"_id": signed_in_as},
-            {"$addToSet": {"same_as": person_id}, "$inc": {"version": 1}},
-            upsert=True,
-        )
-
     async def enrolments_of(self, subject: str) -> frozenset[str]:
         found = await self.people.find_one({"_id": person_id_of(subject)}) or {}
         enrolments = set(found.get("enrolments", []))
@@ -111,6 +121,15 @@ class IdentityBook:
             linked = await self.people.find_one({"_id": person}) or {}
             enrolments |= set(linked.get("enrolments", []))
         return frozenset(enrolments)
+
+
+def _as_read(entry: Document) -> dict[str, Any]:
+    """A filter matching the entry only as it was read."""
+    return (
+        {"_id": entry["_id"], "version": entry["version"]}
+        if "version" in entry
+        else {"_id": entry["_id"]}
+    )
 
 
 def _holding(participant_id: str) -> dict[str, Any]:
