@@ -135,7 +135,11 @@ class WorldBodies:
             ("intake", "POST", "/participants/mentors"),
             "/participants/mentors",
             self.coordinator,
-            **{"$.program_id": program_id, "$.email": f"m2-{self.unique}@example.org"},
+            **{
+                "$.program_id": program_id,
+                "$.email": f"m2-{self.unique}@example.org",
+                "$.person_id": f"m2-{self.unique}".ljust(255, WORST_CHAR),
+            },
         )
         mentor_id = mentor.json()["participant_id"]
         for method, template, target in (
