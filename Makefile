@@ -12,7 +12,7 @@ $(UV):
 	@$(PYTHON) -m venv .tools
 	@.tools/bin/pip install --quiet --disable-pip-version-check uv
 
-$(STAMP): $(UV) pyproject.toml uv.lock contracts/pyproject.toml $(wildcard services/*/pyproject.toml)
+$(STAMP): $(UV) pyproject.toml uv.lock contracts/pyproject.toml tooling/pyproject.toml $(wildcard services/*/pyproject.toml)
 	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --all-packages --python $(PYTHON) --quiet
 	@touch $(STAMP)
 
@@ -54,7 +54,7 @@ test-integration: setup browser
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
 	@$(RUN)/ruff format --check .
-	@$(RUN)/mypy contracts/src services/*/src contracts/tests tests bench deploy $(wildcard services/*/tests/*.py)
+	@$(RUN)/mypy contracts/src services/*/src tooling/src contracts/tests tests bench deploy $(wildcard services/*/tests/*.py) $(wildcard tooling/tests/*.py)
 
 fmt: setup
 	@$(RUN)/ruff check --fix .

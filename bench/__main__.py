@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from mentornet_chassis.testing.backends import embedded_stack
+from mentornet_tooling.testing.backends import embedded_stack
 
 from .chassis_paths import codec_decode, exactly_once_write
 from .harness import Result, update_report, write_report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import REGISTRY, decode, encode, new_envelope
 from mentornet_contracts.events.participants import MenteeRegistered
 from pymongo import AsyncMongoClient

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from mentornet_chassis.testing.backends import Endpoints, embedded_stack
+from mentornet_tooling.testing.backends import Endpoints, embedded_stack
 from pymongo import AsyncMongoClient
 
 from .pipeline_bare import OUTPUT_TYPE, Writes, bare_loop, one_write, same_writes

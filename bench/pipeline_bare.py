@@ -22,10 +22,10 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from mentornet_chassis.aggregates import INBOX_WINDOW
-from mentornet_chassis.testing.kafka import header, start_group_at_log_end
-from mentornet_chassis.testing.poll import eventually
+from mentornet_chassis.store.aggregates import INBOX_WINDOW
 from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS
+from mentornet_tooling.testing.kafka import header, start_group_at_log_end
+from mentornet_tooling.testing.poll import eventually
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 

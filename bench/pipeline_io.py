@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from mentornet_chassis.testing.examples import program_published
-from mentornet_chassis.testing.kafka import header
 from mentornet_contracts import Event, encode, new_envelope
 from mentornet_contracts.catalogue import MATCHES, REGISTRY
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_tooling.testing.examples import program_published
+from mentornet_tooling.testing.kafka import header
 
 from .matcher_instances import RULES, people
 

@@ -12,18 +12,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from mentornet_chassis import embedded
-from mentornet_chassis.devstack import service_argv
-from mentornet_chassis.logging import configure_logging
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import start_group_at_log_end
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import running, service_settings
+from mentornet_chassis.process.logging import configure_logging
 from mentornet_contracts.catalogue import EVENT_TOPICS
 from mentornet_matcher.app import build
 from mentornet_matcher.batch_runs import RUNS
 from mentornet_matcher.settings import MatcherSettings
 from mentornet_matcher.store import CANDIDATES, PROGRAMS
+from mentornet_tooling import embedded
+from mentornet_tooling.devstack import service_argv
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import start_group_at_log_end
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import running, service_settings
 from pymongo import AsyncMongoClient
 
 SERVICE = "matcher"

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.events.matches import MatchProposed, MenteeWaitlisted
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.poll import eventually
 
 from .pipeline_costs import Commands, busy_share, cpu_seconds, machine_ticks, spent
 from .pipeline_io import Outputs, Publisher, Traffic, traffic

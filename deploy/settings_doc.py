@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from mentornet_chassis.authsettings import AuthSettings
-from mentornet_chassis.settings import KafkaSettings, MongoSettings, ServiceSettings
+from mentornet_chassis.http.authsettings import AuthSettings
+from mentornet_chassis.process.settings import KafkaSettings, MongoSettings, ServiceSettings
 from mentornet_contracts import SERVICES
 from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
-from mentornet_chassis.runtime import ServiceParts
-from mentornet_chassis.settings import ServiceSettings
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.services import RunningService, running, service_settings
+from mentornet_chassis.process.runtime import ServiceParts
+from mentornet_chassis.process.settings import ServiceSettings
 from mentornet_feedback.app import build as build_feedback
 from mentornet_feedback.settings import FeedbackSettings
 from mentornet_intake.app import build as build_intake
@@ -22,6 +20,8 @@ from mentornet_qa.app import build as build_qa
 from mentornet_qa.settings import QaSettings
 from mentornet_scheduler.app import build as build_scheduler
 from mentornet_scheduler.settings import SchedulerSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.services import RunningService, running, service_settings
 
 ServiceOn = Callable[..., AbstractAsyncContextManager[RunningService]]
 SchedulerOn = ServiceOn

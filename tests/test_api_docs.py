@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mentornet_chassis.apidocs import openapi, render
 from mentornet_contracts import SERVICES
 from mentornet_contracts.bounds import unbounded
+from mentornet_tooling.apidocs import openapi, render
 
 pytestmark = pytest.mark.unit
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api"
@@ -53,7 +53,7 @@ def test_a_free_form_map_is_reported_as_unbounded() -> None:
 
 
 def test_the_policy_table_in_security_md_is_current() -> None:
-    from mentornet_chassis.policy_doc import with_table
+    from mentornet_tooling.policy_doc import with_table
 
     security = DOCS.parent / "security.md"
     documents = {service: openapi(service) for service in SERVICES}
@@ -64,7 +64,7 @@ def test_the_policy_table_in_security_md_is_current() -> None:
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_operation_declares_its_permission(service: str) -> None:
-    from mentornet_chassis.policy import EXTENSION
+    from mentornet_chassis.http.policy import EXTENSION
 
     undeclared = [
         f"{method.upper()} {path}"

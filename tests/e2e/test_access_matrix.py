@@ -21,9 +21,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mentornet_chassis.policy import EXTENSION, Grant, Permission, Resource
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
+from mentornet_chassis.http.policy import EXTENSION, Grant, Permission, Resource
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
 
 from tests.conftest import ServiceOn
 from tests.support.access_world import (

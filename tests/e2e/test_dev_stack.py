@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mentornet_chassis.devstack import HTTP_PORTS
-from mentornet_chassis.embedded import free_port
-from mentornet_chassis.testing.backends import Endpoints
+from mentornet_tooling.devstack import HTTP_PORTS
+from mentornet_tooling.embedded import free_port
+from mentornet_tooling.testing.backends import Endpoints
 
 from tests.support.processes import free_offset, running
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 def dev(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mentornet_chassis.cli", "dev", *args],
+        [sys.executable, "-m", "mentornet_tooling.cli", "dev", *args],
         cwd=home,
         env=env,
         capture_output=True,
@@ -117,7 +117,7 @@ def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
             [
                 sys.executable,
                 "-m",
-                "mentornet_chassis.cli",
+                "mentornet_tooling.cli",
                 "demo",
                 "--weeks",
                 "3",

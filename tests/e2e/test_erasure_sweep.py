@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_feedback.domain.templates import DEFAULT, asked
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 from pymongo import AsyncMongoClient
 
 from tests.conftest import ServiceOn

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_tooling.testing.poll import eventually
 
 from tests.support.faultstack import OUTAGE_S, SERVICES, LocalStack
 from tests.support.helpers import token

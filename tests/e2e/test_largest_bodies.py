@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
 from tests.support.largest_bodies import Fillers, Route, json_routes, largest_body

@@ -14,11 +14,11 @@ from functools import partial
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
 from tests.support.events import events_of

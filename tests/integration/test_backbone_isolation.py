@@ -18,15 +18,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import raw_entry
-from mentornet_chassis.settings import KafkaSettings
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, kind_of
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService, running, service_settings
+from mentornet_chassis.process.settings import KafkaSettings
+from mentornet_chassis.store.aggregates import raw_entry
 from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, kind_of
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService, running, service_settings
 
 from tests.support.helpers import mentee_body, open_program, token
 
@@ -127,7 +127,7 @@ def outbox_cli(stack: Endpoints, database: str, *args: str) -> subprocess.Comple
         [
             sys.executable,
             "-m",
-            "mentornet_chassis.cli",
+            "mentornet_tooling.cli",
             "outbox",
             *args,
             "--mongodb-uri",

@@ -14,22 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mentornet_chassis.embedded import free_port
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import (
+from mentornet_contracts import REGISTRY, encode, new_envelope
+from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS
+from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_matcher.app import build as build_matcher
+from mentornet_matcher.settings import MatcherSettings
+from mentornet_tooling.embedded import free_port
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import (
     committed_offset,
     find_records,
     header,
     produce_record,
     start_group_at_log_end,
 )
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import running, service_settings
-from mentornet_contracts import REGISTRY, encode, new_envelope
-from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS
-from mentornet_contracts.events.participants import MenteeRegistered
-from mentornet_matcher.app import build as build_matcher
-from mentornet_matcher.settings import MatcherSettings
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import running, service_settings
 
 from tests.support.helpers import consumed
 from tests.support.slow_service import SLOW
@@ -101,7 +101,7 @@ async def test_sigterm_drains_and_exits_zero(stack: Endpoints, unique: str, tmp_
     env = matcher_env(stack, f"test_term_{unique}", f"test-term-{unique}", port)
     with (tmp_path / "term.log").open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mentornet_chassis.cli", "serve", "matcher"],
+            [sys.executable, "-m", "mentornet_chassis.process.main", "serve", "matcher"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -162,7 +162,7 @@ def test_bad_settings_refuse_to_start_with_one_line(variable: str, value: str, s
         k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "KAFKA_BOOTSTRAP_SERVERS")
     }
     result = subprocess.run(
-        [sys.executable, "-m", "mentornet_chassis.cli", "serve", "intake"],
+        [sys.executable, "-m", "mentornet_chassis.process.main", "serve", "intake"],
         env={**env, variable: value},
         capture_output=True,
         text=True,

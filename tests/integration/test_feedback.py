@@ -10,15 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, kind_of
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import FEEDBACK
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.participants import MenteeRegistered, ParticipantErased
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionScheduled
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.kafka import find_records, kind_of
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 from pymongo import AsyncMongoClient
 
 from tests.conftest import ServiceOn

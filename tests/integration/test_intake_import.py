@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from mentornet_chassis.testing.services import RunningService
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.helpers import open_program, token
 from tests.support.rows import csv_file

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from mentornet_chassis.auth import DEV_KEY, mint
-from mentornet_chassis.testing.services import RunningService
+from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.helpers import open_program
 from tests.support.rows import csv_file
@@ -21,7 +21,7 @@ async def mentornet(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "mentornet_chassis.cli",
+        "mentornet_tooling.cli",
         *args,
         env={**os.environ, **env},
         stdout=asyncio.subprocess.PIPE,

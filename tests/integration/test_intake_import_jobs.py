@@ -6,12 +6,12 @@ import time
 from typing import Any
 
 import pytest
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
+from mentornet_chassis.http.auth import Principal, Role
 from mentornet_intake.domain.bulk import read_rows
 from mentornet_intake.import_jobs import ImportJobs
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 from pymongo import AsyncMongoClient
 
 from tests.support.helpers import open_program, token

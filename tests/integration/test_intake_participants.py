@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.auth import DEV_KEY, mint
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, find_records, header, kind_of
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
+from mentornet_chassis.http.auth import DEV_KEY, mint
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 from mentornet_contracts.events.participants import person_id_of
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, find_records, header, kind_of
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.helpers import PROGRAM, SERVICE, matcher_knows, mentee_body, open_program, token
 

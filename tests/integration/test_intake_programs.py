@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import find_records, header
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PROGRAMS
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import find_records, header
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.helpers import PROGRAM, token
 

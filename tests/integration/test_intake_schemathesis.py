@@ -15,9 +15,9 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from mentornet_chassis.auth import DEV_KEY, mint
-from mentornet_chassis.embedded import free_port
-from mentornet_chassis.testing.backends import Endpoints
+from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_tooling.embedded import free_port
+from mentornet_tooling.testing.backends import Endpoints
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
@@ -50,7 +50,7 @@ def intake_url(stack: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
     log = Path(tmp_path_factory.mktemp("fuzz")) / "intake.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mentornet_chassis.cli", "serve", "intake"],
+            [sys.executable, "-m", "mentornet_chassis.process.main", "serve", "intake"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, find_records, header
-from mentornet_chassis.testing.services import RunningService, running, service_settings
 from mentornet_contracts.catalogue import PROGRAMS
 from mentornet_intake.app import build
 from mentornet_intake.settings import IntakeSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, find_records, header
+from mentornet_tooling.testing.services import RunningService, running, service_settings
 
 from tests.support.helpers import mentee_body, open_program, token
 

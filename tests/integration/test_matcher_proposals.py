@@ -11,10 +11,6 @@ from functools import partial
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import find_records, header
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts import dlq
 from mentornet_contracts.catalogue import MATCHES, SERVICES
 from mentornet_contracts.events.participants import (
@@ -29,6 +25,10 @@ from mentornet_contracts.events.qa import (
     EscalationTrigger,
     Severity,
 )
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import find_records, header
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.events import person, program, publish
 from tests.support.helpers import matcher_knows, token

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
-from mentornet_chassis.cli import main
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, header, produce_record
 from mentornet_contracts import Envelope, Event, KafkaRecord, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS, REGISTRY
 from mentornet_contracts.events.matches import Decider, MatchAccepted, MatchProposed
 from mentornet_contracts.events.participants import GoalsUpdated, MenteeRegistered
 from mentornet_contracts.registry import dlq_topic
+from mentornet_tooling.cli import main
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, header, produce_record
 
 from tests.support.events import person, program, publish
 

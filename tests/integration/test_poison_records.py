@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, header
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts import REGISTRY, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS, SERVICES
 from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, header
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
 from tests.support.helpers import consumed

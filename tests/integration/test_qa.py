@@ -15,11 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, kind_of
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import QA
 from mentornet_contracts.events.feedback import FeedbackSubmitted, RiskFlag, RiskFlagged, RiskSource
 from mentornet_contracts.events.matches import MatchConfirmed, MatchProposed
@@ -30,6 +25,11 @@ from mentornet_contracts.events.sessions import (
     SessionMissed,
     SessionScheduled,
 )
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.kafka import find_records, kind_of
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
 from tests.support.events import person, program, publish

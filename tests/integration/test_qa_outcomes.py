@@ -10,10 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import find_records, kind_of
-from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.catalogue import QA
 from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.feedback import GoalProgressRecorded, GoalStatus
@@ -25,6 +21,10 @@ from mentornet_contracts.events.matches import (
 )
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.kafka import find_records, kind_of
+from mentornet_tooling.testing.poll import eventually
 
 from tests.conftest import ServiceOn
 from tests.integration.test_qa import session

@@ -8,17 +8,17 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import Applied
-from mentornet_chassis.runtime import Build, Runtime, ServiceParts
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import find_records, header, produce_record
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import running, service_settings
+from mentornet_chassis.process.runtime import Build, Runtime, ServiceParts
+from mentornet_chassis.store.aggregates import Applied
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.events.participants import MenteeRegistered
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import find_records, header, produce_record
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import running, service_settings
 
 pytestmark = pytest.mark.integration
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import icalendar
 import pytest
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.kafka import all_records, find_records, header, kind_of
 from mentornet_contracts.catalogue import SESSIONS
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.kafka import all_records, find_records, header, kind_of
 
 from tests.conftest import SchedulerOn
 from tests.support.events import person, program, publish

@@ -7,9 +7,9 @@ import time
 
 import pytest
 from confluent_kafka import Consumer, TopicPartition
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.helpers import mentee_body, open_program
 

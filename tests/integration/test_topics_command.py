@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from mentornet_chassis import embedded
-from mentornet_chassis.cli import main
-from mentornet_chassis.testing.backends import Endpoints
 from mentornet_contracts import Registry, Topic
+from mentornet_tooling import embedded
+from mentornet_tooling.cli import main
+from mentornet_tooling.testing.backends import Endpoints
 
 pytestmark = pytest.mark.integration
 

@@ -13,17 +13,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from mentornet_chassis.auth import DEV_KEY, mint
-from mentornet_chassis.authsettings import AuthSettings
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService, running, service_settings
+from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_chassis.http.authsettings import AuthSettings
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
 from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService, running, service_settings
 
 from tests.conftest import ServiceOn
 from tests.support.events import events_of

@@ -10,9 +10,9 @@ import os
 import signal
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.runner import run_service
-from mentornet_chassis.settings import load_settings
+from mentornet_chassis.process.runner import run_service
+from mentornet_chassis.process.settings import load_settings
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_matcher.app import build
 from mentornet_matcher.settings import MatcherSettings
 

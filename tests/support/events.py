@@ -9,12 +9,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.examples import program_published
-from mentornet_chassis.testing.kafka import find_records, kind_of, produce_record
 from mentornet_contracts import encode, new_envelope
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.examples import program_published
+from mentornet_tooling.testing.kafka import find_records, kind_of, produce_record
 
 WEEKLY = [{"weekday": d, "start": "09:00", "end": "12:00"} for d in ("mon", "tue", "wed", "thu")]
 

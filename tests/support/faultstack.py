@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentornet_chassis.devstack import DevConfig
-from mentornet_chassis.embedded import free_port
-from mentornet_chassis.testing.poll import eventually
+from mentornet_tooling.devstack import DevConfig
+from mentornet_tooling.embedded import free_port
+from mentornet_tooling.testing.poll import eventually
 from pymongo import AsyncMongoClient
 
 from tests.support.processes import free_offset, running
@@ -39,7 +39,7 @@ class LocalStack:
 
     def dev(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "mentornet_chassis.cli", "dev", *args],
+            [sys.executable, "-m", "mentornet_tooling.cli", "dev", *args],
             cwd=self.cwd,
             env=self.env,
             capture_output=True,

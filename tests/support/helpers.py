@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_chassis.auth import DEV_KEY, mint
-from mentornet_chassis.testing.services import RunningService
+from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_tooling.testing.services import RunningService
 
 PROGRAM = {
     "name": "Platform mentoring",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mentornet_chassis.devstack import HTTP_PORTS
-from mentornet_chassis.embedded import port_free
+from mentornet_tooling.devstack import HTTP_PORTS
+from mentornet_tooling.embedded import port_free
 
 
 def free_offset(first: int = 20000, step: int = 97) -> int:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from mentornet_chassis.testing.kafka import all_records, header
-from mentornet_chassis.testing.poll import eventually
 from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_tooling.testing.kafka import all_records, header
+from mentornet_tooling.testing.poll import eventually
 
 from tests.support.faultstack import Doc, LocalStack
 

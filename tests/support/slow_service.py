@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mentornet_chassis.aggregates import Applied, Decision, State
-from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
-from mentornet_chassis.settings import load_settings
+from mentornet_chassis.process.runner import run_service
+from mentornet_chassis.process.runtime import Runtime, ServiceParts
+from mentornet_chassis.process.settings import load_settings
+from mentornet_chassis.store.aggregates import Applied, Decision, State
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_contracts.events.matches import MenteeWaitlisted, WaitlistReason

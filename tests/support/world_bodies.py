@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.testing.poll import eventually
-from mentornet_chassis.testing.services import RunningService
 from mentornet_contracts.budget import WORST_CHAR
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.support.events import events_of
 from tests.support.helpers import CONSENT, matcher_knows, open_program, token

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore, Decision, Outcome, State
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, Outcome, State
 from mentornet_contracts import REGISTRY, new_envelope
 from mentornet_contracts.events.participants import ParticipantWithdrawn
 from pymongo.errors import DuplicateKeyError

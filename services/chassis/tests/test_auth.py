@@ -6,12 +6,12 @@ import httpx
 import jwt
 import pytest
 from fastapi import Depends
-from mentornet_chassis.auth import DEV_KEY, Principal, Role, TokenVerifier, mint
-from mentornet_chassis.authsettings import AuthSettings
-from mentornet_chassis.guard import Guard, caller, guarded_router
-from mentornet_chassis.http import ApiError, create_http_app
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, create_http_app
+from mentornet_chassis.http.auth import DEV_KEY, Principal, Role, TokenVerifier, mint
+from mentornet_chassis.http.authsettings import AuthSettings
+from mentornet_chassis.http.guard import Guard, caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.process.metrics import Metrics
 from pydantic import BaseModel, Field, SecretStr
 
 pytestmark = pytest.mark.unit
@@ -120,7 +120,7 @@ def test_coordinator_runs_only_their_programs() -> None:
 def test_cli_mints_a_token_the_verifier_accepts(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mentornet_chassis.cli import main
+    from mentornet_tooling.cli import main
 
     monkeypatch.delenv("AUTH_HS256_KEY", raising=False)
     assert main(["token", "--sub", "c-1", "--role", "coordinator", "--program", "prog-1"]) == 0
@@ -203,7 +203,7 @@ async def test_the_token_and_role_are_checked_before_the_body_is_read(
 
 def test_an_app_with_a_route_that_declares_no_permission_is_refused() -> None:
     from fastapi import APIRouter
-    from mentornet_chassis.guard import UndeclaredPermission
+    from mentornet_chassis.http.guard import UndeclaredPermission
 
     bare = APIRouter()
 

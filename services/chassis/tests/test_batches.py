@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from mentornet_chassis.broker import only_to, process_batch
-from mentornet_chassis.consumer import IncomingRecord
-from mentornet_chassis.outbox import OutgoingRecord
-from mentornet_chassis.relay_failures import ForeignTopic
+from mentornet_chassis.messaging.broker import only_to, process_batch
+from mentornet_chassis.messaging.consumer import IncomingRecord
+from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.relay_failures import ForeignTopic
 
 pytestmark = pytest.mark.unit
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import Applied, Outcome
-from mentornet_chassis.consumer import IncomingRecord, RecordProcessor, RetryPolicy
-from mentornet_chassis.deadletters import DeadLetters
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.outbox import OutgoingRecord
-from mentornet_chassis.testing.letters import kept_by
+from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
+from mentornet_chassis.messaging.deadletters import DeadLetters
+from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.store.aggregates import Applied, Outcome
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope
 from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
+from mentornet_tooling.testing.letters import kept_by
 from pymongo.errors import ServerSelectionTimeoutError
 
 pytestmark = pytest.mark.unit

@@ -8,15 +8,15 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.broker import process_batch
-from mentornet_chassis.consumer import IncomingRecord, RecordProcessor, RetryPolicy
-from mentornet_chassis.deadletters import DeadLetters
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.outbox import OutgoingRecord
-from mentornet_chassis.testing.letters import kept_by
+from mentornet_chassis.messaging.broker import process_batch
+from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
+from mentornet_chassis.messaging.deadletters import DeadLetters
+from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.process.metrics import Metrics
 from mentornet_contracts import REGISTRY, dlq
 from mentornet_contracts.budget import MAX_MESSAGE_BYTES, record_bytes
 from mentornet_contracts.errors import SchemaViolationError
+from mentornet_tooling.testing.letters import kept_by
 from pymongo.errors import AutoReconnect
 
 pytestmark = pytest.mark.unit

@@ -7,18 +7,18 @@ import asyncio
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.broker import create_broker, publisher
-from mentornet_chassis.consumer import IncomingRecord
-from mentornet_chassis.deadletter_store import DEAD_LETTERS, DeadLetterStore
-from mentornet_chassis.deadletters import DeadLetters
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.outbox import OutboxRelay
-from mentornet_chassis.settings import KafkaSettings
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.kafka import all_records, header
+from mentornet_chassis.messaging.broker import create_broker, publisher
+from mentornet_chassis.messaging.consumer import IncomingRecord
+from mentornet_chassis.messaging.deadletter_store import DEAD_LETTERS, DeadLetterStore
+from mentornet_chassis.messaging.deadletters import DeadLetters
+from mentornet_chassis.messaging.outbox import OutboxRelay
+from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.process.settings import KafkaSettings
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts import REGISTRY, dlq
 from mentornet_contracts.errors import InvalidJsonError
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import all_records, header
 
 pytestmark = pytest.mark.integration
 

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from mentornet_chassis.health import health_report
-from mentornet_chassis.outbox import RelayStatus
-from mentornet_chassis.progress import PartitionState
+from mentornet_chassis.messaging.outbox import RelayStatus
+from mentornet_chassis.messaging.progress import PartitionState
+from mentornet_chassis.process.health import health_report
 
 pytestmark = pytest.mark.unit
 

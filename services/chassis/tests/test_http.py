@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import Request
-from mentornet_chassis.guard import guarded_router
-from mentornet_chassis.http import ApiError, create_http_app
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, create_http_app
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.process.metrics import Metrics
 from pydantic import BaseModel, Field
 
 pytestmark = pytest.mark.unit

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from mentornet_chassis import idempotency
-from mentornet_chassis.idempotency import Idempotency, IdempotencyStore
-from mentornet_chassis.testing.poll import eventually
+from mentornet_chassis.http import idempotency
+from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore
+from mentornet_tooling.testing.poll import eventually
 
 pytestmark = pytest.mark.integration
 

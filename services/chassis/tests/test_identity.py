@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.idempotency import IdempotencyStore
-from mentornet_chassis.identity import IdentityBook
+from mentornet_chassis.http.idempotency import IdempotencyStore
+from mentornet_chassis.store.identity import IdentityBook
 from mentornet_contracts.events.participants import person_id_of
 from pymongo import AsyncMongoClient
 

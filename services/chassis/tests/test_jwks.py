@@ -13,9 +13,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from mentornet_chassis.auth import Role, TokenVerifier
-from mentornet_chassis.authsettings import AuthSettings
-from mentornet_chassis.http import ApiError
+from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.http.auth import Role, TokenVerifier
+from mentornet_chassis.http.authsettings import AuthSettings
 
 pytestmark = pytest.mark.unit
 

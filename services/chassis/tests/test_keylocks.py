@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from mentornet_chassis.keylocks import KeyLocks
+from mentornet_chassis.messaging.keylocks import KeyLocks
 
 
 async def test_one_keys_holders_take_turns_and_other_keys_do_not_wait() -> None:

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from mentornet_chassis.mongo import ping
+from mentornet_chassis.store.mongo import ping
 from pymongo import AsyncMongoClient
 
 pytestmark = pytest.mark.unit

@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.outbox import OutboxRelay, OutgoingRecord
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.examples import withdrawals
-from mentornet_chassis.testing.kafka import find_records, header, produce
+from mentornet_chassis.messaging.outbox import OutboxRelay, OutgoingRecord
+from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts import REGISTRY
 from mentornet_contracts.catalogue import PARTICIPANTS
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.examples import withdrawals
+from mentornet_tooling.testing.kafka import find_records, header, produce
 
 pytestmark = pytest.mark.integration
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.policy import Grant, Permission, Resource, allow, decide, might_pass
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.policy import Grant, Permission, Resource, allow, decide, might_pass
 
 pytestmark = pytest.mark.unit
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiokafka import TopicPartition
-from mentornet_chassis.consumer import IncomingRecord
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.progress import PartitionWatch
+from mentornet_chassis.messaging.consumer import IncomingRecord
+from mentornet_chassis.messaging.progress import PartitionWatch
+from mentornet_chassis.process.metrics import Metrics
 
 pytestmark = pytest.mark.unit
 

@@ -15,13 +15,13 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     UnknownTopicOrPartitionError,
 )
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.metrics import Metrics
-from mentornet_chassis.operator import outbox as operator
-from mentornet_chassis.outbox import OutboxRelay, OutgoingRecord
-from mentornet_chassis.relay_failures import FAILURES, RelayPolicy
-from mentornet_chassis.testing.examples import withdrawals
+from mentornet_chassis.messaging.outbox import OutboxRelay, OutgoingRecord
+from mentornet_chassis.messaging.relay_failures import FAILURES, RelayPolicy
+from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts import REGISTRY
+from mentornet_tooling.operator import outbox as operator
+from mentornet_tooling.testing.examples import withdrawals
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from mentornet_chassis.settings import ServiceSettings, SettingsError, load_settings
+from mentornet_chassis.process.settings import ServiceSettings, SettingsError, load_settings
 from pydantic_settings import SettingsConfigDict
 
 pytestmark = pytest.mark.unit

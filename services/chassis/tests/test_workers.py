@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from mentornet_chassis.runner import ServiceProcess
-from mentornet_chassis.runtime import Runtime, ServiceParts
-from mentornet_chassis.settings import ServiceSettings
-from mentornet_chassis.testing.backends import Endpoints
-from mentornet_chassis.testing.services import service_settings
+from mentornet_chassis.process.runner import ServiceProcess
+from mentornet_chassis.process.runtime import Runtime, ServiceParts
+from mentornet_chassis.process.settings import ServiceSettings
+from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.services import service_settings
 from pymongo.errors import ServerSelectionTimeoutError
 
 pytestmark = pytest.mark.integration

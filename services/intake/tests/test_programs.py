@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mentornet_chassis.auth import Principal, Role
+from mentornet_chassis.http.auth import Principal, Role
 from mentornet_intake.access import runs
 from mentornet_intake.domain import programs
 from pydantic import ValidationError

@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import Decision
+from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.matches import Decider
 from mentornet_matcher.decisions import Refused
 from pymongo import AsyncMongoClient

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import AggregateStore, Decision
+from mentornet_chassis.store.aggregates import AggregateStore, Decision
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_matcher.domain import loads
 from mentornet_matcher.newcomers import NewcomerViews

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_chassis.testing.examples import program_published
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
@@ -23,6 +22,7 @@ from mentornet_matcher.domain import candidates
 from mentornet_matcher.matchmaker import Matchmaker
 from mentornet_matcher.rematch import Rematcher
 from mentornet_matcher.store import MatcherStores
+from mentornet_tooling.testing.examples import program_published
 from pymongo.asynchronous.database import AsyncDatabase
 
 PROGRAM: dict[str, Any] = program_published(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mentornet_chassis.testing.examples import program_published
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import SessionType
 from mentornet_scheduler.domain import matches
 from mentornet_scheduler.domain.planning import Plan, Planned
+from mentornet_tooling.testing.examples import program_published
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 ZONES = {"mentor-1": "Europe/Berlin", "mentee-1": "America/New_York"}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from mentornet_chassis.aggregates import Decision
+from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from mentornet_scheduler.domain import ledger, sessions
 from mentornet_scheduler.domain.windows import UnknownZone, zone

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from mentornet_chassis.aggregates import Decision
+from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.participants import AvailabilityUpdated
 from mentornet_contracts.events.sessions import SessionType

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore, Decision
-from mentornet_chassis.testing.clock import MovableClock
-from mentornet_chassis.timers import DueScanner
+from mentornet_chassis.messaging.timers import DueScanner
+from mentornet_chassis.store.aggregates import AggregateStore, Decision
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
@@ -24,6 +23,7 @@ from mentornet_scheduler.replanner import Replanner
 from mentornet_scheduler.reservations import Reservations
 from mentornet_scheduler.store import SchedulerStores
 from mentornet_scheduler.timer_worker import timer_worker
+from mentornet_tooling.testing.clock import MovableClock
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .builders import program

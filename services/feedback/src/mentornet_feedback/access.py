@@ -1,4 +1,4 @@
-"""What feedback's routes act on, for the policy (mentornet_chassis.policy), and what a
+"""What feedback's routes act on, for the policy (mentornet_chassis.http.policy), and what a
 caller admitted to a match sees: each party their own match's feedback (the other
 party's private answers and the report's notes excepted); the program's coordinators,
 QA reviewers and service accounts all of it."""
@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.guard import Resolver
-from mentornet_chassis.policy import Grant, Resource
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.guard import Resolver
+from mentornet_chassis.http.policy import Grant, Resource
 
 from .domain.errors import Missing
 from .domain.reports import find_item

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mentornet_chassis.auth import forbidden
-from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.http.auth import forbidden
 
 from .domain import written
 from .domain.errors import Conflict, Missing, NotYours

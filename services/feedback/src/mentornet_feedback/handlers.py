@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.aggregates import Applied, Decision, State
-from mentornet_chassis.consumer import Handler
-from mentornet_chassis.logging import get_logger
-from mentornet_chassis.subscribers import updating
+from mentornet_chassis.messaging.consumer import Handler
+from mentornet_chassis.messaging.subscribers import updating
+from mentornet_chassis.process.logging import get_logger
+from mentornet_chassis.store.aggregates import Applied, Decision, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.participants import (

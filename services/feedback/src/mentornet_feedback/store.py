@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.lookup import Lookup
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.lookup import Lookup
 
 from .domain import written
 from .domain.templates import DEFAULT, Private, TemplateSpec, private_parts

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.aggregates import State, VersionConflict
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError, conflict, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import State, VersionConflict
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import access, writing

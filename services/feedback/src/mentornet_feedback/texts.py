@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 
 from .domain.written import Body

@@ -11,8 +11,8 @@ before this collection existed keep them in the old `templates` aggregate
 
 from __future__ import annotations
 
-from mentornet_chassis.aggregates import AggregateStore, VersionConflict
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.aggregates import AggregateStore, VersionConflict
+from mentornet_chassis.store.mongo import Document
 from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import Event, new_envelope
 
 from .domain.errors import Conflict, Missing, NotYours

@@ -1,4 +1,4 @@
-"""What intake's routes act on, for the policy (mentornet_chassis.policy): a program is
+"""What intake's routes act on, for the policy (mentornet_chassis.http.policy): a program is
 its coordinators' (those whose token names it, and whoever created it); a participant is
 theirs and their program's coordinators'; an import job is its program's coordinators'."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mentornet_chassis.aggregates import AggregateStore, State
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.guard import Resolver
-from mentornet_chassis.policy import Grant, Resource
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.guard import Resolver
+from mentornet_chassis.http.policy import Grant, Resource
+from mentornet_chassis.store.aggregates import AggregateStore, State
 
 if TYPE_CHECKING:
     from .import_jobs import ImportJobs

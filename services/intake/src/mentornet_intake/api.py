@@ -6,11 +6,11 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import conflict, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import conflict, not_found
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import Event, new_envelope
 from pydantic import BaseModel, ConfigDict, Field
 

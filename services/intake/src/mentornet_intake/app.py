@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
-from mentornet_chassis.settings import load_settings
+from mentornet_chassis.process.runner import run_service
+from mentornet_chassis.process.runtime import Runtime, ServiceParts
+from mentornet_chassis.process.settings import load_settings
 
 from . import access, import_jobs_api, imports_api, people_api, programs_api, taxonomy_api
 from .api import create_router

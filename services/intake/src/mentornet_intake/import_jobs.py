@@ -19,8 +19,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.store.mongo import Document
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 

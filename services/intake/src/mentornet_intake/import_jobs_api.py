@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import not_found
-from mentornet_chassis.policy import allow
+from mentornet_chassis.http.app import not_found
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import allow
 
 from .access import TEAM
 from .domain.bulk import MAX_JOB_ROWS, RoleName

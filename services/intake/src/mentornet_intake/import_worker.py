@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import structlog
-from mentornet_chassis.pause import pause
+from mentornet_chassis.process.pause import pause
 
 from .import_jobs import ImportJobs, loaded_row, principal_of
 from .importer import RowOutcome, import_row

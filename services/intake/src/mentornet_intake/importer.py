@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.http import ApiError
+from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.http.auth import Principal, Role
 
 from .domain.bulk import RoleName, Row, RowError, validate
 from .registrar import ALREADY_REGISTERED, Registrar

@@ -11,10 +11,10 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError
-from mentornet_chassis.policy import allow
+from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import allow
 
 from .access import TEAM
 from .domain.bulk import MAX_ROWS, RoleName, Row, UnreadableFile, read_rows

@@ -8,9 +8,9 @@ An address that is not verified in the token proves nothing: 409.
 
 from __future__ import annotations
 
-from mentornet_chassis.aggregates import State
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.http import conflict
+from mentornet_chassis.http.app import conflict
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.store.aggregates import State
 from mentornet_contracts.events.participants import PersonLinked, person_id_of
 
 

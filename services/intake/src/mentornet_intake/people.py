@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError

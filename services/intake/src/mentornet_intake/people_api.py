@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 
 from . import linking

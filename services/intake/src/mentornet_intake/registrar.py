@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
-from mentornet_chassis.auth import Principal, Role, forbidden
-from mentornet_chassis.http import ApiError, conflict, not_found
+from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.http.auth import Principal, Role, forbidden
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.participants import person_id_of
 from pymongo.errors import DuplicateKeyError

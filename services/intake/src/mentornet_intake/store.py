@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts.events.participants import person_id_of
 
 PARTICIPANTS = "participants"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import new_envelope
 
 from .domain.curation import Curated

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Query
-from mentornet_chassis.guard import guarded_router
-from mentornet_chassis.http import conflict, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import conflict, not_found
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import Grant, allow
 
 from .domain.curation import (
     Curated,

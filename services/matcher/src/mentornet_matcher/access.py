@@ -1,4 +1,4 @@
-"""What the matcher's routes act on, for the policy (mentornet_chassis.policy): a match is
+"""What the matcher's routes act on, for the policy (mentornet_chassis.http.policy): a match is
 its pair's and its program's; a candidate is the person's and their programs'; a program
 board is its coordinators'."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mentornet_chassis.guard import Resolver
-from mentornet_chassis.policy import Resource
+from mentornet_chassis.http.guard import Resolver
+from mentornet_chassis.http.policy import Resource
 
 from .domain.candidates import programs_of
 from .store import MatcherStores

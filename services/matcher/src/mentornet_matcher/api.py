@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from mentornet_chassis.guard import guarded_router
-from mentornet_chassis.http import not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import not_found
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import Grant, allow
 
 from .store import MatcherStores
 

@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.mongo import Document
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 

@@ -11,8 +11,8 @@ import asyncio
 import uuid
 
 import structlog
-from mentornet_chassis.mongo import Document
-from mentornet_chassis.pause import pause
+from mentornet_chassis.process.pause import pause
+from mentornet_chassis.store.mongo import Document
 
 from .batch_runs import BatchRuns
 from .matchmaker import Matchmaker

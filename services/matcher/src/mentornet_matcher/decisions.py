@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mentornet_chassis.aggregates import Decision, Outcome, State
+from mentornet_chassis.store.aggregates import Decision, Outcome, State
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
 
 from .domain import loads, matches

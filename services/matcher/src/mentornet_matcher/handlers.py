@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_chassis.aggregates import State
-from mentornet_chassis.consumer import Handler
-from mentornet_chassis.subscribers import Then, updating
+from mentornet_chassis.messaging.consumer import Handler
+from mentornet_chassis.messaging.subscribers import Then, updating
+from mentornet_chassis.store.aggregates import State
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (

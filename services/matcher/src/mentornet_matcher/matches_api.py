@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.auth import Principal, forbidden
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError, conflict, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.http.auth import Principal, forbidden
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
 from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 

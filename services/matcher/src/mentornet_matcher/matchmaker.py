@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from mentornet_chassis.aggregates import Loaded, State
+from mentornet_chassis.store.aggregates import Loaded, State
 
 from .batch_runs import BatchRuns
 from .coverage import CoverageBoard

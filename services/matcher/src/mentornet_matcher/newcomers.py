@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from mentornet_chassis.aggregates import Loaded, State
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.aggregates import Loaded, State
+from mentornet_chassis.store.mongo import Document
 from mentornet_contracts.events.participants import MenteeRegistered
 
 from .batch_runs import BatchRuns

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from mentornet_chassis.aggregates import State
+from mentornet_chassis.store.aggregates import State
 
 from .domain import matches, rematch
 from .domain.candidates import as_mentee, as_mentor, is_matchable

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import cache
 
-from mentornet_chassis.aggregates import State
-from mentornet_chassis.mongo import Document
+from mentornet_chassis.store.aggregates import State
+from mentornet_chassis.store.mongo import Document
 from mentornet_contracts.events.participants import MenteeRegistered
 
 from .batch_runs import BatchRuns

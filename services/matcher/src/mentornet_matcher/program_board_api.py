@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
-from mentornet_chassis.guard import guarded_router
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import Grant, allow
 
 from .batch_runs import BatchRuns
 from .coverage import CoverageBoard

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
-from mentornet_chassis.aggregates import Decision, Loaded, State
+from mentornet_chassis.store.aggregates import Decision, Loaded, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.matches import MenteeWaitlisted
 

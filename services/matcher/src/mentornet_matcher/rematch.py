@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts.events.matches import EndCause, MatchEndReason
 
 from .domain import matches, rematch

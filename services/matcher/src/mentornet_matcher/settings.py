@@ -1,4 +1,4 @@
-from mentornet_chassis.settings import ServiceSettings
+from mentornet_chassis.process.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 

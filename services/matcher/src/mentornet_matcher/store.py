@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore
 
 from .domain.matches import PLACED, is_failed_pair
 

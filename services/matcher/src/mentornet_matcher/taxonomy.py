@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts.taxonomy import default_taxonomy
 
 from .domain.skillmap import SkillMap

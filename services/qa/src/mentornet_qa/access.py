@@ -1,13 +1,13 @@
-"""What QA's routes act on, for the policy (mentornet_chassis.policy): a program, a case
+"""What QA's routes act on, for the policy (mentornet_chassis.http.policy): a program, a case
 or a match (its program's, and the pair's), a sample (its program's)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mentornet_chassis.aggregates import State
-from mentornet_chassis.guard import Resolver
-from mentornet_chassis.policy import Grant, Resource
+from mentornet_chassis.http.guard import Resolver
+from mentornet_chassis.http.policy import Grant, Resource
+from mentornet_chassis.store.aggregates import State
 
 from .store import QaStores
 

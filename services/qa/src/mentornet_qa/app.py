@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from mentornet_chassis.runner import run_service
-from mentornet_chassis.runtime import Runtime, ServiceParts
-from mentornet_chassis.settings import load_settings
+from mentornet_chassis.process.runner import run_service
+from mentornet_chassis.process.runtime import Runtime, ServiceParts
+from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import MAX_DISPARITIES, Disparity, FairnessAuditCompleted
 

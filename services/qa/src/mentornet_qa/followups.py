@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.events.qa import (
     EscalationTrigger,

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.aggregates import Applied, Decision, State
-from mentornet_chassis.consumer import Handler
-from mentornet_chassis.subscribers import updating, updating_at
+from mentornet_chassis.messaging.consumer import Handler
+from mentornet_chassis.messaging.subscribers import updating, updating_at
+from mentornet_chassis.store.aggregates import Applied, Decision, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.errors import UnknownEntity

@@ -12,10 +12,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.guard import guarded_router
-from mentornet_chassis.http import ApiError, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import Decision, State
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import dashboard, programs

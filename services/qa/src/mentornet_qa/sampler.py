@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.events.qa import QaSampleSelected
 

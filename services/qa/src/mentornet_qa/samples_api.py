@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import not_found
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, ReviewOutcome
 

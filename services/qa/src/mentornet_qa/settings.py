@@ -1,6 +1,6 @@
 from typing import Self
 
-from mentornet_chassis.settings import ServiceSettings
+from mentornet_chassis.process.settings import ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore
 
 State = dict[str, Any]
 

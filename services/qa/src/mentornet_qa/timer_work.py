@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.timers import DueScanner, DueTask
+from mentornet_chassis.messaging.timers import DueScanner, DueTask
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 
 from . import programs, triggers

@@ -1,4 +1,4 @@
-"""What the scheduler's routes act on, for the policy (mentornet_chassis.policy): a match
+"""What the scheduler's routes act on, for the policy (mentornet_chassis.http.policy): a match
 or a session is its pair's and its program's; a person is theirs and their programs';
 a cohort is its mentor's, its members' and its program's."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mentornet_chassis.auth import Principal, Role
-from mentornet_chassis.guard import Resolver
-from mentornet_chassis.policy import Grant, Resource
+from mentornet_chassis.http.auth import Principal, Role
+from mentornet_chassis.http.guard import Resolver
+from mentornet_chassis.http.policy import Grant, Resource
 
 from .store import SchedulerStores
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, Outcome, State
+from mentornet_chassis.store.aggregates import Decision, Outcome, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.sessions import BookingFailure
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from mentornet_chassis.aggregates import Decision
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.store.aggregates import Decision
 
 from .domain import calendars, ics, matches
 from .store import SchedulerStores

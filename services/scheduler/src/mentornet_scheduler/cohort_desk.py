@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import (

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.aggregates import Decision, State
-from mentornet_chassis.logging import get_logger
+from mentornet_chassis.process.logging import get_logger
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.sessions import Attendance, SessionType
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.aggregates import State
-from mentornet_chassis.consumer import Handler
-from mentornet_chassis.subscribers import deciding, updating
+from mentornet_chassis.messaging.consumer import Handler
+from mentornet_chassis.messaging.subscribers import deciding, updating
+from mentornet_chassis.store.aggregates import State
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
 from mentornet_contracts.events.participants import (

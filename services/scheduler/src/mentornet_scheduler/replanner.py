@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import BookingFailure

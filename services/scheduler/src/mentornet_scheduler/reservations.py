@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mentornet_chassis.aggregates import Decision, State
+from mentornet_chassis.store.aggregates import Decision, State
 
 from .domain import ledger
 from .store import SchedulerStores

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.auth import Principal
-from mentornet_chassis.guard import caller, guarded_router
-from mentornet_chassis.http import ApiError, conflict, not_found
-from mentornet_chassis.policy import Grant, allow
+from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 

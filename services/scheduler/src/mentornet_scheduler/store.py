@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mentornet_chassis.aggregates import AggregateStore
-from mentornet_chassis.identity import IdentityBook
-from mentornet_chassis.lookup import Lookup
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.identity import IdentityBook
+from mentornet_chassis.store.lookup import Lookup
 
 CALENDARS = "calendars"
 PROGRAMS = "programs"

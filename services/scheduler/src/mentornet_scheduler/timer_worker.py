@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from mentornet_chassis.timers import DueScanner, DueTask, firing
+from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
 
 from .booker import Booker
 from .cohort_desk import CohortDesk

@@ -1,0 +1,3 @@
+"""The HTTP edge: the app, bearer tokens, the permission policy and its guard, body limits,
+Idempotency-Key, error bodies.
+"""

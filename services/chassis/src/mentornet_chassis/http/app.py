@@ -1,0 +1,140 @@
+"""The HTTP side every service shares: /livez, /readyz, /metrics, and error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mentornet_chassis.http import guard as guarding
+from mentornet_chassis.http import openapi
+from mentornet_chassis.http.bodylimit import BodyLimit
+from mentornet_chassis.http.guard import Guard, guarded_router
+from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore, Subject
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.problems import ApiError as ApiError
+from mentornet_chassis.http.problems import conflict as conflict
+from mentornet_chassis.http.problems import error_body, problems_of
+from mentornet_chassis.http.problems import not_found as not_found
+from mentornet_chassis.process.health import HealthReport
+from mentornet_chassis.process.metrics import CONTENT_TYPE, Metrics
+from mentornet_chassis.store.aggregate_docs import EventTooLarge
+
+ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+_ERROR_NAMES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    415: "unsupported_media_type",
+}
+
+
+def create_http_app(
+    service: str,
+    metrics: Metrics,
+    readiness: ReadinessCheck,
+    routers: Sequence[APIRouter] = (),
+    max_body_bytes: int = 1_048_576,
+    body_limits: Mapping[str, int] = {},
+    idempotency: tuple[IdempotencyStore, Subject] | None = None,
+    health: Callable[[], HealthReport] | None = None,
+    guard: Guard | None = None,
+) -> FastAPI:
+    """`guard` checks every route's declared permission (a guard verifying no tokens
+    refuses every route that is not public: enough for documents)."""
+    app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        body = error_body("validation_failed", problems_of(exc.errors()))
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(ValidationError)
+    async def _domain_validation(_: Request, exc: ValidationError) -> JSONResponse:
+        body = error_body("validation_failed", problems_of(exc.errors()))
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(EventTooLarge)
+    async def _event_too_large(_: Request, exc: EventTooLarge) -> JSONResponse:
+        """Refused before anything is written: the request is fine, but what it would
+        publish does not fit in one Kafka record."""
+        body = error_body("event_too_large", [{"field": "body", "reason": str(exc)}])
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status, content=exc.body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """The framework's own errors (an unreadable body, an unknown path, a wrong
+        method) in MentorNet's shape too."""
+        field = "body" if exc.status_code == 400 else "path"
+        body = error_body(
+            _ERROR_NAMES.get(exc.status_code, "error"),
+            [{"field": field, "reason": str(exc.detail)}],
+        )
+        return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
+
+    app.include_router(_probes(service, metrics, readiness, health))
+    for router in routers:
+        app.include_router(router)
+    guarding.install(app, guard or Guard(None, {}))
+    if idempotency is not None:
+        store, subject = idempotency
+        app.add_middleware(Idempotency, store=store, subject=subject)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
+    openapi.install(app)
+    return app
+
+
+def _probes(
+    service: str,
+    metrics: Metrics,
+    readiness: ReadinessCheck,
+    health: Callable[[], HealthReport] | None,
+) -> APIRouter:
+    app = guarded_router(tags=["health"])
+    probe = allow("probes.read", Grant.PUBLIC)
+
+    @app.get("/livez", **probe)
+    async def livez() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", **probe)
+    async def readyz() -> JSONResponse:
+        checks = await readiness()
+        ready = all(checks.values())
+        return JSONResponse(
+            status_code=200 if ready else 503,
+            content={"ready": ready, "service": service, "checks": checks},
+        )
+
+    if health is not None:
+
+        @app.get("/healthz", **probe)
+        async def healthz() -> JSONResponse:
+            """Whether events get out and partitions move (health.py); 503 names what
+            has not moved."""
+            report = health()
+            return JSONResponse(status_code=503 if report.stalled else 200, content=report.body)
+
+    @app.get(
+        "/metrics",
+        **allow("metrics.read", Grant.PUBLIC),
+        response_class=Response,
+        responses={
+            200: {
+                "description": "Prometheus text format.",
+                "content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    async def metrics_endpoint() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    return app

@@ -1,0 +1,280 @@
+"""The relay: publish pending outbox entries, in order per aggregate, then mark them sent.
+
+An entry is removed only after the broker acknowledged it, so a crash in between
+publishes it again; consumers drop the duplicate by event id (their inbox). An entry
+the broker refuses (too large, topic refused, unreadable) holds back only its own
+aggregate: it is tried again with backoff and, past its limit, poisoned for an
+operator (relay_failures.py), while every other aggregate keeps flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from mentornet_chassis.messaging.relay_failures import (
+    FAILURES,
+    FailureLog,
+    FailureReason,
+    RelayPolicy,
+    classify,
+)
+from mentornet_chassis.process.logging import get_logger
+from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.store.aggregate_docs import entry_value
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.mongo import Document
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: dict[str, str]
+    event_type: str
+
+
+Publish = Callable[[OutgoingRecord], Awaitable[None]]
+
+
+def _record(entry: Document) -> OutgoingRecord:
+    return OutgoingRecord(
+        topic=entry["topic"],
+        key=entry["key"].encode(),
+        value=entry_value(entry),
+        headers={name: text for name, text in entry["headers"]},
+        event_type=entry["type"],
+    )
+
+
+FULL_SCAN_EVERY = 10
+"""Relay polls between scans of every store while writes keep waking it."""
+
+
+SETTLE_S = 2.0
+"""Full scans leave entries younger than this to the process that wrote them."""
+
+
+@dataclass(frozen=True)
+class RelayStatus:
+    """What the last full scan found: entries not yet acknowledged, the oldest one's
+    write time, aggregates waiting to be tried again, and poisoned ones."""
+
+    pending: int = 0
+    oldest_unsent: datetime | None = None
+    failing: int = 0
+    poisoned: int = 0
+
+    def oldest_age_s(self, now: datetime | None = None) -> float:
+        if self.oldest_unsent is None:
+            return 0.0
+        return max(0.0, ((now or datetime.now(UTC)) - self.oldest_unsent).total_seconds())
+
+
+def _written_at(entry: Document) -> datetime:
+    moment = entry.get("created_at")
+    if not isinstance(moment, datetime):
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class OutboxRelay:
+    """Sends what this process's writes just added (the stores tell it which
+    aggregates), and scans every store at start, at stop, when a poll interval passes
+    without a write, and at least every FULL_SCAN_EVERY intervals: the scans pick up
+    entries left by a crash, a failed publish or another process. Scans skip entries
+    younger than `settle_s`, which their writer is sending: two relays sending the same
+    entry would put it on the topic twice (consumers would drop the copy, but operators
+    and subscribers would see it)."""
+
+    def __init__(
+        self,
+        stores: Sequence[AggregateStore],
+        publish: Publish,
+        metrics: Metrics,
+        *,
+        interval_s: float = 0.5,
+        settle_s: float = SETTLE_S,
+        wake: asyncio.Event | None = None,
+        policy: RelayPolicy | None = None,
+    ) -> None:
+        self.stores = list(stores)
+        self.publish = publish
+        self.metrics = metrics
+        self.interval_s = interval_s
+        self.settle_s = settle_s
+        self._wake = wake or asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._dirty: dict[AggregateStore, set[str]] = {}
+        self._scanned_at: float | None = None
+        self.status = RelayStatus()
+        self._refused_topics: dict[str, Exception] = {}
+        """Topics the broker refused in this round: their other records fail the same
+        way without waiting on the broker again (a missing topic costs its metadata
+        timeout once a round, not once an aggregate)."""
+        database = self.stores[0].collection.database if self.stores else None
+        self.failures = (
+            FailureLog(database[FAILURES], policy or RelayPolicy())
+            if database is not None
+            else None
+        )
+        for store in self.stores:
+            store.watch_pending(self._note)
+
+    def _note(self, store: AggregateStore, aggregate_id: str) -> None:
+        self._dirty.setdefault(store, set()).add(aggregate_id)
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Publish soon: called after a write that added outbox entries."""
+        self._wake.set()
+
+    async def run_once(self, *, full: bool = False) -> int:
+        """Publish what this process wrote, and on a full scan (`full`, or one is due)
+        everything settled; return how many records were published."""
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            last = self._scanned_at
+            scan = full or last is None or loop.time() - last >= FULL_SCAN_EVERY * self.interval_s
+            dirty, self._dirty = self._dirty, {}
+            found: dict[tuple[AggregateStore, str], Document] = {}
+            for store, ids in dirty.items():
+                found |= {(store, doc["_id"]): doc for doc in await store.pending(ids)}
+            if scan:
+                self._scanned_at = loop.time()
+                if self.failures is not None:
+                    await self.failures.refresh()
+                settled = self._settled()
+                for store in self.stores:
+                    found |= {(store, d["_id"]): d for d in await store.pending(before=settled)}
+            sent: set[str] = set()
+            self._refused_topics = {}
+            try:
+                await self._relay_all(list(found.items()), sent)
+            finally:
+                if scan:
+                    self._measure(found.values(), sent)
+            return len(sent)
+
+    def _settled(self) -> datetime | None:
+        """None with no settling time: the embedded store compares times to about the
+        second, so "written before now" would miss this second's entries."""
+        if not self.settle_s:
+            return None
+        return datetime.now(UTC) - timedelta(seconds=self.settle_s)
+
+    async def _relay_all(
+        self, found: list[tuple[tuple[AggregateStore, str], Document]], sent: set[str]
+    ) -> None:
+        """One aggregate after another: relaying them side by side, the embedded broker
+        (Tansu) was seen to report partition ends below offsets its consumers had
+        committed (docs/embedded-stack.md). A broker outage ends the round."""
+        now = time.time()
+        for n, ((store, _), doc) in enumerate(found):
+            try:
+                await self._relay_aggregate(store, doc, sent, now)
+            except Exception:
+                for (later, aggregate_id), _ in found[n:]:
+                    self._dirty.setdefault(later, set()).add(aggregate_id)
+                raise
+
+    async def _relay_aggregate(
+        self, store: AggregateStore, doc: Document, sent: set[str], now: float
+    ) -> None:
+        outbox = doc.get("outbox") or []
+        name, aggregate_id = store.collection.name, str(doc["_id"])
+        failure = self.failures.get(name, aggregate_id) if self.failures else None
+        if not outbox or (failure is not None and failure.holds(outbox[0]["id"], now)):
+            return
+        done: set[str] = set()
+        try:
+            for entry in outbox:
+                try:
+                    refused = self._refused_topics.get(entry["topic"])
+                    if refused is not None:
+                        raise refused
+                    await self.publish(_record(entry))
+                except Exception as exc:
+                    await self._failed(name, aggregate_id, entry, exc)
+                    return
+                self.metrics.events_emitted.labels(event_type=entry["type"]).inc()
+                done.add(entry["id"])
+            if failure is not None and self.failures is not None:
+                await self.failures.clear(name, aggregate_id)
+        finally:
+            if done:
+                sent.update(done)
+                await store.mark_sent(doc["_id"], done, doc)
+
+    async def _failed(
+        self, collection: str, aggregate_id: str, entry: Document, error: Exception
+    ) -> None:
+        """Record why `entry` failed; re-raise a broker outage, which ends the round."""
+        reason = classify(error)
+        self.metrics.relay_failures.labels(reason=reason.value).inc()
+        if reason is FailureReason.BROKER_UNAVAILABLE or self.failures is None:
+            raise error
+        if reason is FailureReason.TOPIC_REFUSED:
+            self._refused_topics[entry["topic"]] = error
+        failure = await self.failures.record(collection, aggregate_id, entry, error)
+        (log.error if failure.poisoned else log.warning)(
+            "outbox entry poisoned; an operator must retry or discard it"
+            if failure.poisoned
+            else "outbox entry refused; its aggregate waits, the others go on",
+            collection=collection,
+            aggregate_id=aggregate_id,
+            entry_id=entry["id"],
+            event_type=entry.get("type"),
+            reason=reason.value,
+            attempts=failure.attempts,
+            error=failure.error,
+        )
+
+    def _measure(self, docs: Iterable[Document], sent: set[str]) -> None:
+        unsent = [e for d in docs for e in d.get("outbox") or [] if e["id"] not in sent]
+        failures = self.failures.known.values() if self.failures else ()
+        poisoned = sum(1 for f in failures if f.poisoned)
+        self.status = RelayStatus(
+            pending=len(unsent),
+            oldest_unsent=min((_written_at(e) for e in unsent), default=None),
+            failing=len(list(failures)) - poisoned,
+            poisoned=poisoned,
+        )
+        self.metrics.outbox_backlog.set(self.status.pending)
+        self.metrics.outbox_poisoned.set(self.status.poisoned)
+        self.metrics.outbox_oldest_unsent.set(self.status.oldest_age_s())
+
+    async def backlog(self) -> int:
+        total = 0
+        for store in self.stores:
+            for doc in await store.pending():
+                total += len(doc.get("outbox") or [])
+        return total
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Relay until `stopping` is set, then flush once more so nothing is left behind.
+        A poll interval without a wake scans every store."""
+        woken = True
+        while not stopping.is_set():
+            self._wake.clear()
+            try:
+                await self.run_once(full=not woken)
+            except Exception as exc:
+                log.warning("outbox relay round failed; retrying", error=repr(exc))
+            waiters = [
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stopping.wait()),
+            ]
+            done, pending = await asyncio.wait(
+                waiters, timeout=self.interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            woken = bool(done)
+            for waiter in pending:
+                waiter.cancel()
+        await self.run_once(full=True)

@@ -1,0 +1,37 @@
+"""Background workers that outlive store outages."""
+
+from __future__ import annotations
+
+import asyncio
+
+from mentornet_chassis.messaging.records import STORE_UNREACHABLE
+from mentornet_chassis.process.logging import get_logger
+from mentornet_chassis.process.pause import pause
+from mentornet_chassis.process.runtime import Worker
+
+log = get_logger(__name__)
+
+OUTAGE_PAUSE_S = 1.0
+
+
+async def outliving_store_outages(
+    work: Worker, stopping: asyncio.Event, pause_s: float = OUTAGE_PAUSE_S
+) -> None:
+    """Run a background worker; when it fails because MongoDB is unreachable, start it
+    again after a pause. The failure is the store's: stopping the process would only
+    restart it into the same outage (or, where nothing restarts it, end the service),
+    and the workers keep their progress in the store, so starting one again is what a
+    process restart would do. Any other failure still takes the process down."""
+    while True:
+        try:
+            await work(stopping)
+            return
+        except STORE_UNREACHABLE as exc:
+            log.warning(
+                "store unreachable; background worker starts again",
+                worker=getattr(work, "__qualname__", repr(work)),
+                error=repr(exc),
+            )
+        await pause(stopping, asyncio.Event(), pause_s)
+        if stopping.is_set():
+            return

@@ -1,0 +1,1 @@
+"""MongoDB: aggregates (state, inbox and outbox in one write), identities, lookups."""

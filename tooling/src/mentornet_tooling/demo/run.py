@@ -1,0 +1,120 @@
+"""The demo from start to end, and what it prints: where to look, with the figures."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from mentornet_tooling import devstack
+from mentornet_tooling.demo.client import Api, DemoError, Json
+from mentornet_tooling.demo.enrolment import Program, enrol, wait_until_matcher_knows
+from mentornet_tooling.demo.matching import board, confirmed, decide_all, run_batches
+from mentornet_tooling.demo.review import audit, review_samples
+from mentornet_tooling.demo.weeks import Tally, next_week
+from mentornet_tooling.devstack import DevConfig
+
+STALLING = 3
+
+
+def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
+    cfg = DevConfig()
+    health = devstack.status(cfg)
+    if not health or any(h != "healthy" for h in health.values()):
+        print(f"the local stack is not up ({health or 'nothing runs'}): run `mentornet dev up`")
+        return 2
+    rng, run = random.Random(seed), uuid.uuid4().hex[:6]
+    api = Api(cfg, f"coordinator-{run}")
+    started = time.monotonic()
+    try:
+        programs = _onboard(api, rng, run, scale)
+        tally = _live(api, programs, rng, weeks)
+        audit(api, programs)
+        reviewed = review_samples(api, programs, rng)
+    except DemoError as exc:
+        print(f"demo stopped: {exc}")
+        return 1
+    print(f"\n{_done(tally, reviewed)} in {time.monotonic() - started:.0f} s")
+    return _report(api, programs)
+
+
+def _onboard(api: Api, rng: random.Random, run: str, scale: float) -> list[Program]:
+    programs = enrol(api, rng, run, scale)
+    people = sum(len(p.people) for p in programs)
+    print(f"Registered {people} people in {len(programs)} programs (6 time zones).")
+    wait_until_matcher_knows(api, programs)
+    runs = run_batches(api, programs)
+    decide_all(api, programs, rng)
+    for program in programs:
+        placed = board(api, program)
+        statuses = Counter(m["status"] for m in placed["matches"])
+        gap = runs[program.plan.key]["optimality_gap"]
+        print(
+            f"  {program.plan.key:<9} {statuses['confirmed']} confirmed, "
+            f"{len(placed['waitlisted'])} waitlisted (last batch run: gap to the LP bound "
+            f"{gap:.1e})"
+        )
+    return programs
+
+
+def _live(api: Api, programs: list[Program], rng: random.Random, weeks: int) -> Tally:
+    tally = Tally()
+    standard = confirmed(api, programs[0])
+    tally.stalling = {m["mentee_id"] for m in standard[:STALLING]}
+    for week in range(1, weeks + 1):
+        now = next_week(api, programs, rng, tally)
+        decide_all(api, programs, rng, rounds=3)
+        print(
+            f"  week {week} ({now:%Y-%m-%d}): {tally.attended} sessions held, "
+            f"{tally.missed} missed, {tally.answers} feedback answers, {tally.reports} reports"
+        )
+    return tally
+
+
+def _done(tally: Tally, reviewed: int) -> str:
+    return (
+        f"Simulated: {tally.attended} sessions held, {tally.missed} missed, "
+        f"{tally.answers} feedback answers, {tally.reports} session reports, "
+        f"{tally.items_done} action items done, {reviewed} QA reviews"
+    )
+
+
+def _report(api: Api, programs: list[Program]) -> int:
+    """0 when every program has matches (active, or run their course) and sessions
+    were held."""
+    unmatched, held = [], 0
+    for program in programs:
+        health = api.get("qa", f"/programs/{program.program_id}/health")
+        link = api.get("qa", f"/programs/{program.program_id}/dashboard-link")["url"]
+        figures = _figures(health)
+        print(f"\n{program.plan.spec['name']}")
+        for name, value in figures.items():
+            print(f"  {name:<24} {value}")
+        print(f"  dashboard: {link}")
+        held += figures["sessions held"]
+        if not figures["active matches"] and not figures["completed matches"]:
+            unmatched.append(program.plan.key)
+    if unmatched or not held:
+        print(f"\nnothing to show: no matches in {unmatched or 'any program'} or no sessions")
+        return 1
+    return 0
+
+
+def _figures(health: Json) -> dict[str, Any]:
+    return {
+        "active matches": health["matching"]["active_matches"],
+        "completed matches": health["matching"]["completed_matches"],
+        "waitlisted": health["matching"]["waitlisted"],
+        "mentor utilisation": health["utilisation"]["utilisation"],
+        "sessions held": health["attendance"]["held"],
+        "attendance rate": health["attendance"]["attendance_rate"],
+        "follow-up completion": health["follow_up"]["completion_rate"],
+        "rubric average": health["rubric"]["average"],
+        "open escalations": health["escalations"]["open"],
+        "QA sampled / reviewed": (
+            f"{health['qa_sampling']['sampled']} / {health['qa_sampling']['reviewed']}"
+        ),
+        "fairness disparities": health["fairness"]["disparities"] if health["fairness"] else "-",
+    }

@@ -1,0 +1,274 @@
+"""`mentornet dev up|down|status|logs|restart`: the whole system as local processes.
+
+Everything `up` starts is recorded in .mentornet/pids/<name>.pid with its command
+line, and `down` stops only processes whose command line still matches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import httpx
+from mentornet_contracts import REGISTRY, SERVICES
+
+from mentornet_tooling import embedded
+
+HTTP_PORTS = {"intake": 8101, "matcher": 8102, "scheduler": 8103, "feedback": 8104, "qa": 8105}
+PORT_VARIABLES = {
+    "kafka": "MENTORNET_DEV_KAFKA_PORT",
+    "mongodb": "MENTORNET_DEV_MONGO_PORT",
+    **{service: "MENTORNET_DEV_HTTP_PORT_OFFSET" for service in HTTP_PORTS},
+}
+"""The variable that moves each process's port, named when the port is taken."""
+
+
+@dataclass
+class DevConfig:
+    root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME", ".mentornet")))
+    kafka_port: int = int(os.environ.get("MENTORNET_DEV_KAFKA_PORT", "19092"))
+    mongo_port: int = int(os.environ.get("MENTORNET_DEV_MONGO_PORT", "27117"))
+    http_port_offset: int = int(os.environ.get("MENTORNET_DEV_HTTP_PORT_OFFSET", "0"))
+    external_kafka: str | None = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    external_mongo: str | None = os.environ.get("MONGODB_URI")
+
+    @property
+    def bootstrap(self) -> str:
+        return self.external_kafka or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def mongo_uri(self) -> str:
+        return self.external_mongo or f"mongodb://127.0.0.1:{self.mongo_port}"
+
+    def http_port(self, service: str) -> int:
+        return HTTP_PORTS[service] + self.http_port_offset
+
+    @property
+    def clock_file(self) -> Path:
+        """The local stack's shared simulated clock (simclock.py); it only moves forward."""
+        return (self.root / "clock.json").resolve()
+
+    def pid_file(self, name: str) -> Path:
+        return self.root / "pids" / f"{name}.pid"
+
+    def log_file(self, name: str) -> Path:
+        return self.root / "logs" / f"{name}.log"
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of `pid`: with the pid, it names one process for good."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[19] if fields[0] != "Z" else None
+
+
+def _record(cfg: DevConfig, spawned: embedded.Spawned, argv: list[str], port: int) -> None:
+    path = cfg.pid_file(spawned.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {"pid": spawned.pid, "started": _start_time(spawned.pid), "argv": argv, "port": port}
+        )
+    )
+
+
+def _alive(entry: dict[str, object]) -> bool:
+    started = _start_time(int(str(entry["pid"])))
+    return started is not None and started == entry.get("started")
+
+
+def _entries(cfg: DevConfig) -> dict[str, dict[str, object]]:
+    pid_dir = cfg.root / "pids"
+    if not pid_dir.exists():
+        return {}
+    return {p.stem: json.loads(p.read_text()) for p in sorted(pid_dir.glob("*.pid"))}
+
+
+def _start(
+    cfg: DevConfig,
+    name: str,
+    argv: list[str],
+    port: int,
+    variable: str,
+    env: dict[str, str] | None = None,
+) -> int:
+    embedded.require_free(port, variable)
+    spawned = embedded.spawn(name, argv, cfg.log_file(name), env)
+    _record(cfg, spawned, argv, port)
+    return spawned.pid
+
+
+def service_argv(service: str) -> list[str]:
+    return [sys.executable, "-m", "mentornet_chassis.process.main", "serve", service]
+
+
+def up(cfg: DevConfig) -> None:
+    running = [name for name, entry in _entries(cfg).items() if _alive(entry)]
+    if running:
+        raise SystemExit(f"already running: {', '.join(running)} (run `mentornet dev down`)")
+    if not cfg.external_kafka:
+        _start(
+            cfg,
+            "kafka",
+            embedded.broker_argv(cfg.kafka_port),
+            cfg.kafka_port,
+            PORT_VARIABLES["kafka"],
+        )
+    if not cfg.external_mongo:
+        _start(
+            cfg,
+            "mongodb",
+            embedded.store_argv(cfg.mongo_port, cfg.root / "mongo-data"),
+            cfg.mongo_port,
+            PORT_VARIABLES["mongodb"],
+        )
+    if not cfg.external_kafka:
+        embedded.wait_for_port(cfg.kafka_port, 30, "Kafka broker (Tansu)")
+    asyncio.run(embedded.mongo_answers(cfg.mongo_uri))
+    asyncio.run(embedded.ensure_topics(cfg.bootstrap, REGISTRY))
+    for service in SERVICES:
+        port, env = cfg.http_port(service), service_env(cfg, service)
+        _start(cfg, service, service_argv(service), port, PORT_VARIABLES[service], env)
+
+
+def service_env(cfg: DevConfig, service: str) -> dict[str, str]:
+    """What a service is given on top of the caller's environment."""
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
+        "MONGODB_URI": cfg.mongo_uri,
+        f"MENTORNET_{service.upper()}_HTTP_PORT": str(cfg.http_port(service)),
+        f"MENTORNET_{service.upper()}_SIMULATED_CLOCK_FILE": str(cfg.clock_file),
+        **_quick_timers(service),
+        **_public_url(cfg, service),
+    }
+
+
+def restart(cfg: DevConfig, name: str, timeout_s: float = 30) -> int:
+    """Start one process of the stack again, as `up` started it: the argv recorded in
+    its pid file and, for a service, the environment `up` gives it. A process still
+    running is stopped first (as `down` stops it). Returns the new pid.
+
+    For a service that crashed or was killed, and for the store (its data stays in
+    its data directory); not for the embedded broker, which keeps everything in
+    memory, so a restarted one would have no topics, offsets or events.
+    """
+    if name == "kafka":
+        raise ValueError("the embedded broker keeps everything in memory; restart the stack")
+    entry = _entries(cfg).get(name)
+    if entry is None:
+        raise LookupError(f"{name} was not started by `mentornet dev up`")
+    if _alive(entry):
+        _terminate(int(str(entry["pid"])), timeout_s)
+    argv = cast("list[str]", entry["argv"])
+    env = service_env(cfg, name) if name in HTTP_PORTS else None
+    return _start(cfg, name, argv, int(str(entry["port"])), PORT_VARIABLES[name], env)
+
+
+def _public_url(cfg: DevConfig, service: str) -> dict[str, str]:
+    """Links a service hands out (dashboard, calendar feeds) must name the port it
+    really listens on, which MENTORNET_DEV_HTTP_PORT_OFFSET moves."""
+    if service in ("scheduler", "qa"):
+        url = f"http://127.0.0.1:{cfg.http_port(service)}"
+        return {f"MENTORNET_{service.upper()}_PUBLIC_URL": url}
+    return {}
+
+
+def _quick_timers(service: str) -> dict[str, str]:
+    """Timers checked every second, so a demo moving the shared clock sees them act."""
+    if service in ("scheduler", "feedback", "qa"):
+        return {f"MENTORNET_{service.upper()}_TIMER_POLL_SECONDS": "1"}
+    return {}
+
+
+def wait_healthy(
+    cfg: DevConfig, timeout_s: float = 90, names: Collection[str] | None = None
+) -> dict[str, str]:
+    deadline = time.monotonic() + timeout_s
+    health = status(cfg, names)
+    while time.monotonic() < deadline:
+        health = status(cfg, names)
+        if all(h == "healthy" for h in health.values()):
+            return health
+        time.sleep(0.5)
+    return health
+
+
+def status(cfg: DevConfig, names: Collection[str] | None = None) -> dict[str, str]:
+    """Each recorded process's health (only `names`, when given)."""
+    result: dict[str, str] = {}
+    for name, entry in _entries(cfg).items():
+        if names is not None and name not in names:
+            continue
+        if not _alive(entry):
+            result[name] = "stopped"
+        elif name in HTTP_PORTS:
+            result[name] = _http_health(int(str(entry["port"])))
+        else:
+            result[name] = "healthy" if _port_open(int(str(entry["port"]))) else "starting"
+    return result
+
+
+def _port_open(port: int) -> bool:
+    return not embedded.port_free(port)
+
+
+def _http_health(port: int) -> str:
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=3)
+    except httpx.HTTPError:
+        return "starting"
+    return "healthy" if response.status_code == 200 else "not ready"
+
+
+def work_health(cfg: DevConfig) -> dict[str, dict[str, Any]]:
+    """Each running service's /healthz: whether its events get out and its partitions
+    move (health.py)."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, entry in _entries(cfg).items():
+        if name not in HTTP_PORTS or not _alive(entry):
+            continue
+        try:
+            response = httpx.get(f"http://127.0.0.1:{entry['port']}/healthz", timeout=3)
+            found[name] = dict(response.json())
+        except (httpx.HTTPError, ValueError):
+            continue
+    return found
+
+
+def down(cfg: DevConfig, timeout_s: float = 30) -> list[str]:
+    """Stop services first (they drain), then the store and the broker."""
+    entries = _entries(cfg)
+    order = [n for n in entries if n in HTTP_PORTS] + [n for n in entries if n not in HTTP_PORTS]
+    stopped = []
+    for name in order:
+        if _alive(entries[name]):
+            _terminate(int(str(entries[name]["pid"])), timeout_s)
+            stopped.append(name)
+        cfg.pid_file(name).unlink(missing_ok=True)
+    return stopped
+
+
+def _terminate(pid: int, timeout_s: float) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(pid, signal.SIGKILL)

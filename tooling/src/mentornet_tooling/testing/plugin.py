@@ -1,0 +1,63 @@
+"""pytest plugin: one real Kafka + MongoDB stack per test session.
+
+Loaded for the whole repository from pyproject's addopts (`-p mentornet_tooling.testing.plugin`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from mentornet_tooling.testing.backends import (
+    Endpoints,
+    choose_backend,
+    container_stack,
+    embedded_stack,
+    external_stack,
+)
+
+_choice: tuple[str, str] | None = None
+
+
+def _backend() -> tuple[str, str]:
+    global _choice
+    if _choice is None:
+        _choice = choose_backend()
+    return _choice
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    backend, why = _backend()
+    return f"mentornet test backend: {backend}" + (f" ({why})" if why else "")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    backend, _ = _backend()
+    manager: AbstractContextManager[Endpoints]
+    if backend == "containers":
+        manager = container_stack()
+    elif backend == "external":
+        manager = external_stack()
+    else:
+        manager = embedded_stack(tmp_path_factory.mktemp("embedded-stack"))
+    with manager as endpoints:
+        yield endpoints
+
+
+@pytest.fixture(scope="session")
+async def mongo(stack: Endpoints) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_uri, tz_aware=True)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def unique() -> str:
+    """A random suffix so tests never collide on ids, databases or groups."""
+    return uuid.uuid4().hex[:12]

@@ -1,0 +1,105 @@
+"""`mentornet dev restart`: one process of the local stack started again with the argv
+`up` recorded and the environment `up` gives it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from mentornet_tooling import devstack
+from mentornet_tooling.embedded import free_port
+
+pytestmark = pytest.mark.unit
+
+REPORTS_ENV = (
+    "import json, os, sys, time\n"
+    "with open(os.path.join(sys.argv[1], f'{os.getpid()}.json'), 'w') as out:\n"
+    "    json.dump(dict(os.environ), out)\n"
+    "time.sleep(120)\n"
+)
+
+
+def reaped(pid: int) -> int:
+    """The stack's processes are this test's children here (under `mentornet dev`,
+    init's): collect each when it exits, as init would, so no zombie is left holding
+    its process group."""
+    threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+    return pid
+
+
+def reported(out: Path, pid: int, timeout_s: float = 20) -> dict[str, str]:
+    """The environment process `pid` wrote down when it started."""
+    path = out / f"{pid}.json"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            env: dict[str, str] = json.loads(path.read_text())
+            return env
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    raise AssertionError(f"process {pid} wrote nothing within {timeout_s}s")
+
+
+def gone(pid: int, timeout_s: float = 20) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if devstack._start_time(pid) is None:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> devstack.DevConfig:
+    return devstack.DevConfig(
+        root=tmp_path / "home",
+        kafka_port=free_port(),
+        mongo_port=free_port(),
+        http_port_offset=free_port() - devstack.HTTP_PORTS["matcher"],
+        external_kafka=None,
+        external_mongo=None,
+    )
+
+
+def test_restart_starts_a_killed_service_as_up_did(cfg: devstack.DevConfig, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    argv = [sys.executable, "-c", REPORTS_ENV, str(out)]
+    port = cfg.http_port("matcher")
+    try:
+        env = devstack.service_env(cfg, "matcher")
+        first = reaped(
+            devstack._start(cfg, "matcher", argv, port, devstack.PORT_VARIABLES["matcher"], env)
+        )
+        reported(out, first)
+        os.killpg(first, signal.SIGKILL)
+        assert gone(first)
+        assert devstack.status(cfg, {"matcher"}) == {"matcher": "stopped"}
+
+        second = reaped(devstack.restart(cfg, "matcher"))
+        given = reported(out, second)
+        assert second != first
+        assert {name: given[name] for name in env} == env
+        assert given["MENTORNET_MATCHER_HTTP_PORT"] == str(port)
+        assert json.loads(cfg.pid_file("matcher").read_text())["argv"] == argv
+        assert devstack.status(cfg, {"matcher"}) == {"matcher": "starting"}
+
+        third = reaped(devstack.restart(cfg, "matcher", timeout_s=5))
+        reported(out, third)
+        assert gone(second, 1), "a running process is stopped before it starts again"
+        assert third not in (first, second)
+    finally:
+        assert devstack.down(cfg, timeout_s=5) == ["matcher"]
+
+
+def test_restart_refuses_the_broker_and_what_up_did_not_start(cfg: devstack.DevConfig) -> None:
+    with pytest.raises(ValueError, match="in memory"):
+        devstack.restart(cfg, "kafka")
+    with pytest.raises(LookupError, match="qa was not started"):
+        devstack.restart(cfg, "qa")
