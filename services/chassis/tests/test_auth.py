@@ -6,7 +6,8 @@ import httpx
 import jwt
 import pytest
 from fastapi import Depends
-from mentornet_chassis.http.app import ApiError, create_http_app
+from mentornet_chassis.errors import Refusal
+from mentornet_chassis.http.app import create_http_app
 from mentornet_chassis.http.auth import DEV_KEY, Principal, Role, TokenVerifier, mint
 from mentornet_chassis.http.authsettings import AuthSettings
 from mentornet_chassis.http.guard import Guard, caller, guarded_router
@@ -153,7 +154,7 @@ async def test_wrong_issuer_or_audience_gets_401() -> None:
         mint(DEV_KEY, "p", [], issuer="https://idp.example.org", audience="another-app"),
         mint(DEV_KEY, "p", [], issuer="https://idp.example.org"),
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(Refusal) as refused:
             await verifier.verify(wrong)
         assert refused.value.status == 401
 
@@ -181,7 +182,7 @@ async def test_a_reviewers_programs_do_not_make_them_a_coordinator(
 
 
 async def test_program_roles_accept_only_scoped_roles(verifier: TokenVerifier) -> None:
-    with pytest.raises(ApiError, match="not a scoped role"):
+    with pytest.raises(Refusal, match="not a scoped role"):
         await verifier.verify(mint(DEV_KEY, "x", [], program_roles={"prog-a": ["service"]}))
 
 

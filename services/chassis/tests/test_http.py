@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import Request
-from mentornet_chassis.http.app import ApiError, create_http_app
+from mentornet_chassis.errors import Conflict
+from mentornet_chassis.http.app import create_http_app
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 from mentornet_chassis.process.metrics import Metrics
@@ -59,7 +60,7 @@ def shape_app() -> httpx.AsyncClient:
 
     @router.post("/refuse", **OPEN)
     async def refuse() -> dict[str, str]:
-        raise ApiError(409, "conflict", "email", "already registered")
+        raise Conflict("email", "already registered")
 
     @router.post("/domain", **OPEN)
     async def domain() -> dict[str, str]:

@@ -13,7 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.errors import Refusal
 from mentornet_chassis.http.auth import Role, TokenVerifier
 from mentornet_chassis.http.authsettings import AuthSettings
 
@@ -109,7 +109,7 @@ async def test_anything_else_is_401_with_the_reason(
             {"sub": "x", "exp": int(time.time()) + 60}, "k" * 40, algorithm="HS256"
         ),
     }[case]()
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refusal) as refused:
         await verifier.verify(token)
     assert refused.value.status == 401
     assert refused.value.reason.startswith(reason), refused.value.reason

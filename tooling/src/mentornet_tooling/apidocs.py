@@ -28,7 +28,9 @@ def openapi(service: str) -> dict[str, Any]:
     process = ServiceProcess(service, settings_cls(), module.build, handle_signals=False)
     runtime = process.build_runtime()
     parts = module.build(runtime)
-    app = create_http_app(service, runtime.metrics, _never_ready, parts.routers)
+    app = create_http_app(
+        service, runtime.metrics, _never_ready, parts.routers, provides=parts.provides
+    )
     document: dict[str, Any] = app.openapi()
     return document
 

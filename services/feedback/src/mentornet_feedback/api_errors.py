@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mentornet_chassis.http.app import ApiError, conflict, not_found
-from mentornet_chassis.http.auth import forbidden
+from mentornet_chassis import errors
+from mentornet_chassis.errors import Forbidden, Invalid, NotFound
 
 from .domain import written
 from .domain.errors import Conflict, Missing, NotYours
@@ -19,10 +19,10 @@ def refusals() -> Iterator[None]:
         yield
     except Conflict as exc:
         current = exc.current and written.bare(exc.current)
-        raise conflict("state", str(exc), current=current) from None
+        raise errors.Conflict("state", str(exc), current=current) from None
     except NotYours as exc:
-        raise forbidden(str(exc)) from None
+        raise Forbidden("Authorization", str(exc)) from None
     except Missing as exc:
-        raise not_found(exc.field, str(exc)) from None
+        raise NotFound(exc.field, str(exc)) from None
     except AnswerError as exc:
-        raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
+        raise Invalid(exc.field, exc.reason) from None

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.http.app import not_found
+from mentornet_chassis.errors import NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -48,7 +48,7 @@ def create_router(
     async def session_match(session_id: str) -> State:
         match = await stores.match_of("session", session_id)
         if match is None or session_id not in match["sessions"]:
-            raise not_found("session_id", f"no session {session_id} here")
+            raise NotFound("session_id", f"no session {session_id} here")
         return match
 
     @router.post(
@@ -89,7 +89,7 @@ def create_router(
         reader = access.reader(principal, match)
         report = match["reports"].get(short_id("sr", session_id))
         if report is None:
-            raise not_found("session_id", f"no report for session {session_id} yet")
+            raise NotFound("session_id", f"no report for session {session_id} yet")
         texts = await stores.texts.get_many(written.named(report))
         return visibility.report_view(written.with_report_text(report, texts), reader)
 
@@ -101,7 +101,7 @@ def create_router(
         """Done: by its owner, the mentor or a coordinator."""
         match = await stores.match_of("item", item_id)
         if match is None:
-            raise not_found("item_id", f"no action item {item_id}")
+            raise NotFound("item_id", f"no action item {item_id}")
         now = clock()
         state = await changed(match["match_id"], lambda m: _one(reports.complete(m, item_id, now)))
         report, _ = reports.find_item(state, item_id)
@@ -120,7 +120,7 @@ def create_router(
         """Where the mentee stands on one goal: percent, status, milestones reached."""
         match = await stores.matches.get_state(match_id)
         if match is None:
-            raise not_found("match_id", f"no match {match_id} here")
+            raise NotFound("match_id", f"no match {match_id} here")
         person = await stores.people.get_state(match["mentee_id"])
         by = access.reading_as(principal, match)
         now = clock()
@@ -138,7 +138,7 @@ def create_router(
         recorded in each of their matches."""
         person = await stores.people.get_state(participant_id)
         if person is None or person.get("status") != "active":
-            raise not_found("participant_id", f"no mentee {participant_id} here")
+            raise NotFound("participant_id", f"no mentee {participant_id} here")
         theirs = [
             m for m in await stores.matches_of(participant_id) if m["mentee_id"] == participant_id
         ]
@@ -152,7 +152,7 @@ def create_router(
     ) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
-            raise not_found("match_id", f"no match {match_id} here")
+            raise NotFound("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
         shown = visibility.redacted(
             match, reader, access.reading_as(principal, match), await stores.private_of(match)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.errors import Conflict, Invalid, NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -46,7 +46,7 @@ def create_router(
         try:
             return await stores.template(program_id, version)
         except LookupError:
-            raise not_found(
+            raise NotFound(
                 "version", f"program {program_id} has no template version {version}"
             ) from None
 
@@ -73,11 +73,11 @@ def create_router(
     async def replace(program_id: str, spec: templates.TemplateSpec) -> dict[str, Any]:
         """A new version of the program's survey; requests already sent keep theirs."""
         if await stores.programs.get_state(program_id) is None:
-            raise not_found("program_id", f"no published program {program_id}")
+            raise NotFound("program_id", f"no published program {program_id}")
         try:
             number = await stores.versions.add(program_id, spec)
         except VersionConflict:
-            raise conflict("version", "the template is being changed: try again") from None
+            raise Conflict("version", "the template is being changed: try again") from None
         return {"program_id": program_id, "version": number, **spec.model_dump(mode="json")}
 
     @router.get(
@@ -110,7 +110,7 @@ def create_router(
     async def request_and_match(request_id: str) -> tuple[dict[str, Any], State]:
         match = await stores.match_of("request", request_id)
         if match is None or request_id not in match["requests"]:
-            raise not_found("request_id", f"no feedback request {request_id}")
+            raise NotFound("request_id", f"no feedback request {request_id}")
         return match["requests"][request_id], match
 
     @router.get(
@@ -137,9 +137,7 @@ def create_router(
         request, match = await request_and_match(request_id)
         asked = str(request["participant_id"])
         if body.template_version != request["template_version"]:
-            raise ApiError(
-                422,
-                "validation_failed",
+            raise Invalid(
                 "template_version",
                 f"this request asks for version {request['template_version']}",
             )
@@ -173,7 +171,7 @@ def create_router(
     async def of_match(match_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
-            raise not_found("match_id", f"no match {match_id} here")
+            raise NotFound("match_id", f"no match {match_id} here")
         reader = access.reader(principal, match)
         return visibility.match_view(
             await stores.joined(match),

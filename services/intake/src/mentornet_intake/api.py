@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header
-from mentornet_chassis.http.app import conflict, not_found
+from mentornet_chassis.errors import Conflict, NotFound
 from mentornet_chassis.http.auth import Principal, Role
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -76,7 +76,7 @@ def create_router(
     async def get(participant_id: str, principal: Principal = Depends(caller)) -> dict[str, Any]:
         state = await participants.get(participant_id)
         if state is None:
-            raise not_found("participant_id", f"no participant {participant_id}")
+            raise NotFound("participant_id", f"no participant {participant_id}")
         return seen_by(principal, state)
 
     async def act(
@@ -84,7 +84,7 @@ def create_router(
     ) -> State:
         existing = await participants.get(participant_id)
         if existing is None:
-            raise not_found("participant_id", f"no participant {participant_id}")
+            raise NotFound("participant_id", f"no participant {participant_id}")
 
         def decide(state: State | None) -> Decision:
             assert state is not None, "participants are never deleted, only erased"
@@ -96,7 +96,7 @@ def create_router(
         try:
             applied = await participants.aggregates.apply(participant_id, decide)
         except RegistrationConflict as exc:
-            raise conflict("status", str(exc)) from None
+            raise Conflict("status", str(exc)) from None
         if applied.emitted:
             wake_relay()
         assert applied.state is not None
@@ -114,7 +114,7 @@ def create_router(
         every program; a coordinator erases the enrolment in their program."""
         before = await participants.get(participant_id)
         if before is None:
-            raise not_found("participant_id", f"no participant {participant_id}")
+            raise NotFound("participant_id", f"no participant {participant_id}")
         whole = principal.has(Role.SERVICE) or bool(principal.ids & themselves(before))
         erased = await participants.enrolments_of(before.get("person_id") or participant_id)
         targets = sorted(erased | {participant_id}) if whole else [participant_id]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from mentornet_chassis.http.app import not_found
+from mentornet_chassis.errors import NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import allow
@@ -49,7 +49,7 @@ def create_router(
     async def visible_job(job_id: str) -> dict[str, Any]:
         job = await jobs.get(job_id)
         if job is None:
-            raise not_found("job_id", f"no import job {job_id}")
+            raise NotFound("job_id", f"no import job {job_id}")
         return job
 
     @router.post(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.errors import Refusal
 from mentornet_chassis.http.auth import Principal, Role
 
 from .domain.bulk import RoleName, Row, RowError, validate
@@ -41,7 +41,7 @@ async def import_row(
         return RowOutcome("rejected", {"row": number, "errors": body.errors})
     try:
         result = await registrar.enrol(body, Role(role), principal, correlation_id)
-    except ApiError as exc:
+    except Refusal as exc:
         if exc.status == 409 and exc.body["error"] == ALREADY_REGISTERED:
             return RowOutcome("skipped", {"row": number, "reason": exc.reason})
         return RowOutcome("rejected", {"row": number, "errors": exc.body["errors"]})

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from mentornet_chassis.http.app import ApiError
+from mentornet_chassis.errors import Invalid, UnsupportedMediaType
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import allow
@@ -27,9 +27,7 @@ MEDIA_TYPES = ("text/csv", "application/x-ndjson", "application/jsonl")
 def _media_type(request: Request) -> str:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in MEDIA_TYPES:
-        raise ApiError(
-            415, "unsupported_media_type", "Content-Type", f"send one of {', '.join(MEDIA_TYPES)}"
-        )
+        raise UnsupportedMediaType("Content-Type", f"send one of {', '.join(MEDIA_TYPES)}")
     return media
 
 
@@ -39,9 +37,9 @@ async def uploaded_rows(request: Request, max_rows: int, hint: str = "") -> list
     try:
         rows = read_rows(await request.body(), media_type)
     except UnreadableFile as exc:
-        raise ApiError(422, "validation_failed", "body", str(exc)) from None
+        raise Invalid("body", str(exc)) from None
     if len(rows) > max_rows:
-        raise ApiError(422, "validation_failed", "body", f"at most {max_rows} rows{hint}")
+        raise Invalid("body", f"at most {max_rows} rows{hint}")
     return rows
 
 

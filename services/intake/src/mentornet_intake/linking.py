@@ -8,7 +8,7 @@ An address that is not verified in the token proves nothing: 409.
 
 from __future__ import annotations
 
-from mentornet_chassis.http.app import conflict
+from mentornet_chassis.errors import Conflict
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.store.aggregates import State
 from mentornet_contracts.events.participants import PersonLinked, person_id_of
@@ -24,7 +24,7 @@ def link_to(
     if person_id == signed_in_as:
         return None
     if principal.verified_email != email.strip().lower():
-        raise conflict(
+        raise Conflict(
             "email",
             "this e-mail address is another person's: sign in as them (with an account"
             " whose verified e-mail address it is)",

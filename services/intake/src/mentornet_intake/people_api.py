@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.errors import Invalid, NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -46,13 +46,11 @@ def create_router(
         address: their enrolments become yours, in every service."""
         email = principal.verified_email
         if email is None:
-            raise ApiError(
-                422, "validation_failed", "email", "your token carries no verified e-mail address"
-            )
+            raise Invalid("email", "your token carries no verified e-mail address")
         person_id = await people.linkable(email)
         enrolment = await participants.an_enrolment_of(person_id) if person_id else None
         if person_id is None or enrolment is None:
-            raise not_found(
+            raise NotFound(
                 "email", "no one a program team registered has your verified e-mail address"
             )
         event = linking.link_to(person_id, principal, email, enrolment)

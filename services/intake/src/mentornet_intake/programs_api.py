@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.http.app import conflict, not_found
+from mentornet_chassis.errors import Conflict, NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -22,7 +22,7 @@ SERVICE = "intake"
 
 def _found(state: State | None, program_id: str) -> State:
     if state is None:
-        raise not_found("program_id", f"no program {program_id}")
+        raise NotFound("program_id", f"no program {program_id}")
     return state
 
 
@@ -52,7 +52,7 @@ def create_router(
         try:
             applied = await store.apply(program_id, decide)
         except programs.ProgramConflict as exc:
-            raise conflict("status", str(exc)) from None
+            raise Conflict("status", str(exc)) from None
         if applied.emitted:
             wake_relay()
         assert applied.state is not None

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mentornet_chassis.http.app import ApiError, conflict, not_found
-from mentornet_chassis.http.auth import Principal, Role, forbidden
+from mentornet_chassis.errors import Conflict, Forbidden, Invalid, NotFound
+from mentornet_chassis.http.auth import Principal, Role
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.participants import person_id_of
@@ -35,6 +35,8 @@ from .taxonomies import TaxonomyStore
 
 SERVICE = "intake"
 ALREADY_REGISTERED = "already_registered"
+
+
 """The error code of a 409 for an e-mail that already holds the role."""
 
 
@@ -53,7 +55,7 @@ def skill_errors() -> Iterator[None]:
     try:
         yield
     except SkillError as exc:
-        raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
+        raise Invalid(exc.field, exc.reason) from None
 
 
 class Registrar:
@@ -87,9 +89,7 @@ class Registrar:
         (linking.py then refuses or links); their address is bound to them only when
         their token carries it as verified."""
         if body.person_id not in (None, principal.subject):
-            raise ApiError(
-                422, "validation_failed", "person_id", "you register yourself as yourself"
-            )
+            raise Invalid("person_id", "you register yourself as yourself")
         me = person_id_of(principal.subject)
         known = await self.people.known(str(body.email))
         if known is not None:
@@ -107,7 +107,7 @@ class Registrar:
         wanted = person_id_of(body.person_id)
         known = await self.people.known(email)
         if known is not None and known != wanted:
-            raise conflict("person_id", "this e-mail address belongs to another person")
+            raise Conflict("person_id", "this e-mail address belongs to another person")
         bound = await self.people.address_of(wanted)
         unbound_but_enrolled = (
             bound is None
@@ -115,7 +115,7 @@ class Registrar:
             and (await self.participants.an_enrolment_of(wanted, any_status=True) is not None)
         )
         if (bound is not None and bound != person_key(email)) or unbound_but_enrolled:
-            raise conflict(
+            raise Conflict(
                 "person_id",
                 "this person is known with another address: register them by e-mail,"
                 " or have them sign up themself",
@@ -125,9 +125,9 @@ class Registrar:
     async def open_program(self, program_id: str) -> State:
         program = await self.program_store.get_state(program_id)
         if program is None:
-            raise not_found("program_id", f"no program {program_id}")
+            raise NotFound("program_id", f"no program {program_id}")
         if program["status"] != "published":
-            raise conflict("program_id", f"program {program_id} is not open for registration")
+            raise Conflict("program_id", f"program {program_id} is not open for registration")
         return program
 
     async def enrol(
@@ -142,12 +142,10 @@ class Registrar:
             body = with_canonical_skills(body, taxonomy)
         program = await self.open_program(body.program_id)
         if not _may_register(principal, program, role):
-            raise forbidden(f"needs role {role} or coordinating {body.program_id}")
+            raise Forbidden("Authorization", f"needs role {role} or coordinating {body.program_id}")
         rule = programs.Eligibility.model_validate(program["spec"]["eligibility"])
         if not rule.admits(body.org_unit, body.level):
-            raise ApiError(
-                422,
-                "validation_failed",
+            raise Invalid(
                 _failed_rule(rule, body.org_unit),
                 f"not eligible for program {body.program_id}",
             )
@@ -166,7 +164,7 @@ class Registrar:
 
         def decide(state: State | None) -> Decision:
             if state and self_service and state.get("account") != principal.subject:
-                raise conflict("email", "registered to another account")
+                raise Conflict("email", "registered to another account")
             new_state, event = register(state, body, participant_id, person_id)
             if self_service:
                 new_state["account"] = principal.subject
@@ -184,11 +182,11 @@ class Registrar:
         try:
             applied = await self.participants.aggregates.apply(participant_id, decide)
         except AlreadyRegistered as exc:
-            raise ApiError(409, ALREADY_REGISTERED, "email", str(exc)) from None
+            raise Conflict("email", str(exc), error=ALREADY_REGISTERED) from None
         except RegistrationConflict as exc:
-            raise conflict("email", str(exc)) from None
+            raise Conflict("email", str(exc)) from None
         except DuplicateKeyError:
-            raise conflict("email", "already registered in this program") from None
+            raise Conflict("email", "already registered in this program") from None
         self.wake_relay()
         assert applied.state is not None
         return {

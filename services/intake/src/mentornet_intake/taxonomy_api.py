@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Query
-from mentornet_chassis.http.app import conflict, not_found
+from mentornet_chassis.errors import Conflict, NotFound
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 
@@ -29,9 +29,9 @@ def curation_errors() -> Iterator[None]:
     try:
         yield
     except UnknownSkillError as exc:
-        raise not_found("skill_id", str(exc)) from None
+        raise NotFound("skill_id", str(exc)) from None
     except TaxonomyConflict as exc:
-        raise conflict("skill_id", str(exc)) from None
+        raise Conflict("skill_id", str(exc)) from None
 
 
 def _answer(curated: Curated) -> dict[str, Any]:

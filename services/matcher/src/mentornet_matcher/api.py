@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from mentornet_chassis.http.app import not_found
+from mentornet_chassis.errors import NotFound
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 
@@ -29,7 +29,7 @@ def create_router(stores: MatcherStores) -> APIRouter:
     async def get(participant_id: str) -> dict[str, Any]:
         candidate = await stores.candidates.get_state(participant_id)
         if candidate is None:
-            raise not_found("participant_id", f"no candidate {participant_id}")
+            raise NotFound("participant_id", f"no candidate {participant_id}")
         return dict(candidate)
 
     return router

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from mentornet_chassis.http.app import ApiError, conflict, not_found
-from mentornet_chassis.http.auth import Principal, forbidden
+from mentornet_chassis.errors import Conflict, Forbidden, NotFound, Refusal
+from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 from mentornet_contracts.events.matches import Decider
@@ -50,9 +50,9 @@ def _decider(principal: Principal, match: dict[str, Any]) -> Decider:
     return Decider.COORDINATOR
 
 
-def _refused(exc: Refused) -> ApiError:
+def _refused(exc: Refused) -> Refusal:
     """409 with the match as it now is, so the client can show the current state."""
-    return conflict(exc.field, exc.reason, match=exc.match)
+    return Conflict(exc.field, exc.reason, match=exc.match)
 
 
 def create_router(stores: MatcherStores, decisions: Decisions) -> APIRouter:
@@ -62,7 +62,7 @@ def create_router(stores: MatcherStores, decisions: Decisions) -> APIRouter:
     async def visible(match_id: str, principal: Principal) -> tuple[dict[str, Any], Decider]:
         match = await stores.matches.get_state(match_id)
         if match is None:
-            raise not_found("match_id", f"no match {match_id}")
+            raise NotFound("match_id", f"no match {match_id}")
         return match, _decider(principal, match)
 
     @router.get("/matches/{match_id}", **allow("matches.read", MENTOR, MENTEE, *TEAM, on="match"))
@@ -100,7 +100,7 @@ def create_router(stores: MatcherStores, decisions: Decisions) -> APIRouter:
         option; the mentor's capacity is reserved and the mentor is asked."""
         match, by = await visible(match_id, principal)
         if by == Decider.MENTEE and match["status"] == "in_review":
-            raise forbidden("a coordinator approves proposals in review")
+            raise Forbidden("Authorization", "a coordinator approves proposals in review")
         try:
             return await decisions.approve(match, by)
         except Refused as exc:
@@ -117,7 +117,7 @@ def create_router(stores: MatcherStores, decisions: Decisions) -> APIRouter:
         match, _ = await visible(match_id, principal)
         reason = await matchmaker.pairs.why_not(match, mentor_id)
         if reason is None:
-            raise not_found("mentor_id", f"no mentor {mentor_id} in program {match['program_id']}")
+            raise NotFound("mentor_id", f"no mentor {mentor_id} in program {match['program_id']}")
         return {"match_id": match_id, "mentor_id": mentor_id, "reason": reason}
 
     @router.post("/matches/{match_id}/swap", **allow("matches.swap", *TEAM, on="match"))
@@ -128,7 +128,7 @@ def create_router(stores: MatcherStores, decisions: Decisions) -> APIRouter:
         match, _ = await visible(match_id, principal)
         mentor = await stores.candidates.get_state(body.mentor_id)
         if programs_of(mentor).get("mentor") != match["program_id"]:
-            raise not_found("mentor_id", f"no mentor {body.mentor_id} in {match['program_id']}")
+            raise NotFound("mentor_id", f"no mentor {body.mentor_id} in {match['program_id']}")
         try:
             await decisions.swap(match, body.mentor_id, body.reason)
         except Refused as exc:

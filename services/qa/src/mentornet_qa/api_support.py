@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mentornet_chassis.http.app import conflict
-from mentornet_chassis.http.auth import forbidden
+from mentornet_chassis import errors
+from mentornet_chassis.errors import Forbidden
 
 from .domain.errors import Conflict, NotAllowed
 
@@ -16,6 +16,6 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except Conflict as exc:
-        raise conflict("state", str(exc), current=exc.current) from None
+        raise errors.Conflict("state", str(exc), current=exc.current) from None
     except NotAllowed as exc:
-        raise forbidden(str(exc)) from None
+        raise Forbidden("Authorization", str(exc)) from None

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.http.app import not_found
+from mentornet_chassis.errors import NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import allow
@@ -58,7 +58,7 @@ def create_router(
     async def case_match(case_id: str) -> State:
         found = await match_of_case(stores, case_id)
         if found is None:
-            raise not_found("case_id", f"no case {case_id}")
+            raise NotFound("case_id", f"no case {case_id}")
         return found
 
     async def change(match_id: str, step: Callable[[State], tuple[State, list[Any]]]) -> State:
@@ -133,7 +133,7 @@ def create_router(
         """A coordinator or reviewer opens (or adds to) the match's case by hand."""
         match = await stores.matches.get_state(match_id)
         if match is None or not match.get("program_id"):
-            raise not_found("match_id", f"no match {match_id} here")
+            raise NotFound("match_id", f"no match {match_id} here")
         program = await programs.load(stores, match["program_id"])
         now = clock()
         state = await change(
@@ -146,7 +146,7 @@ def create_router(
     async def get_playbook(program_id: str) -> dict[str, Any]:
         program = await programs.load(stores, program_id)
         if program is None:
-            raise not_found("program_id", f"no published program {program_id}")
+            raise NotFound("program_id", f"no published program {program_id}")
         return {"program_id": program_id, **program.playbook.model_dump(mode="json")}
 
     @router.put("/programs/{program_id}/playbook", **allow("playbook.set", *TEAM, on="program"))
@@ -157,7 +157,7 @@ def create_router(
 
         def decide(state: State | None) -> Decision:
             if state is None or not state.get("name"):
-                raise not_found("program_id", f"no published program {program_id}")
+                raise NotFound("program_id", f"no published program {program_id}")
             return Decision({**state, "qa": {**(state.get("qa") or {}), "playbook": saved}})
 
         await stores.programs.apply(program_id, decide)

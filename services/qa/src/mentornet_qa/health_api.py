@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.errors import Forbidden, NotFound
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 from mentornet_chassis.store.aggregates import Decision, State
@@ -69,7 +69,7 @@ def create_router(
     async def program_of(program_id: str) -> programs.Program:
         program = await programs.load(stores, program_id)
         if program is None:
-            raise not_found("program_id", f"no published program {program_id}")
+            raise NotFound("program_id", f"no published program {program_id}")
         return program
 
     async def figures(program_id: str) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def create_router(
         key: str = Query(description="From the dashboard link."),
     ) -> HTMLResponse:
         if not links.check(program_id, expires, key):
-            raise ApiError(403, "forbidden", "key", "not a valid or current dashboard link")
+            raise Forbidden("key", "not a valid or current dashboard link")
         return HTMLResponse(dashboard.render(await figures(program_id)))
 
     @router.post(
@@ -138,7 +138,7 @@ def create_router(
     async def latest_audit(program_id: str) -> dict[str, Any]:
         audit = (await program_of(program_id)).state.get("audit")
         if audit is None:
-            raise not_found("program_id", f"program {program_id} has not been audited yet")
+            raise NotFound("program_id", f"program {program_id} has not been audited yet")
         return {"program_id": program_id, **audit}
 
     @router.get(
@@ -173,7 +173,7 @@ def create_router(
 
         def decide(state: State | None) -> Decision:
             if state is None or not state.get("name"):
-                raise not_found("program_id", f"no published program {program_id}")
+                raise NotFound("program_id", f"no published program {program_id}")
             return Decision({**state, "qa": {**(state.get("qa") or {}), "awards": saved}})
 
         await stores.programs.apply(program_id, decide)

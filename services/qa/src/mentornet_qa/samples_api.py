@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.http.app import not_found
+from mentornet_chassis.errors import NotFound
 from mentornet_chassis.http.auth import Principal, Role
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -37,7 +37,7 @@ def create_router(
     async def sample_of(sample_id: str) -> State:
         sample = await stores.samples.get_state(sample_id)
         if sample is None:
-            raise not_found("sample_id", f"no sample {sample_id}")
+            raise NotFound("sample_id", f"no sample {sample_id}")
         return sample
 
     @router.get("/programs/{program_id}/samples", **allow("samples.list", *QA_TEAM, on="program"))
@@ -123,7 +123,7 @@ def create_router(
         state = await stores.periods.get_state(f"{program_id}:{period}")
         program = await programs.load(stores, program_id)
         if state is None or program is None:
-            raise not_found("period", f"no sampling for {program_id} in {period}")
+            raise NotFound("period", f"no sampling for {program_id} in {period}")
         rules = program.sampling(sampler.double_share, sampler.new_mentor_days)
         return {
             "program_id": program_id,
@@ -153,7 +153,7 @@ def _as_seen(sample: State, principal: Principal) -> State:
 
 def _known(sample: State | None, sample_id: str) -> State:
     if sample is None:
-        raise not_found("sample_id", f"no sample {sample_id}")
+        raise NotFound("sample_id", f"no sample {sample_id}")
     return sample
 
 

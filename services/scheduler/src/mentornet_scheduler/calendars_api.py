@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from mentornet_chassis.http.app import ApiError, not_found
+from mentornet_chassis.errors import Forbidden, NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -79,7 +79,7 @@ def create_router(
         """The session in the caller's own zone (UTC for coordinators)."""
         match = await stores.match_with_session(session_id)
         if match is None:
-            raise not_found("session_id", f"no session {session_id}")
+            raise NotFound("session_id", f"no session {session_id}")
         session = matches.find(match, session_id)
         assert session is not None
         mine = principal.one_of(match["mentor_id"], match["mentee_id"])
@@ -92,7 +92,7 @@ def create_router(
 
         def decide(state: dict[str, Any] | None) -> Decision:
             if state is None or state.get("status") != calendars.ACTIVE:
-                raise not_found("participant_id", f"no calendar for {participant_id}")
+                raise NotFound("participant_id", f"no calendar for {participant_id}")
             if state.get("feed_token") and not rotate:
                 return Decision(state=None)
             return Decision({**state, "feed_token": fresh})
@@ -127,7 +127,7 @@ def create_router(
         """Every session of the participant, in their zone; cancelled ones as CANCELLED."""
         calendar = await stores.calendars.get_state(participant_id)
         if not signer.check(participant_id, (calendar or {}).get("feed_token"), expires, key):
-            raise ApiError(403, "forbidden", "key", "not a current feed signature, or expired")
+            raise Forbidden("key", "not a current feed signature, or expired")
         found = [(m, s) for m in await stores.matches_of(participant_id) for s in m["sessions"]]
         body = ics.calendar(found, await zone_of(participant_id), clock(), "MentorNet sessions")
         return Response(body, media_type=ICS)
@@ -138,7 +138,7 @@ def create_router(
         attends and who cannot and why; a member sees only their own place."""
         found = await stores.cohorts.get_state(cohort_id)
         if found is None:
-            raise not_found("cohort_id", f"no cohort {cohort_id}")
+            raise NotFound("cohort_id", f"no cohort {cohort_id}")
         public = {
             k: found.get(k)
             for k in ("cohort_id", "program_id", "mentor_id", "status", "slot", "sessions")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from mentornet_chassis.http.app import ApiError, conflict, not_found
+from mentornet_chassis.errors import Conflict, Invalid, NotFound
 from mentornet_chassis.http.auth import Principal
 from mentornet_chassis.http.guard import caller, guarded_router
 from mentornet_chassis.http.policy import Grant, allow
@@ -59,11 +59,11 @@ def domain_errors() -> Iterator[None]:
         yield
     except sessions.SessionConflict as exc:
         shown = view(exc.session) if exc.session is not None else None
-        raise conflict("session_id", str(exc), session=shown) from None
+        raise Conflict("session_id", str(exc), session=shown) from None
     except sessions.Invalid as exc:
-        raise ApiError(422, "validation_failed", exc.field, exc.reason) from None
+        raise Invalid(exc.field, exc.reason) from None
     except LookupError as exc:
-        raise not_found("session_id", f"no session {exc}") from None
+        raise NotFound("session_id", f"no session {exc}") from None
 
 
 def view(session: dict[str, Any]) -> dict[str, Any]:
@@ -98,13 +98,13 @@ def create_router(stores: SchedulerStores, desk: Desk) -> APIRouter:
     async def match_of(match_id: str) -> dict[str, Any]:
         match = await stores.matches.get_state(match_id)
         if match is None:
-            raise not_found("match_id", f"no match {match_id} here (not confirmed yet?)")
+            raise NotFound("match_id", f"no match {match_id} here (not confirmed yet?)")
         return match
 
     async def session_of(session_id: str) -> dict[str, Any]:
         match = await stores.match_with_session(session_id)
         if match is None:
-            raise not_found("session_id", f"no session {session_id}")
+            raise NotFound("session_id", f"no session {session_id}")
         return match
 
     def session_in(match: dict[str, Any], session_id: str) -> dict[str, Any]:
@@ -171,7 +171,7 @@ def create_router(stores: SchedulerStores, desk: Desk) -> APIRouter:
         try:
             shown = zone(timezone)
         except UnknownZone as exc:
-            raise ApiError(422, "validation_failed", "timezone", str(exc)) from None
+            raise Invalid("timezone", str(exc)) from None
         with domain_errors():
             starts, reason = await desk.open_times(match, limit, start, end)
         return {

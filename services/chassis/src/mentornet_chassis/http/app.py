@@ -10,16 +10,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mentornet_chassis.errors import Refusal, error_body, problems_of
 from mentornet_chassis.http import guard as guarding
 from mentornet_chassis.http import openapi
 from mentornet_chassis.http.bodylimit import BodyLimit
 from mentornet_chassis.http.guard import Guard, guarded_router
 from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore, Subject
 from mentornet_chassis.http.policy import Grant, allow
-from mentornet_chassis.http.problems import ApiError as ApiError
-from mentornet_chassis.http.problems import conflict as conflict
-from mentornet_chassis.http.problems import error_body, problems_of
-from mentornet_chassis.http.problems import not_found as not_found
+from mentornet_chassis.http.provided import provide
 from mentornet_chassis.process.health import HealthReport
 from mentornet_chassis.process.metrics import CONTENT_TYPE, Metrics
 from mentornet_chassis.store.aggregate_docs import EventTooLarge
@@ -43,10 +41,13 @@ def create_http_app(
     idempotency: tuple[IdempotencyStore, Subject] | None = None,
     health: Callable[[], HealthReport] | None = None,
     guard: Guard | None = None,
+    provides: Sequence[object] = (),
 ) -> FastAPI:
     """`guard` checks every route's declared permission (a guard verifying no tokens
-    refuses every route that is not public: enough for documents)."""
+    refuses every route that is not public: enough for documents). `provides`: what the
+    routes ask for by type (provided.py)."""
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
+    provide(app, provides)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -65,8 +66,8 @@ def create_http_app(
         body = error_body("event_too_large", [{"field": "body", "reason": str(exc)}])
         return JSONResponse(status_code=422, content=body)
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(Refusal)
+    async def _api_error(_: Request, exc: Refusal) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content=exc.body)
 
     @app.exception_handler(StarletteHTTPException)

@@ -19,8 +19,8 @@ from typing import Any
 
 import jwt
 
+from mentornet_chassis.errors import Refusal, Unauthorized
 from mentornet_chassis.http.authsettings import AuthSettings
-from mentornet_chassis.http.problems import ApiError
 
 DEV_KEY = "mentornet-local-development-key-not-for-production"
 
@@ -89,14 +89,6 @@ class Principal:
         return (self.programs if role in self.roles else frozenset()) | named
 
 
-def unauthorized(reason: str) -> ApiError:
-    return ApiError(401, "unauthorized", "Authorization", reason)
-
-
-def forbidden(reason: str) -> ApiError:
-    return ApiError(403, "forbidden", "Authorization", reason)
-
-
 class TokenVerifier:
     def __init__(self, settings: AuthSettings, *, production: bool) -> None:
         if production and settings.hs256_key is None and settings.jwks_url is None:
@@ -114,9 +106,9 @@ class TokenVerifier:
         try:
             claims = await self._claims(token)
         except jwt.ExpiredSignatureError:
-            raise unauthorized("token expired") from None
+            raise Unauthorized("Authorization", "token expired") from None
         except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
-            raise unauthorized(f"invalid token: {exc}") from None
+            raise Unauthorized("Authorization", f"invalid token: {exc}") from None
         return _principal(claims)
 
     async def subject_of(self, authorization: str) -> str | None:
@@ -126,7 +118,7 @@ class TokenVerifier:
             return None
         try:
             return (await self.verify(token.strip())).subject
-        except ApiError:
+        except Refusal:
             return None
 
     async def _claims(self, token: str) -> dict[str, Any]:
@@ -148,21 +140,25 @@ class TokenVerifier:
 
 def _roles(raw: Any, claim: str) -> frozenset[Role]:
     if not isinstance(raw, list):
-        raise unauthorized(f"claim {claim} must be a list")
+        raise Unauthorized("Authorization", f"claim {claim} must be a list")
     try:
         return frozenset(Role(r) for r in raw)
     except ValueError:
-        raise unauthorized(f"unknown role in {claim}: {raw!r}") from None
+        raise Unauthorized("Authorization", f"unknown role in {claim}: {raw!r}") from None
 
 
 def _program_roles(raw: Any) -> tuple[tuple[str, Role], ...]:
     if not isinstance(raw, dict):
-        raise unauthorized("claim program_roles must map a program to a list of roles")
+        raise Unauthorized(
+            "Authorization", "claim program_roles must map a program to a list of roles"
+        )
     pairs = []
     for program, roles in raw.items():
         for role in _roles(roles, f"program_roles.{program}"):
             if role not in SCOPED:
-                raise unauthorized(f"claim program_roles.{program}: {role} is not a scoped role")
+                raise Unauthorized(
+                    "Authorization", f"claim program_roles.{program}: {role} is not a scoped role"
+                )
             pairs.append((str(program), role))
     return tuple(sorted(pairs))
 
@@ -170,7 +166,7 @@ def _program_roles(raw: Any) -> tuple[tuple[str, Role], ...]:
 def _principal(claims: dict[str, Any]) -> Principal:
     programs = claims.get("programs", [])
     if not isinstance(programs, list):
-        raise unauthorized("claim programs must be a list")
+        raise Unauthorized("Authorization", "claim programs must be a list")
     return Principal(
         subject=str(claims["sub"]),
         roles=_roles(claims.get("roles", []), "roles"),

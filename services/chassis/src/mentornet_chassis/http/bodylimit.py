@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mentornet_chassis.http.problems import error_body
+from mentornet_chassis.errors import error_body
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

@@ -16,9 +16,9 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from mentornet_chassis.http.auth import Principal, TokenVerifier, forbidden, unauthorized
+from mentornet_chassis.errors import Forbidden, NotFound, Unauthorized
+from mentornet_chassis.http.auth import Principal, TokenVerifier
 from mentornet_chassis.http.policy import EXTENSION, Grant, Permission, Resource, decide, might_pass
-from mentornet_chassis.http.problems import ApiError
 from mentornet_chassis.store.identity import Enrolments
 
 Resolver = Callable[[Mapping[str, str]], Awaitable[Resource | None]]
@@ -42,11 +42,11 @@ class Guard:
 
     async def authenticate(self, request: Request) -> Principal:
         if self.verifier is None:
-            raise unauthorized("this process verifies no tokens")
+            raise Unauthorized("Authorization", "this process verifies no tokens")
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise unauthorized("send a bearer token: Authorization: Bearer <jwt>")
+            raise Unauthorized("Authorization", "send a bearer token: Authorization: Bearer <jwt>")
         return await self.verifier.verify(token.strip())
 
     async def admit(self, permission: Permission, request: Request) -> Principal | None:
@@ -57,7 +57,9 @@ class Guard:
         if self.enrolments is not None:
             principal = replace(principal, enrolments=await self.enrolments(principal.subject))
         if not might_pass(permission, principal):
-            raise forbidden(f"{permission.name} is for: {', '.join(sorted(permission.grants))}")
+            raise Forbidden(
+                "Authorization", f"{permission.name} is for: {', '.join(sorted(permission.grants))}"
+            )
         resource = await self.resource(permission, request)
         refusal = decide(permission, principal, resource)
         if refusal is not None:
@@ -74,7 +76,7 @@ class Guard:
         if found is None:
             field = f"{permission.on}_id"
             what = request.path_params.get(field, "")
-            raise ApiError(404, "not_found", field, f"no {permission.on} {what}".strip())
+            raise NotFound(field, f"no {permission.on} {what}".strip())
         return found
 
 
@@ -103,7 +105,7 @@ def caller(request: Request) -> Principal:
     """FastAPI dependency: the caller the guard admitted (routes that are not public)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        raise unauthorized("send a bearer token: Authorization: Bearer <jwt>")
+        raise Unauthorized("Authorization", "send a bearer token: Authorization: Bearer <jwt>")
     return principal
 
 

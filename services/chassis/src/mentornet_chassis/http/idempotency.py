@@ -31,8 +31,8 @@ from mentornet_contracts.events.participants import person_id_of
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from mentornet_chassis.errors import Conflict, Invalid, Refusal
 from mentornet_chassis.http.bodylimit import Message, Scope
-from mentornet_chassis.http.problems import ApiError
 from mentornet_chassis.process.pause import pause
 from mentornet_chassis.store.mongo import Document
 
@@ -190,15 +190,13 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _refusal(previous: Document, fingerprint: str) -> ApiError | None:
+def _refusal(previous: Document, fingerprint: str) -> Refusal | None:
     if previous["state"] == "released":
-        return ApiError(409, "conflict", HEADER, "the first request with this key failed; retry")
+        return Conflict(HEADER, "the first request with this key failed; retry")
     if previous["fingerprint"] != fingerprint:
-        return ApiError(
-            422, "validation_failed", HEADER, "this key was already used with a different body"
-        )
+        return Invalid(HEADER, "this key was already used with a different body")
     if previous["state"] != "done":
-        return ApiError(409, "conflict", HEADER, "a request with this key is still running")
+        return Conflict(HEADER, "a request with this key is still running")
     return None
 
 
@@ -219,7 +217,7 @@ class Idempotency:
             await self.app(scope, receive, send)
             return
         if not 0 < len(key) <= MAX_KEY_LENGTH:
-            await _send_error(send, ApiError(422, "validation_failed", HEADER, "1 to 200 chars"))
+            await _send_error(send, Invalid(HEADER, "1 to 200 chars"))
             return
         who = await self.subject(headers.get(b"authorization", b"").decode("latin-1"))
         if who is None:
@@ -309,7 +307,7 @@ async def _send_answer(send: Any, answer: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _send_error(send: Any, error: ApiError) -> None:
+async def _send_error(send: Any, error: Refusal) -> None:
     body = json.dumps(error.body).encode()
     await send(
         {

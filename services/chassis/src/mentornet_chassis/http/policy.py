@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from mentornet_chassis.http.auth import Principal, Role, forbidden
-from mentornet_chassis.http.problems import ApiError
+from mentornet_chassis.errors import Forbidden, NotFound, Refusal
+from mentornet_chassis.http.auth import Principal, Role
 
 EXTENSION = "x-mentornet-permission"
 
@@ -142,11 +142,11 @@ def passes(grant: Grant, principal: Principal, resource: Resource | None) -> boo
 
 def decide(
     permission: Permission, principal: Principal, resource: Resource | None
-) -> ApiError | None:
+) -> Refusal | None:
     """None if some grant holds; else the refusal to send."""
     if any(passes(g, principal, resource) for g in permission.grants):
         return None
     if permission.hide:
-        return ApiError(404, "not_found", f"{permission.on}_id", f"no such {permission.on}")
+        return NotFound(f"{permission.on}_id", f"no such {permission.on}")
     who = ", ".join(sorted(permission.grants))
-    return forbidden(f"{permission.name} is for: {who}")
+    return Forbidden("Authorization", f"{permission.name} is for: {who}")

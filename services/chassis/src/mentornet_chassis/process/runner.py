@@ -137,6 +137,7 @@ class ServiceProcess:
             body_limits=parts.body_limits,
             idempotency=(keys, self.verifier.subject_of),
             guard=Guard(self.verifier, parts.resources, parts.enrolments),
+            provides=parts.provides,
         )
         server = _Server(
             uvicorn.Config(

@@ -78,6 +78,8 @@ class ServiceParts:
     limits for uploads (path pattern to bytes) and the errors that park a record."""
 
     routers: Sequence[APIRouter] = ()
+    provides: Sequence[object] = ()
+    """What the routes ask for by type (http/provided.py): use cases, stores, settings."""
     handlers: Mapping[type[Event], Handler] = field(default_factory=dict)
     consumes: Sequence[Topic] = ()
     stores: Sequence[AggregateStore] = ()

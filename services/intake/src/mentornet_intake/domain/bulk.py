@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mentornet_chassis.http.problems import problems_of
+from mentornet_chassis.errors import problems_of
 from pydantic import ValidationError
 
 from .registration import MenteeRegistration, MentorRegistration
