@@ -7,6 +7,8 @@ import asyncio
 import pytest
 from mentornet_chassis.messaging.keylocks import KeyLocks
 
+pytestmark = pytest.mark.unit
+
 
 async def test_one_keys_holders_take_turns_and_other_keys_do_not_wait() -> None:
     locks = KeyLocks()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -14,15 +14,14 @@ from mentornet_chassis.errors import Refusal, error_body, problems_of
 from mentornet_chassis.http import guard as guarding
 from mentornet_chassis.http import openapi
 from mentornet_chassis.http.bodylimit import BodyLimit
-from mentornet_chassis.http.guard import Guard, guarded_router
+from mentornet_chassis.http.guard import Guard
 from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore, Subject
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.probes import ReadinessCheck, probes
 from mentornet_chassis.http.provided import provide
 from mentornet_chassis.process.health import HealthReport
-from mentornet_chassis.process.metrics import CONTENT_TYPE, Metrics
+from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregate_docs import EventTooLarge
 
-ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 _ERROR_NAMES = {
     400: "bad_request",
     404: "not_found",
@@ -81,7 +80,7 @@ def create_http_app(
         )
         return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
-    app.include_router(_probes(service, metrics, readiness, health))
+    app.include_router(probes(service, metrics, readiness, health))
     for router in routers:
         app.include_router(router)
     guarding.install(app, guard or Guard(None, {}))
@@ -90,52 +89,4 @@ def create_http_app(
         app.add_middleware(Idempotency, store=store, subject=subject)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
     openapi.install(app)
-    return app
-
-
-def _probes(
-    service: str,
-    metrics: Metrics,
-    readiness: ReadinessCheck,
-    health: Callable[[], HealthReport] | None,
-) -> APIRouter:
-    app = guarded_router(tags=["health"])
-    probe = allow("probes.read", Grant.PUBLIC)
-
-    @app.get("/livez", **probe)
-    async def livez() -> dict[str, str]:
-        return {"status": "ok", "service": service}
-
-    @app.get("/readyz", **probe)
-    async def readyz() -> JSONResponse:
-        checks = await readiness()
-        ready = all(checks.values())
-        return JSONResponse(
-            status_code=200 if ready else 503,
-            content={"ready": ready, "service": service, "checks": checks},
-        )
-
-    if health is not None:
-
-        @app.get("/healthz", **probe)
-        async def healthz() -> JSONResponse:
-            """Whether events get out and partitions move (health.py); 503 names what
-            has not moved."""
-            report = health()
-            return JSONResponse(status_code=503 if report.stalled else 200, content=report.body)
-
-    @app.get(
-        "/metrics",
-        **allow("metrics.read", Grant.PUBLIC),
-        response_class=Response,
-        responses={
-            200: {
-                "description": "Prometheus text format.",
-                "content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
-            }
-        },
-    )
-    async def metrics_endpoint() -> Response:
-        return Response(metrics.render(), media_type=CONTENT_TYPE)
-
     return app

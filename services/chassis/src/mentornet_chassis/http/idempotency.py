@@ -33,7 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from mentornet_chassis.errors import Conflict, Invalid, Refusal
 from mentornet_chassis.http.bodylimit import Message, Scope
-from mentornet_chassis.process.pause import pause
+from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.mongo import Document
 
 HEADER = "Idempotency-Key"

@@ -1,3 +1,3 @@
-"""Kafka: publishing, consuming one record at a time in order, the outbox relay, dead
-letters, timers.
+"""Kafka: publishing, consuming one record at a time (consumer.py) in order
+(ordering.py), the outbox relay, dead letters, timers.
 """

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from mentornet_chassis.messaging.outbox import OutgoingRecord
 from mentornet_chassis.messaging.records import STORE_UNREACHABLE, RetryPolicy
 from mentornet_chassis.process.logging import get_logger
-from mentornet_chassis.process.pause import pause
+from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, Outcome, State, raw_entry
 
 log = get_logger(__name__)

@@ -1,6 +1,7 @@
 """Apply one decoded record with its handler: retried with backoff, dead-lettered
 when it keeps failing, waited on (not dead-lettered) while the store is unreachable,
-and handed to `on_wait` when the handler says what it refers to has not arrived."""
+and handed to `on_wait` when the handler says what it refers to has not arrived
+(ordering.py decides what becomes of it)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mentornet_chassis.messaging.records import (
     Handler,
     IncomingRecord,
     OnWait,
+    RecordOutcome,
     RetryPolicy,
 )
 from mentornet_chassis.process.logging import get_logger
@@ -44,11 +46,11 @@ class Dispatcher:
 
     async def __call__(
         self, record: IncomingRecord, envelope: Envelope[Event], on_wait: OnWait
-    ) -> str:
+    ) -> RecordOutcome:
         handler = self.handlers.get(envelope.type)
         if handler is None:
-            self.metrics.events_consumed.labels(envelope.type, "ignored").inc()
-            return "ignored"
+            self.metrics.events_consumed.labels(envelope.type, RecordOutcome.IGNORED).inc()
+            return RecordOutcome.IGNORED
         attempt, outage = 0, 0
         while True:
             started = time.perf_counter()
@@ -73,15 +75,17 @@ class Dispatcher:
                         "handler failed for good; sent to DLQ", attempts=attempt, error=repr(exc)
                     )
                     await self.dead_letters.send(record, exc, attempts=attempt)
-                    return "dead_lettered"
+                    return RecordOutcome.DEAD_LETTERED
                 log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
                 await asyncio.sleep(self.retry.delay(attempt))
                 continue
             return self._done(envelope, applied, time.perf_counter() - started)
 
-    def _done(self, envelope: Envelope[Event], applied: Applied | None, seconds: float) -> str:
+    def _done(
+        self, envelope: Envelope[Event], applied: Applied | None, seconds: float
+    ) -> RecordOutcome:
         self.metrics.handler_seconds.labels(envelope.type).observe(seconds)
-        outcome = applied.outcome.value if applied is not None else "applied"
+        outcome = RecordOutcome(applied.outcome) if applied is not None else RecordOutcome.APPLIED
         self.metrics.events_consumed.labels(envelope.type, outcome).inc()
         if applied is not None and applied.emitted:
             self.on_emitted()

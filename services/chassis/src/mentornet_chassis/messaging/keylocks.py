@@ -1,14 +1,5 @@
-"""One key's records handled one at a time within a process, whatever their topic.
-
-Some facts about one entity travel on several topics under the same key (a match's
-sessions and its risk flags, both keyed by the match id), and a batch's partitions
-are handled side by side. Without this, a fact landing from another topic's lane
-could slip between a parked record's retry and a newer record of its line, and the
-two would apply out of order. Holding the key's lock while a record (or a parked
-one) is handled closes that race within a process. Facts under *another* key (a
-match's proposal, keyed by the mentee) are ordered by the waiting record holding its
-line instead (UnknownEntity's `on_topic`, waiting.awaits_own).
-"""
+"""A lock per key, so that one key's records are handled one at a time within a process,
+whatever their topic (ordering.py says why)."""
 
 from __future__ import annotations
 

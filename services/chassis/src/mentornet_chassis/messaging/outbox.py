@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from mentornet_chassis.messaging.relay_failures import (
     FAILURES,
@@ -25,7 +26,7 @@ from mentornet_chassis.messaging.relay_failures import (
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregate_docs import entry_value
-from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore, Written
 from mentornet_chassis.store.mongo import Document
 
 log = get_logger(__name__)
@@ -125,11 +126,13 @@ class OutboxRelay:
             else None
         )
         for store in self.stores:
-            store.watch_pending(self._note)
+            store.watch_writes(partial(self._note, store))
 
-    def _note(self, store: AggregateStore, aggregate_id: str) -> None:
-        self._dirty.setdefault(store, set()).add(aggregate_id)
-        self._wake.set()
+    def _note(self, store: AggregateStore, aggregate_id: str, written: Written) -> None:
+        """Send what a write of this process added, without waiting for a scan."""
+        if written.added:
+            self._dirty.setdefault(store, set()).add(aggregate_id)
+            self._wake.set()
 
     def wake(self) -> None:
         """Publish soon: called after a write that added outbox entries."""

@@ -1,42 +1,22 @@
-"""Parking: events that refer to something this service has not seen yet.
-
-An event can arrive before the fact it depends on when the two travel on different
-streams (a match confirmed before the mentor's registration was consumed). Retrying
-it in place would hold up its whole partition, so it is *parked*: stored in MongoDB
-with the reason, its offset committed, and retried later by the parking worker with
-backoff. A record still waiting after `max_seconds` goes to the DLQ (reason
-`parked_expired`).
-
-Records of one topic and key form a *line*, and one entity's events must apply in
-order, so:
-- a record arriving while its line holds a record that waits for *another* key's
-  fact is parked behind it;
-- a record that waits for a fact about *its own key* on *its own topic* (an update
-  whose registration was lost and is being replayed) lets later records of its line
-  through, since one of them may be that fact. It is retried before each later
-  record and again as soon as one applies, before anything newer; while another
-  worker is retrying it, a later record parks behind it. A record waiting for a fact
-  that travels on another topic holds its line like any other (waiting.awaits_own).
+"""The parked records' collection: each record waiting for what it refers to, with its
+line, reason, tries and lease. When a record is parked and what becomes of it is
+decided in ordering.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from mentornet_chassis.process.pause import pause
+from mentornet_chassis.messaging.records import IncomingRecord
 from mentornet_chassis.store.mongo import Document
 
 PARKED = "parked_records"
 LEASE_S = 30.0
-
-Retry = Callable[[Document], Awaitable[str]]
-Count = Callable[[int], None]
 
 
 class ParkingExpired(Exception):
@@ -83,32 +63,21 @@ class ParkingLot:
         cursor = self.collection.find({"line": {"$in": list(lines)}}, {"line": 1})
         return {str(doc["line"]) async for doc in cursor}
 
-    async def park(
-        self,
-        *,
-        topic: str,
-        partition: int,
-        offset: int,
-        key: bytes | None,
-        value: bytes | None,
-        headers: Iterable[tuple[str, bytes]],
-        reason: str,
-        own_key: bool,
-    ) -> None:
+    async def park(self, record: IncomingRecord, reason: str, *, own_key: bool) -> None:
         """Idempotent: parking the same record again keeps its first arrival time.
-        `own_key`: the fact it waits for is about its own key (see above)."""
+        `own_key`: the fact it waits for is about its own key (ordering.awaits_own)."""
         now = time.time()
         await self.collection.update_one(
-            {"_id": _record_id(topic, partition, offset)},
+            {"_id": _record_id(record.topic, record.partition, record.offset)},
             {
                 "$setOnInsert": {
-                    "line": self.line(topic, key),
-                    "topic": topic,
-                    "partition": partition,
-                    "offset": offset,
-                    "key": (key or b"").decode("utf-8", "replace"),
-                    "value": (value or b"").decode("utf-8", "replace"),
-                    "headers": [[n, v.decode("utf-8", "replace")] for n, v in headers],
+                    "line": self.line(record.topic, record.key),
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "key": (record.key or b"").decode("utf-8", "replace"),
+                    "value": (record.value or b"").decode("utf-8", "replace"),
+                    "headers": [[n, v.decode("utf-8", "replace")] for n, v in record.headers],
                     "parked_epoch": now,
                     "attempts": 0,
                     "next_epoch": now + self.policy.first_retry_s,
@@ -176,38 +145,3 @@ class ParkingLot:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("line")
         await self.collection.create_index("next_epoch")
-
-
-class ParkingWorker:
-    """Retries parked records line by line, oldest first: a record waiting for another
-    key's fact holds its line; one waiting for its own key's fact does not."""
-
-    def __init__(self, lot: ParkingLot, retry: Retry, poll_s: float, count: Count) -> None:
-        self.lot = lot
-        self.retry = retry
-        self.poll_s = poll_s
-        self.count = count
-
-    async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            await self.run_once()
-            await pause(stopping, asyncio.Event(), self.poll_s)
-
-    async def run_once(self) -> int:
-        """One pass; returns how many records left the lot."""
-        released = 0
-        for line in await self.lot.due_lines():
-            released += await self.retry_line(await self.lot.line_of(line))
-        self.count(await self.lot.count())
-        return released
-
-    async def retry_line(self, docs: list[Document], *, now_or_never: bool = False) -> int:
-        released = 0
-        for doc in docs:
-            leased = await self.lot.lease(doc, now_or_never=now_or_never)
-            outcome = await self.retry(leased) if leased is not None else "parked"
-            if outcome != "parked":
-                released += 1
-            elif not doc["own_key"]:
-                break
-        return released

@@ -19,7 +19,7 @@ from typing import Any
 from mentornet_chassis.messaging.records import IncomingRecord
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
-from mentornet_chassis.process.pause import pause
+from mentornet_chassis.process.workers import pause
 
 log = get_logger(__name__)
 SAMPLE_EVERY_S = 1.0

@@ -1,20 +1,42 @@
 """What the consumer works with: a Kafka record as it came (or as it was parked), the
-handler type, the retry policy, and which errors mean the store is away."""
+handler type, what became of a record, the retry policy, and which errors mean the
+store is away."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+import structlog
 from mentornet_contracts import Envelope
 from pymongo.errors import ConnectionFailure
 
 from mentornet_chassis.store.aggregates import Applied
 from mentornet_chassis.store.mongo import Document
 
+
+class RecordOutcome(StrEnum):
+    """What became of a consumed record; the value is the `outcome` label of the
+    events_consumed metric and of the "event handled" log line."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    UNCHANGED = "unchanged"
+    IGNORED = "ignored"
+    """No handler for its type."""
+    PARKED = "parked"
+    """Waiting for what it refers to (ordering.py)."""
+    DEAD_LETTERED = "dead_lettered"
+    SET_ASIDE = "set_aside"
+    """Dead-lettered after failing its batch `max_rewinds` times."""
+
+
 Handler = Callable[[Envelope[Any]], Awaitable[Applied | None]]
-OnWait = Callable[[Exception], Awaitable[str]]
+OnWait = Callable[[Exception], Awaitable[RecordOutcome]]
+"""What becomes of a record whose handler says it must wait (ordering.py)."""
 
 STORE_UNREACHABLE = (ConnectionFailure,)
 """An outage is not a bad message: wait for the store (the offset stays uncommitted and
@@ -51,6 +73,22 @@ class IncomingRecord:
             value=str(doc["value"]).encode(),
             headers=tuple((str(n), str(v).encode()) for n, v in doc["headers"]),
         )
+
+
+def record_context(
+    record: IncomingRecord, **extra: object
+) -> contextlib.AbstractContextManager[None]:
+    """Log lines while handling `record` name where it came from."""
+    return structlog.contextvars.bound_contextvars(
+        topic=record.topic, partition=record.partition, offset=record.offset, **extra
+    )
+
+
+def event_context(envelope: Envelope[Any]) -> contextlib.AbstractContextManager[None]:
+    """Log lines while handling an event name it and its correlation id."""
+    return structlog.contextvars.bound_contextvars(
+        event_id=envelope.id, event_type=envelope.type, correlation_id=envelope.correlation_id
+    )
 
 
 @dataclass(frozen=True)

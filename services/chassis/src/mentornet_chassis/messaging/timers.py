@@ -20,7 +20,7 @@ from mentornet_contracts import Event, new_envelope
 
 from mentornet_chassis.messaging.consumer import STORE_UNREACHABLE
 from mentornet_chassis.process.logging import get_logger
-from mentornet_chassis.process.pause import pause
+from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
 
 log = get_logger(__name__)

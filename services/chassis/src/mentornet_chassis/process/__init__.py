@@ -1,3 +1,4 @@
-"""One service process: settings, logging, the runtime a composition root gets, wiring, the
-runner, workers, health and metrics.
+"""One service process: settings, logging, the runtime a composition root gets, the
+wiring (the one place a process is built), the runner that runs it, workers, health
+and metrics.
 """

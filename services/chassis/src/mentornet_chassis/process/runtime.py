@@ -1,9 +1,9 @@
-"""What a service's composition root receives and what it hands back."""
+"""What a service's composition root receives (Runtime) and what it hands back
+(ServiceParts); process/wiring.py builds the process around them."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from mentornet_chassis.http.guard import Resolver
 from mentornet_chassis.messaging.consumer import Handler
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.process.settings import ServiceSettings
+from mentornet_chassis.process.workers import Worker
 from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.identity import Enrolments
 from mentornet_chassis.store.mongo import Document
@@ -68,9 +69,6 @@ class Runtime:
         return self.settings
 
 
-Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-
-
 @dataclass
 class ServiceParts:
     """A service's pieces: HTTP routes, event handlers, stores that emit, start-up work,
@@ -93,7 +91,7 @@ class ServiceParts:
     registration events of a service that reads the participants topic."""
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
-    parked and retried later (parking.py) instead of blocking their partition."""
+    parked and retried later (messaging/ordering.py) instead of blocking their partition."""
     forget_answers: Callable[[Collection[str]], Awaitable[int]] = field(default=_nothing_kept)
     """Erasure: drop the Idempotency-Key answers made by or about these people."""
     clock: Callable[[], datetime] = utc_now

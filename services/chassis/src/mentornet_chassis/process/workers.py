@@ -1,17 +1,29 @@
-"""Background workers that outlive store outages."""
+"""Background workers: what one is, its idle wait, and its restart after a store outage."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from mentornet_chassis.messaging.records import STORE_UNREACHABLE
 from mentornet_chassis.process.logging import get_logger
-from mentornet_chassis.process.pause import pause
-from mentornet_chassis.process.runtime import Worker
 
 log = get_logger(__name__)
 
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+"""A background worker: runs until the event it is given is set."""
+
 OUTAGE_PAUSE_S = 1.0
+
+
+async def pause(stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+    """A worker's idle wait: until woken, stopping, or `seconds` pass."""
+    wake.clear()
+    waits = [asyncio.ensure_future(e.wait()) for e in (wake, stopping)]
+    await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiting in waits:
+        waiting.cancel()
 
 
 async def outliving_store_outages(

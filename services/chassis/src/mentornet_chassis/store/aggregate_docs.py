@@ -50,6 +50,14 @@ class Loaded:
 
 
 @dataclass(frozen=True)
+class Written(Loaded):
+    """A document as this process just wrote it; `added`: the outbox entries the write
+    added (none when the relay removed sent ones)."""
+
+    added: tuple[Document, ...] = ()
+
+
+@dataclass(frozen=True)
 class Applied:
     outcome: Outcome
     version: int

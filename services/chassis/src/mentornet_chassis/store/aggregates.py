@@ -7,11 +7,16 @@ A handler's effect is a single `replace_one`/`insert_one` on that document, so t
 change, the fact that the event was handled, and the events to emit commit together or
 not at all. The relay (see outbox.py) publishes `outbox` entries and pulls them when
 the broker has acknowledged them.
+
+Three writes, one per purpose, all through `_write` (which tells the watchers):
+`apply` (read, decide, write; the way handlers and use cases change an aggregate),
+`save` (write a decision made on a document already read: `apply`'s last step) and
+`mark_sent` (the relay removing published entries).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from mentornet_contracts import Envelope, Event, Registry
@@ -29,10 +34,12 @@ from mentornet_chassis.store.aggregate_docs import (
     Outcome,
     State,
     VersionConflict,
+    Written,
     loaded_from,
     outbox_entry,
     raw_entry,
 )
+from mentornet_chassis.store.aggregate_reads import NOT_THERE_YET, AggregateReads
 from mentornet_chassis.store.mongo import Document
 
 __all__ = [
@@ -46,17 +53,18 @@ __all__ = [
     "Outcome",
     "State",
     "VersionConflict",
+    "Written",
     "outbox_entry",
     "raw_entry",
 ]
 
-PendingWatcher = Callable[["AggregateStore", str], None]
-"""Told (store, aggregate id) after a write that added outbox entries."""
-WriteWatcher = Callable[[str, "Loaded"], None]
+Decide = Callable[[State | None], Decision | Awaitable[Decision]]
+"""Given the current state (None: no aggregate yet), what to write."""
+WriteWatcher = Callable[[str, Written], None]
 """Told (aggregate id, the document as written) after every write of this store."""
 
 
-class AggregateStore:
+class AggregateStore(AggregateReads):
     """One collection of aggregates that emit events through the outbox.
 
     Every write replaces the whole document, filtered on the version that was read, so
@@ -71,20 +79,16 @@ class AggregateStore:
         *,
         max_record_bytes: int = EVENT_BUDGET_BYTES,
     ) -> None:
-        self.collection = collection
+        super().__init__(collection)
         self.registry = registry
         self.max_record_bytes = max_record_bytes
-        self._watchers: list[PendingWatcher] = []
-        self._writes: list[WriteWatcher] = []
+        self._watchers: list[WriteWatcher] = []
 
-    def watch_pending(self, watcher: PendingWatcher) -> None:
-        """Have `watcher` told of every aggregate this process gives outbox entries, so
-        the relay can send exactly those instead of scanning every collection."""
+    def watch_writes(self, watcher: WriteWatcher) -> None:
+        """Have `watcher` told of every document this process writes: the relay, to
+        send the entries a write added without scanning; views kept in memory, so they
+        do not lag behind this process's own writes."""
         self._watchers.append(watcher)
-
-    async def load(self, aggregate_id: str) -> Loaded:
-        doc = await self.collection.find_one({"_id": aggregate_id})
-        return Loaded(state=None, version=0) if doc is None else loaded_from(doc)
 
     async def save(
         self,
@@ -107,16 +111,9 @@ class AggregateStore:
             state if state is not None else loaded.state,
             [*loaded.outbox, *entries],
             inbox,
+            added=tuple(entries),
         )
-        if entries:
-            for watcher in self._watchers:
-                watcher(self, aggregate_id)
         return loaded.version + 1
-
-    def watch_writes(self, watcher: WriteWatcher) -> None:
-        """Have `watcher` told of every state this process writes: for views kept in
-        memory that must not lag behind this process's own writes."""
-        self._writes.append(watcher)
 
     async def mark_sent(
         self, aggregate_id: str, sent: set[str], seen: Document | None = None
@@ -145,6 +142,8 @@ class AggregateStore:
         state: State | None,
         outbox: list[Document],
         inbox: list[str],
+        *,
+        added: tuple[Document, ...] = (),
     ) -> None:
         doc: Document = {
             "version": loaded.version + 1,
@@ -162,8 +161,8 @@ class AggregateStore:
             )
             if result.matched_count != 1:
                 raise VersionConflict(aggregate_id)
-        written = Loaded(state, loaded.version + 1, tuple(doc["inbox"]), tuple(outbox))
-        for watcher in self._writes:
+        written = Written(state, loaded.version + 1, tuple(doc["inbox"]), tuple(outbox), added)
+        for watcher in self._watchers:
             watcher(aggregate_id, written)
 
     async def _insert(self, doc: Document) -> None:
@@ -177,87 +176,69 @@ class AggregateStore:
     async def apply(
         self,
         aggregate_id: str,
-        decide: Callable[[State | None], Decision | Awaitable[Decision]],
+        decide: Decide,
         *,
         handled: str | None = None,
         new_likely: bool = False,
         assume: Loaded | None = None,
     ) -> Applied:
-        """Load, decide, save; on a version conflict reload and decide again.
+        """Read, decide, write; on a version conflict read again and decide again.
 
-        With `handled` set (the id of the event being handled), an event this aggregate
-        has already handled is recognised and nothing is written: exactly-once effect.
-        `new_likely`: the aggregate is usually not there yet (a registration, a new
-        match), so the first attempt decides on no state and inserts without reading;
-        if it exists after all, the insert fails and the usual read-decide-write follows.
-        `assume`: the document as the caller last saw it written (a view following this
-        process's writes); the first attempt decides on it, and a write it made stale
-        fails on the version and is read again.
+        `handled`: the id of the event being handled. An event this aggregate has
+        handled already is recognised and nothing is written: exactly-once effect.
+
+        `new_likely` and `assume` are one idea, a first guess of the document that spares
+        the first attempt its read: `new_likely`, that the aggregate is not there yet (a
+        registration, a new match: the write is an insert); `assume`, the document as
+        the caller last saw it written (a view following this process's writes). A wrong
+        guess costs one failed write (the version does not match), then the usual read
+        follows; so does a guess that `decide` refuses (raises) or leaves unchanged.
         """
-        guess = Loaded(state=None, version=0) if new_likely else assume
-        for attempt in range(MAX_CONFLICT_RETRIES):
-            guessed = guess if attempt == 0 else None
-            guessing = guessed is not None
-            loaded = guessed if guessed is not None else await self.load(aggregate_id)
-            if handled is not None and handled in loaded.inbox:
-                return Applied(Outcome.DUPLICATE, loaded.version, loaded.state)
-            try:
-                decision = decide(loaded.state)
-                if isinstance(decision, Awaitable):
-                    decision = await decision
-            except Exception:
-                if guessing:
-                    continue
-                raise
-            if decision.state is None and not decision.events and not decision.records:
-                if guessing:
-                    continue
-                return Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
-            try:
-                version = await self.save(
-                    aggregate_id,
-                    loaded,
-                    decision.state,
-                    decision.events,
-                    handled=handled,
-                    records=decision.records,
-                )
-            except VersionConflict:
-                continue
-            state = decision.state if decision.state is not None else loaded.state
-            return Applied(Outcome.APPLIED, version, state, tuple(decision.events))
+        guess = NOT_THERE_YET if new_likely else assume
+        for _ in range(MAX_CONFLICT_RETRIES):
+            loaded = guess if guess is not None else await self.load(aggregate_id)
+            applied = await self._attempt(
+                aggregate_id, loaded, decide, handled, guessed=guess is not None
+            )
+            if applied is not None:
+                return applied
+            guess = None
         raise VersionConflict(
             f"{aggregate_id}: still conflicting after {MAX_CONFLICT_RETRIES} attempts"
         )
 
-    async def load_many(self, aggregate_ids: Collection[str]) -> dict[str, Loaded]:
-        """The documents among `aggregate_ids` that exist, in one read."""
-        cursor = self.collection.find({"_id": {"$in": list(aggregate_ids)}})
-        return {str(doc["_id"]): loaded_from(doc) async for doc in cursor}
-
-    async def get_state(self, aggregate_id: str) -> State | None:
-        return (await self.load(aggregate_id)).state
-
-    async def pending(
-        self, ids: Collection[str] | None = None, *, before: datetime | None = None
-    ) -> list[Document]:
-        """Whole aggregates with unsent outbox entries: all of them, those among `ids`,
-        or those last written `before`. Whole, so that marking their entries sent can
-        rewrite them at once."""
-        query: Document = {"pending": True}
-        if ids is not None:
-            query["_id"] = {"$in": list(ids)}
-        if before is not None:
-            query["updated_at"] = {"$lt": before}
-        return [doc async for doc in self.collection.find(query)]
-
-    async def due_ids(self, now_epoch: float, limit: int = 200) -> list[str]:
-        """Aggregates whose `state.due_epoch` has come (see timers.py)."""
-        cursor = self.collection.find({"state.due_epoch": {"$lte": now_epoch}}, {"_id": 1}).limit(
-            limit
-        )
-        return [doc["_id"] async for doc in cursor]
-
-    async def ensure_indexes(self) -> None:
-        await self.collection.create_index("pending")
-        await self.collection.create_index("state.due_epoch")
+    async def _attempt(
+        self,
+        aggregate_id: str,
+        loaded: Loaded,
+        decide: Decide,
+        handled: str | None,
+        *,
+        guessed: bool,
+    ) -> Applied | None:
+        """Decide on `loaded` and write; None when it must be read and decided again."""
+        if handled is not None and handled in loaded.inbox:
+            return Applied(Outcome.DUPLICATE, loaded.version, loaded.state)
+        try:
+            decision = decide(loaded.state)
+            if isinstance(decision, Awaitable):
+                decision = await decision
+        except Exception:
+            if guessed:
+                return None
+            raise
+        if decision.state is None and not decision.events and not decision.records:
+            return None if guessed else Applied(Outcome.UNCHANGED, loaded.version, loaded.state)
+        try:
+            version = await self.save(
+                aggregate_id,
+                loaded,
+                decision.state,
+                decision.events,
+                handled=handled,
+                records=decision.records,
+            )
+        except VersionConflict:
+            return None
+        state = decision.state if decision.state is not None else loaded.state
+        return Applied(Outcome.APPLIED, version, state, tuple(decision.events))
