@@ -15,9 +15,8 @@ import httpx
 from mentornet_chassis.process.logging import configure_logging
 from mentornet_contracts.catalogue import EVENT_TOPICS
 from mentornet_matcher.app import build
-from mentornet_matcher.batch_runs import RUNS
 from mentornet_matcher.settings import MatcherSettings
-from mentornet_matcher.store import CANDIDATES, PROGRAMS
+from mentornet_matcher.store import CANDIDATES, PROGRAMS, RUNS
 from mentornet_tooling import embedded
 from mentornet_tooling.devstack import service_argv
 from mentornet_tooling.testing.backends import Endpoints

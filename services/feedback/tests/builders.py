@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from mentornet_contracts.events.sessions import SessionScheduled
 from mentornet_feedback.domain import matches, requests
+from mentornet_feedback.domain.state import Match, Person, PersonStatus
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 WINDOWS = requests.Windows()
@@ -29,21 +29,31 @@ def scheduled(session: str, starts: datetime, sequence: int = 1) -> SessionSched
     )
 
 
-def match_with(*sessions: str) -> matches.Match:
-    state: Any = None
+def match_with(*sessions: str) -> Match:
+    state: Match | None = None
     for n, session in enumerate(sessions):
         state = matches.on_scheduled(
             state, scheduled(session, NOW - timedelta(days=30 - 7 * n), n + 1)
         )
+    assert state is not None
     for session in sessions:
         state, _ = requests.requested(state, session, 1, NOW, WINDOWS)
-    assert state is not None
-    return dict(state)
+    return {**state}
 
 
 def answer(
-    state: matches.Match, session: str, person: str, rubric: dict[str, int], at: datetime = NOW
-) -> matches.Match:
+    state: Match, session: str, person: str, rubric: dict[str, int], at: datetime = NOW
+) -> Match:
     request_id = matches.short_id("fr", session, person)
     answered, _ = requests.submit(state, request_id, person, {}, (rubric, None), at, WINDOWS)
     return answered
+
+
+def mentee_with(*goal_ids: str) -> Person:
+    """A mentee as feedback knows them, with these goals (only their ids)."""
+    return {
+        "participant_id": "mentee-1",
+        "status": PersonStatus.ACTIVE,
+        "goals": [{"goal_id": goal_id} for goal_id in goal_ids],
+        "pivots": [],
+    }

@@ -11,7 +11,7 @@ from mentornet_contracts.events.feedback import GoalStatus
 from mentornet_contracts.events.participants import GoalsUpdated, MenteeRegistered
 from mentornet_feedback.domain import goals
 
-from .builders import NOW, match_with
+from .builders import NOW, match_with, mentee_with
 
 pytestmark = pytest.mark.unit
 
@@ -20,7 +20,7 @@ GOAL = Goal(goal_id="g1", statement="Lead a review", target_skills=())
 
 def test_progress_history_keeps_the_newest_entries_and_counts_the_rest() -> None:
     match = match_with("s1")
-    person = {"goals": [{"goal_id": "g1"}]}
+    person = mentee_with("g1")
     extra = 7
     for n in range(goals.HISTORY_KEPT + extra):
         progress = goals.Progress(percent=n % 101, status=GoalStatus.ON_TRACK, note=f"n{n}")
@@ -48,7 +48,7 @@ def test_goal_pivots_keep_the_newest() -> None:
 def test_a_match_tracks_progress_for_the_most_recently_updated_goals() -> None:
     match = match_with("s1")
     ids = [f"g{n}" for n in range(goals.GOALS_TRACKED + 3)]
-    person = {"goals": [{"goal_id": goal_id} for goal_id in ids]}
+    person = mentee_with(*ids)
     progress = goals.Progress(percent=10, status=GoalStatus.ON_TRACK)
     for n, goal_id in enumerate(ids):
         match, _ = goals.record(match, person, goal_id, progress, "p", NOW + timedelta(hours=n))

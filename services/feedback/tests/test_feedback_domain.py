@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.feedback import (
     FeedbackReminderDue,
     RiskFlagged,
@@ -21,7 +22,7 @@ from mentornet_feedback.domain import (
     visibility,
     written,
 )
-from mentornet_feedback.domain.errors import Conflict, NotYours
+from mentornet_feedback.domain.requests import NotYours
 from mentornet_feedback.domain.templates import AnswerError, Private, TemplateSpec, check_answers
 
 from .builders import NOW, WINDOWS, answer, match_with, scheduled
@@ -180,9 +181,17 @@ def test_erasure_forgets_the_persons_answers_and_reports() -> None:
     state = answer(match_with("s1"), "s1", "mentee-1", {"clarity": 4})
     body = reports.ReportBody.model_validate({"notes": "x"})
     state, _ = reports.file(state, "s1", "mentor-1", body, NOW)
+    mentees, mentors = (matches.short_id("fr", "s1", who) for who in ("mentee-1", "mentor-1"))
+    assert set(state["requests"]) == {mentees, mentors}
+    assert state["requests"][mentees]["rubric"] == {"clarity": 4}
+    assert [r["author_id"] for r in state["reports"].values()] == ["mentor-1"]
     without_mentee = matches.forget(state, "mentee-1")
     assert all(r["participant_id"] != "mentee-1" for r in without_mentee["requests"].values())
-    assert matches.forget(state, "mentor-1")["reports"] == {}
+    assert without_mentee["requests"] == {mentors: state["requests"][mentors]}
+    assert without_mentee["reports"] == state["reports"]
+    without_mentor = matches.forget(state, "mentor-1")
+    assert without_mentor["reports"] == {}
+    assert without_mentor["requests"] == {mentees: state["requests"][mentees]}
 
 
 def test_people_who_left_are_not_asked_and_unheld_sessions_take_no_report() -> None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import cast
 
 import bson
 import pytest
 from mentornet_contracts.events.common import RubricDimension
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
 from mentornet_feedback.domain import goals, matches, reports, requests, visibility, written
+from mentornet_feedback.domain.state import Match
 
-from .builders import NOW, WINDOWS, match_with, scheduled
+from .builders import NOW, WINDOWS, match_with, mentee_with, scheduled
 
 pytestmark = pytest.mark.unit
 
@@ -59,7 +61,7 @@ def test_an_edit_names_its_own_words_and_drops_answers_kept_inline_before() -> N
     state = match_with("s1")
     old = {**state["requests"][RID], "status": "answered", "answers": {"went_well": "old"}}
     old |= {"revision": 1, "edit_until": (NOW + timedelta(hours=1)).isoformat()}
-    legacy = {**state, "requests": {**state["requests"], RID: old}}
+    legacy = cast(Match, {**state, "requests": {**state["requests"], RID: old}})
     assert written.joined(legacy, {})["requests"][RID]["answers"] == {"went_well": "old"}
     edited, event = requests.submit(
         legacy, RID, "mentee-1", {"went_well": "new"}, ({"clarity": 4}, None), NOW, WINDOWS
@@ -122,7 +124,7 @@ WIDE = "\U0001f600"
 """Four bytes in BSON's UTF-8: the most a character can take there."""
 
 
-def _widest_session(current: matches.Match | None, n: int) -> matches.Match:
+def _widest_session(current: Match | None, n: int) -> Match:
     """One more session at every maximum: held, answered by both, reported on."""
     session = f"{n:04d}".rjust(64, "s")
     event = scheduled(session, NOW - timedelta(days=1), n).model_copy(
@@ -152,14 +154,15 @@ def _widest_session(current: matches.Match | None, n: int) -> matches.Match:
     return state
 
 
-def _with_longest_goal_history(state: matches.Match) -> matches.Match:
-    person = {"goals": [{"goal_id": f"g{g}".ljust(64, "g")} for g in range(goals.GOALS_TRACKED)]}
+def _with_longest_goal_history(state: Match) -> Match:
+    person = mentee_with(*(f"g{g}".ljust(64, "g") for g in range(goals.GOALS_TRACKED)))
     note = goals.Progress.model_validate(
         {"percent": 100, "status": "on_track", "note": WIDE * 1000}
     )
     for goal in person["goals"]:
         for _ in range(goals.HISTORY_KEPT):
-            state, _ = goals.record(state, person, goal["goal_id"], note, "p".ljust(64, "p"), NOW)
+            goal_id = str(goal["goal_id"])
+            state, _ = goals.record(state, person, goal_id, note, "p".ljust(64, "p"), NOW)
     return state
 
 

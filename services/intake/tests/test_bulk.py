@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mentornet_intake.domain.bulk import RowError, from_csv_row, read_rows, validate
-from mentornet_intake.domain.registration import MentorRegistration
+from mentornet_intake.domain.forms import MentorRegistration
 
 pytestmark = pytest.mark.unit
 

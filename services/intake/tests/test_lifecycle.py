@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import cast
 
 import pytest
+from mentornet_intake.domain.forms import MenteeRegistration
 from mentornet_intake.domain.lifecycle import erase, withdraw, withdraw_diversity_consent
-from mentornet_intake.domain.registration import (
-    MenteeRegistration,
-    RegistrationConflict,
-    register,
-)
+from mentornet_intake.domain.participant import ParticipantState
+from mentornet_intake.domain.registration import RegistrationConflict, register
 
 pytestmark = pytest.mark.unit
 
 
-def registered() -> dict[str, Any]:
+def registered() -> ParticipantState:
     body = MenteeRegistration.model_validate(
         {
             "program_id": "prog-1",
@@ -64,7 +62,8 @@ def test_withdrawing_twice_is_a_conflict() -> None:
 
 
 def test_withdrawing_diversity_consent_forgets_and_tells_qa_once() -> None:
-    state = {**registered(), "diversity": {"consent": {}, "attributes": {"gender": "woman"}}}
+    diversity = {"consent": {}, "attributes": {"gender": "woman"}}
+    state = cast(ParticipantState, {**registered(), "diversity": diversity})
     forgotten, event = withdraw_diversity_consent(state)
     assert "diversity" not in forgotten
     assert event is not None

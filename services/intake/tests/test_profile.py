@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from mentornet_intake.domain import profile
+from mentornet_intake.domain.forms import MenteeRegistration, MentorRegistration
 from mentornet_intake.domain.lifecycle import withdraw
-from mentornet_intake.domain.registration import (
-    MenteeRegistration,
-    MentorRegistration,
-    RegistrationConflict,
-    register,
-)
+from mentornet_intake.domain.participant import ParticipantState
+from mentornet_intake.domain.registration import RegistrationConflict, register
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
@@ -25,7 +20,7 @@ BASE = {
 }
 
 
-def both_roles() -> dict[str, Any]:
+def both_roles() -> ParticipantState:
     state, _ = register(None, MenteeRegistration.model_validate(BASE), "p-1")
     state, _ = register(
         state,

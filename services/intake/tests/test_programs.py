@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from mentornet_chassis.http.auth import Principal, Role
-from mentornet_intake.access import runs
+from mentornet_intake.api.access import runs
 from mentornet_intake.domain import programs
 from pydantic import ValidationError
 
@@ -24,7 +24,7 @@ def spec(**overrides: Any) -> programs.ProgramSpec:
     return programs.ProgramSpec.model_validate(body)
 
 
-def published() -> dict[str, Any]:
+def published() -> programs.ProgramState:
     state, _ = programs.publish(programs.draft(spec(), "prog-1", "c-1"))
     return state
 

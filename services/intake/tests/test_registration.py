@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from mentornet_intake.domain.forms import MenteeRegistration, MentorRegistration
+from mentornet_intake.domain.participant import ParticipantStatus
 from mentornet_intake.domain.registration import (
-    MenteeRegistration,
-    MentorRegistration,
     RegistrationConflict,
     SkillError,
     audit_groups,
@@ -82,7 +82,7 @@ def test_a_second_role_keeps_the_name_and_records_its_own_consent() -> None:
 def test_a_withdrawn_person_cannot_take_a_new_role() -> None:
     state, _ = register(None, mentee(), "p-1")
     with pytest.raises(RegistrationConflict, match="withdrawn"):
-        register({**state, "status": "withdrawn"}, mentor(), "p-1")
+        register({**state, "status": ParticipantStatus.WITHDRAWN}, mentor(), "p-1")
 
 
 def test_the_same_role_twice_is_a_conflict() -> None:

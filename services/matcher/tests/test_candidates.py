@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from mentornet_contracts.events.participants import (
+    AvailabilityUpdated,
+    GoalsUpdated,
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
     ParticipantWithdrawn,
+    ProfileUpdated,
 )
 from mentornet_matcher.domain import candidates
 
@@ -52,7 +57,35 @@ def test_erasure_keeps_nothing_but_the_fact() -> None:
 
 
 def test_handlers_do_not_mutate_the_current_state() -> None:
-    before = candidates.on_mentee_registered(None, mentee())
-    snapshot = dict(before)
-    candidates.on_withdrawn(before, ParticipantWithdrawn(participant_id="p1"))
+    """Nor anything inside it: every handler that reads the current state leaves it,
+    roles and profiles included, as it was (a deep copy, compared deeply)."""
+    before = candidates.on_mentor_registered(
+        candidates.on_mentee_registered(None, mentee()), mentor()
+    )
+    snapshot = copy.deepcopy(before)
+    profile = ProfileUpdated.model_validate(
+        {"participant_id": "p1", "languages": ["de"], "skills": [{"skill_id": "go", "level": 3}]}
+    )
+    goals = GoalsUpdated.model_validate(
+        {
+            "participant_id": "p1",
+            "goals": [{"goal_id": "g1", "statement": "Lead", "target_skills": []}],
+        }
+    )
+    availability = AvailabilityUpdated.model_validate(
+        {"participant_id": "p1", "availability": {"timezone": "Asia/Tokyo"}}
+    )
+    elsewhere = {"participant_id": "p1", "program_id": "prog-2", "languages": ["fr"]}
+    after = [
+        candidates.on_mentee_registered(before, MenteeRegistered.model_validate(elsewhere)),
+        candidates.on_mentor_registered(
+            before, MentorRegistered.model_validate({**elsewhere, "skills": []})
+        ),
+        candidates.on_withdrawn(before, ParticipantWithdrawn(participant_id="p1")),
+        candidates.on_erased(before, ParticipantErased(participant_id="p1")),
+        candidates.on_profile_updated(before, profile),
+        candidates.on_goals_updated(before, goals),
+        candidates.on_availability_updated(before, availability),
+    ]
     assert before == snapshot
+    assert all(state != snapshot for state in after), "each handler did change something"

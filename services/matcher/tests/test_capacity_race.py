@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.matches import Decider
-from mentornet_matcher.decisions import Refused
+from mentornet_matcher.domain.documents import Match
+from mentornet_matcher.usecases.decisions import Refused
 from pymongo import AsyncMongoClient
 
 from .builders import mentee, mentor
@@ -19,10 +20,10 @@ from .world import World
 pytestmark = pytest.mark.integration
 
 
-async def approve_all(world: World, matches: list[dict[str, Any]]) -> list[bool]:
+async def approve_all(world: World, matches: list[Match]) -> list[bool]:
     """Every match approved at once by a coordinator: which were confirmed."""
 
-    async def approve(match: dict[str, Any]) -> bool:
+    async def approve(match: Match) -> bool:
         try:
             await world.decisions.approve(match, Decider.COORDINATOR)
         except Refused:
@@ -76,7 +77,7 @@ async def test_fifty_concurrent_approvals_give_exactly_three_active_matches(
 
     refusals: list[Refused] = []
 
-    async def approve(match: dict[str, Any]) -> str:
+    async def approve(match: Match) -> str:
         try:
             await world.decisions.approve(match, Decider.COORDINATOR)
         except Refused as exc:

@@ -7,12 +7,14 @@ from typing import Any
 import numpy as np
 import pytest
 from mentornet_matcher.domain.coverage_gaps import SkillGap, skill_gaps
+from mentornet_matcher.domain.documents import CoverageReport
 from pymongo import AsyncMongoClient
 
 from .builders import mentee, mentor, pool
 from .world import World
 
 
+@pytest.mark.unit
 def test_a_skill_is_a_gap_when_fewer_places_than_waiting_mentees_remain() -> None:
     people = [
         mentee("e0", ("rust", 4)),
@@ -62,12 +64,12 @@ async def test_gaps_that_empty_are_announced_closed_once(
 ) -> None:
     world = World.on(mongo[f"gaps_closed_{unique}"])
     board = world.matchmaker.coverage
-    gap = {
+    gap: CoverageReport = {
         "skills": [{"skill_id": "rust", "waiting": 2, "places": 0, "shortfall": 2}],
         "waiting_mentees": 2,
         "mentors_with_capacity": 0,
     }
-    none = {"skills": [], "waiting_mentees": 0, "mentors_with_capacity": 3}
+    none: CoverageReport = {"skills": [], "waiting_mentees": 0, "mentors_with_capacity": 3}
     for report in (gap, none, none):
         await board.record("prog-1", report)
     doc = await world.stores.coverage.collection.find_one({"_id": "prog-1"})

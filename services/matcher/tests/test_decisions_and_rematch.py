@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from mentornet_contracts.events.matches import Decider
 from mentornet_contracts.events.participants import MentorRegistered
-from mentornet_matcher.decisions import Refused
-from mentornet_matcher.rematch import UnknownMatch
+from mentornet_matcher.usecases.decisions import Refused
+from mentornet_matcher.usecases.rematch import UnknownMatch
 from pymongo import AsyncMongoClient
 
 from .builders import availability, mentee, mentor

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from mentornet_matcher.domain.assignment import DenseScores, solve
 from mentornet_matcher.domain.incremental import price_vector, ranked
+
+pytestmark = pytest.mark.unit
 
 INF = -np.inf
 

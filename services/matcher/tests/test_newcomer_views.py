@@ -3,13 +3,15 @@ process's own holds, and look again before waitlisting anyone (newcomers.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from mentornet_chassis.store.aggregates import AggregateStore, Decision
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_matcher.domain import loads
-from mentornet_matcher.newcomers import NewcomerViews
+from mentornet_matcher.domain.documents import Load
+from mentornet_matcher.store import stored
+from mentornet_matcher.usecases.newcomers import NewcomerViews
 from pymongo import AsyncMongoClient
 
 from .builders import mentee, mentor
@@ -96,7 +98,10 @@ async def test_a_place_freed_elsewhere_is_found_before_anyone_is_waitlisted(
     first = await world.match_of("e0")
     other_replica = AggregateStore(world.stores.loads.collection, REGISTRY)
     await other_replica.apply(
-        "m0", lambda state: Decision(state=loads.release(state, "m0", first["match_id"]))
+        "m0",
+        lambda state: Decision(
+            state=stored(loads.release(cast(Load | None, state), "m0", first["match_id"]))
+        ),
     )
 
     placed = await world.matchmaker.place_newcomer("prog-1", "e1", "c1")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from mentornet_matcher.domain.offers import PENDING_GRACE_S, AlreadyOffered, claim, unclaim
 
+pytestmark = pytest.mark.unit
+
 
 def test_a_group_adds_its_options_and_a_repeat_changes_nothing() -> None:
     entry = claim(None, "run-1", "m-a", {}, now=100.0)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from mentornet_contracts.events.programs import TaxonomyUpdated
 from mentornet_matcher.domain.taxonomy_view import on_taxonomy_updated, skill_map
+
+pytestmark = pytest.mark.unit
 
 MOJO = {
     "id": "mojo",

@@ -15,13 +15,14 @@ from mentornet_contracts.events.participants import (
     MentorRegistered,
     ParticipantWithdrawn,
 )
-from mentornet_matcher.batch_runs import BatchRuns
-from mentornet_matcher.batch_worker import BatchWorker
-from mentornet_matcher.decisions import Decisions
 from mentornet_matcher.domain import candidates
-from mentornet_matcher.matchmaker import Matchmaker
-from mentornet_matcher.rematch import Rematcher
-from mentornet_matcher.store import MatcherStores
+from mentornet_matcher.domain.documents import Match
+from mentornet_matcher.handlers import typed
+from mentornet_matcher.store import BatchRuns, MatcherStores
+from mentornet_matcher.usecases.decisions import Decisions
+from mentornet_matcher.usecases.matchmaker import Matchmaker
+from mentornet_matcher.usecases.rematch import Rematcher
+from mentornet_matcher.workers import BatchWorker
 from mentornet_tooling.testing.examples import program_published
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -63,7 +64,7 @@ class World:
         withdrawn = ParticipantWithdrawn(participant_id=participant_id)
         await self.stores.candidates.apply(
             participant_id,
-            lambda current: Decision(state=candidates.on_withdrawn(current, withdrawn)),
+            lambda current: Decision(state=typed(candidates.on_withdrawn)(current, withdrawn)),
         )
         await self.runs.request("prog-1", roster_changed=True)
         await self.rematcher.participant_left(participant_id, EndCause.PARTICIPANT_WITHDRAWN)
@@ -77,11 +78,11 @@ class World:
         assert doc is not None
         return dict(doc["last"])
 
-    async def live(self, program_id: str = "prog-1") -> list[State]:
+    async def live(self, program_id: str = "prog-1") -> list[Match]:
         ended = ("declined", "ended", "superseded")
         return [m for m in await self.stores.matches_in(program_id) if m["status"] not in ended]
 
-    async def match_of(self, mentee_id: str) -> State:
+    async def match_of(self, mentee_id: str) -> Match:
         found = [m for m in await self.live() if m["mentee_id"] == mentee_id]
         assert len(found) == 1, found
         return found[0]
@@ -90,8 +91,8 @@ class World:
 def _registering(person: MenteeRegistered | MentorRegistered) -> Any:
     def decide(current: State | None) -> Decision:
         if isinstance(person, MentorRegistered):
-            return Decision(state=candidates.on_mentor_registered(current, person))
-        return Decision(state=candidates.on_mentee_registered(current, person))
+            return Decision(state=typed(candidates.on_mentor_registered)(current, person))
+        return Decision(state=typed(candidates.on_mentee_registered)(current, person))
 
     return decide
 

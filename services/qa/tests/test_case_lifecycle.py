@@ -22,8 +22,8 @@ from mentornet_contracts.events.qa import (
     EscalationTrigger,
     Resolution,
 )
-from mentornet_qa import triggers
-from mentornet_qa.domain import playbook
+from mentornet_qa.domain import playbook, triggers
+from mentornet_qa.domain.documents import Case, Match, MatchStatus
 
 pytestmark = pytest.mark.unit
 
@@ -31,7 +31,13 @@ NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 IDS = {"match_id": "m-1", "mentee_id": "e-1", "mentor_id": "r-1", "program_id": "p-1"}
 
 
-def proposed() -> triggers.State:
+def case_of(match: Match) -> Case:
+    case = match["case"]
+    assert case is not None
+    return case
+
+
+def proposed() -> Match:
     event = MatchProposed(**IDS, score=0.8, explanation=())
     state, events = triggers.proposed(None, event, None, NOW)
     assert events == []
@@ -39,7 +45,7 @@ def proposed() -> triggers.State:
     return state
 
 
-def timed_out() -> triggers.State:
+def timed_out() -> Match:
     state, [raised] = triggers.due(proposed(), NOW + timedelta(days=7), None)
     assert isinstance(raised, EscalationRaised)
     assert raised.trigger == EscalationTrigger.PROPOSAL_TIMEOUT
@@ -78,10 +84,10 @@ def test_a_decline_closes_the_case_and_an_ended_match_is_not_escalated() -> None
     assert after["case"] is None
 
 
-def rematch_case() -> triggers.State:
-    state = {**proposed(), "status": "confirmed"}
+def rematch_case() -> Match:
+    state: Match = {**proposed(), "status": MatchStatus.CONFIRMED}
     state, _ = triggers.raise_case(state, EscalationTrigger.MISSED_SESSIONS, "2 missed", None, NOW)
-    assert state["case"]["action"] == "rematch"
+    assert case_of(state)["action"] == "rematch"
     ended = MatchEnded(**IDS, reason=MatchEndReason.REMATCHED, cause=EndCause.ESCALATION)
     waiting, none = triggers.ended(state, ended, None, NOW)
     assert none == []
@@ -91,17 +97,17 @@ def rematch_case() -> triggers.State:
 
 def test_a_rematch_case_waits_for_the_new_match_and_runs_out_on_its_sla() -> None:
     waiting = rematch_case()
-    assert waiting["case"]["awaiting_new_match"] is True
+    assert case_of(waiting)["awaiting_new_match"] is True
     assert triggers.next_due(waiting) is not None
     late, events = triggers.due(waiting, NOW + timedelta(days=30), None)
     assert events == []
     assert late is not None
-    assert late["case"]["exhausted"] is True
+    assert case_of(late)["exhausted"] is True
     assert late["due_epoch"] is None
 
 
 def test_a_case_at_the_top_of_the_ladder_stays_open_and_is_not_announced_again() -> None:
-    state = {**proposed(), "status": "confirmed"}
+    state: Match = {**proposed(), "status": MatchStatus.CONFIRMED}
     state, _ = triggers.raise_case(state, EscalationTrigger.RISK_FLAG, "conflict", None, NOW)
     announced = 0
     at = NOW
@@ -111,8 +117,8 @@ def test_a_case_at_the_top_of_the_ladder_stays_open_and_is_not_announced_again()
         assert after is not None
         state = after
         announced += len(events)
-    assert state["case"]["severity"] == "critical"
-    assert state["case"]["exhausted"] is True
-    assert state["case"]["status"] == "open"
+    assert case_of(state)["severity"] == "critical"
+    assert case_of(state)["exhausted"] is True
+    assert case_of(state)["status"] == "open"
     assert state["due_epoch"] is None
     assert 1 <= announced <= len(playbook.SEVERITIES)

@@ -3,22 +3,27 @@ course (ended as completed) apart from those ended for any other reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 import pytest
 from mentornet_qa.domain import health
+from mentornet_qa.domain.documents import Match
 
 pytestmark = pytest.mark.unit
 
 
-def match(match_id: str, status: str, end_reason: str | None = None) -> dict[str, Any]:
-    return {
-        "match_id": match_id,
-        "mentee_id": f"e-{match_id}",
-        "status": status,
-        "confirmed_at": "2027-01-05T10:00:00+00:00",
-        "end_reason": end_reason,
-    }
+def match(match_id: str, status: str, end_reason: str | None = None) -> Match:
+    """Only the keys the matching figures read."""
+    return cast(
+        Match,
+        {
+            "match_id": match_id,
+            "mentee_id": f"e-{match_id}",
+            "status": status,
+            "confirmed_at": "2027-01-05T10:00:00+00:00",
+            "end_reason": end_reason,
+        },
+    )
 
 
 def test_completed_matches_are_counted_apart_from_active_and_other_ends() -> None:

@@ -4,20 +4,21 @@ groups and flags disparities beyond the configured ratio."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.qa import EscalationAction, EscalationTrigger, Resolution, Severity
 from mentornet_qa.domain import fairness, playbook, recognition
-from mentornet_qa.domain.errors import Conflict
+from mentornet_qa.domain.documents import Impact, Match
 
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def match() -> dict[str, object]:
-    return {"match_id": "m-1", "case": None, "closed_cases": []}
+def match() -> Match:
+    return cast(Match, {"match_id": "m-1", "case": None, "closed_cases": []})
 
 
 def test_a_repeated_trigger_updates_the_open_case_never_a_second() -> None:
@@ -33,8 +34,10 @@ def test_a_repeated_trigger_updates_the_open_case_never_a_second() -> None:
         state, EscalationTrigger.NO_ACTIVITY, "still quiet", NOW, playbook.DEFAULT, "coord-1"
     )
     assert events == []
-    assert again["case"]["case_id"] == raised.case_id
-    assert len(again["case"]["triggers"]) == 2
+    case = again["case"]
+    assert case is not None
+    assert case["case_id"] == raised.case_id
+    assert len(case["triggers"]) == 2
     _worse, [update] = playbook.trigger(
         again, EscalationTrigger.MISSED_SESSIONS, "2 missed", NOW, playbook.DEFAULT, "coord-1"
     )
@@ -127,21 +130,23 @@ def test_a_group_with_no_rematches_does_not_make_every_other_group_a_disparity()
 
 
 def test_awards_are_earned_once() -> None:
-    figures = {"sessions_delivered": 12, "goals_reached": 3, "rubric_average": 4.2}
+    figures = Impact(
+        mentor_id="r-1", matches=1, sessions_delivered=12, goals_reached=3, rubric_average=4.2
+    )
     earned = recognition.earned(figures, recognition.DEFAULT_AWARDS, [])
     assert [t.award for t in earned] == ["ten-sessions", "goals-reached"]
     assert (
         recognition.earned(figures, recognition.DEFAULT_AWARDS, ["ten-sessions", "goals-reached"])
         == []
     )
-    lukewarm = {**figures, "rubric_average": 3.1}
+    lukewarm: Impact = {**figures, "rubric_average": 3.1}
     assert [t.award for t in recognition.earned(lukewarm, recognition.DEFAULT_AWARDS, [])] == [
         "ten-sessions"
     ]
 
 
 def test_a_case_keeps_its_newest_triggers_and_a_match_its_newest_closed_cases() -> None:
-    state: dict[str, Any] = match()
+    state: Any = match()
     for n in range(playbook.TRIGGERS_KEPT + 5):
         state, _ = playbook.trigger(
             state, EscalationTrigger.MANUAL, f"t{n}", NOW, playbook.DEFAULT, "coord-1"

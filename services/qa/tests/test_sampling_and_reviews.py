@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from mentornet_chassis.errors import Conflict, Forbidden
 from mentornet_qa.domain import reviews
-from mentornet_qa.domain.errors import Conflict, NotAllowed
+from mentornet_qa.domain.documents import Sample, SampleStatus
 from mentornet_qa.domain.sampling import COVERAGE, Held, SamplingRules, replay
 from pydantic import ValidationError
 
@@ -80,7 +81,7 @@ def test_coverage_waits_for_the_period_to_close() -> None:
     assert len(mentors) == len(set(mentors))
 
 
-def sample(double: bool = False) -> dict[str, object]:
+def sample(double: bool = False) -> Sample:
     return {
         "sample_id": "qs-1",
         "mentor_id": "mentor-1",
@@ -88,7 +89,8 @@ def sample(double: bool = False) -> dict[str, object]:
         "double": double,
         "claims": [],
         "reviews": [],
-        "status": "open",
+        "status": SampleStatus.OPEN,
+        "period": "2027-03",
         "session_id": "s1",
         "match_id": "m1",
         "program_id": "p",
@@ -110,7 +112,7 @@ def test_a_review_must_cover_the_whole_rubric() -> None:
 
 def test_no_one_reviews_their_own_session_and_double_reviews_take_two_people() -> None:
     body = reviews.Review.model_validate({"rubric": RUBRIC, "outcome": "passed"})
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Forbidden):
         reviews.review(sample(), "mentor-1", body, START)
     single = reviews.review(sample(), "qa-1", body, START)
     assert single["status"] == "reviewed"
@@ -144,7 +146,7 @@ def test_an_erasure_withdraws_a_sample_from_review_and_keeps_a_reviewed_ones_sco
     )
     halfway = reviews.review(sample(double=True), "qa-1", body, START)
     withdrawn = reviews.withdraw(halfway, START)
-    assert withdrawn["status"] == reviews.WITHDRAWN
+    assert withdrawn["status"] == SampleStatus.WITHDRAWN
     assert [r["comment"] for r in withdrawn["reviews"]] == [""]
     with pytest.raises(Conflict, match="withdrawn"):
         reviews.claim(withdrawn, "qa-2", START)

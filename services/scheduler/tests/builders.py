@@ -10,6 +10,7 @@ from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import SessionType
 from mentornet_scheduler.domain import matches
 from mentornet_scheduler.domain.planning import Plan, Planned
+from mentornet_scheduler.domain.state import Match
 from mentornet_tooling.testing.examples import program_published
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ def program(**changes: Any) -> ProgramPublished:
     return program_published(**(base | changes))
 
 
-def confirmed_match(now: datetime = NOW) -> matches.Match:
+def confirmed_match(now: datetime = NOW) -> Match:
     event = MatchConfirmed(
         match_id="m-1", mentee_id="mentee-1", mentor_id="mentor-1", program_id="prog-1"
     )
@@ -35,7 +36,7 @@ def confirmed_match(now: datetime = NOW) -> matches.Match:
     return {**state, "rules": matches.rules(program())}
 
 
-def booked_match(*starts: datetime, now: datetime = NOW) -> matches.Match:
+def booked_match(*starts: datetime, now: datetime = NOW) -> Match:
     plan = Plan(
         tuple(
             Planned(i + 1, start, 60, SessionType.KICKOFF if i == 0 else SessionType.REGULAR)

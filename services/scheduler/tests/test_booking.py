@@ -13,6 +13,7 @@ import pytest
 from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from mentornet_scheduler.domain import ledger, sessions
+from mentornet_scheduler.domain.state import Match
 from mentornet_scheduler.domain.windows import UnknownZone, zone
 from pymongo import AsyncMongoClient
 
@@ -38,7 +39,7 @@ async def test_a_confirmed_match_gets_its_series_and_its_events(world: World) ->
     assert match["booking"] == "booked"
     assert len(match["sessions"]) == 8
     assert (await world.outbox("m-1")).count("mentornet.session.scheduled.v2") == 8
-    held = await world.stores.ledgers.get_state("mentor-1")
+    held = await world.stores.ledger_states.get("mentor-1")
     assert held is not None
     assert len(held["bookings"]) == 8
     again = await world.confirm("m-1", "mentor-1", "mentee-1")
@@ -60,8 +61,12 @@ async def test_a_match_waits_for_a_calendar_then_books_when_it_arrives(world: Wo
 
 async def test_the_monthly_hour_cap_holds_under_concurrent_bookings(world: World) -> None:
     """Ten mentees confirmed with one mentor at once: 4 hours a month each would be 40;
-    the cap of 10 holds, whatever order the bookings land in."""
-    await world.program(max_monthly_hours_per_mentor=10, duration_weeks=4)
+    the cap of 10 holds, whatever order the bookings land in, and is reached: the
+    planning horizon (the program's 4 weeks plus 4) spans March and April, so exactly
+    10 one-hour sessions are booked in each, and the other 20 asked for are refused
+    as over the hour cap."""
+    cap_hours, session_minutes, asked = 10, 60, 10 * 4
+    await world.program(max_monthly_hours_per_mentor=cap_hours, duration_weeks=4)
     await world.person(
         "mentor-1",
         "mentor",
@@ -80,7 +85,7 @@ async def test_the_monthly_hour_cap_holds_under_concurrent_bookings(world: World
         )
     await asyncio.gather(*(world.confirm(f"m-{i}", "mentor-1", f"e{i}") for i in range(10)))
 
-    held = await world.stores.ledgers.get_state("mentor-1")
+    held = await world.stores.ledger_states.get("mentor-1")
     by_month = ledger.minutes_by_month(held)
     assert by_month
     assert max(by_month.values()) <= 10 * 60
@@ -92,6 +97,26 @@ async def test_the_monthly_hour_cap_holds_under_concurrent_bookings(world: World
     assert sum(s["duration_minutes"] for s in booked) == sum(by_month.values())
     starts = sorted(datetime.fromisoformat(s["starts_at"]) for s in booked)
     assert all(b - a >= timedelta(minutes=75) for a, b in itertools.pairwise(starts))
+
+    assert by_month == {"2027-03": cap_hours * 60, "2027-04": cap_hours * 60}
+    per_month = cap_hours * 60 // session_minutes
+    assert {s["duration_minutes"] for s in booked} == {session_minutes}
+    assert len(booked) == per_month * len(by_month) == 20
+    refused = 0
+    for i in range(10):
+        match = await world.stores.matches.get_state(f"m-{i}")
+        assert match is not None
+        short = 4 - len(match["sessions"])
+        refused += short
+        failure = match.get("failure")
+        if short:
+            assert failure is not None, match
+            assert failure["reason"] == "hour_cap", failure
+            assert "mentornet.session.booking.failed.v1" in await world.outbox(f"m-{i}")
+            assert match["booking"] == ("booked" if match["sessions"] else "failed")
+        else:
+            assert failure is None, failure
+    assert refused == asked - len(booked)
 
 
 async def test_the_desk_refuses_bad_moves_with_reasons(world: World) -> None:
@@ -112,7 +137,7 @@ async def test_the_desk_refuses_bad_moves_with_reasons(world: World) -> None:
     cancelled = await world.desk.cancel(moved, sid, "sick")
     with pytest.raises(sessions.SessionConflict):
         await world.desk.reschedule(cancelled, sid, datetime(2027, 3, 11, 17, 0, tzinfo=UTC), "")
-    held = await world.stores.ledgers.get_state("mentor-1")
+    held = await world.stores.ledger_states.get("mentor-1")
     assert held is not None
     assert first["booking_id"] not in held["bookings"]
 
@@ -144,7 +169,7 @@ async def test_two_extra_sessions_added_at_once_both_stand_and_the_ledger_agrees
         world.desk.add(match, datetime(2027, 3, 11, 17, 0, tzinfo=UTC), kind, 30),
     )
     state = await world.stores.matches.get_state("m-1")
-    held = await world.stores.ledgers.get_state("mentor-1")
+    held = await world.stores.ledger_states.get("mentor-1")
     assert state is not None
     assert held is not None
     assert len(state["sessions"]) == 10
@@ -159,7 +184,7 @@ async def test_a_match_ended_while_it_was_being_booked_gets_no_sessions(world: W
     await world.person("mentee-1", "mentee", NEW_YORK_DAYS)
     hold = world.booker._hold
 
-    async def hold_then_end(match: dict[str, Any], pair: Any) -> Any:
+    async def hold_then_end(match: Match, pair: Any) -> Any:
         plan = await hold(match, pair)
         await world.stores.matches.apply(
             match["match_id"], lambda s: Decision({**(s or {}), "status": "ended"})
@@ -169,7 +194,7 @@ async def test_a_match_ended_while_it_was_being_booked_gets_no_sessions(world: W
     world.booker._hold = hold_then_end  # type: ignore[method-assign]
     match = await world.confirm("m-1", "mentor-1", "mentee-1")
     assert match["sessions"] == []
-    held = await world.stores.ledgers.get_state("mentor-1")
+    held = await world.stores.ledger_states.get("mentor-1")
     assert held is not None
     assert held["bookings"] == {}
 
@@ -232,7 +257,7 @@ async def test_one_person_in_two_programs_is_never_booked_twice_at_once(world: W
     assert first["booking"] == "booked"
     assert second["booking"] == "booked"
 
-    def spans(match: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+    def spans(match: Match) -> list[tuple[datetime, datetime]]:
         return [
             (
                 datetime.fromisoformat(s["starts_at"]),

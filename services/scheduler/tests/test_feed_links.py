@@ -7,7 +7,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from mentornet_scheduler.calendars_api import FeedSigner
+from mentornet_scheduler.usecases.feeds import FeedSigner
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,8 @@ from mentornet_contracts.events.sessions import BookingFailure
 from mentornet_scheduler.domain import ics, sessions
 from mentornet_scheduler.domain.budget import HourBudget
 from mentornet_scheduler.domain.cohorts import Member, choose_slot
-from mentornet_scheduler.domain.planning import Series
+from mentornet_scheduler.domain.series import Series
+from mentornet_scheduler.domain.state import Match, Session
 
 from .builders import NOW, ZONES, booked_match
 
@@ -131,9 +132,9 @@ def test_the_night_the_clocks_fall_back_keeps_the_true_instants_and_length() -> 
 
 def test_a_cohort_session_appears_once_in_the_mentors_feed() -> None:
     one = booked_match(FIRST)
-    group = {**one["sessions"][0], "cohort_id": "c-1", "booking_id": "c-1:1"}
-    member_a = {**one, "match_id": "m-a", "sessions": [group]}
-    member_b = {**one, "match_id": "m-b", "sessions": [{**group, "session_id": "s-other"}]}
+    group: Session = {**one["sessions"][0], "cohort_id": "c-1", "booking_id": "c-1:1"}
+    member_a: Match = {**one, "match_id": "m-a", "sessions": [group]}
+    member_b: Match = {**one, "match_id": "m-b", "sessions": [{**group, "session_id": "s-other"}]}
     data = ics.calendar(
         [(member_a, group), (member_b, member_b["sessions"][0])], "Europe/Berlin", NOW, "x"
     )

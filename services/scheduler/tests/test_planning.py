@@ -11,7 +11,8 @@ import pytest
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure, SessionType
 from mentornet_scheduler.domain.budget import HourBudget
-from mentornet_scheduler.domain.planning import Booking, Person, Series, plan_series
+from mentornet_scheduler.domain.planning import Booking, Person, plan_series
+from mentornet_scheduler.domain.series import Series
 
 pytestmark = pytest.mark.unit
 

@@ -16,6 +16,8 @@ from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.participants import AvailabilityUpdated
 from mentornet_contracts.events.sessions import SessionType
 from mentornet_scheduler.domain import calendars, matches, sessions
+from mentornet_scheduler.domain.state import BookingState, Match
+from mentornet_scheduler.store import Change
 from pymongo import AsyncMongoClient
 
 from .world import World, weekly
@@ -31,7 +33,7 @@ async def world(mongo: AsyncMongoClient[dict[str, Any]], unique: str) -> World:
     return World.on(mongo[f"replan_{unique}"], NOW)
 
 
-async def booked_pair(world: World) -> dict[str, Any]:
+async def booked_pair(world: World) -> Match:
     await world.program()
     await world.person(
         "mentor-1",
@@ -46,14 +48,14 @@ async def booked_pair(world: World) -> dict[str, Any]:
     return await world.confirm("m-1", "mentor-1", "mentee-1")
 
 
-def replaced(new: dict[str, Any], current: dict[str, Any] | None) -> Decision:
-    return Decision(state=new)
+def replaced(new: Match, current: Match | None) -> Change[Match]:
+    return Change(new)
 
 
 async def new_availability(world: World, pid: str, value: dict[str, Any]) -> None:
     event = AvailabilityUpdated(participant_id=pid, availability=Availability.model_validate(value))
-    await world.stores.calendars.apply(
-        pid, lambda current: Decision(state=calendars.on_availability_updated(current, event))
+    await world.stores.calendar_states.apply(
+        pid, lambda current: Change(calendars.on_availability_updated(current, event))
     )
     await world.replanner.availability_changed(pid)
 
@@ -134,7 +136,7 @@ async def test_a_cohort_settles_on_the_slot_most_can_attend_and_books_each_membe
     await world.person("tokyo", "mentee", weekly("Asia/Tokyo", ("tue", "09:00", "10:00")))
     for i, mentee in enumerate(("ny-1", "ny-2", "tokyo")):
         joined = await world.confirm(f"m-{i}", "mentor-1", mentee)
-        assert joined["booking"] == matches.COHORT
+        assert joined["booking"] == BookingState.COHORT
     assert await world.timers.run_once() == 1
     cohort = await world.stores.cohorts.get_state(matches.cohort_id("prog-1", "mentor-1"))
     assert cohort is not None
@@ -201,17 +203,17 @@ async def test_a_cohort_gives_its_time_back_when_its_last_member_ends(world: Wor
     await world.confirm("m-a", "mentor-1", "a")
     await world.confirm("m-b", "mentor-1", "b")
     await world.timers.run_once()
-    extra = await world.stores.matches.get_state("m-a")
+    extra = await world.stores.match_states.get("m-a")
     assert extra is not None
     added = await world.desk.add(
         extra, datetime(2027, 1, 12, 14, 0, tzinfo=UTC), SessionType.MILESTONE_REVIEW, None
     )
-    assert added["booking"] == matches.COHORT
+    assert added["booking"] == BookingState.COHORT
     for match_id in ("m-a", "m-b"):
-        state = await world.stores.matches.get_state(match_id)
+        state = await world.stores.match_states.get(match_id)
         assert state is not None
         ended, _ = sessions.end(state, world.clock(), "done")
-        await world.stores.matches.apply(match_id, partial(replaced, ended))
+        await world.stores.match_states.apply(match_id, partial(replaced, ended))
         await world.replanner.match_ended(ended)
     held = await world.stores.ledgers.get_state("mentor-1")
     assert held is not None

@@ -12,7 +12,8 @@ from mentornet_contracts.events.sessions import (
     SessionCompleted,
     SessionMissed,
 )
-from mentornet_scheduler.domain import matches, series, sessions, timers
+from mentornet_scheduler.domain import series, sessions, timers
+from mentornet_scheduler.domain.state import BookingState, Match
 from mentornet_scheduler.domain.timers import Clockwork
 
 from .builders import booked_match
@@ -24,7 +25,7 @@ FIRST = datetime(2027, 3, 9, 17, 0, tzinfo=UTC)
 SECOND = FIRST + timedelta(weeks=2)
 
 
-def attend(state: matches.Match, n: int, at: datetime) -> tuple[matches.Match, list[object]]:
+def attend(state: Match, n: int, at: datetime) -> tuple[Match, list[object]]:
     sid = state["sessions"][n]["session_id"]
     return sessions.record_attendance(state, sid, Attendance.ATTENDED, at, "mentee-1")
 
@@ -66,7 +67,7 @@ def test_a_finished_series_never_stalls_for_want_of_activity() -> None:
 
 def test_a_series_waiting_to_be_booked_again_is_not_over() -> None:
     held, _ = attend(booked_match(FIRST), 0, FIRST)
-    replanning = {**held, "series_done": False, "booking": matches.PENDING}
+    replanning: Match = {**held, "series_done": False, "booking": BookingState.PENDING}
     assert not series.is_over(replanning)
     assert series.closing(replanning, []) == (replanning, [])
-    assert series.is_over({**replanning, "booking": matches.BOOKED})
+    assert series.is_over({**replanning, "booking": BookingState.BOOKED})

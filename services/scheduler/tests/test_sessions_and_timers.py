@@ -20,6 +20,7 @@ from mentornet_contracts.events.sessions import (
 )
 from mentornet_scheduler.domain import matches, sessions, timers
 from mentornet_scheduler.domain.planning import Plan, Planned
+from mentornet_scheduler.domain.state import BookingState
 from mentornet_scheduler.domain.timers import Clockwork
 
 from .builders import NOW, ZONES, booked_match, confirmed_match
@@ -44,7 +45,7 @@ def test_booking_announces_each_session_with_both_local_times() -> None:
         "mentor-1": "2027-03-09T18:00:00+01:00",
         "mentee-1": "2027-03-09T12:00:00-05:00",
     }
-    assert state["booking"] == matches.BOOKED
+    assert state["booking"] == BookingState.BOOKED
     again, repeated = matches.booked(state, Plan(()), ZONES)
     assert repeated == []
     assert len(again["sessions"]) == 1

@@ -13,16 +13,17 @@ from mentornet_chassis.store.aggregates import AggregateStore, Decision
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
-from mentornet_scheduler.booker import Booker
-from mentornet_scheduler.cohort_desk import CohortDesk
-from mentornet_scheduler.context import Contexts, Rules
-from mentornet_scheduler.desk import Desk
 from mentornet_scheduler.domain import calendars, matches
+from mentornet_scheduler.domain.state import Match
 from mentornet_scheduler.domain.timers import Clockwork
-from mentornet_scheduler.replanner import Replanner
-from mentornet_scheduler.reservations import Reservations
-from mentornet_scheduler.store import SchedulerStores
-from mentornet_scheduler.timer_worker import timer_worker
+from mentornet_scheduler.store import Change, SchedulerStores
+from mentornet_scheduler.usecases.booking import Booker
+from mentornet_scheduler.usecases.cohorts import CohortDesk
+from mentornet_scheduler.usecases.context import Contexts, Rules
+from mentornet_scheduler.usecases.desk import Desk
+from mentornet_scheduler.usecases.replanning import Replanner
+from mentornet_scheduler.usecases.reservations import Reservations
+from mentornet_scheduler.workers import timer_worker
 from mentornet_tooling.testing.clock import MovableClock
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -79,20 +80,19 @@ class World:
         if role == "mentor":
             body["skills"] = [{"skill_id": "python", "level": 5}]
         event = kind.model_validate(body)
-        await self.stores.calendars.apply(
-            pid, lambda current: Decision(state=calendars.on_registered(current, event))
+        await self.stores.calendar_states.apply(
+            pid, lambda current: Change(calendars.on_registered(current, event))
         )
 
-    async def confirm(self, match_id: str, mentor: str, mentee: str) -> dict[str, Any]:
+    async def confirm(self, match_id: str, mentor: str, mentee: str) -> Match:
         event = MatchConfirmed(
             match_id=match_id, mentor_id=mentor, mentee_id=mentee, program_id="prog-1"
         )
-        await self.stores.matches.apply(
-            match_id,
-            lambda current: Decision(state=matches.confirmed(current, event, self.clock())),
+        await self.stores.match_states.apply(
+            match_id, lambda current: Change(matches.confirmed(current, event, self.clock()))
         )
         await self.booker.book(match_id)
-        state = await self.stores.matches.get_state(match_id)
+        state = await self.stores.match_states.get(match_id)
         assert state is not None
         return state
 

@@ -7,58 +7,88 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import cast
 
-from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
+from mentornet_chassis.messaging.timers import Due, DueScanner, DueTask, firing
 from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
 from mentornet_chassis.process.settings import load_settings
+from mentornet_chassis.store.aggregates import State
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
+from mentornet_contracts.events.feedback import FeedbackReminderDue
 
-from . import access, reports_api, surveys_api
+from .api import ROUTERS, access
 from .domain import requests
 from .domain.requests import Windows
+from .domain.state import Match
 from .handlers import feedback_handlers
 from .settings import FeedbackSettings
-from .store import MATCHES, PEOPLE, TEMPLATES, FeedbackStores
-from .store import PROGRAMS as RULES
-from .texts import TEXTS, Texts
-from .versions import VERSIONS, TemplateVersions
+from .store import MATCHES, PEOPLE, PROGRAMS, TEMPLATES, FeedbackStores
+from .store.texts import TEXTS, Texts
+from .store.versions import VERSIONS, TemplateVersions
+from .usecases.common import Parts
+from .usecases.followups import FollowUps
+from .usecases.goals import Goals
+from .usecases.reports import Reports
+from .usecases.surveys import Surveys
+from .usecases.templates import Templates
+from .usecases.views import FeedbackViews
 
 SERVICE = "feedback"
 SETTINGS = FeedbackSettings
 
 
-def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
-    clock = clock or runtime.clock
-    settings = runtime.settings_as(FeedbackSettings)
+def stores_of(runtime: Runtime) -> FeedbackStores:
     templates = runtime.aggregates(TEMPLATES)
-    stores = FeedbackStores(
+    return FeedbackStores(
         matches=runtime.aggregates(MATCHES),
-        programs=runtime.aggregates(RULES),
+        programs=runtime.aggregates(PROGRAMS),
         templates=templates,
         people=runtime.aggregates(PEOPLE),
         texts=Texts(runtime.db[TEXTS]),
         versions=TemplateVersions(runtime.db[VERSIONS], legacy=templates),
     )
-    windows = Windows(
+
+
+def windows_of(settings: FeedbackSettings) -> Windows:
+    return Windows(
         due_after=timedelta(days=settings.due_after_days),
         edit_for=timedelta(hours=settings.edit_window_hours),
         close_after=timedelta(days=settings.close_after_days),
     )
-    reminders = firing(
-        stores.matches, lambda state, now: requests.due(state, now, windows), SERVICE
-    )
+
+
+def reminders(windows: Windows) -> Due:
+    """Reminders and closings (domain/requests.py), as the timer scanner calls them."""
+
+    def due(state: State, now: datetime) -> tuple[State, list[FeedbackReminderDue]]:
+        changed, events = requests.due(cast(Match, state), now, windows)
+        return cast(State, changed), events
+
+    return due
+
+
+def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
+    clock = clock or runtime.clock
+    settings = runtime.settings_as(FeedbackSettings)
+    stores = stores_of(runtime)
+    parts = Parts(stores, clock, windows_of(settings), runtime.wake_relay)
+    due = firing(stores.matches, reminders(parts.windows), SERVICE)
     timers = DueScanner(
-        [DueTask(stores.matches, reminders)], clock, settings.timer_poll_seconds, runtime.wake_relay
+        [DueTask(stores.matches, due)], clock, settings.timer_poll_seconds, runtime.wake_relay
     )
     return ServiceParts(
         clock=clock,
-        routers=[
-            surveys_api.create_router(stores, clock, windows, runtime.wake_relay),
-            reports_api.create_router(stores, clock, runtime.wake_relay),
+        routers=ROUTERS,
+        provides=[
+            Templates(parts),
+            Surveys(parts),
+            Reports(parts),
+            Goals(parts),
+            FeedbackViews(parts),
         ],
-        handlers=feedback_handlers(stores, clock, windows),
+        handlers=feedback_handlers(FollowUps(parts), clock),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[

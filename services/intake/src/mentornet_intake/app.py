@@ -6,47 +6,56 @@ from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
 from mentornet_chassis.process.settings import load_settings
 
-from . import access, import_jobs_api, imports_api, people_api, programs_api, taxonomy_api
-from .api import create_router
-from .import_jobs import ImportJobs
-from .import_worker import ImportWorker
-from .people import PeopleDirectory
-from .registrar import Registrar
+from .api import ROUTERS
+from .api.access import resolvers
+from .api.import_jobs import UPLOAD_PATH
 from .settings import IntakeSettings
-from .store import PARTICIPANTS, PROGRAMS, ParticipantStore
-from .taxonomies import TAXONOMIES, TaxonomyStore
+from .store.import_jobs import ImportJobs
+from .store.participants import PARTICIPANTS, ParticipantStore
+from .store.people import PeopleDirectory
+from .store.programs import PROGRAMS, ProgramStore
+from .store.taxonomies import TAXONOMIES, TaxonomyStore
+from .usecases.importing import Importing
+from .usecases.participants import ParticipantDesk
+from .usecases.people import People
+from .usecases.programs import ProgramDesk
+from .usecases.registrar import Registrar
+from .usecases.taxonomy import Curation
+from .workers import ImportWorker
 
 SERVICE = "intake"
 SETTINGS = IntakeSettings
 
 
 def build(runtime: Runtime) -> ServiceParts:
-    aggregates = runtime.aggregates(PARTICIPANTS)
-    participants = ParticipantStore(aggregates)
-    program_store = runtime.aggregates(PROGRAMS)
     wake = runtime.wake_relay
-    taxonomy_store = runtime.aggregates(TAXONOMIES)
-    taxonomies = TaxonomyStore(taxonomy_store, wake)
+    participant_aggregates = runtime.aggregates(PARTICIPANTS)
+    program_aggregates = runtime.aggregates(PROGRAMS)
+    taxonomy_aggregates = runtime.aggregates(TAXONOMIES)
+    participants = ParticipantStore(participant_aggregates)
+    programs = ProgramStore(program_aggregates)
+    taxonomies = TaxonomyStore(taxonomy_aggregates, wake)
     people = PeopleDirectory(runtime.db)
-    registrar = Registrar(participants, program_store, wake, taxonomies, people)
     jobs = ImportJobs(runtime.db)
+    registrar = Registrar(participants, programs, wake, taxonomies, people)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
         clock=runtime.clock,
-        routers=[
-            create_router(participants, program_store, wake, registrar, runtime.forget_answers),
-            programs_api.create_router(program_store, wake),
-            people_api.create_router(participants, people, wake),
-            taxonomy_api.create_router(taxonomies),
-            imports_api.create_router(registrar),
-            import_jobs_api.create_router(jobs, registrar, worker.wake.set),
+        routers=ROUTERS,
+        provides=[
+            registrar,
+            ParticipantDesk(participants, taxonomies, people, wake, runtime.forget_answers),
+            ProgramDesk(programs, wake),
+            People(participants, people, wake),
+            Curation(taxonomies),
+            Importing(registrar, jobs, worker.wake.set),
         ],
-        stores=[aggregates, program_store, taxonomy_store],
+        stores=[participant_aggregates, program_aggregates, taxonomy_aggregates],
         on_startup=[participants.ensure_indexes, jobs.ensure_indexes],
         workers=[worker.run],
-        body_limits={import_jobs_api.UPLOAD_PATH: settings.max_import_bytes},
-        resources=access.resolvers(participants, program_store, jobs),
+        body_limits={UPLOAD_PATH: settings.max_import_bytes},
+        resources=resolvers(participants, programs, jobs),
         enrolments=participants.enrolments_of,
     )
 

@@ -1,4 +1,4 @@
-"""Matcher's composition root."""
+"""Matcher's composition root: the only place its parts are built and wired."""
 
 from __future__ import annotations
 
@@ -8,17 +8,27 @@ from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import access, api, matches_api, program_board_api
-from .batch_runs import BatchRuns
-from .batch_worker import BatchWorker
-from .decisions import Decisions
+from .api import ROUTERS, access
 from .handlers import matcher_handlers
-from .matchmaker import Matchmaker
-from .rematch import Rematcher
 from .settings import MatcherSettings
-from .store import CANDIDATES, COVERAGE, LOADS, MATCHES, TAXONOMY, WAITLIST, MatcherStores
-from .store import PROGRAMS as PROGRAM_RULES
-from .taxonomy import Taxonomy
+from .store import (
+    CANDIDATES,
+    COVERAGE,
+    LOADS,
+    MATCHES,
+    PROGRAMS,
+    TAXONOMY,
+    WAITLIST,
+    BatchRuns,
+    MatcherStores,
+    Taxonomy,
+)
+from .usecases.board import ProgramBoard
+from .usecases.decisions import Decisions
+from .usecases.followups import FollowUps
+from .usecases.matchmaker import Matchmaker
+from .usecases.rematch import Rematcher
+from .workers import BatchWorker
 
 SERVICE = "matcher"
 SETTINGS = MatcherSettings
@@ -27,13 +37,10 @@ SETTINGS = MatcherSettings
 def build(runtime: Runtime) -> ServiceParts:
     settings = runtime.settings_as(MatcherSettings)
     stores = MatcherStores(
-        candidates=runtime.aggregates(CANDIDATES),
-        programs=runtime.aggregates(PROGRAM_RULES),
-        matches=runtime.aggregates(MATCHES),
-        loads=runtime.aggregates(LOADS),
-        waitlist=runtime.aggregates(WAITLIST),
-        coverage=runtime.aggregates(COVERAGE),
-        taxonomy=runtime.aggregates(TAXONOMY),
+        *(
+            runtime.aggregates(name)
+            for name in (CANDIDATES, PROGRAMS, MATCHES, LOADS, WAITLIST, COVERAGE, TAXONOMY)
+        )
     )
     runs = BatchRuns(runtime.db, settings.batch_schedule_seconds)
     matchmaker = Matchmaker(
@@ -47,12 +54,13 @@ def build(runtime: Runtime) -> ServiceParts:
     worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
     return ServiceParts(
         clock=runtime.clock,
-        routers=[
-            api.create_router(stores),
-            matches_api.create_router(stores, Decisions(stores, matchmaker, rematcher)),
-            program_board_api.create_router(stores, runs, matchmaker.coverage, worker.wake.set),
+        routers=ROUTERS,
+        provides=[
+            Decisions(stores, matchmaker, rematcher),
+            ProgramBoard(stores, runs, matchmaker.coverage, worker.wake.set),
+            matchmaker.pairs,
         ],
-        handlers=matcher_handlers(stores, runs, matchmaker, rematcher),
+        handlers=matcher_handlers(stores, FollowUps(runs, matchmaker, rematcher)),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         workers=[worker.run],

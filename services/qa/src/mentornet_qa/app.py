@@ -14,15 +14,19 @@ from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import access, cases_api, health_api, samples_api
-from .auditor import Auditor
-from .followups import FollowUps
+from .api import ROUTERS, access
 from .handlers import qa_handlers
-from .recognitions import Recognitions
-from .sampler import Sampler
 from .settings import QaSettings
 from .store import QaStores
-from .timer_work import qa_timers
+from .usecases.audits import Auditor
+from .usecases.cases import CaseDesk
+from .usecases.followups import FollowUps
+from .usecases.health import DashboardLinks, ProgramHealth
+from .usecases.programs import ProgramRules
+from .usecases.recognitions import Recognitions
+from .usecases.reviews import ReviewDesk
+from .usecases.sampling import Sampler
+from .workers import qa_timers
 
 SERVICE = "qa"
 SETTINGS = QaSettings
@@ -43,22 +47,26 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     )
     recognitions = Recognitions(stores)
     every = timedelta(days=settings.audit_every_days)
-    auditor = Auditor(stores, settings.audit_min_group, settings.audit_min_ratio, every)
+    auditor = Auditor(stores, settings.audit_min_group, settings.audit_min_ratio, every, clock)
     follow = FollowUps(stores, clock, sampler, recognitions, every)
     timers = qa_timers(
         stores, auditor, sampler, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
-    links = health_api.DashboardLinks(
+    links = DashboardLinks(
         _dashboard_key(settings), settings.public_url, settings.dashboard_link_hours
     )
     return ServiceParts(
         clock=clock,
-        routers=[
-            cases_api.create_router(stores, clock, runtime.wake_relay),
-            samples_api.create_router(stores, sampler, clock, runtime.wake_relay),
-            health_api.create_router(stores, auditor, recognitions, links, clock),
+        routers=ROUTERS,
+        provides=[
+            CaseDesk(stores, clock, runtime.wake_relay),
+            ReviewDesk(stores, sampler, clock, runtime.wake_relay),
+            ProgramRules(stores),
+            ProgramHealth(stores, links, clock),
+            auditor,
+            recognitions,
         ],
-        handlers=qa_handlers(stores, clock, follow),
+        handlers=qa_handlers(stores, follow),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[stores.ensure_indexes],

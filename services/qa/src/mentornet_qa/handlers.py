@@ -4,13 +4,13 @@ sessions are sampled; recognition and invitations follow the facts they depend o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import updating, updating_at
-from mentornet_chassis.store.aggregates import Applied, Decision, State
+from mentornet_chassis.messaging.subscribers import TimedUpdate, Update, updating, updating_at
+from mentornet_chassis.store.aggregates import Applied, Decision
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.errors import UnknownEntity
@@ -46,27 +46,32 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from . import programs, triggers
-from .domain import matches, people
-from .followups import FollowUps
-from .programs import Program
-from .store import QaStores
+from .domain import matches, people, program, triggers
+from .domain.documents import Match
+from .domain.program import Program
+from .store import QaStores, decision
+from .usecases.followups import FollowUps
 
 SERVICE = "qa"
-Clock = Callable[[], datetime]
-Step = Callable[[State | None, Any, Program | None, datetime], tuple[State | None, list[Any]]]
+Step = Callable[[Match | None, Any, Program | None, datetime], triggers.Step]
+Then = Callable[[Envelope[Any], Match], Awaitable[None]]
+
+
+def _as_update(update: Callable[..., object]) -> Update:
+    """A reducer of a typed document as the chassis's subscribers take it (they keep
+    documents as plain dicts; store.py holds the same cast for QA's own writes)."""
+    return cast(Update, update)
+
+
+def _as_timed_update(update: Callable[..., object]) -> TimedUpdate:
+    return cast(TimedUpdate, update)
 
 
 def _by_match(event: Any) -> str:
     return str(event.match_id)
 
 
-def match_handler(
-    stores: QaStores,
-    clock: Clock,
-    step: Step,
-    then: Callable[[Envelope[Any], State], Any] | None = None,
-) -> Handler:
+def match_handler(stores: QaStores, step: Step, then: Then | None = None) -> Handler:
     """A handler for an event about one match: the step sees the match's program (its
     playbook and coordinators) and may emit, in the same write. Facts about a match
     travel on several streams; one that arrives before QA knows the match's program
@@ -74,70 +79,73 @@ def match_handler(
 
     async def handle(envelope: Envelope[Any]) -> Applied:
         match_id = _by_match(envelope.event)
-        known = await stores.matches.get_state(match_id)
-        program_id = (known or {}).get("program_id") or getattr(envelope.event, "program_id", None)
+        known = await stores.matches.get(match_id)
+        program_id = (known["program_id"] if known else None) or getattr(
+            envelope.event, "program_id", None
+        )
         if not program_id:
             raise UnknownEntity(
                 "match", match_id, "nothing about the match has arrived yet", on_topic=MATCHES.name
             )
-        program = await programs.load(stores, program_id)
-        if program is None:
+        found = await stores.program(program_id)
+        if found is None:
             raise UnknownEntity("program", program_id, "the match's program has not arrived yet")
         now = envelope.time
 
-        def decide(state: State | None) -> Decision:
-            new, events = step(state, envelope.event, program, now)
+        def decide(state: Match | None) -> Decision:
+            new, events = step(state, envelope.event, found, now)
             if new is not None:
                 new = {**new, "due_epoch": triggers.next_due(new)}
-            return Decision(new, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
+            return decision(new, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
 
         applied = await stores.matches.apply(match_id, decide, handled=envelope.id)
         if then is not None:
-            await then(envelope, applied.state or {})
+            await then(envelope, cast(Match, applied.state or {}))
         return applied
 
     return handle
 
 
-def _plain(update: Callable[..., State | None]) -> Step:
+def _no_events(update: Callable[[Match | None, Any], Match]) -> Step:
     def step(
-        state: State | None, event: Any, program: Program | None, now: datetime
-    ) -> tuple[State | None, list[Any]]:
+        state: Match | None, event: Any, program: Program | None, now: datetime
+    ) -> triggers.Step:
         return update(state, event), []
 
     return step
 
 
-def qa_handlers(stores: QaStores, clock: Clock, then: FollowUps) -> dict[type[Event], Handler]:
+def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]:
     """Facts are stamped with their events' times, so a backlog or a replay keeps the
     true times to match, new-mentor windows and proposal deadlines."""
+    persons, programs = stores.people_store, stores.programs_store
 
-    def on(step: Step, follow: Callable[[Envelope[Any], State], Any] | None = None) -> Handler:
-        return match_handler(stores, clock, step, follow)
+    def on(step: Step, follow: Then | None = None) -> Handler:
+        return match_handler(stores, step, follow)
 
     return {
-        MentorRegistered: updating_at(stores.people, people.on_mentor, new_likely=True),
-        MenteeRegistered: updating_at(stores.people, people.on_mentee, new_likely=True),
-        ParticipantWithdrawn: updating(stores.people, people.on_left, then.left),
-        ParticipantErased: updating(stores.people, people.on_left, then.erased),
-        AuditGroupsRecorded: updating(stores.people, people.on_groups),
-        MenteeWaitlisted: updating_at(stores.people, people.on_waitlisted),
-        ProgramPublished: updating(stores.programs, programs.on_published, then.program),
-        ProgramUpdated: updating(stores.programs, apply_update, then.program),
-        CoverageGapReported: updating(stores.programs, programs.on_gaps),
-        CoverageGapClosed: updating(stores.programs, programs.on_gaps_closed),
+        MentorRegistered: updating_at(persons, _as_timed_update(people.on_mentor), new_likely=True),
+        MenteeRegistered: updating_at(persons, _as_timed_update(people.on_mentee), new_likely=True),
+        ParticipantWithdrawn: updating(persons, _as_update(people.on_left), then.left),
+        ParticipantErased: updating(persons, _as_update(people.on_left), then.erased),
+        AuditGroupsRecorded: updating(persons, _as_update(people.on_groups)),
+        MenteeWaitlisted: updating_at(persons, _as_timed_update(people.on_waitlisted)),
+        ProgramPublished: updating(programs, _as_update(program.on_published), then.program),
+        ProgramUpdated: updating(programs, apply_update, then.program),
+        CoverageGapReported: updating(programs, _as_update(program.on_gaps)),
+        CoverageGapClosed: updating(programs, _as_update(program.on_gaps_closed)),
         MatchProposed: on(triggers.proposed),
-        MatchAccepted: on(_plain(matches.on_accepted)),
+        MatchAccepted: on(_no_events(matches.on_accepted)),
         MatchDeclined: on(triggers.declined),
         MatchConfirmed: on(triggers.confirmed, then.confirmed),
         MatchEnded: on(triggers.ended, then.outcome),
-        SessionScheduled: on(_plain(matches.on_session_scheduled)),
+        SessionScheduled: on(_no_events(matches.on_session_scheduled)),
         SessionCompleted: on(triggers.completed, then.completed),
-        SessionMissed: on(_plain(matches.on_session_missed)),
+        SessionMissed: on(_no_events(matches.on_session_missed)),
         MatchStalled: on(triggers.stalled, then.stalled),
         FeedbackSubmitted: on(triggers.feedback, then.recognise),
         RiskFlagged: on(triggers.risk),
-        SessionReportFiled: on(_plain(matches.on_report)),
-        ActionItemCompleted: on(_plain(matches.on_item_done)),
-        GoalProgressRecorded: on(_plain(matches.on_goal), then.outcome),
+        SessionReportFiled: on(_no_events(matches.on_report)),
+        ActionItemCompleted: on(_no_events(matches.on_item_done)),
+        GoalProgressRecorded: on(_no_events(matches.on_goal), then.outcome),
     }

@@ -1,35 +1,107 @@
 """QA's MongoDB collections, each an aggregate store that emits through its outbox:
 matches (fed by every stream, with their escalation case), participants, programs
 (rules, QA settings, coverage, last audit), sampling periods, samples, mentors'
-recognition."""
+recognition.
+
+The chassis keeps every document as a plain dict; here each collection reads and writes
+its typed document (domain/documents.py), the one place that cast is made."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
-from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.aggregates import AggregateStore, Applied, Decision, State
+from mentornet_contracts import Envelope
 
-State = dict[str, Any]
+from .domain.documents import Match, Period, Person, Recognition, Sample
+from .domain.program import Program, ProgramState, published
+
+D = TypeVar("D")
+
+
+def decision(state: Mapping[str, Any] | None, events: Sequence[Envelope[Any]] = ()) -> Decision:
+    """Write this typed document (None: leave the stored one as it is)."""
+    return Decision(cast(State | None, state), events)
+
+
+@dataclass(frozen=True)
+class Documents(Generic[D]):
+    """One collection's aggregates as their typed documents."""
+
+    store: AggregateStore
+
+    async def get(self, key: str) -> D | None:
+        return cast(D | None, await self.store.get_state(key))
+
+    async def apply(
+        self,
+        key: str,
+        decide: Callable[[D | None], Decision],
+        *,
+        handled: str | None = None,
+        new_likely: bool = False,
+    ) -> Applied:
+        """Load, decide, save (chassis AggregateStore.apply)."""
+        return await self.store.apply(
+            key, lambda state: decide(cast(D | None, state)), handled=handled, new_likely=new_likely
+        )
+
+    async def change(self, key: str, decide: Callable[[D | None], Decision]) -> D | None:
+        """Apply, and the document as written."""
+        return cast(D | None, (await self.apply(key, decide)).state)
+
+    async def find(self, query: Mapping[str, Any]) -> list[D]:
+        found = self.store.collection.find(dict(query))
+        return [cast(D, doc["state"]) async for doc in found if doc.get("state")]
+
+    async def find_one(self, query: Mapping[str, Any]) -> D | None:
+        found = await self.store.collection.find_one(dict(query))
+        return cast(D, found["state"]) if found is not None else None
 
 
 @dataclass(frozen=True)
 class QaStores:
-    matches: AggregateStore
-    people: AggregateStore
-    programs: AggregateStore
-    periods: AggregateStore
-    samples: AggregateStore
-    recognition: AggregateStore
+    matches_store: AggregateStore
+    people_store: AggregateStore
+    programs_store: AggregateStore
+    periods_store: AggregateStore
+    samples_store: AggregateStore
+    recognition_store: AggregateStore
+
+    @property
+    def matches(self) -> Documents[Match]:
+        return Documents(self.matches_store)
+
+    @property
+    def people(self) -> Documents[Person]:
+        return Documents(self.people_store)
+
+    @property
+    def programs(self) -> Documents[ProgramState]:
+        return Documents(self.programs_store)
+
+    @property
+    def periods(self) -> Documents[Period]:
+        return Documents(self.periods_store)
+
+    @property
+    def samples(self) -> Documents[Sample]:
+        return Documents(self.samples_store)
+
+    @property
+    def recognition(self) -> Documents[Recognition]:
+        return Documents(self.recognition_store)
 
     def all(self) -> list[AggregateStore]:
         return [
-            self.matches,
-            self.people,
-            self.programs,
-            self.periods,
-            self.samples,
-            self.recognition,
+            self.matches_store,
+            self.people_store,
+            self.programs_store,
+            self.periods_store,
+            self.samples_store,
+            self.recognition_store,
         ]
 
     async def ensure_indexes(self) -> None:
@@ -39,32 +111,41 @@ class QaStores:
             "state.program_id",
             "state.case.case_id",
         ):
-            await self.matches.collection.create_index(field)
-        await self.samples.collection.create_index("state.program_id")
+            await self.matches_store.collection.create_index(field)
+        await self.samples_store.collection.create_index("state.program_id")
 
-    async def _states(self, store: AggregateStore, query: dict[str, Any]) -> list[State]:
-        return [doc["state"] async for doc in store.collection.find(query) if doc.get("state")]
+    async def program(self, program_id: str | None) -> Program | None:
+        """The program, once published (a program only heard of is None)."""
+        return published(await self.programs.get(program_id)) if program_id else None
 
-    async def matches_in(self, program_id: str) -> list[State]:
-        return await self._states(self.matches, {"state.program_id": program_id})
+    async def match_of_case(self, case_id: str) -> Match | None:
+        """The match holding the case, open or closed."""
+        for field in ("state.case.case_id", "state.closed_cases.case_id"):
+            found = await self.matches.find_one({field: case_id})
+            if found is not None:
+                return found
+        return None
 
-    async def matches_of_mentee(self, mentee_id: str) -> list[State]:
-        return await self._states(self.matches, {"state.mentee_id": mentee_id})
+    async def matches_in(self, program_id: str) -> list[Match]:
+        return await self.matches.find({"state.program_id": program_id})
 
-    async def matches_of_mentor(self, mentor_id: str) -> list[State]:
-        return await self._states(self.matches, {"state.mentor_id": mentor_id})
+    async def matches_of_mentee(self, mentee_id: str) -> list[Match]:
+        return await self.matches.find({"state.mentee_id": mentee_id})
 
-    async def people_in(self, program_id: str) -> list[State]:
+    async def matches_of_mentor(self, mentor_id: str) -> list[Match]:
+        return await self.matches.find({"state.mentor_id": mentor_id})
+
+    async def people_in(self, program_id: str) -> list[Person]:
         query = {
             "$or": [
                 {"state.roles.mentor.program_id": program_id},
                 {"state.roles.mentee.program_id": program_id},
             ]
         }
-        return await self._states(self.people, query)
+        return await self.people.find(query)
 
-    async def samples_of_match(self, match_id: str) -> list[State]:
-        return await self._states(self.samples, {"state.match_id": match_id})
+    async def samples_of_match(self, match_id: str) -> list[Sample]:
+        return await self.samples.find({"state.match_id": match_id})
 
-    async def samples_in(self, program_id: str) -> list[State]:
-        return await self._states(self.samples, {"state.program_id": program_id})
+    async def samples_in(self, program_id: str) -> list[Sample]:
+        return await self.samples.find({"state.program_id": program_id})

@@ -14,28 +14,28 @@ from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
-from . import access, calendars_api, sessions_api
-from .booker import Booker
-from .cohort_desk import CohortDesk
-from .context import Contexts, Rules
-from .desk import Desk
+from .api import ROUTERS, access
 from .domain.timers import Clockwork
 from .handlers import scheduler_handlers
-from .replanner import Replanner
-from .reservations import Reservations
 from .settings import SchedulerSettings
-from .store import CALENDARS, COHORTS, LEDGERS, SchedulerStores
+from .store import CALENDARS, COHORTS, LEDGERS, SERVICE, SchedulerStores
 from .store import MATCHES as MATCH_VIEWS
 from .store import PROGRAMS as RULES
-from .timer_worker import timer_worker
+from .usecases.booking import Booker
+from .usecases.cohorts import CohortDesk
+from .usecases.context import Contexts, Rules
+from .usecases.desk import Desk
+from .usecases.feeds import Feeds, FeedSigner
+from .usecases.queries import Queries
+from .usecases.replanning import Replanner
+from .usecases.reservations import Reservations
+from .workers import timer_worker
 
-SERVICE = "scheduler"
 SETTINGS = SchedulerSettings
 DEV_FEED_KEY = b"mentornet-local-calendar-feed-key"
 
 
 def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
-    """Calendar routes come first: `/sessions/{id}.ics` must win over `/sessions/{id}`."""
     clock = clock or runtime.clock
     settings = runtime.settings_as(SchedulerSettings)
     stores = SchedulerStores(
@@ -72,14 +72,11 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     timers = timer_worker(
         stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
-    key = _feed_key(settings)
-    signer = calendars_api.FeedSigner(key, settings.public_url, settings.feed_link_days)
+    signer = FeedSigner(_feed_key(settings), settings.public_url, settings.feed_link_days)
     return ServiceParts(
         clock=clock,
-        routers=[
-            calendars_api.create_router(stores, signer, clock),
-            sessions_api.create_router(stores, desk),
-        ],
+        routers=ROUTERS,
+        provides=[desk, Queries(stores), Feeds(stores, signer, clock)],
         handlers=scheduler_handlers(stores, booker, replanner, clock),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),

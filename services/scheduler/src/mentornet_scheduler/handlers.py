@@ -1,12 +1,12 @@
-"""Thin subscribers: each keeps one read model or match up to date through a pure
-domain function (chassis subscribers), then does what the change calls for: book
-waiting matches, re-plan sessions, cancel sessions of people who left."""
+"""The event table: each event keeps one read model or match up to date through a pure
+domain function (chassis subscribers), then asks the use cases for what the change
+calls for: book waiting matches, re-plan sessions, cancel sessions of people who left."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from mentornet_chassis.messaging.consumer import Handler
 from mentornet_chassis.messaging.subscribers import deciding, updating
@@ -22,12 +22,12 @@ from mentornet_contracts.events.participants import (
 )
 from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
 
-from .booker import Booker
 from .domain import calendars, matches, sessions
-from .replanner import Replanner
-from .store import SchedulerStores
+from .domain.state import Match
+from .store import SERVICE, SchedulerStores, typed_decide, typed_update
+from .usecases.booking import Booker
+from .usecases.replanning import Replanner
 
-SERVICE = "scheduler"
 Clock = Callable[[], datetime]
 
 
@@ -51,7 +51,7 @@ class FollowUps:
         await self.replanner.left(envelope.subject, erased=True)
 
     async def program(self, envelope: Envelope[Any], state: State) -> None:
-        await self.replanner.program_changed(state)
+        await self.replanner.program_changed(ProgramPublished.model_validate(state))
         await self.booker.pending(await self.stores.matches_in(envelope.subject))
 
     async def confirmed(self, envelope: Envelope[Any], state: State) -> None:
@@ -59,17 +59,21 @@ class FollowUps:
 
     async def ended(self, envelope: Envelope[Any], state: State) -> None:
         if state:
-            await self.replanner.match_ended(state)
+            await self.replanner.match_ended(cast(Match, state))
 
 
-def _ended(clock: Clock) -> Callable[[State | None, MatchEnded], tuple[State | None, list[Any]]]:
-    def decide(current: State | None, event: MatchEnded) -> tuple[State | None, list[Any]]:
+def _ended(clock: Clock) -> Callable[[Match | None, MatchEnded], tuple[Match | None, list[Any]]]:
+    def decide(current: Match | None, event: MatchEnded) -> tuple[Match | None, list[Any]]:
         if current is None:
             return None, []
         ended, cancelled = sessions.end(current, clock(), f"the match ended ({event.reason})")
         return (ended if ended is not current else None), cancelled
 
     return decide
+
+
+def _confirmed(clock: Clock) -> Callable[[Match | None, MatchConfirmed], Match | None]:
+    return lambda current, event: matches.confirmed(current, event, clock())
 
 
 def _by_match(event: Any) -> str:
@@ -81,21 +85,26 @@ def scheduler_handlers(
 ) -> dict[type[Event], Handler]:
     then = FollowUps(stores, booker, replanner)
     people, rules = stores.calendars, stores.programs
+    registered = typed_update(calendars.on_registered)
+    left = typed_update(calendars.on_left)
     return {
-        MentorRegistered: updating(people, calendars.on_registered, then.calendar, new_likely=True),
-        MenteeRegistered: updating(people, calendars.on_registered, then.calendar, new_likely=True),
-        AvailabilityUpdated: updating(people, calendars.on_availability_updated, then.availability),
-        ParticipantWithdrawn: updating(people, calendars.on_left, then.withdrawn),
-        ParticipantErased: updating(people, calendars.on_left, then.erased),
+        MentorRegistered: updating(people, registered, then.calendar, new_likely=True),
+        MenteeRegistered: updating(people, registered, then.calendar, new_likely=True),
+        AvailabilityUpdated: updating(
+            people, typed_update(calendars.on_availability_updated), then.availability
+        ),
+        ParticipantWithdrawn: updating(people, left, then.withdrawn),
+        ParticipantErased: updating(people, left, then.erased),
         ProgramPublished: updating(rules, lambda _, e: e.model_dump(mode="json"), then.program),
         ProgramUpdated: updating(rules, apply_update, then.program),
         MatchConfirmed: updating(
-            stores.matches,
-            lambda current, e: matches.confirmed(current, e, clock()),
-            then.confirmed,
-            aggregate=_by_match,
+            stores.matches, typed_update(_confirmed(clock)), then.confirmed, aggregate=_by_match
         ),
         MatchEnded: deciding(
-            stores.matches, _ended(clock), then.ended, source=SERVICE, aggregate=_by_match
+            stores.matches,
+            typed_decide(_ended(clock)),
+            then.ended,
+            source=SERVICE,
+            aggregate=_by_match,
         ),
     }

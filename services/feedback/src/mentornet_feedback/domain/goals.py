@@ -5,8 +5,8 @@ published them, with every change (a pivot) and its reason."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from mentornet_chassis.errors import NotFound
 from mentornet_contracts.events.feedback import GoalProgressRecorded, GoalStatus
 from mentornet_contracts.events.participants import (
     GoalsUpdated,
@@ -16,10 +16,8 @@ from mentornet_contracts.events.participants import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import Missing
-from .matches import Match
+from .state import GoalProgress, Match, Person, PersonStatus, Pivot, ProgressEntry
 
-Person = dict[str, Any]
 HISTORY_KEPT = 50
 """Progress entries each goal keeps, newest last; `history_dropped` counts older ones
 (goal.progress.recorded announced each), so a match document never grows unbounded."""
@@ -43,23 +41,28 @@ class Progress(BaseModel):
 def record(
     match: Match, person: Person | None, goal_id: str, progress: Progress, by: str, now: datetime
 ) -> tuple[Match, GoalProgressRecorded]:
-    goals = {g["goal_id"] for g in (person or {}).get("goals", [])}
+    goals = {g["goal_id"] for g in (person["goals"] if person else [])}
     if goal_id not in goals:
-        raise Missing("goal_id", f"the mentee has no goal {goal_id}")
-    entry = {
+        raise NotFound("goal_id", f"the mentee has no goal {goal_id}")
+    entry: ProgressEntry = {
         "at": now.isoformat(),
         "by": by,
         "percent": progress.percent,
-        "status": str(progress.status),
+        "status": progress.status,
         "milestones_reached": progress.milestones_reached,
         "note": progress.note,
     }
-    previous = match["goals"].get(goal_id, {"history": []})
-    history = [*previous["history"], entry]
-    current = {
-        **{k: v for k, v in entry.items() if k != "note"},
+    previous = match["goals"].get(goal_id)
+    history = [*(previous["history"] if previous else []), entry]
+    dropped = previous.get("history_dropped", 0) if previous else 0
+    current: GoalProgress = {
+        "at": entry["at"],
+        "by": by,
+        "percent": progress.percent,
+        "status": progress.status,
+        "milestones_reached": progress.milestones_reached,
         "history": history[-HISTORY_KEPT:],
-        "history_dropped": previous.get("history_dropped", 0) + max(0, len(history) - HISTORY_KEPT),
+        "history_dropped": dropped + max(0, len(history) - HISTORY_KEPT),
     }
     event = GoalProgressRecorded(
         match_id=match["match_id"],
@@ -72,7 +75,7 @@ def record(
     return {**match, "goals": _most_recent(tracked, GOALS_TRACKED)}, event
 
 
-def _most_recent(tracked: dict[str, Any], keep: int) -> dict[str, Any]:
+def _most_recent(tracked: dict[str, GoalProgress], keep: int) -> dict[str, GoalProgress]:
     if len(tracked) <= keep:
         return tracked
     newest = sorted(tracked, key=lambda goal_id: tracked[goal_id]["at"])[-keep:]
@@ -80,13 +83,13 @@ def _most_recent(tracked: dict[str, Any], keep: int) -> dict[str, Any]:
 
 
 def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Person | None:
-    if current is not None and current.get("status") != "active":
+    if current is not None and current.get("status") != PersonStatus.ACTIVE:
         return None
     goals = [g.model_dump(mode="json") for g in event.goals]
     return {
         "participant_id": event.participant_id,
         "program_id": event.program_id,
-        "status": "active",
+        "status": PersonStatus.ACTIVE,
         "goals": goals,
         "pivots": [],
     }
@@ -95,11 +98,11 @@ def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Per
 def on_goals_updated(current: Person | None, event: GoalsUpdated, at: datetime) -> Person | None:
     """Mentor-only participants have no goals to track here; a change to goals of
     someone not registered as a mentee changes nothing."""
-    if current is None or current.get("status") != "active":
+    if current is None or current.get("status") != PersonStatus.ACTIVE:
         return None
-    before = {g["goal_id"] for g in current["goals"]}
+    before = {str(g["goal_id"]) for g in current["goals"]}
     after = [g.model_dump(mode="json") for g in event.goals]
-    pivot = {
+    pivot: Pivot = {
         "at": at.isoformat(),
         "reason": event.reason,
         "added": sorted({g["goal_id"] for g in after} - before),
@@ -112,12 +115,14 @@ def on_goals_updated(current: Person | None, event: GoalsUpdated, at: datetime) 
 def on_left(current: Person | None, event: ParticipantErased | ParticipantWithdrawn) -> Person:
     """Anyone who leaves (mentor or mentee) is remembered as gone, so they are not
     asked for feedback again; an erasure keeps nothing else."""
-    status = "erased" if isinstance(event, ParticipantErased) else "withdrawn"
-    kept = {} if status == "erased" else {k: v for k, v in (current or {}).items() if k != "status"}
-    return {
-        "goals": [],
-        "pivots": [],
-        **kept,
+    erased = isinstance(event, ParticipantErased)
+    status = PersonStatus.ERASED if erased else PersonStatus.WITHDRAWN
+    gone: Person = {
         "participant_id": event.participant_id,
         "status": status,
+        "goals": [],
+        "pivots": [],
     }
+    if erased or current is None:
+        return gone
+    return {**current, "participant_id": event.participant_id, "status": status}

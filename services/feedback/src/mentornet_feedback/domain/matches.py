@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
 
 from mentornet_contracts.errors import UnknownEntity
+from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.sessions import (
     SessionCancelled,
     SessionCompleted,
@@ -19,7 +19,10 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-Match = dict[str, Any]
+from .state import GoalProgress, Match, ProgressEntry, Session, SessionStatus
+
+ERASED = "erased"
+"""Who an erased mentor's progress entries are by, once they are gone."""
 
 
 def short_id(prefix: str, *parts: str) -> str:
@@ -28,7 +31,7 @@ def short_id(prefix: str, *parts: str) -> str:
 
 
 def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
-    match = current or {
+    match: Match = current or {
         "match_id": event.match_id,
         "program_id": event.program_id,
         "mentor_id": event.mentor_id,
@@ -40,33 +43,44 @@ def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
         "rubric_risk": False,
         "due_epoch": None,
     }
-    session = {
+    session: Session = {
         "session_id": event.session_id,
         "sequence": event.sequence,
-        "session_type": str(event.session_type),
+        "session_type": event.session_type,
         "starts_at": event.starts_at.isoformat(),
-        "status": "scheduled",
+        "status": SessionStatus.SCHEDULED,
     }
     return {**match, "sessions": {**match["sessions"], event.session_id: session}}
 
 
-def _session_changed(current: Match | None, session_id: str, **changes: Any) -> Match | None:
+def _session_changed(current: Match | None, session_id: str, session: Session) -> Match | None:
     if current is None or session_id not in current["sessions"]:
         return None
-    session = {**current["sessions"][session_id], **changes}
     return {**current, "sessions": {**current["sessions"], session_id: session}}
 
 
+def _with_status(current: Match | None, session_id: str, status: SessionStatus) -> Match | None:
+    if current is None or session_id not in current["sessions"]:
+        return None
+    return _session_changed(
+        current, session_id, {**current["sessions"][session_id], "status": status}
+    )
+
+
 def on_rescheduled(current: Match | None, event: SessionRescheduled) -> Match | None:
-    return _session_changed(current, event.session_id, starts_at=event.starts_at.isoformat())
+    if current is None or event.session_id not in current["sessions"]:
+        return None
+    session = current["sessions"][event.session_id]
+    moved: Session = {**session, "starts_at": event.starts_at.isoformat()}
+    return _session_changed(current, event.session_id, moved)
 
 
 def on_cancelled(current: Match | None, event: SessionCancelled) -> Match | None:
-    return _session_changed(current, event.session_id, status="cancelled")
+    return _with_status(current, event.session_id, SessionStatus.CANCELLED)
 
 
 def on_missed(current: Match | None, event: SessionMissed) -> Match | None:
-    return _session_changed(current, event.session_id, status="missed")
+    return _with_status(current, event.session_id, SessionStatus.MISSED)
 
 
 def completed(current: Match | None, event: SessionCompleted, at: datetime) -> Match:
@@ -74,18 +88,22 @@ def completed(current: Match | None, event: SessionCompleted, at: datetime) -> M
     an unknown session is an error (retried, then dead-lettered)."""
     if current is None or event.session_id not in current["sessions"]:
         raise UnknownEntity("session", event.session_id, "completed before it was scheduled")
-    changed = _session_changed(
-        current, event.session_id, status="completed", completed_at=at.isoformat()
-    )
+    session = current["sessions"][event.session_id]
+    held: Session = {
+        **session,
+        "status": SessionStatus.COMPLETED,
+        "completed_at": at.isoformat(),
+    }
+    changed = _session_changed(current, event.session_id, held)
     assert changed is not None
     return changed
 
 
-def role_of(match: Match, participant_id: str) -> str | None:
+def role_of(match: Match, participant_id: str) -> Role | None:
     if participant_id == match["mentor_id"]:
-        return "mentor"
+        return Role.MENTOR
     if participant_id == match["mentee_id"]:
-        return "mentee"
+        return Role.MENTEE
     return None
 
 
@@ -101,15 +119,15 @@ def forget(match: Match, participant_id: str) -> Match:
     return {**match, "requests": requests, "reports": reports, "goals": goals}
 
 
-def _without_author(goals: dict[str, Any], participant_id: str) -> dict[str, Any]:
+def _without_author(goals: dict[str, GoalProgress], participant_id: str) -> dict[str, GoalProgress]:
     """Progress entries an erased mentor wrote lose their author and note."""
-    cleaned = {}
+    cleaned: dict[str, GoalProgress] = {}
     for goal_id, goal in goals.items():
-        history = [
-            {**e, "by": "erased", "note": ""} if e.get("by") == participant_id else e
+        history: list[ProgressEntry] = [
+            {**e, "by": ERASED, "note": ""} if e["by"] == participant_id else e
             for e in goal["history"]
         ]
-        by = "erased" if goal.get("by") == participant_id else goal.get("by")
+        by = ERASED if goal.get("by") == participant_id else goal["by"]
         cleaned[goal_id] = {**goal, "history": history, "by": by}
     return cleaned
 

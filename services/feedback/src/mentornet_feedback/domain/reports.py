@@ -5,8 +5,9 @@ items count towards the match's follow-up completion."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
+from mentornet_chassis.errors import NotFound
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.feedback import (
     ActionItemCompleted,
@@ -18,15 +19,16 @@ from mentornet_contracts.events.feedback import (
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import written
-from .errors import Conflict, Missing
-from .matches import Match, short_id
+from .matches import short_id
+from .state import ActionItem as ItemState
+from .state import Match, Report, SessionStatus
 
 
 class ActionItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str = Field(min_length=1, max_length=500)
-    owner: Literal["mentor", "mentee"] = "mentee"
+    owner: Role = Role.MENTEE
     due_date: date
 
 
@@ -47,10 +49,10 @@ def action_item_id(report_id: str, n: int) -> str:
     return short_id("ai", report_id, str(n))
 
 
-def text_of(report_id: str, body: ReportBody) -> tuple[str, written.Body]:
+def text_of(report_id: str, body: ReportBody) -> tuple[str, written.ReportWords]:
     """The report's words (notes, agenda, each action item's text) and their id: they
     are kept apart from the match (see written.py)."""
-    words = {
+    words: written.ReportWords = {
         "notes": body.notes,
         "agenda": list(body.agenda),
         "items": {
@@ -64,16 +66,18 @@ def file(
     match: Match, session_id: str, author_id: str, body: ReportBody, now: datetime
 ) -> tuple[Match, list[SessionReportFiled | RiskFlagged]]:
     if session_id not in match["sessions"]:
-        raise Missing("session_id", f"no session {session_id} in match {match['match_id']}")
+        raise NotFound("session_id", f"no session {session_id} in match {match['match_id']}")
     session = match["sessions"][session_id]
-    if session["status"] in ("cancelled", "missed"):
-        raise Conflict(f"session {session_id} was {session['status']}, not held", session)
-    if session["status"] == "scheduled" and datetime.fromisoformat(session["starts_at"]) > now:
-        raise Conflict(f"session {session_id} has not taken place yet", session)
+    status = session["status"]
+    if status in (SessionStatus.CANCELLED, SessionStatus.MISSED):
+        raise written.refused(f"session {session_id} was {status}, not held", session)
+    if status == SessionStatus.SCHEDULED and datetime.fromisoformat(session["starts_at"]) > now:
+        raise written.refused(f"session {session_id} has not taken place yet", session)
     report_id = short_id("sr", session_id)
     if report_id in match["reports"]:
-        raise Conflict(f"session {session_id} already has a report", match["reports"][report_id])
-    items = {
+        already = match["reports"][report_id]
+        raise written.refused(f"session {session_id} already has a report", already)
+    items: dict[str, ItemState] = {
         action_item_id(report_id, n): {
             "item_id": action_item_id(report_id, n),
             "owner": item.owner,
@@ -82,7 +86,7 @@ def file(
         }
         for n, item in enumerate(body.action_items)
     }
-    report = {
+    report: Report = {
         "report_id": report_id,
         "session_id": session_id,
         "author_id": author_id,
@@ -109,19 +113,20 @@ def file(
     return {**match, "reports": {**match["reports"], report_id: report}}, events
 
 
-def find_item(match: Match, item_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def find_item(match: Match, item_id: str) -> tuple[Report, ItemState]:
     for report in match["reports"].values():
         if item_id in report["items"]:
             return report, report["items"][item_id]
-    raise Missing("item_id", f"no action item {item_id}")
+    raise NotFound("item_id", f"no action item {item_id}")
 
 
 def complete(match: Match, item_id: str, now: datetime) -> tuple[Match, ActionItemCompleted]:
     report, item = find_item(match, item_id)
     if item["completed_at"] is not None:
-        raise Conflict(f"action item {item_id} was completed at {item['completed_at']}", item)
-    done = {**item, "completed_at": now.isoformat()}
-    changed = {**report, "items": {**report["items"], item_id: done}}
+        completed_at = item["completed_at"]
+        raise written.refused(f"action item {item_id} was completed at {completed_at}", item)
+    done: ItemState = {**item, "completed_at": now.isoformat()}
+    changed: Report = {**report, "items": {**report["items"], item_id: done}}
     event = ActionItemCompleted(
         item_id=item_id,
         report_id=report["report_id"],

@@ -4,10 +4,11 @@ for a while, then locked; a reminder when a request is overdue."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+from mentornet_chassis.errors import Forbidden, NotFound
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.feedback import (
     FeedbackReminderDue,
@@ -16,11 +17,20 @@ from mentornet_contracts.events.feedback import (
 )
 
 from . import written
-from .errors import Conflict, Missing, NotYours
-from .matches import Match, short_id
+from .matches import short_id
+from .state import Match, Request, RequestStatus
 from .templates import TEMPLATE_ID
 
-OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
+OPEN, ANSWERED, CLOSED = RequestStatus.OPEN, RequestStatus.ANSWERED, RequestStatus.CLOSED
+Scores = tuple[dict[str, int], int | None]
+"""Rubric scores by dimension and the overall rating (templates.scores)."""
+
+
+class NotYours(Forbidden):
+    """The caller is not the person this request asks (HTTP 403)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Authorization", reason)
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ def requested(
     due = now + windows.due_after
     requests = dict(match["requests"])
     events = []
-    for role, person in (("mentee", match["mentee_id"]), ("mentor", match["mentor_id"])):
+    for role, person in ((Role.MENTEE, match["mentee_id"]), (Role.MENTOR, match["mentor_id"])):
         request_id = short_id("fr", session_id, person)
         if request_id in requests or person in gone:
             continue
@@ -67,7 +77,7 @@ def requested(
                 match_id=match["match_id"],
                 session_id=session_id,
                 participant_id=person,
-                role=Role(role),
+                role=role,
                 due_at=due,
                 template_id=TEMPLATE_ID,
                 template_version=version,
@@ -76,14 +86,14 @@ def requested(
     return {**match, "requests": requests}, events
 
 
-def request_of(match: Match, request_id: str) -> dict[str, Any]:
+def request_of(match: Match, request_id: str) -> Request:
     found = match["requests"].get(request_id)
     if found is None:
-        raise Missing("request_id", f"no feedback request {request_id}")
-    return dict(found)
+        raise NotFound("request_id", f"no feedback request {request_id}")
+    return found
 
 
-def answers_id(request_id: str, answers: dict[str, Any]) -> str:
+def answers_id(request_id: str, answers: Mapping[str, object]) -> str:
     """Where the answers are kept, apart from the match (written.py)."""
     return written.text_id(written.ANSWER, request_id, answers)
 
@@ -92,8 +102,8 @@ def submit(
     match: Match,
     request_id: str,
     participant_id: str,
-    answers: dict[str, Any],
-    scores: tuple[dict[str, int], int | None],
+    answers: Mapping[str, object],
+    scores: Scores,
     now: datetime,
     windows: Windows,
 ) -> tuple[Match, FeedbackSubmitted]:
@@ -103,13 +113,16 @@ def submit(
     if request["participant_id"] != participant_id:
         raise NotYours(f"request {request_id} is not yours")
     if request["status"] == CLOSED:
-        raise Conflict(f"request {request_id} closed on {request.get('closed_at')}", request)
+        closed_at = request.get("closed_at")
+        raise written.refused(f"request {request_id} closed on {closed_at}", request)
     if request["status"] == ANSWERED and now > datetime.fromisoformat(request["edit_until"]):
-        raise Conflict(f"answers to {request_id} were locked at {request['edit_until']}", request)
+        locked = f"answers to {request_id} were locked at {request['edit_until']}"
+        raise written.refused(locked, request)
     first = request["status"] == OPEN
     rubric, rating = scores
-    answered = {
-        **{k: v for k, v in request.items() if k != "answers"},
+    kept: Request = {k: v for k, v in request.items() if k != "answers"}  # type: ignore[assignment]
+    answered: Request = {
+        **kept,
         "status": ANSWERED,
         "text_id": answers_id(request_id, answers),
         "rubric": rubric,
@@ -153,7 +166,7 @@ def due(match: Match, now: datetime, windows: Windows) -> tuple[Match, list[Feed
                     due_at=due_at,
                 )
             )
-    changed = {**match, "requests": requests}
+    changed: Match = {**match, "requests": requests}
     return {**changed, "due_epoch": next_due(changed, windows)}, events
 
 
@@ -168,7 +181,7 @@ def next_due(match: Match, windows: Windows) -> float | None:
 
 def close_for(match: Match, participant_id: str, now: datetime) -> Match:
     """A withdrawn participant's open requests close: no reminders, no late answers."""
-    requests = {
+    requests: dict[str, Request] = {
         k: (
             {**v, "status": CLOSED, "closed_at": now.isoformat()}
             if v["participant_id"] == participant_id and v["status"] == OPEN

@@ -3,10 +3,21 @@ raises a risk signal for QA, once per fall; it can rise again after a recovery."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mentornet_contracts.events.feedback import RiskFlag, RiskFlagged, RiskSource
 
-from .matches import Match
+from .state import Match
 from .summary import rubric_average
+
+
+def threshold_of(program: Mapping[str, object] | None) -> float | None:
+    """The program's `escalation.low_rubric_average` (ProgramPublished, as stored)."""
+    escalation = (program or {}).get("escalation")
+    if not isinstance(escalation, Mapping):
+        return None
+    threshold = escalation.get("low_rubric_average")
+    return float(threshold) if isinstance(threshold, int | float) else None
 
 
 def rubric_check(

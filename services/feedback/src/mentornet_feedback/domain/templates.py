@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
+from mentornet_chassis.errors import Invalid
 from mentornet_contracts.events.common import RubricDimension
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+
+from .state import Answers, AnswerValue
 
 TEMPLATE_ID = "post-session"
 MAX_TEXT = 4000
@@ -124,26 +127,24 @@ DEFAULT = TemplateSpec(
 )
 
 
-class AnswerError(ValueError):
-    """An answer that does not fit its template; names the question."""
+class AnswerError(Invalid, ValueError):
+    """An answer that does not fit its template; names the question (HTTP 422)."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
 
 
 def asked(template: TemplateSpec, role: str) -> list[Question]:
     return [q for q in template.questions if q.audience in (role, "both")]
 
 
-def check_answers(template: TemplateSpec, role: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+def check_answers(template: TemplateSpec, role: str, answers: Mapping[str, object]) -> Answers:
     """The answers, normalised, or AnswerError naming the first question that is wrong."""
     questions = {q.id: q for q in asked(template, role)}
     for qid in answers:
         if qid not in questions:
             raise AnswerError(f"answers.{qid}", f"not a question this template asks the {role}")
-    checked: dict[str, Any] = {}
+    checked: Answers = {}
     for qid, question in questions.items():
         value = answers.get(qid)
         if isinstance(value, str):
@@ -156,7 +157,7 @@ def check_answers(template: TemplateSpec, role: str, answers: Mapping[str, Any])
     return checked
 
 
-def _checked(question: Question, value: Any, field: str) -> Any:
+def _checked(question: Question, value: object, field: str) -> AnswerValue:
     if question.kind in ("rating", "rubric"):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise AnswerError(field, "a whole number from 1 to 5")
@@ -164,7 +165,7 @@ def _checked(question: Question, value: Any, field: str) -> Any:
     if question.kind == "single":
         if value not in question.options:
             raise AnswerError(field, f"one of: {', '.join(question.options)}")
-        return value
+        return str(value)
     if question.kind == "multiple":
         if (
             not isinstance(value, list)
@@ -178,18 +179,29 @@ def _checked(question: Question, value: Any, field: str) -> Any:
     return value.strip()
 
 
-def scores(template: TemplateSpec, answers: Mapping[str, Any]) -> tuple[dict[str, int], int | None]:
+def scores(template: TemplateSpec, answers: Answers) -> tuple[dict[str, int], int | None]:
     """Rubric scores by dimension and the overall rating: what may leave the service."""
     rubric = {
-        str(q.dimension): int(answers[q.id])
+        str(q.dimension): _score(answers[q.id])
         for q in template.questions
         if q.kind == "rubric" and q.id in answers
     }
     rating = next(
-        (int(answers[q.id]) for q in template.questions if q.kind == "rating" and q.id in answers),
+        (
+            _score(answers[q.id])
+            for q in template.questions
+            if q.kind == "rating" and q.id in answers
+        ),
         None,
     )
     return rubric, rating
+
+
+def _score(answer: AnswerValue) -> int:
+    """A checked rating or rubric answer: a whole number."""
+    if isinstance(answer, list):
+        raise TypeError(f"a score, not {answer!r}")
+    return int(answer)
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TypedDict, cast
 
-from .matches import Match
+from mentornet_chassis.errors import Conflict
 
-Body = dict[str, Any]
-Texts = Mapping[str, Body]
+from .state import ActionItem, Answers, Match, Report, Request
+
+
+class ReportWords(TypedDict):
+    notes: str
+    agenda: list[str]
+    items: dict[str, str]
+    """Action item id to its text."""
+
+
+Body = Answers | ReportWords
+"""One text document's words: a request's answers or a report's words."""
+Texts = Mapping[str, Mapping[str, object]]
+"""Text id to its words (a Body), as the texts collection gives them."""
 ANSWER, REPORT = "answer", "report"
 
 
-def text_id(kind: str, part_id: str, body: Body) -> str:
+def text_id(kind: str, part_id: str, body: Mapping[str, object]) -> str:
     """`<kind>:<part id>:<digest of the words>`. The same words make the same id, so a
     retried request rewrites its own document; other words make another, so a text the
     match did not accept can never replace one it did."""
@@ -36,30 +48,31 @@ def text_id(kind: str, part_id: str, body: Body) -> str:
     return f"{kind}:{part_id}:{hashlib.sha256(words.encode()).hexdigest()[:16]}"
 
 
-def named(*parts: dict[str, Any]) -> list[str]:
+def named(*parts: Request | Report) -> list[str]:
     """The ids of the texts these requests or reports accepted."""
     return [p["text_id"] for p in parts if "text_id" in p]
 
 
-def with_answers(request: dict[str, Any], texts: Texts) -> dict[str, Any]:
+def with_answers(request: Request, texts: Texts) -> Request:
     """The request with its answers, as it was shown before they moved out."""
     if "text_id" not in request:
         return {"answers": {}, **request}
-    shown = {k: v for k, v in request.items() if k != "text_id"}
-    return {**shown, "answers": dict(texts.get(request["text_id"], {}))}
+    answers = cast(Answers, texts.get(request["text_id"], {}))
+    shown = cast(Request, {k: v for k, v in request.items() if k != "text_id"})
+    return {**shown, "answers": dict(answers)}
 
 
-def with_report_text(report: dict[str, Any], texts: Texts) -> dict[str, Any]:
+def with_report_text(report: Report, texts: Texts) -> Report:
     """The report with its notes, agenda and each action item's text."""
     if "text_id" not in report:
         return report
-    body = texts.get(report["text_id"], {})
+    body = cast(ReportWords, texts.get(report["text_id"], {}))
     words = body.get("items", {})
-    items = {
+    items: dict[str, ActionItem] = {
         item_id: {"item_id": item_id, "text": words.get(item_id, ""), **item}
         for item_id, item in report["items"].items()
     }
-    shown = {k: v for k, v in report.items() if k not in ("text_id", "items")}
+    shown = cast(Report, {k: v for k, v in report.items() if k != "text_id"})
     return {
         **shown,
         "agenda": list(body.get("agenda", [])),
@@ -77,7 +90,13 @@ def joined(match: Match, texts: Texts) -> Match:
     }
 
 
-def bare(part: dict[str, Any]) -> dict[str, Any]:
+def bare(part: Mapping[str, object]) -> dict[str, object]:
     """A request or report without its answers or the id of its words: what lists and
     refusals show."""
     return {k: v for k, v in part.items() if k not in ("answers", "text_id")}
+
+
+def refused(reason: str, current: Mapping[str, object]) -> Conflict:
+    """The state does not allow the change (HTTP 409); the body carries the part it ran
+    into as lists show it."""
+    return Conflict("state", reason, current=bare(current))

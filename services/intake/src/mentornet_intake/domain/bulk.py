@@ -17,7 +17,7 @@ from typing import Any, Literal
 from mentornet_chassis.errors import problems_of
 from pydantic import ValidationError
 
-from .registration import MenteeRegistration, MentorRegistration
+from .forms import MenteeRegistration, MentorRegistration
 
 RoleName = Literal["mentee", "mentor"]
 MAX_ROWS = 2_000
@@ -38,7 +38,9 @@ class RowError:
     errors: list[dict[str, str]]
 
 
-Row = dict[str, Any] | RowError
+Body = dict[str, Any]
+"""A registration body as read from one row (JSON values), before validation."""
+Row = Body | RowError
 
 
 def _split(value: str) -> list[str]:
@@ -54,15 +56,15 @@ def _weekly(value: str) -> list[dict[str, str]]:
     return windows
 
 
-def _skills(value: str) -> list[dict[str, Any]]:
+def _skills(value: str) -> list[dict[str, str]]:
     pairs = (part.partition(":") for part in _split(value))
     return [{"skill_id": skill.strip(), "level": level.strip()} for skill, _, level in pairs]
 
 
-def from_csv_row(row: dict[str, str]) -> dict[str, Any]:
+def from_csv_row(row: dict[str, str]) -> Body:
     """A CSV row as a registration body; empty cells are left out."""
     cells = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-    body: dict[str, Any] = {
+    body: Body = {
         k: v
         for k, v in cells.items()
         if v
@@ -101,7 +103,7 @@ def read_rows(content: bytes, media_type: str) -> list[Row]:
         raise UnreadableFile(f"not readable as CSV: {exc}") from None
 
 
-def _json_line(number: int, line: str) -> dict[str, Any] | RowError:
+def _json_line(number: int, line: str) -> Row:
     try:
         value = json.loads(line)
     except ValueError as exc:
@@ -112,7 +114,7 @@ def _json_line(number: int, line: str) -> dict[str, Any] | RowError:
 
 
 def validate(
-    number: int, body: dict[str, Any], program_id: str, role: RoleName
+    number: int, body: Body, program_id: str, role: RoleName
 ) -> MenteeRegistration | MentorRegistration | RowError:
     model = MenteeRegistration if role == "mentee" else MentorRegistration
     try:

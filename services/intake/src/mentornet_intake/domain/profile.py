@@ -6,6 +6,7 @@ holds; skills and capacity belong to the mentor role, goals to the mentee role.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mentornet_contracts.events.common import (
@@ -26,7 +27,9 @@ from mentornet_contracts.events.participants import (
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .availability import check as check_availability
-from .registration import LanguageInput, RegistrationConflict, iso_639_1
+from .forms import LanguageInput, iso_639_1
+from .participant import ParticipantState, ParticipantStatus
+from .registration import RegistrationConflict
 
 MENTOR_ONLY = ("skills", "capacity")
 
@@ -68,14 +71,14 @@ class AvailabilityChange(BaseModel):
         return check_availability(value)
 
 
-def _active(state: dict[str, Any]) -> None:
-    if state["status"] != "active":
+def _active(state: ParticipantState) -> None:
+    if state["status"] != ParticipantStatus.ACTIVE:
         raise RegistrationConflict(f"participant is {state['status']}")
 
 
 def _with_profiles(
-    state: dict[str, Any], roles: list[str], changes: dict[str, Any]
-) -> dict[str, Any]:
+    state: ParticipantState, roles: list[str], changes: Mapping[str, Any]
+) -> ParticipantState:
     profiles = {
         role: ({**profile, **changes} if role in roles else profile)
         for role, profile in state["profiles"].items()
@@ -84,8 +87,8 @@ def _with_profiles(
 
 
 def change_profile(
-    state: dict[str, Any], patch: ProfilePatch
-) -> tuple[dict[str, Any], ProfileUpdated | None]:
+    state: ParticipantState, patch: ProfilePatch
+) -> tuple[ParticipantState, ProfileUpdated | None]:
     _active(state)
     changes = patch.model_dump(mode="json", exclude_none=True)
     if not changes:
@@ -100,7 +103,9 @@ def change_profile(
     return new_state, ProfileUpdated(participant_id=state["participant_id"], **changes)
 
 
-def change_goals(state: dict[str, Any], change: GoalsChange) -> tuple[dict[str, Any], GoalsUpdated]:
+def change_goals(
+    state: ParticipantState, change: GoalsChange
+) -> tuple[ParticipantState, GoalsUpdated]:
     _active(state)
     if "mentee" not in state["roles"]:
         raise RegistrationConflict("goals belong to the mentee role")
@@ -114,8 +119,8 @@ def change_goals(state: dict[str, Any], change: GoalsChange) -> tuple[dict[str, 
 
 
 def change_availability(
-    state: dict[str, Any], change: AvailabilityChange
-) -> tuple[dict[str, Any], AvailabilityUpdated]:
+    state: ParticipantState, change: AvailabilityChange
+) -> tuple[ParticipantState, AvailabilityUpdated]:
     _active(state)
     value = change.availability.model_dump(mode="json")
     return (

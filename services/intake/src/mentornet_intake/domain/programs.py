@@ -6,8 +6,10 @@ carrying only what changed. Eligibility stays in intake: it gates registration.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Self
+from enum import StrEnum
+from typing import Annotated, Any, Self, TypedDict
 
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.common import Label
 from mentornet_contracts.events.programs import (
     MATCHING_SIGNALS,
@@ -39,8 +41,28 @@ DEFAULT_WEIGHTS = {
 EVENT_FIELDS = frozenset(ProgramUpdated.model_fields) - {"program_id"}
 
 
-class ProgramConflict(Exception):
-    """The request is valid but clashes with the program's state (HTTP 409)."""
+class ProgramStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+SpecDocument = dict[str, Any]
+"""A ProgramSpec as JSON (model_dump(mode="json"))."""
+
+
+class ProgramState(TypedDict):
+    program_id: str
+    status: ProgramStatus
+    coordinators: list[str]
+    """Who created the program (coordinators named for it in their token run it too)."""
+    spec: SpecDocument
+
+
+class ProgramConflict(Conflict):
+    """The request is valid but clashes with the program's state."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("status", reason)
 
 
 class Eligibility(BaseModel):
@@ -129,35 +151,33 @@ class ProgramPatch(BaseModel):
     cohort_size: int | None = Field(default=None, ge=2, le=50)
 
 
-def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> dict[str, Any]:
+def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> ProgramState:
     return {
         "program_id": program_id,
-        "status": "draft",
+        "status": ProgramStatus.DRAFT,
         "coordinators": [coordinator],
         "spec": spec.model_dump(mode="json"),
     }
 
 
-def change(
-    state: dict[str, Any], patch: ProgramPatch
-) -> tuple[dict[str, Any], ProgramUpdated | None]:
+def change(state: ProgramState, patch: ProgramPatch) -> tuple[ProgramState, ProgramUpdated | None]:
     """Apply a patch; re-validate the whole spec; say what changed if already published."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
     spec = ProgramSpec.model_validate({**state["spec"], **changes})
     new_spec = spec.model_dump(mode="json")
     changed = {k: v for k, v in new_spec.items() if state["spec"].get(k) != v}
-    new_state = {**state, "spec": new_spec}
+    new_state: ProgramState = {**state, "spec": new_spec}
     event_fields = {k: v for k, v in changed.items() if k in EVENT_FIELDS}
-    if state["status"] != "published" or not event_fields:
+    if state["status"] != ProgramStatus.PUBLISHED or not event_fields:
         return new_state, None
     return new_state, ProgramUpdated(program_id=state["program_id"], **event_fields)
 
 
-def publish(state: dict[str, Any]) -> tuple[dict[str, Any], ProgramPublished]:
-    if state["status"] == "published":
+def publish(state: ProgramState) -> tuple[ProgramState, ProgramPublished]:
+    if state["status"] == ProgramStatus.PUBLISHED:
         raise ProgramConflict("program is already published")
     spec = {k: v for k, v in state["spec"].items() if k != "eligibility"}
     event = ProgramPublished(
         program_id=state["program_id"], coordinator_ids=tuple(state["coordinators"]), **spec
     )
-    return {**state, "status": "published"}, event
+    return {**state, "status": ProgramStatus.PUBLISHED}, event

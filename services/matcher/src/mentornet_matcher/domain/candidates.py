@@ -6,8 +6,6 @@ of a second role (a mentee who later mentors) merges into the same candidate.
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.participants import (
     AvailabilityUpdated,
@@ -19,15 +17,13 @@ from mentornet_contracts.events.participants import (
     ProfileUpdated,
 )
 
-Candidate = dict[str, Any]
+from .documents import Candidate, CandidateStatus, Profile
 
 
 def _base(current: Candidate | None, participant_id: str) -> Candidate:
-    return (
-        dict(current)
-        if current
-        else {"participant_id": participant_id, "roles": {}, "status": "active"}
-    )
+    if current:
+        return {**current}
+    return {"participant_id": participant_id, "roles": {}, "status": CandidateStatus.ACTIVE}
 
 
 def _with_role(
@@ -36,7 +32,7 @@ def _with_role(
     candidate = _base(current, event.participant_id)
     profile = event.model_dump(mode="json", exclude={"participant_id"})
     candidate["roles"] = {**candidate["roles"], role: profile}
-    candidate["status"] = "active"
+    candidate["status"] = CandidateStatus.ACTIVE
     return candidate
 
 
@@ -50,7 +46,7 @@ def on_mentor_registered(current: Candidate | None, event: MentorRegistered) -> 
 
 def on_withdrawn(current: Candidate | None, event: ParticipantWithdrawn) -> Candidate:
     candidate = _base(current, event.participant_id)
-    candidate["status"] = "withdrawn"
+    candidate["status"] = CandidateStatus.WITHDRAWN
     return candidate
 
 
@@ -60,7 +56,7 @@ def on_erased(current: Candidate | None, event: ParticipantErased) -> Candidate:
     return {
         "participant_id": event.participant_id,
         "roles": {},
-        "status": "erased",
+        "status": CandidateStatus.ERASED,
         "programs": programs_of(current),
     }
 
@@ -69,23 +65,21 @@ def programs_of(candidate: Candidate | None) -> dict[str, str]:
     """Role to program id, for the roles the participant holds or held."""
     if candidate is None:
         return {}
-    held = {role: p["program_id"] for role, p in candidate.get("roles", {}).items()}
+    held = {role: str(p["program_id"]) for role, p in candidate.get("roles", {}).items()}
     return {**candidate.get("programs", {}), **held}
 
 
 def is_matchable(candidate: Candidate, role: str) -> bool:
-    return candidate.get("status") == "active" and role in candidate.get("roles", {})
+    return candidate.get("status") == CandidateStatus.ACTIVE and role in candidate.get("roles", {})
 
 
 def _known(current: Candidate | None, participant_id: str) -> Candidate:
     if not current or not current.get("roles"):
         raise UnknownEntity("participant", participant_id, "an update before its registration")
-    return dict(current)
+    return {**current}
 
 
-def _update_roles(
-    candidate: Candidate, changes: dict[str, Any], roles: tuple[str, ...]
-) -> Candidate:
+def _update_roles(candidate: Candidate, changes: Profile, roles: tuple[str, ...]) -> Candidate:
     candidate["roles"] = {
         role: ({**profile, **changes} if role in roles else profile)
         for role, profile in candidate["roles"].items()

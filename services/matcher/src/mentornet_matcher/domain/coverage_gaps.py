@@ -9,12 +9,12 @@ A skill is a gap when fewer places than waiting mentees remain.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from .documents import CoverageReport
 from .pool import Pool
 
 
@@ -58,9 +58,17 @@ def _targets(pool: Pool, i: int) -> set[tuple[int, int]]:
 
 def report(
     gaps: Sequence[SkillGap], waiting_mentees: int, mentors_with_room: int
-) -> dict[str, Any]:
+) -> CoverageReport:
     return {
-        "skills": [{**asdict(g), "shortfall": g.shortfall} for g in gaps],
+        "skills": [
+            {
+                "skill_id": g.skill_id,
+                "waiting": g.waiting,
+                "places": g.places,
+                "shortfall": g.shortfall,
+            }
+            for g in gaps
+        ],
         "waiting_mentees": waiting_mentees,
         "mentors_with_capacity": mentors_with_room,
     }

@@ -8,13 +8,10 @@ person serialise on its version: capacity is never exceeded.
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentornet_contracts.events.participants import MentorRegistered
 
+from .documents import Hold, Load
 from .rules import MentorLoad
-
-Load = dict[str, Any]
 
 
 class NoCapacity(Exception):
@@ -33,7 +30,7 @@ def empty(mentor_id: str) -> Load:
 
 def load_in(load: Load | None, program_id: str) -> MentorLoad:
     """A cohort's members share their sessions, so a cohort's hours count once."""
-    holds = (load or {}).get("holds", {}).values()
+    holds = list(load["holds"].values()) if load else []
     own = sum(float(h["hours"]) for h in holds if not h.get("shared"))
     shared = {h["program_id"]: float(h["hours"]) for h in holds if h.get("shared")}
     return MentorLoad(
@@ -61,7 +58,7 @@ def reserve(
         return current
     if room <= 0:
         raise NoCapacity(f"mentor {mentor_id} has no capacity left in {program_id}")
-    hold: dict[str, Any] = {"program_id": program_id, "hours": hours}
+    hold: Hold = {"program_id": program_id, "hours": hours}
     if shared:
         hold["shared"] = True
     return {**current, "holds": {**current["holds"], match_id: hold}}

@@ -10,13 +10,14 @@ again without the pair when the pair itself failed.
 
 Only `proposed` and `confirmed` hold the mentor's capacity. Pure functions from
 (state, command) to (new state, events); a decision on a match that is not in the
-state it needs raises MatchNotOpen, which names the current state.
+state it needs raises MatchNotOpen (a Refused, 409), which names the current state.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.matches import (
     Decider,
     EndCause,
@@ -28,29 +29,40 @@ from mentornet_contracts.events.matches import (
     MatchProposed,
     ScoreContribution,
 )
+from mentornet_contracts.events.programs import ApprovalMode
 
-Match = dict[str, Any]
-OPEN = "proposed"
-HOLDS_CAPACITY = ("proposed", "confirmed")
-PENDING = ("in_review", "shortlisted")
+from .documents import Match, MatchStatus
+
+OPEN = MatchStatus.PROPOSED
+HOLDS_CAPACITY = (MatchStatus.PROPOSED, MatchStatus.CONFIRMED)
+PENDING = (MatchStatus.IN_REVIEW, MatchStatus.SHORTLISTED)
 PLACED = (*HOLDS_CAPACITY, *PENDING)
 """A mentee with a match in one of these states is not placed again."""
 FIRST_STATUS = {
-    "auto": "proposed",
-    "coordinator_review": "in_review",
-    "mentee_shortlist": "shortlisted",
+    ApprovalMode.AUTO: MatchStatus.PROPOSED,
+    ApprovalMode.COORDINATOR_REVIEW: MatchStatus.IN_REVIEW,
+    ApprovalMode.MENTEE_SHORTLIST: MatchStatus.SHORTLISTED,
 }
 
 
 def is_failed_pair(match: Match) -> bool:
     """Declined, or ended because the pair did not work: never proposed again."""
-    return bool(match["status"] == "declined" or match.get("failed"))
+    return bool(match["status"] == MatchStatus.DECLINED or match.get("failed"))
 
 
-class MatchNotOpen(ValueError):
-    def __init__(self, match: Match) -> None:
-        super().__init__(f"match {match['match_id']} is {match['status']}, not open")
+class Refused(Conflict):
+    """A decision on a match that its state does not allow (HTTP 409); the body carries
+    the match as it now is, under `match`, so a client can show what it ran into."""
+
+    def __init__(self, field: str, reason: str, match: Match | None = None) -> None:
+        super().__init__(field, reason, match=match)
         self.match = match
+
+
+class MatchNotOpen(Refused):
+    def __init__(self, match: Match) -> None:
+        reason = f"match {match['match_id']} is {match['status']}, not open"
+        super().__init__("match_id", reason, match)
 
 
 def propose(
@@ -61,7 +73,7 @@ def propose(
     score: float,
     explanation: tuple[ScoreContribution, ...],
     hours_per_month: float,
-    status: str = OPEN,
+    status: MatchStatus = OPEN,
     proposed_at: str = "",
 ) -> tuple[Match, MatchProposed]:
     event = MatchProposed(
@@ -78,21 +90,22 @@ def propose(
         "hours": hours_per_month,
         "proposed_at": proposed_at,
     }
-    return state, event
+    return cast(Match, state), event
 
 
-def _require(match: Match, *statuses: str) -> None:
+def _require(match: Match, *statuses: MatchStatus) -> None:
     if match["status"] not in statuses:
         raise MatchNotOpen(match)
 
 
 def decline(match: Match, by: Decider, reason: str) -> tuple[Match, MatchDeclined]:
     """The mentee or mentor says no, or a coordinator rejects a proposal in review."""
-    _require(match, OPEN, "in_review")
+    _require(match, OPEN, MatchStatus.IN_REVIEW)
     event = MatchDeclined(
         match_id=match["match_id"], mentee_id=match["mentee_id"], by=by, reason=reason
     )
-    return {**match, "status": "declined", "declined_by": str(by), "reason": reason}, event
+    declined: Match = {**match, "status": MatchStatus.DECLINED, "declined_by": str(by)}
+    return {**declined, "reason": reason}, event
 
 
 def approve(match: Match, by: Decider) -> tuple[Match, MatchAccepted]:
@@ -118,8 +131,8 @@ def end(
         detail=detail[:500],
         cause=cause,
     )
-    state = {**match, "status": "ended", "ended_from": match["status"], "failed": failed}
-    return {**state, "end_reason": str(reason), "end_cause": str(cause)}, event
+    ended: Match = {**match, "status": MatchStatus.ENDED, "ended_from": match["status"]}
+    return {**ended, "failed": failed, "end_reason": str(reason), "end_cause": str(cause)}, event
 
 
 def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:
@@ -128,7 +141,7 @@ def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:
     ended, event = end(
         match, MatchEndReason.OTHER, EndCause.OPTION_NOT_PICKED, detail, failed=False
     )
-    return {**ended, "status": "superseded"}, event
+    return {**ended, "status": MatchStatus.SUPERSEDED}, event
 
 
 def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfirmed]:
@@ -140,10 +153,10 @@ def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfir
         mentor_id=match["mentor_id"],
         program_id=match["program_id"],
     )
-    return {**match, "status": "confirmed"}, accepted, confirmed
+    return {**match, "status": MatchStatus.CONFIRMED}, accepted, confirmed
 
 
 def record_fit(match: Match, by: Decider) -> Match:
     """Someone confirmed, after the first session, that the pair fits."""
-    _require(match, "confirmed")
+    _require(match, MatchStatus.CONFIRMED)
     return {**match, "fit_confirmed_by": sorted({*match.get("fit_confirmed_by", []), str(by)})}

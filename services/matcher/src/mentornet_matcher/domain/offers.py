@@ -13,11 +13,11 @@ no room with the mentor it claimed for takes that claim back (`unclaim`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+
+from .documents import OfferClaim
+from .documents import WaitlistEntry as Entry
 
 PENDING_GRACE_S = 60.0
-
-Entry = dict[str, Any]
 
 
 class AlreadyOffered(Exception):
@@ -38,7 +38,7 @@ def claim(
     if current and current["group"] == group:
         if match_id in current["matches"]:
             return None
-        offer = {**current, "matches": [*current["matches"], match_id]}
+        offer: OfferClaim = {**current, "matches": [*current["matches"], match_id]}
         return {**(entry or {}), "offer": offer}
     if current:
         fresh = now - float(current["at"]) < PENDING_GRACE_S
@@ -54,5 +54,6 @@ def unclaim(entry: Entry | None, group: str, match_id: str) -> Entry | None:
     if not current or current["group"] != group or match_id not in current["matches"]:
         return None
     rest = [m for m in current["matches"] if m != match_id]
-    kept = {k: v for k, v in (entry or {}).items() if k != "offer"}
+    kept: Entry = {**(entry or {})}
+    del kept["offer"]
     return {**kept, "offer": {**current, "matches": rest}} if rest else kept

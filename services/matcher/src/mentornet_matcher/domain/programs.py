@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
+from mentornet_contracts.events.programs import (
+    ApprovalMode,
+    ProgramPublished,
+    ProgramUpdated,
+    apply_update,
+)
 
+from .documents import Program
 from .rules import Rules
-
-Program = dict[str, Any]
 
 
 def on_published(current: Program | None, event: ProgramPublished) -> Program:
-    return event.model_dump(mode="json")
+    return cast(Program, event.model_dump(mode="json"))
 
 
 def on_updated(current: Program | None, event: ProgramUpdated) -> Program:
-    return apply_update(current, event)
+    return cast(Program, apply_update(cast(dict[str, Any] | None, current), event))
 
 
 def as_published(program: Program) -> ProgramPublished:
@@ -27,5 +31,5 @@ def rules_of(program: Program) -> Rules:
     return Rules.of(as_published(program))
 
 
-def approval_mode(program: Program) -> str:
-    return str(program["approval_mode"])
+def approval_mode(program: Program) -> ApprovalMode:
+    return ApprovalMode(program["approval_mode"])

@@ -6,13 +6,12 @@ Pure decisions over match states; the service ends them and places the mentees a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from .documents import Match, MatchStatus
 from .matches import HOLDS_CAPACITY
 from .rules import Rules
 
-Match = dict[str, Any]
-LEAST_SETTLED_FIRST = {"proposed": 0, "confirmed": 1}
+LEAST_SETTLED_FIRST = {MatchStatus.PROPOSED: 0, MatchStatus.CONFIRMED: 1}
 
 
 def over_capacity(holding: Sequence[Match], rules: Rules, override: int | None) -> list[Match]:

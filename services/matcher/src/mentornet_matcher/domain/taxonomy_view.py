@@ -4,19 +4,16 @@ like any other and old ids keep resolving through aliases."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentornet_contracts.events.programs import TaxonomyUpdated
 from mentornet_contracts.taxonomy import Skill, default_taxonomy
 
+from .documents import TaxonomyView as View
 from .skillmap import SkillMap
-
-View = dict[str, Any]
 
 
 def on_taxonomy_updated(current: View | None, event: TaxonomyUpdated) -> View | None:
     """Changes apply in version order; an older or repeated version changes nothing."""
-    state = current or {"version": 0, "skills": {}, "renamed": {}}
+    state: View = current or {"version": 0, "skills": {}, "renamed": {}}
     if event.taxonomy_version <= state["version"]:
         return None
     skills = {**state["skills"], **{s.id: s.model_dump(mode="json") for s in event.skills}}

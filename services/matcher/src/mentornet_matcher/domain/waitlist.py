@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from mentornet_contracts.events.matches import WaitlistReason
 
+from .documents import WaitlistEntry
 from .pool import Pool
 from .scoring import PoolScores
 
@@ -36,8 +36,8 @@ def entry(
     program_id: str,
     why: tuple[WaitlistReason, ...],
     short_skills: tuple[str, ...] = (),
-    current: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    current: WaitlistEntry | None = None,
+) -> WaitlistEntry:
     """`waiting` is an explicit flag because the embedded server cannot query on an
     array position (docs/embedded-stack.md). The current entry's other fields (the
     mentee's offer claim) are kept."""
@@ -50,7 +50,7 @@ def entry(
     }
 
 
-def placed(current: dict[str, Any] | None) -> dict[str, Any] | None:
+def placed(current: WaitlistEntry | None) -> WaitlistEntry | None:
     """The entry once the mentee has a proposal: kept, no longer waiting."""
     if current is None or not current.get("waiting"):
         return None

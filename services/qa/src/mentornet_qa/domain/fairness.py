@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
-from typing import Any
+from typing import NotRequired, TypedDict, cast
 
 HIGHER_IS_BETTER = {
     "match_rate": True,
@@ -46,10 +46,24 @@ class Finding:
     ratio: float
 
 
+class GroupFigures(TypedDict):
+    """One group's figures; a suppressed group shows none (and no count either)."""
+
+    group: str
+    suppressed: bool
+    people: str
+    match_rate: NotRequired[float | None]
+    days_to_match: NotRequired[float | None]
+    match_score: NotRequired[float | None]
+    rematch_rate: NotRequired[float | None]
+    early_closure_rate: NotRequired[float | None]
+    rubric_average: NotRequired[float | None]
+
+
 @dataclass
 class AttributeAudit:
     attribute: str
-    groups: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[GroupFigures] = field(default_factory=list)
     disparities: list[Finding] = field(default_factory=list)
 
 
@@ -109,13 +123,12 @@ def audit_attribute(
     for group, members in sorted(by_group.items()):
         if len(members) < min_group:
             result.groups.append(
-                {"group": group, "suppressed": True, "people": f"fewer than {min_group}"}
+                GroupFigures(group=group, suppressed=True, people=f"fewer than {min_group}")
             )
             continue
         shown[group] = _metrics(members)
-        result.groups.append(
-            {"group": group, "suppressed": False, "people": band(len(members)), **shown[group]}
-        )
+        named = GroupFigures(group=group, suppressed=False, people=band(len(members)))
+        result.groups.append(cast(GroupFigures, {**named, **shown[group]}))
     for metric, higher in HIGHER_IS_BETTER.items():
         values: dict[str, float] = {}
         for group, figures in shown.items():

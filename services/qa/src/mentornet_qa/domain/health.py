@@ -6,10 +6,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from statistics import fmean, median
-from typing import Any
+from typing import Literal
 
-from .matches import Match
-from .people import Person
+from .audits import AuditRecord
+from .documents import Match, MatchStatus, Person, PersonStatus, SessionStatus
+from .figures import (
+    Attendance,
+    Escalations,
+    FollowUp,
+    Health,
+    Matching,
+    MonthRubric,
+    NoAudit,
+    NoCoverage,
+    Rubric,
+    Sampling,
+    Utilisation,
+)
+from .program import Coverage, ProgramState
 
 AGE_BUCKETS = (
     (timedelta(days=1), "under a day"),
@@ -22,30 +36,35 @@ def _days(a: str, b: str) -> float:
     return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() / 86400
 
 
-def matching(matches: Sequence[Match], people: Sequence[Person], program_id: str) -> dict[str, Any]:
-    mentees = {
-        p["participant_id"]: p
-        for p in people
-        if (p["roles"].get("mentee") or {}).get("program_id") == program_id
-    }
-    active = [m for m in matches if m["status"] == "confirmed"]
+def _in_program(person: Person, role: Literal["mentor", "mentee"], program_id: str) -> bool:
+    held = person["roles"].get(role)
+    return held is not None and held.get("program_id") == program_id
+
+
+def matching(matches: Sequence[Match], people: Sequence[Person], program_id: str) -> Matching:
+    mentees = {p["participant_id"]: p for p in people if _in_program(p, "mentee", program_id)}
+    active = [m for m in matches if m["status"] == MatchStatus.CONFIRMED]
     first: dict[str, str] = {}
     for m in matches:
-        if m.get("confirmed_at") and m["mentee_id"]:
-            first[m["mentee_id"]] = min(
-                first.get(m["mentee_id"], m["confirmed_at"]), m["confirmed_at"]
-            )
+        confirmed_at = m.get("confirmed_at")
+        if confirmed_at and m["mentee_id"]:
+            first[m["mentee_id"]] = min(first.get(m["mentee_id"], confirmed_at), confirmed_at)
     waits = []
     for mentee_id, confirmed_at in first.items():
-        since = ((mentees.get(mentee_id) or {}).get("roles", {}).get("mentee") or {}).get("since")
-        if since:
-            waits.append(_days(since, confirmed_at))
-    waiting = [p for p in mentees.values() if p.get("waitlisted_at") and p["status"] == "active"]
+        mentee = mentees.get(mentee_id)
+        role = mentee["roles"].get("mentee") if mentee else None
+        if role and role.get("since"):
+            waits.append(_days(role["since"], confirmed_at))
+    waiting = [
+        p for p in mentees.values() if p.get("waitlisted_at") and p["status"] == PersonStatus.ACTIVE
+    ]
     return {
         "mentees": len(mentees),
         "active_matches": len(active),
         "completed_matches": sum(
-            1 for m in matches if m["status"] == "ended" and m.get("end_reason") == "completed"
+            1
+            for m in matches
+            if m["status"] == MatchStatus.ENDED and m.get("end_reason") == "completed"
         ),
         "waitlisted": len(waiting),
         "days_to_match_median": round(median(waits), 2) if waits else None,
@@ -55,15 +74,16 @@ def matching(matches: Sequence[Match], people: Sequence[Person], program_id: str
 
 def utilisation(
     matches: Sequence[Match], people: Sequence[Person], program_id: str, default_capacity: int
-) -> dict[str, Any]:
+) -> Utilisation:
     mentors = [
         p
         for p in people
-        if (p["roles"].get("mentor") or {}).get("program_id") == program_id
-        and p["status"] == "active"
+        if _in_program(p, "mentor", program_id) and p["status"] == PersonStatus.ACTIVE
     ]
-    capacity = sum((p["roles"]["mentor"].get("capacity") or default_capacity) for p in mentors)
-    busy = sum(1 for m in matches if m["status"] == "confirmed")
+    capacity = sum(
+        (p["roles"].get("mentor", {}).get("capacity") or default_capacity) for p in mentors
+    )
+    busy = sum(1 for m in matches if m["status"] == MatchStatus.CONFIRMED)
     return {
         "mentors": len(mentors),
         "places": capacity,
@@ -72,9 +92,9 @@ def utilisation(
     }
 
 
-def attendance(matches: Sequence[Match]) -> dict[str, Any]:
+def attendance(matches: Sequence[Match]) -> Attendance:
     statuses = [s.get("status") for m in matches for s in m["sessions"].values()]
-    held, missed = statuses.count("completed"), statuses.count("missed")
+    held, missed = statuses.count(SessionStatus.COMPLETED), statuses.count(SessionStatus.MISSED)
     return {
         "held": held,
         "missed": missed,
@@ -82,7 +102,7 @@ def attendance(matches: Sequence[Match]) -> dict[str, Any]:
     }
 
 
-def follow_up(matches: Sequence[Match]) -> dict[str, Any]:
+def follow_up(matches: Sequence[Match]) -> FollowUp:
     items = sum(m["items"] for m in matches)
     done = sum(m["items_done"] for m in matches)
     return {
@@ -92,7 +112,7 @@ def follow_up(matches: Sequence[Match]) -> dict[str, Any]:
     }
 
 
-def rubric(matches: Sequence[Match]) -> dict[str, Any]:
+def rubric(matches: Sequence[Match]) -> Rubric:
     """The program's rubric average, and by month of the session (the trend)."""
     by_month: dict[str, list[float]] = {}
     scores = []
@@ -102,20 +122,22 @@ def rubric(matches: Sequence[Match]) -> dict[str, Any]:
                 continue
             average = sum(f["rubric"].values()) / len(f["rubric"])
             scores.append(average)
-            month = (m["sessions"].get(f["session_id"], {}).get("starts_at") or "")[:7] or "unknown"
+            session = m["sessions"].get(f["session_id"])
+            starts = (session.get("starts_at") if session else None) or ""
+            month = starts[:7] or "unknown"
             by_month.setdefault(month, []).append(average)
     return {
         "average": round(fmean(scores), 4) if scores else None,
         "responses": len(scores),
         "by_month": [
-            {"month": k, "average": round(fmean(v), 4), "responses": len(v)}
+            MonthRubric(month=k, average=round(fmean(v), 4), responses=len(v))
             for k, v in sorted(by_month.items())
         ],
     }
 
 
-def escalations(matches: Sequence[Match], now: datetime) -> dict[str, Any]:
-    open_cases = [m["case"] for m in matches if m.get("case")]
+def escalations(matches: Sequence[Match], now: datetime) -> Escalations:
+    open_cases = [case for m in matches if (case := m.get("case"))]
     ages = {label: 0 for _, label in AGE_BUCKETS} | {"over a week": 0}
     for case in open_cases:
         age = now - datetime.fromisoformat(case["opened_at"])
@@ -136,14 +158,14 @@ def escalations(matches: Sequence[Match], now: datetime) -> dict[str, Any]:
 
 
 def health(
-    program: dict[str, Any],
+    program: ProgramState,
     matches: Sequence[Match],
     people: Sequence[Person],
     now: datetime,
-    fairness: dict[str, Any] | None,
-    coverage: dict[str, Any] | None,
-    sampling: dict[str, Any],
-) -> dict[str, Any]:
+    fairness: AuditRecord | None,
+    coverage: Coverage | None,
+    sampling: Sampling,
+) -> Health:
     program_id = program["program_id"]
     return {
         "program_id": program_id,
@@ -157,7 +179,7 @@ def health(
         "follow_up": follow_up(matches),
         "rubric": rubric(matches),
         "escalations": escalations(matches, now),
-        "fairness": fairness or {"audited_at": None, "attributes": [], "disparities": 0},
-        "coverage_gaps": coverage or {"skills": [], "waiting_mentees": 0},
+        "fairness": fairness or NoAudit(audited_at=None, attributes=[], disparities=0),
+        "coverage_gaps": coverage or NoCoverage(skills=[], waiting_mentees=0),
         "qa_sampling": sampling,
     }

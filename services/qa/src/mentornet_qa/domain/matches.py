@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
-from typing import Any
 
 from mentornet_contracts.events.feedback import (
     ActionItemCompleted,
@@ -24,138 +23,151 @@ from mentornet_contracts.events.matches import (
 )
 from mentornet_contracts.events.sessions import SessionCompleted, SessionMissed, SessionScheduled
 
-Match = dict[str, Any]
-LIVE = ("proposed", "in_review", "shortlisted", "confirmed")
+from .documents import Answer, Match, MatchStatus, Session, SessionStatus
 
 
-def _base(current: Match | None, match_id: str) -> Match:
-    return dict(
-        current
-        or {
-            "match_id": match_id,
-            "program_id": None,
-            "mentor_id": None,
-            "mentee_id": None,
-            "status": "unknown",
-            "sessions": {},
-            "feedback": {},
-            "items": 0,
-            "items_done": 0,
-            "goals": {},
-            "case": None,
-            "closed_cases": [],
-            "due_epoch": None,
-        }
+def base(current: Match | None, match_id: str) -> Match:
+    """The match as known, or a new one: facts about it arrive in any order."""
+    if current is not None:
+        return current.copy()
+    return Match(
+        match_id=match_id,
+        program_id=None,
+        mentor_id=None,
+        mentee_id=None,
+        status=MatchStatus.UNKNOWN,
+        sessions={},
+        feedback={},
+        items=0,
+        items_done=0,
+        goals={},
+        case=None,
+        closed_cases=[],
+        due_epoch=None,
     )
 
 
 def on_proposed(
     current: Match | None, event: MatchProposed, now: datetime, accept_days: int
 ) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {
         **match,
         "program_id": event.program_id,
         "mentor_id": event.mentor_id,
         "mentee_id": event.mentee_id,
         "score": event.score,
-        "status": "proposed" if match["status"] in ("unknown", "proposed") else match["status"],
+        "status": (
+            MatchStatus.PROPOSED
+            if match["status"] in (MatchStatus.UNKNOWN, MatchStatus.PROPOSED)
+            else match["status"]
+        ),
         "proposed_at": now.isoformat(),
         "accept_by": (now + timedelta(days=accept_days)).isoformat(),
     }
 
 
 def on_accepted(current: Match | None, event: MatchAccepted) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {**match, "accepted": True}
 
 
 def on_declined(current: Match | None, event: MatchDeclined) -> Match:
-    return {**_base(current, event.match_id), "status": "declined"}
+    return {**base(current, event.match_id), "status": MatchStatus.DECLINED}
 
 
 def on_confirmed(current: Match | None, event: MatchConfirmed, now: datetime) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {
         **match,
         "program_id": event.program_id,
         "mentor_id": event.mentor_id,
         "mentee_id": event.mentee_id,
-        "status": "confirmed",
+        "status": MatchStatus.CONFIRMED,
         "confirmed_at": now.isoformat(),
     }
 
 
 def on_ended(current: Match | None, event: MatchEnded, now: datetime) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {
         **match,
         "program_id": event.program_id,
         "mentor_id": event.mentor_id,
         "mentee_id": event.mentee_id,
-        "status": "ended",
+        "status": MatchStatus.ENDED,
         "ended_at": now.isoformat(),
         "end_reason": str(event.reason),
         "end_cause": str(event.cause) if event.cause else None,
     }
 
 
-def _session(match: Match, session_id: str, **changes: Any) -> Match:
-    session = {**match["sessions"].get(session_id, {"session_id": session_id}), **changes}
-    return {**match, "sessions": {**match["sessions"], session_id: session}}
+def _session(match: Match, changed: Session) -> Match:
+    sid = changed["session_id"]
+    session: Session = {**match["sessions"].get(sid, changed), **changed}
+    return {**match, "sessions": {**match["sessions"], sid: session}}
 
 
 def on_session_scheduled(current: Match | None, event: SessionScheduled) -> Match:
-    match = _base(current, event.match_id)
-    for key in ("program_id", "mentor_id", "mentee_id"):
-        match[key] = match[key] or getattr(event, key)
+    match = base(current, event.match_id)
+    match["program_id"] = match["program_id"] or event.program_id
+    match["mentor_id"] = match["mentor_id"] or event.mentor_id
+    match["mentee_id"] = match["mentee_id"] or event.mentee_id
     return _session(
-        match, event.session_id, starts_at=event.starts_at.isoformat(), status="scheduled"
+        match,
+        Session(
+            session_id=event.session_id,
+            starts_at=event.starts_at.isoformat(),
+            status=SessionStatus.SCHEDULED,
+        ),
     )
 
 
 def on_session_completed(current: Match | None, event: SessionCompleted, now: datetime) -> Match:
     return _session(
-        _base(current, event.match_id),
-        event.session_id,
-        status="completed",
-        completed_at=now.isoformat(),
+        base(current, event.match_id),
+        Session(
+            session_id=event.session_id,
+            status=SessionStatus.COMPLETED,
+            completed_at=now.isoformat(),
+        ),
     )
 
 
 def on_session_missed(current: Match | None, event: SessionMissed) -> Match:
-    return _session(_base(current, event.match_id), event.session_id, status="missed")
+    missed = Session(session_id=event.session_id, status=SessionStatus.MISSED)
+    return _session(base(current, event.match_id), missed)
 
 
 def on_feedback(current: Match | None, event: FeedbackSubmitted) -> Match | None:
     """The latest revision of each request counts."""
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     known = match["feedback"].get(event.request_id)
     if known is not None and known["revision"] >= event.revision:
         return None
-    entry = {
-        "role": str(event.role),
-        "participant_id": event.participant_id,
-        "session_id": event.session_id,
-        "rubric": {str(k): v for k, v in event.rubric.items()},
-        "rating": event.rating,
-        "revision": event.revision,
-    }
+    entry = Answer(
+        role=str(event.role),
+        participant_id=event.participant_id,
+        session_id=event.session_id,
+        rubric={str(k): v for k, v in event.rubric.items()},
+        rating=event.rating,
+        revision=event.revision,
+    )
     return {**match, "feedback": {**match["feedback"], event.request_id: entry}}
 
 
 def on_report(current: Match | None, event: SessionReportFiled) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {**match, "items": match["items"] + event.action_item_count}
 
 
 def on_item_done(current: Match | None, event: ActionItemCompleted) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     return {**match, "items_done": match["items_done"] + 1}
 
 
 def on_goal(current: Match | None, event: GoalProgressRecorded) -> Match:
-    match = _base(current, event.match_id)
+    match = base(current, event.match_id)
     match["mentee_id"] = match["mentee_id"] or event.mentee_id
     return {**match, "goals": {**match["goals"], event.goal_id: str(event.status)}}
 
@@ -177,4 +189,4 @@ def falling(scores: list[float], window: int = 3, drop: float = 0.5) -> bool:
 
 
 def completed_sessions(match: Match) -> int:
-    return sum(1 for s in match["sessions"].values() if s.get("status") == "completed")
+    return sum(1 for s in match["sessions"].values() if s.get("status") == SessionStatus.COMPLETED)

@@ -5,7 +5,6 @@ only with consent; an empty set, a withdrawal of consent or an erasure forgets t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.matches import MenteeWaitlisted
@@ -16,29 +15,29 @@ from mentornet_contracts.events.participants import (
     ParticipantWithdrawn,
 )
 
-Person = dict[str, Any]
+from .documents import Person, PersonStatus, Role
 
 
 def _base(current: Person | None, participant_id: str) -> Person:
-    return dict(
-        current or {"participant_id": participant_id, "roles": {}, "status": "active", "groups": {}}
-    )
+    if current is not None:
+        return current.copy()
+    return Person(participant_id=participant_id, roles={}, status=PersonStatus.ACTIVE, groups={})
 
 
 def on_mentor(current: Person | None, event: MentorRegistered, now: datetime) -> Person | None:
     person = _base(current, event.participant_id)
-    if person["status"] != "active":
+    if person["status"] != PersonStatus.ACTIVE:
         return None
-    role = {"program_id": event.program_id, "since": now.isoformat(), "capacity": event.capacity}
+    role = Role(program_id=event.program_id, since=now.isoformat(), capacity=event.capacity)
     return {**person, "roles": {**person["roles"], "mentor": role}}
 
 
 def on_mentee(current: Person | None, event: MenteeRegistered, now: datetime) -> Person | None:
     person = _base(current, event.participant_id)
-    if person["status"] != "active":
+    if person["status"] != PersonStatus.ACTIVE:
         return None
     skills = sorted({s.skill_id for g in event.goals for s in g.target_skills})
-    role = {"program_id": event.program_id, "since": now.isoformat(), "goal_skills": skills}
+    role = Role(program_id=event.program_id, since=now.isoformat(), goal_skills=skills)
     return {**person, "roles": {**person["roles"], "mentee": role}}
 
 
@@ -49,20 +48,23 @@ def on_waitlisted(current: Person | None, event: MenteeWaitlisted, now: datetime
 
 
 def placed(person: Person) -> Person:
-    return {k: v for k, v in person.items() if k not in ("waitlisted_at", "waitlist_reasons")}
+    """Off the waitlist."""
+    kept = person.copy()
+    kept.pop("waitlisted_at", None)
+    kept.pop("waitlist_reasons", None)
+    return kept
 
 
 def on_groups(current: Person | None, event: AuditGroupsRecorded) -> Person:
     person = _base(current, event.participant_id)
-    return {**person, "groups": dict(event.groups) if person["status"] == "active" else {}}
+    if person["status"] != PersonStatus.ACTIVE:
+        return {**person, "groups": {}}
+    return {**person, "groups": {str(k): v for k, v in event.groups.items()}}
 
 
 def on_left(current: Person | None, event: ParticipantWithdrawn | ParticipantErased) -> Person:
     if isinstance(event, ParticipantErased):
-        return {
-            "participant_id": event.participant_id,
-            "roles": {},
-            "status": "erased",
-            "groups": {},
-        }
-    return {**_base(current, event.participant_id), "status": "withdrawn"}
+        return Person(
+            participant_id=event.participant_id, roles={}, status=PersonStatus.ERASED, groups={}
+        )
+    return {**_base(current, event.participant_id), "status": PersonStatus.WITHDRAWN}

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.qa import (
     EscalationAction,
     EscalationRaised,
@@ -26,9 +27,8 @@ from mentornet_contracts.events.qa import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import Conflict
+from .documents import Case, CaseStatus, Match, TriggerSeen
 
-Match = dict[str, Any]
 SEVERITIES = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
 STEPS = (EscalationAction.NUDGE, EscalationAction.COORDINATOR_CONTACT, EscalationAction.REMATCH)
 ORDER = {
@@ -112,7 +112,7 @@ def case_id(match_id: str, number: int) -> str:
     return "esc-" + hashlib.sha256(f"{match_id}|{number}".encode()).hexdigest()[:16]
 
 
-def _raised(match: Match, case: dict[str, Any]) -> EscalationRaised:
+def _raised(match: Match, case: Case) -> EscalationRaised:
     return EscalationRaised(
         case_id=case["case_id"],
         match_id=match["match_id"],
@@ -135,31 +135,31 @@ def trigger(
 ) -> tuple[Match, list[EscalationRaised]]:
     step = step_for(playbook, what)
     wanted = severity or step.severity
+    seen = TriggerSeen(trigger=what, detail=detail, at=now.isoformat())
     case = match.get("case")
     if case is None:
         number = match.get("cases_opened", len(match.get("closed_cases", []))) + 1
-        case = {
-            "case_id": case_id(match["match_id"], number),
-            "trigger": str(what),
-            "triggers": [{"trigger": str(what), "detail": detail, "at": now.isoformat()}],
-            "severity": str(wanted),
-            "action": str(step.action),
-            "owner_id": owner,
-            "opened_at": now.isoformat(),
-            "due_at": (now + timedelta(hours=step.sla_hours)).isoformat(),
-            "status": "open",
-        }
+        case = Case(
+            case_id=case_id(match["match_id"], number),
+            trigger=what,
+            triggers=[seen],
+            severity=wanted,
+            action=step.action,
+            owner_id=owner,
+            opened_at=now.isoformat(),
+            due_at=(now + timedelta(hours=step.sla_hours)).isoformat(),
+            status=CaseStatus.OPEN,
+        )
         return {**match, "case": case, "cases_opened": number}, [_raised(match, case)]
-    seen = [*case["triggers"], {"trigger": str(what), "detail": detail, "at": now.isoformat()}]
-    updated = {
+    updated: Case = {
         **case,
-        "triggers": seen[-TRIGGERS_KEPT:],
+        "triggers": [*case["triggers"], seen][-TRIGGERS_KEPT:],
         "triggers_seen": case.get("triggers_seen", len(case["triggers"])) + 1,
     }
     if _rank(wanted) > _rank(case["severity"]):
-        updated["severity"] = str(wanted)
+        updated["severity"] = wanted
     if ORDER[step.action] > ORDER[EscalationAction(case["action"])]:
-        updated["action"] = str(step.action)
+        updated["action"] = step.action
     changed = (updated["severity"], updated["action"]) != (case["severity"], case["action"])
     return {**match, "case": updated}, [_raised(match, updated)] if changed else []
 
@@ -173,13 +173,13 @@ def breach(match: Match, now: datetime, playbook: Playbook) -> tuple[Match, list
         return match, []
     severity = SEVERITIES[min(len(SEVERITIES) - 1, _rank(case["severity"]) + 1)]
     action = _next_action(case["action"], playbook.final)
-    if (str(severity), str(action)) == (case["severity"], case["action"]):
+    if (severity, action) == (case["severity"], case["action"]):
         return {**match, "case": {**case, "exhausted": True}}, []
     hours = step_for(playbook, EscalationTrigger(case["trigger"])).sla_hours
-    escalated = {
+    escalated: Case = {
         **case,
-        "severity": str(severity),
-        "action": str(action),
+        "severity": severity,
+        "action": action,
         "due_at": (now + timedelta(hours=hours)).isoformat(),
         "breaches": case.get("breaches", 0) + 1,
     }
@@ -191,18 +191,19 @@ def resolve(
 ) -> tuple[Match, EscalationResolved]:
     case = match.get("case")
     if case is None:
-        last = (match.get("closed_cases") or [None])[-1]
-        raise Conflict("there is no open case on this match", last)
-    closed = {
+        closed_cases = match.get("closed_cases")
+        last = closed_cases[-1] if closed_cases else None
+        raise Conflict("state", "there is no open case on this match", current=last)
+    closed: Case = {
         **case,
-        "status": "resolved",
-        "resolution": str(resolution),
+        "status": CaseStatus.RESOLVED,
+        "resolution": resolution,
         "resolved_at": now.isoformat(),
         "resolved_by": by,
         "note": note,
     }
     closed_cases = [*match.get("closed_cases", []), closed]
-    state = {
+    state: Match = {
         **match,
         "case": None,
         "closed_cases": closed_cases[-CLOSED_CASES_KEPT:],
@@ -216,5 +217,5 @@ def resolve(
 def claim(match: Match, coordinator: str) -> Match:
     case = match.get("case")
     if case is None:
-        raise Conflict("there is no open case on this match", None)
+        raise Conflict("state", "there is no open case on this match")
     return {**match, "case": {**case, "owner_id": coordinator}}

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from statistics import fmean
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .matches import Match, completed_sessions
+from .documents import Impact, Match
+from .matches import completed_sessions
 
 
 class Threshold(BaseModel):
@@ -28,7 +28,7 @@ DEFAULT_AWARDS = (
 )
 
 
-def impact(mentor_id: str, matches: Sequence[Match]) -> dict[str, Any]:
+def impact(mentor_id: str, matches: Sequence[Match]) -> Impact:
     theirs = [m for m in matches if m["mentor_id"] == mentor_id]
     scores = [
         sum(f["rubric"].values()) / len(f["rubric"])
@@ -36,19 +36,19 @@ def impact(mentor_id: str, matches: Sequence[Match]) -> dict[str, Any]:
         for f in m["feedback"].values()
         if f["role"] == "mentee" and f["rubric"]
     ]
-    return {
-        "mentor_id": mentor_id,
-        "matches": len(theirs),
-        "sessions_delivered": sum(completed_sessions(m) for m in theirs),
-        "rubric_average": round(fmean(scores), 4) if scores else None,
-        "goals_reached": sum(
+    return Impact(
+        mentor_id=mentor_id,
+        matches=len(theirs),
+        sessions_delivered=sum(completed_sessions(m) for m in theirs),
+        rubric_average=round(fmean(scores), 4) if scores else None,
+        goals_reached=sum(
             1 for m in theirs for status in m["goals"].values() if status == "achieved"
         ),
-    }
+    )
 
 
 def earned(
-    figures: dict[str, Any], thresholds: Sequence[Threshold], already: Sequence[str]
+    figures: Impact, thresholds: Sequence[Threshold], already: Sequence[str]
 ) -> list[Threshold]:
     found = []
     for t in thresholds:
@@ -64,7 +64,7 @@ def earned(
     return found
 
 
-def reason(t: Threshold, figures: dict[str, Any]) -> str:
+def reason(t: Threshold, figures: Impact) -> str:
     parts = [f"{figures['sessions_delivered']} sessions delivered"]
     if t.goals_reached:
         parts.append(f"{figures['goals_reached']} mentee goals reached")

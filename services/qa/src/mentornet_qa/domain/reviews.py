@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from statistics import fmean
-from typing import Annotated, Any
+from typing import Annotated, NotRequired, TypedDict
 
+from mentornet_chassis.errors import Conflict, Forbidden
 from mentornet_contracts.events.common import RubricDimension
 from mentornet_contracts.events.qa import ReviewOutcome
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from .errors import Conflict, NotAllowed
-
-Sample = dict[str, Any]
+from . import documents
+from .documents import Sample, SampleStatus
 
 
 class Review(BaseModel):
@@ -46,40 +46,54 @@ def needed(sample: Sample) -> int:
 
 def _not_in_it(sample: Sample, reviewer_id: str) -> None:
     if reviewer_id in (sample["mentor_id"], sample["mentee_id"]):
-        raise NotAllowed("a reviewer cannot review a session they were part of")
+        raise Forbidden("Authorization", "a reviewer cannot review a session they were part of")
 
 
-WITHDRAWN = "withdrawn"
-"""A sample taken out of review: one of its people asked to be erased."""
+class Gap(TypedDict):
+    mean_gap: float
+
+
+class Agreement(TypedDict):
+    """Between the two reviewers of double-reviewed samples."""
+
+    double_reviewed: int
+    exact: float | None
+    within_one: float | None
+    outcome_agreement: NotRequired[float]
+    by_dimension: dict[str, Gap]
+
+
+def _refused(reason: str, sample: Sample) -> Conflict:
+    return Conflict("state", reason, current=sample)
 
 
 def withdraw(sample: Sample, now: datetime) -> Sample:
     """Out of review for good, its comments gone; a reviewed sample keeps its scores."""
-    comments_gone = [{**r, "comment": ""} for r in sample["reviews"]]
-    if sample["status"] == "reviewed":
+    comments_gone: list[documents.ReviewRecord] = [{**r, "comment": ""} for r in sample["reviews"]]
+    if sample["status"] == SampleStatus.REVIEWED:
         return {**sample, "reviews": comments_gone}
     return {
         **sample,
         "reviews": comments_gone,
-        "status": WITHDRAWN,
+        "status": SampleStatus.WITHDRAWN,
         "withdrawn_at": now.isoformat(),
         "withdrawn_because": "a participant was erased",
     }
 
 
 def claim(sample: Sample, reviewer_id: str, now: datetime) -> Sample:
-    if sample["status"] == WITHDRAWN:
-        raise Conflict(f"sample {sample['sample_id']} was withdrawn from review", sample)
+    if sample["status"] == SampleStatus.WITHDRAWN:
+        raise _refused(f"sample {sample['sample_id']} was withdrawn from review", sample)
     _not_in_it(sample, reviewer_id)
     claims = sample["claims"]
     if reviewer_id in claims:
         return sample
     if len(claims) >= needed(sample):
-        raise Conflict(f"sample {sample['sample_id']} has all the reviewers it needs", sample)
+        raise _refused(f"sample {sample['sample_id']} has all the reviewers it needs", sample)
     return {
         **sample,
         "claims": [*claims, reviewer_id],
-        "status": "claimed",
+        "status": SampleStatus.CLAIMED,
         "claimed_at": now.isoformat(),
     }
 
@@ -89,20 +103,21 @@ def review(sample: Sample, reviewer_id: str, body: Review, now: datetime) -> Sam
     needed review is in."""
     sample = claim(sample, reviewer_id, now)
     if any(r["reviewer_id"] == reviewer_id for r in sample["reviews"]):
-        raise Conflict(f"you already reviewed sample {sample['sample_id']}", sample)
-    entry = {
-        "reviewer_id": reviewer_id,
-        "rubric": {str(k): v for k, v in body.rubric.items()},
-        "outcome": str(body.outcome),
-        "comment": body.comment,
-        "at": now.isoformat(),
-    }
+        raise _refused(f"you already reviewed sample {sample['sample_id']}", sample)
+    entry = documents.ReviewRecord(
+        reviewer_id=reviewer_id,
+        rubric={str(k): v for k, v in body.rubric.items()},
+        outcome=body.outcome,
+        comment=body.comment,
+        at=now.isoformat(),
+    )
     reviews = [*sample["reviews"], entry]
-    status = "reviewed" if len(reviews) >= needed(sample) else "claimed"
+    done = len(reviews) >= needed(sample)
+    status = SampleStatus.REVIEWED if done else SampleStatus.CLAIMED
     return {**sample, "reviews": reviews, "status": status}
 
 
-def agreement(samples: Iterable[Sample]) -> dict[str, Any]:
+def agreement(samples: Iterable[Sample]) -> Agreement:
     """Between the two reviewers of each double-reviewed sample: how often they gave
     the same score, how often within one point, and the mean gap, by dimension."""
     pairs = [s["reviews"][:2] for s in samples if s["double"] and len(s["reviews"]) >= 2]

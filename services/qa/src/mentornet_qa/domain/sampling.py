@@ -15,9 +15,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-Period = dict[str, Any]
 COVERAGE = "covers the mentor for the period"
 
 

@@ -7,8 +7,6 @@ the calendar back and sessions can say why they were cancelled.
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.participants import (
@@ -19,8 +17,7 @@ from mentornet_contracts.events.participants import (
     ParticipantWithdrawn,
 )
 
-Calendar = dict[str, Any]
-ACTIVE = "active"
+from .state import Calendar, CalendarStatus
 
 
 def on_registered(
@@ -28,12 +25,18 @@ def on_registered(
 ) -> Calendar | None:
     """A registration (either role) sets the calendar; one that comes after a
     withdrawal or erasure changes nothing."""
-    if current is not None and current.get("status") != ACTIVE:
+    if current is not None and current.get("status") != CalendarStatus.ACTIVE:
         return None
     role = "mentor" if isinstance(event, MentorRegistered) else "mentee"
-    calendar = dict(current or {"participant_id": event.participant_id, "roles": {}})
-    calendar["roles"] = {**calendar["roles"], role: event.program_id}
-    calendar["status"] = ACTIVE
+    base: Calendar = current or {
+        "participant_id": event.participant_id,
+        "status": CalendarStatus.ACTIVE,
+    }
+    calendar: Calendar = {
+        **base,
+        "status": CalendarStatus.ACTIVE,
+        "roles": {**base.get("roles", {}), role: event.program_id},
+    }
     if event.availability is not None or "availability" not in calendar:
         calendar["availability"] = _dump(event.availability)
     return calendar
@@ -42,23 +45,24 @@ def on_registered(
 def on_availability_updated(current: Calendar | None, event: AvailabilityUpdated) -> Calendar:
     if current is None:
         raise UnknownEntity("participant", event.participant_id, "availability before registration")
-    if current.get("status") != ACTIVE:
+    if current.get("status") != CalendarStatus.ACTIVE:
         return current
     return {**current, "availability": _dump(event.availability)}
 
 
 def on_left(current: Calendar | None, event: ParticipantWithdrawn | ParticipantErased) -> Calendar:
-    status = "erased" if isinstance(event, ParticipantErased) else "withdrawn"
+    erased = isinstance(event, ParticipantErased)
+    status = CalendarStatus.ERASED if erased else CalendarStatus.WITHDRAWN
     return {"participant_id": event.participant_id, "status": status}
 
 
 def availability(calendar: Calendar | None) -> Availability | None:
     """The person's availability, or None when unknown, empty or gone."""
-    if calendar is None or calendar.get("status") != ACTIVE:
+    if calendar is None or calendar.get("status") != CalendarStatus.ACTIVE:
         return None
     value = calendar.get("availability")
     return Availability.model_validate(value) if value else None
 
 
-def _dump(value: Availability | None) -> dict[str, Any] | None:
+def _dump(value: Availability | None) -> dict[str, object] | None:
     return value.model_dump(mode="json") if value is not None else None

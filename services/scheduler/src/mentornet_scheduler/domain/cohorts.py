@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure
 
 from .budget import HourBudget
-from .planning import GRID, Plan, Planned, Series
+from .planning import GRID, Plan, Planned
+from .series import Series
 from .windows import WEEKDAYS, Interval, free_intervals, inside, subtract, wall_clock, zone
 
 CHECKED = 4
@@ -183,15 +183,3 @@ def _why_not(
     availability: Availability | None, checked: Sequence[datetime], length: timedelta
 ) -> str:
     return absence(availability, checked, length) or "cannot attend"
-
-
-def forget(cohort: dict[str, Any] | None, participant_id: str) -> dict[str, Any] | None:
-    """An erased member leaves no trace in the cohort (None when nothing changes)."""
-    if cohort is None or participant_id not in cohort.get("members", {}).values():
-        return None
-    return {
-        **cohort,
-        "members": {m: p for m, p in cohort["members"].items() if p != participant_id},
-        "attending": [p for p in cohort.get("attending", []) if p != participant_id],
-        "unable": {p: r for p, r in cohort.get("unable", {}).items() if p != participant_id},
-    }

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 import icalendar
 
-from .matches import CANCELLED, Match, Session
+from .state import Match, Session, SessionStatus
 from .windows import zone
 
 PRODID = "-//MentorNet//Scheduler//EN"
@@ -64,7 +64,8 @@ def _event(match: Match, session: Session, uid: str, tz: tzinfo, now: datetime) 
     event.add("dtstart", _shown(start, tz))
     event.add("dtend", _shown(end, tz))
     event.add("sequence", session["revision"])
-    event.add("status", "CANCELLED" if session["status"] == CANCELLED else "CONFIRMED")
+    cancelled = session["status"] == SessionStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     label = LABELS.get(session["session_type"], "Mentoring session")
     event.add("summary", f"{label} ({program_id})")
     event.add(
@@ -72,7 +73,7 @@ def _event(match: Match, session: Session, uid: str, tz: tzinfo, now: datetime) 
         f"MentorNet {label.lower()}, session {session['sequence']} of match "
         f"{match['match_id']} in program {program_id}.",
     )
-    event.add("transp", "TRANSPARENT" if session["status"] == CANCELLED else "OPAQUE")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event
 
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+
+from mentornet_chassis.errors import Invalid
 
 from .budget import month_of
+from .state import Ledger, LedgerEntry
 
-Ledger = dict[str, Any]
 
+class Refused(Invalid):
+    """The ledger cannot take the booking at that start; the reason says why."""
 
-class Refused(Exception):
-    """The ledger cannot take the booking; the message says why."""
+    def __init__(self, reason: str) -> None:
+        super().__init__("starts_at", reason)
 
 
 def empty(mentor_id: str) -> Ledger:
@@ -28,7 +31,7 @@ def empty(mentor_id: str) -> Ledger:
 
 def minutes_by_month(ledger: Ledger | None, *, leaving_out: Collection[str] = ()) -> dict[str, int]:
     used: dict[str, int] = {}
-    for booking_id, entry in (ledger or {}).get("bookings", {}).items():
+    for booking_id, entry in (ledger["bookings"] if ledger else {}).items():
         if booking_id not in leaving_out:
             used[entry["month"]] = used.get(entry["month"], 0) + int(entry["minutes"])
     return used
@@ -39,7 +42,7 @@ def busy(
 ) -> list[tuple[datetime, datetime]]:
     return [
         (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
-        for booking_id, e in (ledger or {}).get("bookings", {}).items()
+        for booking_id, e in (ledger["bookings"] if ledger else {}).items()
         if booking_id not in leaving_out
     ]
 
@@ -68,7 +71,7 @@ def book(
     for b_start, b_end in busy(current, leaving_out={booking_id}):
         if b_start - buffer < end and start < b_end + buffer:
             raise Refused(f"clashes with the mentor's session at {b_start.isoformat()}")
-    entry = {
+    entry: LedgerEntry = {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "minutes": minutes,
@@ -88,7 +91,7 @@ def without_match(ledger: Ledger | None, match_id: str) -> Ledger | None:
 
 def release(ledger: Ledger | None, booking_ids: set[str]) -> Ledger | None:
     """None when nothing changes."""
-    if ledger is None or not booking_ids & set(ledger.get("bookings", {})):
+    if ledger is None or not booking_ids & set(ledger["bookings"]):
         return None
     kept = {k: v for k, v in ledger["bookings"].items() if k not in booking_ids}
     return {**ledger, "bookings": kept}

@@ -2,9 +2,7 @@
 its sessions. One aggregate per match (the sessions topic is keyed by match id), so a
 match's events go out in order and a session change is one conditional write.
 
-Booking states: `pending` (waiting for both calendars and the program), `booked`,
-`failed` (nothing could be booked: coordinators are told why), `cohort` (the cohort
-books its members together).
+Booking states: see state.BookingState.
 """
 
 from __future__ import annotations
@@ -13,27 +11,32 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Literal
 
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import (
+    BookingFailure,
     LocalTime,
     SessionBookingFailed,
     SessionScheduled,
 )
 
 from .planning import Plan, Planned
+from .state import (
+    BookingState,
+    LocalStart,
+    Match,
+    MatchRules,
+    MatchStatus,
+    Session,
+    SessionStatus,
+)
 from .windows import zone
 
-Match = dict[str, Any]
-Session = dict[str, Any]
-
-PENDING, BOOKED, FAILED, COHORT = "pending", "booked", "failed", "cohort"
 CLAIM_S = 120.0
 """How long one replica's booking of a match keeps others off it; a replica that dies
 mid-booking is succeeded after this long."""
-SCHEDULED, CANCELLED, COMPLETED, MISSED = "scheduled", "cancelled", "completed", "missed"
 MAX_SESSIONS = 1000
 """Sessions one match may hold, series and extra ones, so a match document is bounded:
 intake's longest program (104 weeks) at its busiest cadence (31 a month) plans 744."""
@@ -50,7 +53,7 @@ def cohort_id(program_id: str, mentor_id: str) -> str:
     return "c-" + hashlib.sha256(f"{program_id}|{mentor_id}".encode()).hexdigest()[:16]
 
 
-def rules(program: ProgramPublished) -> dict[str, Any]:
+def rules(program: ProgramPublished) -> MatchRules:
     """What a match needs of its program's rules, kept with the match."""
     return {
         "tier": str(program.tier),
@@ -64,6 +67,12 @@ def rules(program: ProgramPublished) -> dict[str, Any]:
     }
 
 
+def threshold(match: Match, name: Literal["missed_in_a_row", "days_without_activity"]) -> int:
+    """One of the program's escalation thresholds the match runs under (0: none)."""
+    rules = match.get("rules")
+    return int(rules[name] or 0) if rules else 0
+
+
 def confirmed(current: Match | None, event: MatchConfirmed, now: datetime) -> Match | None:
     """A new match waiting to be booked; a repeat changes nothing."""
     if current is not None:
@@ -73,8 +82,8 @@ def confirmed(current: Match | None, event: MatchConfirmed, now: datetime) -> Ma
         "program_id": event.program_id,
         "mentor_id": event.mentor_id,
         "mentee_id": event.mentee_id,
-        "status": "active",
-        "booking": PENDING,
+        "status": MatchStatus.ACTIVE,
+        "booking": BookingState.PENDING,
         "confirmed_at": now.isoformat(),
         "last_activity_at": now.isoformat(),
         "missed_in_a_row": 0,
@@ -88,9 +97,11 @@ def claim(match: Match | None, owner: str, now: datetime) -> Match | None:
     """Take the match's booking for `owner`: None if it is not waiting or another
     replica's claim is still live. The claim also sets the timer to its expiry, so a
     booking whose replica died is retried."""
-    if match is None or match["status"] != "active" or match["booking"] != PENDING:
+    if match is None or match["status"] != MatchStatus.ACTIVE:
         return None
-    held = match.get("claim") or {}
+    if match["booking"] != BookingState.PENDING:
+        return None
+    held = match.get("claim")
     if held and held["owner"] != owner and held["until"] > now.timestamp():
         return None
     until = now.timestamp() + CLAIM_S
@@ -98,16 +109,17 @@ def claim(match: Match | None, owner: str, now: datetime) -> Match | None:
 
 
 def claimed_by(match: Match | None, owner: str) -> bool:
-    return bool(match and (match.get("claim") or {}).get("owner") == owner)
+    held = match.get("claim") if match else None
+    return held is not None and held["owner"] == owner
 
 
-def local_times(start: datetime, zones: Mapping[str, str]) -> list[dict[str, str]]:
+def local_times(start: datetime, zones: Mapping[str, str]) -> list[LocalStart]:
     return [
-        LocalTime(
-            participant_id=person,
-            timezone=name,
-            local_start=start.astimezone(zone(name)).isoformat(),
-        ).model_dump(mode="json")
+        {
+            "participant_id": person,
+            "timezone": name,
+            "local_start": start.astimezone(zone(name)).isoformat(),
+        }
         for person, name in zones.items()
     ]
 
@@ -130,10 +142,10 @@ def new_session(
     return {
         "session_id": own,
         "sequence": planned.sequence,
-        "session_type": str(planned.session_type),
+        "session_type": planned.session_type,
         "starts_at": planned.starts_at.isoformat(),
         "duration_minutes": planned.minutes,
-        "status": SCHEDULED,
+        "status": SessionStatus.SCHEDULED,
         "revision": 0,
         "attendance": None,
         "reminders": {},
@@ -177,16 +189,16 @@ def booked(
     ]
     if plan.failure is not None:
         events.append(failure(match, plan.failure, plan.detail))
-    state = {
+    state: Match = {
         **match,
         "sessions": [*match["sessions"], *added],
-        "booking": BOOKED if match["sessions"] or added else FAILED,
+        "booking": BookingState.BOOKED if match["sessions"] or added else BookingState.FAILED,
         "failure": {"reason": str(plan.failure), "detail": plan.detail} if plan.failure else None,
     }
     return state, events
 
 
-def failure(match: Match, reason: Any, detail: str) -> SessionBookingFailed:
+def failure(match: Match, reason: BookingFailure, detail: str) -> SessionBookingFailed:
     return SessionBookingFailed(
         match_id=match["match_id"],
         program_id=match["program_id"],
@@ -212,7 +224,7 @@ def upcoming(match: Match, now: datetime) -> Sequence[Session]:
     return [
         s
         for s in match["sessions"]
-        if s["status"] == SCHEDULED and datetime.fromisoformat(s["starts_at"]) > now
+        if s["status"] == SessionStatus.SCHEDULED and datetime.fromisoformat(s["starts_at"]) > now
     ]
 
 

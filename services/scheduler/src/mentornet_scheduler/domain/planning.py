@@ -18,13 +18,11 @@ from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure, SessionType
 
 from .budget import HourBudget
+from .series import Series
 from .windows import Interval, free_intervals, inside, intersect, subtract, wall_clock, zone
 
 GRID = timedelta(minutes=15)
 """Starts are on a 15-minute grid in UTC, which every zone's offset is a multiple of."""
-MAX_SESSIONS = 60
-WEEKS_PER_MONTH = 4.35
-DAYS_PER_MONTH = 30.44
 MAX_AHEAD = timedelta(days=730)
 """The furthest ahead a session can be booked by hand."""
 
@@ -35,44 +33,6 @@ class Person:
     availability: Availability
     busy: tuple[Interval, ...] = ()
     """Their other sessions (any match, either role)."""
-
-
-@dataclass(frozen=True)
-class Series:
-    """What the program asks of a match's sessions."""
-
-    sessions_per_month: int
-    session_minutes: int
-    duration_weeks: int
-    tier: str
-
-    @property
-    def interval(self) -> timedelta:
-        """Every few weeks on the kickoff's weekday when that comes within 15% of the
-        cadence (1, 2, 4 or 5 a month); otherwise every few days (3 a month: every 10)."""
-        per_month = self.sessions_per_month
-        weeks = max(1, round(WEEKS_PER_MONTH / per_month))
-        if abs(WEEKS_PER_MONTH / weeks - per_month) <= 0.15 * per_month:
-            return timedelta(weeks=weeks)
-        return timedelta(days=max(1, round(DAYS_PER_MONTH / per_month)))
-
-    @property
-    def count(self) -> int:
-        if self.tier == "micro":
-            return 1
-        whole = timedelta(weeks=self.duration_weeks) // self.interval
-        return max(1, min(MAX_SESSIONS, whole))
-
-    def session_type(self, index: int) -> SessionType:
-        if self.count == 1:
-            return SessionType.REGULAR
-        if index == 0:
-            return SessionType.KICKOFF
-        if index == self.count - 1:
-            return SessionType.WRAP_UP
-        if self.tier == "milestone" and index % 3 == 0:
-            return SessionType.MILESTONE_REVIEW
-        return SessionType.REGULAR
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from mentornet_chassis.errors import Conflict, NotFound
+from mentornet_chassis.errors import Invalid as Invalid
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.sessions import (
     Attendance,
@@ -23,44 +25,39 @@ from mentornet_contracts.events.sessions import (
     StallReason,
 )
 
-from .matches import (
-    CANCELLED,
-    COMPLETED,
-    MISSED,
-    SCHEDULED,
-    Match,
-    Session,
-    find,
-    local_times,
-    upcoming,
-    with_session,
-)
+from .matches import find, local_times, threshold, upcoming, with_session
 from .series import closing
+from .state import Match, MatchStatus, Session, SessionStatus
 
 Emitted = list[Any]
+HIDDEN = ("reminders", "booking_id", "counted", "prompted")
+"""The timers' and the ledger's bookkeeping, never shown."""
 
 
-class SessionConflict(Exception):
-    """The session is not in a state that allows this (HTTP 409)."""
+def shown(session: Session) -> dict[str, object]:
+    """A session as people see it."""
+    return {k: v for k, v in session.items() if k not in HIDDEN}
+
+
+class SessionConflict(Conflict):
+    """The session (or its match) is not in a state that allows this; the answer shows
+    the session as it now is."""
 
     def __init__(self, reason: str, session: Session | None) -> None:
-        super().__init__(reason)
-        self.session = session
+        super().__init__(
+            "session_id", reason, session=shown(session) if session is not None else None
+        )
 
 
-class Invalid(ValueError):
-    """Valid in shape but not acceptable (HTTP 422); names the field."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+class UnknownSession(NotFound):
+    def __init__(self, sid: str) -> None:
+        super().__init__("session_id", f"no session {sid}")
 
 
 def _session(match: Match, sid: str) -> Session:
     session = find(match, sid)
     if session is None:
-        raise LookupError(sid)
+        raise UnknownSession(sid)
     return session
 
 
@@ -69,9 +66,9 @@ def reschedule(
 ) -> tuple[Match, SessionRescheduled]:
     """Move a scheduled session; reminders and the attendance prompt start over."""
     session = _session(match, sid)
-    if session["status"] != SCHEDULED:
+    if session["status"] != SessionStatus.SCHEDULED:
         raise SessionConflict(f"session {sid} is {session['status']}", session)
-    moved = {
+    moved: Session = {
         **session,
         "starts_at": start.isoformat(),
         "revision": session["revision"] + 1,
@@ -93,13 +90,18 @@ def reschedule(
 
 def cancel(match: Match, sid: str, reason: str) -> tuple[Match, SessionCancelled]:
     session = _session(match, sid)
-    if session["status"] != SCHEDULED:
+    if session["status"] != SessionStatus.SCHEDULED:
         raise SessionConflict(f"session {sid} is {session['status']}", session)
     return _cancelled(match, session, reason)
 
 
 def _cancelled(match: Match, session: Session, reason: str) -> tuple[Match, SessionCancelled]:
-    gone = {**session, "status": CANCELLED, "revision": session["revision"] + 1, "reason": reason}
+    gone: Session = {
+        **session,
+        "status": SessionStatus.CANCELLED,
+        "revision": session["revision"] + 1,
+        "reason": reason,
+    }
     event = SessionCancelled(
         session_id=session["session_id"], match_id=match["match_id"], reason=reason[:500]
     )
@@ -116,15 +118,15 @@ def cancel_upcoming(match: Match, now: datetime, reason: str) -> tuple[Match, Em
 
 def end(match: Match, now: datetime, reason: str) -> tuple[Match, Emitted]:
     """The match is over: its future sessions are cancelled, its timers stop."""
-    if match["status"] == "ended":
+    if match["status"] == MatchStatus.ENDED:
         return match, []
     match, events = cancel_upcoming(match, now, reason)
-    return {**match, "status": "ended", "due_epoch": None}, events
+    return {**match, "status": MatchStatus.ENDED, "due_epoch": None}, events
 
 
 def forget(match: Match, participant_id: str) -> Match:
     """An erased participant's zone and local times leave the match's sessions."""
-    sessions = [
+    sessions: list[Session] = [
         {**s, "local_times": [t for t in s["local_times"] if t["participant_id"] != participant_id]}
         for s in match["sessions"]
     ]
@@ -137,14 +139,21 @@ def record_attendance(
     """Attended completes the session and resets the missed streak; a no-show counts
     towards it, and N in a row (the program's threshold) stall the match."""
     session = _session(match, sid)
-    if session["status"] not in (SCHEDULED, MISSED) or session.get("attendance"):
+    if session["status"] not in (SessionStatus.SCHEDULED, SessionStatus.MISSED) or session.get(
+        "attendance"
+    ):
         raise SessionConflict(f"attendance for session {sid} is already recorded", session)
     if datetime.fromisoformat(session["starts_at"]) > now:
         raise Invalid("attendance", "the session has not started yet")
     if attendance == Attendance.ATTENDED:
-        done = {**session, "status": COMPLETED, "attendance": str(attendance), "recorded_by": by}
+        done: Session = {
+            **session,
+            "status": SessionStatus.COMPLETED,
+            "attendance": attendance,
+            "recorded_by": by,
+        }
         end_at = _end(session)
-        state = {
+        state: Match = {
             **with_session(match, done),
             "missed_in_a_row": 0,
             "stalled": {},
@@ -155,7 +164,12 @@ def record_attendance(
             [SessionCompleted(session_id=sid, match_id=match["match_id"], attendance=attendance)],
         )
     absent = Role.MENTOR if attendance == Attendance.MENTOR_NO_SHOW else Role.MENTEE
-    missed = {**session, "status": MISSED, "attendance": str(attendance), "recorded_by": by}
+    missed: Session = {
+        **session,
+        "status": SessionStatus.MISSED,
+        "attendance": attendance,
+        "recorded_by": by,
+    }
     if session.get("counted"):
         return with_session(match, missed), []
     return missed_session(match, missed, (absent,))
@@ -167,8 +181,8 @@ def missed_session(
     """Count a missed session (a no-show, or nobody said) and stall the match at the
     program's threshold, once per streak."""
     streak = match["missed_in_a_row"] + 1
-    counted = {**session, "status": MISSED, "counted": True}
-    state = {**with_session(match, counted), "missed_in_a_row": streak}
+    counted: Session = {**session, "status": SessionStatus.MISSED, "counted": True}
+    state: Match = {**with_session(match, counted), "missed_in_a_row": streak}
     events: Emitted = [
         SessionMissed(
             session_id=session["session_id"],
@@ -177,14 +191,14 @@ def missed_session(
             missed_in_a_row=streak,
         )
     ]
-    threshold = int(match.get("rules", {}).get("missed_in_a_row", 0) or 0)
-    if threshold and streak >= threshold and not match["stalled"].get("missed_sessions"):
+    limit = threshold(match, "missed_in_a_row")
+    if limit and streak >= limit and not match["stalled"].get("missed_sessions"):
         state["stalled"] = {**match["stalled"], "missed_sessions": True}
         events.append(
             MatchStalled(
                 match_id=match["match_id"],
                 reason=StallReason.MISSED_SESSIONS,
-                detail=f"{streak} sessions missed in a row (the program's limit is {threshold})",
+                detail=f"{streak} sessions missed in a row (the program's limit is {limit})",
             )
         )
     return closing(state, events)

@@ -21,10 +21,9 @@ from mentornet_contracts.events.sessions import (
     StallReason,
 )
 
-from .matches import SCHEDULED, Match, Session, with_session
+from .matches import threshold, with_session
 from .sessions import missed_session
-
-SENT, SKIPPED = "sent", "skipped"
+from .state import Match, MatchStatus, Reminder, Session, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,14 @@ def skip_passed(session: Session, now: datetime, clock: Clockwork) -> Session:
     reminders = dict(session["reminders"])
     for offset in clock.reminder_offsets:
         if str(offset) not in reminders and start - timedelta(minutes=offset) < now:
-            reminders[str(offset)] = SKIPPED
+            reminders[str(offset)] = Reminder.SKIPPED
     return {**session, "reminders": reminders}
 
 
 def due(match: Match, now: datetime, clock: Clockwork) -> tuple[Match, list[Any]]:
     """Everything due at `now`, and the match with `due_epoch` set to the next time."""
     events: list[Any] = []
-    if match["status"] == "active":
+    if match["status"] == MatchStatus.ACTIVE:
         for session in list(match["sessions"]):
             match = _session_timers(match, session["session_id"], now, clock, events)
         match = _inactivity(match, now, events)
@@ -70,14 +69,14 @@ def _session_timers(
     match: Match, sid: str, now: datetime, clock: Clockwork, events: list[Any]
 ) -> Match:
     session = next(s for s in match["sessions"] if s["session_id"] == sid)
-    if session["status"] != SCHEDULED:
+    if session["status"] != SessionStatus.SCHEDULED:
         return match
     start = _start(session)
     reminders = dict(session["reminders"])
     for offset in clock.reminder_offsets:
         if str(offset) in reminders or now < start - timedelta(minutes=offset):
             continue
-        reminders[str(offset)] = SENT if now < start else SKIPPED
+        reminders[str(offset)] = Reminder.SENT if now < start else Reminder.SKIPPED
         if now < start:
             events.append(
                 SessionReminderDue(
@@ -106,7 +105,7 @@ def _session_timers(
 
 
 def _inactivity(match: Match, now: datetime, events: list[Any]) -> Match:
-    days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
+    days = threshold(match, "days_without_activity")
     if not days or match["stalled"].get("no_activity") or match.get("series_done"):
         return match
     since = datetime.fromisoformat(match["last_activity_at"])
@@ -124,11 +123,11 @@ def _inactivity(match: Match, now: datetime, events: list[Any]) -> Match:
 
 def next_due(match: Match, clock: Clockwork) -> float | None:
     """The earliest moment something is due for this match; None when nothing is."""
-    if match["status"] != "active":
+    if match["status"] != MatchStatus.ACTIVE:
         return None
     times: list[datetime] = []
     for session in match["sessions"]:
-        if session["status"] != SCHEDULED:
+        if session["status"] != SessionStatus.SCHEDULED:
             continue
         start = _start(session)
         times += [
@@ -140,7 +139,7 @@ def next_due(match: Match, clock: Clockwork) -> float | None:
             if not session["prompted"]:
                 times.append(_end(session) + clock.prompt_after)
             times.append(_end(session) + clock.missed_after)
-    days = int(match.get("rules", {}).get("days_without_activity", 0) or 0)
+    days = threshold(match, "days_without_activity")
     if days and not match["stalled"].get("no_activity") and not match.get("series_done"):
         times.append(datetime.fromisoformat(match["last_activity_at"]) + timedelta(days=days))
     return min(times).timestamp() if times else None

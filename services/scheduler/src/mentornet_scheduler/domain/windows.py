@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mentornet_chassis.errors import Invalid
 from mentornet_contracts.events.common import Availability
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -19,8 +20,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[datetime, datetime]
 
 
-class UnknownZone(ValueError):
+class UnknownZone(Invalid, ValueError):
     """Not an IANA time zone name."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("timezone", reason)
 
 
 @lru_cache(maxsize=512)

@@ -1,0 +1,110 @@
+"""Bulk onboarding: a file of participants for one program, imported at once (up to
+MAX_ROWS rows) or as a job the import worker runs (workers.py).
+
+Every row is validated on its own and ends registered, skipped (registered earlier: the
+same file imported again, which makes an import idempotent) or rejected, with the field
+and the reason; both ways answer in the same terms.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from mentornet_chassis.errors import NotFound, Refusal
+
+from ..domain.bulk import RoleName, Row, RowError, validate
+from ..domain.caller import Caller
+from ..domain.import_job import ImportJob, RowEntry, RowKind, RowOutcome, Tally
+from ..domain.registration import AlreadyRegistered
+from ..store.import_jobs import ImportJobs
+from .registrar import Registrar
+
+ReadRows = Callable[[], Awaitable[list[Row]]]
+"""The uploaded file's rows, read once the program is known to be open."""
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """Where a row comes from: which program and role it registers, and for whom."""
+
+    program_id: str
+    role: RoleName
+    caller: Caller
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    program_id: str
+    role: RoleName
+    rows: int
+    tally: Tally
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    job: ImportJob
+    counts: dict[str, int]
+
+
+async def import_row(registrar: Registrar, number: int, row: Row, source: RowSource) -> RowOutcome:
+    """Bad input becomes a rejected row; any other failure propagates to be retried."""
+    body = (
+        row if isinstance(row, RowError) else validate(number, row, source.program_id, source.role)
+    )
+    if isinstance(body, RowError):
+        return RowOutcome(RowKind.REJECTED, {"row": number, "errors": body.errors})
+    try:
+        result = await registrar.enrol(body, source.caller, source.correlation_id)
+    except AlreadyRegistered as exc:
+        return RowOutcome(RowKind.SKIPPED, {"row": number, "reason": exc.reason})
+    except Refusal as exc:
+        return RowOutcome(RowKind.REJECTED, {"row": number, "errors": exc.body["errors"]})
+    return RowOutcome(RowKind.REGISTERED, {"row": number, "participant_id": result.participant_id})
+
+
+class Importing:
+    def __init__(
+        self, registrar: Registrar, jobs: ImportJobs, wake_worker: Callable[[], None]
+    ) -> None:
+        self.registrar = registrar
+        self.jobs = jobs
+        self.wake_worker = wake_worker
+
+    async def run(
+        self, program_id: str, role: RoleName, read: ReadRows, caller: Caller
+    ) -> ImportReport:
+        """Every row now, in file order."""
+        await self.registrar.open_program(program_id)
+        rows = await read()
+        source = RowSource(program_id, role, caller, f"import-{uuid.uuid4().hex}")
+        outcomes = [
+            await import_row(self.registrar, n, row, source) for n, row in enumerate(rows, 1)
+        ]
+        return ImportReport(program_id, role, len(rows), Tally.of(outcomes), source.correlation_id)
+
+    async def start(
+        self, program_id: str, role: RoleName, read: ReadRows, caller: Caller
+    ) -> Progress:
+        """Queue the file as a job for the import worker."""
+        await self.registrar.open_program(program_id)
+        job = await self.jobs.create(program_id, role, caller, await read())
+        self.wake_worker()
+        return Progress(job, await self.jobs.counts(job["_id"]))
+
+    async def progress(self, job_id: str) -> Progress:
+        return Progress(await self._job(job_id), await self.jobs.counts(job_id))
+
+    async def results(self, job_id: str, kind: RowKind, offset: int, limit: int) -> list[RowEntry]:
+        """Finished rows with one outcome, in row order, a page at a time."""
+        await self._job(job_id)
+        return await self.jobs.results(job_id, kind, offset, limit)
+
+    async def _job(self, job_id: str) -> ImportJob:
+        job = await self.jobs.get(job_id)
+        if job is None:
+            raise NotFound("job_id", f"no import job {job_id}")
+        return job

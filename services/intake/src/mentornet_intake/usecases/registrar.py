@@ -1,0 +1,130 @@
+"""Registering a participant: the checks around the domain rule, shared by the HTTP
+routes and bulk import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mentornet_chassis.errors import Conflict, Forbidden, Invalid, NotFound
+from mentornet_contracts import Envelope, Event, new_envelope
+from pymongo.errors import DuplicateKeyError
+
+from ..domain import linking, programs
+from ..domain.caller import Caller
+from ..domain.forms import MenteeRegistration, MentorRegistration
+from ..domain.participant import ParticipantState
+from ..domain.programs import ProgramState, ProgramStatus
+from ..domain.registration import (
+    audit_groups,
+    email_key,
+    new_participant_id,
+    register,
+    with_canonical_skills,
+)
+from ..store.participants import ParticipantStore
+from ..store.people import PeopleDirectory
+from ..store.programs import ProgramStore
+from ..store.taxonomies import TaxonomyStore
+from .persons import person_behind
+
+SERVICE = "intake"
+Registration = MenteeRegistration | MentorRegistration
+
+
+@dataclass(frozen=True)
+class Registered:
+    participant_id: str
+    roles: list[str]
+    event_id: str
+    correlation_id: str
+
+
+def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
+    return "org_unit" if rule.org_units and org_unit not in rule.org_units else "level"
+
+
+def _check_may_register(caller: Caller, program: ProgramState, body: Registration) -> None:
+    """Anyone for the program's team; yourself with the role in your token; and only
+    someone the program's eligibility admits."""
+    role = "mentee" if isinstance(body, MenteeRegistration) else "mentor"
+    if not (caller.acts_for(program) or role in caller.roles):
+        raise Forbidden("Authorization", f"needs role {role} or coordinating {body.program_id}")
+    rule = programs.Eligibility.model_validate(program["spec"]["eligibility"])
+    if not rule.admits(body.org_unit, body.level):
+        raise Invalid(
+            _failed_rule(rule, body.org_unit), f"not eligible for program {body.program_id}"
+        )
+
+
+class Registrar:
+    def __init__(
+        self,
+        participants: ParticipantStore,
+        programs: ProgramStore,
+        wake_relay: Callable[[], None],
+        taxonomies: TaxonomyStore,
+        people: PeopleDirectory,
+    ) -> None:
+        self.people = people
+        self.taxonomies = taxonomies
+        self.participants = participants
+        self.programs = programs
+        self.wake_relay = wake_relay
+
+    async def open_program(self, program_id: str) -> ProgramState:
+        program = await self.programs.get(program_id)
+        if program is None:
+            raise NotFound("program_id", f"no program {program_id}")
+        if program["status"] != ProgramStatus.PUBLISHED:
+            raise Conflict("program_id", f"program {program_id} is not open for registration")
+        return program
+
+    async def enrol(
+        self, body: Registration, caller: Caller, correlation_id: str | None
+    ) -> Registered:
+        """Register `body` in its program (a second role joins the same participant)."""
+        body = with_canonical_skills(body, await self.taxonomies.current())
+        program = await self.open_program(body.program_id)
+        _check_may_register(caller, program, body)
+        key = email_key(body.program_id, str(body.email))
+        participant_id = await self.participants.id_by_email_key(key) or new_participant_id()
+        self_service = not caller.acts_for(program)
+        person_id = await person_behind(self.people, self.participants, body, caller, self_service)
+        link = (
+            linking.link_to(person_id, caller, str(body.email), participant_id)
+            if self_service
+            else None
+        )
+        emitted: list[Envelope[Event]] = []
+
+        def decide(
+            state: ParticipantState | None,
+        ) -> tuple[ParticipantState, list[Envelope[Event]]]:
+            if state and self_service and state.get("account") != caller.subject:
+                raise Conflict("email", "registered to another account")
+            new_state, event = register(state, body, participant_id, person_id)
+            if self_service:
+                new_state["account"] = caller.subject
+            envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
+            emitted[:] = [envelope]
+            groups = audit_groups(new_state) if body.diversity is not None else None
+            extra: list[Envelope[Event]] = (
+                [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
+            )
+            if link is not None:
+                new_state = linking.with_link(new_state, link)
+                extra.append(new_envelope(link, SERVICE, caused_by=envelope))
+            return new_state, [envelope, *extra]
+
+        try:
+            changed = await self.participants.apply(participant_id, decide)
+        except DuplicateKeyError:
+            raise Conflict("email", "already registered in this program") from None
+        self.wake_relay()
+        return Registered(
+            participant_id=participant_id,
+            roles=changed.state["roles"],
+            event_id=emitted[0].id,
+            correlation_id=emitted[0].correlation_id,
+        )

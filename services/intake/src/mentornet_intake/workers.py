@@ -1,0 +1,78 @@
+"""Runs import jobs in the background, chunk by chunk, on any intake replica.
+
+A chunk that fails for a reason other than bad input (the database unreachable, say)
+is retried with a growing pause; after MAX_CHUNK_ATTEMPTS the job is marked failed
+with the reason, visibly, rather than skipped or retried for ever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import structlog
+from mentornet_chassis.process.workers import pause
+
+from .api.access import job_owner
+from .domain.import_job import ImportJob, RowOutcome
+from .store.import_jobs import Chunk, ImportJobs, loaded_row
+from .usecases.importing import RowSource, import_row
+from .usecases.registrar import Registrar
+
+log = structlog.get_logger("mentornet.intake.imports")
+
+MAX_CHUNK_ATTEMPTS = 5
+IDLE_POLL_S = 2.0
+
+
+class ImportWorker:
+    def __init__(self, jobs: ImportJobs, registrar: Registrar) -> None:
+        self.jobs = jobs
+        self.registrar = registrar
+        self.worker = f"worker-{uuid.uuid4().hex[:8]}"
+        self.wake = asyncio.Event()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            job = await self.jobs.claim(self.worker)
+            if job is None:
+                await pause(stopping, self.wake, IDLE_POLL_S)
+                continue
+            await self._work_on(job, stopping)
+
+    async def _work_on(self, job: ImportJob, stopping: asyncio.Event) -> None:
+        job_id = job["_id"]
+        bound = log.bind(job_id=job_id, correlation_id=job["correlation_id"])
+        bound.info("import job claimed", rows=job["rows"], program_id=job["program_id"])
+        while not stopping.is_set():
+            chunk = await self.jobs.next_chunk(job_id)
+            if chunk is None:
+                await self.jobs.finish(job_id)
+                bound.info("import job done", **await self.jobs.counts(job_id))
+                return
+            try:
+                outcomes = await self._import_chunk(job, chunk)
+            except Exception as exc:
+                attempts = await self.jobs.failed_attempt(chunk["_id"])
+                bound.error(
+                    "import chunk failed", chunk=chunk["index"], attempts=attempts, exc_info=exc
+                )
+                if attempts >= MAX_CHUNK_ATTEMPTS:
+                    await self.jobs.finish(job_id, f"rows from {chunk['first_row']}: {exc!r}")
+                    return
+                await asyncio.sleep(min(30.0, 0.5 * 2**attempts))
+                continue
+            await self.jobs.finish_chunk(chunk["_id"], outcomes)
+            if not await self.jobs.renew(job_id, self.worker):
+                bound.warning("import job lease lost; another worker carries on")
+                return
+        await self.jobs.release(job_id, self.worker)
+
+    async def _import_chunk(self, job: ImportJob, chunk: Chunk) -> list[RowOutcome]:
+        source = RowSource(job["program_id"], job["role"], job_owner(job), job["correlation_id"])
+        outcomes = []
+        for offset, stored in enumerate(chunk["rows"]):
+            number = chunk["first_row"] + offset
+            row = loaded_row(number, stored)
+            outcomes.append(await import_row(self.registrar, number, row, source))
+        return outcomes

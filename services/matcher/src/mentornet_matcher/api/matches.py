@@ -1,0 +1,138 @@
+"""Matches over HTTP: read a proposal; accept, decline, approve, swap it; the first
+session's fit check; why not another mentor."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends
+from mentornet_chassis.http.auth import Principal
+from mentornet_chassis.http.guard import caller, guarded_router
+from mentornet_chassis.http.policy import Grant, allow
+from mentornet_contracts.events.matches import Decider
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.documents import Match, MatchStatus
+from .parts import Deciding, Explaining
+from .views import MatchView, SwappedView, WhyNotView
+
+MENTOR, MENTEE, TEAM = Grant.MENTOR, Grant.MENTEE, (Grant.COORDINATOR, Grant.SERVICE)
+STATE: dict[str, Any] = {"response_model": MatchView, "response_model_exclude_unset": True}
+"""For routes answering a match as it now is (api/views.py)."""
+
+router = guarded_router(tags=["matches"])
+
+
+class Decline(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500, description="Why, in a few words.")
+
+
+class Swap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mentor_id: str = Field(min_length=1, max_length=64, description="The mentor to propose.")
+    reason: str = Field(default="", max_length=500, description="Why, in a few words.")
+
+
+class FitCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fits: bool = Field(description="Whether the pair fits, after the first session.")
+    reason: str = Field(default="", max_length=500, description="Why not, in a few words.")
+
+
+def _decider(principal: Principal, match: Match) -> Decider:
+    """Who is deciding, of those the policy admitted: the mentee or mentor of this match,
+    else its program's team."""
+    if match["mentee_id"] in principal.ids:
+        return Decider.MENTEE
+    if match["mentor_id"] in principal.ids:
+        return Decider.MENTOR
+    return Decider.COORDINATOR
+
+
+async def _visible(
+    match_id: str, decisions: Deciding, principal: Annotated[Principal, Depends(caller)]
+) -> tuple[Match, Decider]:
+    """The match the path names, and who of it is asking."""
+    match = await decisions.match(match_id)
+    return match, _decider(principal, match)
+
+
+Seen = Annotated[tuple[Match, Decider], Depends(_visible)]
+
+
+@router.get(
+    "/matches/{match_id}", **STATE, **allow("matches.read", MENTOR, MENTEE, *TEAM, on="match")
+)
+async def get(seen: Seen) -> Match:
+    return seen[0]
+
+
+@router.post(
+    "/matches/{match_id}/accept", **STATE, **allow("matches.accept", MENTOR, *TEAM, on="match")
+)
+async def accept(seen: Seen, decisions: Deciding) -> Match:
+    """The mentor accepts a proposal: the match is confirmed."""
+    return await decisions.accept(*seen)
+
+
+@router.post(
+    "/matches/{match_id}/decline",
+    **STATE,
+    **allow("matches.decline", MENTOR, MENTEE, *TEAM, on="match"),
+)
+async def decline(body: Decline, seen: Seen, decisions: Deciding) -> Match:
+    """Mentee or mentor declines, or a coordinator rejects a proposal in review; the
+    mentee is placed again without this pair."""
+    return await decisions.decline(*seen, body.reason)
+
+
+@router.post(
+    "/matches/{match_id}/approve",
+    **STATE,
+    **allow("matches.approve", MENTEE, *TEAM, on="match"),
+)
+async def approve(seen: Seen, decisions: Deciding) -> Match:
+    """A coordinator approves a proposal in review, or the mentee picks a shortlisted
+    option; the mentor's capacity is reserved and the mentor is asked."""
+    return await decisions.approve(*seen)
+
+
+@router.get(
+    "/matches/{match_id}/why-not/{mentor_id}",
+    response_model=WhyNotView,
+    **allow("matches.why_not", MENTEE, *TEAM, on="match"),
+)
+async def why_not(mentor_id: str, seen: Seen, pairs: Explaining) -> WhyNotView:
+    """Why this mentor was not proposed for this match's mentee."""
+    match = seen[0]
+    reason = await pairs.explain(match, mentor_id)
+    return WhyNotView(match_id=match["match_id"], mentor_id=mentor_id, reason=reason)
+
+
+@router.post(
+    "/matches/{match_id}/swap",
+    response_model=SwappedView,
+    **allow("matches.swap", *TEAM, on="match"),
+)
+async def swap(body: Swap, seen: Seen, decisions: Deciding) -> SwappedView:
+    """A coordinator proposes another mentor instead of the one in review."""
+    match = seen[0]
+    await decisions.swap(match, body.mentor_id, body.reason)
+    return SwappedView(
+        match_id=match["match_id"], status=MatchStatus.SUPERSEDED, mentor_id=body.mentor_id
+    )
+
+
+@router.post(
+    "/matches/{match_id}/fit-check",
+    **STATE,
+    **allow("matches.fit_check", MENTOR, MENTEE, *TEAM, on="match"),
+)
+async def fit_check(body: FitCheck, seen: Seen, decisions: Deciding) -> Match:
+    """After the first session: a pair that does not fit is ended and the mentee is
+    placed again with someone else."""
+    return await decisions.fit_check(*seen, body.fits, body.reason)

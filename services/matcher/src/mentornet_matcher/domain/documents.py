@@ -1,0 +1,174 @@
+"""What the matcher keeps: the state of each of its aggregates, typed.
+
+The chassis stores each state as a JSON-like document; these types name its keys, so a
+reader can see a match, a candidate or a mentor's load without running the code. The
+store casts once when it reads (store/stores.py); statuses are StrEnums, so stored and
+JSON values stay the same strings.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
+
+from mentornet_contracts.events.programs import ApprovalMode
+
+Profile = dict[str, Any]
+"""A role's registration as JSON (MenteeRegistered or MentorRegistered, without the
+participant id); read back through candidates.as_mentee / as_mentor."""
+
+
+class MatchStatus(StrEnum):
+    PROPOSED = "proposed"
+    IN_REVIEW = "in_review"
+    SHORTLISTED = "shortlisted"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ENDED = "ended"
+    SUPERSEDED = "superseded"
+
+
+class Contribution(TypedDict):
+    """One signal's share of a match's score (contracts ScoreContribution, as JSON)."""
+
+    signal: str
+    contribution: float
+    text: str
+
+
+class Match(TypedDict):
+    """A proposal and its life (domain/matches.py)."""
+
+    match_id: str
+    mentee_id: str
+    mentor_id: str
+    program_id: str
+    score: float
+    explanation: list[Contribution]
+    status: MatchStatus
+    hours: float
+    """The monthly hours the match holds of its mentor's time."""
+    proposed_at: str
+    holder: NotRequired[str]
+    """Whose load holds the mentor's place (domain/loads.holder)."""
+    declined_by: NotRequired[str]
+    reason: NotRequired[str]
+    approved_by: NotRequired[str]
+    ended_from: NotRequired[MatchStatus]
+    failed: NotRequired[bool]
+    """Ended because the pair did not work: never proposed again."""
+    end_reason: NotRequired[str]
+    end_cause: NotRequired[str]
+    fit_confirmed_by: NotRequired[list[str]]
+
+
+class CandidateStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
+class Candidate(TypedDict):
+    """What the matcher knows about a participant (domain/candidates.py)."""
+
+    participant_id: str
+    roles: dict[str, Profile]
+    """Role ("mentee", "mentor") to its registration, as updated since."""
+    status: CandidateStatus
+    programs: NotRequired[dict[str, str]]
+    """After erasure: role to the program the role was in."""
+
+
+class Program(TypedDict):
+    """A program's rules: ProgramPublished as JSON, as last updated. The matcher reads
+    them through domain/programs.rules_of; these are the keys it reads directly."""
+
+    program_id: str
+    approval_mode: ApprovalMode
+
+
+class Hold(TypedDict):
+    program_id: str
+    hours: float
+    shared: NotRequired[bool]
+    """A cohort member: the group's hours count once."""
+
+
+class Load(TypedDict):
+    """A mentor's (person's) load: match id to the place it holds (domain/loads.py)."""
+
+    mentor_id: str
+    holds: dict[str, Hold]
+
+
+class OfferClaim(TypedDict):
+    """Which placement owns the mentee right now (domain/offers.py)."""
+
+    group: str
+    matches: list[str]
+    at: float
+    """Epoch seconds of the claim."""
+
+
+class WaitlistEntry(TypedDict, total=False):
+    """A mentee's waitlist aggregate: why they wait, and the offer claim on them."""
+
+    program_id: str
+    reasons: list[str]
+    """WaitlistReason values, most common first."""
+    short_skills: list[str]
+    waiting: bool
+    """A flag, since the embedded server cannot query on an array position."""
+    offer: OfferClaim
+
+
+class RunRecord(TypedDict):
+    """The last batch run of a program."""
+
+    run_id: str
+    proposed: int
+    waitlisted: int
+    total_score: float
+    lp_bound: float
+    optimality_gap: float
+    prices: dict[str, float]
+    """Mentor prices (the LP's duals) that place newcomers until the next run."""
+    finished_at: NotRequired[str]
+
+
+class BatchRun(TypedDict, total=False):
+    """A program's batch-run document (store/batch_runs.py): requests, lease, record."""
+
+    _id: str
+    requested: int
+    done: int
+    roster: int
+    """Changes to the program's mentors so far."""
+    lease_until: float
+    owner: str
+    finished_epoch: float
+    last: RunRecord
+
+
+class GapRow(TypedDict):
+    skill_id: str
+    waiting: int
+    places: int
+    shortfall: int
+
+
+class CoverageReport(TypedDict):
+    """A program's skill gaps as of its last batch run (domain/coverage_gaps.py)."""
+
+    skills: list[GapRow]
+    waiting_mentees: int
+    mentors_with_capacity: int
+
+
+class TaxonomyView(TypedDict):
+    """The taxonomy as intake last announced it (domain/taxonomy_view.py)."""
+
+    version: int
+    skills: dict[str, dict[str, Any]]
+    """Skill id to its definition (contracts Skill, as JSON)."""
+    renamed: dict[str, str]

@@ -1,0 +1,90 @@
+"""Batch matching runs per program: requests, leases and the last run's record.
+
+One document per program. Handlers ask for a run (`request`) whenever the pool
+changes in a way that can place someone new (a mentor joins, the rules change); many
+requests in a burst (a bulk import of mentors) coalesce into one run. Any replica's
+worker claims a program with a lease and records the run: totals, the LP bound and
+gap, and the mentor prices (duals) that incremental placement uses until the next run.
+
+`roster` counts changes to the program's mentors, so a replica can keep the parsed
+mentors in memory and know when they went stale.
+
+Lease times are epoch seconds, other times ISO 8601 strings (the embedded server turns
+a datetime written with $set into a string; docs/embedded-stack.md).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import cast
+
+from mentornet_chassis.store.mongo import Document
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from ..domain.documents import BatchRun, RunRecord
+
+RUNS = "batch_runs"
+LEASE_S = 120.0
+
+
+class BatchRuns:
+    def __init__(self, db: AsyncDatabase[Document], schedule_s: float) -> None:
+        self.runs = db[RUNS]
+        self.schedule_s = schedule_s
+
+    async def request(self, program_id: str, *, roster_changed: bool = False) -> None:
+        increments = {"requested": 1, "roster": 1} if roster_changed else {"requested": 1}
+        await self.runs.update_one(
+            {"_id": program_id},
+            {"$inc": increments, "$setOnInsert": {"done": 0, "lease_until": 0.0}},
+            upsert=True,
+        )
+
+    async def get(self, program_id: str) -> BatchRun | None:
+        return cast(BatchRun | None, await self.runs.find_one({"_id": program_id}))
+
+    async def roster(self, program_id: str) -> int:
+        doc = await self.runs.find_one({"_id": program_id}, {"roster": 1})
+        return int((doc or {}).get("roster", 0))
+
+    async def claim(self, worker: str) -> BatchRun | None:
+        """A program whose last run is older than its latest request, or than the
+        schedule, and that no live lease holds."""
+        now = time.time()
+        for doc in await self.runs.find({"lease_until": {"$lt": now}}).to_list(None):
+            due = doc.get("requested", 0) > doc.get("done", 0) or (
+                now - float(doc.get("finished_epoch", 0.0)) >= self.schedule_s
+            )
+            if not due:
+                continue
+            claimed = await self.runs.find_one_and_update(
+                {"_id": doc["_id"], "lease_until": doc["lease_until"]},
+                {"$set": {"lease_until": now + LEASE_S, "owner": worker}},
+                return_document=ReturnDocument.AFTER,
+            )
+            if claimed is not None:
+                return cast(BatchRun, claimed)
+        return None
+
+    async def finish(self, claimed: BatchRun, record: RunRecord | Mapping[str, object]) -> None:
+        """Record the run (domain/placement.run_record) and mark the requests it saw as
+        done; requests made while it ran stay open and cause another run."""
+        await self.runs.update_one(
+            {"_id": claimed["_id"], "owner": claimed["owner"]},
+            {
+                "$set": {
+                    "done": claimed.get("requested", 0),
+                    "lease_until": 0.0,
+                    "finished_epoch": time.time(),
+                    "last": {**record, "finished_at": datetime.now(UTC).isoformat()},
+                }
+            },
+        )
+
+    async def give_up(self, claimed: BatchRun) -> None:
+        await self.runs.update_one(
+            {"_id": claimed["_id"], "owner": claimed["owner"]}, {"$set": {"lease_until": 0.0}}
+        )

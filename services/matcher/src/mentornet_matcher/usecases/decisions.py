@@ -1,0 +1,162 @@
+"""People deciding on proposals: accept, decline, approve (or pick), reject, swap, and
+the first session's fit check.
+
+Approving or picking reserves the mentor's capacity first, on the mentor's load
+aggregate, so concurrent approvals serialise there and can never exceed it; a
+decline releases it and places the mentee again without the declined pair. A decision
+the match's state does not allow is Refused (409, with the match as it now is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from mentornet_chassis.errors import Forbidden, NotFound
+from mentornet_chassis.store.aggregates import Decision, Outcome, State
+from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
+
+from ..domain import loads, matches
+from ..domain.candidates import as_mentor, programs_of
+from ..domain.documents import Load, Match, MatchStatus
+from ..domain.matches import Refused
+from ..domain.programs import rules_of
+from ..store import MatcherStores, stored
+from .matchmaker import Matchmaker
+from .proposals import emitting
+from .rematch import Rematcher
+
+__all__ = ["Decisions", "Refused"]
+
+Step = Callable[[Match], Decision]
+
+
+class Decisions:
+    def __init__(self, stores: MatcherStores, matchmaker: Matchmaker, rematcher: Rematcher) -> None:
+        self.stores = stores
+        self.matchmaker = matchmaker
+        self.rematcher = rematcher
+
+    async def match(self, match_id: str) -> Match:
+        found = await self.stores.match(match_id)
+        if found is None:
+            raise NotFound("match_id", f"no match {match_id}")
+        return found
+
+    async def _decide(self, match_id: str, step: Step) -> Match:
+        """Apply `step` to the match as stored; MatchNotOpen (a Refused) if its state
+        does not allow it."""
+
+        def decide(state: State | None) -> Decision:
+            assert state is not None
+            return step(cast(Match, state))
+
+        applied = await self.stores.matches.apply(match_id, decide)
+        self.matchmaker.wake_relay()
+        assert applied.state is not None
+        return cast(Match, applied.state)
+
+    async def accept(self, match: Match, by: Decider) -> Match:
+        return await self._decide(match["match_id"], lambda m: emitting(*matches.accept(m, by)))
+
+    async def decline(self, match: Match, by: Decider, reason: str) -> Match:
+        held = match["status"] in matches.HOLDS_CAPACITY
+        state = await self._decide(
+            match["match_id"], lambda m: emitting(*matches.decline(m, by, reason))
+        )
+        if held:
+            await self.matchmaker.proposer.release(match)
+        cause = f"{match['match_id']}:declined"
+        await self.matchmaker.place_newcomer(match["program_id"], match["mentee_id"], cause)
+        return state
+
+    async def approve(self, match: Match, by: Decider) -> Match:
+        """A coordinator approves a proposal in review; a mentee picks an option. A
+        refused approval gives back only a hold it took itself: approving twice must
+        not free the place of the proposal the first approval made."""
+        if by == Decider.MENTEE and match["status"] == MatchStatus.IN_REVIEW:
+            raise Forbidden("Authorization", "a coordinator approves proposals in review")
+        took = await self._reserve(match)
+        try:
+            state = await self._decide(
+                match["match_id"], lambda m: emitting(*matches.approve(m, by))
+            )
+        except Refused:
+            if took:
+                await self.matchmaker.proposer.release(match)
+            raise
+        if match["status"] == MatchStatus.SHORTLISTED:
+            await self._supersede_other_options(match)
+        return state
+
+    async def _reserve(self, match: Match) -> bool:
+        """Hold the mentor's place for the match; whether this call took the hold."""
+        program = await self.stores.program(match["program_id"])
+        candidate = await self.stores.candidate(match["mentor_id"])
+        if program is None or candidate is None or "mentor" not in candidate["roles"]:
+            raise Refused("mentor_id", "the mentor or the program is no longer known here")
+        rules, mentor = rules_of(program), as_mentor(candidate)
+
+        def hold(state: State | None) -> Decision:
+            current = cast(Load | None, state)
+            room = rules.capacity_left(mentor.capacity, loads.load_in(current, match["program_id"]))
+            held = loads.reserve(
+                current,
+                loads.holder(mentor),
+                match["match_id"],
+                match["program_id"],
+                match["hours"],
+                room,
+                shared=rules.shared_hours,
+            )
+            return Decision(state=stored(held) if held is not current else None)
+
+        try:
+            holder = match.get("holder") or loads.holder(mentor)
+            applied = await self.stores.loads.apply(holder, hold)
+        except loads.NoCapacity as exc:
+            raise Refused("mentor_id", str(exc), match) from None
+        return applied.outcome is Outcome.APPLIED
+
+    async def _supersede_other_options(self, picked: Match) -> None:
+        def step(match: Match) -> Decision:
+            return emitting(*matches.supersede(match, "the mentee picked another option"))
+
+        for other in await self.stores.matches_in(picked["program_id"]):
+            if (
+                other["mentee_id"] == picked["mentee_id"]
+                and other["status"] == MatchStatus.SHORTLISTED
+            ):
+                await self._decide(other["match_id"], step)
+
+    async def swap(self, match: Match, mentor_id: str, reason: str) -> Match:
+        """A coordinator replaces the proposed mentor of a match in review with another
+        of the program's mentors: the new proposal (capacity held) first, then the old
+        one is ended."""
+        mentor = await self.stores.candidate(mentor_id)
+        if programs_of(mentor).get("mentor") != match["program_id"]:
+            raise NotFound("mentor_id", f"no mentor {mentor_id} in {match['program_id']}")
+        if match["status"] != MatchStatus.IN_REVIEW:
+            raise Refused("match_id", f"match {match['match_id']} is {match['status']}", match)
+        cause = f"{match['match_id']}:swap:{mentor_id}"
+        refused = await self.matchmaker.pairs.offer_pair(match, mentor_id, cause)
+        if refused is not None:
+            raise Refused("mentor_id", refused, match)
+        detail = f"swapped by a coordinator: {reason}"
+        return await self._decide(
+            match["match_id"], lambda m: emitting(*matches.supersede(m, detail))
+        )
+
+    async def fit_check(self, match: Match, by: Decider, fits: bool, reason: str) -> Match:
+        """After the first session: a pair that does not fit is ended and the mentee
+        placed again, never with this mentor; a fit is recorded."""
+        if match["status"] != MatchStatus.CONFIRMED:
+            raise Refused("match_id", f"match {match['match_id']} is {match['status']}", match)
+        if not fits:
+            ended = await self.rematcher.end(
+                match, MatchEndReason.REMATCHED, EndCause.FIT_CHECK_FAILED, reason
+            )
+            return ended or await self.match(match["match_id"])
+        return await self._decide(
+            match["match_id"], lambda m: Decision(state=stored(matches.record_fit(m, by)))
+        )

@@ -1,0 +1,83 @@
+"""What each change the matcher hears of sets off, once its read model is updated: place
+a newcomer, ask for a batch run, end matches that no longer work.
+
+These run after every delivery, duplicates included (chassis subscribers), so each is
+idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from mentornet_chassis.messaging.subscribers import Then
+from mentornet_chassis.store.aggregates import State
+from mentornet_contracts import Envelope
+from mentornet_contracts.events.matches import EndCause
+from mentornet_contracts.events.qa import EscalationAction, EscalationRaised
+from mentornet_contracts.events.sessions import SeriesCompleted
+
+from ..domain import candidates
+from ..domain.documents import Candidate, CandidateStatus
+from ..store import BatchRuns
+from .matchmaker import Matchmaker
+from .rematch import Rematcher
+
+
+class FollowUps:
+    """Each `Then` is given the candidate or program as it now is."""
+
+    def __init__(self, runs: BatchRuns, matchmaker: Matchmaker, rematcher: Rematcher) -> None:
+        self.runs = runs
+        self.matchmaker = matchmaker
+        self.rematcher = rematcher
+
+    async def place(self, envelope: Envelope[Any], state: State) -> None:
+        candidate = cast(Candidate, state)
+        mentee = candidate.get("roles", {}).get("mentee")
+        if mentee is not None and candidate.get("status") == CandidateStatus.ACTIVE:
+            pid = candidate["participant_id"]
+            await self.matchmaker.place_newcomer(
+                mentee["program_id"], pid, envelope.id, candidate=candidate
+            )
+
+    async def batch(self, envelope: Envelope[Any], state: State) -> None:
+        self.matchmaker.views.forget(envelope.event.program_id)
+        await self.runs.request(envelope.event.program_id)
+
+    async def roster(self, envelope: Envelope[Any], state: State) -> None:
+        """The program's mentors changed: refresh cached rosters, run a batch."""
+        mentor_program = candidates.programs_of(cast(Candidate, state)).get("mentor")
+        if mentor_program is not None:
+            await self.runs.request(mentor_program, roster_changed=True)
+            self.matchmaker.views.forget(mentor_program)
+
+    async def taxonomy(self, envelope: Envelope[Any], state: State) -> None:
+        self.matchmaker.views.forget()
+
+    async def profile(self, envelope: Envelope[Any], state: State) -> None:
+        await self.roster(envelope, state)
+        await self.rematcher.mentor_changed(state["participant_id"])
+
+    async def availability(self, envelope: Envelope[Any], state: State) -> None:
+        await self.roster(envelope, state)
+        await self.rematcher.availability_changed(state["participant_id"], "mentor_id")
+        await self.rematcher.availability_changed(state["participant_id"], "mentee_id")
+        await self.place(envelope, state)
+
+    def leaving(self, cause: EndCause) -> Then:
+        async def left(envelope: Envelope[Any], state: State) -> None:
+            await self.roster(envelope, state)
+            await self.rematcher.participant_left(state["participant_id"], cause)
+
+        return left
+
+    async def escalation(self, envelope: Envelope[Any]) -> None:
+        """QA asks for a rematch: the match ends, the mentee is placed again."""
+        raised: EscalationRaised = envelope.event
+        if raised.action == EscalationAction.REMATCH:
+            detail = f"{raised.trigger} escalation, case {raised.case_id}"
+            await self.rematcher.escalated(raised.match_id, detail)
+
+    async def series_completed(self, envelope: Envelope[Any]) -> None:
+        done: SeriesCompleted = envelope.event
+        await self.rematcher.completed(done.match_id, f"{done.held} held, {done.missed} missed")

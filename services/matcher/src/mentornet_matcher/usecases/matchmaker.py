@@ -1,0 +1,171 @@
+"""Placing mentees, two ways:
+
+- batch (`run_batch`): every unplaced mentee of a program at once, the certified
+  optimal assignment; records the gap to the LP bound and the mentor prices (duals);
+- incremental (`place_newcomer`): one mentee, ranked by score minus the last batch's
+  mentor prices, in milliseconds; also used to place a mentee again after a decline
+  or a rematch.
+
+Each placed mentee gets what the program's approval mode says: a proposal to the
+mentor (auto), one for a coordinator to review, or three options to pick from;
+everyone left over is waitlisted with reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
+
+from ..domain import incremental, matches
+from ..domain.assignment import Ints
+from ..domain.candidates import as_mentee, is_matchable
+from ..domain.coverage_gaps import report as gap_report
+from ..domain.coverage_gaps import skill_gaps
+from ..domain.documents import Candidate, MatchStatus
+from ..domain.placement import Placement
+from ..domain.pool import Pool
+from ..domain.programs import approval_mode
+from ..domain.scoring import PoolScores
+from ..domain.skillmap import SkillMap
+from ..store import BatchRuns, MatcherStores, failed_pairs_in, placed_in
+from .coverage import CoverageBoard
+from .newcomers import NewcomerViews, ProgramView
+from .pairs import Pairs
+from .pools import PoolReader, score_and_solve
+from .proposals import Proposal, Proposer, Scored
+
+SHORTLIST = 3
+TRIES = 25
+"""Mentors tried in turn when capacity goes between ranking and reserving (to a
+placement racing this one)."""
+
+
+class Matchmaker:
+    def __init__(
+        self,
+        stores: MatcherStores,
+        runs: BatchRuns,
+        wake_relay: Callable[[], None],
+        skills: Callable[[], Awaitable[SkillMap]] | None = None,
+        today: Callable[[], datetime] = lambda: datetime.now(UTC),
+        view_ttl_s: float = 0.0,
+    ) -> None:
+        """`view_ttl_s`: how long newcomers' placements reuse what they read about their
+        program (0: read it every time)."""
+        self.stores = stores
+        self.runs = runs
+        self.wake_relay = wake_relay
+        self.reader = PoolReader(stores, runs, skills, today)
+        self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
+        self.proposer = Proposer(stores)
+        self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
+        self.coverage = CoverageBoard(stores.coverage)
+
+    async def run_batch(self, program_id: str, cause_id: str) -> Placement:
+        """The certified optimal assignment of every unplaced mentee in the program."""
+        program = await self.stores.program(program_id)
+        if program is None:
+            return Placement()
+        placed = await self.stores.placed_mentees(program_id)
+        mentees = [
+            as_mentee(c)
+            for c in await self.stores.in_program(program_id, "mentee")
+            if c["participant_id"] not in placed
+        ]
+        if not mentees:
+            return Placement(prices=await self.reader.planning_prices(program))
+        pool = await self.reader.pool(program, mentees)
+        scores, solution = await asyncio.to_thread(score_and_solve, pool)
+        taken = solution.mentor_of[solution.mentor_of >= 0]
+        free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
+        how = Proposal(cause_id, matches.FIRST_STATUS[approval_mode(program)])
+        proposed, waitlisted = [], []
+        for i, j in enumerate(solution.mentor_of.tolist()):
+            if await self.stores.is_placed(pool.mentees[i].participant_id, program_id):
+                continue
+            wanted = SHORTLIST - 1 if how.status == MatchStatus.SHORTLISTED else TRIES - 1
+            options = [j, *_alternatives(scores, i, j, wanted)]
+            scored = Scored(pool, scores, i)
+            if await self._offer(scored, [o for o in options if o >= 0], how):
+                proposed.append(pool.mentees[i].participant_id)
+            else:
+                await self.proposer.waitlist(scored, free)
+                waitlisted.append(pool.mentees[i].participant_id)
+        await self._report_gaps(pool, free, waitlisted)
+        self.wake_relay()
+        prices = await self.reader.planning_prices(program)
+        return Placement(proposed, waitlisted, solution.total, solution.bound, prices)
+
+    async def _report_gaps(self, pool: Pool, free: Ints, waitlisted: list[str]) -> None:
+        rows = [i for i, m in enumerate(pool.mentees) if m.participant_id in set(waitlisted)]
+        gaps = skill_gaps(pool, free, rows)
+        report = gap_report(gaps, len(waitlisted), int((free > 0).sum()))
+        await self.coverage.record(pool.mentees[0].program_id, report)
+
+    async def place_newcomer(
+        self, program_id: str, mentee_id: str, cause_id: str, candidate: Candidate | None = None
+    ) -> Placement:
+        """One mentee, at once: the best mentor by score minus the last batch's price.
+        `candidate`: the mentee's read model when the caller has just written it. The
+        program comes from a view kept for a moment (newcomers.py); a mentee it cannot
+        place is tried again on fresh reads before being waitlisted."""
+        if candidate is None:
+            candidate = await self.stores.candidate(mentee_id)
+        if candidate is None or not is_matchable(candidate, "mentee"):
+            return Placement()
+        mentee = as_mentee(candidate)
+        if mentee.program_id != program_id:
+            return Placement()
+        history = await self.stores.matches_of(mentee_id, "mentee_id")
+        if placed_in(history, program_id):
+            return Placement()
+        failed = failed_pairs_in(history, program_id)
+        known = {m["match_id"]: m for m in history}
+        view = await self.views.view(program_id)
+        while view is not None:
+            pool = await self.views.pool(view, mentee, failed)
+            scored = Scored(pool, PoolScores(pool), 0)
+            how = Proposal(cause_id, matches.FIRST_STATUS[view.mode], None, known, view.loads)
+            if await self._offer_best(scored, view, how):
+                self.wake_relay()
+                return Placement(proposed=[mentee_id])
+            if view.fresh:
+                await self.proposer.waitlist(scored, scored.pool.capacity)
+                self.wake_relay()
+                return Placement(waitlisted=[mentee_id])
+            view = await self.views.view(program_id, fresh=True)
+        return Placement()
+
+    async def _offer_best(self, scored: Scored, view: ProgramView, how: Proposal) -> bool:
+        limit = SHORTLIST if how.status == MatchStatus.SHORTLISTED else TRIES
+        priced = incremental.price_vector(scored.pool.mentor_side.ids, view.prices)
+        row = scored.scores.rows(0, 1)[0]
+        ranked = incremental.ranked(row, scored.pool.capacity, priced, limit)
+        return await self._offer(scored, ranked, how)
+
+    async def _offer(self, scored: Scored, options: list[int], how: Proposal) -> bool:
+        """Shortlist every option; otherwise propose the first one whose mentor still
+        has room. False when nothing could be offered."""
+        made = False
+        for n, j in enumerate(options):
+            proposed = await self.proposer.propose(
+                scored, j, replace(how, cause_id=f"{how.cause_id}|{n}")
+            )
+            made = proposed or made
+            if made and how.status != MatchStatus.SHORTLISTED:
+                break
+        return made
+
+
+def _alternatives(scores: PoolScores, i: int, chosen: int, wanted: int) -> list[int]:
+    """The next best allowed mentors with room: the rest of a shortlist, or whom to
+    try when the chosen mentor's place went to a placement racing this run."""
+    if chosen < 0:
+        return []
+    row = scores.rows(i, i + 1)[0].copy()
+    row[chosen] = -np.inf
+    return incremental.ranked(row, scores.pool.capacity, np.zeros_like(row), wanted)

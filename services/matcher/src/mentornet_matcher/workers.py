@@ -1,0 +1,61 @@
+"""Runs batch matching for programs that asked for it or whose schedule is due.
+
+Requests made while a run is going stay open, so the run after it sees them. A run
+that fails (the database unreachable, say) gives its lease back and is retried after
+a pause; the request stays open, so nothing asked for is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import structlog
+from mentornet_chassis.process.workers import pause
+
+from .domain.documents import BatchRun
+from .domain.placement import run_record
+from .store import BatchRuns
+from .usecases.matchmaker import Matchmaker
+
+log = structlog.get_logger("mentornet.matcher.batch")
+
+RETRY_PAUSE_S = 5.0
+
+
+class BatchWorker:
+    def __init__(self, runs: BatchRuns, matchmaker: Matchmaker, poll_s: float) -> None:
+        self.runs = runs
+        self.matchmaker = matchmaker
+        self.poll_s = poll_s
+        self.worker = f"batch-{uuid.uuid4().hex[:8]}"
+        self.wake = asyncio.Event()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            claimed = await self.runs.claim(self.worker)
+            if claimed is None:
+                await pause(stopping, self.wake, self.poll_s)
+                continue
+            if not await self.run_one(claimed):
+                await pause(stopping, asyncio.Event(), RETRY_PAUSE_S)
+
+    async def run_one(self, claimed: BatchRun) -> bool:
+        program_id = claimed["_id"]
+        run_id = f"batch-{program_id}-{claimed.get('requested', 0)}-{claimed.get('done', 0)}"
+        bound = log.bind(program_id=program_id, run_id=run_id, correlation_id=run_id)
+        try:
+            placement = await self.matchmaker.run_batch(program_id, run_id)
+        except Exception as exc:
+            bound.error("batch run failed; will retry", exc_info=exc)
+            await self.runs.give_up(claimed)
+            return False
+        record = run_record(placement, run_id, claimed)
+        await self.runs.finish(claimed, record)
+        bound.info(
+            "batch run done",
+            proposed=record["proposed"],
+            waitlisted=record["waitlisted"],
+            optimality_gap=record["optimality_gap"],
+        )
+        return True

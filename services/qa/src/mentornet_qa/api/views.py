@@ -1,0 +1,129 @@
+"""What QA's case and review routes answer. Keys a document gains along the way are
+optional here, and the routes answer with `response_model_exclude_unset`, so an
+answer carries exactly the keys its document has."""
+
+from __future__ import annotations
+
+from mentornet_contracts.events.qa import (
+    EscalationAction,
+    EscalationTrigger,
+    Resolution,
+    ReviewOutcome,
+    Severity,
+)
+from pydantic import BaseModel
+
+from ..domain.documents import CaseStatus, SampleStatus
+from ..domain.playbook import Playbook
+
+
+class TriggerView(BaseModel):
+    trigger: EscalationTrigger
+    detail: str
+    at: str
+
+
+class CaseView(BaseModel):
+    """An escalation case, with its match's pair."""
+
+    case_id: str
+    trigger: EscalationTrigger
+    triggers: list[TriggerView]
+    severity: Severity
+    action: EscalationAction
+    owner_id: str
+    opened_at: str
+    due_at: str
+    status: CaseStatus
+    triggers_seen: int | None = None
+    breaches: int | None = None
+    exhausted: bool | None = None
+    awaiting_new_match: bool | None = None
+    resolution: Resolution | None = None
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    note: str | None = None
+    match_id: str
+    program_id: str | None
+    mentor_id: str | None
+    mentee_id: str | None
+
+
+class CaseList(BaseModel):
+    program_id: str
+    cases: list[CaseView]
+
+
+class PlaybookView(Playbook):
+    program_id: str
+
+
+class ReviewView(BaseModel):
+    reviewer_id: str
+    rubric: dict[str, int]
+    outcome: ReviewOutcome
+    comment: str
+    at: str
+
+
+class SampleView(BaseModel):
+    sample_id: str
+    program_id: str
+    period: str
+    match_id: str
+    session_id: str
+    mentor_id: str
+    mentee_id: str
+    double: bool
+    claims: list[str]
+    reviews: list[ReviewView]
+    status: SampleStatus
+    claimed_at: str | None = None
+    withdrawn_at: str | None = None
+    withdrawn_because: str | None = None
+
+
+class SampleList(BaseModel):
+    program_id: str
+    samples: list[SampleView]
+
+
+class Gap(BaseModel):
+    mean_gap: float
+
+
+class AgreementView(BaseModel):
+    program_id: str
+    double_reviewed: int
+    exact: float | None
+    within_one: float | None
+    outcome_agreement: float | None = None
+    by_dimension: dict[str, Gap]
+
+
+class ReplayView(BaseModel):
+    sessions: int
+    sampled: int
+    closed: bool
+    same_as_recorded: bool
+
+
+class DecisionView(BaseModel):
+    session_id: str
+    match_id: str
+    mentor_id: str
+    mentee_id: str
+    started_at: str
+    mentor_since: str | None
+    sampled: bool
+    double: bool
+    reason: str
+    after_close: bool | None = None
+
+
+class PeriodView(BaseModel):
+    program_id: str
+    period: str
+    seed: str
+    replay: ReplayView
+    decisions: list[DecisionView]

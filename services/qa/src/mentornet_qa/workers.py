@@ -1,0 +1,54 @@
+"""QA's clock (chassis timers): proposals left unaccepted and cases past their SLA, per
+match; the periodic fairness audit, per program; closing each month's sampling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from mentornet_chassis.messaging.timers import DueScanner, DueTask
+from mentornet_chassis.store.aggregates import Decision
+from mentornet_contracts import new_envelope
+
+from .domain import triggers
+from .domain.documents import Match
+from .store import QaStores, decision
+from .usecases.audits import Auditor
+from .usecases.sampling import Sampler
+
+SERVICE = "qa"
+
+
+def qa_timers(
+    stores: QaStores,
+    auditor: Auditor,
+    sampler: Sampler,
+    clock: Callable[[], datetime],
+    poll_s: float,
+    wake_relay: Callable[[], None],
+) -> DueScanner:
+    async def match_work(match_id: str, now: datetime) -> None:
+        known = await stores.matches.get(match_id)
+        program = await stores.program(known["program_id"] if known else None)
+
+        def decide(state: Match | None) -> Decision:
+            when = state.get("due_epoch") if state else None
+            if state is None or when is None or when > now.timestamp():
+                return Decision(state=None)
+            changed, events = triggers.due(state, now, program)
+            return decision(changed, [new_envelope(e, SERVICE) for e in events])
+
+        await stores.matches.apply(match_id, decide)
+
+    async def audit_work(program_id: str, now: datetime) -> None:
+        await auditor.run(program_id, now, scheduled=True)
+
+    async def period_work(key: str, now: datetime) -> None:
+        await sampler.close(key, now)
+
+    tasks = [
+        DueTask(stores.matches_store, match_work),
+        DueTask(stores.programs_store, audit_work),
+        DueTask(stores.periods_store, period_work),
+    ]
+    return DueScanner(tasks, clock, poll_s, wake_relay)
