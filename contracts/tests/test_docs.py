@@ -94,6 +94,7 @@ def test_asyncapi_refs_resolve_and_messages_carry_payload_headers_and_key() -> N
     assert "$defs" not in json.dumps(document)
 
 
+@pytest.mark.unit
 def test_committed_event_docs_are_current() -> None:
     """docs/events.md, with its size budget, is what the code generates."""
     committed = Path(__file__).resolve().parents[2] / "docs" / "events.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -44,6 +45,24 @@ def dev_env(tmp_path: Path) -> dict[str, str]:
         MENTORNET_DEV_HTTP_PORT_OFFSET=str(free_offset()),
     )
     return env
+
+
+def program_figures(stdout: str) -> dict[str, dict[str, str]]:
+    """The demo's closing report: per program (its name), each figure as printed."""
+    found: dict[str, dict[str, str]] = {}
+    for block in stdout.split("\n\n"):
+        lines = block.strip("\n").splitlines()
+        if not any(line.startswith("  dashboard: ") for line in lines):
+            continue
+        figures = (re.fullmatch(r"  (\S.*?)\s{2,}(\S.*)", line) for line in lines[1:])
+        found[lines[0]] = {m[1]: m[2] for m in figures if m}
+    return found
+
+
+def simulated(stdout: str) -> dict[str, int]:
+    """The demo's tally line: `Simulated: 66 sessions held, 10 missed, ..., 43 QA reviews`."""
+    [line] = [line for line in stdout.splitlines() if line.startswith("Simulated: ")]
+    return {what: int(n) for n, what in re.findall(r"(\d+) ([A-Za-z ]+?)(?=, | in \d)", line)}
 
 
 def pids(home: Path) -> list[int]:
@@ -104,11 +123,16 @@ def test_external_servers_are_used_instead_of_embedded_ones(
     assert not [pid for pid in started if running(pid)]
 
 
+@pytest.mark.timeout(600)
 def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
     tmp_path: Path, dev_env: dict[str, str]
 ) -> None:
     """What `make run` ends with, smaller: every program shows sessions held, feedback
-    and QA on its dashboard, reached by the signed link the demo prints."""
+    and QA on its dashboard, reached by the signed link the demo prints.
+
+    QA draws each held session at 0.6 (the demo's rate of 0.3, doubled for new mentors),
+    so the two larger programs always have samples; the micro program's 4 or 5 sessions
+    leave a 1-3% chance of none, so there only what was drawn must have been reviewed."""
     home = Path(dev_env["MENTORNET_HOME"])
     try:
         up = dev(tmp_path, dev_env, "up")
@@ -150,6 +174,25 @@ def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
             if "completed matches " in line
         ]
         assert completed[2] > 0, f"micro matches end once their session is held\n{demo.stdout}"
+        programs = program_figures(demo.stdout)
+        assert len(programs) == 3, demo.stdout
+        for name, figures in programs.items():
+            about = f"{name}\n{demo.stdout}"
+            assert int(figures["sessions held"]) > 0, about
+            assert figures["rubric average"] != "None", f"no feedback reached QA: {about}"
+            assert 1 <= float(figures["rubric average"]) <= 5, about
+            sampled, reviewed = map(int, figures["QA sampled / reviewed"].split(" / "))
+            assert 0 < reviewed <= sampled or sampled == reviewed == 0, about
+        standard, cohort, _micro = programs.values()
+        for figures in (standard, cohort):
+            assert figures["QA sampled / reviewed"] != "0 / 0", demo.stdout
+        tally = simulated(demo.stdout)
+        assert tally["feedback answers"] > 0, demo.stdout
+        assert tally["session reports"] > 0, demo.stdout
+        reviewed_samples = sum(
+            int(figures["QA sampled / reviewed"].split(" / ")[1]) for figures in programs.values()
+        )
+        assert tally["QA reviews"] >= reviewed_samples > 0, demo.stdout
         page = httpx.get(links[0], timeout=30)
         assert page.status_code == 200
         assert "<svg" in page.text

@@ -121,10 +121,20 @@ async def test_a_store_outage_holds_every_offset_and_everything_is_applied_once_
         program_id = await open_program(http, coordinator)
         plan = registrations(run, program_id, mentees=60, mentor_every=60)
         client = Registrations(http, coordinator)
+        ends_before = await end_offsets(stack.bootstrap)
         burst = await client.start(plan, len(plan))
 
         async def under_way() -> bool:
-            return client.answered >= 20
+            """Registrations flow, and every consumer has committed some of them, so the
+            check below that a commit means applied has commits of this run to judge."""
+            if client.answered < 20:
+                return False
+            committed = await committed_offsets(stack.bootstrap)
+            return all(
+                any(at > ends_before[p] for p, at in committed[service].items())
+                for service, only in WRITTEN_ONLY_BY_EVENTS.items()
+                if only
+            )
 
         await eventually(under_way, timeout=60, interval=0.02, what="registrations to flow")
         store = stack.pid("mongodb")
@@ -199,6 +209,7 @@ async def test_a_store_outage_holds_every_offset_and_everything_is_applied_once_
             continue
         committed = committed_in_outage[service]
         covered = {p for p, (part, offset) in first_record.items() if offset < committed[part]}
+        assert covered & set(docs), f"{service} had committed none of this run's registrations"
         late = {p for p in covered & set(docs) if docs[p]["updated_at"] >= stopped_at}
         assert late == set(), f"{service} committed events it had not applied"
         applied_after = {p for p, doc in docs.items() if doc["updated_at"] >= to_ms(resuming)}

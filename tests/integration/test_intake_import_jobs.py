@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mentornet_chassis.http.auth import Principal, Role
 from mentornet_intake.domain.bulk import read_rows
-from mentornet_intake.import_jobs import ImportJobs
+from mentornet_intake.store.import_jobs import ImportJobs
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService

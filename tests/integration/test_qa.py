@@ -27,7 +27,7 @@ from mentornet_contracts.events.sessions import (
 )
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
-from mentornet_tooling.testing.kafka import find_records, kind_of
+from mentornet_tooling.testing.kafka import all_records, find_records, kind_of
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
@@ -209,6 +209,9 @@ async def test_risks_open_one_case_per_match_that_a_coordinator_claims_and_resol
 
         [case] = await eventually(case_listed, what="one case with both triggers")
         assert case["case_id"] == raised["case_id"]
+        every_case = f"/programs/prog-{unique}/cases?status=all"
+        listed = (await coordinator_sees(qa, unique, every_case))["cases"]
+        assert [(c["case_id"], c["status"]) for c in listed] == [(case["case_id"], "open")]
         coordinator = token(f"coord-{unique}", "coordinator", programs=[f"prog-{unique}"])
         outsider = token("c2", "coordinator", programs=["elsewhere"])
         assert (
@@ -227,6 +230,17 @@ async def test_risks_open_one_case_per_match_that_a_coordinator_claims_and_resol
         assert again.status_code == 409
         [resolved] = await qa_events(stack, match_id, "escalation.resolved")
         assert resolved["resolution"] == "back_on_track"
+        listed = (await coordinator_sees(qa, unique, every_case))["cases"]
+        assert [(c["case_id"], c["status"]) for c in listed] == [(case["case_id"], "resolved")]
+        announced = await all_records(
+            stack.bootstrap_servers,
+            QA.name,
+            lambda r: r.key == match_id.encode() and kind_of(r).startswith("escalation."),
+        )
+        assert [(kind_of(r), json.loads(r.value)["case_id"]) for r in announced] == [
+            ("escalation.raised", case["case_id"]),
+            ("escalation.resolved", case["case_id"]),
+        ], "every escalation event of the match, read to the end of the topic"
 
 
 def _figures(dom: str) -> dict[str, str]:

@@ -23,7 +23,7 @@ from mentornet_contracts.events.participants import MenteeRegistered, MentorRegi
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
-from mentornet_tooling.testing.kafka import find_records, kind_of
+from mentornet_tooling.testing.kafka import all_records, find_records, kind_of
 from mentornet_tooling.testing.poll import eventually
 
 from tests.conftest import ServiceOn
@@ -204,7 +204,13 @@ async def test_an_award_is_given_once_at_the_threshold_and_a_mentee_who_met_thei
             stack, "mentee.invited_to_mentor", lambda body: body["participant_id"] == mentee
         )
         assert invited["skill_ids"] == ["python"]
-        awards = await announced(
-            stack, "recognition.awarded", lambda body: body["mentor_id"] == mentor
+        awards = await all_records(
+            stack.bootstrap_servers,
+            QA.name,
+            lambda r: (
+                kind_of(r) == "recognition.awarded" and json.loads(r.value)["mentor_id"] == mentor
+            ),
         )
-        assert len(awards) == 1
+        assert [json.loads(r.value)["award"] for r in awards] == ["two-sessions"], (
+            "every award to the mentor, read to the end of the topic"
+        )

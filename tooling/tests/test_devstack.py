@@ -15,8 +15,6 @@ import pytest
 from mentornet_tooling import devstack
 from mentornet_tooling.embedded import free_port
 
-pytestmark = pytest.mark.unit
-
 REPORTS_ENV = (
     "import json, os, sys, time\n"
     "with open(os.path.join(sys.argv[1], f'{os.getpid()}.json'), 'w') as out:\n"
@@ -67,6 +65,7 @@ def cfg(tmp_path: Path) -> devstack.DevConfig:
     )
 
 
+@pytest.mark.integration
 def test_restart_starts_a_killed_service_as_up_did(cfg: devstack.DevConfig, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()
@@ -98,6 +97,7 @@ def test_restart_starts_a_killed_service_as_up_did(cfg: devstack.DevConfig, tmp_
         assert devstack.down(cfg, timeout_s=5) == ["matcher"]
 
 
+@pytest.mark.unit
 def test_restart_refuses_the_broker_and_what_up_did_not_start(cfg: devstack.DevConfig) -> None:
     with pytest.raises(ValueError, match="in memory"):
         devstack.restart(cfg, "kafka")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,9 @@ def test_every_reader_sees_an_advance_at_once_and_time_keeps_flowing(tmp_path: P
     assert abs(moved - (datetime.now(UTC) + timedelta(days=3))) < CLOSE
     assert abs(second() - moved) < CLOSE
     assert first() > before + timedelta(days=3) - CLOSE
+    earlier = second()
+    time.sleep(0.05)
+    assert second() - earlier >= timedelta(seconds=0.05), "the clock flows between jumps"
     advance(path, timedelta(hours=12))
     assert offset_of(path) == pytest.approx(3.5 * 86400)
     assert abs(first() - (datetime.now(UTC) + timedelta(days=3.5))) < CLOSE

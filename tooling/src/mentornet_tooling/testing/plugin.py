@@ -20,6 +20,7 @@ from mentornet_tooling.testing.backends import (
     embedded_stack,
     external_stack,
 )
+from mentornet_tooling.testing.tiers import check_tiers
 
 _choice: tuple[str, str] | None = None
 
@@ -34,6 +35,12 @@ def _backend() -> tuple[str, str]:
 def pytest_report_header(config: pytest.Config) -> str:
     backend, why = _backend()
     return f"mentornet test backend: {backend}" + (f" ({why})" if why else "")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fail collection unless every test has exactly one tier (before `-m` deselects any)."""
+    check_tiers(items)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from tests.conftest import ServiceOn
 from tests.support.events import events_of
 from tests.support.helpers import CONSENT, matcher_knows, open_program, token
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.integration
 
 WINDOWS = {
     "timezone": "Europe/Berlin",
@@ -92,6 +92,15 @@ async def test_a_match_from_intake_to_rematch_and_a_new_schedule(
             duration_weeks=8,
             approval_mode="coordinator_review",
             qa_sample_rate=1.0,
+            # The clock jumps past two missed sessions two weeks apart: with the default
+            # 21 days without a held session, which stall the scheduler saw first would
+            # depend on the calendar (it did on 2026-12-07), not on the missed sessions.
+            escalation={
+                "missed_sessions_in_a_row": 2,
+                "days_without_activity": 90,
+                "low_rubric_average": 2.5,
+                "days_to_accept_proposal": 5,
+            },
         )
         runs_it = token(f"c-{unique}", "coordinator", programs=[program_id])
         strong = await _register(
