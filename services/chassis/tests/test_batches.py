@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from mentornet_chassis.messaging.broker import only_to, process_batch
 from mentornet_chassis.messaging.consumer import IncomingRecord
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
 from mentornet_chassis.messaging.deadletters import DeadLetters
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregates import Applied, Outcome
 from mentornet_contracts import REGISTRY, Envelope, dlq, encode, new_envelope

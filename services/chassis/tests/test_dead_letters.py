@@ -11,7 +11,7 @@ import pytest
 from mentornet_chassis.messaging.broker import process_batch
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
 from mentornet_chassis.messaging.deadletters import DeadLetters
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_contracts import REGISTRY, dlq
 from mentornet_contracts.budget import MAX_MESSAGE_BYTES, record_bytes

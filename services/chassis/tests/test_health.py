@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from mentornet_chassis.messaging.outbox import RelayStatus
+from mentornet_chassis.messaging.outgoing import RelayStatus
 from mentornet_chassis.messaging.progress import PartitionState
 from mentornet_chassis.process.health import health_report
 

@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from mentornet_chassis.http import idempotency
-from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore
+from mentornet_chassis.http import answers
+from mentornet_chassis.http.answers import IdempotencyStore
+from mentornet_chassis.http.idempotency import Idempotency
 from mentornet_tooling.testing.poll import eventually
 
 pytestmark = pytest.mark.integration
@@ -88,7 +89,7 @@ async def test_a_running_request_keeps_its_claim_past_the_lease(
 ) -> None:
     """The request renews its claim while it runs: a repeat meanwhile gets 409, not a
     second run, although the request outlives its first lease."""
-    monkeypatch.setattr(idempotency, "RUNNING_LEASE_S", 0.3)
+    monkeypatch.setattr(answers, "RUNNING_LEASE_S", 0.3)
     collection = mongo[f"test_idem_{unique}"]["idempotency"]
     keys = IdempotencyStore(collection)
 
@@ -117,7 +118,7 @@ async def test_a_hold_renews_the_claim_and_ends_by_itself_when_its_request_finis
 ) -> None:
     """Nobody cancels the renewals (cancelling a driver operation mid-flight is not
     safe): the hold sees its request finished and returns."""
-    monkeypatch.setattr(idempotency, "RUNNING_LEASE_S", 0.3)
+    monkeypatch.setattr(answers, "RUNNING_LEASE_S", 0.3)
     collection = mongo[f"test_idem_{unique}"]["idempotency"]
     keys = IdempotencyStore(collection)
     assert await keys.claim("me|POST /x|k1", "f1", "h1") is None

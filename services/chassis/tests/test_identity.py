@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.http.idempotency import IdempotencyStore
+from mentornet_chassis.http.answers import IdempotencyStore
 from mentornet_chassis.store.identity import IdentityBook
 from mentornet_contracts.events.participants import person_id_of
 from pymongo import AsyncMongoClient

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.messaging.outbox import OutboxRelay, OutgoingRecord
+from mentornet_chassis.messaging.outbox import OutboxRelay
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_contracts import REGISTRY

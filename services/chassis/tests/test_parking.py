@@ -12,7 +12,7 @@ import pytest
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
 from mentornet_chassis.messaging.deadletters import DeadLetters
 from mentornet_chassis.messaging.ordering import ParkingWorker
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.parking import ParkingLot, ParkingPolicy
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregates import Applied, Outcome

@@ -15,7 +15,8 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     UnknownTopicOrPartitionError,
 )
-from mentornet_chassis.messaging.outbox import OutboxRelay, OutgoingRecord
+from mentornet_chassis.messaging.outbox import OutboxRelay
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.relay_failures import FAILURES, RelayPolicy
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregates import AggregateStore

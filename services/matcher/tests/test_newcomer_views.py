@@ -7,10 +7,10 @@ from typing import Any, cast
 
 import pytest
 from mentornet_chassis.store.aggregates import AggregateStore, Decision
+from mentornet_chassis.store.typed import untyped as stored
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_matcher.domain import loads
 from mentornet_matcher.domain.documents import Load
-from mentornet_matcher.store import stored
 from mentornet_matcher.usecases.newcomers import NewcomerViews
 from pymongo import AsyncMongoClient
 

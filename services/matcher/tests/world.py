@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.typed import typed, untyped
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
@@ -17,7 +18,6 @@ from mentornet_contracts.events.participants import (
 )
 from mentornet_matcher.domain import candidates
 from mentornet_matcher.domain.documents import Match
-from mentornet_matcher.handlers import typed
 from mentornet_matcher.store import BatchRuns, MatcherStores
 from mentornet_matcher.usecases.decisions import Decisions
 from mentornet_matcher.usecases.matchmaker import Matchmaker
@@ -64,7 +64,9 @@ class World:
         withdrawn = ParticipantWithdrawn(participant_id=participant_id)
         await self.stores.candidates.apply(
             participant_id,
-            lambda current: Decision(state=typed(candidates.on_withdrawn)(current, withdrawn)),
+            lambda current: Decision(
+                state=untyped(candidates.on_withdrawn(typed(current), withdrawn))
+            ),
         )
         await self.runs.request("prog-1", roster_changed=True)
         await self.rematcher.participant_left(participant_id, EndCause.PARTICIPANT_WITHDRAWN)
@@ -91,8 +93,8 @@ class World:
 def _registering(person: MenteeRegistered | MentorRegistered) -> Any:
     def decide(current: State | None) -> Decision:
         if isinstance(person, MentorRegistered):
-            return Decision(state=typed(candidates.on_mentor_registered)(current, person))
-        return Decision(state=typed(candidates.on_mentee_registered)(current, person))
+            return Decision(state=untyped(candidates.on_mentor_registered(typed(current), person)))
+        return Decision(state=untyped(candidates.on_mentee_registered(typed(current), person)))
 
     return decide
 

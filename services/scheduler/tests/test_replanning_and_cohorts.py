@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.participants import AvailabilityUpdated
 from mentornet_contracts.events.sessions import SessionType
 from mentornet_scheduler.domain import calendars, matches, sessions
 from mentornet_scheduler.domain.state import BookingState, Match
-from mentornet_scheduler.store import Change
 from pymongo import AsyncMongoClient
 
 from .world import World, weekly

@@ -10,13 +10,14 @@ from typing import Any
 
 from mentornet_chassis.messaging.timers import DueScanner
 from mentornet_chassis.store.aggregates import AggregateStore, Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.catalogue import REGISTRY
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 from mentornet_scheduler.domain import calendars, matches
 from mentornet_scheduler.domain.state import Match
 from mentornet_scheduler.domain.timers import Clockwork
-from mentornet_scheduler.store import Change, SchedulerStores
+from mentornet_scheduler.store import SchedulerStores
 from mentornet_scheduler.usecases.booking import Booker
 from mentornet_scheduler.usecases.cohorts import CohortDesk
 from mentornet_scheduler.usecases.context import Contexts, Rules

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import cast
 
-from mentornet_chassis.messaging.timers import Due, DueScanner, DueTask, firing
+from mentornet_chassis.messaging.timers import DueScanner, DueTask, Falling, firing
 from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
 from mentornet_chassis.process.settings import load_settings
-from mentornet_chassis.store.aggregates import State
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.feedback import FeedbackReminderDue
@@ -59,12 +57,11 @@ def windows_of(settings: FeedbackSettings) -> Windows:
     )
 
 
-def reminders(windows: Windows) -> Due:
+def reminders(windows: Windows) -> Falling[Match]:
     """Reminders and closings (domain/requests.py), as the timer scanner calls them."""
 
-    def due(state: State, now: datetime) -> tuple[State, list[FeedbackReminderDue]]:
-        changed, events = requests.due(cast(Match, state), now, windows)
-        return cast(State, changed), events
+    def due(state: Match, now: datetime) -> tuple[Match, list[FeedbackReminderDue]]:
+        return requests.due(state, now, windows)
 
     return due
 
@@ -74,7 +71,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     settings = runtime.settings_as(FeedbackSettings)
     stores = stores_of(runtime)
     parts = Parts(stores, clock, windows_of(settings), runtime.wake_relay)
-    due = firing(stores.matches, reminders(parts.windows), SERVICE)
+    due = firing(stores.match_states, reminders(parts.windows), SERVICE)
     timers = DueScanner(
         [DueTask(stores.matches, due)], clock, settings.timer_poll_seconds, runtime.wake_relay
     )

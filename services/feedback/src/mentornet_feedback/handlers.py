@@ -4,11 +4,10 @@ follows, a use case (usecases/followups.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import Update, updating
+from mentornet_chassis.messaging.subscribers import updating
 from mentornet_chassis.store.aggregates import Applied, State
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.participants import (
@@ -27,17 +26,9 @@ from mentornet_contracts.events.sessions import (
 )
 
 from .domain import goals, matches, risk
-from .domain.state import Match, Person
+from .domain.state import Person
 from .usecases.common import Clock
 from .usecases.followups import FollowUps
-
-Doc = TypeVar("Doc", Match, Person)
-E = TypeVar("E", bound=Event)
-
-
-def typed(reducer: Callable[[Doc | None, E], Doc | None]) -> Update:
-    """A reducer on a typed document as the chassis calls it (on the stored dict)."""
-    return cast(Update, reducer)
 
 
 def _published(current: State | None, event: ProgramPublished) -> State:
@@ -50,24 +41,24 @@ class Then:
     def __init__(self, followups: FollowUps) -> None:
         self.followups = followups
 
-    async def scheduled(self, envelope: Envelope[Any], state: State) -> None:
+    async def scheduled(self, envelope: Envelope[Any], state: object) -> None:
         await self.followups.session_scheduled(envelope.subject, envelope.event.session_id)
 
     async def program(self, envelope: Envelope[Any], state: State) -> None:
         threshold = risk.threshold_of(state)
         await self.followups.thresholds_changed(envelope.subject, threshold, envelope)
 
-    async def erased(self, envelope: Envelope[Any], state: State) -> None:
+    async def erased(self, envelope: Envelope[Any], state: object) -> None:
         await self.followups.erased(envelope.subject)
 
-    async def withdrawn(self, envelope: Envelope[Any], state: State) -> None:
+    async def withdrawn(self, envelope: Envelope[Any], state: object) -> None:
         await self.followups.withdrawn(envelope.subject)
 
 
 def feedback_handlers(followups: FollowUps, clock: Clock) -> dict[type[Event], Handler]:
     then = Then(followups)
     stores = followups.parts.stores
-    sessions, people = stores.matches, stores.people
+    sessions, people = stores.match_states, stores.person_states
 
     async def completed(envelope: Envelope[Any]) -> Applied:
         return await followups.session_completed(envelope)
@@ -76,15 +67,15 @@ def feedback_handlers(followups: FollowUps, clock: Clock) -> dict[type[Event], H
         return goals.on_goals_updated(current, event, clock())
 
     return {
-        SessionScheduled: updating(sessions, typed(matches.on_scheduled), then.scheduled),
-        SessionRescheduled: updating(sessions, typed(matches.on_rescheduled)),
-        SessionCancelled: updating(sessions, typed(matches.on_cancelled)),
-        SessionMissed: updating(sessions, typed(matches.on_missed)),
+        SessionScheduled: updating(sessions, matches.on_scheduled, then.scheduled),
+        SessionRescheduled: updating(sessions, matches.on_rescheduled),
+        SessionCancelled: updating(sessions, matches.on_cancelled),
+        SessionMissed: updating(sessions, matches.on_missed),
         SessionCompleted: completed,
         ProgramPublished: updating(stores.programs, _published),
         ProgramUpdated: updating(stores.programs, apply_update, then.program),
-        MenteeRegistered: updating(people, typed(goals.on_mentee_registered), new_likely=True),
-        GoalsUpdated: updating(people, typed(goals_updated)),
-        ParticipantErased: updating(people, typed(goals.on_left), then.erased),
-        ParticipantWithdrawn: updating(people, typed(goals.on_left), then.withdrawn),
+        MenteeRegistered: updating(people, goals.on_mentee_registered, new_likely=True),
+        GoalsUpdated: updating(people, goals_updated),
+        ParticipantErased: updating(people, goals.on_left, then.erased),
+        ParticipantWithdrawn: updating(people, goals.on_left, then.withdrawn),
     }

@@ -4,11 +4,8 @@ sets off (usecases/followups.py). The chassis decodes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
-
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import Then, Update, updating
+from mentornet_chassis.messaging.subscribers import ThenOn, Updating, updating
 from mentornet_contracts import Event
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.participants import (
@@ -29,23 +26,15 @@ from .domain.documents import Candidate, Program
 from .store import MatcherStores
 from .usecases.followups import FollowUps
 
-S = TypeVar("S", bound=Mapping[str, object])
-Reducer = Callable[[S | None, Any], S | None]
-"""A domain function from (the typed state, the event) to the next state."""
-
-
-def typed(update: Reducer[S]) -> Update:
-    """A domain reducer over its typed state (domain/documents.py), as the chassis calls
-    it with plain documents."""
-    return cast(Update, update)
-
 
 def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event], Handler]:
-    def person(update: Reducer[Candidate], follow_up: Then, *, new: bool = False) -> Handler:
-        return updating(stores.candidates, typed(update), follow_up, new_likely=new)
+    def person(
+        update: Updating[Candidate], follow_up: ThenOn[Candidate], *, new: bool = False
+    ) -> Handler:
+        return updating(stores.candidate_states, update, follow_up, new_likely=new)
 
-    def program(update: Reducer[Program]) -> Handler:
-        return updating(stores.programs, typed(update), then.batch)
+    def program(update: Updating[Program]) -> Handler:
+        return updating(stores.program_states, update, then.batch)
 
     return {
         MenteeRegistered: person(candidates.on_mentee_registered, then.place, new=True),
@@ -60,7 +49,7 @@ def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event]
         ProgramPublished: program(programs.on_published),
         ProgramUpdated: program(programs.on_updated),
         TaxonomyUpdated: updating(
-            stores.taxonomy, typed(taxonomy_view.on_taxonomy_updated), then.taxonomy
+            stores.taxonomy, taxonomy_view.on_taxonomy_updated, then.taxonomy
         ),
         EscalationRaised: then.escalation,
         SeriesCompleted: then.series_completed,

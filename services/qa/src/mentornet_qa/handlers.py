@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import TimedUpdate, Update, updating, updating_at
-from mentornet_chassis.store.aggregates import Applied, Decision
+from mentornet_chassis.messaging.subscribers import follow_up, updating, updating_at
+from mentornet_chassis.store.aggregates import Applied
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.errors import UnknownEntity
@@ -49,22 +50,12 @@ from mentornet_contracts.events.sessions import (
 from .domain import matches, people, program, triggers
 from .domain.documents import Match
 from .domain.program import Program
-from .store import QaStores, decision
+from .store import QaStores
 from .usecases.followups import FollowUps
 
 SERVICE = "qa"
 Step = Callable[[Match | None, Any, Program | None, datetime], triggers.Step]
 Then = Callable[[Envelope[Any], Match], Awaitable[None]]
-
-
-def _as_update(update: Callable[..., object]) -> Update:
-    """A reducer of a typed document as the chassis's subscribers take it (they keep
-    documents as plain dicts; store.py holds the same cast for QA's own writes)."""
-    return cast(Update, update)
-
-
-def _as_timed_update(update: Callable[..., object]) -> TimedUpdate:
-    return cast(TimedUpdate, update)
 
 
 def _by_match(event: Any) -> str:
@@ -92,16 +83,16 @@ def match_handler(stores: QaStores, step: Step, then: Then | None = None) -> Han
             raise UnknownEntity("program", program_id, "the match's program has not arrived yet")
         now = envelope.time
 
-        def decide(state: Match | None) -> Decision:
+        def decide(state: Match | None) -> Change[Match]:
             new, events = step(state, envelope.event, found, now)
             if new is not None:
                 new = {**new, "due_epoch": triggers.next_due(new)}
-            return decision(new, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
+            return Change(new, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
 
-        applied = await stores.matches.apply(match_id, decide, handled=envelope.id)
+        changed = await stores.matches.apply(match_id, decide, handled=envelope.id)
         if then is not None:
-            await then(envelope, cast(Match, applied.state or {}))
-        return applied
+            await follow_up(then, envelope, changed.untyped())
+        return changed.untyped()
 
     return handle
 
@@ -118,22 +109,22 @@ def _no_events(update: Callable[[Match | None, Any], Match]) -> Step:
 def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]:
     """Facts are stamped with their events' times, so a backlog or a replay keeps the
     true times to match, new-mentor windows and proposal deadlines."""
-    persons, programs = stores.people_store, stores.programs_store
+    persons, programs = stores.people, stores.programs
 
     def on(step: Step, follow: Then | None = None) -> Handler:
         return match_handler(stores, step, follow)
 
     return {
-        MentorRegistered: updating_at(persons, _as_timed_update(people.on_mentor), new_likely=True),
-        MenteeRegistered: updating_at(persons, _as_timed_update(people.on_mentee), new_likely=True),
-        ParticipantWithdrawn: updating(persons, _as_update(people.on_left), then.left),
-        ParticipantErased: updating(persons, _as_update(people.on_left), then.erased),
-        AuditGroupsRecorded: updating(persons, _as_update(people.on_groups)),
-        MenteeWaitlisted: updating_at(persons, _as_timed_update(people.on_waitlisted)),
-        ProgramPublished: updating(programs, _as_update(program.on_published), then.program),
-        ProgramUpdated: updating(programs, apply_update, then.program),
-        CoverageGapReported: updating(programs, _as_update(program.on_gaps)),
-        CoverageGapClosed: updating(programs, _as_update(program.on_gaps_closed)),
+        MentorRegistered: updating_at(persons, people.on_mentor, new_likely=True),
+        MenteeRegistered: updating_at(persons, people.on_mentee, new_likely=True),
+        ParticipantWithdrawn: updating(persons, people.on_left, then.left),
+        ParticipantErased: updating(persons, people.on_left, then.erased),
+        AuditGroupsRecorded: updating(persons, people.on_groups),
+        MenteeWaitlisted: updating_at(persons, people.on_waitlisted),
+        ProgramPublished: updating(programs, program.on_published, then.program),
+        ProgramUpdated: updating(stores.programs_store, apply_update, then.program),
+        CoverageGapReported: updating(programs, program.on_gaps),
+        CoverageGapClosed: updating(programs, program.on_gaps_closed),
         MatchProposed: on(triggers.proposed),
         MatchAccepted: on(_no_events(matches.on_accepted)),
         MatchDeclined: on(triggers.declined),

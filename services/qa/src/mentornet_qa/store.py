@@ -3,62 +3,19 @@ matches (fed by every stream, with their escalation case), participants, program
 (rules, QA settings, coverage, last audit), sampling periods, samples, mentors'
 recognition.
 
-The chassis keeps every document as a plain dict; here each collection reads and writes
-its typed document (domain/documents.py), the one place that cast is made."""
+The chassis keeps every document as a plain dict; here each collection is named with
+its typed document (domain/documents.py), read and written through the chassis's typed
+view (mentornet_chassis.store.typed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
 
-from mentornet_chassis.store.aggregates import AggregateStore, Applied, Decision, State
-from mentornet_contracts import Envelope
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import Documents
 
 from .domain.documents import Match, Period, Person, Recognition, Sample
 from .domain.program import Program, ProgramState, published
-
-D = TypeVar("D")
-
-
-def decision(state: Mapping[str, Any] | None, events: Sequence[Envelope[Any]] = ()) -> Decision:
-    """Write this typed document (None: leave the stored one as it is)."""
-    return Decision(cast(State | None, state), events)
-
-
-@dataclass(frozen=True)
-class Documents(Generic[D]):
-    """One collection's aggregates as their typed documents."""
-
-    store: AggregateStore
-
-    async def get(self, key: str) -> D | None:
-        return cast(D | None, await self.store.get_state(key))
-
-    async def apply(
-        self,
-        key: str,
-        decide: Callable[[D | None], Decision],
-        *,
-        handled: str | None = None,
-        new_likely: bool = False,
-    ) -> Applied:
-        """Load, decide, save (chassis AggregateStore.apply)."""
-        return await self.store.apply(
-            key, lambda state: decide(cast(D | None, state)), handled=handled, new_likely=new_likely
-        )
-
-    async def change(self, key: str, decide: Callable[[D | None], Decision]) -> D | None:
-        """Apply, and the document as written."""
-        return cast(D | None, (await self.apply(key, decide)).state)
-
-    async def find(self, query: Mapping[str, Any]) -> list[D]:
-        found = self.store.collection.find(dict(query))
-        return [cast(D, doc["state"]) async for doc in found if doc.get("state")]
-
-    async def find_one(self, query: Mapping[str, Any]) -> D | None:
-        found = await self.store.collection.find_one(dict(query))
-        return cast(D, found["state"]) if found is not None else None
 
 
 @dataclass(frozen=True)

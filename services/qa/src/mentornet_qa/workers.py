@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mentornet_chassis.messaging.timers import DueScanner, DueTask
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import new_envelope
 
 from .domain import triggers
 from .domain.documents import Match
-from .store import QaStores, decision
+from .store import QaStores
 from .usecases.audits import Auditor
 from .usecases.sampling import Sampler
 
@@ -31,12 +31,12 @@ def qa_timers(
         known = await stores.matches.get(match_id)
         program = await stores.program(known["program_id"] if known else None)
 
-        def decide(state: Match | None) -> Decision:
+        def decide(state: Match | None) -> Change[Match]:
             when = state.get("due_epoch") if state else None
             if state is None or when is None or when > now.timestamp():
-                return Decision(state=None)
+                return Change(None)
             changed, events = triggers.due(state, now, program)
-            return decision(changed, [new_envelope(e, SERVICE) for e in events])
+            return Change(changed, [new_envelope(e, SERVICE) for e in events])
 
         await stores.matches.apply(match_id, decide)
 

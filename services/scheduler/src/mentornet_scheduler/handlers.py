@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
 from mentornet_chassis.messaging.subscribers import deciding, updating
@@ -24,7 +24,7 @@ from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated
 
 from .domain import calendars, matches, sessions
 from .domain.state import Match
-from .store import SERVICE, SchedulerStores, typed_decide, typed_update
+from .store import SERVICE, SchedulerStores
 from .usecases.booking import Booker
 from .usecases.replanning import Replanner
 
@@ -37,29 +37,29 @@ class FollowUps:
         self.booker = booker
         self.replanner = replanner
 
-    async def calendar(self, envelope: Envelope[Any], state: State) -> None:
+    async def calendar(self, envelope: Envelope[Any], state: object) -> None:
         await self.booker.pending(await self.stores.matches_of(envelope.subject))
 
-    async def availability(self, envelope: Envelope[Any], state: State) -> None:
+    async def availability(self, envelope: Envelope[Any], state: object) -> None:
         await self.replanner.availability_changed(envelope.subject)
         await self.calendar(envelope, state)
 
-    async def withdrawn(self, envelope: Envelope[Any], state: State) -> None:
+    async def withdrawn(self, envelope: Envelope[Any], state: object) -> None:
         await self.replanner.left(envelope.subject, erased=False)
 
-    async def erased(self, envelope: Envelope[Any], state: State) -> None:
+    async def erased(self, envelope: Envelope[Any], state: object) -> None:
         await self.replanner.left(envelope.subject, erased=True)
 
     async def program(self, envelope: Envelope[Any], state: State) -> None:
         await self.replanner.program_changed(ProgramPublished.model_validate(state))
         await self.booker.pending(await self.stores.matches_in(envelope.subject))
 
-    async def confirmed(self, envelope: Envelope[Any], state: State) -> None:
+    async def confirmed(self, envelope: Envelope[Any], state: object) -> None:
         await self.booker.book(envelope.event.match_id)
 
-    async def ended(self, envelope: Envelope[Any], state: State) -> None:
+    async def ended(self, envelope: Envelope[Any], state: Match) -> None:
         if state:
-            await self.replanner.match_ended(cast(Match, state))
+            await self.replanner.match_ended(state)
 
 
 def _ended(clock: Clock) -> Callable[[Match | None, MatchEnded], tuple[Match | None, list[Any]]]:
@@ -84,25 +84,22 @@ def scheduler_handlers(
     stores: SchedulerStores, booker: Booker, replanner: Replanner, clock: Clock
 ) -> dict[type[Event], Handler]:
     then = FollowUps(stores, booker, replanner)
-    people, rules = stores.calendars, stores.programs
-    registered = typed_update(calendars.on_registered)
-    left = typed_update(calendars.on_left)
+    people, rules = stores.calendar_states, stores.programs
+    registered, left = calendars.on_registered, calendars.on_left
     return {
         MentorRegistered: updating(people, registered, then.calendar, new_likely=True),
         MenteeRegistered: updating(people, registered, then.calendar, new_likely=True),
-        AvailabilityUpdated: updating(
-            people, typed_update(calendars.on_availability_updated), then.availability
-        ),
+        AvailabilityUpdated: updating(people, calendars.on_availability_updated, then.availability),
         ParticipantWithdrawn: updating(people, left, then.withdrawn),
         ParticipantErased: updating(people, left, then.erased),
         ProgramPublished: updating(rules, lambda _, e: e.model_dump(mode="json"), then.program),
         ProgramUpdated: updating(rules, apply_update, then.program),
         MatchConfirmed: updating(
-            stores.matches, typed_update(_confirmed(clock)), then.confirmed, aggregate=_by_match
+            stores.match_states, _confirmed(clock), then.confirmed, aggregate=_by_match
         ),
         MatchEnded: deciding(
-            stores.matches,
-            typed_decide(_ended(clock)),
+            stores.match_states,
+            _ended(clock),
             then.ended,
             source=SERVICE,
             aggregate=_by_match,

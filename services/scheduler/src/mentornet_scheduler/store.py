@@ -1,25 +1,20 @@
 """Scheduler's MongoDB collections, each an aggregate store that emits through its
 outbox, and the queries booking, the timers and the HTTP API need.
 
-The chassis keeps each aggregate's state as a plain document; `Documents` reads and
-writes them as their domain type (domain/state.py), and `typed_update`, `typed_decide`
-and `typed_due` hand the chassis's subscribers and timers domain functions on typed
-state.
+The chassis keeps each aggregate's state as a plain document; each collection is named
+here with its domain type (domain/state.py) and read and written through the chassis's
+typed view (mentornet_chassis.store.typed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
 
-from mentornet_chassis.messaging.subscribers import Decide, Update
-from mentornet_chassis.messaging.timers import Due
-from mentornet_chassis.store.aggregates import AggregateStore, Decision, Outcome, State
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.identity import IdentityBook
 from mentornet_chassis.store.lookup import Lookup
-from mentornet_contracts import Event, new_envelope
+from mentornet_chassis.store.typed import Documents
 
 from .domain.state import Calendar, Cohort, Ledger, Match
 
@@ -31,66 +26,6 @@ MATCHES = "matches"
 LEDGERS = "ledgers"
 COHORTS = "cohorts"
 SESSION_INDEX = "session_index"
-
-Doc = TypeVar("Doc", Match, Ledger, Cohort, Calendar)
-
-
-@dataclass(frozen=True)
-class Change(Generic[Doc]):
-    """A decision on one typed aggregate: its new state (None: leave it as it is) and
-    the events that announce the change, sent as the scheduler's."""
-
-    state: Doc | None
-    events: Sequence[Event] = ()
-
-
-@dataclass(frozen=True)
-class Written(Generic[Doc]):
-    applied: bool
-    """False when nothing was written (the decision left the state as it was)."""
-    state: Doc | None
-
-
-@dataclass(frozen=True)
-class Documents(Generic[Doc]):
-    store: AggregateStore
-
-    async def get(self, aggregate_id: str) -> Doc | None:
-        return cast("Doc | None", await self.store.get_state(aggregate_id))
-
-    async def apply(
-        self, aggregate_id: str, decide: Callable[[Doc | None], Change[Doc]]
-    ) -> Written[Doc]:
-        """Load, decide, write conditionally on the version (chassis aggregates.py)."""
-
-        def step(state: State | None) -> Decision:
-            change = decide(cast("Doc | None", state))
-            events = [new_envelope(e, SERVICE) for e in change.events]
-            return Decision(cast("State | None", change.state), events)
-
-        applied = await self.store.apply(aggregate_id, step)
-        return Written(applied.outcome is Outcome.APPLIED, cast("Doc | None", applied.state))
-
-
-def typed_update(update: Callable[[Doc | None, Any], Doc | None]) -> Update:
-    """A domain update on typed state, for the chassis's subscribers."""
-    return lambda state, event: cast("State | None", update(cast("Doc | None", state), event))
-
-
-def typed_decide(decide: Callable[[Doc | None, Any], tuple[Doc | None, list[Event]]]) -> Decide:
-    def step(state: State | None, event: Any) -> tuple[State | None, list[Event]]:
-        decided, events = decide(cast("Doc | None", state), event)
-        return cast("State | None", decided), events
-
-    return step
-
-
-def typed_due(due: Callable[[Doc, datetime], tuple[Doc, Sequence[Event]]]) -> Due:
-    def step(state: State, now: datetime) -> tuple[State, Sequence[Event]]:
-        changed, events = due(cast("Doc", state), now)
-        return cast(State, changed), events
-
-    return step
 
 
 @dataclass(frozen=True)
@@ -151,8 +86,7 @@ class SchedulerStores:
             await self.matches.collection.create_index(field)
 
     async def _matches(self, query: Mapping[str, object]) -> list[Match]:
-        found = self.matches.collection.find(query)
-        return [cast(Match, doc["state"]) async for doc in found if doc.get("state")]
+        return await self.match_states.find(query)
 
     async def matches_of(self, participant_id: str) -> list[Match]:
         """Every match the participant is in, as mentor or as mentee."""

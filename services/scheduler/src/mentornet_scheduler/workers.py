@@ -13,7 +13,7 @@ from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
 
 from .domain import timers
 from .domain.state import BookingState, Match
-from .store import SERVICE, SchedulerStores, typed_due
+from .store import SERVICE, SchedulerStores
 from .usecases.booking import Booker
 from .usecases.cohorts import CohortDesk
 
@@ -27,7 +27,7 @@ def timer_worker(
     poll_s: float,
     wake_relay: Callable[[], None],
 ) -> DueScanner:
-    fire = firing(stores.matches, typed_due(_due(clockwork)), SERVICE)
+    fire = firing(stores.match_states, _due(clockwork), SERVICE)
 
     async def match_work(match_id: str, now: datetime) -> None:
         match = await stores.match_states.get(match_id)

@@ -4,7 +4,7 @@ straight to a publish function (a recording one), once per origin like the real 
 from __future__ import annotations
 
 from mentornet_chassis.messaging.deadletters import Keep
-from mentornet_chassis.messaging.outbox import OutgoingRecord, Publish
+from mentornet_chassis.messaging.outgoing import OutgoingRecord, Publish
 
 
 def kept_by(publish: Publish) -> Keep:

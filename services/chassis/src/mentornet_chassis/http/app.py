@@ -13,9 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mentornet_chassis.errors import Refusal, error_body, problems_of
 from mentornet_chassis.http import guard as guarding
 from mentornet_chassis.http import openapi
+from mentornet_chassis.http.answers import IdempotencyStore
 from mentornet_chassis.http.bodylimit import BodyLimit
 from mentornet_chassis.http.guard import Guard
-from mentornet_chassis.http.idempotency import Idempotency, IdempotencyStore, Subject
+from mentornet_chassis.http.idempotency import Idempotency, Subject
 from mentornet_chassis.http.probes import ReadinessCheck, probes
 from mentornet_chassis.http.provided import provide
 from mentornet_chassis.process.health import HealthReport

@@ -21,7 +21,7 @@ from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor
-from mentornet_chassis.messaging.outbox import OutgoingRecord, Publish
+from mentornet_chassis.messaging.outgoing import OutgoingRecord, Publish
 from mentornet_chassis.messaging.progress import PartitionWatch
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
 from mentornet_chassis.process.settings import KafkaSettings

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.records import STORE_UNREACHABLE, RetryPolicy
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.workers import pause

@@ -21,7 +21,7 @@ from mentornet_contracts.budget import MAX_MESSAGE_BYTES, record_bytes
 from mentornet_contracts.codec import MAX_HEADER_CHARS, format_time
 from mentornet_contracts.errors import DecodeError
 
-from mentornet_chassis.messaging.outbox import OutgoingRecord
+from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.parking import ParkingExpired
 from mentornet_chassis.process.metrics import Metrics
 

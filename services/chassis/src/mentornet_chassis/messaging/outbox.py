@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from mentornet_chassis.messaging.outgoing import (
+    Publish,
+    RelayStatus,
+    record_of,
+    written_at,
+)
 from mentornet_chassis.messaging.relay_failures import (
     FAILURES,
     FailureLog,
@@ -25,33 +30,10 @@ from mentornet_chassis.messaging.relay_failures import (
 )
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
-from mentornet_chassis.store.aggregate_docs import entry_value
 from mentornet_chassis.store.aggregates import AggregateStore, Written
 from mentornet_chassis.store.mongo import Document
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class OutgoingRecord:
-    topic: str
-    key: bytes
-    value: bytes
-    headers: dict[str, str]
-    event_type: str
-
-
-Publish = Callable[[OutgoingRecord], Awaitable[None]]
-
-
-def _record(entry: Document) -> OutgoingRecord:
-    return OutgoingRecord(
-        topic=entry["topic"],
-        key=entry["key"].encode(),
-        value=entry_value(entry),
-        headers={name: text for name, text in entry["headers"]},
-        event_type=entry["type"],
-    )
 
 
 FULL_SCAN_EVERY = 10
@@ -60,29 +42,6 @@ FULL_SCAN_EVERY = 10
 
 SETTLE_S = 2.0
 """Full scans leave entries younger than this to the process that wrote them."""
-
-
-@dataclass(frozen=True)
-class RelayStatus:
-    """What the last full scan found: entries not yet acknowledged, the oldest one's
-    write time, aggregates waiting to be tried again, and poisoned ones."""
-
-    pending: int = 0
-    oldest_unsent: datetime | None = None
-    failing: int = 0
-    poisoned: int = 0
-
-    def oldest_age_s(self, now: datetime | None = None) -> float:
-        if self.oldest_unsent is None:
-            return 0.0
-        return max(0.0, ((now or datetime.now(UTC)) - self.oldest_unsent).total_seconds())
-
-
-def _written_at(entry: Document) -> datetime:
-    moment = entry.get("created_at")
-    if not isinstance(moment, datetime):
-        return datetime.now(UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class OutboxRelay:
@@ -202,7 +161,7 @@ class OutboxRelay:
                     refused = self._refused_topics.get(entry["topic"])
                     if refused is not None:
                         raise refused
-                    await self.publish(_record(entry))
+                    await self.publish(record_of(entry))
                 except Exception as exc:
                     await self._failed(name, aggregate_id, entry, exc)
                     return
@@ -245,7 +204,7 @@ class OutboxRelay:
         poisoned = sum(1 for f in failures if f.poisoned)
         self.status = RelayStatus(
             pending=len(unsent),
-            oldest_unsent=min((_written_at(e) for e in unsent), default=None),
+            oldest_unsent=min((written_at(e) for e in unsent), default=None),
             failing=len(list(failures)) - poisoned,
             poisoned=poisoned,
         )

@@ -3,31 +3,42 @@ pure function, save state, inbox id and events in one write, then follow up.
 
 The follow-up runs after every delivery, duplicates included: it must be idempotent,
 and a crash between the write and the follow-up must not lose it.
+
+Each helper is generic in the document type `S`: given a `Documents[S]` (or a plain
+AggregateStore) and functions on `S`, it casts once, here, not in every service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from mentornet_contracts import Envelope, Event, new_envelope
 
 from mentornet_chassis.messaging.consumer import Handler
 from mentornet_chassis.store.aggregates import AggregateStore, Applied, Decision, State
+from mentornet_chassis.store.typed import Documents, S, typed, untyped
 
-Update = Callable[[State | None, Any], State | None]
-"""The new state, or None to leave it as it is."""
-TimedUpdate = Callable[[State | None, Any, datetime], State | None]
+Updating: TypeAlias = Callable[[S | None, Any], S | None]
+"""The new document, or None to leave it as it is."""
+TimedUpdating: TypeAlias = Callable[[S | None, Any, datetime], S | None]
 """The same, given when the fact happened (the event's CloudEvents time)."""
-Decide = Callable[[State | None, Any], tuple[State | None, list[Event]]]
-"""The new state (None: leave it) and the events it emits."""
-Then = Callable[[Envelope[Any], State], Awaitable[None]]
+Deciding: TypeAlias = Callable[[S | None, Any], tuple[S | None, list[Event]]]
+"""The new document (None: leave it) and the events it emits."""
+ThenOn: TypeAlias = Callable[[Envelope[Any], S], Awaitable[None]]
+"""What follows, given the document as the write left it (empty if there is none)."""
+Update = Updating[State]
+TimedUpdate = TimedUpdating[State]
+Decide = Deciding[State]
+Then = ThenOn[State]
 Aggregate = Callable[[Any], str]
 """Which aggregate an event is about; by default the record key (the event's subject)."""
+Store: TypeAlias = AggregateStore | Documents[S]
+"""Where the aggregates are: typed (`Documents[S]`) or the plain store."""
 
 
-async def nothing(envelope: Envelope[Any], state: State) -> None:
+async def nothing(envelope: Envelope[Any], state: object) -> None:
     return None
 
 
@@ -35,10 +46,19 @@ def _aggregate_id(envelope: Envelope[Any], aggregate: Aggregate | None) -> str:
     return aggregate(envelope.event) if aggregate is not None else envelope.subject
 
 
+def _plain(store: Store[S]) -> AggregateStore:
+    return store.store if isinstance(store, Documents) else store
+
+
+async def follow_up(then: ThenOn[S], envelope: Envelope[Any], applied: Applied) -> None:
+    """Run `then` on the document as `applied` left it (an empty one if there is none)."""
+    await then(envelope, cast("S", applied.state or {}))
+
+
 def deciding(
-    store: AggregateStore,
-    decide: Decide,
-    then: Then = nothing,
+    store: Store[S],
+    decide: Deciding[S],
+    then: ThenOn[S] = nothing,
     *,
     source: str,
     aggregate: Aggregate | None = None,
@@ -48,21 +68,22 @@ def deciding(
 
     async def handle(envelope: Envelope[Any]) -> Applied:
         def step(current: State | None) -> Decision:
-            state, events = decide(current, envelope.event)
+            state, events = decide(typed(current), envelope.event)
             caused = [new_envelope(e, source, caused_by=envelope) for e in events]
-            return Decision(state=state, events=caused)
+            return Decision(state=untyped(state), events=caused)
 
-        applied = await store.apply(_aggregate_id(envelope, aggregate), step, handled=envelope.id)
-        await then(envelope, applied.state or {})
+        aggregate_id = _aggregate_id(envelope, aggregate)
+        applied = await _plain(store).apply(aggregate_id, step, handled=envelope.id)
+        await follow_up(then, envelope, applied)
         return applied
 
     return handle
 
 
 def updating_at(
-    store: AggregateStore,
-    update: TimedUpdate,
-    then: Then = nothing,
+    store: Store[S],
+    update: TimedUpdating[S],
+    then: ThenOn[S] = nothing,
     *,
     aggregate: Aggregate | None = None,
     new_likely: bool = False,
@@ -72,20 +93,22 @@ def updating_at(
 
     async def handle(envelope: Envelope[Any]) -> Applied:
         def step(current: State | None) -> Decision:
-            return Decision(state=update(current, envelope.event, envelope.time))
+            return Decision(state=untyped(update(typed(current), envelope.event, envelope.time)))
 
         aggregate_id = _aggregate_id(envelope, aggregate)
-        applied = await store.apply(aggregate_id, step, handled=envelope.id, new_likely=new_likely)
-        await then(envelope, applied.state or {})
+        applied = await _plain(store).apply(
+            aggregate_id, step, handled=envelope.id, new_likely=new_likely
+        )
+        await follow_up(then, envelope, applied)
         return applied
 
     return handle
 
 
 def updating(
-    store: AggregateStore,
-    update: Update,
-    then: Then = nothing,
+    store: Store[S],
+    update: Updating[S],
+    then: ThenOn[S] = nothing,
     *,
     aggregate: Aggregate | None = None,
     new_likely: bool = False,
@@ -95,11 +118,13 @@ def updating(
 
     async def handle(envelope: Envelope[Any]) -> Applied:
         def step(current: State | None) -> Decision:
-            return Decision(state=update(current, envelope.event))
+            return Decision(state=untyped(update(typed(current), envelope.event)))
 
         aggregate_id = _aggregate_id(envelope, aggregate)
-        applied = await store.apply(aggregate_id, step, handled=envelope.id, new_likely=new_likely)
-        await then(envelope, applied.state or {})
+        applied = await _plain(store).apply(
+            aggregate_id, step, handled=envelope.id, new_likely=new_likely
+        )
+        await follow_up(then, envelope, applied)
         return applied
 
     return handle

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from mentornet_contracts import Event, new_envelope
 
@@ -22,14 +22,16 @@ from mentornet_chassis.messaging.consumer import STORE_UNREACHABLE
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.typed import Documents, S, untyped
 
 log = get_logger(__name__)
 
 Work = Callable[[str, datetime], Awaitable[None]]
 """Do what is due for one aggregate at a given time."""
-Due = Callable[[State, datetime], tuple[State, Sequence[Event]]]
-"""Pure: the state after what is due at that time (with its next `due_epoch`), and the
-events it emits."""
+Falling: TypeAlias = Callable[[S, datetime], tuple[S, Sequence[Event]]]
+"""Pure: the document after what is due at that time (with its next `due_epoch`), and
+the events it emits."""
+Due = Falling[State]
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class DueTask:
     work: Work
 
 
-def firing(store: AggregateStore, due: Due, source: str) -> Work:
+def firing(store: AggregateStore | Documents[S], due: Falling[S], source: str) -> Work:
     """The usual work: apply `due` in one conditional write, if the aggregate is still
     due when written (another replica may have been first)."""
 
@@ -47,10 +49,11 @@ def firing(store: AggregateStore, due: Due, source: str) -> Work:
             when = (state or {}).get("due_epoch")
             if state is None or when is None or when > now.timestamp():
                 return Decision(state=None)
-            changed, events = due(state, now)
-            return Decision(changed, [new_envelope(e, source) for e in events])
+            changed, events = due(cast("S", state), now)
+            return Decision(untyped(changed), [new_envelope(e, source) for e in events])
 
-        applied = await store.apply(aggregate_id, decide)
+        plain = store.store if isinstance(store, Documents) else store
+        applied = await plain.apply(aggregate_id, decide)
         if applied.emitted:
             log.info(
                 "timers fired", aggregate_id=aggregate_id, events=[e.type for e in applied.emitted]

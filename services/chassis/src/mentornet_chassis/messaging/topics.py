@@ -19,8 +19,9 @@ async def ensure_topics(
     retention: bool = False,
 ) -> list[str]:
     """Create every registry topic that does not exist yet; return the ones created.
-    `retention`: also set each topic's retention.ms and max.message.bytes (real Kafka;
-    Tansu keeps nothing, and takes records of any size)."""
+    `retention`: also set each topic's retention.ms and max.message.bytes (for real
+    Kafka; Tansu keeps the settings but holds records in memory only, whatever their
+    size)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     async with asyncio.timeout(timeout_s):
         await admin.start()

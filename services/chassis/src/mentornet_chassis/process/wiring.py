@@ -20,11 +20,11 @@ from typing import Any
 from fastapi import FastAPI
 from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
 
+from mentornet_chassis.http.answers import COLLECTION as IDEMPOTENCY
+from mentornet_chassis.http.answers import IdempotencyStore
 from mentornet_chassis.http.app import create_http_app
 from mentornet_chassis.http.auth import TokenVerifier
 from mentornet_chassis.http.guard import Guard
-from mentornet_chassis.http.idempotency import COLLECTION as IDEMPOTENCY
-from mentornet_chassis.http.idempotency import IdempotencyStore
 from mentornet_chassis.messaging.broker import (
     create_broker,
     only_to,

@@ -3,18 +3,19 @@ the words people wrote about them (texts.py), the programs' rules and survey tem
 versions (versions.py), the mentees' goals; lookups from a request, session or action
 item to its match.
 
-The chassis keeps each aggregate's state as a plain document; here it gets its type
-(domain/state.py), once, on the way in and out."""
+The chassis keeps each aggregate's state as a plain document; here each collection is
+named with its type (domain/state.py), read and written through the chassis's typed
+view (mentornet_chassis.store.typed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 
-from mentornet_chassis.store.aggregates import AggregateStore, Applied, Decision, State
+from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.lookup import Lookup
 from mentornet_chassis.store.mongo import Document
+from mentornet_chassis.store.typed import Documents
 
 from ..domain import written
 from ..domain.state import Match, Person
@@ -31,18 +32,6 @@ PEOPLE = "people"
 
 Program = Mapping[str, object]
 """A published program as stored (ProgramPublished in JSON, with its updates)."""
-MatchDecide = Callable[[Match | None], Decision]
-
-
-def as_state(match: Match | None) -> State | None:
-    """A typed match as the chassis stores it (the same dict)."""
-    return cast(State | None, match)
-
-
-def match_in(applied: Applied) -> Match:
-    """The match as a write left it."""
-    assert applied.state is not None
-    return cast(Match, applied.state)
 
 
 @dataclass(frozen=True)
@@ -66,19 +55,19 @@ class FeedbackStores:
         for field in ("state.mentor_id", "state.mentee_id", "state.program_id"):
             await self.matches.collection.create_index(field)
 
-    async def match(self, match_id: str) -> Match | None:
-        return cast(Match | None, await self.matches.get_state(match_id))
+    @property
+    def match_states(self) -> Documents[Match]:
+        return Documents(self.matches)
 
-    async def apply_match(
-        self, match_id: str, decide: MatchDecide, *, handled: str | None = None
-    ) -> Applied:
-        """`decide` on the match as read, in one conditional write (AggregateStore.apply)."""
-        return await self.matches.apply(
-            match_id, lambda state: decide(cast(Match | None, state)), handled=handled
-        )
+    @property
+    def person_states(self) -> Documents[Person]:
+        return Documents(self.people)
+
+    async def match(self, match_id: str) -> Match | None:
+        return await self.match_states.get(match_id)
 
     async def person(self, participant_id: str) -> Person | None:
-        return cast(Person | None, await self.people.get_state(participant_id))
+        return await self.person_states.get(participant_id)
 
     async def program(self, program_id: str) -> Program | None:
         return await self.programs.get_state(program_id)
@@ -92,11 +81,7 @@ class FeedbackStores:
         return await self.match(match_id) if match_id else None
 
     async def _states(self, query: Document) -> list[Match]:
-        return [
-            cast(Match, doc["state"])
-            async for doc in self.matches.collection.find(query)
-            if doc.get("state")
-        ]
+        return await self.match_states.find(query)
 
     async def matches_of(self, participant_id: str) -> list[Match]:
         return await self._states(

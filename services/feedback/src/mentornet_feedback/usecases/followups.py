@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentornet_chassis.process.logging import get_logger
-from mentornet_chassis.store.aggregates import Applied, Decision
+from mentornet_chassis.store.aggregates import Applied
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
 
 from ..domain import matches, requests, risk
 from ..domain.state import Match, PersonStatus
-from ..store import as_state
 from .common import SERVICE, Parts
 
 log = get_logger(__name__)
@@ -42,16 +42,17 @@ class FollowUps:
             envelope.subject, [matches.short_id("fr", event.session_id, p) for p in people]
         )
 
-        def decide(state: Match | None) -> Decision:
+        def decide(state: Match | None) -> Change[Match]:
             done = matches.completed(state, event, now)
             if event.attendance != Attendance.ATTENDED:
-                return Decision(as_state(done))
+                return Change(done)
             asked, events = requests.requested(done, event.session_id, version, now, windows, gone)
             asked["due_epoch"] = requests.next_due(asked, windows)
             emitted = [new_envelope(e, SERVICE, caused_by=envelope) for e in events]
-            return Decision(as_state(asked), emitted)
+            return Change(asked, emitted)
 
-        return await stores.apply_match(envelope.subject, decide, handled=envelope.id)
+        changed = await stores.match_states.apply(envelope.subject, decide, handled=envelope.id)
+        return changed.untyped()
 
     async def _active(self, participant_id: str) -> bool:
         person = await self.parts.stores.person(participant_id)
@@ -84,22 +85,22 @@ class FollowUps:
         """Each of the program's matches' rubric risk checked against its new threshold."""
         for match in await self.parts.stores.matches_in(program_id):
 
-            def decide(current: Match | None) -> Decision:
+            def decide(current: Match | None) -> Change[Match]:
                 if current is None:
-                    return Decision(state=None)
+                    return Change(None)
                 checked, risks = risk.rubric_check(current, threshold, None)
                 events = [new_envelope(e, SERVICE, caused_by=caused_by) for e in risks]
-                return Decision(as_state(checked) if checked != current else None, events)
+                return Change(checked if checked != current else None, events)
 
-            await self.parts.stores.apply_match(match["match_id"], decide)
+            await self.parts.stores.match_states.apply(match["match_id"], decide)
 
     async def _each_match(self, participant_id: str, change: Callable[[Match], Match]) -> None:
         for match in await self.parts.stores.matches_of(participant_id):
 
-            def decide(state: Match | None) -> Decision:
+            def decide(state: Match | None) -> Change[Match]:
                 if state is None:
-                    return Decision(state=None)
+                    return Change(None)
                 changed = change(state)
-                return Decision(as_state(changed) if changed != state else None)
+                return Change(changed if changed != state else None)
 
-            await self.parts.stores.apply_match(match["match_id"], decide)
+            await self.parts.stores.match_states.apply(match["match_id"], decide)

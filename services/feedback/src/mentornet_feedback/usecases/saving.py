@@ -25,12 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mentornet_chassis.errors import NotFound, Refusal
-from mentornet_chassis.store.aggregates import Decision
-from mentornet_contracts import Event, new_envelope
+from mentornet_chassis.store.typed import Change
+from mentornet_contracts import Event
 
 from ..domain.state import Match
 from ..domain.written import Body
-from ..store import FeedbackStores, as_state, match_in
+from ..store import FeedbackStores
 from .common import SERVICE, Parts
 
 Step = Callable[[Match], tuple[Match, Sequence[Event]]]
@@ -46,21 +46,21 @@ class Words:
     body: Body
 
 
-def _deciding(match_id: str, step: Step) -> Callable[[Match | None], Decision]:
-    def decide(state: Match | None) -> Decision:
+def _deciding(match_id: str, step: Step) -> Callable[[Match | None], Change[Match]]:
+    def decide(state: Match | None) -> Change[Match]:
         if state is None:
             raise NotFound("match_id", f"no match {match_id} here")
-        changed, events = step(state)
-        return Decision(as_state(changed), [new_envelope(e, SERVICE) for e in events])
+        return Change.announced(*step(state), SERVICE)
 
     return decide
 
 
 async def change(parts: Parts, match_id: str, step: Step) -> Match:
     """The match as `step` changed it, saved, its events on their way."""
-    applied = await parts.stores.apply_match(match_id, _deciding(match_id, step))
+    written = await parts.stores.match_states.change(match_id, _deciding(match_id, step))
     parts.wake_relay()
-    return match_in(applied)
+    assert written is not None
+    return written
 
 
 async def save_with_words(
@@ -80,14 +80,15 @@ async def save_with_words(
         return step(state)
 
     try:
-        applied = await stores.apply_match(match_id, _deciding(match_id, naming))
+        written = await stores.match_states.change(match_id, _deciding(match_id, naming))
     except Refusal:
         await _discard_unless_named(stores, match_id, words.text_id, named)
         raise
     if replaced is not None and replaced != words.text_id:
         await stores.texts.delete([replaced])
     parts.wake_relay()
-    return match_in(applied)
+    assert written is not None
+    return written
 
 
 async def _discard_unless_named(

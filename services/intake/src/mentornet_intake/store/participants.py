@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import Change, Documents
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.participants import person_id_of
 
@@ -27,6 +27,7 @@ class Changed:
 class ParticipantStore:
     def __init__(self, aggregates: AggregateStore) -> None:
         self.aggregates = aggregates
+        self.documents: Documents[ParticipantState] = Documents(aggregates)
 
     async def ensure_indexes(self) -> None:
         await self.aggregates.collection.create_index("state.email_key", unique=True, sparse=True)
@@ -69,15 +70,15 @@ class ParticipantStore:
         return str(found["_id"]) if found else None
 
     async def get(self, participant_id: str) -> ParticipantState | None:
-        return cast(ParticipantState | None, await self.aggregates.get_state(participant_id))
+        return await self.documents.get(participant_id)
 
     async def apply(self, participant_id: str, decide: Decide) -> Changed:
         """One conditional write of the participant (or none), with its events."""
 
-        def decision(current: State | None) -> Decision:
-            state, events = decide(cast(ParticipantState | None, current))
-            return Decision(state=cast(State | None, state), events=list(events))
+        def decision(current: ParticipantState | None) -> Change[ParticipantState]:
+            state, events = decide(current)
+            return Change(state, list(events))
 
-        applied = await self.aggregates.apply(participant_id, decision)
+        applied = await self.documents.apply(participant_id, decision)
         assert applied.state is not None, "participants are never deleted, only erased"
-        return Changed(cast(ParticipantState, applied.state), bool(applied.emitted))
+        return Changed(applied.state, bool(applied.emitted))

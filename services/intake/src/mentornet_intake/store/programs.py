@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import Change, Documents
 from mentornet_contracts import Envelope, Event
 
 from ..domain.programs import ProgramState
@@ -25,17 +25,18 @@ class Changed:
 class ProgramStore:
     def __init__(self, aggregates: AggregateStore) -> None:
         self.aggregates = aggregates
+        self.documents: Documents[ProgramState] = Documents(aggregates)
 
     async def get(self, program_id: str) -> ProgramState | None:
-        return cast(ProgramState | None, await self.aggregates.get_state(program_id))
+        return await self.documents.get(program_id)
 
     async def apply(self, program_id: str, decide: Decide) -> Changed:
         """One conditional write of the program (or none), with its events."""
 
-        def decision(current: State | None) -> Decision:
-            state, events = decide(cast(ProgramState | None, current))
-            return Decision(state=cast(State | None, state), events=list(events))
+        def decision(current: ProgramState | None) -> Change[ProgramState]:
+            state, events = decide(current)
+            return Change(state, list(events))
 
-        applied = await self.aggregates.apply(program_id, decision)
+        applied = await self.documents.apply(program_id, decision)
         assert applied.state is not None, "programs are never deleted"
-        return Changed(cast(ProgramState, applied.state), bool(applied.emitted))
+        return Changed(applied.state, bool(applied.emitted))

@@ -13,7 +13,6 @@ from .stores import (
     MatcherStores,
     failed_pairs_in,
     placed_in,
-    stored,
 )
 from .taxonomy import Taxonomy
 
@@ -31,5 +30,4 @@ __all__ = [
     "Taxonomy",
     "failed_pairs_in",
     "placed_in",
-    "stored",
 ]

@@ -2,18 +2,19 @@
 waitlist, coverage and the taxonomy, each an aggregate store that emits through its
 outbox; typed reads of their states, and the queries placement needs.
 
-States are cast to their domain types here, once, as they are read (domain/documents.py);
-`stored` hands a typed state back to the chassis, which keeps plain documents.
+Each collection is read and written as its domain type (domain/documents.py) through
+the chassis's typed view (mentornet_chassis.store.typed).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import cast
 
-from mentornet_chassis.store.aggregates import AggregateStore, State
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import Documents
 
 from ..domain.documents import (
     Candidate,
@@ -33,11 +34,6 @@ LOADS = "mentor_loads"
 WAITLIST = "waitlist"
 COVERAGE = "coverage"
 TAXONOMY = "taxonomy"
-
-
-def stored(state: Mapping[str, object] | None) -> State | None:
-    """A typed state as the chassis keeps it (a plain document)."""
-    return cast(State | None, state)
 
 
 class Waiting(WaitlistEntry):
@@ -67,20 +63,44 @@ class MatcherStores:
             self.taxonomy,
         ]
 
+    @property
+    def candidate_states(self) -> Documents[Candidate]:
+        return Documents(self.candidates)
+
+    @property
+    def program_states(self) -> Documents[Program]:
+        return Documents(self.programs)
+
+    @property
+    def match_states(self) -> Documents[Match]:
+        return Documents(self.matches)
+
+    @property
+    def load_states(self) -> Documents[Load]:
+        return Documents(self.loads)
+
+    @property
+    def waitlist_states(self) -> Documents[WaitlistEntry]:
+        return Documents(self.waitlist)
+
+    @property
+    def coverage_states(self) -> Documents[CoverageReport]:
+        return Documents(self.coverage)
+
     async def candidate(self, participant_id: str) -> Candidate | None:
-        return cast(Candidate | None, await self.candidates.get_state(participant_id))
+        return await self.candidate_states.get(participant_id)
 
     async def program(self, program_id: str) -> Program | None:
-        return cast(Program | None, await self.programs.get_state(program_id))
+        return await self.program_states.get(program_id)
 
     async def match(self, match_id: str) -> Match | None:
-        return cast(Match | None, await self.matches.get_state(match_id))
+        return await self.match_states.get(match_id)
 
     async def load(self, holder: str) -> Load | None:
-        return cast(Load | None, await self.loads.get_state(holder))
+        return await self.load_states.get(holder)
 
     async def coverage_of(self, program_id: str) -> CoverageReport | None:
-        return cast(CoverageReport | None, await self.coverage.get_state(program_id))
+        return await self.coverage_states.get(program_id)
 
     async def in_program(self, program_id: str, role: str) -> list[Candidate]:
         query = {"state.status": "active", f"state.roles.{role}.program_id": program_id}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import typed
 from mentornet_contracts.taxonomy import default_taxonomy
 
 from ..domain.documents import TaxonomyView
@@ -20,7 +19,7 @@ class Taxonomy:
         self._cached: tuple[int, SkillMap] | None = None
 
     async def skills(self) -> SkillMap:
-        view = cast(TaxonomyView | None, await self.store.get_state(TAXONOMY_ID))
+        view: TaxonomyView | None = typed(await self.store.get_state(TAXONOMY_ID))
         version = view["version"] if view else 0
         if self._cached is None or self._cached[0] != version:
             self._cached = (version, skill_map(view))

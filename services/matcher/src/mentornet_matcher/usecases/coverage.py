@@ -8,10 +8,7 @@ gaps empties, coverage.gap.closed says so.
 
 from __future__ import annotations
 
-from typing import cast
-
-from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
-from mentornet_contracts import new_envelope
+from mentornet_chassis.store.typed import Change, Documents
 from mentornet_contracts.events.matches import (
     MAX_GAP_SKILLS,
     CoverageGapClosed,
@@ -19,7 +16,6 @@ from mentornet_contracts.events.matches import (
 )
 
 from ..domain.documents import CoverageReport
-from ..store import stored
 from .proposals import SERVICE
 
 
@@ -28,29 +24,28 @@ def _skill_ids(report: CoverageReport | None) -> list[str]:
 
 
 class CoverageBoard:
-    def __init__(self, store: AggregateStore) -> None:
+    def __init__(self, store: Documents[CoverageReport]) -> None:
         self.store = store
 
     async def record(self, program_id: str, report: CoverageReport) -> None:
-        def decide(state: State | None) -> Decision:
-            current = cast(CoverageReport | None, state)
+        def decide(current: CoverageReport | None) -> Change[CoverageReport]:
             if current == report:
-                return Decision(state=None)
+                return Change(None)
             skills = _skill_ids(report)
             if not skills and _skill_ids(current):
                 closed = CoverageGapClosed(program_id=program_id)
-                return Decision(state=stored(report), events=[new_envelope(closed, SERVICE)])
+                return Change.announced(report, [closed], SERVICE)
             if not skills or skills == _skill_ids(current):
-                return Decision(state=stored(report))
+                return Change(report)
             event = CoverageGapReported(
                 program_id=program_id,
                 skill_ids=tuple(skills[:MAX_GAP_SKILLS]),
                 waiting_mentees=report["waiting_mentees"],
                 mentors_with_capacity=report["mentors_with_capacity"],
             )
-            return Decision(state=stored(report), events=[new_envelope(event, SERVICE)])
+            return Change.announced(report, [event], SERVICE)
 
         await self.store.apply(program_id, decide)
 
     async def latest(self, program_id: str) -> CoverageReport | None:
-        return cast(CoverageReport | None, await self.store.get_state(program_id))
+        return await self.store.get(program_id)

@@ -10,10 +10,9 @@ the match's state does not allow is Refused (409, with the match as it now is).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from mentornet_chassis.errors import Forbidden, NotFound
-from mentornet_chassis.store.aggregates import Decision, Outcome, State
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
 
 from ..domain import loads, matches
@@ -21,14 +20,14 @@ from ..domain.candidates import as_mentor, programs_of
 from ..domain.documents import Load, Match, MatchStatus
 from ..domain.matches import Refused
 from ..domain.programs import rules_of
-from ..store import MatcherStores, stored
+from ..store import MatcherStores
 from .matchmaker import Matchmaker
 from .proposals import emitting
 from .rematch import Rematcher
 
 __all__ = ["Decisions", "Refused"]
 
-Step = Callable[[Match], Decision]
+Step = Callable[[Match], Change[Match]]
 
 
 class Decisions:
@@ -47,14 +46,14 @@ class Decisions:
         """Apply `step` to the match as stored; MatchNotOpen (a Refused) if its state
         does not allow it."""
 
-        def decide(state: State | None) -> Decision:
+        def decide(state: Match | None) -> Change[Match]:
             assert state is not None
-            return step(cast(Match, state))
+            return step(state)
 
-        applied = await self.stores.matches.apply(match_id, decide)
+        written = await self.stores.match_states.change(match_id, decide)
         self.matchmaker.wake_relay()
-        assert applied.state is not None
-        return cast(Match, applied.state)
+        assert written is not None
+        return written
 
     async def accept(self, match: Match, by: Decider) -> Match:
         return await self._decide(match["match_id"], lambda m: emitting(*matches.accept(m, by)))
@@ -97,8 +96,7 @@ class Decisions:
             raise Refused("mentor_id", "the mentor or the program is no longer known here")
         rules, mentor = rules_of(program), as_mentor(candidate)
 
-        def hold(state: State | None) -> Decision:
-            current = cast(Load | None, state)
+        def hold(current: Load | None) -> Change[Load]:
             room = rules.capacity_left(mentor.capacity, loads.load_in(current, match["program_id"]))
             held = loads.reserve(
                 current,
@@ -109,17 +107,17 @@ class Decisions:
                 room,
                 shared=rules.shared_hours,
             )
-            return Decision(state=stored(held) if held is not current else None)
+            return Change(held if held is not current else None)
 
         try:
             holder = match.get("holder") or loads.holder(mentor)
-            applied = await self.stores.loads.apply(holder, hold)
+            changed = await self.stores.load_states.apply(holder, hold)
         except loads.NoCapacity as exc:
             raise Refused("mentor_id", str(exc), match) from None
-        return applied.outcome is Outcome.APPLIED
+        return changed.wrote
 
     async def _supersede_other_options(self, picked: Match) -> None:
-        def step(match: Match) -> Decision:
+        def step(match: Match) -> Change[Match]:
             return emitting(*matches.supersede(match, "the mentee picked another option"))
 
         for other in await self.stores.matches_in(picked["program_id"]):
@@ -157,6 +155,4 @@ class Decisions:
                 match, MatchEndReason.REMATCHED, EndCause.FIT_CHECK_FAILED, reason
             )
             return ended or await self.match(match["match_id"])
-        return await self._decide(
-            match["match_id"], lambda m: Decision(state=stored(matches.record_fit(m, by)))
-        )
+        return await self._decide(match["match_id"], lambda m: Change(matches.record_fit(m, by)))

@@ -7,10 +7,9 @@ idempotent.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from mentornet_chassis.messaging.subscribers import Then
-from mentornet_chassis.store.aggregates import State
+from mentornet_chassis.messaging.subscribers import ThenOn
 from mentornet_contracts import Envelope
 from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.qa import EscalationAction, EscalationRaised
@@ -31,8 +30,7 @@ class FollowUps:
         self.matchmaker = matchmaker
         self.rematcher = rematcher
 
-    async def place(self, envelope: Envelope[Any], state: State) -> None:
-        candidate = cast(Candidate, state)
+    async def place(self, envelope: Envelope[Any], candidate: Candidate) -> None:
         mentee = candidate.get("roles", {}).get("mentee")
         if mentee is not None and candidate.get("status") == CandidateStatus.ACTIVE:
             pid = candidate["participant_id"]
@@ -40,32 +38,32 @@ class FollowUps:
                 mentee["program_id"], pid, envelope.id, candidate=candidate
             )
 
-    async def batch(self, envelope: Envelope[Any], state: State) -> None:
+    async def batch(self, envelope: Envelope[Any], state: object) -> None:
         self.matchmaker.views.forget(envelope.event.program_id)
         await self.runs.request(envelope.event.program_id)
 
-    async def roster(self, envelope: Envelope[Any], state: State) -> None:
+    async def roster(self, envelope: Envelope[Any], state: Candidate) -> None:
         """The program's mentors changed: refresh cached rosters, run a batch."""
-        mentor_program = candidates.programs_of(cast(Candidate, state)).get("mentor")
+        mentor_program = candidates.programs_of(state).get("mentor")
         if mentor_program is not None:
             await self.runs.request(mentor_program, roster_changed=True)
             self.matchmaker.views.forget(mentor_program)
 
-    async def taxonomy(self, envelope: Envelope[Any], state: State) -> None:
+    async def taxonomy(self, envelope: Envelope[Any], state: object) -> None:
         self.matchmaker.views.forget()
 
-    async def profile(self, envelope: Envelope[Any], state: State) -> None:
+    async def profile(self, envelope: Envelope[Any], state: Candidate) -> None:
         await self.roster(envelope, state)
         await self.rematcher.mentor_changed(state["participant_id"])
 
-    async def availability(self, envelope: Envelope[Any], state: State) -> None:
+    async def availability(self, envelope: Envelope[Any], state: Candidate) -> None:
         await self.roster(envelope, state)
         await self.rematcher.availability_changed(state["participant_id"], "mentor_id")
         await self.rematcher.availability_changed(state["participant_id"], "mentee_id")
         await self.place(envelope, state)
 
-    def leaving(self, cause: EndCause) -> Then:
-        async def left(envelope: Envelope[Any], state: State) -> None:
+    def leaving(self, cause: EndCause) -> ThenOn[Candidate]:
+        async def left(envelope: Envelope[Any], state: Candidate) -> None:
             await self.roster(envelope, state)
             await self.rematcher.participant_left(state["participant_id"], cause)
 

@@ -63,7 +63,7 @@ class Matchmaker:
         self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
         self.proposer = Proposer(stores)
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
-        self.coverage = CoverageBoard(stores.coverage)
+        self.coverage = CoverageBoard(stores.coverage_states)
 
     async def run_batch(self, program_id: str, cause_id: str) -> Placement:
         """The certified optimal assignment of every unplaced mentee in the program."""

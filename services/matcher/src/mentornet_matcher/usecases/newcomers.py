@@ -20,14 +20,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import cast
 
 from mentornet_chassis.store.aggregates import Loaded
+from mentornet_chassis.store.typed import typed
 from mentornet_contracts.events.participants import MenteeRegistered
 from mentornet_contracts.events.programs import ApprovalMode
 
 from ..domain import loads
-from ..domain.documents import BatchRun, Load, Program
+from ..domain.documents import BatchRun, Program
 from ..domain.pool import MentorSide, Pool
 from ..domain.programs import approval_mode, rules_of
 from ..domain.rules import MentorLoad, Rules
@@ -97,7 +97,9 @@ class NewcomerViews:
         holders = {m.participant_id: loads.holder(m) for m in mentors.mentors}
         held = await self.stores.loads.load_many(set(holders.values()))
         carried = {
-            m: loads.load_in(_load(held[h]), program_id) for m, h in holders.items() if h in held
+            m: loads.load_in(typed(held[h].state), program_id)
+            for m, h in holders.items()
+            if h in held
         }
         view = ProgramView(
             program, rules_of(program), run, mentors, holders, held, carried, self.clock()
@@ -116,7 +118,7 @@ class NewcomerViews:
         for view in self._views.values():
             if holder in view.members:
                 view.loads[holder] = written
-                carried = loads.load_in(_load(written), view.program["program_id"])
+                carried = loads.load_in(typed(written.state), view.program["program_id"])
                 for mentor_id in (m for m, h in view.holders.items() if h == holder):
                     view.held[mentor_id] = carried
 
@@ -128,7 +130,3 @@ class NewcomerViews:
         return await self.reader.assemble(
             program_id, [mentee], view.mentors, view.held, view.rules, failed, pending=reviewed
         )
-
-
-def _load(loaded: Loaded) -> Load | None:
-    return cast(Load | None, loaded.state)

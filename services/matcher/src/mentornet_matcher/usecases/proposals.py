@@ -12,9 +12,9 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
 
-from mentornet_chassis.store.aggregates import Decision, Loaded, State
+from mentornet_chassis.store.aggregates import Loaded
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.matches import MenteeWaitlisted
 
@@ -25,7 +25,7 @@ from ..domain.documents import Load, Match, MatchStatus, WaitlistEntry
 from ..domain.explain import explain
 from ..domain.pool import Pool
 from ..domain.scoring import PoolScores
-from ..store import MatcherStores, stored
+from ..store import MatcherStores
 
 SERVICE = "matcher"
 
@@ -34,14 +34,14 @@ def match_id_for(cause_id: str, mentee_id: str) -> str:
     return "match-" + hashlib.sha256(f"{cause_id}|{mentee_id}".encode()).hexdigest()[:20]
 
 
-def emitting(state: Match, *events: Event) -> Decision:
+def emitting(state: Match, *events: Event) -> Change[Match]:
     """A decision whose events follow one another (each caused by the one before)."""
     envelopes: list[Envelope[Event]] = []
     for event in events:
         envelopes.append(
             new_envelope(event, SERVICE, caused_by=envelopes[-1] if envelopes else None)
         )
-    return Decision(state=stored(state), events=envelopes)
+    return Change(state, envelopes)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Proposer:
         if existing is not None:
             return existing["status"] in matches.PLACED
         try:
-            await self.stores.waitlist.apply(
+            await self.stores.waitlist_states.apply(
                 mentee.participant_id,
                 self._claiming(how.group, match_id, how.replacing),
                 new_likely=how.known is not None and not how.known,
@@ -104,9 +104,8 @@ class Proposer:
         if how.status in matches.HOLDS_CAPACITY and not await self._hold(scored, j, match_id, how):
             return False
         await self._create(scored, j, match_id, how.status)
-        await self.stores.waitlist.apply(
-            mentee.participant_id,
-            lambda state: Decision(state=stored(waitlist.placed(_entry(state)))),
+        await self.stores.waitlist_states.apply(
+            mentee.participant_id, lambda state: Change(waitlist.placed(state))
         )
         return True
 
@@ -115,8 +114,7 @@ class Proposer:
         pool, mentee, mentor = scored.pool, scored.pool.mentees[scored.i], scored.pool.mentors[j]
         holder = loads.holder(mentor)
 
-        def hold(state: State | None) -> Decision:
-            current = cast(Load | None, state)
+        def hold(current: Load | None) -> Change[Load]:
             room = pool.rules.capacity_left(
                 mentor.capacity, loads.load_in(current, mentee.program_id)
             )
@@ -129,19 +127,17 @@ class Proposer:
                 room,
                 shared=pool.rules.shared_hours,
             )
-            return Decision(state=stored(held) if held is not current else None)
+            return Change(held if held is not current else None)
 
         seen = None
         if how.loads_seen is not None:
             seen = how.loads_seen.get(holder) or Loaded(state=None, version=0)
         try:
-            await self.stores.loads.apply(holder, hold, assume=seen)
+            await self.stores.load_states.apply(holder, hold, assume=seen)
         except loads.NoCapacity:
-            await self.stores.waitlist.apply(
+            await self.stores.waitlist_states.apply(
                 mentee.participant_id,
-                lambda state: Decision(
-                    state=stored(offers.unclaim(_entry(state), how.group, match_id))
-                ),
+                lambda state: Change(offers.unclaim(state, how.group, match_id)),
             )
             return False
         return True
@@ -150,9 +146,9 @@ class Proposer:
         pool, mentee, mentor = scored.pool, scored.pool.mentees[scored.i], scored.pool.mentors[j]
         explained = explain(scored.scores, scored.i, j)
 
-        def create(state: State | None) -> Decision:
+        def create(state: Match | None) -> Change[Match]:
             if state is not None:
-                return Decision(state=None)
+                return Change(None)
             match, event = matches.propose(
                 match_id,
                 mentee.program_id,
@@ -165,15 +161,14 @@ class Proposer:
                 datetime.now(UTC).isoformat(),
             )
             held_on: Match = {**match, "holder": loads.holder(mentor)}
-            return Decision(state=stored(held_on), events=[new_envelope(event, SERVICE)])
+            return Change.announced(held_on, [event], SERVICE)
 
-        await self.stores.matches.apply(match_id, create, new_likely=True)
+        await self.stores.match_states.apply(match_id, create, new_likely=True)
 
     def _claiming(
         self, group: str, match_id: str, replacing: str | None
-    ) -> Callable[[State | None], Awaitable[Decision]]:
-        async def decide(state: State | None) -> Decision:
-            entry = _entry(state)
+    ) -> Callable[[WaitlistEntry | None], Awaitable[Change[WaitlistEntry]]]:
+        async def decide(entry: WaitlistEntry | None) -> Change[WaitlistEntry]:
             claimed = entry.get("offer") if entry else None
             live: dict[str, bool | None] = {}
             for other in claimed["matches"] if claimed else []:
@@ -183,7 +178,7 @@ class Proposer:
                 match = await self.stores.match(other)
                 live[other] = None if match is None else match["status"] in matches.PLACED
             claim = offers.claim(entry, group, match_id, live, time.time())
-            return Decision(state=stored(claim))
+            return Change(claim)
 
         return decide
 
@@ -194,19 +189,19 @@ class Proposer:
         reasons = waitlist.reasons(pool, scored.scores, i)
         short = tuple(gap.skill_id for gap in skill_gaps(pool, free, [i]))
 
-        def record(state: State | None) -> Decision:
-            entry = waitlist.entry(mentee.program_id, reasons, short, _entry(state))
+        def record(state: WaitlistEntry | None) -> Change[WaitlistEntry]:
+            entry = waitlist.entry(mentee.program_id, reasons, short, state)
             if state == entry:
-                return Decision(state=None)
+                return Change(None)
             event: Event = MenteeWaitlisted(
                 mentee_id=mentee.participant_id,
                 program_id=mentee.program_id,
                 reasons=reasons,
                 short_skills=short,
             )
-            return Decision(state=stored(entry), events=[new_envelope(event, SERVICE)])
+            return Change.announced(entry, [event], SERVICE)
 
-        await self.stores.waitlist.apply(mentee.participant_id, record)
+        await self.stores.waitlist_states.apply(mentee.participant_id, record)
 
     async def release(self, match: Match) -> None:
         """Give the mentor's place back (nothing happens if the match held none), on the
@@ -215,11 +210,7 @@ class Proposer:
         match_id = match["match_id"]
         holder = match.get("holder") or await self.stores.holder_of(match["mentor_id"])
 
-        def give_back(state: State | None) -> Decision:
-            return Decision(state=stored(loads.release(cast(Load | None, state), holder, match_id)))
+        def give_back(state: Load | None) -> Change[Load]:
+            return Change(loads.release(state, holder, match_id))
 
-        await self.stores.loads.apply(holder, give_back)
-
-
-def _entry(state: State | None) -> WaitlistEntry | None:
-    return cast(WaitlistEntry | None, state)
+        await self.stores.load_states.apply(holder, give_back)

@@ -10,9 +10,7 @@ match that already ended does nothing, so redelivered events are harmless.
 
 from __future__ import annotations
 
-from typing import cast
-
-from mentornet_chassis.store.aggregates import Decision, State
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.matches import EndCause, MatchEndReason
 
 from ..domain import matches, rematch
@@ -47,14 +45,13 @@ class Rematcher:
         """End the match and (unless it ran its course) place its mentee again; None if
         it had already ended."""
 
-        def step(state: State | None) -> Decision:
+        def step(state: Match | None) -> Change[Match]:
             if state is None or state["status"] not in matches.PLACED:
-                return Decision(state=None)
-            ended = matches.end(cast(Match, state), reason, cause, detail, failed=cause in FAILED)
+                return Change(None)
+            ended = matches.end(state, reason, cause, detail, failed=cause in FAILED)
             return emitting(*ended)
 
-        applied = await self.stores.matches.apply(match["match_id"], step)
-        state = cast(Match | None, applied.state)
+        state = await self.stores.match_states.change(match["match_id"], step)
         if state is None or state.get("end_cause") != str(cause):
             return None
         await self.matchmaker.proposer.release(match)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.errors import NotFound
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import MAX_DISPARITIES, Disparity, FairnessAuditCompleted
 
@@ -17,7 +17,7 @@ from ..domain import audits, fairness
 from ..domain.audits import AuditRecord
 from ..domain.documents import Match
 from ..domain.program import ProgramState
-from ..store import QaStores, decision
+from ..store import QaStores
 from .programs import ProgramRules
 
 SERVICE = "qa"
@@ -86,13 +86,13 @@ class Auditor:
         ]
         next_run = (now + self.every).timestamp()
 
-        def decide(state: ProgramState | None) -> Decision:
+        def decide(state: ProgramState | None) -> Change[ProgramState]:
             if state is None:
-                return Decision(state=None)
+                return Change(None)
             due = state.get("due_epoch")
             if scheduled and (due is None or due > now.timestamp()):
-                return Decision(state=None)
-            return decision({**state, "audit": record, "due_epoch": next_run}, events)
+                return Change(None)
+            return Change({**state, "audit": record, "due_epoch": next_run}, events)
 
         await self.stores.programs.apply(program_id, decide)
         return record

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mentornet_chassis.errors import NotFound
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, Resolution
 
@@ -15,10 +15,10 @@ from ..domain import cases, playbook, triggers
 from ..domain.cases import Listed, SeenCase
 from ..domain.documents import Case, Match
 from ..domain.program import as_owner
-from ..store import QaStores, decision
+from ..store import QaStores
 
 SERVICE = "qa"
-Change = Callable[[Match], triggers.Changed]
+CaseStep = Callable[[Match], triggers.Changed]
 
 
 class CaseDesk:
@@ -82,12 +82,12 @@ class CaseDesk:
             raise NotFound("case_id", f"no case {case_id}")
         return found
 
-    async def _change(self, match_id: str, step: Change) -> Match:
-        def decide(state: Match | None) -> Decision:
+    async def _change(self, match_id: str, step: CaseStep) -> Match:
+        def decide(state: Match | None) -> Change[Match]:
             assert state is not None
             new, events = step(state)
             new = {**new, "due_epoch": triggers.next_due(new)}
-            return decision(new, [new_envelope(e, SERVICE) for e in events])
+            return Change(new, [new_envelope(e, SERVICE) for e in events])
 
         written = await self.stores.matches.change(match_id, decide)
         self.wake()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.events.qa import (
     EscalationTrigger,
@@ -20,7 +20,7 @@ from mentornet_contracts.events.qa import (
 from ..domain import people, playbook, recognition, reviews, triggers
 from ..domain.documents import Case, Match, MatchStatus, Person, Recognition, Sample
 from ..domain.program import ProgramState
-from ..store import QaStores, decision
+from ..store import QaStores
 from .recognitions import Recognitions
 from .sampling import Sampler
 
@@ -46,17 +46,17 @@ class FollowUps:
         """Start the program's audit clock the first time it is seen."""
         first = (self.clock() + self.audit_every).timestamp()
 
-        def start(s: ProgramState | None) -> Decision:
+        def start(s: ProgramState | None) -> Change[ProgramState]:
             unset = s is not None and s.get("due_epoch") is None
-            return decision({**s, "due_epoch": first} if s is not None and unset else None)
+            return Change({**s, "due_epoch": first} if s is not None and unset else None)
 
         await self.stores.programs.apply(envelope.subject, start)
 
     async def confirmed(self, envelope: Envelope[Any], state: Match) -> None:
         mentee, program_id = envelope.event.mentee_id, envelope.event.program_id
 
-        def place(s: Person | None) -> Decision:
-            return decision(people.placed(s) if s else None)
+        def place(s: Person | None) -> Change[Person]:
+            return Change(people.placed(s) if s else None)
 
         await self.stores.people.apply(mentee, place)
         now = self.clock()
@@ -64,9 +64,9 @@ class FollowUps:
             if other["program_id"] != program_id or not _awaiting(other):
                 continue
 
-            def resolve(current: Match | None) -> Decision:
+            def resolve(current: Match | None) -> Change[Match]:
                 if current is None or not _awaiting(current):
-                    return Decision(state=None)
+                    return Change(None)
                 closed, event = playbook.resolve(
                     current,
                     Resolution.REMATCHED,
@@ -74,7 +74,7 @@ class FollowUps:
                     "system",
                     f"new match {envelope.event.match_id} confirmed",
                 )
-                return decision(
+                return Change(
                     {**closed, "due_epoch": triggers.next_due(closed)},
                     [new_envelope(event, SERVICE, caused_by=envelope)],
                 )
@@ -104,14 +104,14 @@ class FollowUps:
         now = self.clock()
         for match in quiet:
 
-            def escalate(current: Match | None) -> Decision:
+            def escalate(current: Match | None) -> Change[Match]:
                 if current is None:
-                    return Decision(state=None)
+                    return Change(None)
                 detail = f"the mentor is inactive across {len(active)} matches"
                 raised, events = triggers.raise_case(
                     current, EscalationTrigger.NO_ACTIVITY, detail, program, now, Severity.HIGH
                 )
-                return decision(
+                return Change(
                     {**raised, "due_epoch": triggers.next_due(raised)},
                     [new_envelope(e, SERVICE, caused_by=envelope) for e in events],
                 )
@@ -130,13 +130,13 @@ class FollowUps:
         role = person["roles"].get("mentee") if person else None
         skills = role.get("goal_skills", []) if role else []
 
-        def invite(current: Person | None) -> Decision:
+        def invite(current: Person | None) -> Change[Person]:
             if current is None or current.get("invited") or current.get("status") != "active":
-                return Decision(state=None)
+                return Change(None)
             event = MenteeInvitedToMentor(
                 program_id=state["program_id"], participant_id=mentee, skill_ids=tuple(skills[:20])
             )
-            return decision(
+            return Change(
                 {**current, "invited": True}, [new_envelope(event, SERVICE, caused_by=envelope)]
             )
 
@@ -156,13 +156,13 @@ class FollowUps:
             if not _awaiting(match):
                 continue
 
-            def close(current: Match | None) -> Decision:
+            def close(current: Match | None) -> Change[Match]:
                 if current is None or not _awaiting(current):
-                    return Decision(state=None)
+                    return Change(None)
                 closed, event = playbook.resolve(
                     current, Resolution.ENDED, now, "system", "the mentee left the program"
                 )
-                return decision(
+                return Change(
                     {**closed, "due_epoch": triggers.next_due(closed)},
                     [new_envelope(event, SERVICE, caused_by=envelope)],
                 )
@@ -196,12 +196,12 @@ def _awaiting(match: Match) -> bool:
     return case is not None and bool(case.get("awaiting_new_match"))
 
 
-def _withdrawn(sample: Sample | None, now: datetime) -> Decision:
-    return decision(reviews.withdraw(sample, now) if sample else None)
+def _withdrawn(sample: Sample | None, now: datetime) -> Change[Sample]:
+    return Change(reviews.withdraw(sample, now) if sample else None)
 
 
-def _forgotten(state: Recognition | None) -> Decision:
-    return decision(Recognition(erased=True) if state else None)
+def _forgotten(state: Recognition | None) -> Change[Recognition]:
+    return Change(Recognition(erased=True) if state else None)
 
 
 def _without_notes(match: Match | None) -> Match | None:
@@ -218,11 +218,11 @@ def _without_details(case: Case) -> Case:
     return {**case, "triggers": [{**t, "detail": ""} for t in case.get("triggers", [])]}
 
 
-def _case_closed(match: Match | None, now: datetime, cause: Envelope[Any]) -> Decision:
+def _case_closed(match: Match | None, now: datetime, cause: Envelope[Any]) -> Change[Match]:
     """The match's open case ends, with no note: there is no one left to act for."""
     case = match.get("case") if match else None
     if match is None or not case:
-        return decision(match)
+        return Change(match)
     closed, event = playbook.resolve(
         {**match, "case": _without_details(case)},
         Resolution.ENDED,
@@ -230,7 +230,7 @@ def _case_closed(match: Match | None, now: datetime, cause: Envelope[Any]) -> De
         "system",
         "a participant was erased",
     )
-    return decision(
+    return Change(
         {**closed, "due_epoch": triggers.next_due(closed)},
         [new_envelope(event, SERVICE, caused_by=cause)],
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mentornet_chassis.errors import NotFound
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 
 from ..domain import playbook, recognition
 from ..domain.program import Program, ProgramState, QaRules, with_rules
-from ..store import QaStores, decision
+from ..store import QaStores
 
 
 class ProgramRules:
@@ -33,9 +33,9 @@ class ProgramRules:
         await self._keep(program_id, QaRules(awards=[t.model_dump() for t in thresholds]))
 
     async def _keep(self, program_id: str, rules: QaRules) -> None:
-        def decide(state: ProgramState | None) -> Decision:
+        def decide(state: ProgramState | None) -> Change[ProgramState]:
             if state is None or not state.get("name"):
                 raise NotFound("program_id", f"no published program {program_id}")
-            return decision(with_rules(state, rules))
+            return Change(with_rules(state, rules))
 
         await self.stores.programs.apply(program_id, decide)

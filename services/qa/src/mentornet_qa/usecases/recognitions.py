@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.events.qa import RecognitionAwarded
 
 from ..domain import recognition
 from ..domain.documents import Impact, Recognition
-from ..store import QaStores, decision
+from ..store import QaStores
 
 SERVICE = "qa"
 
@@ -50,9 +50,9 @@ class Recognitions:
             return
         figures = await self.figures(program_id, mentor_id)
 
-        def decide(state: Recognition | None) -> Decision:
+        def decide(state: Recognition | None) -> Change[Recognition]:
             if (state or {}).get("erased"):
-                return Decision(state=None)
+                return Change(None)
             current = state or Recognition(program_id=program_id, mentor_id=mentor_id, awards=[])
             already = current.get("awards", [])
             new = recognition.earned(figures, program.awards, already)
@@ -74,6 +74,6 @@ class Recognitions:
                 "impact": figures,
                 "awards": [*already, *(t.award for t in new)],
             }
-            return decision(updated if updated != state else None, events)
+            return Change(updated if updated != state else None, events)
 
         await self.stores.recognition.apply(f"{program_id}:{mentor_id}", decide)

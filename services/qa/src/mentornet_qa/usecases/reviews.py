@@ -9,14 +9,14 @@ from datetime import datetime
 from typing import Literal, TypedDict
 
 from mentornet_chassis.errors import NotFound
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import new_envelope
 from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, ReviewOutcome
 
 from ..domain import periods, reviews, triggers
 from ..domain.documents import Match, Sample, SessionDecision
 from ..domain.program import as_owner
-from ..store import QaStores, decision
+from ..store import QaStores
 from .sampling import Sampler
 
 SERVICE = "qa"
@@ -63,8 +63,8 @@ class ReviewDesk:
         """Take a sample to review (two reviewers for a double-reviewed one)."""
         now = self.clock()
 
-        def decide(state: Sample | None) -> Decision:
-            return decision(reviews.claim(_known(state, sample_id), reviewer_id, now))
+        def decide(state: Sample | None) -> Change[Sample]:
+            return Change(reviews.claim(_known(state, sample_id), reviewer_id, now))
 
         written = await self.stores.samples.change(sample_id, decide)
         assert written is not None
@@ -75,7 +75,7 @@ class ReviewDesk:
         `escalated` outcome opens a case on the match."""
         now = self.clock()
 
-        def decide(state: Sample | None) -> Decision:
+        def decide(state: Sample | None) -> Change[Sample]:
             sample = reviews.review(_known(state, sample_id), reviewer_id, body, now)
             event = QaReviewCompleted(
                 sample_id=sample_id,
@@ -85,7 +85,7 @@ class ReviewDesk:
                 rubric={k: v for k, v in body.rubric.items()},
                 outcome=body.outcome,
             )
-            return decision(sample, [new_envelope(event, SERVICE)])
+            return Change(sample, [new_envelope(event, SERVICE)])
 
         try:
             written = await self.stores.samples.change(sample_id, decide)
@@ -126,9 +126,9 @@ class ReviewDesk:
         program = await self.stores.program(sample["program_id"])
         detail = f"a QA review of session {sample['session_id']} asked for escalation"
 
-        def decide(state: Match | None) -> Decision:
+        def decide(state: Match | None) -> Change[Match]:
             if state is None or sample_id in state.get("escalated_samples", []):
-                return Decision(state=None)
+                return Change(None)
             marked: Match = {
                 **state,
                 "escalated_samples": [*state.get("escalated_samples", []), sample_id],
@@ -136,7 +136,7 @@ class ReviewDesk:
             raised, events = triggers.raise_case(
                 marked, EscalationTrigger.QA_REVIEW, detail, program, now
             )
-            return decision(
+            return Change(
                 {**raised, "due_epoch": triggers.next_due(raised)},
                 [new_envelope(e, SERVICE) for e in events],
             )

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mentornet_chassis.store.aggregates import Decision
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.events.qa import QaSampleSelected
 
 from ..domain import periods, sampling
 from ..domain.documents import Match, Period, Sample, SessionDecision
 from ..domain.program import Program
-from ..store import QaStores, decision
+from ..store import QaStores
 
 SERVICE = "qa"
 
@@ -76,14 +76,14 @@ class Sampler:
         period = sampling.period_of(held.started_at)
         seed = self.seed_of(program.program_id)
 
-        def decide(state: Period | None) -> Decision:
+        def decide(state: Period | None) -> Change[Period]:
             current = state or periods.opened(program.program_id, period, seed)
             after = periods.decided(current, held, rules)
             if after is None:
-                return Decision(state=None)
+                return Change(None)
             record = after["decisions"][session_id]
             events = [_selected(program.program_id, record, cause)] if record["sampled"] else []
-            return decision(after, events)
+            return Change(after, events)
 
         key = f"{program.program_id}:{period}"
         await self.stores.periods.apply(key, decide)
@@ -95,11 +95,11 @@ class Sampler:
         if state is None or state["closed"]:
             return
 
-        def decide(current: Period | None) -> Decision:
+        def decide(current: Period | None) -> Change[Period]:
             if current is None or current["closed"]:
-                return Decision(state=None)
+                return Change(None)
             closed, picked = periods.closed(current, now)
-            return decision(closed, [_selected(current["program_id"], d, None) for d in picked])
+            return Change(closed, [_selected(current["program_id"], d, None) for d in picked])
 
         await self.stores.periods.apply(key, decide)
         await self.open_samples(key)
@@ -114,7 +114,7 @@ class Sampler:
                 await self._open(periods.sample_of(period, d))
 
     async def _open(self, sample: Sample) -> None:
-        def create(state: Sample | None) -> Decision:
-            return Decision(state=None) if state is not None else decision(sample)
+        def create(state: Sample | None) -> Change[Sample]:
+            return Change(None) if state is not None else Change(sample)
 
         await self.stores.samples.apply(sample["sample_id"], create)

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.programs import ProgramTier
 from mentornet_contracts.events.sessions import BookingFailure
 
@@ -21,7 +22,7 @@ from ..domain import ledger, matches, timers
 from ..domain.budget import HourBudget
 from ..domain.planning import Plan, plan_series
 from ..domain.state import BookingState, Ledger, Match, MatchRules, MatchStatus
-from ..store import Change, SchedulerStores
+from ..store import SERVICE, SchedulerStores
 from .cohorts import CohortDesk
 from .context import Contexts, Pair, Unbookable, Waiting
 from .reservations import Hold, Reservations
@@ -66,7 +67,7 @@ class Booker:
         taken = await self.stores.match_states.apply(
             match_id, lambda state: Change(matches.claim(state, owner, now))
         )
-        if not taken.applied:
+        if not taken.wrote:
             return
         plan = await self._hold(match, pair)
         await self.stores.index_sessions(
@@ -139,9 +140,9 @@ class Booker:
             booked["due_epoch"] = timers.next_due(booked, self.clockwork)
             booked.pop("waiting", None)
             booked.pop("claim", None)
-            return Change(booked, events)
+            return Change.announced(booked, events, SERVICE)
 
-        return (await self.stores.match_states.apply(match_id, decide)).applied
+        return (await self.stores.match_states.apply(match_id, decide)).wrote
 
     async def _later(self, match_id: str, reason: str) -> None:
         retry_at = (self.contexts.clock() + self.retry).timestamp()

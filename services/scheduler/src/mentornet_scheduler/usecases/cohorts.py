@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import (
     BookingFailure,
@@ -22,7 +23,7 @@ from ..domain.budget import HourBudget
 from ..domain.cohorts import CHECKED, CohortPlan, Member, absence, choose_slot
 from ..domain.planning import Plan
 from ..domain.state import BookingState, Cohort, CohortStatus, Ledger, Match
-from ..store import Change, SchedulerStores
+from ..store import SERVICE, SchedulerStores
 from .context import Contexts, Pair, Waiting
 from .reservations import Hold, Reservations
 
@@ -128,7 +129,7 @@ class CohortDesk:
     async def _record(self, cid: str, plan: CohortPlan, timezone: str) -> Cohort:
         def decide(state: Cohort | None) -> Change[Cohort]:
             assert state is not None
-            return Change(*cohort_changes.settled(state, plan, timezone))
+            return Change.announced(*cohort_changes.settled(state, plan, timezone), SERVICE)
 
         applied = await self.stores.cohort_states.apply(cid, decide)
         assert applied.state is not None
@@ -169,7 +170,7 @@ class CohortDesk:
                 timers.skip_passed(s, now, self.clockwork) for s in booked["sessions"]
             ]
             booked["due_epoch"] = timers.next_due(booked, self.clockwork)
-            return Change(booked, events)
+            return Change.announced(booked, events, SERVICE)
 
         await self.stores.match_states.apply(match_id, decide)
 

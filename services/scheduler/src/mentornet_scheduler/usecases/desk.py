@@ -11,13 +11,14 @@ from typing import Any
 
 from mentornet_chassis.errors import Invalid
 from mentornet_chassis.process.logging import get_logger
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.sessions import Attendance, SessionType
 
 from ..domain import matches, sessions, timers
 from ..domain.planning import Booking, Planned, open_starts, plan_series
 from ..domain.sessions import SessionConflict, UnknownSession
 from ..domain.state import BookingState, Match, MatchStatus, Session, SessionStatus
-from ..store import Change, SchedulerStores
+from ..store import SERVICE, SchedulerStores
 from .context import Contexts, Pair, Unbookable, Waiting
 from .reservations import Hold, Reservations
 
@@ -83,7 +84,7 @@ class Desk:
                 for s in changed["sessions"]
             ]
             changed["due_epoch"] = timers.next_due(changed, self.clockwork)
-            return Change(changed, events)
+            return Change.announced(changed, events, SERVICE)
 
         applied = await self.stores.match_states.apply(match_id, decide)
         assert applied.state is not None

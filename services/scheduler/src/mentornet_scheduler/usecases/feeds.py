@@ -11,11 +11,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mentornet_chassis.errors import Forbidden, NotFound
+from mentornet_chassis.store.typed import Change
 
 from ..domain import calendars, ics, matches
 from ..domain.sessions import UnknownSession
 from ..domain.state import Calendar, CalendarStatus
-from ..store import Change, SchedulerStores
+from ..store import SchedulerStores
 
 
 class FeedSigner:

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.errors import Invalid
+from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import BookingFailure
 
 from ..domain import cohort_changes, matches, sessions, timers
 from ..domain.planning import nearest_start
 from ..domain.state import Cohort, Match, MatchStatus, SessionStatus
-from ..store import Change, SchedulerStores
+from ..store import SERVICE, SchedulerStores
 from .context import Contexts, Unbookable, Waiting
 from .desk import Desk
 
@@ -89,7 +90,7 @@ class Replanner:
                 if changed == state:
                     return Change(None)
                 changed["due_epoch"] = timers.next_due(changed, self.desk.clockwork)
-                return Change(changed, events)
+                return Change.announced(changed, events, SERVICE)
 
             await self.stores.match_states.apply(match["match_id"], leave)
             await self.desk.reservations.release(match["mentor_id"], set(going))

@@ -6,9 +6,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mentornet_chassis.store.typed import Change
+
 from ..domain import ledger
 from ..domain.state import Ledger
-from ..store import Change, SchedulerStores
+from ..store import SchedulerStores
 
 
 @dataclass(frozen=True)
