@@ -115,16 +115,10 @@ def updating(
 ) -> Handler:
     """A handler that only updates a read model (nothing to emit). `new_likely`: the
     event usually creates the aggregate (a registration): see AggregateStore.apply."""
-
-    async def handle(envelope: Envelope[Any]) -> Applied:
-        def step(current: State | None) -> Decision:
-            return Decision(state=untyped(update(typed(current), envelope.event)))
-
-        aggregate_id = _aggregate_id(envelope, aggregate)
-        applied = await _plain(store).apply(
-            aggregate_id, step, handled=envelope.id, new_likely=new_likely
-        )
-        await follow_up(then, envelope, applied)
-        return applied
-
-    return handle
+    return updating_at(
+        store,
+        lambda state, event, _: update(state, event),
+        then,
+        aggregate=aggregate,
+        new_likely=new_likely,
+    )
