@@ -43,7 +43,12 @@ IMPURE = (
     "uvicorn",
     "asyncio",
     "mentornet_chassis",
+    "uuid",
+    "random",
+    "secrets",
+    "time",
 )
+WALL_CLOCK = {"now", "utcnow", "today"}
 PURE_CHASSIS = ("mentornet_chassis.errors",)
 
 
@@ -54,6 +59,19 @@ def _imports(path: Path) -> Iterator[str]:
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             yield node.module
+
+
+def _clock_reads(path: Path) -> Iterator[str]:
+    """Calls such as datetime.now() or date.today(): a pure function is given "now"."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in WALL_CLOCK
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("datetime", "date")
+        ):
+            yield f"{node.func.value.id}.{node.func.attr}() at line {node.lineno}"
 
 
 def _entries(source: Path) -> set[str]:
@@ -77,13 +95,19 @@ def test_every_service_has_the_same_skeleton(service: str) -> None:
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_the_domain_is_pure(service: str) -> None:
-    """No I/O, no HTTP, no Mongo types, no event loop; refusals from the chassis family."""
+    """No I/O, no HTTP, no Mongo types, no event loop, no wall clock and no made-up ids
+    (the caller passes "now" and new ids in); refusals from the chassis family."""
     domain = SRC[f"mentornet_{service}"] / "domain"
     found = {
         f"{path.relative_to(domain)}: {name}"
         for path in domain.rglob("*.py")
         for name in _imports(path)
         if name.split(".")[0] in IMPURE and name not in PURE_CHASSIS
+    }
+    found |= {
+        f"{path.relative_to(domain)}: {call}"
+        for path in domain.rglob("*.py")
+        for call in _clock_reads(path)
     }
     assert found == set()
 

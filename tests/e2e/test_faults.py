@@ -121,20 +121,31 @@ async def test_a_store_outage_holds_every_offset_and_everything_is_applied_once_
         program_id = await open_program(http, coordinator)
         plan = registrations(run, program_id, mentees=60, mentor_every=60)
         client = Registrations(http, coordinator)
+        early = [
+            MenteeRegistered(
+                participant_id=f"p-early-{n}-{run}", program_id=program_id, languages=("en",)
+            )
+            for n in range(10)
+        ]
         ends_before = await end_offsets(stack.bootstrap)
-        burst = await client.start(plan, len(plan))
+        await publish_registrations(stack.bootstrap, early)
 
-        async def under_way() -> bool:
-            """Registrations flow, and every consumer has committed some of them, so the
-            check below that a commit means applied has commits of this run to judge."""
-            if client.answered < 20:
-                return False
+        async def early_committed() -> bool:
+            """Every consumer has committed registrations of this run before the fault, so
+            the check below that a commit means applied has commits to judge (the burst
+            alone may be answered before a consumer commits any of it)."""
             committed = await committed_offsets(stack.bootstrap)
             return all(
                 any(at > ends_before[p] for p, at in committed[service].items())
                 for service, only in WRITTEN_ONLY_BY_EVENTS.items()
                 if only
             )
+
+        await eventually(early_committed, timeout=60, interval=0.1, what="early commits")
+        burst = await client.start(plan, len(plan))
+
+        async def under_way() -> bool:
+            return client.answered >= 20
 
         await eventually(under_way, timeout=60, interval=0.02, what="registrations to flow")
         store = stack.pid("mongodb")
@@ -188,14 +199,16 @@ async def test_a_store_outage_holds_every_offset_and_everything_is_applied_once_
     }
     assert sorted(doc["state"]["email"] for doc in people) == sorted(b["email"] for _, b in plan)
     mentors = {doc["_id"] for doc in people if doc["state"]["roles"] == ["mentor"]}
-    mentees = ({doc["_id"] for doc in people} - mentors) | {e.participant_id for e in direct}
+    mentees = ({doc["_id"] for doc in people} - mentors) | {
+        e.participant_id for e in [*early, *direct]
+    }
     await caught_up(stack, kept_by_each(mentees, mentors))
     models, _ = await reconcile(stack, mentees, mentors)
     assert {s: len(docs) for s, docs in models.items()} == {
-        "matcher": 81,
-        "scheduler": 81,
-        "feedback": 80,
-        "qa": 81,
+        "matcher": 91,
+        "scheduler": 91,
+        "feedback": 90,
+        "qa": 91,
     }
 
     # A document these consumers wrote once is dated when its registration was applied:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from mentornet_intake.domain.bulk import RowError, from_csv_row, read_rows, validate
 from mentornet_intake.domain.forms import MentorRegistration
 
 pytestmark = pytest.mark.unit
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def test_csv_cells_become_a_registration_body() -> None:
@@ -30,14 +33,14 @@ def test_csv_cells_become_a_registration_body() -> None:
     ]
     assert body["availability"]["weekly"] == [{"weekday": "tue", "start": "09:00", "end": "11:00"}]
     assert "org_unit" not in body
-    registration = validate(1, body, "prog-1", "mentor")
+    registration = validate(1, body, "prog-1", "mentor", NOW)
     assert isinstance(registration, MentorRegistration)
     assert registration.skills[0].level == 5
 
 
 def test_a_bad_row_names_its_fields() -> None:
     result = validate(
-        7, {"display_name": "X", "email": "nope", "languages": ["en"]}, "prog-1", "mentee"
+        7, {"display_name": "X", "email": "nope", "languages": ["en"]}, "prog-1", "mentee", NOW
     )
     assert isinstance(result, RowError)
     assert result.row == 7

@@ -14,10 +14,13 @@ from mentornet_chassis.store.aggregates import Decision
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from mentornet_scheduler.domain import ledger, sessions
 from mentornet_scheduler.domain.state import Match
+from mentornet_scheduler.domain.views import Viewer
 from mentornet_scheduler.domain.windows import UnknownZone, zone
 from pymongo import AsyncMongoClient
 
 from .world import World, weekly
+
+MENTOR = Viewer(frozenset({"mentor-1"}))
 
 pytestmark = pytest.mark.integration
 
@@ -150,7 +153,7 @@ async def test_two_no_shows_stall_the_match(world: World) -> None:
     world.clock.now = datetime.fromisoformat(match["sessions"][1]["starts_at"]) + timedelta(hours=1)
     for session in match["sessions"][:2]:
         match = await world.desk.attendance(
-            match, session["session_id"], Attendance.MENTEE_NO_SHOW, "mentor-1"
+            match, session["session_id"], Attendance.MENTEE_NO_SHOW, MENTOR
         )
     assert "mentornet.match.stalled.v1" in await world.outbox("m-1")
     assert match["stalled"] == {"missed_sessions": True}
@@ -224,7 +227,7 @@ async def test_recording_attendance_does_not_swallow_another_sessions_due_remind
     match = await world.confirm("m-1", "mentor-1", "mentee-1")
     first, second = match["sessions"][:2]
     world.clock.now = datetime.fromisoformat(second["starts_at"]) - timedelta(hours=23)
-    state = await world.desk.attendance(match, first["session_id"], Attendance.ATTENDED, "mentor-1")
+    state = await world.desk.attendance(match, first["session_id"], Attendance.ATTENDED, MENTOR)
     assert state["sessions"][1]["reminders"] == {}
     await world.timers.run_once()
     assert (await world.outbox("m-1")).count("mentornet.session.reminder.due.v1") == 1

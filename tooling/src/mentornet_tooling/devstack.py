@@ -74,13 +74,17 @@ def _start_time(pid: int) -> str | None:
 
 
 def _record(cfg: DevConfig, spawned: embedded.Spawned, argv: list[str], port: int) -> None:
+    """Replaces the pid file whole (rename), so a `status` or `restart` running at the
+    same time never reads half of it."""
     path = cfg.pid_file(spawned.name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(
         json.dumps(
             {"pid": spawned.pid, "started": _start_time(spawned.pid), "argv": argv, "port": port}
         )
     )
+    os.replace(scratch, path)
 
 
 def _alive(entry: dict[str, object]) -> bool:

@@ -9,9 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mentornet_chassis.messaging.timers import DueScanner, DueTask, Falling, firing
-from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
-from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.feedback import FeedbackReminderDue
@@ -97,7 +95,3 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         parks=[UnknownEntity],
         resources=access.resolvers(stores),
     )
-
-
-def main() -> None:
-    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
-from mentornet_chassis.process.settings import load_settings
 
 from .api import ROUTERS
 from .api.access import resolvers
@@ -37,7 +35,7 @@ def build(runtime: Runtime) -> ServiceParts:
     taxonomies = TaxonomyStore(taxonomy_aggregates, wake)
     people = PeopleDirectory(runtime.db)
     jobs = ImportJobs(runtime.db)
-    registrar = Registrar(participants, programs, wake, taxonomies, people)
+    registrar = Registrar(participants, programs, wake, taxonomies, people, runtime.clock)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
@@ -58,7 +56,3 @@ def build(runtime: Runtime) -> ServiceParts:
         resources=resolvers(participants, programs, jobs),
         enrolments=participants.enrolments_of,
     )
-
-
-def main() -> None:
-    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
-from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
@@ -48,6 +46,7 @@ def build(runtime: Runtime) -> ServiceParts:
         runs,
         runtime.wake_relay,
         Taxonomy(stores.taxonomy).skills,
+        today=runtime.clock,
         view_ttl_s=settings.newcomer_view_ms / 1000,
     )
     rematcher = Rematcher(stores, matchmaker)
@@ -67,7 +66,3 @@ def build(runtime: Runtime) -> ServiceParts:
         parks=[UnknownEntity],
         resources=access.resolvers(stores),
     )
-
-
-def main() -> None:
-    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
-from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
@@ -82,7 +80,3 @@ def _dashboard_key(settings: QaSettings) -> bytes:
     if settings.dashboard_key is not None:
         return settings.dashboard_key.get_secret_value().encode()
     return DEV_DASHBOARD_KEY
-
-
-def main() -> None:
-    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import follow_up, updating, updating_at
+from mentornet_chassis.messaging.subscribers import by_match, follow_up, updating, updating_at
 from mentornet_chassis.store.aggregates import Applied
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, Event, new_envelope
@@ -58,10 +58,6 @@ Step = Callable[[Match | None, Any, Program | None, datetime], triggers.Step]
 Then = Callable[[Envelope[Any], Match], Awaitable[None]]
 
 
-def _by_match(event: Any) -> str:
-    return str(event.match_id)
-
-
 def match_handler(stores: QaStores, step: Step, then: Then | None = None) -> Handler:
     """A handler for an event about one match: the step sees the match's program (its
     playbook and coordinators) and may emit, in the same write. Facts about a match
@@ -69,7 +65,7 @@ def match_handler(stores: QaStores, step: Step, then: Then | None = None) -> Han
     is parked until it does."""
 
     async def handle(envelope: Envelope[Any]) -> Applied:
-        match_id = _by_match(envelope.event)
+        match_id = by_match(envelope.event)
         known = await stores.matches.get(match_id)
         program_id = (known["program_id"] if known else None) or getattr(
             envelope.event, "program_id", None

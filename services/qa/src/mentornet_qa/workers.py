@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from mentornet_chassis.messaging.timers import DueScanner, DueTask
-from mentornet_chassis.store.typed import Change
-from mentornet_contracts import new_envelope
+from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
 
 from .domain import triggers
 from .domain.documents import Match
@@ -28,17 +26,14 @@ def qa_timers(
     wake_relay: Callable[[], None],
 ) -> DueScanner:
     async def match_work(match_id: str, now: datetime) -> None:
+        """A match's timers, seen with its program (its playbook and coordinators)."""
         known = await stores.matches.get(match_id)
         program = await stores.program(known["program_id"] if known else None)
 
-        def decide(state: Match | None) -> Change[Match]:
-            when = state.get("due_epoch") if state else None
-            if state is None or when is None or when > now.timestamp():
-                return Change(None)
-            changed, events = triggers.due(state, now, program)
-            return Change(changed, [new_envelope(e, SERVICE) for e in events])
+        def due(state: Match, at: datetime) -> triggers.Changed:
+            return triggers.due(state, at, program)
 
-        await stores.matches.apply(match_id, decide)
+        await firing(stores.matches, due, SERVICE)(match_id, now)
 
     async def audit_work(program_id: str, now: datetime) -> None:
         await auditor.run(program_id, now, scheduled=True)

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from mentornet_chassis.process.runner import run_service
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
-from mentornet_chassis.process.settings import load_settings
 from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
@@ -93,7 +91,3 @@ def _feed_key(settings: SchedulerSettings) -> bytes:
     if settings.feed_key is not None:
         return settings.feed_key.get_secret_value().encode()
     return DEV_FEED_KEY
-
-
-def main() -> None:
-    run_service(SERVICE, load_settings(SETTINGS, SERVICE), build)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import deciding, updating
+from mentornet_chassis.messaging.subscribers import by_match, deciding, updating
 from mentornet_chassis.store.aggregates import State
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
@@ -76,10 +76,6 @@ def _confirmed(clock: Clock) -> Callable[[Match | None, MatchConfirmed], Match |
     return lambda current, event: matches.confirmed(current, event, clock())
 
 
-def _by_match(event: Any) -> str:
-    return str(event.match_id)
-
-
 def scheduler_handlers(
     stores: SchedulerStores, booker: Booker, replanner: Replanner, clock: Clock
 ) -> dict[type[Event], Handler]:
@@ -95,13 +91,13 @@ def scheduler_handlers(
         ProgramPublished: updating(rules, lambda _, e: e.model_dump(mode="json"), then.program),
         ProgramUpdated: updating(rules, apply_update, then.program),
         MatchConfirmed: updating(
-            stores.match_states, _confirmed(clock), then.confirmed, aggregate=_by_match
+            stores.match_states, _confirmed(clock), then.confirmed, aggregate=by_match
         ),
         MatchEnded: deciding(
             stores.match_states,
             _ended(clock),
             then.ended,
             source=SERVICE,
-            aggregate=_by_match,
+            aggregate=by_match,
         ),
     }

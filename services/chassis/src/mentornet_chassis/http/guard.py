@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
@@ -107,6 +107,10 @@ def caller(request: Request) -> Principal:
     if principal is None:
         raise Unauthorized("Authorization", "send a bearer token: Authorization: Bearer <jwt>")
     return principal
+
+
+SignedIn = Annotated[Principal, Depends(caller)]
+"""A route's parameter for the caller the guard admitted: `principal: SignedIn`."""
 
 
 def routes_of(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:

@@ -41,6 +41,14 @@ class Grant(StrEnum):
     """The mentee of the resource's match."""
 
 
+TEAM = (Grant.COORDINATOR, Grant.SERVICE)
+"""A program's team: its coordinators, and services acting for it."""
+QA_TEAM = (*TEAM, Grant.REVIEWER)
+"""The team and the program's QA reviewers."""
+PAIR = (Grant.MENTOR, Grant.MENTEE)
+"""The two people of a match."""
+
+
 PARTY = (Grant.MENTOR, Grant.MENTEE)
 PERSONAL = frozenset({Grant.SELF, Grant.MENTOR, Grant.MENTEE})
 _ROLE_OF = {

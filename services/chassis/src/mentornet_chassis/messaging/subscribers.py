@@ -38,6 +38,12 @@ Store: TypeAlias = AggregateStore | Documents[S]
 """Where the aggregates are: typed (`Documents[S]`) or the plain store."""
 
 
+def by_match(event: Any) -> str:
+    """The aggregate of an event about a match whose record key is not the match id
+    (it carries `match_id`)."""
+    return str(event.match_id)
+
+
 async def nothing(envelope: Envelope[Any], state: object) -> None:
     return None
 

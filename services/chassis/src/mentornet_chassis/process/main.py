@@ -14,12 +14,17 @@ from collections.abc import Sequence
 from mentornet_contracts import REGISTRY, SERVICES
 
 from mentornet_chassis.messaging.topics import ensure_topics
-from mentornet_chassis.process.settings import KafkaSettings
+from mentornet_chassis.process.runner import run_service
+from mentornet_chassis.process.settings import KafkaSettings, ServiceSettings, load_settings
 
 
 def serve(service: str) -> int:
+    """Run a service's composition root (`mentornet_<service>.app`: `build`, and
+    `SETTINGS`, its settings class). Services are found by name at run time: the chassis
+    imports none of them."""
     module = importlib.import_module(f"mentornet_{service}.app")
-    module.main()
+    settings_class: type[ServiceSettings] = getattr(module, "SETTINGS", ServiceSettings)
+    run_service(service, load_settings(settings_class, service), module.build)
     return 0
 
 

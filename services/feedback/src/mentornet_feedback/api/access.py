@@ -10,21 +10,19 @@ from typing import Annotated
 
 from fastapi import Depends
 from mentornet_chassis.errors import NotFound
-from mentornet_chassis.http.auth import Principal, Role
-from mentornet_chassis.http.guard import Resolver, caller
-from mentornet_chassis.http.policy import Grant, Resource
+from mentornet_chassis.http.auth import Role
+from mentornet_chassis.http.guard import Resolver, SignedIn
+from mentornet_chassis.http.policy import PAIR, QA_TEAM, Grant, Resource
 
 from ..domain.reports import find_item
 from ..domain.visibility import Viewer
 from ..store import FeedbackStores
 
-PAIR = (Grant.MENTOR, Grant.MENTEE)
-TEAM = (Grant.COORDINATOR, Grant.SERVICE)
-QA_TEAM = (*TEAM, Grant.REVIEWER)
 SEE = (*PAIR, *QA_TEAM)
+"""Who sees a match's feedback: its pair, and its program's team and QA reviewers."""
 
 
-def viewer(principal: Annotated[Principal, Depends(caller)]) -> Viewer:
+def viewer(principal: SignedIn) -> Viewer:
     """The caller as the domain's visibility rules read them: overseeing a program is
     running it (coordinator) or reviewing it (QA); a service account oversees all."""
     return Viewer(

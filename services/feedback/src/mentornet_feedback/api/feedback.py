@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import allow
+from mentornet_chassis.http.policy import PAIR, QA_TEAM, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain.visibility import MatchView
 from ..usecases.views import FeedbackViews
-from . import access
 from .access import Caller
 from .views import MatchFeedback
 
@@ -23,7 +22,7 @@ Views = Annotated[FeedbackViews, Depends(provided(FeedbackViews))]
     "/matches/{match_id}/feedback",
     response_model=MatchFeedback,
     response_model_exclude_unset=True,
-    **allow("feedback.of_match", *access.PAIR, *access.QA_TEAM, on="match"),
+    **allow("feedback.of_match", *PAIR, *QA_TEAM, on="match"),
 )
 async def of_match(match_id: str, views: Views, viewer: Caller) -> MatchView:
     return await views.of_match(match_id, viewer)

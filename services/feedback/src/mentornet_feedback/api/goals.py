@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import PAIR, QA_TEAM, TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain.goals import Progress
 from ..usecases.goals import Goals, GoalsOfPerson, Recorded
-from . import access
 from .access import Caller
 from .views import MenteeGoals, RecordedProgress
 
@@ -24,7 +23,7 @@ Desk = Annotated[Goals, Depends(provided(Goals))]
     status_code=201,
     response_model=RecordedProgress,
     response_model_exclude_unset=True,
-    **allow("goals.progress", *access.PAIR, *access.TEAM, on="match"),
+    **allow("goals.progress", *PAIR, *TEAM, on="match"),
 )
 async def progress(
     match_id: str, goal_id: str, body: Progress, goals: Desk, viewer: Caller
@@ -37,7 +36,7 @@ async def progress(
     "/participants/{participant_id}/goals",
     response_model=MenteeGoals,
     response_model_exclude_unset=True,
-    **allow("goals.of_person", Grant.SELF, *access.QA_TEAM, on="participant", hide=True),
+    **allow("goals.of_person", Grant.SELF, *QA_TEAM, on="participant", hide=True),
 )
 async def goals_of(participant_id: str, goals: Desk) -> GoalsOfPerson:
     """The mentee's goals as last changed, every pivot with its reason, and progress

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain.reports import ReportBody
@@ -48,7 +48,7 @@ async def read_report(session_id: str, reports: Desk, viewer: Caller) -> ReportV
     "/action-items/{item_id}/complete",
     response_model=ActionItemView,
     response_model_exclude_unset=True,
-    **allow("reports.complete_item", *access.PAIR, *access.TEAM, on="item"),
+    **allow("reports.complete_item", *PAIR, *TEAM, on="item"),
 )
 async def complete(item_id: str, reports: Desk) -> ActionItem:
     """Done: by its owner, the mentor or a coordinator."""

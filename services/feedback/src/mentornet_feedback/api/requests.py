@@ -6,14 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import QA_TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import templates
 from ..domain.state import Request
 from ..usecases.surveys import Asked, Surveys
-from . import access
 from .access import Caller
 from .views import AskedRequest, ParticipantRequests, RequestView
 
@@ -39,7 +38,7 @@ class Answers(BaseModel):
     **allow(
         "surveys.requests_of_person",
         Grant.SELF,
-        *access.QA_TEAM,
+        *QA_TEAM,
         on="participant",
         hide=True,
     ),
@@ -58,7 +57,7 @@ async def of_participant(
     "/feedback-requests/{request_id}",
     response_model=AskedRequest,
     response_model_exclude_unset=True,
-    **allow("surveys.request", Grant.SELF, *access.QA_TEAM, on="request"),
+    **allow("surveys.request", Grant.SELF, *QA_TEAM, on="request"),
 )
 async def one(request_id: str, surveys: Desk) -> Asked:
     """The request, its questions for the person asked and, once answered, the answers."""

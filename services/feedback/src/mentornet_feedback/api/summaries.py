@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import QA_TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..usecases.views import FeedbackViews
@@ -30,7 +30,7 @@ async def match_summary(match_id: str, views: Views, viewer: Caller) -> dict[str
 @router.get(
     "/mentors/{mentor_id}/feedback/summary",
     response_model=MentorSummary,
-    **allow("feedback.mentor_summary", Grant.SELF, *access.QA_TEAM, on="mentor", hide=True),
+    **allow("feedback.mentor_summary", Grant.SELF, *QA_TEAM, on="mentor", hide=True),
 )
 async def mentor_summary(mentor_id: str, views: Views, viewer: Caller) -> dict[str, object]:
     """What the mentor's mentees said, across every match the mentor has."""
@@ -40,7 +40,7 @@ async def mentor_summary(mentor_id: str, views: Views, viewer: Caller) -> dict[s
 @router.get(
     "/programs/{program_id}/feedback/summary",
     response_model=ProgramSummary,
-    **allow("feedback.program_summary", *access.QA_TEAM, on="program"),
+    **allow("feedback.program_summary", *QA_TEAM, on="program"),
 )
 async def program_summary(program_id: str, views: Views) -> dict[str, object]:
     return {"program_id": program_id, **await views.program_summary(program_id)}

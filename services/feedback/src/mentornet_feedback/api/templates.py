@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain.templates import TEMPLATE_ID, TemplateSpec
 from ..usecases.templates import Templates
-from . import access
 from .views import SavedTemplate, TemplateView
 
 router = guarded_router(tags=["surveys"])
@@ -38,7 +37,7 @@ async def template(
 @router.put(
     "/programs/{program_id}/survey-template",
     response_model=SavedTemplate,
-    **allow("surveys.set_template", *access.TEAM, on="program"),
+    **allow("surveys.set_template", *TEAM, on="program"),
 )
 async def replace(program_id: str, spec: TemplateSpec, templates: Desk) -> SavedTemplate:
     """A new version of the program's survey; requests already sent keep theirs."""

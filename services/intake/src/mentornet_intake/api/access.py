@@ -17,13 +17,11 @@ from mentornet_chassis.http.policy import Grant, Resource
 
 from ..domain.caller import Caller
 from ..domain.import_job import ImportJob
-from ..domain.participant import ParticipantState, themselves
+from ..domain.participant import themselves
 from ..domain.programs import ProgramState
 from ..store.import_jobs import ImportJobs
 from ..store.participants import ParticipantStore
 from ..store.programs import ProgramStore
-
-TEAM = (Grant.COORDINATOR, Grant.SERVICE)
 
 
 def runs(principal: Principal, program: ProgramState) -> bool:
@@ -58,17 +56,6 @@ def job_owner(job: ImportJob) -> Caller:
         programs=frozenset(owner["programs"]),
     )
     return caller_of(principal)
-
-
-def seen_by(principal: Principal, participant: ParticipantState) -> ParticipantState:
-    """The participant as this caller may see them: without the e-mail key, and without
-    self-identified attributes (diversity) unless the caller is the person
-    (docs/privacy.md)."""
-    seen = participant.copy()
-    seen.pop("email_key", None)
-    if not principal.ids & themselves(participant):
-        seen.pop("diversity", None)
-    return seen
 
 
 def _program(state: ProgramState) -> Resource:

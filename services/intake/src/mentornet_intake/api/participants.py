@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import Header
-from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import TEAM, Grant, allow
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import profile
 from ..domain.forms import MenteeRegistration, MentorRegistration
-from ..domain.participant import ParticipantState, ParticipantStatus
+from ..domain.participant import ParticipantState, ParticipantStatus, seen_by
 from ..usecases.registrar import Registered as Enrolled
-from .access import TEAM, caller_of, seen_by
-from .parts import Asker, Participants, Registering
+from .access import caller_of
+from .parts import Participants, Registering
 from .views import DiversityWithdrawn, Erased, ParticipantView, Registered, Withdrawn
 
 router = guarded_router(prefix="/participants", tags=["participants"])
@@ -34,40 +35,45 @@ def _person(name: str) -> dict[str, Any]:
     return allow(name, *THEIRS, on="participant", hide=True)
 
 
-def _registered(enrolled: Enrolled) -> Registered:
-    return Registered.model_validate(enrolled, from_attributes=True)
+def _registered(enrolled: Enrolled) -> dict[str, object]:
+    return asdict(enrolled)
 
 
-def _view(principal: Asker, state: ParticipantState) -> ParticipantView:
-    return ParticipantView.model_validate(seen_by(principal, state))
+def _view(principal: SignedIn, state: ParticipantState) -> ParticipantState:
+    return seen_by(principal.ids, state)
 
 
-@router.post("/mentees", status_code=201, **REGISTER)
+@router.post("/mentees", status_code=201, response_model=Registered, **REGISTER)
 async def register_mentee(
     body: MenteeRegistration,
-    principal: Asker,
+    principal: SignedIn,
     registrar: Registering,
     correlation_id: CorrelationId = None,
-) -> Registered:
+) -> dict[str, object]:
     """Yourself (with the mentee role in your token), or anyone as a coordinator of
     the body's program."""
     return _registered(await registrar.enrol(body, caller_of(principal), correlation_id))
 
 
-@router.post("/mentors", status_code=201, **REGISTER)
+@router.post("/mentors", status_code=201, response_model=Registered, **REGISTER)
 async def register_mentor(
     body: MentorRegistration,
-    principal: Asker,
+    principal: SignedIn,
     registrar: Registering,
     correlation_id: CorrelationId = None,
-) -> Registered:
+) -> dict[str, object]:
     """Yourself (with the mentor role in your token), or anyone as a coordinator of
     the body's program."""
     return _registered(await registrar.enrol(body, caller_of(principal), correlation_id))
 
 
-@router.get("/{participant_id}", response_model_exclude_unset=True, **_person("participants.read"))
-async def get(participant_id: str, principal: Asker, desk: Participants) -> ParticipantView:
+@router.get(
+    "/{participant_id}",
+    response_model=ParticipantView,
+    response_model_exclude_unset=True,
+    **_person("participants.read"),
+)
+async def get(participant_id: str, principal: SignedIn, desk: Participants) -> ParticipantState:
     return _view(principal, await desk.get(participant_id))
 
 
@@ -78,7 +84,7 @@ async def withdraw(participant_id: str, body: Withdrawal, desk: Participants) ->
 
 
 @router.delete("/{participant_id}", **_person("participants.erase"))
-async def erase(participant_id: str, principal: Asker, desk: Participants) -> Erased:
+async def erase(participant_id: str, principal: SignedIn, desk: Participants) -> Erased:
     """Remove every personal detail; harmless to repeat. Asked by the person
     themself (or a service acting for them), every enrolment of the person goes, in
     every program; a coordinator erases the enrolment in their program."""
@@ -86,43 +92,49 @@ async def erase(participant_id: str, principal: Asker, desk: Participants) -> Er
     return Erased(participant_id=participant_id, status=ParticipantStatus.ERASED, erased=targets)
 
 
-@router.delete("/{participant_id}/diversity", **_person("participants.withdraw_diversity"))
-async def withdraw_diversity_consent(participant_id: str, desk: Participants) -> DiversityWithdrawn:
+@router.delete(
+    "/{participant_id}/diversity",
+    response_model=DiversityWithdrawn,
+    **_person("participants.withdraw_diversity"),
+)
+async def withdraw_diversity_consent(participant_id: str, desk: Participants) -> dict[str, object]:
     """Forget self-identified attributes here and in QA's fairness data (the person, or
     their coordinator on their behalf: nothing about the attributes is shown)."""
     state = await desk.withdraw_diversity_consent(participant_id)
-    diversity = state.get("diversity")
-    return DiversityWithdrawn.model_validate(
-        {"participant_id": participant_id, "diversity": diversity}
-    )
+    return {"participant_id": participant_id, "diversity": state.get("diversity")}
 
 
 @router.patch(
     "/{participant_id}/profile",
+    response_model=ParticipantView,
     response_model_exclude_unset=True,
     **_person("participants.profile"),
 )
 async def change_profile(
-    participant_id: str, patch: profile.ProfilePatch, principal: Asker, desk: Participants
-) -> ParticipantView:
+    participant_id: str, patch: profile.ProfilePatch, principal: SignedIn, desk: Participants
+) -> ParticipantState:
     return _view(principal, await desk.change_profile(participant_id, patch))
 
 
 @router.put(
-    "/{participant_id}/goals", response_model_exclude_unset=True, **_person("participants.goals")
+    "/{participant_id}/goals",
+    response_model=ParticipantView,
+    response_model_exclude_unset=True,
+    **_person("participants.goals"),
 )
 async def change_goals(
-    participant_id: str, change: profile.GoalsChange, principal: Asker, desk: Participants
-) -> ParticipantView:
+    participant_id: str, change: profile.GoalsChange, principal: SignedIn, desk: Participants
+) -> ParticipantState:
     return _view(principal, await desk.change_goals(participant_id, change))
 
 
 @router.put(
     "/{participant_id}/availability",
+    response_model=ParticipantView,
     response_model_exclude_unset=True,
     **_person("participants.availability"),
 )
 async def change_availability(
-    participant_id: str, change: profile.AvailabilityChange, principal: Asker, desk: Participants
-) -> ParticipantView:
+    participant_id: str, change: profile.AvailabilityChange, principal: SignedIn, desk: Participants
+) -> ParticipantState:
     return _view(principal, await desk.change_availability(participant_id, change))

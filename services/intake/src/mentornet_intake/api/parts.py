@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
-from mentornet_chassis.http.auth import Principal
-from mentornet_chassis.http.guard import caller
 from mentornet_chassis.http.provided import provided
 
 from ..usecases.importing import Importing
@@ -17,7 +15,6 @@ from ..usecases.programs import ProgramDesk
 from ..usecases.registrar import Registrar
 from ..usecases.taxonomy import Curation
 
-Asker = Annotated[Principal, Depends(caller)]
 Registering = Annotated[Registrar, Depends(provided(Registrar))]
 Participants = Annotated[ParticipantDesk, Depends(provided(ParticipantDesk))]
 Programs = Annotated[ProgramDesk, Depends(provided(ProgramDesk))]

@@ -8,12 +8,13 @@ up as null.
 
 from __future__ import annotations
 
+from mentornet_contracts.events.programs import ApprovalMode, ProgramTier
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from ..domain.bulk import RoleName
 from ..domain.import_job import JobStatus, RowKind
 from ..domain.participant import ParticipantStatus
-from ..domain.programs import ProgramSpec, ProgramStatus
+from ..domain.programs import ProgramStatus
 from ..domain.skills import Skill
 
 Json = dict[str, JsonValue]
@@ -87,12 +88,49 @@ class Linked(BaseModel):
     linked: bool
 
 
-class ProgramView(ProgramSpec):
-    """A program's rules with its id, status and creator."""
+class CadenceView(BaseModel):
+    sessions_per_month: int
+    session_minutes: int
+
+
+class ConflictRulesView(BaseModel):
+    exclude_same_manager_line: bool
+    exclude_same_org_unit: bool
+
+
+class EscalationView(BaseModel):
+    missed_sessions_in_a_row: int
+    days_without_activity: int
+    low_rubric_average: float
+    days_to_accept_proposal: int
+
+
+class EligibilityView(BaseModel):
+    org_units: list[str] = []
+    levels: list[str] = []
+
+
+class ProgramView(BaseModel):
+    """A program's rules (the keys of domain/programs.py's ProgramSpec) with its id,
+    status and creator. An answer, not a request: it neither forbids nor checks keys, so
+    a stored program the request model would refuse is still answered."""
 
     program_id: str
     status: ProgramStatus
     coordinators: list[str]
+    name: str
+    tier: ProgramTier
+    cadence: CadenceView
+    duration_weeks: int
+    max_active_mentees_per_mentor: int
+    max_monthly_hours_per_mentor: float
+    approval_mode: ApprovalMode
+    matching_weights: dict[str, float]
+    conflict_rules: ConflictRulesView
+    qa_sample_rate: float
+    escalation: EscalationView
+    eligibility: EligibilityView = EligibilityView()
+    cohort_size: int | None = None
 
 
 class SkillListing(BaseModel):

@@ -12,12 +12,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from mentornet_chassis.errors import problems_of
 from pydantic import ValidationError
 
-from .forms import MenteeRegistration, MentorRegistration
+from .forms import MenteeRegistration, MentorRegistration, consents_from_the_future
 
 RoleName = Literal["mentee", "mentor"]
 MAX_ROWS = 2_000
@@ -114,10 +115,14 @@ def _json_line(number: int, line: str) -> Row:
 
 
 def validate(
-    number: int, body: Body, program_id: str, role: RoleName
+    number: int, body: Body, program_id: str, role: RoleName, now: datetime
 ) -> MenteeRegistration | MentorRegistration | RowError:
+    """The row as a registration, or everything wrong with it (consents dated after
+    `now` included)."""
     model = MenteeRegistration if role == "mentee" else MentorRegistration
     try:
-        return model.model_validate({**body, "program_id": program_id})
+        registration = model.model_validate({**body, "program_id": program_id})
     except ValidationError as exc:
         return RowError(number, problems_of(exc.errors()))
+    future = consents_from_the_future(registration, now)
+    return RowError(number, future) if future else registration

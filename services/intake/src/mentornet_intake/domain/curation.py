@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.programs import SkillRename, TaxonomyUpdated
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,8 +17,12 @@ from .skills import KEBAB_CASE, Skill
 from .taxonomy import Taxonomy
 
 
-class TaxonomyConflict(ValueError):
-    """The change clashes with the taxonomy as it is (an id or alias already taken)."""
+class TaxonomyConflict(Conflict, ValueError):
+    """The change clashes with the taxonomy as it is (an id or alias already taken):
+    409, naming `skill_id`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("skill_id", reason)
 
 
 class Rename(BaseModel):

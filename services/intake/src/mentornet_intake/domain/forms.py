@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
+from mentornet_chassis.errors import Problem
 from mentornet_contracts.events.audit import AuditAttribute
 from mentornet_contracts.events.common import (
     MAX_GOALS,
@@ -30,6 +31,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, fiel
 from .availability import check as check_availability
 
 CLOCK_SKEW = timedelta(minutes=5)
+FROM_THE_FUTURE = "Value error, consent cannot be accepted in the future"
+"""Worded as the consent model's own check once was, so error bodies stay the same."""
 
 
 def iso_639_1(languages: list[str]) -> list[str]:
@@ -46,13 +49,7 @@ class Consent(BaseModel):
 
     version: str = Field(min_length=1, max_length=32, description="Consent text version.")
     accepted_at: AwareDatetime = Field(description="When the person accepted it.")
-
-    @field_validator("accepted_at")
-    @classmethod
-    def _not_in_future(cls, moment: datetime) -> datetime:
-        if moment > datetime.now(UTC) + CLOCK_SKEW:
-            raise ValueError("consent cannot be accepted in the future")
-        return moment
+    """Not in the future: checked where "now" is known (consents_from_the_future)."""
 
 
 LanguageInput = Annotated[str, Field(min_length=1, max_length=16)]
@@ -148,3 +145,16 @@ class MentorRegistration(_Registration):
     coaching_style: str | None = Field(default=None, max_length=64)
     capacity: int | None = Field(default=None, ge=0, le=50)
     ideal_mentee_profile: str | None = Field(default=None, max_length=500)
+
+
+def consents_from_the_future(body: _Registration, now: datetime) -> list[Problem]:
+    """Consents dated later than `now` allows (give or take CLOCK_SKEW), each by its
+    place in the body: checked where "now" is known (usecases/registrar.py, bulk.py)."""
+    dated = {"consent.accepted_at": body.consent.accepted_at}
+    if body.diversity is not None:
+        dated["diversity.consent.accepted_at"] = body.diversity.consent.accepted_at
+    return [
+        {"field": field, "reason": FROM_THE_FUTURE}
+        for field, moment in dated.items()
+        if moment > now + CLOCK_SKEW
+    ]

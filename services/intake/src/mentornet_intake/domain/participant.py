@@ -66,3 +66,14 @@ def themselves(participant: ParticipantState) -> frozenset[str]:
         participant.get("person_id"),
     )
     return frozenset(s for s in named if s)
+
+
+def seen_by(viewer_ids: frozenset[str], participant: ParticipantState) -> ParticipantState:
+    """The participant as a caller named by these ids may see them: without the e-mail
+    key, and without self-identified attributes (diversity) unless the caller is the
+    person (docs/privacy.md)."""
+    seen = participant.copy()
+    seen.pop("email_key", None)
+    if not viewer_ids & themselves(participant):
+        seen.pop("diversity", None)
+    return seen

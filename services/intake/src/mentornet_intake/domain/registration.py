@@ -7,7 +7,6 @@ second role adds it to the same participant.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, cast
 
 from mentornet_chassis.errors import Conflict, Invalid
@@ -45,10 +44,6 @@ class AlreadyRegistered(RegistrationConflict):
 
 
 PERSONAL = ("display_name", "email", "consent", "consents", "level", "diversity")
-
-
-def new_participant_id() -> str:
-    return f"p-{uuid.uuid4().hex[:16]}"
 
 
 def email_key(program_id: str, email: str) -> str:

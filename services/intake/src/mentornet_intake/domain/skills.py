@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from mentornet_chassis.errors import NotFound
 from mentornet_contracts.taxonomy import KEBAB_CASE, Cluster, Skill, Tier
 
 _SEPARATORS = re.compile(r"[\s_]+")
@@ -19,10 +20,13 @@ def key(text: str) -> str:
     return _SEPARATORS.sub("-", text.strip().lower())
 
 
-class UnknownSkillError(ValueError):
+class UnknownSkillError(NotFound, ValueError):
+    """No skill by this id or alias (404, naming `skill_id`). Still a ValueError, so
+    a body validator that looks a skill up reports it as a bad value."""
+
     def __init__(self, skill: str, suggestions: Sequence[str] = ()) -> None:
         hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"unknown skill {skill!r}{hint}")
+        super().__init__("skill_id", f"unknown skill {skill!r}{hint}")
         self.skill = skill
         self.suggestions = list(suggestions)
 

@@ -53,7 +53,9 @@ class Progress:
 async def import_row(registrar: Registrar, number: int, row: Row, source: RowSource) -> RowOutcome:
     """Bad input becomes a rejected row; any other failure propagates to be retried."""
     body = (
-        row if isinstance(row, RowError) else validate(number, row, source.program_id, source.role)
+        row
+        if isinstance(row, RowError)
+        else validate(number, row, source.program_id, source.role, registrar.clock())
     )
     if isinstance(body, RowError):
         return RowOutcome(RowKind.REJECTED, {"row": number, "errors": body.errors})

@@ -4,17 +4,28 @@ person a program team registered (domain/linking.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 from mentornet_chassis.errors import Invalid, NotFound
 from mentornet_contracts import Envelope, Event, new_envelope
 
 from ..domain import linking
 from ..domain.caller import Caller
-from ..domain.participant import ParticipantState
+from ..domain.participant import ParticipantState, seen_by
 from ..store.participants import ParticipantStore
 from ..store.people import PeopleDirectory
 
 SERVICE = "intake"
+
+
+class Person(TypedDict):
+    """The signed-in person: who they are, and every enrolment they hold."""
+
+    subject: str
+    person_id: str
+    """The person behind their enrolments (the lowest id, should there be several), else
+    their sign-in."""
+    enrolments: list[ParticipantState]
 
 
 class People:
@@ -32,6 +43,14 @@ class People:
         """The caller's enrolments in every program, in id order."""
         found = [await self.participants.get(p) for p in sorted(caller.enrolments)]
         return [p for p in found if p is not None]
+
+    async def me(self, caller: Caller) -> Person:
+        """The caller as a person: their enrolments in every program (their own profile
+        in each, diversity attributes included)."""
+        enrolments = [seen_by(caller.ids, p) for p in await self.enrolments(caller)]
+        persons = {str(p["person_id"]) for p in enrolments if p.get("person_id")}
+        person_id = min(persons) if persons else caller.subject
+        return {"subject": caller.subject, "person_id": person_id, "enrolments": enrolments}
 
     async def link(self, caller: Caller) -> str:
         """Be the person a program team registered with the caller's verified e-mail

@@ -3,8 +3,10 @@ routes and bulk import."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from mentornet_chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from mentornet_contracts import Envelope, Event, new_envelope
@@ -12,13 +14,12 @@ from pymongo.errors import DuplicateKeyError
 
 from ..domain import linking, programs
 from ..domain.caller import Caller
-from ..domain.forms import MenteeRegistration, MentorRegistration
+from ..domain.forms import MenteeRegistration, MentorRegistration, consents_from_the_future
 from ..domain.participant import ParticipantState
 from ..domain.programs import ProgramState, ProgramStatus
 from ..domain.registration import (
     audit_groups,
     email_key,
-    new_participant_id,
     register,
     with_canonical_skills,
 )
@@ -30,6 +31,10 @@ from .persons import person_behind
 
 SERVICE = "intake"
 Registration = MenteeRegistration | MentorRegistration
+
+
+def new_participant_id() -> str:
+    return f"p-{uuid.uuid4().hex[:16]}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,14 @@ def _check_may_register(caller: Caller, program: ProgramState, body: Registratio
         )
 
 
+def _check_consents(body: Registration, now: datetime) -> None:
+    """A consent dated in the future is refused as the request body's (422), as the
+    body's own validation would."""
+    future = consents_from_the_future(body, now)
+    if future:
+        raise Invalid(f"body.{future[0]['field']}", future[0]["reason"])
+
+
 class Registrar:
     def __init__(
         self,
@@ -65,7 +78,11 @@ class Registrar:
         wake_relay: Callable[[], None],
         taxonomies: TaxonomyStore,
         people: PeopleDirectory,
+        clock: Callable[[], datetime],
     ) -> None:
+        """`clock`: the service's "now" (the composition root's), which no consent may
+        be dated after."""
+        self.clock = clock
         self.people = people
         self.taxonomies = taxonomies
         self.participants = participants
@@ -84,6 +101,7 @@ class Registrar:
         self, body: Registration, caller: Caller, correlation_id: str | None
     ) -> Registered:
         """Register `body` in its program (a second role joins the same participant)."""
+        _check_consents(body, self.clock())
         body = with_canonical_skills(body, await self.taxonomies.current())
         program = await self.open_program(body.program_id)
         _check_may_register(caller, program, body)

@@ -3,33 +3,12 @@ skills, each change announced once (domain/curation.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
-from mentornet_chassis.errors import Conflict, NotFound
-
-from ..domain.curation import (
-    Curated,
-    Rename,
-    TaxonomyConflict,
-    add_skill,
-    deprecate_skill,
-    rename_skill,
-)
-from ..domain.skills import Cluster, Skill, UnknownSkillError
+from ..domain.curation import Curated, Rename, add_skill, deprecate_skill, rename_skill
+from ..domain.skills import Cluster, Skill
 from ..domain.taxonomy import Taxonomy
 from ..store.taxonomies import TaxonomyStore
-
-
-@contextmanager
-def _curation_refusals() -> Iterator[None]:
-    """An unknown skill is not found; a clash with the taxonomy is a conflict."""
-    try:
-        yield
-    except UnknownSkillError as exc:
-        raise NotFound("skill_id", str(exc)) from None
-    except TaxonomyConflict as exc:
-        raise Conflict("skill_id", str(exc)) from None
 
 
 class Curation:
@@ -50,8 +29,7 @@ class Curation:
 
     async def lookup(self, skill_id: str) -> Skill:
         """A skill by id or alias, in any case; an unknown one gets suggestions."""
-        with _curation_refusals():
-            return (await self.taxonomies.current()).resolve(skill_id)
+        return (await self.taxonomies.current()).resolve(skill_id)
 
     async def add(self, skill: Skill) -> Curated:
         return await self._curate(lambda taxonomy: add_skill(taxonomy, skill))
@@ -63,5 +41,6 @@ class Curation:
         return await self._curate(lambda taxonomy: deprecate_skill(taxonomy, skill_id))
 
     async def _curate(self, step: Callable[[Taxonomy], Curated]) -> Curated:
-        with _curation_refusals():
-            return await self.taxonomies.curate(step)
+        """An unknown skill is not found (UnknownSkillError); a clash with the taxonomy
+        is a conflict (TaxonomyConflict)."""
+        return await self.taxonomies.curate(step)

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends
-from mentornet_chassis.http.auth import Principal
-from mentornet_chassis.http.guard import caller, guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_contracts.events.matches import Decider
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.documents import Match, MatchStatus
+from ..domain.matches import decider
 from .parts import Deciding, Explaining
 from .views import MatchView, SwappedView, WhyNotView
 
-MENTOR, MENTEE, TEAM = Grant.MENTOR, Grant.MENTEE, (Grant.COORDINATOR, Grant.SERVICE)
+MENTOR, MENTEE = Grant.MENTOR, Grant.MENTEE
 STATE: dict[str, Any] = {"response_model": MatchView, "response_model_exclude_unset": True}
 """For routes answering a match as it now is (api/views.py)."""
 
@@ -43,30 +43,18 @@ class FitCheck(BaseModel):
     reason: str = Field(default="", max_length=500, description="Why not, in a few words.")
 
 
-def _decider(principal: Principal, match: Match) -> Decider:
-    """Who is deciding, of those the policy admitted: the mentee or mentor of this match,
-    else its program's team."""
-    if match["mentee_id"] in principal.ids:
-        return Decider.MENTEE
-    if match["mentor_id"] in principal.ids:
-        return Decider.MENTOR
-    return Decider.COORDINATOR
-
-
 async def _visible(
-    match_id: str, decisions: Deciding, principal: Annotated[Principal, Depends(caller)]
+    match_id: str, decisions: Deciding, principal: SignedIn
 ) -> tuple[Match, Decider]:
     """The match the path names, and who of it is asking."""
     match = await decisions.match(match_id)
-    return match, _decider(principal, match)
+    return match, decider(principal.ids, match)
 
 
 Seen = Annotated[tuple[Match, Decider], Depends(_visible)]
 
 
-@router.get(
-    "/matches/{match_id}", **STATE, **allow("matches.read", MENTOR, MENTEE, *TEAM, on="match")
-)
+@router.get("/matches/{match_id}", **STATE, **allow("matches.read", *PAIR, *TEAM, on="match"))
 async def get(seen: Seen) -> Match:
     return seen[0]
 
@@ -82,7 +70,7 @@ async def accept(seen: Seen, decisions: Deciding) -> Match:
 @router.post(
     "/matches/{match_id}/decline",
     **STATE,
-    **allow("matches.decline", MENTOR, MENTEE, *TEAM, on="match"),
+    **allow("matches.decline", *PAIR, *TEAM, on="match"),
 )
 async def decline(body: Decline, seen: Seen, decisions: Deciding) -> Match:
     """Mentee or mentor declines, or a coordinator rejects a proposal in review; the
@@ -130,7 +118,7 @@ async def swap(body: Swap, seen: Seen, decisions: Deciding) -> SwappedView:
 @router.post(
     "/matches/{match_id}/fit-check",
     **STATE,
-    **allow("matches.fit_check", MENTOR, MENTEE, *TEAM, on="match"),
+    **allow("matches.fit_check", *PAIR, *TEAM, on="match"),
 )
 async def fit_check(body: FitCheck, seen: Seen, decisions: Deciding) -> Match:
     """After the first session: a pair that does not fit is ended and the mentee is

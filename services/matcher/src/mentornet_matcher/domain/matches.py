@@ -50,6 +50,16 @@ def is_failed_pair(match: Match) -> bool:
     return bool(match["status"] == MatchStatus.DECLINED or match.get("failed"))
 
 
+def decider(asking: frozenset[str], match: Match) -> Decider:
+    """Who of a match is deciding, given the ids naming the caller (already admitted by
+    the policy): its mentee, else its mentor, else its program's team."""
+    if match["mentee_id"] in asking:
+        return Decider.MENTEE
+    if match["mentor_id"] in asking:
+        return Decider.MENTOR
+    return Decider.COORDINATOR
+
+
 class Refused(Conflict):
     """A decision on a match that its state does not allow (HTTP 409); the body carries
     the match as it now is, under `match`, so a client can show what it ran into."""

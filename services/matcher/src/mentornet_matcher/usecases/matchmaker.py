@@ -61,7 +61,7 @@ class Matchmaker:
         self.wake_relay = wake_relay
         self.reader = PoolReader(stores, runs, skills, today)
         self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
-        self.proposer = Proposer(stores)
+        self.proposer = Proposer(stores, today)
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
         self.coverage = CoverageBoard(stores.coverage_states)
 

@@ -8,10 +8,9 @@ overbook. Ids come from the cause, so a redelivered event proposes nothing twice
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from mentornet_chassis.store.aggregates import Loaded
 from mentornet_chassis.store.typed import Change
@@ -74,8 +73,11 @@ class Proposal:
 
 
 class Proposer:
-    def __init__(self, stores: MatcherStores) -> None:
+    def __init__(self, stores: MatcherStores, clock: Callable[[], datetime]) -> None:
+        """`clock`: the service's "now" (the composition root's, so a simulated clock
+        holds): when a match was proposed, and when a mentee's offer was claimed."""
         self.stores = stores
+        self.clock = clock
 
     async def propose(self, scored: Scored, j: int, how: Proposal) -> bool:
         """Propose mentor column `j` to the mentee. False when the mentor's capacity went
@@ -158,7 +160,7 @@ class Proposer:
                 explained.contributions,
                 pool.rules.hours_per_match,
                 status,
-                datetime.now(UTC).isoformat(),
+                self.clock().isoformat(),
             )
             held_on: Match = {**match, "holder": loads.holder(mentor)}
             return Change.announced(held_on, [event], SERVICE)
@@ -177,7 +179,7 @@ class Proposer:
                     continue
                 match = await self.stores.match(other)
                 live[other] = None if match is None else match["status"] in matches.PLACED
-            claim = offers.claim(entry, group, match_id, live, time.time())
+            claim = offers.claim(entry, group, match_id, live, self.clock().timestamp())
             return Change(claim)
 
         return decide

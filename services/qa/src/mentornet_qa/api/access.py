@@ -6,15 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mentornet_chassis.http.guard import Resolver
-from mentornet_chassis.http.policy import Grant, Resource
+from mentornet_chassis.http.policy import Resource
 
 from ..domain.documents import Match
 from ..store import QaStores
-
-TEAM = (Grant.COORDINATOR, Grant.SERVICE)
-"""The program's coordinators and service accounts."""
-QA_TEAM = (*TEAM, Grant.REVIEWER)
-"""...and its QA reviewers."""
 
 
 def _of_match(match: Match | None) -> Resource | None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query
-from mentornet_chassis.http.auth import Principal
-from mentornet_chassis.http.guard import caller, guarded_router
-from mentornet_chassis.http.policy import allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import QA_TEAM, TEAM, allow
 from mentornet_chassis.http.provided import provided
 from mentornet_contracts.events.qa import Resolution
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,12 +16,10 @@ from ..domain import playbook
 from ..domain.cases import Listed, SeenCase
 from ..usecases.cases import CaseDesk
 from ..usecases.programs import ProgramRules
-from .access import QA_TEAM, TEAM
 from .views import CaseList, CaseView, PlaybookView
 
 Desk = Annotated[CaseDesk, Depends(provided(CaseDesk))]
 Rules = Annotated[ProgramRules, Depends(provided(ProgramRules))]
-Caller = Annotated[Principal, Depends(caller)]
 
 router = guarded_router(tags=["escalations"])
 
@@ -69,7 +66,7 @@ async def one(case_id: str, desk: Desk) -> SeenCase:
     response_model_exclude_unset=True,
     **allow("cases.claim", *QA_TEAM, on="case"),
 )
-async def claim(case_id: str, desk: Desk, principal: Caller) -> SeenCase:
+async def claim(case_id: str, desk: Desk, principal: SignedIn) -> SeenCase:
     """Take the case: you become its owner."""
     return await desk.claim(case_id, principal.subject)
 
@@ -80,7 +77,7 @@ async def claim(case_id: str, desk: Desk, principal: Caller) -> SeenCase:
     response_model_exclude_unset=True,
     **allow("cases.resolve", *QA_TEAM, on="case"),
 )
-async def resolve(case_id: str, body: Resolve, desk: Desk, principal: Caller) -> SeenCase:
+async def resolve(case_id: str, body: Resolve, desk: Desk, principal: SignedIn) -> SeenCase:
     """Close the case; a case already closed is a 409."""
     return await desk.resolve(case_id, body.resolution, body.note, principal.subject)
 

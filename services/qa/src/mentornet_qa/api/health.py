@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from fastapi.responses import HTMLResponse
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.policy import QA_TEAM, TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,6 @@ from ..usecases.audits import Auditor
 from ..usecases.health import ProgramHealth
 from ..usecases.programs import ProgramRules
 from ..usecases.recognitions import Recognitions
-from .access import QA_TEAM, TEAM
 from .health_views import (
     AuditView,
     DashboardLinkView,

@@ -7,35 +7,26 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from mentornet_chassis.http.auth import Principal, Role
-from mentornet_chassis.http.guard import caller, guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import QA_TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain import reviews
-from ..domain.documents import Sample, SampleStatus
+from ..domain.documents import Sample
 from ..usecases.reviews import Listed, PeriodReplay, ReviewDesk
-from .access import QA_TEAM
 from .views import AgreementView, PeriodView, SampleList, SampleView
 
 Desk = Annotated[ReviewDesk, Depends(provided(ReviewDesk))]
-Caller = Annotated[Principal, Depends(caller)]
 
 router = guarded_router(tags=["qa review"])
 
 
-def _as_seen(sample: Sample, principal: Principal) -> Sample:
-    """A reviewer sees other reviewers' scores only once the sample is fully reviewed,
-    so a second review is made on its own (and agreement means something)."""
-    if (
-        principal.has(Role.SERVICE)
-        or principal.runs(sample["program_id"])
-        or sample["status"] == SampleStatus.REVIEWED
-    ):
-        return sample
-    return {
-        **sample,
-        "reviews": [r for r in sample["reviews"] if r["reviewer_id"] == principal.subject],
-    }
+def _viewer(principal: Principal) -> reviews.Viewer:
+    return reviews.Viewer(
+        subject=principal.subject,
+        service=principal.has(Role.SERVICE),
+        coordinates=principal.scope(Role.COORDINATOR),
+    )
 
 
 @router.get(
@@ -45,10 +36,10 @@ def _as_seen(sample: Sample, principal: Principal) -> Sample:
     **allow("samples.list", *QA_TEAM, on="program"),
 )
 async def listing(
-    program_id: str, desk: Desk, principal: Caller, status: Listed = Query(default="all")
+    program_id: str, desk: Desk, principal: SignedIn, status: Listed = Query(default="all")
 ) -> dict[str, object]:
-    found = await desk.listing(program_id, status)
-    return {"program_id": program_id, "samples": [_as_seen(s, principal) for s in found]}
+    found = await desk.listing(program_id, status, _viewer(principal))
+    return {"program_id": program_id, "samples": found}
 
 
 @router.get(
@@ -57,8 +48,8 @@ async def listing(
     response_model_exclude_unset=True,
     **allow("samples.read", *QA_TEAM, on="sample"),
 )
-async def one(sample_id: str, desk: Desk, principal: Caller) -> Sample:
-    return _as_seen(await desk.one(sample_id), principal)
+async def one(sample_id: str, desk: Desk, principal: SignedIn) -> Sample:
+    return await desk.one(sample_id, _viewer(principal))
 
 
 @router.post(
@@ -67,9 +58,9 @@ async def one(sample_id: str, desk: Desk, principal: Caller) -> Sample:
     response_model_exclude_unset=True,
     **allow("samples.claim", Grant.REVIEWER, on="sample"),
 )
-async def claim(sample_id: str, desk: Desk, principal: Caller) -> Sample:
+async def claim(sample_id: str, desk: Desk, principal: SignedIn) -> Sample:
     """Take a sample to review (two reviewers for a double-reviewed one)."""
-    return await desk.claim(sample_id, principal.subject)
+    return await desk.claim(sample_id, _viewer(principal))
 
 
 @router.post(
@@ -79,10 +70,10 @@ async def claim(sample_id: str, desk: Desk, principal: Caller) -> Sample:
     response_model_exclude_unset=True,
     **allow("samples.review", Grant.REVIEWER, on="sample"),
 )
-async def review(sample_id: str, body: reviews.Review, desk: Desk, principal: Caller) -> Sample:
+async def review(sample_id: str, body: reviews.Review, desk: Desk, principal: SignedIn) -> Sample:
     """Score the sampled session on the rubric, with an outcome and a comment. An
     `escalated` outcome opens a case on the match."""
-    return await desk.review(sample_id, principal.subject, body)
+    return await desk.review(sample_id, _viewer(principal), body)
 
 
 @router.get(

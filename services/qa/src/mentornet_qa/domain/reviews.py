@@ -5,6 +5,7 @@ agreement between them is reported. A reviewer never reviews a session they were
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 from typing import Annotated, NotRequired, TypedDict
@@ -40,6 +41,30 @@ class Review(BaseModel):
         return rubric
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who a sample is shown to: a person, whether they are a service account, and the
+    programs they coordinate."""
+
+    subject: str
+    service: bool = False
+    coordinates: frozenset[str] = frozenset()
+
+
+def as_seen_by(sample: Sample, viewer: Viewer) -> Sample:
+    """A reviewer sees other reviewers' scores only once the sample is fully reviewed,
+    so a second review is made on its own (and agreement means something); the
+    program's coordinators and services see every review."""
+    if (
+        viewer.service
+        or sample["program_id"] in viewer.coordinates
+        or sample["status"] == SampleStatus.REVIEWED
+    ):
+        return sample
+    own = [r for r in sample["reviews"] if r["reviewer_id"] == viewer.subject]
+    return {**sample, "reviews": own}
+
+
 def needed(sample: Sample) -> int:
     return 2 if sample["double"] else 1
 
@@ -63,8 +88,8 @@ class Agreement(TypedDict):
     by_dimension: dict[str, Gap]
 
 
-def _refused(reason: str, sample: Sample) -> Conflict:
-    return Conflict("state", reason, current=sample)
+def _refused(reason: str, sample: Sample, shown_to: Viewer) -> Conflict:
+    return Conflict("state", reason, current=as_seen_by(sample, shown_to))
 
 
 def withdraw(sample: Sample, now: datetime) -> Sample:
@@ -81,15 +106,22 @@ def withdraw(sample: Sample, now: datetime) -> Sample:
     }
 
 
-def claim(sample: Sample, reviewer_id: str, now: datetime) -> Sample:
+def claim(
+    sample: Sample, reviewer_id: str, now: datetime, *, shown_to: Viewer | None = None
+) -> Sample:
+    """Take a sample to review. A refusal carries the sample as `shown_to` (by default
+    the reviewer) may see it."""
+    seen_by = shown_to or Viewer(reviewer_id)
     if sample["status"] == SampleStatus.WITHDRAWN:
-        raise _refused(f"sample {sample['sample_id']} was withdrawn from review", sample)
+        raise _refused(f"sample {sample['sample_id']} was withdrawn from review", sample, seen_by)
     _not_in_it(sample, reviewer_id)
     claims = sample["claims"]
     if reviewer_id in claims:
         return sample
     if len(claims) >= needed(sample):
-        raise _refused(f"sample {sample['sample_id']} has all the reviewers it needs", sample)
+        raise _refused(
+            f"sample {sample['sample_id']} has all the reviewers it needs", sample, seen_by
+        )
     return {
         **sample,
         "claims": [*claims, reviewer_id],
@@ -98,12 +130,21 @@ def claim(sample: Sample, reviewer_id: str, now: datetime) -> Sample:
     }
 
 
-def review(sample: Sample, reviewer_id: str, body: Review, now: datetime) -> Sample:
+def review(
+    sample: Sample,
+    reviewer_id: str,
+    body: Review,
+    now: datetime,
+    *,
+    shown_to: Viewer | None = None,
+) -> Sample:
     """Record a review (claiming the sample if the reviewer had not); done once every
-    needed review is in."""
-    sample = claim(sample, reviewer_id, now)
+    needed review is in. A refusal carries the sample as `shown_to` (by default the
+    reviewer) may see it."""
+    seen_by = shown_to or Viewer(reviewer_id)
+    sample = claim(sample, reviewer_id, now, shown_to=seen_by)
     if any(r["reviewer_id"] == reviewer_id for r in sample["reviews"]):
-        raise _refused(f"you already reviewed sample {sample['sample_id']}", sample)
+        raise _refused(f"you already reviewed sample {sample['sample_id']}", sample, seen_by)
     entry = documents.ReviewRecord(
         reviewer_id=reviewer_id,
         rubric={str(k): v for k, v in body.rubric.items()},

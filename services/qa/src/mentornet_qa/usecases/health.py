@@ -3,14 +3,12 @@ the dashboard page, and the signed links that open the page in a browser."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from mentornet_chassis.errors import Forbidden
+from mentornet_chassis.process.signed_links import WALL_CLOCK, Clock, SignedLinks
 
 from ..domain import health, reviews
 from ..domain.documents import SampleStatus
@@ -24,27 +22,24 @@ class DashboardLinks:
     """Links that open a program's dashboard until they expire: the path signed with
     the link key (never the token key)."""
 
-    def __init__(self, key: bytes, public_url: str, hours: float) -> None:
-        self.key = key
+    def __init__(
+        self, key: bytes, public_url: str, hours: float, clock: Clock = WALL_CLOCK
+    ) -> None:
+        self.links = SignedLinks(key, hours * 3600, "|", clock)
         self.public_url = public_url.rstrip("/")
-        self.seconds = hours * 3600
 
     def signature(self, program_id: str, expires: int) -> str:
-        digest = hmac.new(self.key, f"{program_id}|{expires}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:40]
+        return self.links.signature(program_id, expires=expires)
 
     def url(self, program_id: str) -> tuple[str, int]:
-        expires = int(time.time() + self.seconds)
-        key = self.signature(program_id, expires)
+        expires, key = self.links.sign(program_id)
         return (
             f"{self.public_url}/programs/{program_id}/dashboard?expires={expires}&key={key}",
             expires,
         )
 
     def check(self, program_id: str, expires: int, key: str) -> bool:
-        return expires >= time.time() and hmac.compare_digest(
-            self.signature(program_id, expires), key
-        )
+        return self.links.valid(program_id, expires=expires, key=key)
 
 
 @dataclass(frozen=True)

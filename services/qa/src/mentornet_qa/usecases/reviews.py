@@ -16,6 +16,7 @@ from mentornet_contracts.events.qa import EscalationTrigger, QaReviewCompleted, 
 from ..domain import periods, reviews, triggers
 from ..domain.documents import Match, Sample, SessionDecision
 from ..domain.program import as_owner
+from ..domain.reviews import Viewer, as_seen_by
 from ..store import QaStores
 from .sampling import Sampler
 
@@ -50,33 +51,40 @@ class ReviewDesk:
         self.clock = clock
         self.wake = wake
 
-    async def listing(self, program_id: str, status: Listed) -> list[Sample]:
+    async def listing(self, program_id: str, status: Listed, viewer: Viewer) -> list[Sample]:
         found = await self.stores.samples_in(program_id)
         return sorted(
-            (s for s in found if status in ("all", s["status"])), key=lambda s: s["sample_id"]
+            (as_seen_by(s, viewer) for s in found if status in ("all", s["status"])),
+            key=lambda s: s["sample_id"],
         )
 
-    async def one(self, sample_id: str) -> Sample:
-        return _known(await self.stores.samples.get(sample_id), sample_id)
+    async def one(self, sample_id: str, viewer: Viewer) -> Sample:
+        return as_seen_by(_known(await self.stores.samples.get(sample_id), sample_id), viewer)
 
-    async def claim(self, sample_id: str, reviewer_id: str) -> Sample:
-        """Take a sample to review (two reviewers for a double-reviewed one)."""
+    async def claim(self, sample_id: str, reviewer: Viewer) -> Sample:
+        """Take a sample to review (two reviewers for a double-reviewed one). The answer,
+        and the sample in a refusal, show what `reviewer` may see of it."""
         now = self.clock()
 
         def decide(state: Sample | None) -> Change[Sample]:
-            return Change(reviews.claim(_known(state, sample_id), reviewer_id, now))
+            sample = _known(state, sample_id)
+            return Change(reviews.claim(sample, reviewer.subject, now, shown_to=reviewer))
 
         written = await self.stores.samples.change(sample_id, decide)
         assert written is not None
-        return written
+        return as_seen_by(written, reviewer)
 
-    async def review(self, sample_id: str, reviewer_id: str, body: reviews.Review) -> Sample:
+    async def review(self, sample_id: str, reviewer: Viewer, body: reviews.Review) -> Sample:
         """Score the sampled session on the rubric, with an outcome and a comment. An
-        `escalated` outcome opens a case on the match."""
+        `escalated` outcome opens a case on the match. The answer, and the sample in a
+        refusal, show what `reviewer` may see of it."""
         now = self.clock()
+        reviewer_id = reviewer.subject
 
         def decide(state: Sample | None) -> Change[Sample]:
-            sample = reviews.review(_known(state, sample_id), reviewer_id, body, now)
+            sample = reviews.review(
+                _known(state, sample_id), reviewer_id, body, now, shown_to=reviewer
+            )
             event = QaReviewCompleted(
                 sample_id=sample_id,
                 match_id=sample["match_id"],
@@ -93,7 +101,7 @@ class ReviewDesk:
             await self._escalate_if_asked(sample_id, reviewer_id, now)
         assert written is not None
         self.wake()
-        return written
+        return as_seen_by(written, reviewer)
 
     async def agreement(self, program_id: str) -> reviews.Agreement:
         """Between the two reviewers of each double-reviewed sample."""

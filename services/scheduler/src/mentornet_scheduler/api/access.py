@@ -10,20 +10,16 @@ from mentornet_chassis.http.auth import Principal, Role
 from mentornet_chassis.http.guard import Resolver
 from mentornet_chassis.http.policy import Grant, Resource
 
-from ..domain.state import Match
+from ..domain.views import Viewer
 from ..store import SchedulerStores
 
 
-def party(principal: Principal, match: Match) -> bool:
-    return principal.one_of(match["mentor_id"], match["mentee_id"]) is not None
-
-
-def sees(principal: Principal, match: Match) -> bool:
-    """Which of a person's matches a caller admitted to their list sees."""
-    return (
-        party(principal, match)
-        or principal.runs(match["program_id"])
-        or (principal.has(Role.SERVICE))
+def viewer(principal: Principal) -> Viewer:
+    """The caller as the scheduler's rules see them."""
+    return Viewer(
+        ids=principal.ids,
+        service=principal.has(Role.SERVICE),
+        coordinates=principal.scope(Role.COORDINATOR),
     )
 
 

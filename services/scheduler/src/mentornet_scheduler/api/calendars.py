@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from mentornet_chassis.http.auth import Principal
-from mentornet_chassis.http.guard import caller, guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 
 from ..usecases.feeds import Feeds
@@ -23,10 +22,9 @@ ICS_RESPONSE: dict[int | str, dict[str, Any]] = {
     }
 }
 Calendars = Annotated[Feeds, Depends(provided(Feeds))]
-Caller = Annotated[Principal, Depends(caller)]
 router = guarded_router(tags=["calendars"])
 own_feed = allow("calendars.feed", Grant.SELF, Grant.SERVICE, on="participant", hide=True)
-pair_or_team = (Grant.MENTOR, Grant.MENTEE, Grant.COORDINATOR, Grant.SERVICE)
+pair_or_team = (*PAIR, *TEAM)
 
 
 @router.get(
@@ -35,7 +33,7 @@ pair_or_team = (Grant.MENTOR, Grant.MENTEE, Grant.COORDINATOR, Grant.SERVICE)
     responses=ICS_RESPONSE,
     **allow("sessions.ics", *pair_or_team, on="session"),
 )
-async def session_ics(session_id: str, feeds: Calendars, principal: Caller) -> Response:
+async def session_ics(session_id: str, feeds: Calendars, principal: SignedIn) -> Response:
     """The session in the caller's own zone (UTC for coordinators)."""
     body = await feeds.session_ics(session_id, principal.ids)
     return Response(body, media_type=ICS)

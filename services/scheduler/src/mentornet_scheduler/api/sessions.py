@@ -6,16 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query
-from mentornet_chassis.http.auth import Principal
-from mentornet_chassis.http.guard import caller, guarded_router
-from mentornet_chassis.http.policy import Grant, allow
+from mentornet_chassis.http.guard import SignedIn, guarded_router
+from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
 from mentornet_contracts.events.sessions import Attendance, SessionType
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ..domain import matches
-from ..domain.sessions import shown
-from ..domain.state import Match
+from ..domain.views import match_view, session_in
 from ..domain.windows import zone
 from ..usecases.desk import Desk
 from ..usecases.queries import Queries
@@ -54,35 +51,9 @@ class ExtraSession(BaseModel):
 
 Answer = dict[str, object]
 """A JSON answer, checked and described by the route's response model."""
-SEE = (Grant.MENTOR, Grant.MENTEE, Grant.COORDINATOR, Grant.SERVICE)
-CHANGE = SEE
 Sessions = Annotated[Desk, Depends(provided(Desk))]
 Reads = Annotated[Queries, Depends(provided(Queries))]
-Caller = Annotated[Principal, Depends(caller)]
 router = guarded_router(tags=["sessions"])
-
-
-def session_in(match: Match, session_id: str) -> Answer:
-    found = matches.find(match, session_id)
-    assert found is not None
-    return {**shown(found), "match_id": match["match_id"], "program_id": match["program_id"]}
-
-
-def match_view(match: Match) -> Answer:
-    return {
-        "match_id": match["match_id"],
-        "program_id": match["program_id"],
-        "mentor_id": match["mentor_id"],
-        "mentee_id": match["mentee_id"],
-        "status": match["status"],
-        "booking": match["booking"],
-        "waiting_for": match.get("waiting"),
-        "failure": match.get("failure"),
-        "cohort_id": match.get("cohort_id"),
-        "missed_in_a_row": match["missed_in_a_row"],
-        "stalled": sorted(k for k, v in match["stalled"].items() if v),
-        "sessions": [shown(s) for s in match["sessions"]],
-    }
 
 
 @router.get(
@@ -92,8 +63,7 @@ def match_view(match: Match) -> Answer:
     **allow(
         "sessions.of_person",
         Grant.SELF,
-        Grant.COORDINATOR,
-        Grant.SERVICE,
+        *TEAM,
         on="participant",
         hide=True,
     ),
@@ -101,30 +71,20 @@ def match_view(match: Match) -> Answer:
 async def of_participant(
     participant_id: str,
     reads: Reads,
-    principal: Caller,
+    principal: SignedIn,
     status: str | None = Query(default=None, description="Only sessions in this status."),
 ) -> Answer:
     """A participant's sessions in every match, soonest first. Coordinators see the
     ones in their programs."""
-    found = [
-        session_in(match, s["session_id"])
-        for match in await reads.matches_of(participant_id)
-        if access.sees(principal, match)
-        for s in match["sessions"]
-    ]
-    found = [s for s in found if status is None or s["status"] == status]
-    return {"participant_id": participant_id, "sessions": sorted(found, key=_start)}
-
-
-def _start(session: Answer) -> str:
-    return str(session["starts_at"])
+    found = await reads.sessions_of(participant_id, access.viewer(principal), status)
+    return {"participant_id": participant_id, "sessions": found}
 
 
 @router.get(
     "/matches/{match_id}/sessions",
     response_model=MatchSessions,
     response_model_exclude_unset=True,
-    **allow("sessions.of_match", *SEE, on="match"),
+    **allow("sessions.of_match", *PAIR, *TEAM, on="match"),
 )
 async def of_match(match_id: str, reads: Reads) -> Answer:
     """The match's booking state (waiting, booked, failed and why) and its sessions."""
@@ -136,7 +96,7 @@ async def of_match(match_id: str, reads: Reads) -> Answer:
     status_code=201,
     response_model=MatchSession,
     response_model_exclude_unset=True,
-    **allow("sessions.book_extra", Grant.MENTOR, Grant.COORDINATOR, Grant.SERVICE, on="match"),
+    **allow("sessions.book_extra", Grant.MENTOR, *TEAM, on="match"),
 )
 async def book_extra(match_id: str, body: ExtraSession, desk: Sessions, reads: Reads) -> Answer:
     """Book one more session by hand (a milestone review, a make-up session)."""
@@ -148,7 +108,7 @@ async def book_extra(match_id: str, body: ExtraSession, desk: Sessions, reads: R
 @router.get(
     "/matches/{match_id}/slots",
     response_model=OpenSlots,
-    **allow("sessions.open_slots", *SEE, on="match"),
+    **allow("sessions.open_slots", *PAIR, *TEAM, on="match"),
 )
 async def open_slots(
     match_id: str,
@@ -177,7 +137,7 @@ async def open_slots(
     "/sessions/{session_id}",
     response_model=MatchSession,
     response_model_exclude_unset=True,
-    **allow("sessions.read", *SEE, on="session"),
+    **allow("sessions.read", *PAIR, *TEAM, on="session"),
 )
 async def one(session_id: str, reads: Reads) -> Answer:
     return session_in(await reads.match_with_session(session_id), session_id)
@@ -187,7 +147,7 @@ async def one(session_id: str, reads: Reads) -> Answer:
     "/sessions/{session_id}/reschedule",
     response_model=MatchSession,
     response_model_exclude_unset=True,
-    **allow("sessions.reschedule", *CHANGE, on="session"),
+    **allow("sessions.reschedule", *PAIR, *TEAM, on="session"),
 )
 async def reschedule(session_id: str, body: Move, desk: Sessions, reads: Reads) -> Answer:
     """Move a session: it must fit both calendars, the buffer and the mentor's hours."""
@@ -200,7 +160,7 @@ async def reschedule(session_id: str, body: Move, desk: Sessions, reads: Reads) 
     "/sessions/{session_id}/cancel",
     response_model=MatchSession,
     response_model_exclude_unset=True,
-    **allow("sessions.cancel", *CHANGE, on="session"),
+    **allow("sessions.cancel", *PAIR, *TEAM, on="session"),
 )
 async def cancel(session_id: str, body: Cancel, desk: Sessions, reads: Reads) -> Answer:
     match = await reads.match_with_session(session_id)
@@ -212,13 +172,12 @@ async def cancel(session_id: str, body: Cancel, desk: Sessions, reads: Reads) ->
     "/sessions/{session_id}/attendance",
     response_model=MatchSession,
     response_model_exclude_unset=True,
-    **allow("sessions.attendance", *CHANGE, on="session"),
+    **allow("sessions.attendance", *PAIR, *TEAM, on="session"),
 )
 async def attendance(
-    session_id: str, body: AttendanceRecord, desk: Sessions, reads: Reads, principal: Caller
+    session_id: str, body: AttendanceRecord, desk: Sessions, reads: Reads, principal: SignedIn
 ) -> Answer:
     """Attended, or who did not turn up; no-shows count towards a stall."""
     match = await reads.match_with_session(session_id)
-    by = principal.one_of(match["mentor_id"], match["mentee_id"]) or "coordinator"
-    state = await desk.attendance(match, session_id, body.attendance, by)
+    state = await desk.attendance(match, session_id, body.attendance, access.viewer(principal))
     return session_in(state, session_id)

@@ -19,6 +19,8 @@ from mentornet_contracts.events.sessions import BookingFailure
 from .budget import HourBudget
 from .planning import GRID, Plan, Planned
 from .series import Series
+from .state import Cohort
+from .views import Viewer
 from .windows import WEEKDAYS, Interval, free_intervals, inside, subtract, wall_clock, zone
 
 CHECKED = 4
@@ -183,3 +185,27 @@ def _why_not(
     availability: Availability | None, checked: Sequence[datetime], length: timedelta
 ) -> str:
     return absence(availability, checked, length) or "cannot attend"
+
+
+def as_seen_by(cohort: Cohort, viewer: Viewer) -> dict[str, object]:
+    """The cohort's weekly slot and sessions. Its mentor and the program's team also see
+    who attends and who cannot and why; a member sees only their own place."""
+    public: dict[str, object] = {
+        "cohort_id": cohort["cohort_id"],
+        "program_id": cohort["program_id"],
+        "mentor_id": cohort["mentor_id"],
+        "status": cohort["status"],
+        "slot": cohort.get("slot"),
+        "sessions": cohort.get("sessions"),
+    }
+    me = viewer.one_of(*cohort["members"].values())
+    if me is not None and me != cohort["mentor_id"]:
+        attending = me in cohort.get("attending", [])
+        return {**public, "attending": attending, "reason": cohort.get("unable", {}).get(me)}
+    return {
+        **public,
+        "members": cohort["members"],
+        "attending": cohort.get("attending"),
+        "unable": cohort.get("unable"),
+        "detail": cohort.get("detail"),
+    }

@@ -8,7 +8,6 @@ Booking states: see state.BookingState.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
@@ -122,11 +121,6 @@ def local_times(start: datetime, zones: Mapping[str, str]) -> list[LocalStart]:
         }
         for person, name in zones.items()
     ]
-
-
-def extra_session_id() -> str:
-    """An extra session booked by hand: random, so two added at once never collide."""
-    return f"s-{uuid.uuid4().hex[:16]}"
 
 
 def new_session(

@@ -5,6 +5,7 @@ ledger, then written with its event in one write."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from ..domain import matches, sessions, timers
 from ..domain.planning import Booking, Planned, open_starts, plan_series
 from ..domain.sessions import SessionConflict, UnknownSession
 from ..domain.state import BookingState, Match, MatchStatus, Session, SessionStatus
+from ..domain.views import Viewer, recorded_by
 from ..store import SERVICE, SchedulerStores
 from .context import Contexts, Pair, Unbookable, Waiting
 from .reservations import Hold, Reservations
@@ -112,8 +114,13 @@ class Desk:
         await self.reservations.release(match["mentor_id"], {session["booking_id"]})
         return state
 
-    async def attendance(self, match: Match, sid: str, attendance: Attendance, by: str) -> Match:
+    async def attendance(
+        self, match: Match, sid: str, attendance: Attendance, recorder: Viewer
+    ) -> Match:
+        """Attended, or who did not turn up, as recorded by the mentor or mentee the
+        recorder is, else by the program's team."""
         now = self.contexts.clock()
+        by = recorded_by(match, recorder)
         return await self.change(
             match["match_id"], lambda m: sessions.record_attendance(m, sid, attendance, now, by)
         )
@@ -133,7 +140,7 @@ class Desk:
         pair = await self._pair(match)
         length = minutes or pair.program.cadence.session_minutes
         await self._checked(match, pair, None, start, length)
-        new_id = matches.extra_session_id()
+        new_id = extra_session_id()
         await self._hold(match, pair, new_id, start, length)
         await self.stores.index_sessions(match["match_id"], [new_id])
         zones = self.contexts.zones(match, pair)
@@ -206,6 +213,11 @@ class Desk:
                 "a cohort's group session moves for the whole cohort, not one member", session
             )
         return session
+
+
+def extra_session_id() -> str:
+    """An extra session booked by hand: random, so two added at once never collide."""
+    return f"s-{uuid.uuid4().hex[:16]}"
 
 
 def _one(change: tuple[Match, Any]) -> tuple[Match, list[Any]]:

@@ -3,14 +3,12 @@ behind a signed URL that calendar apps can subscribe to without a bearer token."
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-import time
 from collections.abc import Callable
 from datetime import datetime
 
 from mentornet_chassis.errors import Forbidden, NotFound
+from mentornet_chassis.process.signed_links import WALL_CLOCK, Clock, SignedLinks
 from mentornet_chassis.store.typed import Change
 
 from ..domain import calendars, ics, matches
@@ -24,24 +22,23 @@ class FeedSigner:
     rotating the token (or erasing the person) stops every earlier URL of theirs,
     rotating the key stops everyone's, and each stops by itself after `days`."""
 
-    def __init__(self, key: bytes, public_url: str, days: int = 365) -> None:
-        self.key = key
+    def __init__(
+        self, key: bytes, public_url: str, days: int = 365, clock: Clock = WALL_CLOCK
+    ) -> None:
+        self.links = SignedLinks(key, days * 86400, ":", clock)
         self.public_url = public_url.rstrip("/")
-        self.seconds = days * 86400
 
     def signature(self, participant_id: str, token: str, expires: int) -> str:
-        message = f"{participant_id}:{token}:{expires}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:40]
+        return self.links.signature(participant_id, token, expires=expires)
 
     def url(self, participant_id: str, token: str) -> str:
-        expires = int(time.time() + self.seconds)
-        key = self.signature(participant_id, token, expires)
+        expires, key = self.links.sign(participant_id, token)
         return f"{self.public_url}/calendars/{participant_id}.ics?expires={expires}&key={key}"
 
     def check(self, participant_id: str, token: str | None, expires: int, key: str) -> bool:
-        if not token or expires < time.time():
+        if not token:
             return False
-        return hmac.compare_digest(self.signature(participant_id, token, expires), key)
+        return self.links.valid(participant_id, token, expires=expires, key=key)
 
 
 class Feeds:

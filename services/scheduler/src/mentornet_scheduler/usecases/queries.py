@@ -1,12 +1,14 @@
 """What the routes read: a match, the match holding a session, a participant's
-matches, a cohort; an unknown one is refused as not found."""
+matches and the sessions a caller sees of them, a cohort; an unknown one is refused as not found."""
 
 from __future__ import annotations
 
 from mentornet_chassis.errors import NotFound
 
+from ..domain import views
 from ..domain.sessions import UnknownSession
 from ..domain.state import Cohort, Match
+from ..domain.views import View, Viewer
 from ..store import SchedulerStores
 
 
@@ -29,6 +31,13 @@ class Queries:
     async def matches_of(self, participant_id: str) -> list[Match]:
         """Every match the participant is in, as mentor or as mentee."""
         return await self.stores.matches_of(participant_id)
+
+    async def sessions_of(
+        self, participant_id: str, viewer: Viewer, status: str | None
+    ) -> list[View]:
+        """The participant's sessions in every match the viewer sees (in `status` only,
+        when given), soonest first."""
+        return views.sessions_seen(await self.matches_of(participant_id), viewer, status)
 
     async def cohort(self, cohort_id: str) -> Cohort:
         cohort = await self.stores.cohort_states.get(cohort_id)
