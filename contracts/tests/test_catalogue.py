@@ -30,6 +30,9 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "mentee.waitlisted",
         "coverage.gap.reported",
         "coverage.gap.closed",
+        # Added beyond DESIGN's examples: a match put on hold and resumed.
+        "match.paused",
+        "match.resumed",
     ),
     "mentornet.sessions": (
         "session.scheduled",
@@ -57,6 +60,8 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         # action item (follow-up completion).
         "feedback.reminder.due",
         "action.item.completed",
+        # And an async check-in's reflection or reply.
+        "checkin.submitted",
     ),
     "mentornet.qa": (
         "qa.sample.selected",

@@ -49,9 +49,9 @@ SERVICES: dict[str, ServiceSpec] = {
         ),
         ServiceSpec(
             "scheduler",
-            "Availability, slot finding, booking, reminders, attendance.",
+            "Availability, slot finding, booking, reminders, attendance, async check-ins.",
             publishes=(SESSIONS,),
-            consumes=(PARTICIPANTS, PROGRAMS, MATCHES),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, FEEDBACK),
         ),
         ServiceSpec(
             "feedback",

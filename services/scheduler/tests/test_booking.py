@@ -115,7 +115,7 @@ async def test_the_monthly_hour_cap_holds_under_concurrent_bookings(world: World
         if short:
             assert failure is not None, match
             assert failure["reason"] == "hour_cap", failure
-            assert "mentornet.session.booking.failed.v1" in await world.outbox(f"m-{i}")
+            assert "mentornet.session.booking.failed.v2" in await world.outbox(f"m-{i}")
             assert match["booking"] == ("booked" if match["sessions"] else "failed")
         else:
             assert failure is None, failure

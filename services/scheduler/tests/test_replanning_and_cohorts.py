@@ -96,7 +96,7 @@ async def test_when_nothing_fits_any_more_sessions_are_cancelled_and_coordinator
     assert after is not None
     assert {s["status"] for s in after["sessions"]} == {"cancelled"}
     outbox = await world.outbox("m-1")
-    assert outbox.count("mentornet.session.booking.failed.v1") == len(after["sessions"])
+    assert outbox.count("mentornet.session.booking.failed.v2") == len(after["sessions"])
     held = await world.stores.ledgers.get_state("mentor-1")
     assert held is not None
     assert held["bookings"] == {}

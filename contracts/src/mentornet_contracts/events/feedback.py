@@ -140,6 +140,23 @@ class GoalProgressRecorded(_FeedbackEvent):
     status: GoalStatus = Field(description="Where the goal stands.", examples=["on_track"])
 
 
+class CheckinSubmitted(_FeedbackEvent):
+    """One side's part of an async check-in arrived: the mentee's written reflection or
+    the mentor's written reply. `complete` is true once both are in, and the scheduler
+    then settles the check-in as held."""
+
+    event_type: ClassVar[str] = "mentornet.checkin.submitted.v1"
+    match_id: Id = MATCH_ID
+    session_id: Id = Field(description="The check-in (an async session).", examples=["s-90d1"])
+    role: Role = Field(description="Whose part it is.", examples=["mentee"])
+    submitted_at: AwareDatetime = Field(
+        description="When it was submitted, UTC.", examples=["2027-01-14T18:20:00Z"]
+    )
+    complete: bool = Field(
+        description="Both the reflection and the reply are in.", examples=[False]
+    )
+
+
 class RiskFlagged(_FeedbackEvent):
     """A risk was raised on a match, by a session report or by low rubric scores."""
 
@@ -168,5 +185,6 @@ EVENTS = (
     ActionItemCompleted,
     GoalProgressRecorded,
     RiskFlagged,
+    CheckinSubmitted,
 )
 SUPERSEDED = (Superseded("mentornet.session.report.filed.v1", SessionReportFiled, BOUNDED),)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from ..event import Event
 from ..registry import BOUNDED, Superseded
-from .common import MAX_GOAL_SKILLS, MAX_GOALS, Id, Value
+from .common import MAX_GOAL_SKILLS, MAX_GOALS, Id, SessionFormat, Value
 
 MATCH_ID = Field(description="Match id.", examples=["m-51c0"])
 MENTEE_ID = Field(description="Mentee's participant id (the record key).", examples=["p-7f3a"])
@@ -52,6 +52,21 @@ class EndCause(StrEnum):
     ESCALATION = "escalation"
     OPTION_NOT_PICKED = "option_not_picked"
     SESSIONS_COMPLETED = "sessions_completed"
+
+
+class PauseActor(StrEnum):
+    """Who paused or resumed a match."""
+
+    COORDINATOR = "coordinator"
+    PARTICIPANTS = "participants"
+    """Both people of the match asked for it."""
+    QA = "qa"
+    """An escalation case's pause step."""
+    SCHEDULE = "schedule"
+    """The pause reached the end its requester gave (resume only)."""
+
+
+MAX_PAUSE_REASON = 500
 
 
 class WaitlistReason(StrEnum):
@@ -125,6 +140,55 @@ class MatchConfirmed(_MatchEvent):
     mentee_id: Id = MENTEE_ID
     mentor_id: Id = MENTOR_ID
     program_id: Id = PROGRAM_ID
+    format: SessionFormat | None = Field(
+        default=None,
+        description="`async` when the match meets by written check-ins (the program's "
+        "format, or the only format both people accept); none for live sessions.",
+        examples=["async"],
+    )
+
+
+class MatchPaused(_MatchEvent):
+    """The match is on hold: no sessions are held or booked and nothing counts as a
+    stall until it resumes, at `resume_by` at the latest."""
+
+    event_type: ClassVar[str] = "mentornet.match.paused.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    mentor_id: Id = MENTOR_ID
+    program_id: Id = PROGRAM_ID
+    by: PauseActor = Field(description="Who paused it.", examples=["coordinator"])
+    reason: str = Field(
+        min_length=1,
+        max_length=MAX_PAUSE_REASON,
+        description="Why, in plain words.",
+        examples=["mentee on a product launch until March"],
+    )
+    paused_at: AwareDatetime = Field(
+        description="When the pause began, UTC.", examples=["2027-02-01T09:00:00Z"]
+    )
+    resume_by: AwareDatetime = Field(
+        description="When the match resumes on its own, UTC.", examples=["2027-03-01T09:00:00Z"]
+    )
+    case_id: Id | None = Field(
+        default=None,
+        description="The escalation case whose pause step this is.",
+        examples=["esc-3f1a9c0d2b4e6f80"],
+    )
+
+
+class MatchResumed(_MatchEvent):
+    """The pause is over: the scheduler plans the rest of the series again."""
+
+    event_type: ClassVar[str] = "mentornet.match.resumed.v1"
+    match_id: Id = MATCH_ID
+    mentee_id: Id = MENTEE_ID
+    mentor_id: Id = MENTOR_ID
+    program_id: Id = PROGRAM_ID
+    by: PauseActor = Field(description="Who resumed it.", examples=["schedule"])
+    resumed_at: AwareDatetime = Field(
+        description="When it resumed, UTC.", examples=["2027-03-01T09:00:00Z"]
+    )
 
 
 class MatchEnded(_MatchEvent):
@@ -198,6 +262,8 @@ EVENTS = (
     MatchDeclined,
     MatchConfirmed,
     MatchEnded,
+    MatchPaused,
+    MatchResumed,
     MenteeWaitlisted,
     CoverageGapReported,
     CoverageGapClosed,

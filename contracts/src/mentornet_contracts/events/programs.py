@@ -15,7 +15,7 @@ from ..errors import UnknownEntity
 from ..event import Event
 from ..registry import BOUNDED, Superseded
 from ..taxonomy import Skill
-from .common import Id, Subject, Value
+from .common import Id, SessionFormat, Subject, Value
 
 PROGRAM_ID = Field(description="Program id (the record key).", examples=["prog-eng-2027"])
 WEIGHTS_EXAMPLE = {"skills": 0.4, "availability": 0.3, "timezone": 0.2, "language": 0.1}
@@ -40,6 +40,15 @@ COORDINATORS = Field(
     description="The program's coordinators: their account ids (token subjects), who own "
     "the program's escalation cases.",
     examples=[["coordinator-1"]],
+)
+
+
+MAX_PAUSE_WEEKS = 26
+SESSION_FORMAT = Field(
+    default=None,
+    description="The format every match of the program meets in; `async` makes each "
+    "match a series of written check-ins. None lets each pair's formats decide.",
+    examples=["async"],
 )
 
 
@@ -156,6 +165,14 @@ class ProgramPublished(_ProgramEvent):
         default=None, ge=2, le=500, description="Mentees per cohort (cohort tier).", examples=[12]
     )
     coordinator_ids: tuple[Subject, ...] = COORDINATORS
+    session_format: SessionFormat | None = SESSION_FORMAT
+    max_pause_weeks: int = Field(
+        default=4,
+        ge=1,
+        le=MAX_PAUSE_WEEKS,
+        description="Longest pause a match may take at once, in weeks.",
+        examples=[4],
+    )
 
 
 class ProgramUpdated(_ProgramEvent):
@@ -205,6 +222,18 @@ class ProgramUpdated(_ProgramEvent):
         max_length=MAX_COORDINATORS,
         description="The program's coordinators after the change (their account ids).",
         examples=[["coordinator-1", "coordinator-2"]],
+    )
+    session_format: SessionFormat | None = Field(
+        default=None,
+        description="New format every match meets in (absent: unchanged).",
+        examples=["async"],
+    )
+    max_pause_weeks: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_PAUSE_WEEKS,
+        description="New longest pause, in weeks.",
+        examples=[6],
     )
 
 

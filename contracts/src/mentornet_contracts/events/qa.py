@@ -46,6 +46,8 @@ class EscalationTrigger(StrEnum):
     PROPOSAL_TIMEOUT = "proposal_timeout"
     QA_REVIEW = "qa_review"
     MANUAL = "manual"
+    BOOKING_FAILED = "booking_failed"
+    """Planned sessions of the match could not be booked (session.booking.failed)."""
 
 
 class Severity(StrEnum):
@@ -113,7 +115,7 @@ class QaReviewCompleted(_QaEvent):
 
 
 class EscalationRaised(_QaEvent):
-    event_type: ClassVar[str] = "mentornet.escalation.raised.v1"
+    event_type: ClassVar[str] = "mentornet.escalation.raised.v2"
     case_id: Id = CASE_ID
     match_id: Id = MATCH_ID
     trigger: EscalationTrigger = Field(description="What raised it.", examples=["missed_sessions"])
@@ -183,6 +185,11 @@ EVENTS = (
     MenteeInvitedToMentor,
 )
 SUPERSEDED = (
+    Superseded(
+        "mentornet.escalation.raised.v1",
+        EscalationRaised,
+        "v2 adds the booking_failed trigger",
+    ),
     Superseded("mentornet.fairness.audit.completed.v1", FairnessAuditCompleted, BOUNDED),
     Superseded("mentornet.mentee.invited_to_mentor.v1", MenteeInvitedToMentor, BOUNDED),
 )

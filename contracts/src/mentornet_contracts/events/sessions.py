@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, Field
 
 from ..event import Event
 from ..registry import BOUNDED, Superseded
-from .common import Id, Role, Value
+from .common import Id, Role, SessionFormat, Value
 
 SESSION_ID = Field(description="Session id.", examples=["s-90d1"])
 MATCH_ID = Field(description="Match id (the record key).", examples=["m-51c0"])
@@ -65,6 +65,36 @@ class BookingFailure(StrEnum):
     """They overlap, but every shared time is taken by other sessions or leave."""
     COHORT_SLOT = "cohort_slot"
     """A cohort member cannot attend the cohort's weekly slot."""
+    EXCEPTION = "exception"
+    """An attendee is away on that date (a dated exception: leave, a busy week)."""
+
+
+MAX_SERIES_SESSIONS = 60
+"""Sessions one match's series plans at most."""
+MAX_UNPLACED_DETAIL = 300
+
+
+class UnplacedSession(Value):
+    """One date of a series that could not be booked, and why."""
+
+    sequence: int = Field(ge=1, le=1000, description="Its place in the series.", examples=[4])
+    target: AwareDatetime = Field(
+        description="When the cadence wanted it, UTC.", examples=["2027-04-06T16:00:00Z"]
+    )
+    reason: BookingFailure = Field(
+        description="Why no time near the target could be booked.", examples=["no_overlap"]
+    )
+    detail: str = Field(
+        default="",
+        max_length=MAX_UNPLACED_DETAIL,
+        description="More on the reason, in plain words and local times.",
+        examples=["the mentee's window is 08:00-09:00 America/Sao_Paulo"],
+    )
+    attendee_id: Id | None = Field(
+        default=None,
+        description="The attendee whose windows or leave rule the date out, when one does.",
+        examples=["p-7f3a"],
+    )
 
 
 MAX_ABSENCE_REASON = 160
@@ -116,6 +146,19 @@ class SessionScheduled(_SessionEvent):
         ge=1,
         description="The session's place in its match's series, 1 for the first.",
         examples=[1],
+    )
+    format: SessionFormat | None = Field(
+        default=None,
+        description="`async` for a written check-in (the mentee's reflection and the "
+        "mentor's reply, through feedback's API, between `starts_at` and `due_at`); "
+        "none for a live session.",
+        examples=["async"],
+    )
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="An async check-in's due time, UTC: the reflection and the reply "
+        "are due by then, or the check-in counts as missed.",
+        examples=["2027-01-19T09:00:00Z"],
     )
 
 
@@ -200,17 +243,54 @@ class SessionAttendanceDue(_SessionEvent):
 
 
 class SessionBookingFailed(_SessionEvent):
-    """No session could be booked for a match (or one moved): coordinators step in."""
+    """Some or all of a match's planned sessions could not be booked (or one could not
+    be moved): QA opens a case and coordinators step in. Sessions that were booked
+    stand; the series is not complete while any planned date stays unplaced."""
 
-    event_type: ClassVar[str] = "mentornet.session.booking.failed.v1"
+    event_type: ClassVar[str] = "mentornet.session.booking.failed.v2"
     match_id: Id = MATCH_ID
     program_id: Id = Field(description="Program of the match.", examples=["prog-eng-2027"])
-    reason: BookingFailure = Field(description="Why nothing was booked.", examples=["no_overlap"])
+    reason: BookingFailure = Field(
+        description="Why: the reason of the first date left unplaced, or of the whole "
+        "series when nothing was booked.",
+        examples=["no_overlap"],
+    )
     detail: str = Field(
         default="",
         max_length=500,
         description="More on the reason, in plain words.",
         examples=["no shared hour between Asia/Kolkata and America/Los_Angeles windows"],
+    )
+    cohort_id: Id | None = Field(
+        default=None,
+        description="The cohort, when the match's sessions are its cohort's group sessions.",
+        examples=["c-5e0b1a2f"],
+    )
+    planned: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_SERIES_SESSIONS,
+        description="Sessions the series planned (0 when not known).",
+        examples=[6],
+    )
+    booked: int = Field(
+        default=0, ge=0, le=MAX_SERIES_SESSIONS, description="Sessions booked.", examples=[3]
+    )
+    unplaced: tuple[UnplacedSession, ...] = Field(
+        default=(),
+        max_length=MAX_SERIES_SESSIONS,
+        description="Each planned date that could not be booked, with its reason.",
+        examples=[
+            [
+                {
+                    "sequence": 4,
+                    "target": "2027-04-06T16:00:00Z",
+                    "reason": "no_overlap",
+                    "detail": "the mentee's window is 08:00-09:00 America/Sao_Paulo",
+                    "attendee_id": "p-7f3a",
+                }
+            ]
+        ],
     )
 
 
@@ -297,4 +377,9 @@ SUPERSEDED = (
     Superseded("mentornet.session.rescheduled.v1", SessionRescheduled, BOUNDED),
     Superseded("mentornet.session.missed.v1", SessionMissed, BOUNDED),
     Superseded("mentornet.cohort.slot.chosen.v1", CohortSlotChosen, BOUNDED),
+    Superseded(
+        "mentornet.session.booking.failed.v1",
+        SessionBookingFailed,
+        "v2 adds the exception reason and the dates left unplaced, each with its reason",
+    ),
 )

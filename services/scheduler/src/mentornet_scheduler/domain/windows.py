@@ -1,23 +1,37 @@
-"""A person's availability as UTC intervals on real calendar days.
-
-Weekly windows are wall-clock times in the person's IANA zone, so each day is turned
-into instants with that day's offset: a 09:00 window in Berlin is 08:00 UTC in winter
-and 07:00 UTC in summer. Dated exceptions (leave, busy weeks) remove whole local days.
-"""
+"""A person's availability as UTC intervals: the contracts' one implementation
+(mentornet_contracts.timewindows), with an unknown zone refused as a field error."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from mentornet_chassis.errors import Invalid
-from mentornet_contracts.events.common import Availability
+from mentornet_contracts import timewindows
+from mentornet_contracts.timewindows import (
+    WEEKDAYS,
+    Interval,
+    clip,
+    free_intervals,
+    inside,
+    intersect,
+    merge,
+    subtract,
+    wall_clock,
+)
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-Interval = tuple[datetime, datetime]
+__all__ = [
+    "WEEKDAYS",
+    "Interval",
+    "UnknownZone",
+    "clip",
+    "free_intervals",
+    "inside",
+    "intersect",
+    "merge",
+    "subtract",
+    "wall_clock",
+    "zone",
+]
 
 
 class UnknownZone(Invalid, ValueError):
@@ -27,103 +41,8 @@ class UnknownZone(Invalid, ValueError):
         super().__init__("timezone", reason)
 
 
-@lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
-    if not 0 < len(name) <= 64:
-        raise UnknownZone("a time zone name has 1 to 64 characters")
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise UnknownZone(f"unknown time zone {name[:64]!r}") from None
-
-
-def wall_clock(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
-    """A wall-clock time on a local day as a UTC instant; 24:00 is the next midnight.
-    A time skipped by a spring-forward change resolves the way zoneinfo does (fold 0),
-    which lands an hour later on the clock, as calendar apps do."""
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    extra_days, hours = divmod(hours, 24)
-    local = datetime.combine(day + timedelta(days=extra_days), time(hours, minutes), tzinfo=tz)
-    return local.astimezone(UTC)
-
-
-def _away(availability: Availability) -> set[date]:
-    days: set[date] = set()
-    for leave in availability.exceptions:
-        day = leave.start_date
-        while day <= leave.end_date:
-            days.add(day)
-            day += timedelta(days=1)
-    return days
-
-
-def free_intervals(availability: Availability, start: datetime, end: datetime) -> list[Interval]:
-    """The person's windows between two instants, in UTC, merged and clipped."""
-    tz = zone(availability.timezone)
-    away = _away(availability)
-    first = start.astimezone(tz).date() - timedelta(days=1)
-    last = end.astimezone(tz).date() + timedelta(days=1)
-    found: list[Interval] = []
-    day = first
-    while day <= last:
-        if day not in away:
-            name = WEEKDAYS[day.weekday()]
-            for window in availability.weekly:
-                if window.weekday == name:
-                    found.append(
-                        (wall_clock(day, window.start, tz), wall_clock(day, window.end, tz))
-                    )
-        day += timedelta(days=1)
-    return clip(merge(found), start, end)
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for begin, finish in sorted(intervals):
-        if finish <= begin:
-            continue
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-        else:
-            merged.append((begin, finish))
-    return merged
-
-
-def clip(intervals: Sequence[Interval], start: datetime, end: datetime) -> list[Interval]:
-    return [(max(b, start), min(f, end)) for b, f in intervals if f > start and b < end]
-
-
-def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
-    """Both people free: the pairwise overlaps of two sorted, merged lists."""
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        begin, finish = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if begin < finish:
-            out.append((begin, finish))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def subtract(free: Sequence[Interval], busy: Iterable[Interval]) -> list[Interval]:
-    """Free time minus busy time (both sorted lists; busy need not be merged)."""
-    out = list(free)
-    for b_start, b_end in merge(busy):
-        kept: list[Interval] = []
-        for f_start, f_end in out:
-            if b_end <= f_start or b_start >= f_end:
-                kept.append((f_start, f_end))
-                continue
-            if f_start < b_start:
-                kept.append((f_start, b_start))
-            if b_end < f_end:
-                kept.append((b_end, f_end))
-        out = kept
-    return out
-
-
-def inside(intervals: Sequence[Interval], begin: datetime, finish: datetime) -> bool:
-    return any(b <= begin and finish <= f for b, f in intervals)
+        return timewindows.zone(name)
+    except timewindows.UnknownZone as unknown:
+        raise UnknownZone(str(unknown)) from None
