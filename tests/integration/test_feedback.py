@@ -13,7 +13,12 @@ import pytest
 from mentornet_contracts.catalogue import FEEDBACK
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.participants import MenteeRegistered, ParticipantErased
-from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionScheduled
+from mentornet_contracts.events.sessions import (
+    Attendance,
+    SessionCancelled,
+    SessionCompleted,
+    SessionScheduled,
+)
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.kafka import find_records, kind_of
@@ -539,3 +544,124 @@ async def test_template_versions_are_documents_of_their_own_and_older_ones_are_s
         assert (await template(old_program, "?version=2"))["questions"][0]["text"] == (
             "saved before"
         )
+
+
+def checkin(
+    session: str, unique: str, opens: datetime, due: datetime, sequence: int = 1
+) -> SessionScheduled:
+    people = (f"m-{unique}", f"prog-{unique}", f"mentor-{unique}", f"mentee-{unique}")
+    live = scheduled(session, *people).model_dump(mode="json")
+    changes = {"format": "async", "starts_at": opens, "due_at": due, "sequence": sequence}
+    return SessionScheduled.model_validate({**live, **changes})
+
+
+async def test_an_async_checkin_takes_the_reflection_then_the_reply_and_forgets_erased_words(
+    stack: Endpoints, mongo: Mongo, feedback_on: ServiceOn, unique: str
+) -> None:
+    match_id, mentor, mentee = f"m-{unique}", f"mentor-{unique}", f"mentee-{unique}"
+    now, later, gone = f"s-{unique}", f"s2-{unique}", f"s3-{unique}"
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        await publish(
+            stack,
+            program(f"prog-{unique}"),
+            checkin(now, unique, NOW - timedelta(days=1), NOW + timedelta(days=6)),
+            checkin(later, unique, NOW + timedelta(days=7), NOW + timedelta(days=14), 2),
+            checkin(gone, unique, NOW - timedelta(days=1), NOW + timedelta(days=6), 3),
+            SessionCancelled(session_id=gone, match_id=match_id, reason="match paused"),
+        )
+        as_mentee, as_mentor = token(mentee, "mentee"), token(mentor, "mentor")
+        http = feedback.http
+
+        async def settled_in() -> dict[str, Any] | None:
+            answer = await http.get(f"/checkins/{gone}", headers=as_mentee)
+            found: dict[str, Any] = answer.json()
+            return found if answer.status_code == 200 and found["status"] == "cancelled" else None
+
+        await eventually(settled_in, what="feedback to know the check-ins")
+        opened = (await http.get(f"/checkins/{now}", headers=as_mentee)).json()
+        assert (opened["state"], opened["mentor_id"]) == ("awaiting_reflection", mentor)
+        assert "reflection" not in opened
+
+        def post(session: str, part: str, body: object, who: dict[str, str]) -> Any:
+            return http.post(f"/checkins/{session}/{part}", json=body, headers=who)
+
+        reflection = {
+            "text": f"reflection {unique}",
+            "goals": [{"goal_id": "g1", "status": "on_track", "percent": 40}],
+            "private_note": f"private {unique}",
+        }
+        reply = {"text": f"reply {unique}", "next_steps": ["Pair on a review"]}
+        unknown = await post(f"nope-{unique}", "reflection", reflection, as_mentee)
+        assert (unknown.status_code, unknown.json()["field"]) == (404, "session_id")
+        for wrong in (as_mentor, token(f"other-{unique}", "mentee")):
+            assert (await post(now, "reflection", reflection, wrong)).status_code == 403
+        assert (await post(now, "reply", reply, as_mentee)).status_code == 403
+        blank = await post(now, "reflection", {"text": ""}, as_mentee)
+        assert (blank.status_code, blank.json()["field"]) == (422, "body.text")
+        early = await post(now, "reply", reply, as_mentor)
+        assert (early.status_code, early.json()["state"]) == (409, "awaiting_reflection")
+        not_yet = await post(later, "reflection", reflection, as_mentee)
+        assert (not_yet.status_code, not_yet.json()["state"]) == (409, "not_open")
+        cancelled = await post(gone, "reflection", reflection, as_mentee)
+        assert (cancelled.status_code, cancelled.json()["state"]) == (409, "cancelled")
+
+        keyed = {**as_mentee, "Idempotency-Key": f"reflect-{unique}"}
+        first = await post(now, "reflection", reflection, keyed)
+        assert first.status_code == 201, first.text
+        assert first.json()["reflection"]["private_note"] == f"private {unique}"
+        assert first.json()["state"] == "awaiting_reply"
+        repeat = await post(now, "reflection", reflection, keyed)
+        assert (repeat.status_code, repeat.json()) == (201, first.json())
+        again = await post(now, "reflection", reflection, as_mentee)
+        assert (again.status_code, again.json()["state"]) == (409, "awaiting_reply")
+        assert "already given" in again.json()["reason"]
+
+        seen = (await http.get(f"/checkins/{now}", headers=as_mentor)).json()
+        assert seen["reflection"]["text"] == f"reflection {unique}"
+        assert "private_note" not in seen["reflection"]
+        replied = await post(now, "reply", reply, as_mentor)
+        assert (replied.status_code, replied.json()["state"]) == (201, "complete"), replied.text
+        assert replied.json()["reply"]["next_steps"] == ["Pair on a review"]
+
+        submitted = await feedback_events(stack, match_id, "checkin.submitted", count=2)
+        assert [(e["role"], e["complete"], e["session_id"]) for e in submitted] == [
+            ("mentee", False, now),
+            ("mentor", True, now),
+        ]
+        fields = {"match_id", "session_id", "role", "submitted_at", "complete"}
+        assert all(set(e) == fields for e in submitted)
+        stored = await mongo[feedback.database]["matches"].find_one({"_id": match_id})
+        assert f"reflection {unique}" not in json.dumps(stored, default=str)
+        assert len(await texts_by(mongo, feedback, mentee)) == 1
+
+        listed = await http.get(f"/matches/{match_id}/checkins", headers=as_mentor)
+        assert listed.status_code == 200, listed.text
+        shown = listed.json()["checkins"]
+        assert [(c["session_id"], c["state"]) for c in shown] == [
+            (now, "complete"),
+            (later, "not_open"),
+            (gone, "cancelled"),
+        ]
+        assert shown[0]["reflection"]["text"] == f"reflection {unique}"
+        assert "private_note" not in shown[0]["reflection"]
+        outsider = token(f"other-{unique}", "mentor")
+        assert (await http.get(f"/matches/{match_id}/checkins", headers=outsider)).status_code == (
+            403
+        )
+
+        await publish(stack, ParticipantErased(participant_id=mentee))
+
+        async def mentee_words_gone() -> bool:
+            return await texts_by(mongo, feedback, mentee) == []
+
+        await eventually(mentee_words_gone, what="the erased mentee's reflection to go")
+        reviewer = token("qa-1", "reviewer", programs=[f"prog-{unique}"])
+
+        async def forgotten() -> dict[str, Any] | None:
+            found: dict[str, Any] = (await http.get(f"/checkins/{now}", headers=reviewer)).json()
+            return found if found["reflection"]["author_id"] == "erased" else None
+
+        after = await eventually(forgotten, what="the check-in to forget its author")
+        assert "text" not in after["reflection"]
+        assert after["reply"]["text"] == f"reply {unique}"
+        assert after["state"] == "complete"

@@ -87,3 +87,49 @@ async def test_roles_and_errors(intake: RunningService, unique: str) -> None:
         "reason": "program is already published",
         "errors": [{"field": "status", "reason": "program is already published"}],
     }
+
+
+async def test_session_format_and_longest_pause_are_published_and_updated(
+    stack: Endpoints, intake: RunningService, unique: str
+) -> None:
+    owner = token(f"c-{unique}", "coordinator")
+    http = intake.http
+    bad = await http.post("/programs", headers=owner, json={**SPEC, "max_pause_weeks": 27})
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "body.max_pause_weeks"
+    odd = await http.post("/programs", headers=owner, json={**SPEC, "session_format": "fax"})
+    assert odd.status_code == 422
+    assert odd.json()["field"] == "body.session_format"
+    created = await http.post(
+        "/programs", headers=owner, json={**SPEC, "session_format": "async", "max_pause_weeks": 6}
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["session_format"] == "async"
+    assert created.json()["max_pause_weeks"] == 6
+    program_id = created.json()["program_id"]
+    assert (await http.post(f"/programs/{program_id}/publish", headers=owner)).status_code == 200
+    removed = await http.patch(
+        f"/programs/{program_id}", headers=owner, json={"session_format": None}
+    )
+    assert removed.status_code == 422
+    assert removed.json()["field"] == "session_format"
+    too_long = await http.patch(
+        f"/programs/{program_id}", headers=owner, json={"max_pause_weeks": 0}
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["field"] == "body.max_pause_weeks"
+    patched = await http.patch(
+        f"/programs/{program_id}",
+        headers=owner,
+        json={"session_format": "video", "max_pause_weeks": 10},
+    )
+    assert patched.status_code == 200, patched.text
+    assert (await http.get(f"/programs/{program_id}", headers=owner)).json()[
+        "max_pause_weeks"
+    ] == 10
+    records = await find_records(
+        stack.bootstrap_servers, PROGRAMS.name, lambda r: r.key == program_id.encode(), count=2
+    )
+    published, updated = (json.loads(r.value) for r in records)
+    assert (published["session_format"], published["max_pause_weeks"]) == ("async", 6)
+    assert (updated["session_format"], updated["max_pause_weeks"]) == ("video", 10)

@@ -10,9 +10,18 @@ from typing import cast
 
 import bson
 import pytest
-from mentornet_contracts.events.common import RubricDimension
+from mentornet_contracts.events.common import Role, RubricDimension, SessionFormat
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
-from mentornet_feedback.domain import goals, matches, reports, requests, visibility, written
+from mentornet_feedback.domain import (
+    checkin_words,
+    checkins,
+    goals,
+    matches,
+    reports,
+    requests,
+    visibility,
+    written,
+)
 from mentornet_feedback.domain.state import Match
 
 from .builders import NOW, WINDOWS, match_with, mentee_with, scheduled
@@ -125,12 +134,23 @@ WIDE = "\U0001f600"
 
 
 def _widest_session(current: Match | None, n: int) -> Match:
-    """One more session at every maximum: held, answered by both, reported on."""
+    """One more session at every maximum: an async check-in with both parts given,
+    held, answered by both, reported on."""
     session = f"{n:04d}".rjust(64, "s")
     event = scheduled(session, NOW - timedelta(days=1), n).model_copy(
-        update={"match_id": "m" * 64, "mentor_id": "o" * 64, "mentee_id": "e" * 64}
+        update={
+            "match_id": "m" * 64,
+            "mentor_id": "o" * 64,
+            "mentee_id": "e" * 64,
+            "format": SessionFormat.ASYNC,
+            "due_at": NOW + timedelta(days=6),
+        }
     )
     state = matches.on_scheduled(current, event)
+    for role in (Role.MENTEE, Role.MENTOR):
+        said = checkin_words.words(checkin_words.ReplyBody(text=WIDE * 10_000))
+        text_id = checkin_words.words_id(session, role, said)
+        state, _ = checkins.submit(state, session, role, text_id, NOW)
     held = SessionCompleted(session_id=session, match_id="m" * 64, attendance=Attendance.ATTENDED)
     state = matches.completed(state, held, NOW)
     state, _ = requests.requested(state, session, 2**31 - 1, NOW, WINDOWS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mentornet_chassis.errors import Invalid
 from mentornet_chassis.http.auth import Principal, Role
 from mentornet_intake.api.access import runs
 from mentornet_intake.domain import programs
@@ -112,3 +113,63 @@ def test_managers_are_the_creator_and_claimed_coordinators_not_reviewers() -> No
     assert not runs(Principal("c-2", coordinator, frozenset({"prog-9"})), state)
     assert not runs(Principal("r-1", reviewer, frozenset({"prog-1"})), state)
     assert not runs(Principal("c-1", reviewer), state)
+
+
+def test_a_program_meets_as_pairs_choose_and_pauses_up_to_four_weeks_by_default() -> None:
+    _, event = programs.publish(programs.draft(spec(), "prog-1", "c-1"))
+    assert event.session_format is None
+    assert event.max_pause_weeks == 4
+
+
+def test_publish_carries_the_session_format_and_the_longest_pause() -> None:
+    draft = programs.draft(spec(session_format="async", max_pause_weeks=6), "prog-1", "c-1")
+    _, event = programs.publish(draft)
+    assert event.session_format == "async"
+    assert event.max_pause_weeks == 6
+
+
+def test_changing_format_and_pause_after_publishing_announces_both() -> None:
+    patch = programs.ProgramPatch.model_validate({"session_format": "async", "max_pause_weeks": 8})
+    state, event = programs.change(published(), patch)
+    assert state["spec"]["session_format"] == "async"
+    assert event is not None
+    assert event.model_dump(mode="json", exclude_none=True) == {
+        "program_id": "prog-1",
+        "session_format": "async",
+        "max_pause_weeks": 8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"max_pause_weeks": 0}, "max_pause_weeks"),
+        ({"max_pause_weeks": 27}, "max_pause_weeks"),
+        ({"max_pause_weeks": "long"}, "max_pause_weeks"),
+        ({"session_format": "carrier_pigeon"}, "session_format"),
+    ],
+)
+def test_bad_format_or_pause_names_the_field(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        spec(**overrides)
+    assert [".".join(str(p) for p in e["loc"]) for e in caught.value.errors()] == [field]
+    with pytest.raises(ValidationError) as patched:
+        programs.ProgramPatch.model_validate(overrides)
+    assert [".".join(str(p) for p in e["loc"]) for e in patched.value.errors()] == [field]
+
+
+def test_a_published_format_can_be_changed_but_not_removed() -> None:
+    draft = programs.draft(spec(session_format="async"), "prog-1", "c-1")
+    unset = programs.ProgramPatch.model_validate({"session_format": None})
+    changed, event = programs.change(draft, unset)
+    assert changed["spec"]["session_format"] is None
+    assert event is None
+    live, _ = programs.publish(draft)
+    with pytest.raises(Invalid) as caught:
+        programs.change(live, unset)
+    assert caught.value.field == "session_format"
+    _, video = programs.change(
+        live, programs.ProgramPatch.model_validate({"session_format": "video"})
+    )
+    assert video is not None
+    assert video.session_format == "video"

@@ -23,6 +23,7 @@ from .settings import FeedbackSettings
 from .store import MATCHES, PEOPLE, PROGRAMS, TEMPLATES, FeedbackStores
 from .store.texts import TEXTS, Texts
 from .store.versions import VERSIONS, TemplateVersions
+from .usecases.checkins import Checkins
 from .usecases.common import Parts
 from .usecases.followups import FollowUps
 from .usecases.goals import Goals
@@ -82,6 +83,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             Reports(parts),
             Goals(parts),
             FeedbackViews(parts),
+            Checkins(parts),
         ],
         handlers=feedback_handlers(FollowUps(parts), clock),
         consumes=SERVICES[SERVICE].consumes,

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import feedback, goals, reports, requests, summaries, templates
+from . import checkins, feedback, goals, reports, requests, summaries, templates
 
 ROUTERS: list[APIRouter] = [
     templates.router,
@@ -11,4 +11,5 @@ ROUTERS: list[APIRouter] = [
     reports.router,
     goals.router,
     summaries.router,
+    checkins.router,
 ]

@@ -13,7 +13,8 @@ from mentornet_contracts.events.common import Goal, Role
 from mentornet_contracts.events.feedback import GoalStatus, RiskFlag
 from pydantic import BaseModel, BeforeValidator, Field
 
-from ..domain.state import AnswerValue, PersonStatus, RequestStatus
+from ..domain.checkins import CheckinState
+from ..domain.state import AnswerValue, CheckinStatus, PersonStatus, RequestStatus
 from ..domain.summary import Direction
 from ..domain.templates import Question
 
@@ -191,3 +192,45 @@ class MentorSummary(Figures):
 
 class ProgramSummary(Figures):
     program_id: str
+
+
+class GoalNoteView(BaseModel):
+    goal_id: str
+    status: GoalStatus | None = None
+    percent: int | None = None
+    note: str | None = None
+
+
+class CheckinPartView(BaseModel):
+    """One part of a check-in; no words once its author was erased (`author_id`
+    "erased"), no `private_note` for the mentor."""
+
+    author_id: str
+    submitted_at: str
+    text: str | None = None
+    goals: list[GoalNoteView] | None = None
+    next_steps: list[str] | None = None
+    private_note: str | None = None
+
+
+class CheckinAnswer(BaseModel):
+    """An async check-in: open from `opens_at` until `due_at`; `status` as the scheduler
+    left it, `state` where it stands now for its two people."""
+
+    session_id: str
+    match_id: str
+    program_id: str
+    mentor_id: str
+    mentee_id: str
+    sequence: int
+    opens_at: str
+    due_at: str
+    status: CheckinStatus
+    state: CheckinState
+    reflection: CheckinPartView | None = None
+    reply: CheckinPartView | None = None
+
+
+class MatchCheckins(BaseModel):
+    match_id: str
+    checkins: list[CheckinAnswer]

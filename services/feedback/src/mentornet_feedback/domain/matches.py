@@ -19,7 +19,8 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from .state import GoalProgress, Match, ProgressEntry, Session, SessionStatus
+from . import checkins
+from .state import CheckinStatus, GoalProgress, Match, ProgressEntry, Session, SessionStatus
 
 ERASED = "erased"
 """Who an erased mentor's progress entries are by, once they are gone."""
@@ -50,7 +51,8 @@ def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
         "starts_at": event.starts_at.isoformat(),
         "status": SessionStatus.SCHEDULED,
     }
-    return {**match, "sessions": {**match["sessions"], event.session_id: session}}
+    changed: Match = {**match, "sessions": {**match["sessions"], event.session_id: session}}
+    return checkins.opened(changed, event) if checkins.is_async(event) else changed
 
 
 def _session_changed(current: Match | None, session_id: str, session: Session) -> Match | None:
@@ -72,15 +74,23 @@ def on_rescheduled(current: Match | None, event: SessionRescheduled) -> Match | 
         return None
     session = current["sessions"][event.session_id]
     moved: Session = {**session, "starts_at": event.starts_at.isoformat()}
-    return _session_changed(current, event.session_id, moved)
+    changed = _session_changed(current, event.session_id, moved)
+    return None if changed is None else checkins.moved(changed, event.session_id, event.starts_at)
+
+
+def _settled(
+    current: Match | None, session_id: str, status: SessionStatus, checkin: CheckinStatus
+) -> Match | None:
+    changed = _with_status(current, session_id, status)
+    return None if changed is None else checkins.settled(changed, session_id, checkin)
 
 
 def on_cancelled(current: Match | None, event: SessionCancelled) -> Match | None:
-    return _with_status(current, event.session_id, SessionStatus.CANCELLED)
+    return _settled(current, event.session_id, SessionStatus.CANCELLED, CheckinStatus.CANCELLED)
 
 
 def on_missed(current: Match | None, event: SessionMissed) -> Match | None:
-    return _with_status(current, event.session_id, SessionStatus.MISSED)
+    return _settled(current, event.session_id, SessionStatus.MISSED, CheckinStatus.MISSED)
 
 
 def completed(current: Match | None, event: SessionCompleted, at: datetime) -> Match:
@@ -96,7 +106,7 @@ def completed(current: Match | None, event: SessionCompleted, at: datetime) -> M
     }
     changed = _session_changed(current, event.session_id, held)
     assert changed is not None
-    return changed
+    return checkins.settled(changed, event.session_id, CheckinStatus.HELD)
 
 
 def role_of(match: Match, participant_id: str) -> Role | None:
@@ -108,7 +118,8 @@ def role_of(match: Match, participant_id: str) -> Role | None:
 
 
 def forget(match: Match, participant_id: str) -> Match:
-    """Erasure: the person's answers, the reports they wrote and their goal progress."""
+    """Erasure: the person's answers, the reports they wrote, their goal progress and
+    their check-in parts' words (checkins.forget)."""
     requests = {k: v for k, v in match["requests"].items() if v["participant_id"] != participant_id}
     reports = {k: v for k, v in match["reports"].items() if v["author_id"] != participant_id}
     goals = (
@@ -116,7 +127,8 @@ def forget(match: Match, participant_id: str) -> Match:
         if participant_id == match["mentee_id"]
         else _without_author(match["goals"], participant_id)
     )
-    return {**match, "requests": requests, "reports": reports, "goals": goals}
+    kept: Match = {**match, "requests": requests, "reports": reports, "goals": goals}
+    return checkins.forget(kept, participant_id)
 
 
 def _without_author(goals: dict[str, GoalProgress], participant_id: str) -> dict[str, GoalProgress]:

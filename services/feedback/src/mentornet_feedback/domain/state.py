@@ -35,6 +35,16 @@ class RequestStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CheckinStatus(StrEnum):
+    """An async check-in as the scheduler left it: scheduled (taking its two parts
+    between opens_at and due_at), or settled (held, missed) or cancelled."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    HELD = "held"
+    MISSED = "missed"
+
+
 class PersonStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
@@ -119,6 +129,28 @@ class GoalProgress(TypedDict):
     history_dropped: int
 
 
+class CheckinPart(TypedDict):
+    """The mentee's reflection or the mentor's reply; its words live apart
+    (written.py), and are gone (no text_id) once their author was erased."""
+
+    author_id: str
+    submitted_at: str
+    text_id: NotRequired[str]
+
+
+class Checkin(TypedDict):
+    """An async session (session.scheduled with format async): a written reflection
+    by the mentee, then a written reply by the mentor, between opens_at and due_at."""
+
+    session_id: str
+    sequence: int
+    opens_at: str
+    due_at: str
+    status: CheckinStatus
+    reflection: NotRequired[CheckinPart]
+    reply: NotRequired[CheckinPart]
+
+
 class Match(TypedDict):
     """One aggregate per match (the feedback topic is keyed by match id)."""
 
@@ -132,6 +164,8 @@ class Match(TypedDict):
     goals: dict[str, GoalProgress]
     rubric_risk: bool
     due_epoch: float | None
+    checkins: NotRequired[dict[str, Checkin]]
+    """Async sessions by session id; absent in matches that never had one."""
 
 
 class Pivot(TypedDict):

@@ -33,11 +33,21 @@ class ReportWords(TypedDict):
     """Action item id to its text."""
 
 
-Body = Answers | ReportWords
-"""One text document's words: a request's answers or a report's words."""
+class CheckinWords(TypedDict, total=False):
+    """An async check-in's part (checkin_words.py): its text and the structured fields
+    its author filled in."""
+
+    text: str
+    goals: list[dict[str, object]]
+    next_steps: list[str]
+    private_note: str
+
+
+Body = Answers | ReportWords | CheckinWords
+"""One text document's words: a request's answers, a report's words or a check-in's part."""
 Texts = Mapping[str, Mapping[str, object]]
 """Text id to its words (a Body), as the texts collection gives them."""
-ANSWER, REPORT = "answer", "report"
+ANSWER, REPORT, CHECKIN = "answer", "report", "checkin"
 
 
 def text_id(kind: str, part_id: str, body: Mapping[str, object]) -> str:

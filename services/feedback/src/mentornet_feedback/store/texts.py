@@ -1,6 +1,7 @@
 """The `texts` collection: what people wrote (a request's answers, a report's notes,
-agenda and action item texts), one document per text, outside the match document so
-that a match does not grow by every word said in it (domain/written.py).
+agenda and action item texts, a check-in's reflection or reply), one document per
+text, outside the match document so that a match does not grow by every word said in
+it (domain/written.py).
 
 Each document names its author, so an erasure deletes what the person wrote, and its
 match, so a match's texts come back in one query. A document is written whole

@@ -62,10 +62,11 @@ class FollowUps:
         await self.parts.stores.lookup("session").put(match_id, [session_id])
 
     async def erased(self, person: str) -> None:
-        """The person's answers, reports and progress go, and so do the lookups that
-        pointed at them and everything they wrote. The words go last: until then the
-        matches no longer name them, so nothing shows a request or report without its
-        words. Runs again on every redelivery, so a crash part-way is finished then."""
+        """The person's answers, reports and progress go, their check-in parts lose
+        their author, and the lookups that pointed at them and everything they wrote
+        go. The words go last: until then the matches no longer name them, so nothing
+        shows a request or report without its words. Runs again on every redelivery,
+        so a crash part-way is finished then."""
         stores = self.parts.stores
         for match in await stores.matches_of(person):
             request_ids, item_ids = matches.parts_of(match, person)

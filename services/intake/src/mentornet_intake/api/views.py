@@ -8,6 +8,7 @@ up as null.
 
 from __future__ import annotations
 
+from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.programs import ApprovalMode, ProgramTier
 from pydantic import BaseModel, ConfigDict, JsonValue
 
@@ -131,6 +132,8 @@ class ProgramView(BaseModel):
     escalation: EscalationView
     eligibility: EligibilityView = EligibilityView()
     cohort_size: int | None = None
+    session_format: SessionFormat | None = None
+    max_pause_weeks: int = 4
 
 
 class SkillListing(BaseModel):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self, TypedDict
 
-from mentornet_chassis.errors import Conflict
-from mentornet_contracts.events.common import Label
+from mentornet_chassis.errors import Conflict, Invalid
+from mentornet_contracts.events.common import Label, SessionFormat
 from mentornet_contracts.events.programs import (
     MATCHING_SIGNALS,
+    MAX_PAUSE_WEEKS,
     ApprovalMode,
     Cadence,
     ConflictRules,
@@ -108,6 +109,14 @@ class ProgramSpec(BaseModel):
     )
     eligibility: Eligibility = Eligibility()
     cohort_size: int | None = Field(default=None, ge=2, le=50)
+    session_format: SessionFormat | None = Field(
+        default=None,
+        description="The format every match meets in; `async` makes each match a series of "
+        "written check-ins. None: each pair's formats decide.",
+    )
+    max_pause_weeks: int = Field(
+        default=4, ge=1, le=MAX_PAUSE_WEEKS, description="Longest pause a match may take."
+    )
 
     @field_validator("matching_weights")
     @classmethod
@@ -149,6 +158,10 @@ class ProgramPatch(BaseModel):
     escalation: EscalationThresholds | None = None
     eligibility: Eligibility | None = None
     cohort_size: int | None = Field(default=None, ge=2, le=50)
+    session_format: SessionFormat | None = Field(
+        default=None, description="Null leaves the format to each pair (drafts only)."
+    )
+    max_pause_weeks: int | None = Field(default=None, ge=1, le=MAX_PAUSE_WEEKS)
 
 
 def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> ProgramState:
@@ -166,11 +179,23 @@ def change(state: ProgramState, patch: ProgramPatch) -> tuple[ProgramState, Prog
     spec = ProgramSpec.model_validate({**state["spec"], **changes})
     new_spec = spec.model_dump(mode="json")
     changed = {k: v for k, v in new_spec.items() if state["spec"].get(k) != v}
+    _can_announce(state, changed)
     new_state: ProgramState = {**state, "spec": new_spec}
     event_fields = {k: v for k, v in changed.items() if k in EVENT_FIELDS}
     if state["status"] != ProgramStatus.PUBLISHED or not event_fields:
         return new_state, None
     return new_state, ProgramUpdated(program_id=state["program_id"], **event_fields)
+
+
+def _can_announce(state: ProgramState, changed: dict[str, Any]) -> None:
+    """program.updated says "unchanged" by leaving a field out, so it cannot tell the
+    other services that a published program's format was removed."""
+    removed = "session_format" in changed and changed["session_format"] is None
+    if state["status"] == ProgramStatus.PUBLISHED and removed:
+        raise Invalid(
+            "session_format",
+            "a published program's session format can be changed but not removed",
+        )
 
 
 def publish(state: ProgramState) -> tuple[ProgramState, ProgramPublished]:
