@@ -1,6 +1,7 @@
 """Thin subscribers: every stream feeds QA's read models; facts that call for a case
-(a stall, a risk, a falling rubric) open or update it in the same write; completed
-sessions are sampled; recognition and invitations follow the facts they depend on."""
+(a stall, a risk, a falling rubric, sessions that could not be booked) open or update
+it in the same write; a pause and a resume hold or close the case (domain/pauses.py);
+completed sessions are sampled; recognition and invitations follow the facts they depend on."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ from mentornet_contracts.events.matches import (
     MatchConfirmed,
     MatchDeclined,
     MatchEnded,
+    MatchPaused,
     MatchProposed,
+    MatchResumed,
     MenteeWaitlisted,
 )
 from mentornet_contracts.events.participants import (
@@ -42,12 +45,13 @@ from mentornet_contracts.events.participants import (
 from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
 from mentornet_contracts.events.sessions import (
     MatchStalled,
+    SessionBookingFailed,
     SessionCompleted,
     SessionMissed,
     SessionScheduled,
 )
 
-from .domain import matches, people, program, triggers
+from .domain import matches, pauses, people, program, triggers, unplaced
 from .domain.documents import Match
 from .domain.program import Program
 from .store import QaStores
@@ -126,7 +130,10 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         MatchDeclined: on(triggers.declined),
         MatchConfirmed: on(triggers.confirmed, then.confirmed),
         MatchEnded: on(triggers.ended, then.outcome),
-        SessionScheduled: on(_no_events(matches.on_session_scheduled)),
+        MatchPaused: on(pauses.paused),
+        MatchResumed: on(pauses.resumed),
+        SessionScheduled: on(unplaced.scheduled),
+        SessionBookingFailed: on(unplaced.booking_failed),
         SessionCompleted: on(triggers.completed, then.completed),
         SessionMissed: on(_no_events(matches.on_session_missed)),
         MatchStalled: on(triggers.stalled, then.stalled),

@@ -111,6 +111,8 @@ async def get_playbook(program_id: str, rules: Rules) -> dict[str, object]:
 )
 async def put_playbook(program_id: str, body: playbook.Playbook, rules: Rules) -> dict[str, object]:
     """The program's escalation playbook: a first step per trigger (the others keep
-    the default) and the last step (rematch or pause)."""
+    the default) and the last step (rematch or pause). A case at the pause step asks
+    the matcher to pause the match; it then waits for the match to resume and is
+    resolved back_on_track when it does."""
     await rules.set_playbook(program_id, body)
     return {"program_id": program_id, **body.model_dump(mode="json")}

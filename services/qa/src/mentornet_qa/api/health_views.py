@@ -56,6 +56,16 @@ class EscalationsView(BaseModel):
     by_severity: dict[str, int]
 
 
+class SchedulingView(BaseModel):
+    """Dates the scheduler could not book, from the latest report of each running
+    match (booked-later dates drop out), by reason; matches on hold now."""
+
+    unbookable_sessions: int
+    matches_affected: int
+    by_reason: dict[str, int]
+    paused_matches: int
+
+
 class SamplingView(BaseModel):
     sampled: int
     reviewed: int
@@ -121,6 +131,7 @@ class HealthView(BaseModel):
     follow_up: FollowUpView
     rubric: RubricView
     escalations: EscalationsView
+    scheduling: SchedulingView
     fairness: FairnessView
     coverage_gaps: CoverageView
     qa_sampling: SamplingView

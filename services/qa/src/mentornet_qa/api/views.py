@@ -11,7 +11,7 @@ from mentornet_contracts.events.qa import (
     ReviewOutcome,
     Severity,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..domain.documents import CaseStatus, SampleStatus
 from ..domain.playbook import Playbook
@@ -39,6 +39,9 @@ class CaseView(BaseModel):
     breaches: int | None = None
     exhausted: bool | None = None
     awaiting_new_match: bool | None = None
+    awaiting_resume: bool | None = Field(
+        default=None, description="Its pause step paused the match: it waits for the resume."
+    )
     resolution: Resolution | None = None
     resolved_at: str | None = None
     resolved_by: str | None = None
@@ -47,6 +50,7 @@ class CaseView(BaseModel):
     program_id: str | None
     mentor_id: str | None
     mentee_id: str | None
+    match_paused: bool = Field(default=False, description="The match is on hold now.")
 
 
 class CaseList(BaseModel):
@@ -78,6 +82,9 @@ class SampleView(BaseModel):
     claims: list[str]
     reviews: list[ReviewView]
     status: SampleStatus
+    format: str | None = Field(
+        default=None, description="`async` when the sample is a written check-in."
+    )
     claimed_at: str | None = None
     withdrawn_at: str | None = None
     withdrawn_because: str | None = None
@@ -119,6 +126,9 @@ class DecisionView(BaseModel):
     double: bool
     reason: str
     after_close: bool | None = None
+    format: str | None = Field(
+        default=None, description="`async` when the session is a written check-in."
+    )
 
 
 class PeriodView(BaseModel):

@@ -1,5 +1,6 @@
-"""Escalation cases as coordinators see them: each with its match's pair, the most
-urgent first; and the rule that only a match's open case can be acted on."""
+"""Escalation cases as coordinators see them: each with its match's pair (and whether
+the match is on hold now), the most urgent first; and the rule that only a match's
+open case can be acted on."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Literal
 from mentornet_chassis.errors import Conflict
 
 from .documents import Case, CaseStatus, Match
+from .pauses import paused_now
 from .playbook import SEVERITIES
 
 Listed = Literal["open", "resolved", "all"]
@@ -21,6 +23,7 @@ class SeenCase(Case):
     program_id: str | None
     mentor_id: str | None
     mentee_id: str | None
+    match_paused: bool
 
 
 def seen(match: Match, case: Case) -> SeenCase:
@@ -30,6 +33,7 @@ def seen(match: Match, case: Case) -> SeenCase:
         "program_id": match["program_id"],
         "mentor_id": match["mentor_id"],
         "mentee_id": match["mentee_id"],
+        "match_paused": paused_now(match),
     }
 
 

@@ -61,6 +61,31 @@ class Session(TypedDict):
     status: NotRequired[SessionStatus]
     starts_at: NotRequired[str]
     completed_at: NotRequired[str]
+    sequence: NotRequired[int]
+    format: NotRequired[str]
+    """`async` for a written check-in (a reflection and a reply), absent for a live
+    session."""
+    due_at: NotRequired[str]
+    """A written check-in's due time."""
+
+
+class Unplaced(TypedDict):
+    """A planned date of the match's series that could not be booked."""
+
+    sequence: int
+    target: str
+    reason: str
+    attendee_id: str | None
+
+
+class Pause(TypedDict):
+    """The match is on hold (match.paused) until it resumes."""
+
+    by: str
+    reason: str
+    paused_at: str
+    resume_by: str
+    case_id: str | None
 
 
 class Answer(TypedDict):
@@ -96,6 +121,8 @@ class Case(TypedDict):
     breaches: NotRequired[int]
     exhausted: NotRequired[bool]
     awaiting_new_match: NotRequired[bool]
+    awaiting_resume: NotRequired[bool]
+    """Its pause step paused the match: it waits for the match to resume."""
     resolution: NotRequired[Resolution]
     resolved_at: NotRequired[str]
     resolved_by: NotRequired[str]
@@ -131,6 +158,13 @@ class Match(TypedDict):
     cases_opened: NotRequired[int]
     cases_resolved: NotRequired[int]
     escalated_samples: NotRequired[list[str]]
+    format: NotRequired[str | None]
+    unplaced: NotRequired[list[Unplaced]]
+    """The dates of the latest session.booking.failed not booked since."""
+    unplaced_reported_at: NotRequired[str]
+    paused: NotRequired[Pause | None]
+    pauses: NotRequired[int]
+    stalls_while_paused: NotRequired[int]
 
 
 class Role(TypedDict):
@@ -177,6 +211,8 @@ class Sample(TypedDict):
     claims: list[str]
     reviews: list[ReviewRecord]
     status: SampleStatus
+    format: NotRequired[str]
+    """`async` when the sampled session is a written check-in."""
     claimed_at: NotRequired[str]
     withdrawn_at: NotRequired[str]
     withdrawn_because: NotRequired[str]
@@ -195,6 +231,7 @@ class SessionDecision(TypedDict):
     double: bool
     reason: str
     after_close: bool
+    format: NotRequired[str]
 
 
 class Period(TypedDict):

@@ -57,6 +57,16 @@ class Escalations(TypedDict):
     by_severity: dict[str, int]
 
 
+class Scheduling(TypedDict):
+    """Dates the scheduler could not book (the latest report of each running match,
+    less the dates booked since) and the matches on hold now."""
+
+    unbookable_sessions: int
+    matches_affected: int
+    by_reason: dict[str, int]
+    paused_matches: int
+
+
 class Sampling(TypedDict):
     sampled: int
     reviewed: int
@@ -88,6 +98,7 @@ class Health(TypedDict):
     follow_up: FollowUp
     rubric: Rubric
     escalations: Escalations
+    scheduling: Scheduling
     fairness: AuditRecord | NoAudit
     coverage_gaps: Coverage | NoCoverage
     qa_sampling: Sampling

@@ -21,9 +21,12 @@ from .figures import (
     NoCoverage,
     Rubric,
     Sampling,
+    Scheduling,
     Utilisation,
 )
+from .pauses import paused_now
 from .program import Coverage, ProgramState
+from .unplaced import unplaced_now
 
 AGE_BUCKETS = (
     (timedelta(days=1), "under a day"),
@@ -157,6 +160,21 @@ def escalations(matches: Sequence[Match], now: datetime) -> Escalations:
     }
 
 
+def scheduling(matches: Sequence[Match]) -> Scheduling:
+    """Each match counts its latest report's dates once (a repeat replaces it), less
+    the dates booked since; ended and declined matches no longer count."""
+    dates = [(m["match_id"], d["reason"]) for m in matches for d in unplaced_now(m)]
+    by_reason: dict[str, int] = {}
+    for _, reason in dates:
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    return {
+        "unbookable_sessions": len(dates),
+        "matches_affected": len({match_id for match_id, _ in dates}),
+        "by_reason": dict(sorted(by_reason.items())),
+        "paused_matches": sum(1 for m in matches if paused_now(m)),
+    }
+
+
 def health(
     program: ProgramState,
     matches: Sequence[Match],
@@ -179,6 +197,7 @@ def health(
         "follow_up": follow_up(matches),
         "rubric": rubric(matches),
         "escalations": escalations(matches, now),
+        "scheduling": scheduling(matches),
         "fairness": fairness or NoAudit(audited_at=None, attributes=[], disparities=0),
         "coverage_gaps": coverage or NoCoverage(skills=[], waiting_mentees=0),
         "qa_sampling": sampling,

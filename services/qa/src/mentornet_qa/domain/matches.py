@@ -85,6 +85,7 @@ def on_confirmed(current: Match | None, event: MatchConfirmed, now: datetime) ->
         "mentee_id": event.mentee_id,
         "status": MatchStatus.CONFIRMED,
         "confirmed_at": now.isoformat(),
+        "format": str(event.format) if event.format else None,
     }
 
 
@@ -113,14 +114,17 @@ def on_session_scheduled(current: Match | None, event: SessionScheduled) -> Matc
     match["program_id"] = match["program_id"] or event.program_id
     match["mentor_id"] = match["mentor_id"] or event.mentor_id
     match["mentee_id"] = match["mentee_id"] or event.mentee_id
-    return _session(
-        match,
-        Session(
-            session_id=event.session_id,
-            starts_at=event.starts_at.isoformat(),
-            status=SessionStatus.SCHEDULED,
-        ),
+    session = Session(
+        session_id=event.session_id,
+        starts_at=event.starts_at.isoformat(),
+        status=SessionStatus.SCHEDULED,
+        sequence=event.sequence,
     )
+    if event.format is not None:
+        session["format"] = str(event.format)
+    if event.due_at is not None:
+        session["due_at"] = event.due_at.isoformat()
+    return _session(match, session)
 
 
 def on_session_completed(current: Match | None, event: SessionCompleted, now: datetime) -> Match:

@@ -37,6 +37,7 @@ def held_of(d: SessionDecision) -> sampling.Held:
         d["mentee_id"],
         datetime.fromisoformat(d["started_at"]),
         datetime.fromisoformat(d["mentor_since"]) if d["mentor_since"] else None,
+        d.get("format"),
     )
 
 
@@ -57,6 +58,8 @@ def decided(period: Period, held: sampling.Held, rules: sampling.SamplingRules) 
         reason=made.reason,
         after_close=period["closed"],
     )
+    if held.format:
+        record["format"] = held.format
     return {**period, "decisions": {**period["decisions"], held.session_id: record}}
 
 
@@ -81,8 +84,8 @@ def closed(period: Period, now: datetime) -> tuple[Period, list[SessionDecision]
 
 
 def sample_of(period: Period, d: SessionDecision) -> Sample:
-    """The sample to review for a sampled session."""
-    return Sample(
+    """The sample to review for a sampled session (or written check-in: `format`)."""
+    sample = Sample(
         sample_id=sampling.sample_id(d["session_id"]),
         program_id=period["program_id"],
         period=period["period"],
@@ -95,6 +98,9 @@ def sample_of(period: Period, d: SessionDecision) -> Sample:
         reviews=[],
         status=SampleStatus.OPEN,
     )
+    if d.get("format"):
+        sample["format"] = d["format"]
+    return sample
 
 
 def replayed(period: Period, rules: sampling.SamplingRules) -> Replay:

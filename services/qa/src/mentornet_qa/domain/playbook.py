@@ -1,11 +1,13 @@
 """Escalation cases: one playbook per program, one open case per match.
 
 A trigger (missed sessions, no activity, a low or falling rubric, a risk flag, a
-proposal left unaccepted, an inactive mentor, a QA review) opens a case with the
+proposal left unaccepted, an inactive mentor, a QA review, sessions that could not
+be booked) opens a case with the
 playbook's first action for it, a severity, an owner and an SLA due time, or updates
 the open case (never a second). When the SLA passes with the case still open, its
 severity rises and the playbook moves to the next step: nudge, then coordinator
-contact, then rematch (or pause, where the program's playbook says so).
+contact, then rematch (or pause, where the program's playbook says so; domain/pauses.py
+ties the pause to the case).
 `escalation.raised` goes out when a case opens and whenever its action or severity
 changes; `escalation.resolved` when it closes.
 """
@@ -85,6 +87,9 @@ DEFAULT = Playbook(
             action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
         ),
         EscalationTrigger.MANUAL: Step(
+            action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
+        ),
+        EscalationTrigger.BOOKING_FAILED: Step(
             action=EscalationAction.COORDINATOR_CONTACT, severity=Severity.MEDIUM, sla_hours=72
         ),
     }

@@ -40,6 +40,9 @@ class Held:
     mentee_id: str
     started_at: datetime
     mentor_since: datetime | None = None
+    format: str | None = None
+    """`async` for a written check-in (sampled like a live session; `started_at` is
+    when it opened)."""
 
 
 @dataclass(frozen=True)

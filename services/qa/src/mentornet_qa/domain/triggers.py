@@ -28,7 +28,7 @@ from mentornet_contracts.events.qa import (
 )
 from mentornet_contracts.events.sessions import MatchStalled, SessionCompleted, StallReason
 
-from . import matches, playbook
+from . import matches, pauses, playbook
 from .documents import WAITING, Match, MatchStatus
 from .program import Program
 
@@ -63,7 +63,7 @@ def raise_case(
     raised, events = playbook.trigger(
         state, what, detail, now, _playbook(program), _owner(program, state), severity
     )
-    return raised, [*events]
+    return pauses.adopt(raised), [*events]
 
 
 def proposed(
@@ -123,7 +123,10 @@ def completed(
 def stalled(
     state: Match | None, event: MatchStalled, program: Program | None, now: datetime
 ) -> Step:
+    """A match on hold does not stall (domain/pauses.py): the stall is only counted."""
     match = matches.base(state, event.match_id)
+    if pauses.holding(match, now):
+        return {**match, "stalls_while_paused": match.get("stalls_while_paused", 0) + 1}, []
     what = (
         EscalationTrigger.MISSED_SESSIONS
         if event.reason == StallReason.MISSED_SESSIONS
@@ -185,11 +188,12 @@ def due(state: Match, now: datetime, program: Program | None) -> Changed:
         )
         events += raised
     case = state.get("case")
-    if case is not None and case.get("awaiting_new_match"):
+    if case is not None and (case.get("awaiting_new_match") or case.get("awaiting_resume")):
         if now >= datetime.fromisoformat(case["due_at"]):
             state = {**state, "case": {**case, "exhausted": True}}
         return {**state, "due_epoch": next_due(state)}, events
     breached, escalated = playbook.breach(state, now, _playbook(program))
+    breached = pauses.adopt(breached)
     events += escalated
     return {**breached, "due_epoch": next_due(breached)}, events
 

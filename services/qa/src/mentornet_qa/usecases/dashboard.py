@@ -78,7 +78,7 @@ def _card(title: str, body: str) -> str:
 
 
 def _pair_cards(health: Health) -> list[str]:
-    """How the pairs do: matching, mentors' places, attendance, follow-up."""
+    """How the pairs do: matching, mentors' places, attendance, scheduling, follow-up."""
     m, u, a = health["matching"], health["utilisation"], health["attendance"]
     f = health["follow_up"]
     return [
@@ -110,6 +110,7 @@ def _pair_cards(health: Health) -> list[str]:
             )
             + bars([("held", a["held"]), ("missed", a["missed"])]),
         ),
+        _scheduling(health),
         _card(
             "Follow-up completion",
             figure(
@@ -120,6 +121,20 @@ def _pair_cards(health: Health) -> list[str]:
             ),
         ),
     ]
+
+
+def _scheduling(health: Health) -> str:
+    """Dates that could not be booked, by reason, and the matches on hold."""
+    s = health["scheduling"]
+    return _card(
+        "Scheduling",
+        '<div class="row">'
+        + figure("scheduling.unbookable_sessions", s["unbookable_sessions"], "unbookable sessions")
+        + figure("scheduling.matches_affected", s["matches_affected"], "matches affected")
+        + figure("scheduling.paused_matches", s["paused_matches"], "matches paused now")
+        + "</div>"
+        + (bars(list(s["by_reason"].items())) if s["by_reason"] else ""),
+    )
 
 
 def _quality_cards(health: Health) -> list[str]:

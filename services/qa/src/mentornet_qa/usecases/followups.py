@@ -17,7 +17,7 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 
-from ..domain import people, playbook, recognition, reviews, triggers
+from ..domain import pauses, people, playbook, recognition, reviews, triggers
 from ..domain.documents import Case, Match, MatchStatus, Person, Recognition, Sample
 from ..domain.program import ProgramState
 from ..store import QaStores
@@ -88,14 +88,14 @@ class FollowUps:
 
     async def stalled(self, envelope: Envelope[Any], state: Match) -> None:
         """A mentor whose every active match has stalled for inactivity is inactive:
-        each of those cases becomes high severity."""
+        each of those cases becomes high severity. A match on hold is not active."""
         mentor = state.get("mentor_id")
-        if not mentor or envelope.event.reason != "no_activity":
+        if not mentor or envelope.event.reason != "no_activity" or pauses.paused_now(state):
             return
         active = [
             m
             for m in await self.stores.matches_of_mentor(mentor)
-            if m["status"] == MatchStatus.CONFIRMED
+            if m["status"] == MatchStatus.CONFIRMED and not pauses.paused_now(m)
         ]
         quiet = [m for m in active if (c := m.get("case")) and c["trigger"] == "no_activity"]
         if len(active) < 2 or len(quiet) < len(active):
@@ -205,11 +205,15 @@ def _forgotten(state: Recognition | None) -> Change[Recognition]:
 
 
 def _without_notes(match: Match | None) -> Match | None:
+    """Closed cases lose their notes and details, a pause its reason."""
     if match is None:
         return None
     closed: list[Case] = [
         {**_without_details(c), "note": ""} for c in match.get("closed_cases", [])
     ]
+    pause = match.get("paused")
+    if pause:
+        return {**match, "closed_cases": closed, "paused": {**pause, "reason": ""}}
     return {**match, "closed_cases": closed}
 
 

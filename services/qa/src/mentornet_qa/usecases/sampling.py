@@ -1,8 +1,9 @@
-"""Sampling held sessions for review (domain/sampling.py, domain/periods.py), one
-period of a program at a time. A session's decision, and `qa.sample.selected` when it
-is sampled, are written with the period's record in one write; the period closes at
-the start of the next month (workers.py), when each mentor not yet covered gets a
-sample. The samples to review follow from the period's record."""
+"""Sampling held sessions for review, written check-ins alike (domain/sampling.py,
+domain/periods.py), one period of a program at a time. A session's decision, and
+`qa.sample.selected` when it is sampled, are written with the period's record in one
+write; the period closes at the start of the next month (workers.py), when each mentor
+not yet covered gets a sample. The samples to review follow from the period's
+record."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class Sampler:
             match["mentee_id"] or "",
             started,
             datetime.fromisoformat(since) if since else None,
+            session.get("format"),
         )
 
     async def sample(self, match: Match, session_id: str, cause: Envelope[Any]) -> None:
