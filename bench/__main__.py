@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark on the embedded stack, write docs/benchmarks.md.
 
-`python -m bench pipeline` (or any of chassis, incremental, matcher, pipeline) runs only
+`python -m bench pipeline` (or any of chassis, incremental, matcher, overlap, pipeline) runs only
 those and rewrites only their parts of the report, keeping the rest as recorded."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .chassis_paths import codec_decode, exactly_once_write
 from .harness import Result, update_report, write_report
 from .matcher import matcher_section
 from .matcher_incremental import incremental_section
+from .matcher_overlap import overlap_section
 from .pipeline import pipeline_section
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -25,10 +26,11 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "pipeline": pipeline_section,
     "incremental": incremental_section,
     "matcher": matcher_section,
+    "overlap": overlap_section,
 }
 """In the order they run: the pipeline and the incremental proposals before the big
 batch instances (a 3 GB heap left behind skews latencies)."""
-REPORT_ORDER = ("matcher", "incremental", "pipeline")
+REPORT_ORDER = ("matcher", "overlap", "incremental", "pipeline")
 CHOICES = ("chassis", *SECTIONS)
 
 

@@ -146,7 +146,8 @@ def section(runs: list[MatcherRun]) -> str:
         "(sparse Jonker-Volgenant, `min_weight_full_bipartite_matching`, on the "
         "capacity-expanded graph: an edge per allowed pair and unit of capacity) runs on "
         "the same instance up to 60M edges. Ours is the best of 3 runs (the 50k row: one "
-        "run). Peak RSS is the whole benchmark process so far.",
+        "run). Peak RSS is the whole benchmark process so far. Shared time is counted in "
+        "minutes over the program's 12 weeks (elementary segments, see the next section).",
         "",
         "| mentees x mentors | ours, end to end (s) | LP rounds | relative gap | matched | "
         "greedy (s) | greedy total / optimum | scipy exact (s) | agrees | peak RSS (MB) | "

@@ -51,6 +51,7 @@ RULES = Rules(
     sessions_per_month=2,
     max_active=8,
     max_monthly_hours=12.0,
+    span_weeks=12,
 )
 
 

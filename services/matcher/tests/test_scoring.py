@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from mentornet_matcher.domain.pool import build_mentor_side, build_pool
 from mentornet_matcher.domain.rules import MentorLoad
 from mentornet_matcher.domain.scoring import PoolScores
 from mentornet_matcher.domain.skillmap import SkillMap
+from mentornet_matcher.domain.slots import Span
 
 from .builders import RULES, START, availability, mentee, mentor, pool
 
@@ -53,7 +55,10 @@ def test_no_common_language_rules_a_mentor_out_and_says_so() -> None:
 
 
 def test_too_little_shared_time_across_a_dst_change_and_leave() -> None:
+    """Over a 4-week program, two Mondays of the four are shared (Berlin springs forward
+    on 28 March): 0.5 h a week, just what two 1-hour sessions a month need."""
     one_hour = [{"weekday": "mon", "start": "08:00", "end": "09:00"}]
+    four_weeks = dataclasses.replace(RULES, span_weeks=4)
     p = pool(
         [
             mentee(
@@ -64,9 +69,10 @@ def test_too_little_shared_time_across_a_dst_change_and_leave() -> None:
             ),
         ],
         [mentor("utc", availability=availability("UTC", one_hour))],
+        rules=four_weeks,
     )
     block = PoolScores(p).block(0, 1)
-    assert block.overlap_hours[0, 0] == pytest.approx(2.0)  # two Mondays before 28 March
+    assert block.overlap_hours[0, 0] == pytest.approx(0.5)  # two Mondays before 28 March
     assert block.feasible[0, 0]
     on_leave = pool(
         [
@@ -80,10 +86,51 @@ def test_too_little_shared_time_across_a_dst_change_and_leave() -> None:
             )
         ],
         [mentor("utc", availability=availability("UTC", one_hour))],
+        rules=four_weeks,
     )
     assert scores_of(on_leave)[0, 0] == -np.inf
-    assert why_not(PoolScores(on_leave), 0, 0).startswith(
-        "Only 1.0 h of shared availability over the next 4 weeks; the cadence needs 2.0 h"
+    assert why_not(PoolScores(on_leave), 0, 0) == (
+        "Only 0.25 h a week of shared availability over the program's 4 weeks; "
+        "the cadence needs 0.5 h a week"
+    )
+
+
+def test_the_whole_program_counts_not_its_first_month() -> None:
+    """Over a 12-week program the same pair shares 2 h in all: ruled out."""
+    one_hour = [{"weekday": "mon", "start": "08:00", "end": "09:00"}]
+    berlin = [{"weekday": "mon", "start": "09:00", "end": "10:00"}]
+    p = pool(
+        [mentee("a", availability=availability("Europe/Berlin", berlin))],
+        [mentor("utc", availability=availability("UTC", one_hour))],
+    )
+    block = PoolScores(p).block(0, 1)
+    assert block.overlap_hours[0, 0] == pytest.approx(2 / 12)
+    assert not block.feasible[0, 0]
+
+
+def test_a_quarter_and_a_half_hour_zone_share_their_whole_hour() -> None:
+    """Kathmandu (+05:45) 14:45-15:45 and St John's (-03:30 in winter) 05:30-06:30 are
+    the same UTC hour: 1.0 h a week, not the 0.5 h half-hour slots counted."""
+    winter = dataclasses.replace(RULES, span_weeks=4)
+    start = datetime(2027, 1, 4, tzinfo=UTC)
+    mentee_ = mentee(
+        "a",
+        availability=availability(
+            "Asia/Kathmandu", [{"weekday": "mon", "start": "14:45", "end": "15:45"}]
+        ),
+    )
+    mentor_ = mentor(
+        "m",
+        availability=availability(
+            "America/St_Johns", [{"weekday": "mon", "start": "05:30", "end": "06:30"}]
+        ),
+    )
+    p = build_pool([mentee_], [mentor_], [MentorLoad()], winter, SkillMap.default(), start)
+    scores = PoolScores(p)
+    assert scores.block(0, 1).overlap_hours[0, 0] == 1.0
+    texts = {c.signal: c.text for c in explain(scores, 0, 0).contributions}
+    assert texts["availability"] == (
+        "Shares 1 h a week over the program's 4 weeks; the cadence needs 0.5 h a week"
     )
 
 
@@ -139,7 +186,10 @@ def test_an_explanation_adds_up_to_the_score_and_names_no_one() -> None:
     assert texts["skills"] == "Covers 1 of 1 goal skills at the level needed"
     assert texts["timezone"] == "1 h apart"
     assert texts["style"] == "Coaching style matches the mentee's preference (socratic)"
-    assert texts["availability"].startswith("Shares 32.0 h over the next 4 weeks")
+    assert texts["availability"] == (
+        "Shares 8 h a week over the program's 12 weeks; the cadence needs 0.5 h a week"
+    )
+    assert texts["pace"] == "steady pace wants 1 h a week; 8 h a week shared"
 
 
 def test_why_not_a_feasible_mentor_compares_with_the_proposed_one() -> None:
@@ -234,7 +284,7 @@ def test_capacity_from_the_mentors_with_a_load_matches_a_full_list() -> None:
     mentors = [mentor("m0", capacity=1), mentor("m1"), mentor("m2", capacity=2)]
     busy = {"m1": MentorLoad(active_in_program=2, monthly_hours=4.0), "m2": MentorLoad(1, 2.0)}
     full = [busy.get(m.participant_id, MentorLoad()) for m in mentors]
-    prepared = build_mentor_side(mentors, SkillMap.default(), START)
+    prepared = build_mentor_side(mentors, SkillMap.default(), Span(START, RULES.span_weeks))
 
     listed = build_pool([mentee("e")], mentors, full, RULES, SkillMap.default(), START)
     mapped = build_pool([mentee("e")], prepared, busy, RULES, SkillMap.default(), START)

@@ -4,7 +4,8 @@ matchmaker, decisions and rematcher, plus helpers to seed programs and people.""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, State
@@ -21,6 +22,7 @@ from mentornet_matcher.domain.documents import Match
 from mentornet_matcher.store import BatchRuns, MatcherStores
 from mentornet_matcher.usecases.decisions import Decisions
 from mentornet_matcher.usecases.matchmaker import Matchmaker
+from mentornet_matcher.usecases.pauses import Pauses
 from mentornet_matcher.usecases.rematch import Rematcher
 from mentornet_matcher.workers import BatchWorker
 from mentornet_tooling.testing.examples import program_published
@@ -38,6 +40,9 @@ class World:
     matchmaker: Matchmaker
     decisions: Decisions
     rematcher: Rematcher
+    pauses: Pauses
+    now: list[datetime] = field(default_factory=lambda: [datetime(2027, 2, 1, 9, tzinfo=UTC)])
+    """The clock pauses read (tests move it)."""
 
     @classmethod
     def on(cls, db: AsyncDatabase[dict[str, Any]]) -> World:
@@ -47,7 +52,13 @@ class World:
         runs = BatchRuns(db, schedule_s=3600)
         matchmaker = Matchmaker(stores, runs, lambda: None)
         rematcher = Rematcher(stores, matchmaker)
-        return cls(stores, runs, matchmaker, Decisions(stores, matchmaker, rematcher), rematcher)
+        now = [datetime(2027, 2, 1, 9, tzinfo=UTC)]
+        pausing = Pauses(stores, lambda: now[0], lambda: None)
+        decisions = Decisions(stores, matchmaker, rematcher)
+        return cls(stores, runs, matchmaker, decisions, rematcher, pausing, now)
+
+    def clock(self) -> datetime:
+        return self.now[0]
 
     async def program(self, **changes: Any) -> None:
         program = {**PROGRAM, **changes}

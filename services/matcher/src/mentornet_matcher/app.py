@@ -25,8 +25,9 @@ from .usecases.board import ProgramBoard
 from .usecases.decisions import Decisions
 from .usecases.followups import FollowUps
 from .usecases.matchmaker import Matchmaker
+from .usecases.pauses import Pauses
 from .usecases.rematch import Rematcher
-from .workers import BatchWorker
+from .workers import BatchWorker, pause_timers
 
 SERVICE = "matcher"
 SETTINGS = MatcherSettings
@@ -51,6 +52,8 @@ def build(runtime: Runtime) -> ServiceParts:
     )
     rematcher = Rematcher(stores, matchmaker)
     worker = BatchWorker(runs, matchmaker, settings.batch_poll_seconds)
+    pausing = Pauses(stores, runtime.clock, runtime.wake_relay)
+    timers = pause_timers(stores, runtime.clock, settings.timer_poll_seconds, runtime.wake_relay)
     return ServiceParts(
         clock=runtime.clock,
         routers=ROUTERS,
@@ -58,11 +61,12 @@ def build(runtime: Runtime) -> ServiceParts:
             Decisions(stores, matchmaker, rematcher),
             ProgramBoard(stores, runs, matchmaker.coverage, worker.wake.set),
             matchmaker.pairs,
+            pausing,
         ],
-        handlers=matcher_handlers(stores, FollowUps(runs, matchmaker, rematcher)),
+        handlers=matcher_handlers(stores, FollowUps(runs, matchmaker, rematcher, pausing)),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
-        workers=[worker.run],
+        workers=[worker.run, timers.run],
         parks=[UnknownEntity],
         resources=access.resolvers(stores),
     )

@@ -14,6 +14,9 @@ class MatcherSettings(ServiceSettings):
     batch_schedule_seconds: float = Field(
         default=3600.0, gt=0, description="Every program gets a batch run at least this often."
     )
+    timer_poll_seconds: float = Field(
+        default=5.0, gt=0, description="How often paused matches due to resume are looked for."
+    )
     newcomer_view_ms: int = Field(
         default=500,
         ge=0,

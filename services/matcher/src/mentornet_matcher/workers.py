@@ -1,4 +1,5 @@
-"""Runs batch matching for programs that asked for it or whose schedule is due.
+"""Background work: batch matching for programs that asked for it or whose schedule is
+due; the timer that resumes paused matches at their `resume_by`.
 
 Requests made while a run is going stay open, so the run after it sees them. A run
 that fails (the database unreachable, say) gives its lease back and is retried after
@@ -9,14 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 import structlog
+from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
 from mentornet_chassis.process.workers import pause
 
+from .domain import pauses
 from .domain.documents import BatchRun
 from .domain.placement import run_record
-from .store import BatchRuns
+from .store import BatchRuns, MatcherStores
 from .usecases.matchmaker import Matchmaker
+from .usecases.proposals import SERVICE
 
 log = structlog.get_logger("mentornet.matcher.batch")
 
@@ -59,3 +65,15 @@ class BatchWorker:
             optimality_gap=record["optimality_gap"],
         )
         return True
+
+
+def pause_timers(
+    stores: MatcherStores,
+    clock: Callable[[], datetime],
+    poll_s: float,
+    wake_relay: Callable[[], None],
+) -> DueScanner:
+    """Resumes each paused match at its `resume_by` (by=schedule), in the match's
+    conditional write, so replicas scanning at once resume it once."""
+    due = firing(stores.match_states, pauses.due, SERVICE)
+    return DueScanner([DueTask(stores.matches, due)], clock, poll_s, wake_relay)

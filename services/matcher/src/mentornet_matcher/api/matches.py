@@ -1,11 +1,11 @@
 """Matches over HTTP: read a proposal; accept, decline, approve, swap it; the first
-session's fit check; why not another mentor."""
+session's fit check; why not another mentor; pause and resume a confirmed match."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Response, status
 from mentornet_chassis.http.guard import SignedIn, guarded_router
 from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_contracts.events.matches import Decider
@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.documents import Match, MatchStatus
 from ..domain.matches import decider
-from .parts import Deciding, Explaining
-from .views import MatchView, SwappedView, WhyNotView
+from .parts import Deciding, Explaining, Pausing
+from .views import MatchView, PausingView, SwappedView, WhyNotView
 
 MENTOR, MENTEE = Grant.MENTOR, Grant.MENTEE
 STATE: dict[str, Any] = {"response_model": MatchView, "response_model_exclude_unset": True}
@@ -41,6 +41,22 @@ class FitCheck(BaseModel):
 
     fits: bool = Field(description="Whether the pair fits, after the first session.")
     reason: str = Field(default="", max_length=500, description="Why not, in a few words.")
+
+
+class PauseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weeks: int = Field(
+        description="How long, in weeks: 1 to the program's max_pause_weeks (default 4).",
+        examples=[2],
+    )
+    reason: str = Field(
+        min_length=1, max_length=500, description="Why, in plain words.", examples=["launch"]
+    )
+
+
+class ResumeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
 async def _visible(
@@ -124,3 +140,31 @@ async def fit_check(body: FitCheck, seen: Seen, decisions: Deciding) -> Match:
     """After the first session: a pair that does not fit is ended and the mentee is
     placed again with someone else."""
     return await decisions.fit_check(*seen, body.fits, body.reason)
+
+
+@router.post(
+    "/matches/{match_id}/pause",
+    response_model=PausingView,
+    response_model_exclude_unset=True,
+    responses={202: {"model": PausingView, "description": "Recorded; waiting for the other."}},
+    **allow("matches.pause", *PAIR, *TEAM, on="match"),
+)
+async def pause(
+    body: PauseBody, seen: Seen, pausing: Pausing, response: Response
+) -> dict[str, Any]:
+    """A coordinator pauses a confirmed match at once; its mentee or mentor asks, and
+    the match pauses once both have (202 with `waiting_for` until then). `weeks` above
+    the program's max_pause_weeks: 422; a match that is not active: 409 with it."""
+    outcome = await pausing.pause(*seen, body.weeks, body.reason)
+    if outcome.waiting_for:
+        response.status_code = status.HTTP_202_ACCEPTED
+    return {**outcome.match, "waiting_for": outcome.waiting_for}
+
+
+@router.post(
+    "/matches/{match_id}/resume", **STATE, **allow("matches.resume", *PAIR, *TEAM, on="match")
+)
+async def resume(seen: Seen, pausing: Pausing, body: ResumeBody | None = None) -> Match:
+    """The pause ends now (a match that is not paused: 409 with it); the body, if
+    any, is `{}`."""
+    return await pausing.resume(*seen)

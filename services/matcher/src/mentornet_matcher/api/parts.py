@@ -10,7 +10,9 @@ from mentornet_chassis.http.provided import provided
 from ..usecases.board import ProgramBoard
 from ..usecases.decisions import Decisions
 from ..usecases.pairs import Pairs
+from ..usecases.pauses import Pauses
 
 Board = Annotated[ProgramBoard, Depends(provided(ProgramBoard))]
 Deciding = Annotated[Decisions, Depends(provided(Decisions))]
 Explaining = Annotated[Pairs, Depends(provided(Pairs))]
+Pausing = Annotated[Pauses, Depends(provided(Pauses))]

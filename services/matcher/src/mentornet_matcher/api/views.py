@@ -30,6 +30,22 @@ class ContributionView(BaseModel):
     text: str
 
 
+class PauseView(BaseModel):
+    by: str = Field(description="Who paused it: coordinator, participants, qa.")
+    reason: str
+    paused_at: str
+    resume_by: str = Field(description="When the match resumes on its own, UTC.")
+    case_id: str | None = Field(default=None, description="The escalation case that paused it.")
+    resumed_at: str | None = None
+    resumed_by: str | None = None
+
+
+class PauseRequestView(BaseModel):
+    weeks: int
+    reason: str
+    at: str
+
+
 class MatchView(BaseModel):
     match_id: str
     mentee_id: str
@@ -49,6 +65,20 @@ class MatchView(BaseModel):
     end_reason: str | None = None
     end_cause: str | None = None
     fit_confirmed_by: list[str] | None = None
+    format: str | None = Field(
+        default=None, description="`async` when the match meets by written check-ins."
+    )
+    pause: PauseView | None = Field(default=None, description="While paused: the pause.")
+    pause_requests: dict[str, PauseRequestView] | None = Field(
+        default=None, description="Role (mentee, mentor) to their request to pause."
+    )
+    pauses: list[PauseView] | None = Field(default=None, description="Pauses taken and over.")
+
+
+class PausingView(MatchView):
+    waiting_for: list[str] = Field(
+        description="Who of the match has yet to ask for the pause (empty once paused)."
+    )
 
 
 class WhyNotView(BaseModel):

@@ -36,6 +36,13 @@ def _with_role(
     return candidate
 
 
+def profile_formats(candidate: Candidate | None, role: str) -> list[str]:
+    """The formats the person accepts in a role (none listed: any)."""
+    roles = candidate["roles"] if candidate is not None else {}
+    profile = roles.get(role) or {}
+    return [str(f) for f in profile.get("formats", [])]
+
+
 def on_mentee_registered(current: Candidate | None, event: MenteeRegistered) -> Candidate:
     return _with_role(current, "mentee", event)
 

@@ -23,6 +23,8 @@ class MatchStatus(StrEnum):
     IN_REVIEW = "in_review"
     SHORTLISTED = "shortlisted"
     CONFIRMED = "confirmed"
+    PAUSED = "paused"
+    """Confirmed, on hold until it resumes (domain/pauses.py)."""
     DECLINED = "declined"
     ENDED = "ended"
     SUPERSEDED = "superseded"
@@ -60,6 +62,33 @@ class Match(TypedDict):
     end_reason: NotRequired[str]
     end_cause: NotRequired[str]
     fit_confirmed_by: NotRequired[list[str]]
+    format: NotRequired[str | None]
+    """The format the match meets in once confirmed: `async` for written check-ins."""
+    pause: NotRequired[Pause]
+    """While paused: who paused it, why, and until when."""
+    pause_requests: NotRequired[dict[str, PauseRequest]]
+    """Role (mentee, mentor) to their request to pause, until both have asked."""
+    pauses: NotRequired[list[Pause]]
+    """Pauses taken and over, oldest first."""
+    due_epoch: NotRequired[float | None]
+    """When the pause ends on its own (epoch seconds; the chassis timers read it)."""
+
+
+class Pause(TypedDict):
+    by: str
+    """A PauseActor."""
+    reason: str
+    paused_at: str
+    resume_by: str
+    case_id: NotRequired[str]
+    resumed_at: NotRequired[str]
+    resumed_by: NotRequired[str]
+
+
+class PauseRequest(TypedDict):
+    weeks: int
+    reason: str
+    at: str
 
 
 class CandidateStatus(StrEnum):

@@ -10,7 +10,6 @@ from mentornet_contracts.events.matches import ScoreContribution
 
 from .scoring import NEUTRAL, PoolScores
 from .skillmap import goal_weights
-from .slots import HORIZON_WEEKS
 
 
 @dataclass(frozen=True)
@@ -18,6 +17,11 @@ class Explained:
     score: float
     feasible: bool
     contributions: tuple[ScoreContribution, ...]
+
+
+def hours(value: float) -> str:
+    """Hours a week as people write them: 1, 0.5, 0.25, 7.33."""
+    return f"{round(value, 2):g}"
 
 
 def _skills_text(scores: PoolScores, i: int, j: int) -> str:
@@ -47,10 +51,11 @@ def _texts(
     reach = [str(c) for c in mentee.channels]
     reached = [c for c in reach if c in {str(d) for d in mentor.channels}]
     need = pool.pace_need[i]
+    weeks = pool.span.weeks
     return {
         "skills": _skills_text(scores, i, j),
-        "availability": f"Shares {overlap:.1f} h over the next {HORIZON_WEEKS} weeks; "
-        f"the cadence needs {pool.rules.min_overlap_hours:.1f} h",
+        "availability": f"Shares {hours(overlap)} h a week over the program's {weeks} weeks; "
+        f"the cadence needs {hours(pool.rules.min_overlap_hours)} h a week",
         "timezone": "Time zone unknown"
         if np.isnan(distance)
         else ("Same UTC offset" if distance == 0 else f"{distance:g} h apart"),
@@ -69,7 +74,7 @@ def _texts(
         "pace": "Mentee gave no learning pace"
         if np.isnan(need)
         else f"{mentee.learning_pace} pace wants {need:g} h a week; "
-        f"{overlap / HORIZON_WEEKS:.1f} h a week shared",
+        f"{hours(overlap)} h a week shared",
         "channel": f"Uses {len(reached)} of the mentee's {len(reach)} channels between sessions"
         + (f" ({', '.join(reached)})" if reached else "")
         if reach
@@ -120,8 +125,9 @@ def why_not(scores: PoolScores, i: int, j: int, proposed: int | None = None) -> 
         return "The mentor has no capacity left (active mentees or monthly hours at the limit)"
     if overlap + 1e-6 < pool.rules.min_overlap_hours:
         return (
-            f"Only {overlap:.1f} h of shared availability over the next {HORIZON_WEEKS} "
-            f"weeks; the cadence needs {pool.rules.min_overlap_hours:.1f} h"
+            f"Only {hours(overlap)} h a week of shared availability over the program's "
+            f"{pool.span.weeks} weeks; the cadence needs {hours(pool.rules.min_overlap_hours)} h "
+            "a week"
         )
     score = float(block.score(pool.rules.weights)[0, j])
     if proposed is None or proposed == j:

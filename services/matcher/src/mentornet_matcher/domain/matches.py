@@ -8,7 +8,8 @@ Any placed match can be ended by the matcher (withdrawal, capacity or availabili
 change, a failed fit check, an escalation): status `ended`, and the mentee is placed
 again without the pair when the pair itself failed.
 
-Only `proposed` and `confirmed` hold the mentor's capacity. Pure functions from
+A confirmed match may be paused and resumed (domain/pauses.py); only `proposed`,
+`confirmed` and `paused` hold the mentor's capacity. Pure functions from
 (state, command) to (new state, events); a decision on a match that is not in the
 state it needs raises MatchNotOpen (a Refused, 409), which names the current state.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import cast
 
 from mentornet_chassis.errors import Conflict
+from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import (
     Decider,
     EndCause,
@@ -34,7 +36,7 @@ from mentornet_contracts.events.programs import ApprovalMode
 from .documents import Match, MatchStatus
 
 OPEN = MatchStatus.PROPOSED
-HOLDS_CAPACITY = (MatchStatus.PROPOSED, MatchStatus.CONFIRMED)
+HOLDS_CAPACITY = (MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.PAUSED)
 PENDING = (MatchStatus.IN_REVIEW, MatchStatus.SHORTLISTED)
 PLACED = (*HOLDS_CAPACITY, *PENDING)
 """A mentee with a match in one of these states is not placed again."""
@@ -142,6 +144,8 @@ def end(
         cause=cause,
     )
     ended: Match = {**match, "status": MatchStatus.ENDED, "ended_from": match["status"]}
+    if "due_epoch" in ended:
+        ended["due_epoch"] = None  # a paused match's resume timer stops with it
     return {**ended, "failed": failed, "end_reason": str(reason), "end_cause": str(cause)}, event
 
 
@@ -154,7 +158,11 @@ def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:
     return {**ended, "status": MatchStatus.SUPERSEDED}, event
 
 
-def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfirmed]:
+def accept(
+    match: Match, by: Decider, format: SessionFormat | None = None
+) -> tuple[Match, MatchAccepted, MatchConfirmed]:
+    """The mentor accepts: the match is confirmed, meeting in `format` (async for
+    written check-ins, domain/formats.py; None for live sessions)."""
     _require(match, OPEN)
     accepted = MatchAccepted(match_id=match["match_id"], mentee_id=match["mentee_id"], by=by)
     confirmed = MatchConfirmed(
@@ -162,8 +170,12 @@ def accept(match: Match, by: Decider) -> tuple[Match, MatchAccepted, MatchConfir
         mentee_id=match["mentee_id"],
         mentor_id=match["mentor_id"],
         program_id=match["program_id"],
+        format=format,
     )
-    return {**match, "status": MatchStatus.CONFIRMED}, accepted, confirmed
+    state: Match = {**match, "status": MatchStatus.CONFIRMED}
+    if format is not None:
+        state["format"] = str(format)
+    return state, accepted, confirmed
 
 
 def record_fit(match: Match, by: Decider) -> Match:

@@ -19,7 +19,7 @@ from mentornet_contracts.events.participants import MenteeRegistered, MentorRegi
 
 from .rules import MentorLoad, Rules
 from .skillmap import Coverage, SkillMap, coverage
-from .slots import HORIZON_SLOTS, offset_hours, utc_slots
+from .slots import Intervals, Span, free_minutes, offset_hours
 
 FORMATS = tuple(str(f) for f in SessionFormat)
 CHANNELS = tuple(str(c) for c in CommunicationChannel)
@@ -62,7 +62,8 @@ class Side:
     org_unit: Codes
     manager: Codes
     offset: npt.NDArray[np.float64]
-    slots: npt.NDArray[np.bool_]
+    times: tuple[Intervals, ...]
+    """Each person's free time over the span (domain/slots.py)."""
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,14 @@ class MentorSide:
     side: Side
     vocabularies: dict[str, dict[str, int]]
     levels: npt.NDArray[np.int8]
-    start: datetime
+    span: Span
     skills: SkillMap
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
     """What scoring derives from the mentors alone (their availability patterns)."""
+
+    @property
+    def start(self) -> datetime:
+        return self.span.start
 
 
 def _vocabularies() -> dict[str, dict[str, int]]:
@@ -92,19 +97,19 @@ def _vocabularies() -> dict[str, dict[str, int]]:
 
 
 def build_mentor_side(
-    mentors: Sequence[MentorRegistered], skills: SkillMap, start: datetime
+    mentors: Sequence[MentorRegistered], skills: SkillMap, span: Span
 ) -> MentorSide:
     vocabularies = _vocabularies()
-    side = _side(mentors, start, vocabularies)
+    side = _side(mentors, span, vocabularies)
     levels = skills.proficiency([m.skills for m in mentors])
-    return MentorSide(mentors, side, vocabularies, levels, start, skills)
+    return MentorSide(mentors, side, vocabularies, levels, span, skills)
 
 
 @dataclass(frozen=True)
 class Pool:
     rules: Rules
     skills: SkillMap
-    start: datetime
+    span: Span
     mentees: Sequence[MenteeRegistered]
     mentors: Sequence[MentorRegistered]
     mentee_side: Side
@@ -121,10 +126,14 @@ class Pool:
     def shape(self) -> tuple[int, int]:
         return len(self.mentees), len(self.mentors)
 
+    @property
+    def start(self) -> datetime:
+        return self.span.start
+
 
 def _side(
     people: Sequence[MenteeRegistered | MentorRegistered],
-    start: datetime,
+    span: Span,
     vocabularies: dict[str, dict[str, int]],
 ) -> Side:
     zones = [p.availability.timezone if p.availability else None for p in people]
@@ -150,10 +159,8 @@ def _side(
         ),
         org_unit=codes([p.org_unit for p in people], vocabularies["org_unit"]),
         manager=codes([p.manager_id for p in people], vocabularies["person"]),
-        offset=np.asarray([offset_hours(z, start) for z in zones], dtype=np.float64),
-        slots=np.stack([utc_slots(p.availability, start) for p in people])
-        if people
-        else np.zeros((0, HORIZON_SLOTS), dtype=np.bool_),
+        offset=np.asarray([offset_hours(z, span.start) for z in zones], dtype=np.float64),
+        times=tuple(free_minutes(p.availability, span) for p in people),
     )
 
 
@@ -166,12 +173,16 @@ def build_pool(
     start: datetime,
     failed_pairs: frozenset[tuple[str, str]] = frozenset(),
 ) -> Pool:
-    """`mentors` may come as a prebuilt MentorSide (same skills and start)."""
+    """`mentors` may come as a prebuilt MentorSide (same skills and span). The span
+    starts at `start` and runs the program's weeks (rules.span_weeks)."""
+    span = Span(start, rules.span_weeks)
     prepared = (
-        mentors if isinstance(mentors, MentorSide) else build_mentor_side(mentors, skills, start)
+        mentors if isinstance(mentors, MentorSide) else build_mentor_side(mentors, skills, span)
     )
+    if prepared.span != span:
+        raise ValueError(f"mentors prepared for {prepared.span}, not {span}")
     vocabularies = {name: dict(codes) for name, codes in prepared.vocabularies.items()}
-    mentee_side = _side(mentees, start, vocabularies)
+    mentee_side = _side(mentees, span, vocabularies)
     width = len(vocabularies["language"])
     mentee_side = _widened(mentee_side, width)
     mentor_side = _widened(prepared.side, width)
@@ -184,7 +195,7 @@ def build_pool(
     return Pool(
         rules=rules,
         skills=skills,
-        start=start,
+        span=span,
         mentees=mentees,
         mentors=prepared.mentors,
         mentee_side=mentee_side,

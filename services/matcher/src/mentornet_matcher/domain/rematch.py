@@ -11,7 +11,7 @@ from .documents import Match, MatchStatus
 from .matches import HOLDS_CAPACITY
 from .rules import Rules
 
-LEAST_SETTLED_FIRST = {MatchStatus.PROPOSED: 0, MatchStatus.CONFIRMED: 1}
+LEAST_SETTLED_FIRST = {MatchStatus.PROPOSED: 0, MatchStatus.CONFIRMED: 1, MatchStatus.PAUSED: 1}
 
 
 def over_capacity(holding: Sequence[Match], rules: Rules, override: int | None) -> list[Match]:
@@ -35,5 +35,6 @@ def _settledness(match: Match) -> int:
 
 
 def too_little_time(overlap_hours: float, rules: Rules) -> bool:
-    """The pair can no longer hold a month's sessions in the next four weeks."""
+    """The pair no longer shares the hours a week the cadence needs, on average over
+    the program's span."""
     return overlap_hours + 1e-6 < rules.min_overlap_hours

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from mentornet_contracts.events.programs import ProgramPublished, ProgramTier
 
+WEEKS_PER_MONTH = 4
+
 
 @dataclass(frozen=True)
 class MentorLoad:
@@ -27,6 +29,9 @@ class Rules:
     exclude_same_manager_line: bool = False
     exclude_same_org_unit: bool = False
     cohort_size: int | None = None
+    span_weeks: int = 12
+    """How long a match runs (the program's duration_weeks): shared time is counted
+    over all of it."""
 
     @classmethod
     def of(cls, program: ProgramPublished) -> Rules:
@@ -39,6 +44,7 @@ class Rules:
             exclude_same_manager_line=program.conflict_rules.exclude_same_manager_line,
             exclude_same_org_unit=program.conflict_rules.exclude_same_org_unit,
             cohort_size=program.cohort_size if program.tier == ProgramTier.COHORT else None,
+            span_weeks=program.duration_weeks,
         )
 
     @property
@@ -53,8 +59,9 @@ class Rules:
 
     @property
     def min_overlap_hours(self) -> float:
-        """Over the 4-week horizon a pair must be able to hold a month's sessions."""
-        return self.hours_per_match
+        """Shared hours a week a pair needs (averaged over the span): a month's
+        sessions in four weeks of shared time."""
+        return self.hours_per_match / WEEKS_PER_MONTH
 
     def capacity_left(self, override: int | None, load: MentorLoad) -> int:
         """More mentees the mentor can take here, by count and by monthly hours. The

@@ -15,9 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from mentornet_contracts.events.programs import MATCHING_SIGNALS
 
-from .overlap import MentorSlots, PairOverlap
+from .overlap import MentorTimes, PairOverlap
 from .pool import CHANNELS, FORMATS, Pool
-from .slots import HORIZON_WEEKS
 
 SIGNALS = MATCHING_SIGNALS
 NEUTRAL = 0.5
@@ -36,7 +35,7 @@ class Block:
 
     signals: dict[str, Matrix]
     overlap_hours: Matrix
-    """Shared hours over the whole horizon."""
+    """Shared hours a week, averaged over the program's span."""
     shared_language: npt.NDArray[np.bool_]
     conflict: npt.NDArray[np.bool_]
     feasible: npt.NDArray[np.bool_]
@@ -59,9 +58,9 @@ class PoolScores:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
         memo = pool.prepared.memo if pool.prepared is not None else {}
-        if "mentor_slots" not in memo:
-            memo["mentor_slots"] = MentorSlots.of_slots(pool.mentor_side.slots)
-        self.overlap = PairOverlap(memo["mentor_slots"], pool.mentee_side.slots)
+        if "mentor_times" not in memo:
+            memo["mentor_times"] = MentorTimes.of_people(pool.mentor_side.times, pool.span.minutes)
+        self.overlap = PairOverlap(memo["mentor_times"], pool.mentee_side.times, pool.span.weeks)
         offsets = np.concatenate([pool.mentee_side.offset, pool.mentor_side.offset])
         zones, zone_of = np.unique(np.nan_to_num(offsets, nan=99.0), return_inverse=True)
         self.mentee_zone = zone_of[: len(pool.mentee_side.ids)]
@@ -180,8 +179,8 @@ def _style_table(mentee: npt.NDArray[np.int32], mentor: npt.NDArray[np.int32]) -
 
 
 def _pace(need: npt.NDArray[np.float64], overlap: Matrix) -> Matrix:
-    """Shared hours a week against the hours the mentee's pace asks for."""
-    per_hour = np.where(np.isnan(need), 0.0, 1 / (HORIZON_WEEKS * need)).astype(np.float32)
+    """Shared hours a week against the hours a week the mentee's pace asks for."""
+    per_hour = np.where(np.isnan(need), 0.0, 1 / need).astype(np.float32)
     value = np.multiply(overlap, per_hour[:, None])
     np.minimum(value, np.float32(1.0), out=value)
     value[np.isnan(need)] = NEUTRAL

@@ -1,101 +1,131 @@
-"""Availability as UTC half-hour slots over the matching horizon.
+"""Availability as UTC minute intervals over the program's span.
 
-People give weekly windows in their own time zone. Two people's overlap is counted
-on real calendar days, in UTC, over the next HORIZON_WEEKS weeks: a window at 09:00
-in Berlin is 08:00 UTC in winter and 07:00 UTC in summer, so a daylight-saving change
-inside the horizon moves it, and days inside a dated exception (leave, a busy week)
-count as unavailable.
+People give weekly windows in their own time zone; what they mean in time is the
+contracts' one implementation (mentornet_contracts.timewindows: real dates, every
+daylight-saving change, quarter- and half-hour zones, dated exceptions). Here each
+person's free time over the span becomes integer minutes from the span's start,
+[start, end) rows of an int64 array, so pools of thousands of people can be compared
+with arrays (domain/overlap.py) and the shared minutes of a pair equal
+`timewindows.shared_minutes` over the same span exactly.
+
+The span starts at UTC midnight of the day the match is computed and runs the
+program's `duration_weeks`: a pair must share time for the whole program, not for
+its first month.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from mentornet_contracts.events.common import Availability
+from mentornet_contracts import timewindows
+from mentornet_contracts.events.common import Availability, WeeklyWindow
 
-HORIZON_WEEKS = 4
-SLOT_MINUTES = 30
-SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
-HORIZON_SLOTS = HORIZON_WEEKS * 7 * SLOTS_PER_DAY
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_WEEK = 7 * 24 * 60
 
-Slots = npt.NDArray[np.bool_]
+Intervals = npt.NDArray[np.int64]
+"""Shape (k, 2): sorted, disjoint [start, end) minutes from the span's start."""
+NO_TIME: Intervals = np.zeros((0, 2), np.int64)
+NO_TIME.setflags(write=False)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The time a match is computed for: `weeks` from `start` (UTC)."""
+
+    start: datetime
+    weeks: int
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(weeks=self.weeks)
+
+    @property
+    def minutes(self) -> int:
+        return self.weeks * MINUTES_PER_WEEK
 
 
 def horizon_start(today: date) -> datetime:
-    """The horizon starts at UTC midnight of the day the match is computed."""
+    """The span starts at UTC midnight of the day the match is computed."""
     return datetime.combine(today, time(), tzinfo=UTC)
 
 
-@lru_cache(maxsize=512)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def _local(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
-    """A wall-clock time on a local day; 24:00 is the next day's midnight."""
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    extra_days, hours = divmod(hours, 24)
-    return datetime.combine(day + timedelta(days=extra_days), time(hours, minutes), tzinfo=zone)
-
-
-def _slot_range(start: datetime, begin: datetime, end: datetime) -> slice:
-    """Slots wholly inside [begin, end), clipped to the horizon."""
-    first = -(-int((begin - start).total_seconds()) // (SLOT_MINUTES * 60))
-    last = int((end - start).total_seconds()) // (SLOT_MINUTES * 60)
-    return slice(max(first, 0), max(min(last, HORIZON_SLOTS), 0))
+def _as_minutes(found: list[timewindows.Interval], start: datetime) -> Intervals:
+    if not found:
+        return NO_TIME
+    seconds = np.asarray(
+        [[(b - start).total_seconds(), (f - start).total_seconds()] for b, f in found],
+        dtype=np.int64,
+    )
+    minutes: Intervals = seconds // 60
+    minutes.setflags(write=False)
+    return minutes
 
 
 @lru_cache(maxsize=65536)
-def _window_slots(zone_name: str, weekday: str, begin: str, end: str, start: datetime) -> Slots:
-    """One weekly window's slots over the horizon. Cached: people share windows."""
-    zone = _zone(zone_name)
-    slots = np.zeros(HORIZON_SLOTS, dtype=np.bool_)
-    first_local_day = start.astimezone(zone).date() - timedelta(days=1)
-    for offset in range(HORIZON_WEEKS * 7 + 2):
-        day = first_local_day + timedelta(days=offset)
-        if WEEKDAYS[day.weekday()] == weekday:
-            slots[
-                _slot_range(
-                    start,
-                    _local(day, begin, zone).astimezone(UTC),
-                    _local(day, end, zone).astimezone(UTC),
-                )
-            ] = True
-    slots.setflags(write=False)
-    return slots
+def _window(zone: str, weekday: str, begin: str, end: str, span: Span) -> Intervals:
+    """One weekly window over the span. Cached: people share windows."""
+    window = WeeklyWindow.model_validate({"weekday": weekday, "start": begin, "end": end})
+    alone = Availability(timezone=zone, weekly=(window,))
+    return _as_minutes(timewindows.free_intervals(alone, span.start, span.end), span.start)
 
 
-def utc_slots(availability: Availability | None, start: datetime) -> Slots:
-    """Which half-hour UTC slots of the horizon the person is available in."""
-    slots = np.zeros(HORIZON_SLOTS, dtype=np.bool_)
-    if availability is None:
-        return slots
-    for window in availability.weekly:
-        slots |= _window_slots(
-            availability.timezone, window.weekday, window.start, window.end, start
-        )
-    zone = _zone(availability.timezone)
-    for leave in availability.exceptions:
-        begin = datetime.combine(leave.start_date, time(), tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(leave.end_date + timedelta(days=1), time(), tzinfo=zone)
-        slots[_slot_range(start, begin, end.astimezone(UTC))] = False
-    return slots
+def merge(intervals: Intervals) -> Intervals:
+    """Overlapping or touching rows merged into one (sorted by start)."""
+    if len(intervals) <= 1:
+        return intervals
+    ordered = intervals[intervals[:, 0].argsort(kind="stable")]
+    reach = np.maximum.accumulate(ordered[:, 1])
+    new = np.empty(len(ordered), np.bool_)
+    new[0] = True
+    np.greater(ordered[1:, 0], reach[:-1], out=new[1:])
+    if new.all():
+        return ordered
+    first = new.nonzero()[0]
+    last = np.empty_like(first)
+    last[:-1] = first[1:] - 1
+    last[-1] = len(ordered) - 1
+    merged: Intervals = np.empty((len(first), 2), np.int64)
+    merged[:, 0] = ordered[first, 0]
+    merged[:, 1] = reach[last]
+    return merged
 
 
-def weekly_overlap_hours(a: Slots, b: Slots) -> float:
-    """Shared hours per week, averaged over the horizon."""
-    shared = int(np.count_nonzero(a & b))
-    return shared * SLOT_MINUTES / 60 / HORIZON_WEEKS
+Windows = tuple[tuple[str, str, str], ...]
+
+
+@lru_cache(maxsize=65536)
+def _weekly(zone: str, windows: Windows, span: Span) -> Intervals:
+    """A set of weekly windows over the span, merged. Cached: people share them."""
+    parts = [_window(zone, weekday, begin, end, span) for weekday, begin, end in windows]
+    merged = merge(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+    merged.setflags(write=False)
+    return merged
+
+
+def free_minutes(availability: Availability | None, span: Span) -> Intervals:
+    """The person's free time over the span, as timewindows.free_intervals gives it.
+    Without dated exceptions, the union of their windows (each cached); with any, the
+    whole availability at once, as the contracts compute it."""
+    if availability is None or not availability.weekly:
+        return NO_TIME
+    if availability.exceptions:
+        found = timewindows.free_intervals(availability, span.start, span.end)
+        return _as_minutes(found, span.start)
+    windows = tuple(sorted({(w.weekday, w.start, w.end) for w in availability.weekly}))
+    return _weekly(availability.timezone, windows, span)
+
+
+def total_minutes(intervals: Intervals) -> int:
+    return int((intervals[:, 1] - intervals[:, 0]).sum())
 
 
 def offset_hours(zone: str | None, at: datetime) -> float:
     """The zone's UTC offset at a moment, in hours; NaN when unknown."""
     if zone is None:
         return float("nan")
-    offset = at.astimezone(_zone(zone)).utcoffset()
+    offset = at.astimezone(timewindows.zone(zone)).utcoffset()
     return offset.total_seconds() / 3600 if offset is not None else 0.0

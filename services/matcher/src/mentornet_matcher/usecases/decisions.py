@@ -13,13 +13,15 @@ from collections.abc import Callable
 
 from mentornet_chassis.errors import Forbidden, NotFound
 from mentornet_chassis.store.typed import Change
+from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
 
 from ..domain import loads, matches
-from ..domain.candidates import as_mentor, programs_of
+from ..domain.candidates import as_mentor, profile_formats, programs_of
 from ..domain.documents import Load, Match, MatchStatus
+from ..domain.formats import match_format
 from ..domain.matches import Refused
-from ..domain.programs import rules_of
+from ..domain.programs import as_published, rules_of
 from ..store import MatcherStores
 from .matchmaker import Matchmaker
 from .proposals import emitting
@@ -56,7 +58,22 @@ class Decisions:
         return written
 
     async def accept(self, match: Match, by: Decider) -> Match:
-        return await self._decide(match["match_id"], lambda m: emitting(*matches.accept(m, by)))
+        """The mentor accepts: confirmed, in the format the pair will meet in."""
+        format = await self._format(match)
+        return await self._decide(
+            match["match_id"], lambda m: emitting(*matches.accept(m, by, format))
+        )
+
+    async def _format(self, match: Match) -> SessionFormat | None:
+        """Async when the program's sessions are, or async is all both people accept."""
+        program = await self.stores.program(match["program_id"])
+        mentee = await self.stores.candidate(match["mentee_id"])
+        mentor = await self.stores.candidate(match["mentor_id"])
+        return match_format(
+            as_published(program).session_format if program is not None else None,
+            profile_formats(mentee, "mentee"),
+            profile_formats(mentor, "mentor"),
+        )
 
     async def decline(self, match: Match, by: Decider, reason: str) -> Match:
         held = match["status"] in matches.HOLDS_CAPACITY

@@ -19,16 +19,20 @@ from ..domain import candidates
 from ..domain.documents import Candidate, CandidateStatus
 from ..store import BatchRuns
 from .matchmaker import Matchmaker
+from .pauses import Pauses
 from .rematch import Rematcher
 
 
 class FollowUps:
     """Each `Then` is given the candidate or program as it now is."""
 
-    def __init__(self, runs: BatchRuns, matchmaker: Matchmaker, rematcher: Rematcher) -> None:
+    def __init__(
+        self, runs: BatchRuns, matchmaker: Matchmaker, rematcher: Rematcher, pauses: Pauses
+    ) -> None:
         self.runs = runs
         self.matchmaker = matchmaker
         self.rematcher = rematcher
+        self.pauses = pauses
 
     async def place(self, envelope: Envelope[Any], candidate: Candidate) -> None:
         mentee = candidate.get("roles", {}).get("mentee")
@@ -70,11 +74,14 @@ class FollowUps:
         return left
 
     async def escalation(self, envelope: Envelope[Any]) -> None:
-        """QA asks for a rematch: the match ends, the mentee is placed again."""
+        """QA asks for a rematch (the match ends, the mentee is placed again) or a pause
+        (the match pauses for the program's longest pause)."""
         raised: EscalationRaised = envelope.event
+        detail = f"{raised.trigger} escalation, case {raised.case_id}"
         if raised.action == EscalationAction.REMATCH:
-            detail = f"{raised.trigger} escalation, case {raised.case_id}"
             await self.rematcher.escalated(raised.match_id, detail)
+        elif raised.action == EscalationAction.PAUSE:
+            await self.pauses.qa_pause(raised.match_id, raised.case_id, detail)
 
     async def series_completed(self, envelope: Envelope[Any]) -> None:
         done: SeriesCompleted = envelope.event

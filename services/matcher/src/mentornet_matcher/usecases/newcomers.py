@@ -93,7 +93,7 @@ class NewcomerViews:
         if program is None:
             return None
         run = await self.runs.get(program_id) or BatchRun()
-        mentors = await self.reader.mentors(program_id, run)
+        mentors = await self.reader.mentors(program, run)
         holders = {m.participant_id: loads.holder(m) for m in mentors.mentors}
         held = await self.stores.loads.load_many(set(holders.values()))
         carried = {

@@ -16,7 +16,6 @@ from ..domain.pool import build_pool
 from ..domain.programs import rules_of
 from ..domain.rules import MentorLoad
 from ..domain.scoring import PoolScores
-from ..domain.slots import horizon_start
 from ..store import MatcherStores
 from .pools import PoolReader
 from .proposals import Proposal, Proposer, Scored
@@ -72,7 +71,7 @@ class Pairs:
             [MentorLoad()],
             rules,
             await self.reader.skills(),
-            horizon_start(self.reader.today().date()),
+            self.reader.span(program).start,
         )
         overlap = float(PoolScores(pool).block(0, 1).overlap_hours[0, 0])
         return not rematch.too_little_time(overlap, rules)

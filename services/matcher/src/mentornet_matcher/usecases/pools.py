@@ -23,7 +23,7 @@ from ..domain.programs import rules_of
 from ..domain.rules import MentorLoad, Rules
 from ..domain.scoring import PoolScores
 from ..domain.skillmap import SkillMap
-from ..domain.slots import horizon_start
+from ..domain.slots import Span, horizon_start
 from ..store import BatchRuns, MatcherStores
 
 
@@ -41,20 +41,25 @@ class PoolReader:
         self.today = today
         self._rosters: dict[str, tuple[int, MentorSide]] = {}
 
-    async def mentors(self, program_id: str, run: BatchRun | None = None) -> MentorSide:
+    def span(self, program: Program) -> Span:
+        """From today (UTC midnight) for the program's whole duration."""
+        return Span(horizon_start(self.today().date()), rules_of(program).span_weeks)
+
+    async def mentors(self, program: Program, run: BatchRun | None = None) -> MentorSide:
         """The program's mentors, read and prepared once per roster version (and per
-        horizon and taxonomy, which both shape the prepared arrays). `run`: the
+        span and taxonomy, which both shape the prepared arrays). `run`: the
         program's batch-run record, when the caller has just read it."""
+        program_id = program["program_id"]
         skills = await self.skills()
-        start = horizon_start(self.today().date())
+        span = self.span(program)
         version = await self.runs.roster(program_id) if run is None else run.get("roster", 0)
         cached = self._rosters.get(program_id)
         if cached is not None:
             seen, prepared = cached
-            if seen == version and prepared.start == start and prepared.skills is skills:
+            if seen == version and prepared.span == span and prepared.skills is skills:
                 return prepared
         mentors = [as_mentor(c) for c in await self.stores.in_program(program_id, "mentor")]
-        prepared = build_mentor_side(mentors, skills, start)
+        prepared = build_mentor_side(mentors, skills, span)
         self._rosters[program_id] = (version, prepared)
         return prepared
 
@@ -69,7 +74,7 @@ class PoolReader:
         """The pool as it stands: capacity left after holds and pending reviews.
         `run` and `failed` (the mentees' failed pairs): what the caller has just read."""
         program_id = program["program_id"]
-        prepared = await self.mentors(program_id, run)
+        prepared = await self.mentors(program, run)
         held = await self.stores.loads_of([loads.holder(m) for m in prepared.mentors])
         if failed is None:
             failed = await self.stores.failed_pairs(program_id, [m.participant_id for m in mentees])
