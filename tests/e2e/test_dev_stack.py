@@ -69,30 +69,6 @@ def pids(home: Path) -> list[int]:
     return [json.loads(p.read_text())["pid"] for p in (home / "pids").glob("*.pid")]
 
 
-def test_up_status_down(tmp_path: Path, dev_env: dict[str, str]) -> None:
-    home = Path(dev_env["MENTORNET_HOME"])
-    try:
-        up = dev(tmp_path, dev_env, "up")
-        assert up.returncode == 0, up.stdout + up.stderr
-        started = pids(home)
-        assert len(started) == 7
-        status = dev(tmp_path, dev_env, "status")
-        assert status.returncode == 0
-        for name in ("kafka", "mongodb", *HTTP_PORTS):
-            assert any(
-                line.split()[:2] == [name, "healthy"] for line in status.stdout.splitlines()
-            ), status.stdout
-        offset = int(dev_env["MENTORNET_DEV_HTTP_PORT_OFFSET"])
-        ready = httpx.get(f"http://127.0.0.1:{HTTP_PORTS['matcher'] + offset}/readyz").json()
-        assert ready["checks"] == {"mongodb": True, "kafka": True, "partitions_assigned": True}
-        assert (home / "logs" / "intake.log").exists()
-    finally:
-        down = dev(tmp_path, dev_env, "down")
-    assert down.returncode == 0
-    assert not [pid for pid in started if running(pid)]
-    assert dev(tmp_path, dev_env, "status").returncode == 1
-
-
 def test_port_in_use_names_the_port_and_variable(tmp_path: Path, dev_env: dict[str, str]) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", int(dev_env["MENTORNET_DEV_KAFKA_PORT"])))
@@ -123,20 +99,42 @@ def test_external_servers_are_used_instead_of_embedded_ones(
     assert not [pid for pid in started if running(pid)]
 
 
+def _up_and_healthy(tmp_path: Path, dev_env: dict[str, str]) -> list[int]:
+    """`dev up` starts seven processes and `dev status` calls each of them healthy."""
+    home = Path(dev_env["MENTORNET_HOME"])
+    up = dev(tmp_path, dev_env, "up")
+    assert up.returncode == 0, up.stdout + up.stderr
+    started = pids(home)
+    assert len(started) == 7
+    status = dev(tmp_path, dev_env, "status")
+    assert status.returncode == 0
+    for name in ("kafka", "mongodb", *HTTP_PORTS):
+        assert any(line.split()[:2] == [name, "healthy"] for line in status.stdout.splitlines()), (
+            status.stdout
+        )
+    offset = int(dev_env["MENTORNET_DEV_HTTP_PORT_OFFSET"])
+    ready = httpx.get(f"http://127.0.0.1:{HTTP_PORTS['matcher'] + offset}/readyz").json()
+    assert ready["checks"] == {"mongodb": True, "kafka": True, "partitions_assigned": True}
+    assert (home / "logs" / "intake.log").exists()
+    return started
+
+
 @pytest.mark.timeout(600)
-def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
+def test_up_status_the_demo_to_a_dashboard_and_down(
     tmp_path: Path, dev_env: dict[str, str]
 ) -> None:
-    """What `make run` ends with, smaller: every program shows sessions held, feedback
-    and QA on its dashboard, reached by the signed link the demo prints.
+    """`dev up`, `dev status`, then what `make run` ends with, smaller: every program
+    shows sessions held, feedback and QA on its dashboard, reached by the signed link
+    the demo prints; `dev down` leaves no process behind. (One stack for all of it:
+    starting the system is the slow part.)
 
     QA draws each held session at 0.6 (the demo's rate of 0.3, doubled for new mentors),
     so the two larger programs always have samples; the micro program's 4 or 5 sessions
     leave a 1-3% chance of none, so there only what was drawn must have been reviewed."""
     home = Path(dev_env["MENTORNET_HOME"])
+    started: list[int] = []
     try:
-        up = dev(tmp_path, dev_env, "up")
-        assert up.returncode == 0, up.stdout + up.stderr
+        started = _up_and_healthy(tmp_path, dev_env)
         demo = subprocess.run(
             [
                 sys.executable,
@@ -199,4 +197,8 @@ def test_the_demo_runs_a_network_through_simulated_weeks_to_a_dashboard(
         moved = json.loads((home / "clock.json").read_text())["offset_seconds"]
         assert moved >= 21 * 86400
     finally:
-        dev(tmp_path, dev_env, "down")
+        down = dev(tmp_path, dev_env, "down")
+    assert down.returncode == 0
+    assert started
+    assert not [pid for pid in started if running(pid)]
+    assert dev(tmp_path, dev_env, "status").returncode == 1
