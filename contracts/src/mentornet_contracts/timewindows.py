@@ -6,6 +6,19 @@ wall-clock times in the person's IANA zone, so each local day is turned into ins
 with that day's offset: a 09:00 window in Berlin is 08:00 UTC in winter and 07:00 UTC
 in summer, and a +05:45 or -03:30 zone keeps its quarter and half hours. Dated
 exceptions (leave, busy weeks) remove whole local days. Pure functions, no I/O.
+
+The rule, exactly: a window [start, end) on a local day covers the instants whose
+wall-clock time, on that local date, lies within [start, end) (24:00 is the day's
+end). So on a clock-change night:
+- a start or end the clock skips (spring forward) maps to the instant of the jump: a
+  window ending at 02:30 on 14 Mar 2027 in America/New_York ends at 07:00Z, when the
+  clock jumps from 02:00 to 03:00, not at 07:30Z (03:30 on the clock);
+- a repeated hour (fall back) is covered on both passes wherever the clock then reads
+  a time inside the window: 01:00-01:30 in New York on 7 Nov 2027 is 05:00-05:30Z and
+  06:00-06:30Z; 01:30-02:30 is 05:30-06:00Z and 06:30-07:30Z (the second pass's
+  01:00-01:30 is outside it on the clock, so it is not covered).
+A minute is inside the person's window exactly when their clock, at that minute,
+shows a time of one of that day's windows.
 """
 
 from __future__ import annotations
@@ -39,13 +52,73 @@ def zone(name: str) -> ZoneInfo:
 
 
 def wall_clock(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
-    """A wall-clock time on a local day as a UTC instant; 24:00 is the next midnight.
-    A time skipped by a spring-forward change resolves the way zoneinfo does (fold 0),
-    which lands an hour later on the clock, as calendar apps do."""
+    """A wall-clock time on a local day as a UTC instant: the first instant at which
+    the clock shows that time of that day or a later one. So a time shown twice (fall
+    back) is its first showing, a time the clock skips (spring forward) is the instant
+    of the jump (02:30 on 14 Mar 2027 in New York is 07:00Z, when 02:00 becomes 03:00),
+    and 24:00 is the first instant of the next local day."""
     hours, minutes = (int(part) for part in hhmm.split(":"))
     extra_days, hours = divmod(hours, 24)
-    local = datetime.combine(day + timedelta(days=extra_days), time(hours, minutes), tzinfo=tz)
-    return local.astimezone(UTC)
+    naive = datetime.combine(day + timedelta(days=extra_days), time(hours, minutes))
+    first = naive.replace(tzinfo=tz).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:
+        return first
+    earlier = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return _jump(tz, min(earlier, first), max(earlier, first))
+
+
+def _jump(tz: ZoneInfo, before: datetime, after: datetime) -> datetime:
+    """The first instant in (before, after] at the offset `after` has (a change of
+    offset lies between them), to the second."""
+    offset = after.astimezone(tz).utcoffset()
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) // 2
+        if middle.astimezone(tz).utcoffset() == offset:
+            after = middle
+        else:
+            before = middle
+    return after
+
+
+@lru_cache(maxsize=8192)
+def _stretches(tz: ZoneInfo, day: date) -> tuple[tuple[datetime, datetime, timedelta], ...]:
+    """The UTC stretches, each at one offset, that can show a wall-clock time of
+    `day` (every offset lies within -15 h and +15 h)."""
+    lo = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=15)
+    hi = datetime.combine(day, time(0), tzinfo=UTC) + timedelta(hours=39)
+    found: list[tuple[datetime, datetime, timedelta]] = []
+    begin, offset = lo, lo.astimezone(tz).utcoffset()
+    probe = lo
+    while probe < hi:
+        nxt = min(probe + timedelta(hours=1), hi)
+        later = nxt.astimezone(tz).utcoffset()
+        if later != offset:
+            change = _jump(tz, probe, nxt)
+            assert offset is not None
+            found.append((begin, change, offset))
+            begin, offset = change, change.astimezone(tz).utcoffset()
+        probe = nxt
+    assert offset is not None
+    found.append((begin, hi, offset))
+    return tuple(found)
+
+
+def covered(day: date, start: str, end: str, tz: ZoneInfo) -> list[Interval]:
+    """The instants whose wall-clock time on `day` lies within [start, end), in UTC
+    (two stretches when a repeated hour is inside, none when the clock skips it all)."""
+    first, last = (_as_minutes(day, hhmm) for hhmm in (start, end))
+    found: list[Interval] = []
+    for begin, finish, offset in _stretches(tz, day):
+        low = max(begin, (first - offset).replace(tzinfo=UTC))
+        high = min(finish, (last - offset).replace(tzinfo=UTC))
+        if low < high:
+            found.append((low, high))
+    return merge(found)
+
+
+def _as_minutes(day: date, hhmm: str) -> datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return datetime.combine(day, time(0)) + timedelta(hours=hours, minutes=minutes)
 
 
 def away_days(availability: Availability) -> set[date]:
@@ -73,9 +146,7 @@ def free_intervals(
             name = WEEKDAYS[day.weekday()]
             for window in availability.weekly:
                 if window.weekday == name:
-                    found.append(
-                        (wall_clock(day, window.start, tz), wall_clock(day, window.end, tz))
-                    )
+                    found.extend(covered(day, window.start, window.end, tz))
         day += timedelta(days=1)
     return clip(merge(found), start, end)
 

@@ -115,6 +115,13 @@ class QaReviewCompleted(_QaEvent):
 
 
 class EscalationRaised(_QaEvent):
+    """A case on a match opened, or its action or severity changed: sent again, with the
+    same `case_id`, on every change, so a reader keeps the latest per case. The action
+    is what the program's playbook asks for now: `nudge` and `coordinator_contact` are
+    for people; on `rematch` the matcher ends the match and places the mentee again; on
+    `pause` it pauses the match for the program's longest pause. Only v2 is written
+    (v1 readers do not know the `booking_failed` trigger); v1 records read as v2."""
+
     event_type: ClassVar[str] = "mentornet.escalation.raised.v2"
     case_id: Id = CASE_ID
     match_id: Id = MATCH_ID

@@ -98,6 +98,10 @@ class UnplacedSession(Value):
 
 
 MAX_ABSENCE_REASON = 160
+CHECKIN_LONGEST_OPEN_DAYS = 7
+"""An async check-in is open from its start for its series' interval, at most this
+many days; `due_at` says when it closes (a reader of a record without one assumes
+this many days)."""
 
 
 class CohortAbsence(Value):
@@ -175,6 +179,12 @@ class SessionRescheduled(_SessionEvent):
     reason: str = Field(
         default="", max_length=500, description="Why it moved.", examples=["public holiday"]
     )
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="An async check-in's due time after the move, UTC (none for a live "
+        "session).",
+        examples=["2027-01-19T09:00:00Z"],
+    )
 
 
 class SessionCancelled(_SessionEvent):
@@ -245,7 +255,15 @@ class SessionAttendanceDue(_SessionEvent):
 class SessionBookingFailed(_SessionEvent):
     """Some or all of a match's planned sessions could not be booked (or one could not
     be moved): QA opens a case and coordinators step in. Sessions that were booked
-    stand; the series is not complete while any planned date stays unplaced."""
+    stand; the series is not complete while any planned date stays unplaced.
+
+    `unplaced` is the match's complete current set of unplaced dates, not a delta: a
+    reader replaces what it knew with it. A date booked later is announced by
+    `session.scheduled` with the same `sequence` (and drops out of the next report).
+    `planned` and `booked` count the whole series. A session that could not be moved
+    (new availability, no time near it) is reported with its date in `unplaced`; a
+    record with `planned` 0 and no dates says only that booking failed (v1 records, and a
+    match whose series could not be planned at all)."""
 
     event_type: ClassVar[str] = "mentornet.session.booking.failed.v2"
     match_id: Id = MATCH_ID
