@@ -13,7 +13,14 @@ from typing import Any
 import icalendar
 import pytest
 from mentornet_contracts.catalogue import SESSIONS
-from mentornet_contracts.events.matches import MatchConfirmed
+from mentornet_contracts.events.common import Role, SessionFormat
+from mentornet_contracts.events.feedback import CheckinSubmitted
+from mentornet_contracts.events.matches import (
+    MatchConfirmed,
+    MatchPaused,
+    MatchResumed,
+    PauseActor,
+)
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
@@ -50,6 +57,14 @@ async def session_events(
         timeout=timeout,
     )
     return [json.loads(r.value) for r in records]
+
+
+async def scheduled_in_order(
+    stack: Endpoints, match_id: str, count: int = 6
+) -> list[dict[str, Any]]:
+    """The match's session.scheduled events, earliest start first."""
+    found = await session_events(stack, match_id, "session.scheduled", count=count)
+    return sorted(found, key=lambda e: e["starts_at"])
 
 
 async def pair(
@@ -206,10 +221,7 @@ async def test_two_no_shows_stall_the_match_on_the_broker(
     clock = MovableClock(START)
     async with scheduler_on(clock) as scheduler:
         match_id = await pair(stack, unique, BERLIN, NEW_YORK)
-        scheduled = sorted(
-            await session_events(stack, match_id, "session.scheduled", count=6),
-            key=lambda e: e["starts_at"],
-        )
+        scheduled = await scheduled_in_order(stack, match_id)
         clock.now = datetime.fromisoformat(scheduled[1]["starts_at"]) + timedelta(hours=1)
         mentor = token(f"mentor-{unique}", "mentor")
         for event in scheduled[:2]:
@@ -296,3 +308,105 @@ async def test_an_extra_session_over_the_cap_is_refused_and_coordinators_see_the
         assert len((await scheduler.http.get(url, headers=own)).json()["sessions"]) == 6
         elsewhere = await scheduler.http.get(url, headers=other)
         assert elsewhere.status_code == 404, "a person out of the coordinator's programs is hidden"
+
+
+async def test_a_paused_match_books_nothing_in_the_pause_and_replans_on_resume(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    clock = MovableClock(START)
+    async with scheduler_on(clock) as scheduler:
+        match_id = await pair(stack, unique, BERLIN, NEW_YORK)
+        scheduled = await scheduled_in_order(stack, match_id)
+        people = {
+            "match_id": match_id,
+            "mentee_id": f"mentee-{unique}",
+            "mentor_id": f"mentor-{unique}",
+            "program_id": f"prog-{unique}",
+        }
+        paused_at = datetime.fromisoformat(scheduled[1]["starts_at"]) + timedelta(days=1)
+        resume_by = paused_at + timedelta(weeks=3)
+        clock.now = paused_at
+        await publish(
+            stack,
+            MatchPaused(
+                **people,
+                by=PauseActor.COORDINATOR,
+                reason="mentee on a launch",
+                paused_at=paused_at,
+                resume_by=resume_by,
+            ),
+        )
+        inside = [
+            e["session_id"]
+            for e in scheduled
+            if paused_at <= datetime.fromisoformat(e["starts_at"]) < resume_by
+        ]
+        cancelled = await session_events(stack, match_id, "session.cancelled", count=len(inside))
+        assert sorted(e["session_id"] for e in cancelled) == sorted(inside)
+        assert {e["reason"] for e in cancelled} == {"match paused: mentee on a launch"}
+        team = token("coord", "coordinator", programs=[f"prog-{unique}"])
+        view = (await scheduler.http.get(f"/matches/{match_id}/sessions", headers=team)).json()
+        assert view["status"] == "paused"
+
+        clock.now = resume_by
+        await publish(stack, MatchResumed(**people, by=PauseActor.SCHEDULE, resumed_at=resume_by))
+        rebooked = await session_events(stack, match_id, "session.scheduled", count=6 + len(inside))
+        new = [e for e in rebooked if e["session_id"] not in {s["session_id"] for s in scheduled}]
+        assert sorted(e["sequence"] for e in new) == [3, 4, 5][: len(inside)]
+        assert all(
+            datetime.fromisoformat(e["starts_at"]) >= resume_by + timedelta(hours=24) for e in new
+        )
+        after = (await scheduler.http.get(f"/matches/{match_id}/sessions", headers=team)).json()
+        assert after["status"] == "active"
+        ahead = [
+            s
+            for s in after["sessions"]
+            if s["status"] == "scheduled" and datetime.fromisoformat(s["starts_at"]) > resume_by
+        ]
+        assert len(ahead) == 4, "the 6 planned less the 2 held before the pause"
+
+
+async def test_an_async_match_completes_by_check_ins_on_the_broker(
+    stack: Endpoints, scheduler_on: SchedulerOn, unique: str
+) -> None:
+    clock = MovableClock(START)
+    async with scheduler_on(clock):
+        program_id, match_id = f"prog-{unique}", f"m-{unique}"
+        await publish(
+            stack,
+            program(program_id),
+            MatchConfirmed(
+                match_id=match_id,
+                mentee_id=f"mentee-{unique}",
+                mentor_id=f"mentor-{unique}",
+                program_id=program_id,
+                format=SessionFormat.ASYNC,
+            ),
+        )
+        checkins = await scheduled_in_order(stack, match_id)
+        assert {e["format"] for e in checkins} == {"async"}
+        for event in checkins:
+            opens = datetime.fromisoformat(event["starts_at"])
+            assert datetime.fromisoformat(event["due_at"]) == opens + timedelta(weeks=1)
+        for event in checkins[:-1]:
+            opens = datetime.fromisoformat(event["starts_at"])
+            for role, complete in ((Role.MENTEE, False), (Role.MENTOR, True)):
+                await publish(
+                    stack,
+                    CheckinSubmitted(
+                        match_id=match_id,
+                        session_id=event["session_id"],
+                        role=role,
+                        submitted_at=opens + timedelta(hours=2),
+                        complete=complete,
+                    ),
+                )
+        await session_events(stack, match_id, "session.completed", count=5)
+        clock.now = datetime.fromisoformat(checkins[-1]["due_at"])
+        [missed] = await session_events(stack, match_id, "session.missed")
+        assert (missed["session_id"], missed["absent"]) == (
+            checkins[-1]["session_id"],
+            ["mentee", "mentor"],
+        )
+        [done] = await session_events(stack, match_id, "series.completed")
+        assert (done["held"], done["missed"]) == (5, 1)

@@ -68,29 +68,31 @@ def wall_clock(day: date, hhmm: str, tz: ZoneInfo) -> datetime:
 
 
 def _jump(tz: ZoneInfo, before: datetime, after: datetime) -> datetime:
-    """The first instant in (before, after] at the offset `after` has (a change of
-    offset lies between them), to the second."""
+    """The first whole second in (before, after] at the offset `after` has (a change
+    of offset lies between them; both are whole seconds, as every change is)."""
     offset = after.astimezone(tz).utcoffset()
-    while after - before > timedelta(seconds=1):
-        middle = before + (after - before) // 2
-        if middle.astimezone(tz).utcoffset() == offset:
-            after = middle
+    low, high = 0, int((after - before).total_seconds())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (before + timedelta(seconds=middle)).astimezone(tz).utcoffset() == offset:
+            high = middle
         else:
-            before = middle
-    return after
+            low = middle
+    return before + timedelta(seconds=high)
 
 
 @lru_cache(maxsize=8192)
 def _stretches(tz: ZoneInfo, day: date) -> tuple[tuple[datetime, datetime, timedelta], ...]:
     """The UTC stretches, each at one offset, that can show a wall-clock time of
-    `day` (every offset lies within -15 h and +15 h)."""
+    `day` (every offset lies within -15 h and +15 h; no zone changes its offset twice
+    within three hours, so probing every three hours finds every change)."""
     lo = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=15)
     hi = datetime.combine(day, time(0), tzinfo=UTC) + timedelta(hours=39)
     found: list[tuple[datetime, datetime, timedelta]] = []
     begin, offset = lo, lo.astimezone(tz).utcoffset()
     probe = lo
     while probe < hi:
-        nxt = min(probe + timedelta(hours=1), hi)
+        nxt = min(probe + timedelta(hours=3), hi)
         later = nxt.astimezone(tz).utcoffset()
         if later != offset:
             change = _jump(tz, probe, nxt)

@@ -11,7 +11,8 @@ from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure
 from mentornet_scheduler.domain import ics, sessions
 from mentornet_scheduler.domain.budget import HourBudget
-from mentornet_scheduler.domain.cohorts import Member, choose_slot
+from mentornet_scheduler.domain.cohorts import choose_slot
+from mentornet_scheduler.domain.seating import Member, seating
 from mentornet_scheduler.domain.series import Series
 from mentornet_scheduler.domain.state import Match, Session
 
@@ -64,7 +65,7 @@ def weekly(zone: str, *windows: tuple[str, str, str], **extra: object) -> Availa
     )
 
 
-def test_the_cohort_slot_suits_most_members_and_names_who_cannot_come() -> None:
+def test_the_cohort_slot_suits_most_member_dates_and_seats_each_member_per_date() -> None:
     mentor = weekly("Europe/Berlin", ("tue", "09:00", "20:00"))
     members = [
         Member("ny-1", weekly("America/New_York", ("tue", "11:00", "14:00"))),
@@ -89,14 +90,22 @@ def test_the_cohort_slot_suits_most_members_and_names_who_cannot_come() -> None:
         timedelta(minutes=15),
     )
     assert (plan.weekday, plan.local_start) == ("tue", "18:00")
-    assert set(plan.attending) == {"ny-1", "ny-2"}
+    assert set(plan.attending) == {"ny-1", "ny-2", "lon-1"}
     unable = dict(plan.unable)
-    assert unable["lon-1"] == "on leave on 2027-01-12"
+    assert set(unable) == {"tokyo"}
     assert unable["tokyo"].startswith("outside the mentee's windows: the slot is wed 02:00-03:00")
     assert len(plan.plan.sessions) == 8
     assert all(
         s.starts_at.astimezone(ZoneInfo("Europe/Berlin")).hour == 18 for s in plan.plan.sessions
     )
+    # London is away on 12 January only: seated on the other seven dates, that one
+    # unplaced on their match as an exception.
+    seated, missing = seating(members[2], plan.plan.sessions, plan.gaps)
+    assert [s.sequence for s in seated] == [1, 3, 4, 5, 6, 7, 8]
+    assert [(u.sequence, u.reason, u.attendee_id) for u in missing] == [
+        (2, BookingFailure.EXCEPTION, "lon-1")
+    ]
+    assert "away around Tue 2027-01-12 17:00 Europe/London" in missing[0].detail
 
 
 def test_a_cohort_nobody_can_join_is_a_clear_failure() -> None:

@@ -61,7 +61,7 @@ class World:
         contexts = Contexts(stores, clock, Rules())
         reservations = Reservations(stores, Rules().buffer)
         cohorts = CohortDesk(stores, contexts, reservations, clockwork, timedelta(hours=48))
-        booker = Booker(stores, contexts, reservations, cohorts, clockwork, timedelta(seconds=60))
+        booker = Booker(stores, contexts, reservations, clockwork, cohorts, timedelta(seconds=60))
         desk = Desk(stores, contexts, reservations, clockwork)
         timers = timer_worker(stores, booker, cohorts, clockwork, clock, 1.0, lambda: None)
         return cls(stores, clock, booker, cohorts, desk, Replanner(stores, contexts, desk), timers)

@@ -181,8 +181,7 @@ class SessionRescheduled(_SessionEvent):
     )
     due_at: AwareDatetime | None = Field(
         default=None,
-        description="An async check-in's due time after the move, UTC (none for a live "
-        "session).",
+        description="An async check-in's due time after the move, UTC (none for a live session).",
         examples=["2027-01-19T09:00:00Z"],
     )
 

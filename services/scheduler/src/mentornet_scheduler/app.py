@@ -20,10 +20,12 @@ from .store import CALENDARS, COHORTS, LEDGERS, SERVICE, SchedulerStores
 from .store import MATCHES as MATCH_VIEWS
 from .store import PROGRAMS as RULES
 from .usecases.booking import Booker
+from .usecases.checkins import CheckinDesk
 from .usecases.cohorts import CohortDesk
 from .usecases.context import Contexts, Rules
 from .usecases.desk import Desk
 from .usecases.feeds import Feeds, FeedSigner
+from .usecases.pauses import PauseDesk
 from .usecases.queries import Queries
 from .usecases.replanning import Replanner
 from .usecases.reservations import Reservations
@@ -61,12 +63,14 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         stores,
         contexts,
         reservations,
-        cohorts,
         clockwork,
+        cohorts,
         timedelta(seconds=settings.booking_retry_seconds),
     )
     desk = Desk(stores, contexts, reservations, clockwork)
     replanner = Replanner(stores, contexts, desk)
+    checkin_desk = CheckinDesk(stores, contexts, clockwork)
+    pause_desk = PauseDesk(stores, contexts, reservations, clockwork, booker, checkin_desk)
     timers = timer_worker(
         stores, booker, cohorts, clockwork, clock, settings.timer_poll_seconds, runtime.wake_relay
     )
@@ -75,7 +79,9 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         clock=clock,
         routers=ROUTERS,
         provides=[desk, Queries(stores), Feeds(stores, signer, clock)],
-        handlers=scheduler_handlers(stores, booker, replanner, clock),
+        handlers=scheduler_handlers(
+            stores, booker, replanner, clock, pause_desk=pause_desk, checkin_desk=checkin_desk
+        ),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[stores.ensure_indexes],

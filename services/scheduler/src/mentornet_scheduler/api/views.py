@@ -32,6 +32,15 @@ class SessionView(BaseModel):
     cohort_id: str | None = Field(description="The cohort, for a group session.")
     reason: str | None = Field(default=None, description="Why it was cancelled.")
     recorded_by: str | None = Field(default=None, description="Who recorded attendance.")
+    format: str | None = Field(
+        default=None, description="`async` for a written check-in; absent for a live session."
+    )
+    due_at: str | None = Field(
+        default=None, description="A check-in's due time: its reflection and reply by then."
+    )
+    submitted: list[str] = Field(
+        default_factory=list, description="A check-in's parts already in, by role."
+    )
 
 
 class MatchSession(SessionView):
@@ -51,6 +60,24 @@ class FailureView(BaseModel):
     detail: str
 
 
+class UnplacedView(BaseModel):
+    """A planned date of the series that could not be booked."""
+
+    sequence: int = Field(description="Its place in the series.")
+    target: str = Field(description="When the cadence wanted it, ISO 8601.")
+    reason: BookingFailure
+    detail: str = Field(description="Why, in plain words and local times.")
+    attendee_id: str | None = Field(description="Whose windows or leave rule it out.")
+
+
+class PauseView(BaseModel):
+    by: str = Field(description="Who paused the match.")
+    reason: str
+    paused_at: str
+    resume_by: str = Field(description="When it resumes at the latest.")
+    resumed_at: str | None = Field(default=None, description="When it resumed, once it has.")
+
+
 class MatchSessions(BaseModel):
     """A match's booking state and its sessions."""
 
@@ -66,6 +93,11 @@ class MatchSessions(BaseModel):
     missed_in_a_row: int
     stalled: list[str] = Field(description="Why the match is stalled, if it is.")
     sessions: list[SessionView]
+    unplaced: list[UnplacedView] = Field(
+        description="Planned dates not booked, with their reasons: the series is not "
+        "complete while any remain."
+    )
+    pause: PauseView | None = Field(description="The match's current or last pause.")
 
 
 class OpenSlot(BaseModel):

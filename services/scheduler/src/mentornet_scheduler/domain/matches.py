@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
+from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import (
@@ -21,6 +22,7 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
+from . import unplaced
 from .planning import Plan, Planned
 from .state import (
     BookingState,
@@ -163,6 +165,8 @@ def scheduled_event(match: Match, session: Session) -> SessionScheduled:
         local_times=tuple(LocalTime.model_validate(t) for t in session["local_times"]),
         cohort_id=session.get("cohort_id"),
         sequence=session["sequence"],
+        format=SessionFormat(session["format"]) if "format" in session else None,
+        due_at=datetime.fromisoformat(session["due_at"]) if "due_at" in session else None,
     )
 
 
@@ -182,14 +186,23 @@ def booked(
         scheduled_event(match, s) for s in added
     ]
     if plan.failure is not None:
-        events.append(failure(match, plan.failure, plan.detail))
+        events.append(
+            unplaced.failed(
+                match,
+                plan.failure,
+                plan.detail,
+                booked=len(plan.sessions),
+                dates=plan.unplaced,
+                cohort_id=cohort,
+            )
+        )
     state: Match = {
         **match,
         "sessions": [*match["sessions"], *added],
         "booking": BookingState.BOOKED if match["sessions"] or added else BookingState.FAILED,
         "failure": {"reason": str(plan.failure), "detail": plan.detail} if plan.failure else None,
     }
-    return state, events
+    return unplaced.with_dates(state, plan.unplaced) if plan.unplaced else state, events
 
 
 def failure(match: Match, reason: BookingFailure, detail: str) -> SessionBookingFailed:

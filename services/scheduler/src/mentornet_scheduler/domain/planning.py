@@ -4,8 +4,11 @@ The kickoff is the earliest start, after a lead time, that lies inside both peop
 windows, keeps a buffer from their other sessions and fits the mentor's monthly
 hours. Later sessions recur at the kickoff's wall-clock time *in the mentor's zone*
 (so the mentor's 18:00 stays 18:00 across daylight-saving changes and the mentee's
-local time moves as their calendar says), every interval the cadence asks for; when
-that exact time does not fit, the nearest start that does, within a tolerance.
+local time moves as their calendar says), every interval the cadence asks for (on a
+night the mentor's clock skips that time, the instant of the jump: timewindows.wall_clock);
+when that exact time does not fit, the nearest start that does, within a tolerance.
+Every start is checked against each person's windows on its actual date, so a moved
+target never puts a session outside anyone's window.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure, SessionType
 
 from .budget import HourBudget
+from .reasons import Attendee, local, windows_why
 from .series import Series
+from .unplaced import Unplaced
 from .windows import Interval, free_intervals, inside, intersect, subtract, wall_clock, zone
 
 GRID = timedelta(minutes=15)
@@ -48,6 +53,9 @@ class Plan:
     sessions: tuple[Planned, ...] = ()
     failure: BookingFailure | None = None
     detail: str = ""
+    unplaced: tuple[Unplaced, ...] = ()
+    """Each planned date not booked, with its own reason (sequences are the dates'
+    places in the series, so booked and unplaced together number 1 to the count)."""
 
 
 @dataclass
@@ -135,20 +143,32 @@ def _ceil(moment: datetime) -> datetime:
 def plan_series(booking: Booking) -> Plan:
     length = booking.length
     if not any(f - b >= length for b, f in booking.both):
-        return Plan(failure=BookingFailure.NO_OVERLAP, detail=no_overlap(booking))
+        return _nothing(booking, BookingFailure.NO_OVERLAP, no_overlap(booking))
     horizon = booking.not_before + timedelta(weeks=booking.series.duration_weeks + 4)
     candidates = booking.starts(booking.not_before, horizon)
     kickoff = _kickoff(booking, [s for s in candidates if booking.fits(s)])
     if kickoff is None:
         if candidates:
-            return Plan(
-                failure=BookingFailure.HOUR_CAP, detail=booking.budget.describe(candidates[0])
+            return _nothing(
+                booking, BookingFailure.HOUR_CAP, booking.budget.describe(candidates[0])
             )
-        return Plan(
-            failure=BookingFailure.FULLY_BOOKED,
-            detail="every shared time is taken by other sessions, leave or the buffer",
+        return _nothing(
+            booking,
+            BookingFailure.FULLY_BOOKED,
+            "every shared time is taken by other sessions, leave or the buffer",
         )
     return _recurring(booking, kickoff)
+
+
+def _nothing(booking: Booking, reason: BookingFailure, detail: str) -> Plan:
+    """Nothing booked: the series' reason, and each date (on the cadence from the
+    earliest start) with its own."""
+    series = booking.series
+    dates = tuple(
+        diagnose(booking, i + 1, booking.not_before + i * series.interval, booking.not_before)
+        for i in range(series.count)
+    )
+    return Plan(failure=reason, detail=detail, unplaced=dates)
 
 
 def _kickoff(booking: Booking, fitting: Sequence[datetime]) -> datetime | None:
@@ -171,35 +191,59 @@ def _recurring(booking: Booking, kickoff: datetime) -> Plan:
     tz = zone(booking.mentor.availability.timezone)
     anchor = kickoff.astimezone(tz)
     anchor_time = anchor.strftime("%H:%M")
-    tolerance = min(timedelta(days=3), series.interval / 2)
-    chosen: list[datetime] = []
-    skipped: list[datetime] = []
+    tolerance = series.tolerance
+    chosen: list[Planned] = []
+    skipped: list[Unplaced] = []
     for index in range(series.count):
         target = wall_clock(anchor.date() + index * series.interval, anchor_time, tz)
-        after = chosen[-1] + booking.length + booking.buffer if chosen else booking.not_before
-        start = _nearest(booking, target, tolerance, after)
+        after = (
+            chosen[-1].starts_at + booking.length + booking.buffer if chosen else booking.not_before
+        )
+        start = nearest(booking, target, tolerance, after)
         if start is None:
-            skipped.append(target)
+            skipped.append(diagnose(booking, index + 1, target, after))
             continue
         booking.budget.hold(start, minutes)
-        chosen.append(start)
-    sessions = tuple(
-        Planned(i + 1, start, minutes, series.session_type(i)) for i, start in enumerate(chosen)
-    )
+        chosen.append(Planned(index + 1, start, minutes, series.session_type(index)))
     if not skipped:
-        return Plan(sessions)
-    capped = [t for t in skipped if booking.starts(t - tolerance, t + tolerance)]
-    near = ", ".join(t.isoformat() for t in skipped[:3])
-    detail = f"{len(chosen)} of {series.count} sessions booked; nothing fits near {near}"
-    if capped:
-        detail += f" ({booking.budget.describe(capped[0])})"
-        return Plan(sessions, BookingFailure.HOUR_CAP, detail)
-    return Plan(sessions, BookingFailure.FULLY_BOOKED, detail)
+        return Plan(tuple(chosen))
+    first = skipped[0]
+    detail = f"{len(chosen)} of {series.count} sessions booked; {first.detail}"
+    return Plan(tuple(chosen), first.reason, detail, tuple(skipped))
 
 
-def _nearest(
+def diagnose(booking: Booking, sequence: int, target: datetime, after: datetime) -> Unplaced:
+    """Why nothing fits within the tolerance around `target` (and not before `after`):
+    the windows (no_overlap, exception), else the mentor's hours (hour_cap), else other
+    sessions and the buffer (fully_booked)."""
+    tolerance = booking.series.tolerance
+    people = (
+        Attendee(booking.mentor.participant_id, "the mentor", booking.mentor.availability),
+        Attendee(booking.mentee.participant_id, "the mentee", booking.mentee.availability),
+    )
+    why = windows_why(people, target, tolerance, booking.length, booking.not_before)
+    if why is not None:
+        return Unplaced(sequence, target, why.reason, why.detail, why.attendee_id)
+    open_ = booking.starts(max(target - tolerance, after), target + tolerance)
+    if open_:
+        return Unplaced(
+            sequence, target, BookingFailure.HOUR_CAP, booking.budget.describe(open_[0])
+        )
+    near = local(target, booking.mentor.availability.timezone)
+    return Unplaced(
+        sequence,
+        target,
+        BookingFailure.FULLY_BOOKED,
+        f"the shared time near {near} is taken by other sessions or the "
+        f"{int(booking.buffer.total_seconds() // 60)}-minute buffer between them",
+    )
+
+
+def nearest(
     booking: Booking, target: datetime, tolerance: timedelta, after: datetime
 ) -> datetime | None:
+    """The start that fits closest to `target` within `tolerance`, not before `after`
+    (`target` itself when it fits; the earlier of two equally near)."""
     if booking.fits(target) and target >= after:
         return target
     options = [
@@ -212,7 +256,7 @@ def _nearest(
 
 def nearest_start(booking: Booking, target: datetime, tolerance: timedelta) -> datetime | None:
     """The open start closest to `target` within `tolerance` (a session to move)."""
-    return _nearest(booking, target, tolerance, booking.not_before)
+    return nearest(booking, target, tolerance, booking.not_before)
 
 
 def no_overlap(booking: Booking) -> str:

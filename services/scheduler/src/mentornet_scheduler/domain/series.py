@@ -1,8 +1,9 @@
 """A match's series: what its program asks of its sessions (how many, how often, of
 which kind), and when it has run its course: the last session it planned is settled.
 
-A series is over once the match is booked, no session is still scheduled, and at
-least one was held (a series of nothing but missed sessions is a stall, not an end).
+A series is over once the match is booked, no session is still scheduled, at least
+one was held (a series of nothing but missed sessions is a stall, not an end) and no
+planned date stays unplaced (a date never booked is not a date run).
 The match then stops counting days without activity, and `series.completed` asks the
 matcher to end it as completed and free the mentor's place.
 """
@@ -43,6 +44,11 @@ class Series:
         return timedelta(days=max(1, round(DAYS_PER_MONTH / per_month)))
 
     @property
+    def tolerance(self) -> timedelta:
+        """How far from its date a session may move when its exact time does not fit."""
+        return min(timedelta(days=3), self.interval / 2)
+
+    @property
     def count(self) -> int:
         if self.tier == "micro":
             return 1
@@ -70,6 +76,7 @@ def is_over(match: Match) -> bool:
         and bool(sessions)
         and all(s["status"] != SessionStatus.SCHEDULED for s in sessions)
         and any(s["status"] == SessionStatus.COMPLETED for s in sessions)
+        and not match.get("unplaced")
     )
 
 

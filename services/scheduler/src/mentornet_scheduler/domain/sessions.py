@@ -76,6 +76,9 @@ def reschedule(
         "prompted": False,
         "local_times": local_times(start, zones),
     }
+    if "due_at" in session:  # a check-in stays open as long as before (feedback does the same)
+        shift = start - datetime.fromisoformat(session["starts_at"])
+        moved["due_at"] = (datetime.fromisoformat(session["due_at"]) + shift).isoformat()
     event = SessionRescheduled(
         session_id=sid,
         match_id=match["match_id"],
@@ -192,7 +195,8 @@ def missed_session(
         )
     ]
     limit = threshold(match, "missed_in_a_row")
-    if limit and streak >= limit and not match["stalled"].get("missed_sessions"):
+    paused = match["status"] == MatchStatus.PAUSED  # no stall while paused; the streak stays
+    if limit and streak >= limit and not match["stalled"].get("missed_sessions") and not paused:
         state["stalled"] = {**match["stalled"], "missed_sessions": True}
         events.append(
             MatchStalled(

@@ -16,6 +16,8 @@ from mentornet_contracts.events.sessions import Attendance, SessionType
 
 class MatchStatus(StrEnum):
     ACTIVE = "active"
+    PAUSED = "paused"
+    """On hold (match.paused): nothing is booked, no timer runs, nothing stalls."""
     ENDED = "ended"
 
 
@@ -27,6 +29,8 @@ class BookingState(StrEnum):
     BOOKED = "booked"
     FAILED = "failed"
     COHORT = "cohort"
+    CHECKINS = "checkins"
+    """An async match waiting for its check-ins to be planned (domain/checkins.py)."""
 
 
 class SessionStatus(StrEnum):
@@ -81,6 +85,12 @@ class Session(TypedDict):
     recorded_by: NotRequired[str]
     counted: NotRequired[bool]
     """Already counted towards the missed streak."""
+    format: NotRequired[str]
+    """`async` for a written check-in (domain/checkins.py); absent for a live session."""
+    due_at: NotRequired[str]
+    """A check-in's due time."""
+    submitted: NotRequired[list[str]]
+    """The roles whose part of a check-in is in."""
 
 
 class MatchRules(TypedDict):
@@ -106,6 +116,28 @@ class FailureNote(TypedDict):
     detail: str
 
 
+class UnplacedNote(TypedDict):
+    """A planned date that could not be booked, and why (domain/unplaced.py)."""
+
+    sequence: int
+    target: str
+    reason: str
+    detail: str
+    attendee_id: str | None
+
+
+class PauseNote(TypedDict):
+    """A match's pause (domain/pauses.py): what it cancelled, and its resume once known."""
+
+    by: str
+    reason: str
+    paused_at: str
+    resume_by: str
+    cancelled: list[str]
+    """Session ids the pause cancelled (re-planned or re-seated on resume)."""
+    resumed_at: NotRequired[str]
+
+
 class Match(TypedDict):
     match_id: str
     program_id: str
@@ -125,6 +157,13 @@ class Match(TypedDict):
     claim: NotRequired[Claim]
     cohort_id: NotRequired[str]
     series_done: NotRequired[bool]
+    unplaced: NotRequired[list[UnplacedNote]]
+    """Planned dates not booked: the series is not complete while any stays."""
+    format: NotRequired[str]
+    """`async`: the match meets by written check-ins (domain/checkins.py)."""
+    pause: NotRequired[PauseNote]
+    pauses: NotRequired[int]
+    """Pauses the match has resumed from (new session ids per resume)."""
 
 
 class LedgerEntry(TypedDict):
@@ -168,6 +207,8 @@ class Cohort(TypedDict):
     unable: NotRequired[dict[str, str]]
     """Mentee id to why they cannot attend."""
     detail: NotRequired[str]
+    gaps: NotRequired[list[UnplacedNote]]
+    """Dates of the cohort's rhythm with no group session (the mentor cannot host)."""
 
 
 class Calendar(TypedDict):

@@ -17,13 +17,13 @@ from typing import Any
 from mentornet_contracts.events.sessions import (
     MatchStalled,
     SessionAttendanceDue,
-    SessionReminderDue,
     StallReason,
 )
 
+from . import checkin_clock, reminders
 from .matches import threshold, with_session
 from .sessions import missed_session
-from .state import Match, MatchStatus, Reminder, Session, SessionStatus
+from .state import Match, MatchStatus, Session, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,23 @@ def _end(session: Session) -> datetime:
 def skip_passed(session: Session, now: datetime, clock: Clockwork) -> Session:
     """Offsets already past when a session is booked or moved are skipped: a 24-hour
     reminder for a session three hours away would be wrong."""
-    start = _start(session)
-    reminders = dict(session["reminders"])
-    for offset in clock.reminder_offsets:
-        if str(offset) not in reminders and start - timedelta(minutes=offset) < now:
-            reminders[str(offset)] = Reminder.SKIPPED
-    return {**session, "reminders": reminders}
+    if checkin_clock.is_checkin(session):
+        return checkin_clock.skip_passed(session, now, clock.reminder_offsets)
+    return reminders.skip_passed(session, _start(session), now, clock.reminder_offsets)
+
+
+def retimed(before: Match, after: Match, now: datetime, clock: Clockwork) -> Match:
+    """`after` (a change to `before`) with the passed reminders of each session the
+    change booked or moved skipped, and its next due time."""
+    revisions = {s["session_id"]: s["revision"] for s in before["sessions"]}
+    changed: Match = {
+        **after,
+        "sessions": [
+            skip_passed(s, now, clock) if revisions.get(s["session_id"]) != s["revision"] else s
+            for s in after["sessions"]
+        ],
+    }
+    return {**changed, "due_epoch": next_due(changed, clock)}
 
 
 def due(match: Match, now: datetime, clock: Clockwork) -> tuple[Match, list[Any]]:
@@ -71,23 +82,10 @@ def _session_timers(
     session = next(s for s in match["sessions"] if s["session_id"] == sid)
     if session["status"] != SessionStatus.SCHEDULED:
         return match
-    start = _start(session)
-    reminders = dict(session["reminders"])
-    for offset in clock.reminder_offsets:
-        if str(offset) in reminders or now < start - timedelta(minutes=offset):
-            continue
-        reminders[str(offset)] = Reminder.SENT if now < start else Reminder.SKIPPED
-        if now < start:
-            events.append(
-                SessionReminderDue(
-                    session_id=sid,
-                    match_id=match["match_id"],
-                    starts_at=start,
-                    offset_minutes=offset,
-                    cohort_id=session.get("cohort_id"),
-                )
-            )
-    session = {**session, "reminders": reminders}
+    if checkin_clock.is_checkin(session):
+        return checkin_clock.tick(match, session, now, clock.reminder_offsets, events)
+    offsets = clock.reminder_offsets
+    session = reminders.send_due(match, session, _start(session), now, offsets, events)
     if (
         session.get("attendance") is None
         and not session["prompted"]
@@ -129,12 +127,10 @@ def next_due(match: Match, clock: Clockwork) -> float | None:
     for session in match["sessions"]:
         if session["status"] != SessionStatus.SCHEDULED:
             continue
-        start = _start(session)
-        times += [
-            start - timedelta(minutes=offset)
-            for offset in clock.reminder_offsets
-            if str(offset) not in session["reminders"]
-        ]
+        if checkin_clock.is_checkin(session):
+            times += checkin_clock.due_times(session, clock.reminder_offsets)
+            continue
+        times += reminders.pending(session, _start(session), clock.reminder_offsets)
         if session.get("attendance") is None:
             if not session["prompted"]:
                 times.append(_end(session) + clock.prompt_after)

@@ -65,6 +65,8 @@ def match_view(match: Match) -> View:
         "missed_in_a_row": match["missed_in_a_row"],
         "stalled": sorted(k for k, v in match["stalled"].items() if v),
         "sessions": [shown(s) for s in match["sessions"]],
+        "unplaced": match.get("unplaced", []),
+        "pause": match.get("pause"),
     }
 
 

@@ -11,7 +11,7 @@ the ledger entries it left.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from mentornet_chassis.store.typed import Change
@@ -22,28 +22,17 @@ from ..domain import ledger, matches, timers
 from ..domain.budget import HourBudget
 from ..domain.planning import Plan, plan_series
 from ..domain.state import BookingState, Ledger, Match, MatchRules, MatchStatus
-from ..store import SERVICE, SchedulerStores
+from ..store import SERVICE
 from .cohorts import CohortDesk
-from .context import Contexts, Pair, Unbookable, Waiting
-from .reservations import Hold, Reservations
+from .context import Pair, Unbookable, Waiting
+from .office import Office
+from .reservations import Hold
 
 
-class Booker:
-    def __init__(
-        self,
-        stores: SchedulerStores,
-        contexts: Contexts,
-        reservations: Reservations,
-        cohorts: CohortDesk,
-        clock: timers.Clockwork,
-        retry: timedelta,
-    ) -> None:
-        self.stores = stores
-        self.contexts = contexts
-        self.reservations = reservations
-        self.cohorts = cohorts
-        self.clockwork = clock
-        self.retry = retry
+@dataclass(eq=False)
+class Booker(Office):
+    cohorts: CohortDesk
+    retry: timedelta
 
     async def book(self, match_id: str) -> None:
         match = await self.stores.match_states.get(match_id)

@@ -1,47 +1,36 @@
 """Cohorts: one mentor and a group of mentees meeting at one weekly slot.
 
 Members join as their matches are confirmed. Once the cohort is full, or the program's
-settle time after its first member has passed, the slot that most members can attend
-is chosen (domain/cohorts.py), the mentor's time is held once per group session, and
-each member who can attend gets the group sessions in their own match; the others are
-told why (session.booking.failed, reason cohort_slot). Later joiners get the remaining
-sessions if they can attend them.
+settle time after its first member has passed, the slot with the most member-dates
+attendable is chosen (domain/cohorts.py) and the mentor's time is held once per group
+session. Each member is seated per date: on the group sessions whose actual start lies
+inside their windows on that date; their other dates are unplaced on their match with
+the reason (session.booking.failed), and a member who can attend none is told why
+(reason cohort_slot). Later joiners are seated the same way on the dates still ahead.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.common import Availability
-from mentornet_contracts.events.sessions import (
-    BookingFailure,
-)
 
 from ..domain import calendars, cohort_changes, ledger, matches, timers
 from ..domain.budget import HourBudget
-from ..domain.cohorts import CHECKED, CohortPlan, Member, absence, choose_slot
-from ..domain.planning import Plan
+from ..domain.cohorts import CohortPlan, choose_slot
+from ..domain.seating import Member
 from ..domain.state import BookingState, Cohort, CohortStatus, Ledger, Match
-from ..store import SERVICE, SchedulerStores
-from .context import Contexts, Pair, Waiting
-from .reservations import Hold, Reservations
+from ..store import SERVICE
+from .context import Pair, Waiting
+from .office import Office
+from .reservations import Hold
 
 
-class CohortDesk:
-    def __init__(
-        self,
-        stores: SchedulerStores,
-        contexts: Contexts,
-        reservations: Reservations,
-        clockwork: timers.Clockwork,
-        settle: timedelta,
-    ) -> None:
-        self.stores = stores
-        self.contexts = contexts
-        self.reservations = reservations
-        self.clockwork = clockwork
-        self.settle_after = settle
+@dataclass(eq=False)
+class CohortDesk(Office):
+    settle_after: timedelta
 
     async def join(self, match: Match, pair: Pair) -> None:
         cid = matches.cohort_id(match["program_id"], match["mentor_id"])
@@ -141,22 +130,11 @@ class CohortDesk:
         if match is None or match["booking"] != BookingState.COHORT or match["sessions"]:
             return
         now = self.contexts.clock()
-        ahead = cohort_changes.ahead(cohort, now)
         mentee = await self._availability(match["mentee_id"])
-        reason = cohort.get("unable", {}).get(match["mentee_id"])
-        if reason is None and match["mentee_id"] not in cohort.get("attending", []):
-            length = timedelta(minutes=ahead[0].minutes) if ahead else timedelta()
-            reason = absence(mentee, [p.starts_at for p in ahead[:CHECKED]], length)
-        if not ahead and reason is None:
-            reason = cohort.get("detail") or "the cohort has no sessions left"
+        plan = cohort_changes.member_plan(cohort, Member(match["mentee_id"], mentee), now)
         zones = {match["mentor_id"]: cohort["slot"]["timezone"]}
         if mentee is not None:
             zones[match["mentee_id"]] = mentee.timezone
-        plan = (
-            Plan(failure=BookingFailure.COHORT_SLOT, detail=reason)
-            if reason
-            else Plan(tuple(ahead))
-        )
         await self.stores.index_sessions(
             match_id, [matches.session_id(match_id, p.sequence) for p in plan.sessions]
         )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.programs import ProgramPublished
 
-from ..domain import calendars, ledger
+from ..domain import calendars, checkins, ledger
 from ..domain.budget import HourBudget
 from ..domain.planning import Booking, Person
 from ..domain.series import Series
@@ -55,6 +55,11 @@ class Unbookable(Exception):
     """Known, but there is nothing to book with (someone gave no availability)."""
 
 
+class Written(Waiting):
+    """The match meets by written check-ins (domain/checkins.py, usecases/checkins.py):
+    no live slot is booked, moved or refitted for it."""
+
+
 class Contexts:
     def __init__(self, stores: SchedulerStores, clock: Clock, rules: Rules) -> None:
         self.stores = stores
@@ -83,6 +88,8 @@ class Contexts:
         program = await self.program(match["program_id"])
         if program is None:
             raise Waiting(f"program {match['program_id']} has not arrived")
+        if checkins.is_async(match, program):
+            raise Written("the match meets by written check-ins, not live sessions")
         mentor = await self.availability(match["mentor_id"], "mentor")
         mentee = await self.availability(match["mentee_id"], "mentee")
         return Pair(program, mentor, mentee)

@@ -15,33 +15,22 @@ from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.sessions import Attendance, SessionType
 
-from ..domain import matches, sessions, timers
+from ..domain import matches, sessions, timers, unplaced
 from ..domain.planning import Booking, Planned, open_starts, plan_series
 from ..domain.sessions import SessionConflict, UnknownSession
 from ..domain.state import BookingState, Match, MatchStatus, Session, SessionStatus
 from ..domain.views import Viewer, recorded_by
-from ..store import SERVICE, SchedulerStores
-from .context import Contexts, Pair, Unbookable, Waiting
-from .reservations import Hold, Reservations
+from ..store import SERVICE
+from .context import Pair, Unbookable, Waiting
+from .office import Office
+from .reservations import Hold
 
 log = get_logger(__name__)
 Edit = Callable[[Match], tuple[Match, list[Any]]]
 """One change to a match: the match after it and the events it makes."""
 
 
-class Desk:
-    def __init__(
-        self,
-        stores: SchedulerStores,
-        contexts: Contexts,
-        reservations: Reservations,
-        clockwork: timers.Clockwork,
-    ) -> None:
-        self.stores = stores
-        self.contexts = contexts
-        self.reservations = reservations
-        self.clockwork = clockwork
-
+class Desk(Office):
     async def _pair(self, match: Match) -> Pair:
         try:
             return await self.contexts.pair(match)
@@ -78,15 +67,8 @@ class Desk:
         def decide(state: Match | None) -> Change[Match]:
             assert state is not None
             changed, events = edit(state)
-            before = {s["session_id"]: s["revision"] for s in state["sessions"]}
-            changed["sessions"] = [
-                timers.skip_passed(s, now, self.clockwork)
-                if before.get(s["session_id"]) != s["revision"]
-                else s
-                for s in changed["sessions"]
-            ]
-            changed["due_epoch"] = timers.next_due(changed, self.clockwork)
-            return Change.announced(changed, events, SERVICE)
+            retimed = timers.retimed(state, changed, now, self.clockwork)
+            return Change.announced(retimed, events, SERVICE)
 
         applied = await self.stores.match_states.apply(match_id, decide)
         assert applied.state is not None
@@ -128,7 +110,8 @@ class Desk:
     async def add(
         self, match: Match, start: datetime, kind: SessionType, minutes: int | None
     ) -> Match:
-        """An extra session the pair or a coordinator books by hand (a milestone review)."""
+        """A session the pair or a coordinator books by hand: it fills the match's
+        earliest unplaced date when it has one, else it is an extra (a milestone review)."""
         if match["status"] != MatchStatus.ACTIVE:
             raise SessionConflict(f"match {match['match_id']} has ended", None)
         if len(match["sessions"]) >= matches.MAX_SESSIONS:
@@ -148,11 +131,17 @@ class Desk:
         def add_one(state: Match) -> tuple[Match, list[Any]]:
             if state["status"] != MatchStatus.ACTIVE:
                 raise SessionConflict(f"match {state['match_id']} has ended", None)
-            planned = Planned(matches.next_sequence(state), start, length, kind)
-            new = matches.new_session(state, planned, zones, sid=new_id)
+            earliest = next(iter(unplaced.kept(state)), None)
+            sequence = earliest.sequence if earliest else matches.next_sequence(state)
+            new = matches.new_session(
+                state, Planned(sequence, start, length, kind), zones, sid=new_id
+            )
             in_cohort = state["booking"] == BookingState.COHORT
             booking = BookingState.COHORT if in_cohort else BookingState.BOOKED
             added: Match = {**state, "sessions": [*state["sessions"], new], "booking": booking}
+            if earliest is not None:
+                added = unplaced.without(added, sequence)
+                added["failure"] = added.get("failure") if added.get("unplaced") else None
             return added, [matches.scheduled_event(added, new)]
 
         try:

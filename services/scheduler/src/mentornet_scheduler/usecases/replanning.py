@@ -1,8 +1,11 @@
 """What changes to people and programs do to sessions already booked.
 
 - New availability: each future session that no longer fits is moved to the nearest
-  time that does (session.rescheduled, saying why) or, when none does, cancelled with
-  session.booking.failed for the coordinators.
+  time that does (session.rescheduled, saying why) or, when none does, cancelled and
+  its date unplaced with the true reason (session.booking.failed for the
+  coordinators); then the match's unplaced future dates are tried again (booked ones
+  leave the list), a cohort member is re-seated per date, and a match that got
+  nothing at all is booked afresh.
 - A participant who withdraws or is erased: their future sessions are cancelled and,
   on erasure, their zone leaves the sessions' local times.
 - An ended match: its future sessions were cancelled with the end; the mentor's time
@@ -13,21 +16,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from mentornet_chassis.errors import Invalid
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.programs import ProgramPublished
-from mentornet_contracts.events.sessions import BookingFailure
 
-from ..domain import cohort_changes, matches, sessions, timers
-from ..domain.planning import nearest_start
+from ..domain import checkin_clock, cohort_changes, matches, refill, sessions, timers
+from ..domain.planning import diagnose, nearest_start
 from ..domain.state import Cohort, Match, MatchStatus, SessionStatus
 from ..store import SERVICE, SchedulerStores
 from .context import Contexts, Unbookable, Waiting
 from .desk import Desk
-
-TOLERANCE = timedelta(days=3)
+from .refilling import Refilling
 
 
 class Replanner:
@@ -35,6 +36,7 @@ class Replanner:
         self.stores = stores
         self.contexts = contexts
         self.desk = desk
+        self.refill = Refilling(stores, contexts, desk)
 
     async def availability_changed(self, participant_id: str) -> None:
         now = self.contexts.clock()
@@ -42,8 +44,9 @@ class Replanner:
             if match["status"] != MatchStatus.ACTIVE:
                 continue
             for session in matches.upcoming(match, now):
-                if not session.get("cohort_id"):
+                if not session.get("cohort_id") and not checkin_clock.is_checkin(session):
                     await self._refit(match["match_id"], session["session_id"], participant_id)
+            await self.refill.again(match["match_id"], participant_id)
 
     async def _refit(self, match_id: str, sid: str, who: str) -> None:
         match = await self.stores.match_states.get(match_id)
@@ -61,17 +64,15 @@ class Replanner:
             return
         role = "mentor" if who == match["mentor_id"] else "mentee"
         reason = f"the {role}'s availability changed: {why}"
-        moved_to = nearest_start(booking, start, TOLERANCE)
+        moved_to = nearest_start(booking, start, pair.series.tolerance)
         if moved_to is not None:
             try:
                 await self.desk.reschedule(match, sid, moved_to, reason)
                 return
             except (Invalid, sessions.SessionConflict):
                 pass
-        failed = matches.failure(
-            match, BookingFailure.FULLY_BOOKED, f"session {sid}: {reason}; no time nearby fits"
-        )
-        await self.desk.change(match_id, lambda m: _with(sessions.cancel(m, sid, reason), failed))
+        date = diagnose(booking, session["sequence"], start, booking.not_before)
+        await self.desk.change(match_id, lambda m: refill.dropped(m, sid, reason, date))
         await self.desk.reservations.release(match["mentor_id"], {session["booking_id"]})
 
     async def left(self, participant_id: str, *, erased: bool) -> None:
@@ -149,8 +150,3 @@ class Replanner:
 
 def _forgetting(participant_id: str) -> Callable[[Cohort | None], Change[Cohort]]:
     return lambda state: Change(cohort_changes.forget(state, participant_id))
-
-
-def _with(change: tuple[Match, object], extra: object) -> tuple[Match, list[object]]:
-    state, event = change
-    return state, [event, extra]
