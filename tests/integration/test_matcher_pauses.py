@@ -1,9 +1,12 @@
 """Matcher on the real broker: a confirmed match of an async program is confirmed as
 async; over HTTP a coordinator's pause is refused beyond the program's longest pause
-(422 naming `weeks`), the pair's first request waits for the other (202), the pause
-publishes match.paused, a second pause and a resume of an active match are 409s with
-the state, and a resume publishes match.resumed; QA's escalation step `pause` pauses
-the match for the program's longest pause."""
+(422 naming `weeks`), the pair's first request waits for the other (202) and can be
+withdrawn (DELETE .../pause-request, 409 once none is left), the pause publishes
+match.paused, a second pause and a resume of an active match are 409s with the state;
+one person asking to end the pair's pause waits for the other (202) and may withdraw,
+and a resume publishes match.resumed; QA's escalation step `pause` pauses the match
+for the program's longest pause with a neutral reason, and neither person alone can
+end it (409 naming `pause`)."""
 
 from __future__ import annotations
 
@@ -82,13 +85,25 @@ async def test_pause_and_resume_over_http_and_an_async_program(
     )
     assert stranger.status_code == 403
 
+    mentee, mentor = token(ada, "mentee"), token(mentor_id, "mentor")
+    changed_mind = await matcher.http.post(
+        f"{url}/pause", json={"weeks": 1, "reason": "busy"}, headers=mentor
+    )
+    assert changed_mind.status_code == 202, changed_mind.text
+    withdrawn = await matcher.http.delete(f"{url}/pause-request", headers=mentor)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["pause_requests"] == {}
+    nothing_left = await matcher.http.delete(f"{url}/pause-request", headers=mentor)
+    assert nothing_left.status_code == 409, nothing_left.text
+    assert nothing_left.json()["field"] == "pause_request"
+
     first = await matcher.http.post(
-        f"{url}/pause", json={"weeks": 2, "reason": "exams"}, headers=token(ada, "mentee")
+        f"{url}/pause", json={"weeks": 2, "reason": "exams"}, headers=mentee
     )
     assert first.status_code == 202, first.text
     assert first.json()["waiting_for"] == ["mentor"]
     second = await matcher.http.post(
-        f"{url}/pause", json={"weeks": 3, "reason": "travel"}, headers=token(mentor_id, "mentor")
+        f"{url}/pause", json={"weeks": 3, "reason": "travel"}, headers=mentor
     )
     assert second.status_code == 200, second.text
     assert second.json()["status"] == "paused"
@@ -101,6 +116,12 @@ async def test_pause_and_resume_over_http_and_an_async_program(
     )
     assert again.status_code == 409
     assert again.json()["match"]["status"] == "paused"
+    asked = await matcher.http.post(f"{url}/resume", json={}, headers=mentee)
+    assert asked.status_code == 202, asked.text
+    assert (asked.json()["status"], asked.json()["waiting_for"]) == ("paused", ["mentor"])
+    unasked = await matcher.http.delete(f"{url}/resume-request", headers=mentee)
+    assert unasked.status_code == 200, unasked.text
+    assert unasked.json()["resume_requests"] == {}
     resumed = await matcher.http.post(f"{url}/resume", headers=coordinator)  # no body
     assert resumed.status_code == 200, resumed.text
     assert resumed.json()["status"] == "confirmed"
@@ -111,7 +132,7 @@ async def test_pause_and_resume_over_http_and_an_async_program(
 async def test_qa_pauses_a_match_for_the_programs_longest_pause(
     stack: Endpoints, matcher: RunningService, unique: str
 ) -> None:
-    _, match_id, _, _ = await confirmed_pair(stack, matcher, unique, max_pause_weeks=5)
+    _, match_id, ada, mentor_id = await confirmed_pair(stack, matcher, unique, max_pause_weeks=5)
     [confirmed] = await events_of(stack, MATCHES.name, "match.confirmed", of_match(match_id))
     assert confirmed.get("format") is None
     raised = EscalationRaised(
@@ -126,6 +147,12 @@ async def test_qa_pauses_a_match_for_the_programs_longest_pause(
     await publish(stack, raised)
     [paused] = await events_of(stack, MATCHES.name, "match.paused", of_match(match_id))
     assert (paused["by"], paused["case_id"]) == ("qa", f"case-{unique}")
+    assert paused["reason"] == "paused by the program team"
+    for who in (token(ada, "mentee"), token(mentor_id, "mentor")):
+        refused = await matcher.http.post(f"/matches/{match_id}/resume", headers=who)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["field"] == "pause"
+        assert "only the program's team can resume it" in refused.json()["reason"]
     weeks = datetime.fromisoformat(paused["resume_by"]) - datetime.fromisoformat(
         paused["paused_at"]
     )

@@ -1,5 +1,6 @@
 """Matches over HTTP: read a proposal; accept, decline, approve, swap it; the first
-session's fit check; why not another mentor; pause and resume a confirmed match."""
+session's fit check; why not another mentor; pause and resume a confirmed match, and
+withdraw one's own open request to pause or resume."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from fastapi import Depends, Response, status
 from mentornet_chassis.http.guard import SignedIn, guarded_router
 from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_contracts.events.matches import Decider
+from mentornet_contracts.events.programs import MAX_PAUSE_WEEKS
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.documents import Match, MatchStatus
 from ..domain.matches import decider
+from ..usecases.pauses import PauseOutcome
 from .parts import Deciding, Explaining, Pausing
 from .views import MatchView, PausingView, SwappedView, WhyNotView
 
@@ -47,6 +50,8 @@ class PauseBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weeks: int = Field(
+        ge=1,
+        le=MAX_PAUSE_WEEKS,
         description="How long, in weeks: 1 to the program's max_pause_weeks (default 4).",
         examples=[2],
     )
@@ -142,29 +147,63 @@ async def fit_check(body: FitCheck, seen: Seen, decisions: Deciding) -> Match:
     return await decisions.fit_check(*seen, body.fits, body.reason)
 
 
-@router.post(
-    "/matches/{match_id}/pause",
-    response_model=PausingView,
-    response_model_exclude_unset=True,
-    responses={202: {"model": PausingView, "description": "Recorded; waiting for the other."}},
-    **allow("matches.pause", *PAIR, *TEAM, on="match"),
-)
-async def pause(
-    body: PauseBody, seen: Seen, pausing: Pausing, response: Response
-) -> dict[str, Any]:
-    """A coordinator pauses a confirmed match at once; its mentee or mentor asks, and
-    the match pauses once both have (202 with `waiting_for` until then). `weeks` above
-    the program's max_pause_weeks: 422; a match that is not active: 409 with it."""
-    outcome = await pausing.pause(*seen, body.weeks, body.reason)
+WAITING: dict[str, Any] = {
+    "response_model": PausingView,
+    "response_model_exclude_unset": True,
+    "responses": {202: {"model": PausingView, "description": "Recorded; waiting for the other."}},
+}
+"""For the pair's requests: 200 once done, 202 with `waiting_for` until both asked."""
+
+
+def _answer(outcome: PauseOutcome, response: Response) -> dict[str, Any]:
     if outcome.waiting_for:
         response.status_code = status.HTTP_202_ACCEPTED
     return {**outcome.match, "waiting_for": outcome.waiting_for}
 
 
 @router.post(
-    "/matches/{match_id}/resume", **STATE, **allow("matches.resume", *PAIR, *TEAM, on="match")
+    "/matches/{match_id}/pause", **WAITING, **allow("matches.pause", *PAIR, *TEAM, on="match")
 )
-async def resume(seen: Seen, pausing: Pausing, body: ResumeBody | None = None) -> Match:
-    """The pause ends now (a match that is not paused: 409 with it); the body, if
-    any, is `{}`."""
-    return await pausing.resume(*seen)
+async def pause(
+    body: PauseBody, seen: Seen, pausing: Pausing, response: Response
+) -> dict[str, Any]:
+    """A coordinator pauses a confirmed match at once; its mentee or mentor asks, and
+    the match pauses once both have (202 with `waiting_for` until then). `weeks` above
+    the program's max_pause_weeks: 422; a match that is not active: 409 with it. A
+    request lapses after 7 days and may be withdrawn (DELETE .../pause-request)."""
+    return _answer(await pausing.pause(*seen, body.weeks, body.reason), response)
+
+
+@router.post(
+    "/matches/{match_id}/resume", **WAITING, **allow("matches.resume", *PAIR, *TEAM, on="match")
+)
+async def resume(
+    seen: Seen, pausing: Pausing, response: Response, body: ResumeBody | None = None
+) -> dict[str, Any]:
+    """The program's team ends a pause now. A pause the pair took ends early once both
+    of them have asked (202 with `waiting_for` until then); a pause by a coordinator or
+    by QA is the team's to end (409 naming `pause`). A match that is not paused: 409
+    with it. The body, if any, is `{}`."""
+    return _answer(await pausing.resume(*seen), response)
+
+
+@router.delete(
+    "/matches/{match_id}/pause-request",
+    **STATE,
+    **allow("matches.pause_request.withdraw", *PAIR, on="match"),
+)
+async def withdraw_pause_request(seen: Seen, pausing: Pausing) -> Match:
+    """The mentee or mentor withdraws their own open request to pause (409 if they
+    have none; a request lapses on its own after 7 days)."""
+    return await pausing.withdraw(*seen, "pause")
+
+
+@router.delete(
+    "/matches/{match_id}/resume-request",
+    **STATE,
+    **allow("matches.resume_request.withdraw", *PAIR, on="match"),
+)
+async def withdraw_resume_request(seen: Seen, pausing: Pausing) -> Match:
+    """The mentee or mentor withdraws their own open request to end the pair's pause
+    early (409 if they have none; a request lapses on its own after 7 days)."""
+    return await pausing.withdraw(*seen, "resume")

@@ -43,7 +43,11 @@ class PauseView(BaseModel):
 class PauseRequestView(BaseModel):
     weeks: int
     reason: str
-    at: str
+    at: str = Field(description="When it was asked; it lapses 7 days later.")
+
+
+class ResumeRequestView(BaseModel):
+    at: str = Field(description="When it was asked; it lapses 7 days later.")
 
 
 class MatchView(BaseModel):
@@ -72,12 +76,17 @@ class MatchView(BaseModel):
     pause_requests: dict[str, PauseRequestView] | None = Field(
         default=None, description="Role (mentee, mentor) to their request to pause."
     )
+    resume_requests: dict[str, ResumeRequestView] | None = Field(
+        default=None,
+        description="While the pair's own pause lasts: role to their request to end it.",
+    )
     pauses: list[PauseView] | None = Field(default=None, description="Pauses taken and over.")
 
 
 class PausingView(MatchView):
     waiting_for: list[str] = Field(
-        description="Who of the match has yet to ask for the pause (empty once paused)."
+        description="Who of the match has yet to ask, to pause or to end the pair's pause "
+        "early (empty once done)."
     )
 
 

@@ -67,7 +67,10 @@ class Match(TypedDict):
     pause: NotRequired[Pause]
     """While paused: who paused it, why, and until when."""
     pause_requests: NotRequired[dict[str, PauseRequest]]
-    """Role (mentee, mentor) to their request to pause, until both have asked."""
+    """Role (mentee, mentor) to their request to pause, until both have asked (a
+    request lapses after 7 days: domain/pause_requests.py)."""
+    resume_requests: NotRequired[dict[str, ResumeRequest]]
+    """While paused by the pair: role to their request to resume early."""
     pauses: NotRequired[list[Pause]]
     """Pauses taken and over, oldest first."""
     due_epoch: NotRequired[float | None]
@@ -88,6 +91,10 @@ class Pause(TypedDict):
 class PauseRequest(TypedDict):
     weeks: int
     reason: str
+    at: str
+
+
+class ResumeRequest(TypedDict):
     at: str
 
 

@@ -40,7 +40,7 @@ def _skills_text(scores: PoolScores, i: int, j: int) -> str:
 
 
 def _texts(
-    scores: PoolScores, i: int, j: int, values: dict[str, float], overlap: float
+    scores: PoolScores, i: int, j: int, values: dict[str, float], overlap: float, live: bool
 ) -> dict[str, str]:
     pool, mentee, mentor = scores.pool, scores.pool.mentees[i], scores.pool.mentors[j]
     distance = abs(pool.mentee_side.offset[i] - pool.mentor_side.offset[j])
@@ -55,7 +55,9 @@ def _texts(
     return {
         "skills": _skills_text(scores, i, j),
         "availability": f"Shares {hours(overlap)} h a week over the program's {weeks} weeks; "
-        f"the cadence needs {hours(pool.rules.min_overlap_hours)} h a week",
+        f"the cadence needs {hours(pool.rules.min_overlap_hours)} h a week"
+        if live
+        else "Meets by written check-ins: no shared live time needed",
         "timezone": "Time zone unknown"
         if np.isnan(distance)
         else ("Same UTC offset" if distance == 0 else f"{distance:g} h apart"),
@@ -90,7 +92,8 @@ def explain(scores: PoolScores, i: int, j: int) -> Explained:
     weights = {k: w for k, w in scores.pool.rules.weights.items() if k in block.signals}
     total = sum(weights.values()) or 1.0
     values = {name: float(block.signals[name][0, j]) for name in block.signals}
-    texts = _texts(scores, i, j, values, float(block.overlap_hours[0, j]))
+    overlap = float(block.overlap_hours[0, j])
+    texts = _texts(scores, i, j, values, overlap, bool(block.live[0, j]))
     contributions = tuple(
         ScoreContribution(
             signal=name,
@@ -123,7 +126,7 @@ def why_not(scores: PoolScores, i: int, j: int, proposed: int | None = None) -> 
         return _conflict_text(scores, i, j)
     if pool.capacity[j] <= 0:
         return "The mentor has no capacity left (active mentees or monthly hours at the limit)"
-    if overlap + 1e-6 < pool.rules.min_overlap_hours:
+    if block.too_little_time(pool.rules.min_overlap_hours)[0, j]:
         return (
             f"Only {hours(overlap)} h a week of shared availability over the program's "
             f"{pool.span.weeks} weeks; the cadence needs {hours(pool.rules.min_overlap_hours)} h "

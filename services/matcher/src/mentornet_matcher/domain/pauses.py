@@ -1,8 +1,13 @@
 """Pausing and resuming a confirmed match: pure rules.
 
     confirmed -> paused (a coordinator at once; QA's pause step; both people of the
-                 match, once the second has asked) -> confirmed (resumed by hand, or
-                 by the schedule at `resume_by`)
+                 match, once the second has asked) -> confirmed (resumed by the
+                 program's team, by the pair once both have asked if the pair paused
+                 it, or by the schedule at `resume_by`)
+
+A pause by a coordinator or by QA is the program's team's to end: a participant asking
+to resume it is refused (409 naming `pause`). The pair's requests lapse after 7 days
+and can be withdrawn (domain/pause_requests.py).
 
 A pause lasts 1 to the program's `max_pause_weeks` weeks. A match that is not
 confirmed (proposed, ended, already paused) cannot be paused, and one that is not
@@ -24,10 +29,12 @@ from mentornet_contracts.events.matches import (
     PauseActor,
 )
 
-from .documents import Match, MatchStatus, Pause, PauseRequest
+from .documents import Match, MatchStatus, Pause, PauseRequest, ResumeRequest
 from .matches import Refused
+from .pause_requests import PARTIES, fresh, missing
 
-PARTIES = (str(Decider.MENTEE), str(Decider.MENTOR))
+TEAM_ONLY = {str(PauseActor.COORDINATOR): "the coordinator", str(PauseActor.QA): "QA"}
+"""Pauses only the program's team may end early, and how a refusal names who paused."""
 
 
 class MatchNotActive(Refused):
@@ -40,6 +47,12 @@ class MatchNotPaused(Refused):
     def __init__(self, match: Match) -> None:
         reason = f"match {match['match_id']} is {match['status']}, not paused"
         super().__init__("match_id", reason, match)
+
+
+class TeamResumes(Refused):
+    def __init__(self, match: Match, by: str) -> None:
+        reason = f"paused by {TEAM_ONLY.get(by, by)}: only the program's team can resume it"
+        super().__init__("pause", reason, match)
 
 
 def check_weeks(weeks: int, max_weeks: int) -> int:
@@ -93,6 +106,7 @@ def pause(
         held["case_id"] = case_id
     state: Match = {**match, "status": MatchStatus.PAUSED, "pause": held}
     state["pause_requests"] = {}
+    state.pop("resume_requests", None)
     state["due_epoch"] = resume_by.timestamp()
     return state, event
 
@@ -102,29 +116,42 @@ def request(
 ) -> tuple[Match, MatchPaused | None]:
     """One person of the match asks to pause. Recorded until the other asks too; then
     the match pauses (by=participants) for the shorter of the two pauses asked for,
-    with both reasons."""
+    with both reasons. Requests older than 7 days do not count (and are dropped)."""
     _require_active(match)
     asked: PauseRequest = {"weeks": weeks, "reason": reason, "at": now.isoformat()}
-    requests = {**match.get("pause_requests", {}), str(role): asked}
-    if any(party not in requests for party in PARTIES):
+    requests = {**fresh(match.get("pause_requests", {}), now), str(role): asked}
+    if missing(requests):
         return {**match, "pause_requests": requests}, None
-    shortest = min(requests[party]["weeks"] for party in PARTIES)
+    shortest = min(asked["weeks"] for asked in requests.values())
     both = "; ".join(f"{party}: {requests[party]['reason']}" for party in PARTIES)
     return pause(match, PauseActor.PARTICIPANTS, both, shortest, now)
 
 
-def waiting_for(match: Match) -> list[str]:
-    """Who of the match has not asked yet, while a participants' request is open."""
-    requests = match.get("pause_requests", {})
-    if not requests or match["status"] != MatchStatus.CONFIRMED:
-        return []
-    return [party for party in PARTIES if party not in requests]
+def ask_resume(match: Match, asking: Decider, now: datetime) -> tuple[Match, MatchResumed | None]:
+    """The program's team ends any pause at once. A pause the pair took ends early
+    once both of them have asked (by=participants); the first request is recorded. A
+    pause by a coordinator or QA is refused to the pair (409 naming `pause`)."""
+    paused = _require_paused(match)
+    if asking == Decider.COORDINATOR:
+        return resume(match, PauseActor.COORDINATOR, now)
+    if paused["by"] != PauseActor.PARTICIPANTS:
+        raise TeamResumes(match, paused["by"])
+    asked: ResumeRequest = {"at": now.isoformat()}
+    requests = {**fresh(match.get("resume_requests", {}), now), str(asking): asked}
+    if missing(requests):
+        return {**match, "resume_requests": requests}, None
+    return resume(match, PauseActor.PARTICIPANTS, now)
+
+
+def _require_paused(match: Match) -> Pause:
+    if match["status"] != MatchStatus.PAUSED or "pause" not in match:
+        raise MatchNotPaused(match)
+    return match["pause"]
 
 
 def resume(match: Match, by: PauseActor, now: datetime) -> tuple[Match, MatchResumed]:
     """The pause is over: the match is confirmed again."""
-    if match["status"] != MatchStatus.PAUSED or "pause" not in match:
-        raise MatchNotPaused(match)
+    _require_paused(match)
     event = MatchResumed(
         match_id=match["match_id"],
         mentee_id=match["mentee_id"],
@@ -137,6 +164,7 @@ def resume(match: Match, by: PauseActor, now: datetime) -> tuple[Match, MatchRes
     state: Match = {**match, "status": MatchStatus.CONFIRMED, "due_epoch": None}
     state["pauses"] = [*match.get("pauses", []), over]
     del state["pause"]
+    state.pop("resume_requests", None)
     return state, event
 
 
@@ -157,8 +185,3 @@ def qa_may_pause(match: Match, case_id: str) -> bool:
     return match["status"] == MatchStatus.CONFIRMED and all(
         p.get("case_id") != case_id for p in taken
     )
-
-
-def resumer(asking: Decider) -> PauseActor:
-    """Who resumes a match by hand: its coordinator, or one of its people."""
-    return PauseActor.COORDINATOR if asking == Decider.COORDINATOR else PauseActor.PARTICIPANTS

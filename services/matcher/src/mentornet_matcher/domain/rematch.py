@@ -1,4 +1,5 @@
-"""Which placed matches must end when a mentor's capacity or a pair's time changes.
+"""Which placed matches must end when a mentor's capacity changes (a pair's time:
+scoring.Block.too_little_time).
 
 Pure decisions over match states; the service ends them and places the mentees again.
 """
@@ -32,9 +33,3 @@ def _proposed_at(match: Match) -> str:
 
 def _settledness(match: Match) -> int:
     return LEAST_SETTLED_FIRST[match["status"]]
-
-
-def too_little_time(overlap_hours: float, rules: Rules) -> bool:
-    """The pair no longer shares the hours a week the cadence needs, on average over
-    the program's span."""
-    return overlap_hours + 1e-6 < rules.min_overlap_hours

@@ -32,6 +32,8 @@ class Rules:
     span_weeks: int = 12
     """How long a match runs (the program's duration_weeks): shared time is counted
     over all of it."""
+    session_format: str | None = None
+    """The program's format (`async`: written check-ins, no shared live time needed)."""
 
     @classmethod
     def of(cls, program: ProgramPublished) -> Rules:
@@ -45,6 +47,7 @@ class Rules:
             exclude_same_org_unit=program.conflict_rules.exclude_same_org_unit,
             cohort_size=program.cohort_size if program.tier == ProgramTier.COHORT else None,
             span_weeks=program.duration_weeks,
+            session_format=program.session_format,
         )
 
     @property

@@ -3,8 +3,10 @@
 Each signal is a number in [0, 1]; a pair's score is their average weighted by the
 program's matching weights. Pairs that break a hard constraint (no common language,
 no capacity, a conflict rule, a pair that failed before, too little shared time) get
--inf, which the assignment never picks. The same code scores one pair for an
-explanation, so what is explained is exactly what was optimised.
+-inf, which the assignment never picks. Shared time is a constraint only for pairs
+that meet live: not in an async program, nor for a pair whose only shared format is
+async (domain/formats.py); for those the availability signal is full. The same code
+scores one pair for an explanation, so what is explained is exactly what was optimised.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from mentornet_contracts.events.programs import MATCHING_SIGNALS
 
+from .formats import async_table, is_async
 from .overlap import MentorTimes, PairOverlap
 from .pool import CHANNELS, FORMATS, Pool
 
@@ -39,6 +42,13 @@ class Block:
     shared_language: npt.NDArray[np.bool_]
     conflict: npt.NDArray[np.bool_]
     feasible: npt.NDArray[np.bool_]
+    live: npt.NDArray[np.bool_]
+    """Pairs that meet live, so need shared time (not async: domain/formats.py)."""
+
+    def too_little_time(self, need: float) -> npt.NDArray[np.bool_]:
+        """Pairs meeting live with less shared time a week than the cadence needs."""
+        short: npt.NDArray[np.bool_] = self.live & (self.overlap_hours + 1e-6 < need)
+        return short
 
     def score(self, weights: dict[str, float]) -> Matrix:
         used = {name: w for name, w in weights.items() if name in self.signals}
@@ -75,6 +85,7 @@ class PoolScores:
         self.mentee_channel_set = _format_sets(pool.mentee_side.channels)
         self.mentor_channel_set = _format_sets(pool.mentor_side.channels)
         self.style_fit = _style_table(pool.mentee_side.style, pool.mentor_side.style)
+        self.program_async = is_async(pool.rules.session_format)
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
         self._cache: dict[tuple[int, int], Matrix] = {}
@@ -100,17 +111,19 @@ class PoolScores:
         overlap = self.overlap.hours(rows)
         shared = (mentees.languages[rows].astype(np.float32) @ self.speaks_f32) > 0
         conflict = _conflicts(pool, rows)
+        live = self._live(rows)
+        need = pool.rules.min_overlap_hours
         feasible = (
             shared
             & ~conflict
             & ~pool.excluded[rows]
             & (pool.capacity > 0)[None, :]
-            & (overlap + 1e-6 >= pool.rules.min_overlap_hours)
+            & ~(live & (overlap + 1e-6 < need))
             & (mentees.person[rows, None] != mentors.person[None, :])
         )
         signals = {
             "skills": self._skills(rows),
-            "availability": _availability(overlap, pool.rules.min_overlap_hours),
+            "availability": np.where(live, _availability(overlap, need), np.float32(1.0)),
             "timezone": np.take(self.zone_table[self.mentee_zone[rows]], self.mentor_zone, axis=1),
             "format": np.take(
                 FORMAT_FIT[self.mentee_format_set[rows]], self.mentor_format_set, axis=1
@@ -122,7 +135,17 @@ class PoolScores:
             "pace": _pace(pool.pace_need[rows], overlap),
             "language": _language(mentees.first_language[rows], self.speaks, shared),
         }
-        return Block(signals, overlap, shared, conflict, feasible)
+        return Block(signals, overlap, shared, conflict, feasible, live)
+
+    def _live(self, rows: slice) -> npt.NDArray[np.bool_]:
+        n, m = rows.stop - rows.start, len(self.pool.mentor_side.ids)
+        if self.program_async:
+            return np.zeros((n, m), dtype=np.bool_)
+        meets_async = np.take(
+            ASYNC_PAIRS[self.mentee_format_set[rows]], self.mentor_format_set, axis=1
+        )
+        live: npt.NDArray[np.bool_] = ~meets_async
+        return live
 
     def _skills(self, rows: slice) -> Matrix:
         coverage = self.pool.coverage
@@ -165,6 +188,8 @@ def _format_table(kinds: int) -> Matrix:
 
 
 FORMAT_FIT = _format_table(len(FORMATS))
+ASYNC_PAIRS = async_table(FORMATS)
+"""Format set x format set: whether such a pair meets async (domain/formats.py)."""
 CHANNEL_FIT = _format_table(len(CHANNELS))
 
 

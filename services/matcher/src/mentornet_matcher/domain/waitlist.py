@@ -17,7 +17,7 @@ def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...
     if m == 0:
         return (WaitlistReason.NO_CAPACITY,)
     found: Counter[WaitlistReason] = Counter()
-    overlap = block.overlap_hours[0]
+    short_of_time = block.too_little_time(pool.rules.min_overlap_hours)[0]
     for j in range(m):
         if not block.shared_language[0, j]:
             found[WaitlistReason.NO_SHARED_LANGUAGE] += 1
@@ -25,7 +25,7 @@ def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...
             found[WaitlistReason.ALL_PROPOSALS_DECLINED] += 1
         elif block.conflict[0, j]:
             found[WaitlistReason.CONFLICT_RULES] += 1
-        elif overlap[j] + 1e-6 < pool.rules.min_overlap_hours:
+        elif short_of_time[j]:
             found[WaitlistReason.NO_AVAILABILITY_OVERLAP] += 1
         else:
             found[WaitlistReason.NO_CAPACITY] += 1

@@ -22,6 +22,9 @@ from .matchmaker import Matchmaker
 from .pauses import Pauses
 from .rematch import Rematcher
 
+ESCALATED_DETAIL = "rematched by the program team"
+"""match.ended's detail for QA's rematch step (its cause says escalation)."""
+
 
 class FollowUps:
     """Each `Then` is given the candidate or program as it now is."""
@@ -75,13 +78,15 @@ class FollowUps:
 
     async def escalation(self, envelope: Envelope[Any]) -> None:
         """QA asks for a rematch (the match ends, the mentee is placed again) or a pause
-        (the match pauses for the program's longest pause)."""
+        (the match pauses for the program's longest pause). What either says travels
+        to the pair, so it names the case, never its trigger (a risk flag, say): the
+        case holds that, for the program's team."""
         raised: EscalationRaised = envelope.event
-        detail = f"{raised.trigger} escalation, case {raised.case_id}"
         if raised.action == EscalationAction.REMATCH:
+            detail = f"{ESCALATED_DETAIL}, case {raised.case_id}"
             await self.rematcher.escalated(raised.match_id, detail)
         elif raised.action == EscalationAction.PAUSE:
-            await self.pauses.qa_pause(raised.match_id, raised.case_id, detail)
+            await self.pauses.qa_pause(raised.match_id, raised.case_id)
 
     async def series_completed(self, envelope: Envelope[Any]) -> None:
         done: SeriesCompleted = envelope.event

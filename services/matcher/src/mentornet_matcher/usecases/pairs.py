@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 from mentornet_chassis.errors import NotFound
+from mentornet_contracts.events.common import SessionFormat
 
-from ..domain import matches, rematch
+from ..domain import matches
 from ..domain.candidates import as_mentee, as_mentor, is_matchable
 from ..domain.documents import Match
 from ..domain.explain import why_not as explain_why_not
@@ -56,7 +57,11 @@ class Pairs:
         return None
 
     async def pair_has_time(self, match: Match) -> bool:
-        """Whether the match's pair still shares enough time (capacity aside)."""
+        """Whether the match's pair still shares enough time (capacity aside). A match
+        that meets by written check-ins needs none: one confirmed async, one in an async
+        program, or a pair whose only shared format is async (domain/formats.py)."""
+        if match.get("format") == SessionFormat.ASYNC:
+            return True
         program = await self.stores.program(match["program_id"])
         mentee = await self.stores.candidate(match["mentee_id"])
         mentor = await self.stores.candidate(match["mentor_id"])
@@ -73,8 +78,8 @@ class Pairs:
             await self.reader.skills(),
             self.reader.span(program).start,
         )
-        overlap = float(PoolScores(pool).block(0, 1).overlap_hours[0, 0])
-        return not rematch.too_little_time(overlap, rules)
+        block = PoolScores(pool).block(0, 1)
+        return not bool(block.too_little_time(rules.min_overlap_hours)[0, 0])
 
     async def why_not(self, match: Match, mentor_id: str) -> str | None:
         """Why mentor_id was not proposed to the match's mentee; None if no such mentor.
