@@ -213,6 +213,19 @@ async def test_kolkata_and_los_angeles_without_shared_hours_hear_why(
         )
         assert slots.json()["slots"] == []
         assert slots.json()["reason"].startswith("no shared time")
+        view = await scheduler.http.get(
+            f"/matches/{match_id}/sessions", headers=token(f"mentee-{unique}", "mentee")
+        )
+        assert view.status_code == 200, view.text
+        shown = view.json()
+        assert shown["sessions"] == []
+        assert [u["sequence"] for u in shown["unplaced"]] == [
+            u["sequence"] for u in failed["unplaced"]
+        ]
+        assert shown["unplaced"], "the planned dates, each unplaced with its reason"
+        assert {u["reason"] for u in shown["unplaced"]} == {"no_overlap"}
+        assert all(u["detail"] and u["target"] for u in shown["unplaced"])
+        assert shown["pause"] is None
 
 
 async def test_two_no_shows_stall_the_match_on_the_broker(
@@ -341,12 +354,31 @@ async def test_a_paused_match_books_nothing_in_the_pause_and_replans_on_resume(
             for e in scheduled
             if paused_at <= datetime.fromisoformat(e["starts_at"]) < resume_by
         ]
+        inside_start = min(
+            datetime.fromisoformat(e["starts_at"]) for e in scheduled if e["session_id"] in inside
+        )
         cancelled = await session_events(stack, match_id, "session.cancelled", count=len(inside))
         assert sorted(e["session_id"] for e in cancelled) == sorted(inside)
         assert {e["reason"] for e in cancelled} == {"match paused: mentee on a launch"}
         team = token("coord", "coordinator", programs=[f"prog-{unique}"])
         view = (await scheduler.http.get(f"/matches/{match_id}/sessions", headers=team)).json()
         assert view["status"] == "paused"
+        assert view["pause"]["reason"] == "mentee on a launch"
+        assert view["pause"]["by"] == "coordinator"
+        assert datetime.fromisoformat(view["pause"]["resume_by"]) == resume_by
+        later = next(
+            s
+            for s in view["sessions"]
+            if s["status"] == "scheduled" and datetime.fromisoformat(s["starts_at"]) > resume_by
+        )
+        moved = await scheduler.http.post(
+            f"/sessions/{later['session_id']}/reschedule",
+            json={"starts_at": inside_start.isoformat(), "reason": "sooner"},
+            headers=token(f"mentor-{unique}", "mentor"),
+        )
+        assert moved.status_code == 409, moved.text
+        assert moved.json()["reason"].startswith("the match is paused until ")
+        assert moved.json()["pause"]["reason"] == "mentee on a launch"
 
         clock.now = resume_by
         await publish(stack, MatchResumed(**people, by=PauseActor.SCHEDULE, resumed_at=resume_by))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from mentornet_contracts.events.common import Role, SessionFormat
 from mentornet_contracts.events.feedback import CheckinSubmitted
-from mentornet_contracts.events.matches import MatchConfirmed
+from mentornet_contracts.events.matches import MatchConfirmed, MatchPaused, PauseActor
 from mentornet_contracts.events.sessions import (
     MatchStalled,
     SeriesCompleted,
@@ -19,11 +19,11 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
     StallReason,
 )
-from mentornet_scheduler.domain import checkin_clock, checkins, matches, sessions, timers
-from mentornet_scheduler.domain.state import BookingState, Match
+from mentornet_scheduler.domain import checkin_clock, checkins, matches, pauses, sessions, timers
+from mentornet_scheduler.domain.state import BookingState, Match, MatchStatus
 from mentornet_scheduler.domain.timers import Clockwork
 
-from .builders import NOW, ZONES, program
+from .builders import NOW, ZONES, booked_match, program
 
 pytestmark = pytest.mark.unit
 
@@ -121,8 +121,52 @@ def test_a_part_for_an_unknown_or_settled_check_in_changes_nothing() -> None:
     stray = part(state, 0, Role.MENTEE, True).model_copy(update={"session_id": "s-nope"})
     assert checkins.submitted(state, stray) == (None, [])
     assert checkins.submitted(None, stray) == (None, [])
-    missed, _ = timers.due(state, KICKOFF + timedelta(weeks=1), CLOCK)
-    assert checkins.submitted(missed, part(missed, 0, Role.MENTEE, True)) == (None, [])
+    due = KICKOFF + timedelta(weeks=1)
+    missed, _ = timers.due(state, due, CLOCK)
+    late = part(missed, 0, Role.MENTEE, True, at=due)
+    assert checkins.submitted(missed, late) == (None, []), "given at the due time: too late"
+
+
+def test_parts_given_before_the_due_time_hold_a_check_in_the_timer_missed_first() -> None:
+    state, _ = planned()
+    due = KICKOFF + timedelta(weeks=1)
+    missed, events = timers.due(state, due, CLOCK)
+    assert [e.missed_in_a_row for e in events if isinstance(e, SessionMissed)] == [1]
+    assert missed["sessions"][0]["status"] == "missed"
+    assert missed["missed_in_a_row"] == 1
+    first = part(missed, 0, Role.MENTEE, False, at=due - timedelta(minutes=2))
+    noted, events = checkins.submitted(missed, first)
+    assert noted is not None, "the part is recorded"
+    assert events == []
+    assert noted["sessions"][0]["submitted"] == ["mentee"]
+    second = part(noted, 0, Role.MENTOR, True, at=due - timedelta(minutes=1))
+    held, events = checkins.submitted(noted, second)
+    assert held is not None
+    assert [type(e) for e in events] == [SessionCompleted]
+    assert events[0].attendance == "attended"
+    assert held["sessions"][0]["status"] == "completed"
+    assert held["missed_in_a_row"] == 0, "its count in the missed streak is undone"
+    assert checkins.submitted(held, second) == (None, []), "held once"
+
+
+def test_a_check_in_cancelled_by_a_pause_stays_cancelled_when_a_part_arrives() -> None:
+    state, _ = planned()
+    pause = MatchPaused(
+        match_id="m-1",
+        mentee_id="mentee-1",
+        mentor_id="mentor-1",
+        program_id="prog-1",
+        by=PauseActor.COORDINATOR,
+        reason="leave",
+        paused_at=KICKOFF + timedelta(days=1),
+        resume_by=KICKOFF + timedelta(weeks=3),
+    )
+    paused, _ = pauses.paused(state, pause)
+    assert paused is not None
+    assert paused["sessions"][0]["status"] == "cancelled"
+    back: Match = {**paused, "status": MatchStatus.ACTIVE}
+    early = part(back, 0, Role.MENTEE, True, at=KICKOFF + timedelta(hours=2))
+    assert checkins.submitted(back, early) == (None, [])
 
 
 def test_a_check_in_not_complete_by_its_due_time_is_missed_by_who_did_not_submit() -> None:
@@ -178,8 +222,16 @@ def test_an_ended_match_takes_no_more_parts_for_an_open_check_in() -> None:
 def test_a_check_in_moved_by_hand_stays_open_as_long_as_before() -> None:
     state, _ = planned()
     sid = state["sessions"][0]["session_id"]
-    moved, _ = sessions.reschedule(state, sid, KICKOFF + timedelta(days=2), ZONES, "travel")
+    moved, event = sessions.reschedule(state, sid, KICKOFF + timedelta(days=2), ZONES, "travel")
     assert moved["sessions"][0]["due_at"] == (KICKOFF + timedelta(days=9)).isoformat()
+    assert event.due_at == KICKOFF + timedelta(days=9), "session.rescheduled says the new due time"
+
+
+def test_a_live_session_moved_says_no_due_time() -> None:
+    state = booked_match(KICKOFF, KICKOFF + timedelta(weeks=1))
+    sid = state["sessions"][0]["session_id"]
+    _, event = sessions.reschedule(state, sid, KICKOFF + timedelta(days=1), ZONES, "travel")
+    assert event.due_at is None
 
 
 def test_a_match_booked_live_stays_live_when_its_program_turns_async() -> None:

@@ -13,6 +13,7 @@ from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.matches import MatchPaused, MatchResumed, PauseActor
 from mentornet_contracts.events.sessions import (
     Attendance,
+    BookingFailure,
     MatchStalled,
     SessionBookingFailed,
     SessionCancelled,
@@ -22,7 +23,15 @@ from mentornet_contracts.events.sessions import (
     SessionType,
     StallReason,
 )
-from mentornet_scheduler.domain import checkins, matches, pauses, resume_plans, sessions, timers
+from mentornet_scheduler.domain import (
+    checkins,
+    matches,
+    pauses,
+    resume_plans,
+    sessions,
+    timers,
+    unplaced,
+)
 from mentornet_scheduler.domain.budget import HourBudget
 from mentornet_scheduler.domain.planning import Booking, Person, Plan, Planned
 from mentornet_scheduler.domain.series import Series
@@ -208,11 +217,43 @@ def test_dates_that_no_longer_fit_are_cancelled_and_reported_with_their_reason()
     assert state is not None
     [failed] = [e for e in events if isinstance(e, SessionBookingFailed)]
     assert failed.reason == "hour_cap"
-    assert failed.planned == len(rest)
-    assert failed.booked == sum(p.start is not None for p in placements)
+    held = 2
+    assert failed.planned == held + len(rest) == 8, "the whole series"
+    assert failed.booked == held + sum(p.start is not None for p in placements)
     missing = [p.session["sequence"] for p in placements if p.start is None]
     assert [u.sequence for u in failed.unplaced] == missing
     assert [n["sequence"] for n in state["unplaced"]] == missing, "the series is not complete"
+
+
+def test_a_resume_reports_every_unplaced_date_of_the_match_and_the_whole_series() -> None:
+    state = two_held()
+    for seq in (5, 6):
+        sid = state["sessions"][seq - 1]["session_id"]
+        state, _ = sessions.cancel(state, sid, "no time")
+        target = FIRST + (seq - 1) * WEEK
+        why = unplaced.Unplaced(seq, target, BookingFailure.EXCEPTION, "mentor on leave")
+        state = unplaced.with_dates(state, [why])
+    paused, _ = pauses.paused(state, pause_event())
+    assert paused is not None
+    noted = resumed_at(paused, RESUME_BY)
+    rest = pauses.remaining(noted, RESUME_BY)
+    assert [s["sequence"] for s in rest] == [3, 4, 7, 8]
+    nowhere = unplaced.Unplaced(3, RESUME_BY + WEEK, BookingFailure.NO_OVERLAP, "no shared time")
+    placements = [
+        resume_plans.Placement(rest[0], RESUME_BY + WEEK, None, nowhere),
+        resume_plans.Placement(rest[1], RESUME_BY + WEEK, RESUME_BY + WEEK),
+        *(
+            resume_plans.Placement(s, start := datetime.fromisoformat(s["starts_at"]), start)
+            for s in rest[2:]
+        ),
+    ]
+    after, events = pauses.resumed(noted, placements, live_build, ZONES)
+    assert after is not None
+    [failed] = [e for e in events if isinstance(e, SessionBookingFailed)]
+    assert [u.sequence for u in failed.unplaced] == [3, 5, 6], "the complete set, not a delta"
+    assert [u.reason for u in failed.unplaced] == ["no_overlap", "exception", "exception"]
+    assert (failed.planned, failed.booked) == (8, 5), "1, 2 held; 4, 7, 8 booked"
+    assert sorted(n["sequence"] for n in after["unplaced"]) == [3, 5, 6]
 
 
 def test_a_cohort_member_gets_back_the_seats_still_ahead() -> None:

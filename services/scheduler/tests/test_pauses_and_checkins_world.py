@@ -21,7 +21,7 @@ from mentornet_contracts.events.matches import (
 )
 from mentornet_contracts.events.participants import AvailabilityUpdated
 from mentornet_contracts.events.sessions import SessionType
-from mentornet_scheduler.domain import calendars, checkins, matches, pauses, sessions
+from mentornet_scheduler.domain import calendars, checkins, matches, on_hold, pauses
 from mentornet_scheduler.domain.state import BookingState, Match, MatchStatus
 from mentornet_scheduler.domain.windows import zone
 from mentornet_scheduler.store import SERVICE
@@ -136,7 +136,7 @@ async def test_a_pause_books_nothing_and_the_resume_replans_the_rest(desks: Desk
     world.clock.now = paused_at + timedelta(weeks=2)
     await world.booker.pending([paused])
     assert await world.timers.run_once() == 0, "a paused match has no timer"
-    with pytest.raises(sessions.SessionConflict):
+    with pytest.raises(on_hold.MatchOnHold):
         await world.desk.add(paused, world.clock.now + timedelta(days=5), SessionType.REGULAR, None)
     assert await desks.match() == paused
     assert "mentornet.session.reminder.due.v1" not in await world.outbox("m-1")
@@ -162,6 +162,33 @@ async def test_a_pause_books_nothing_and_the_resume_replans_the_rest(desks: Desk
     outbox = await world.outbox("m-1")
     assert outbox.count("mentornet.session.scheduled.v2") == 8 + len(cancelled)
     assert "mentornet.session.booking.failed.v2" not in outbox
+
+
+async def test_a_paused_match_takes_no_session_by_hand_and_says_until_when(desks: Desks) -> None:
+    world = desks.world
+    await world.program()
+    await world.person("mentor-1", "mentor", BERLIN)
+    await world.person("mentee-1", "mentee", NEW_YORK)
+    booked = await world.confirm("m-1", "mentor-1", "mentee-1")
+    paused_at = datetime.fromisoformat(booked["sessions"][1]["starts_at"]) + timedelta(hours=3)
+    world.clock.now = paused_at
+    paused = await desks.pause(paused_at, weeks=2)
+    resume_by = paused["pause"]["resume_by"]
+    later = next(
+        s for s in paused["sessions"] if s["status"] == "scheduled" and s["starts_at"] > resume_by
+    )
+    into_pause = datetime.fromisoformat(booked["sessions"][2]["starts_at"])
+    with pytest.raises(on_hold.MatchOnHold) as moved:
+        await world.desk.reschedule(paused, later["session_id"], into_pause, "sooner")
+    refusal = moved.value
+    assert (refusal.status, refusal.field) == (409, "match_id")
+    assert refusal.reason == f"the match is paused until {resume_by} (mentee on a launch)"
+    assert refusal.body["match_status"] == "paused"
+    assert refusal.body["pause"]["resume_by"] == resume_by
+    with pytest.raises(on_hold.MatchOnHold) as added:
+        await world.desk.add(paused, into_pause, SessionType.REGULAR, None)
+    assert "has ended" not in added.value.reason
+    assert await desks.match() == paused, "nothing moved, nothing added"
 
 
 async def test_a_match_paused_before_it_was_booked_is_booked_on_resume(desks: Desks) -> None:

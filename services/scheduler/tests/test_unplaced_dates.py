@@ -16,11 +16,12 @@ from mentornet_contracts.events.sessions import (
     BookingFailure,
     SeriesCompleted,
     SessionBookingFailed,
+    SessionType,
 )
 from mentornet_scheduler.domain import cohort_changes, matches, sessions, unplaced
 from mentornet_scheduler.domain.budget import HourBudget
 from mentornet_scheduler.domain.cohorts import choose_slot
-from mentornet_scheduler.domain.planning import Booking, Person, Plan, plan_series
+from mentornet_scheduler.domain.planning import Booking, Person, Plan, Planned, plan_series
 from mentornet_scheduler.domain.seating import Member, seating
 from mentornet_scheduler.domain.series import Series
 from mentornet_scheduler.domain.state import Cohort, CohortStatus
@@ -140,6 +141,33 @@ def test_the_failed_event_lists_each_unplaced_date_and_the_match_keeps_them() ->
         (4, BookingFailure.NO_OVERLAP),
     ]
     assert [n["sequence"] for n in state.get("unplaced", [])] == [3, 4]
+
+
+def test_a_booking_that_falls_short_reports_every_date_the_match_keeps_unplaced() -> None:
+    """Built from the match after the change (unplaced.report): dates it kept before
+    are listed with the new one, and the counts are the whole series'."""
+    week = timedelta(weeks=1)
+    first = Plan(
+        (
+            Planned(1, MARCH, 60, SessionType.KICKOFF),
+            Planned(2, MARCH + week, 60, SessionType.REGULAR),
+        ),
+        BookingFailure.EXCEPTION,
+        "on leave",
+        (unplaced.Unplaced(3, MARCH + 2 * week, BookingFailure.EXCEPTION, "on leave"),),
+    )
+    state, _ = matches.booked(confirmed_match(), first, ZONES)
+    more = Plan(
+        (Planned(4, MARCH + 3 * week, 60, SessionType.REGULAR),),
+        BookingFailure.HOUR_CAP,
+        "cap",
+        (unplaced.Unplaced(5, MARCH + 4 * week, BookingFailure.HOUR_CAP, "cap"),),
+    )
+    state, events = matches.booked(state, more, ZONES)
+    [failed] = [e for e in events if isinstance(e, SessionBookingFailed)]
+    assert [(u.sequence, u.reason) for u in failed.unplaced] == [(3, "exception"), (5, "hour_cap")]
+    assert (failed.planned, failed.booked) == (5, 3)
+    assert [n["sequence"] for n in state["unplaced"]] == [3, 5]
 
 
 def test_a_series_with_an_unplaced_date_is_not_complete_when_the_rest_are_held() -> None:

@@ -22,16 +22,18 @@ from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.feedback import CheckinSubmitted
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
-from mentornet_contracts.events.sessions import Attendance, SessionType
+from mentornet_contracts.events.sessions import (
+    CHECKIN_LONGEST_OPEN_DAYS,
+    Attendance,
+    SessionType,
+)
 
 from . import matches, sessions
-from .checkin_clock import ASYNC, is_checkin, roles
+from .checkin_clock import ASYNC, due_at, is_checkin, roles
 from .planning import Planned
 from .series import Series
 from .state import BookingState, Match, MatchRules, MatchStatus, Session, SessionStatus
 
-MAX_OPEN = timedelta(days=7)
-"""The longest a check-in stays open."""
 BOTH = frozenset({Role.MENTEE, Role.MENTOR})
 RECORDED_BY = "checkin"
 
@@ -84,7 +86,8 @@ def awaiting(match: Match | None) -> bool:
 
 
 def window(series: Series) -> timedelta:
-    return min(series.interval, MAX_OPEN)
+    """How long a check-in stays open: its interval, at most the contracts' longest."""
+    return min(series.interval, timedelta(days=CHECKIN_LONGEST_OPEN_DAYS))
 
 
 def cadence(series: Series, kickoff: datetime) -> list[Checkin]:
@@ -141,14 +144,29 @@ def waiting(match: Match | None, reason: str) -> Match | None:
     return {**match, "waiting": reason}
 
 
+def _takes(session: Session, event: CheckinSubmitted) -> bool:
+    """Open for this part: scheduled, or missed by its due-time timer although the part
+    was given before the due time (the timer ran before the part was read)."""
+    if session["status"] == SessionStatus.SCHEDULED:
+        return True
+    return (
+        session["status"] == SessionStatus.MISSED
+        and not session.get("attendance")
+        and event.submitted_at < due_at(session)
+    )
+
+
 def submitted(current: Match | None, event: CheckinSubmitted) -> tuple[Match | None, list[Any]]:
     """One side's part is in: noted; with both in, the check-in is held, once. A part
-    for an unknown, settled or cancelled check-in, or for a match not active, changes
-    nothing."""
+    given before the due time counts even when the due-time timer marked the check-in
+    missed first: held after all, its count in the missed streak undone the way a
+    missed session recorded as attended is (sessions.record_attendance). A part for an
+    unknown, settled or cancelled check-in (a pause's cancellation stands), a late
+    one, or for a match not active, changes nothing."""
     session = matches.find(current, event.session_id) if current else None
     if current is None or session is None or not is_checkin(session):
         return None, []
-    if current["status"] != MatchStatus.ACTIVE or session["status"] != SessionStatus.SCHEDULED:
+    if current["status"] != MatchStatus.ACTIVE or not _takes(session, event):
         return None, []
     given = roles(session) | {event.role}
     noted = matches.with_session(current, {**session, "submitted": sorted(str(r) for r in given)})

@@ -146,16 +146,8 @@ def reseated(
             events.extend(scheduled)
     if lost:
         match = unplaced.with_dates(match, lost)
-        events.append(
-            unplaced.failed(
-                match,
-                lost[0].reason,
-                f"{len(lost)} group sessions no longer suit the mentee; {lost[0].detail}",
-                booked=refill.booked_count(match),
-                dates=unplaced.kept(match),
-                cohort_id=cid,
-            )
-        )
+        detail = f"{len(lost)} group sessions no longer suit the mentee; {lost[0].detail}"
+        events.append(unplaced.report(match, lost[0].reason, detail, cohort_id=cid))
     return match, events
 
 

@@ -16,7 +16,6 @@ from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.programs import ProgramPublished
 from mentornet_contracts.events.sessions import (
-    BookingFailure,
     LocalTime,
     SessionBookingFailed,
     SessionScheduled,
@@ -185,33 +184,17 @@ def booked(
     events: list[SessionScheduled | SessionBookingFailed] = [
         scheduled_event(match, s) for s in added
     ]
-    if plan.failure is not None:
-        events.append(
-            unplaced.failed(
-                match,
-                plan.failure,
-                plan.detail,
-                booked=len(plan.sessions),
-                dates=plan.unplaced,
-                cohort_id=cohort,
-            )
-        )
     state: Match = {
         **match,
         "sessions": [*match["sessions"], *added],
         "booking": BookingState.BOOKED if match["sessions"] or added else BookingState.FAILED,
         "failure": {"reason": str(plan.failure), "detail": plan.detail} if plan.failure else None,
     }
-    return unplaced.with_dates(state, plan.unplaced) if plan.unplaced else state, events
-
-
-def failure(match: Match, reason: BookingFailure, detail: str) -> SessionBookingFailed:
-    return SessionBookingFailed(
-        match_id=match["match_id"],
-        program_id=match["program_id"],
-        reason=reason,
-        detail=detail[:500],
-    )
+    if plan.unplaced:
+        state = unplaced.with_dates(state, plan.unplaced)
+    if plan.failure is not None:
+        events.append(unplaced.report(state, plan.failure, plan.detail, cohort_id=cohort))
+    return state, events
 
 
 def find(match: Match, sid: str) -> Session | None:

@@ -139,10 +139,11 @@ def resumed(
         "stalled": {},
     }
     state.pop("pause", None)
+    missing = resume_plans.dates(placements)
+    if missing:
+        state = unplaced.with_dates(state, missing)
     failed = resume_plans.failed(state, placements)
-    if failed is None:
-        return state, events
-    return unplaced.with_dates(state, resume_plans.dates(placements)), [*events, failed]
+    return state, [*events, failed] if failed is not None else events
 
 
 def _place(

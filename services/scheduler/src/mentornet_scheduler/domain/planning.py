@@ -1,4 +1,6 @@
-"""Booking a match's series of sessions inside both people's availability.
+"""Planning a match's series of sessions inside both people's availability (the pair's
+booking context is domain/booking_context.py, why a date finds no time
+domain/diagnosis.py; both are re-exported here).
 
 The kickoff is the earliest start, after a lead time, that lies inside both people's
 windows, keeps a buffer from their other sessions and fits the mentor's monthly
@@ -14,30 +16,30 @@ target never puts a session outside anyone's window.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from mentornet_contracts.events.common import Availability
 from mentornet_contracts.events.sessions import BookingFailure, SessionType
 
-from .budget import HourBudget
-from .reasons import Attendee, local, windows_why
-from .series import Series
+from .booking_context import GRID, MAX_AHEAD, Booking, Person
+from .diagnosis import diagnose, no_overlap
 from .unplaced import Unplaced
-from .windows import Interval, free_intervals, inside, intersect, subtract, wall_clock, zone
+from .windows import wall_clock, zone
 
-GRID = timedelta(minutes=15)
-"""Starts are on a 15-minute grid in UTC, which every zone's offset is a multiple of."""
-MAX_AHEAD = timedelta(days=730)
-"""The furthest ahead a session can be booked by hand."""
-
-
-@dataclass(frozen=True)
-class Person:
-    participant_id: str
-    availability: Availability
-    busy: tuple[Interval, ...] = ()
-    """Their other sessions (any match, either role)."""
+__all__ = [
+    "GRID",
+    "MAX_AHEAD",
+    "Booking",
+    "Person",
+    "Plan",
+    "Planned",
+    "diagnose",
+    "nearest",
+    "nearest_start",
+    "no_overlap",
+    "open_starts",
+    "plan_series",
+]
 
 
 @dataclass(frozen=True)
@@ -56,88 +58,6 @@ class Plan:
     unplaced: tuple[Unplaced, ...] = ()
     """Each planned date not booked, with its own reason (sequences are the dates'
     places in the series, so booked and unplaced together number 1 to the count)."""
-
-
-@dataclass
-class Booking:
-    """One pair's booking context: who, what the program asks, the hours left."""
-
-    mentor: Person
-    mentee: Person
-    series: Series
-    budget: HourBudget
-    not_before: datetime
-    buffer: timedelta = timedelta(minutes=15)
-    mentor_free: list[Interval] = field(default_factory=list)
-    mentee_free: list[Interval] = field(default_factory=list)
-    liked: list[list[Interval]] = field(default_factory=list)
-    """Each person's preferred windows."""
-    both: list[Interval] = field(default_factory=list)
-    open: list[Interval] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        end = self.not_before + timedelta(weeks=self.series.duration_weeks + 4)
-        self.mentor_free = free_intervals(self.mentor.availability, self.not_before, end)
-        self.mentee_free = free_intervals(self.mentee.availability, self.not_before, end)
-        self.both = intersect(self.mentor_free, self.mentee_free)
-        self.liked = [
-            free_intervals(_preferred(p.availability), self.not_before, end)
-            for p in (self.mentor, self.mentee)
-        ]
-        pad = self.buffer
-        busy = [(b - pad, f + pad) for b, f in (*self.mentor.busy, *self.mentee.busy)]
-        self.open = subtract(self.both, busy)
-
-    @property
-    def length(self) -> timedelta:
-        return timedelta(minutes=self.series.session_minutes)
-
-    def starts(self, begin: datetime, finish: datetime) -> list[datetime]:
-        """Every grid start in [begin, finish] whose whole session is open."""
-        found: list[datetime] = []
-        for b, f in self.open:
-            if f <= begin or b > finish + self.length:
-                continue
-            start = _ceil(max(b, begin))
-            while start + self.length <= f and start <= finish:
-                found.append(start)
-                start += GRID
-        return found
-
-    def liking(self, start: datetime) -> int:
-        """How many of the two would rather meet at this start (preferred windows)."""
-        return sum(inside(liked, start, start + self.length) for liked in self.liked)
-
-    def fits(self, start: datetime) -> bool:
-        return inside(self.open, start, start + self.length) and self.budget.fits(
-            start, self.series.session_minutes
-        )
-
-    def refusal(self, start: datetime, minutes: int) -> str | None:
-        """Why a start chosen by hand cannot be booked, or None when it can."""
-        if start < self.not_before:
-            return f"{start.isoformat()} is in the past"
-        if start > self.not_before + MAX_AHEAD:
-            return f"{start.isoformat()} is more than {MAX_AHEAD.days} days ahead"
-        finish = start + timedelta(minutes=minutes)
-        for role, person, free in (
-            ("mentor", self.mentor, self.mentor_free),
-            ("mentee", self.mentee, self.mentee_free),
-        ):
-            if not inside(free, start, finish):
-                return f"outside the {role}'s availability ({_windows(person.availability)})"
-            pad = self.buffer
-            if any(b - pad < finish and start < f + pad for b, f in person.busy):
-                return f"clashes with another session of the {role} (or its {pad} buffer)"
-        if not self.budget.fits(start, minutes):
-            return f"over the monthly hour cap: {self.budget.describe(start)}"
-        return None
-
-
-def _ceil(moment: datetime) -> datetime:
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    steps = -(-(moment - epoch) // GRID)
-    return epoch + steps * GRID
 
 
 def plan_series(booking: Booking) -> Plan:
@@ -180,12 +100,6 @@ def _kickoff(booking: Booking, fitting: Sequence[datetime]) -> datetime | None:
     return max(soon, key=lambda s: (booking.liking(s), -s.timestamp()))
 
 
-def _preferred(availability: Availability) -> Availability:
-    return availability.model_copy(
-        update={"weekly": tuple(w for w in availability.weekly if w.preferred)}
-    )
-
-
 def _recurring(booking: Booking, kickoff: datetime) -> Plan:
     series, minutes = booking.series, booking.series.session_minutes
     tz = zone(booking.mentor.availability.timezone)
@@ -212,33 +126,6 @@ def _recurring(booking: Booking, kickoff: datetime) -> Plan:
     return Plan(tuple(chosen), first.reason, detail, tuple(skipped))
 
 
-def diagnose(booking: Booking, sequence: int, target: datetime, after: datetime) -> Unplaced:
-    """Why nothing fits within the tolerance around `target` (and not before `after`):
-    the windows (no_overlap, exception), else the mentor's hours (hour_cap), else other
-    sessions and the buffer (fully_booked)."""
-    tolerance = booking.series.tolerance
-    people = (
-        Attendee(booking.mentor.participant_id, "the mentor", booking.mentor.availability),
-        Attendee(booking.mentee.participant_id, "the mentee", booking.mentee.availability),
-    )
-    why = windows_why(people, target, tolerance, booking.length, booking.not_before)
-    if why is not None:
-        return Unplaced(sequence, target, why.reason, why.detail, why.attendee_id)
-    open_ = booking.starts(max(target - tolerance, after), target + tolerance)
-    if open_:
-        return Unplaced(
-            sequence, target, BookingFailure.HOUR_CAP, booking.budget.describe(open_[0])
-        )
-    near = local(target, booking.mentor.availability.timezone)
-    return Unplaced(
-        sequence,
-        target,
-        BookingFailure.FULLY_BOOKED,
-        f"the shared time near {near} is taken by other sessions or the "
-        f"{int(booking.buffer.total_seconds() // 60)}-minute buffer between them",
-    )
-
-
 def nearest(
     booking: Booking, target: datetime, tolerance: timedelta, after: datetime
 ) -> datetime | None:
@@ -257,22 +144,6 @@ def nearest(
 def nearest_start(booking: Booking, target: datetime, tolerance: timedelta) -> datetime | None:
     """The open start closest to `target` within `tolerance` (a session to move)."""
     return nearest(booking, target, tolerance, booking.not_before)
-
-
-def no_overlap(booking: Booking) -> str:
-    return (
-        f"no shared time of {booking.series.session_minutes} minutes between the mentor's "
-        f"windows ({_windows(booking.mentor.availability)}) and the mentee's "
-        f"({_windows(booking.mentee.availability)})"
-    )
-
-
-def _windows(availability: Availability) -> str:
-    if not availability.weekly:
-        return f"none given, {availability.timezone}"
-    shown = ", ".join(f"{w.weekday} {w.start}-{w.end}" for w in availability.weekly[:4])
-    more = "" if len(availability.weekly) <= 4 else f" and {len(availability.weekly) - 4} more"
-    return f"{shown}{more} {availability.timezone}"
 
 
 def open_starts(booking: Booking, limit: int) -> Sequence[datetime]:

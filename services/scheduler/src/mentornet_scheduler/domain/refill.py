@@ -13,13 +13,8 @@ from mentornet_contracts.events.sessions import SessionBookingFailed, SessionSch
 
 from . import matches, sessions, unplaced
 from .planning import Planned
-from .state import Match, SessionStatus
+from .state import Match
 from .unplaced import Unplaced
-
-
-def booked_count(match: Match) -> int:
-    """Sessions of the match that stand (scheduled or settled)."""
-    return sum(s["status"] != SessionStatus.CANCELLED for s in match["sessions"])
 
 
 def fresh_id(match: Match, sequence: int) -> str:
@@ -68,14 +63,7 @@ def _told(state: Match, date: Unplaced, why: str) -> tuple[Match, SessionBooking
     every date of the match still unplaced."""
     detail = f"{why}; {date.detail}"
     noted: Match = {**state, "failure": {"reason": str(date.reason), "detail": detail[:500]}}
-    failed = unplaced.failed(
-        noted,
-        date.reason,
-        detail,
-        booked=booked_count(noted),
-        dates=unplaced.kept(noted),
-        cohort_id=state.get("cohort_id"),
-    )
+    failed = unplaced.report(noted, date.reason, detail, cohort_id=state.get("cohort_id"))
     return noted, failed
 
 

@@ -100,17 +100,16 @@ def dates(placements: Sequence[Placement]) -> list[unplaced.Unplaced]:
 
 
 def failed(match: Match, placements: Sequence[Placement]) -> SessionBookingFailed | None:
-    """What coordinators hear when some of the rest of the series found no time."""
+    """What coordinators hear when some of the rest of the series found no time: the
+    match (as it is after the resume, these dates kept) with every date it keeps
+    unplaced and the whole series' counts (unplaced.report)."""
     missing = dates(placements)
     if not missing:
         return None
-    return unplaced.failed(
+    return unplaced.report(
         match,
         missing[0].reason,
         f"{len(missing)} of {len(placements)} sessions found no time after the pause",
-        booked=len(placements) - len(missing),
-        dates=missing,
-        cohort_id=match.get("cohort_id"),
     )
 
 

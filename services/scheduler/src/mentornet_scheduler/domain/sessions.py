@@ -87,6 +87,7 @@ def reschedule(
         duration_minutes=session["duration_minutes"],
         local_times=tuple(LocalTime.model_validate(t) for t in moved["local_times"]),
         reason=reason[:500],
+        due_at=datetime.fromisoformat(moved["due_at"]) if "due_at" in moved else None,
     )
     return with_session(match, moved), event
 

@@ -17,7 +17,7 @@ from mentornet_contracts.events.sessions import (
     UnplacedSession,
 )
 
-from .state import Match, UnplacedNote
+from .state import Match, SessionStatus, UnplacedNote
 
 
 @dataclass(frozen=True)
@@ -70,23 +70,28 @@ def without(match: Match, sequence: int) -> Match:
     }
 
 
-def failed(
-    match: Match,
-    reason: BookingFailure,
-    detail: str,
-    *,
-    booked: int,
-    dates: Sequence[Unplaced],
-    cohort_id: str | None = None,
+def standing(match: Match) -> int:
+    """Dates of the series that stand booked: sessions scheduled or settled (one per
+    date; a cancelled one is not booked)."""
+    return len({s["sequence"] for s in match["sessions"] if s["status"] != SessionStatus.CANCELLED})
+
+
+def report(
+    match: Match, reason: BookingFailure, detail: str, *, cohort_id: str | None = None
 ) -> SessionBookingFailed:
-    """session.booking.failed.v2: what was booked and each date that was not."""
-    shown = list(dates)[:MAX_SERIES_SESSIONS]
+    """session.booking.failed.v2 from the match as it is after the change: every date
+    it keeps unplaced (the complete set, not what this change added) and the whole
+    series' counts (booked: the dates that stand; planned: those and the unplaced).
+    Dates in series order.
+    Every path that announces unplaced dates builds the event here."""
+    dates = sorted(kept(match), key=lambda d: d.sequence)
+    booked = standing(match)
     return SessionBookingFailed(
         match_id=match["match_id"],
         program_id=match["program_id"],
         reason=reason,
         detail=detail[:500],
-        cohort_id=cohort_id,
+        cohort_id=cohort_id if cohort_id is not None else match.get("cohort_id"),
         planned=min(MAX_SERIES_SESSIONS, booked + len(dates)),
         booked=min(MAX_SERIES_SESSIONS, booked),
         unplaced=tuple(
@@ -97,6 +102,6 @@ def failed(
                 detail=d.detail[:MAX_UNPLACED_DETAIL],
                 attendee_id=d.attendee_id,
             )
-            for d in shown
+            for d in dates[:MAX_SERIES_SESSIONS]
         ),
     )

@@ -15,10 +15,10 @@ from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.sessions import Attendance, SessionType
 
-from ..domain import matches, sessions, timers, unplaced
+from ..domain import matches, on_hold, sessions, timers, unplaced
 from ..domain.planning import Booking, Planned, open_starts, plan_series
 from ..domain.sessions import SessionConflict, UnknownSession
-from ..domain.state import BookingState, Match, MatchStatus, Session, SessionStatus
+from ..domain.state import BookingState, Match, Session, SessionStatus
 from ..domain.views import Viewer, recorded_by
 from ..store import SERVICE
 from .context import Pair, Unbookable, Waiting
@@ -75,6 +75,9 @@ class Desk(Office):
         return applied.state
 
     async def reschedule(self, match: Match, sid: str, start: datetime, reason: str) -> Match:
+        """Raises MatchOnHold when the match is paused (nothing moves into or during a
+        pause), MatchEnded when it has ended."""
+        on_hold.check_open(match)
         session = self._movable(match, sid)
         pair = await self._pair(match)
         await self._checked(match, pair, sid, start, session["duration_minutes"])
@@ -82,7 +85,7 @@ class Desk(Office):
         zones = self.contexts.zones(match, pair)
         try:
             return await self.change(
-                match["match_id"], lambda m: _one(sessions.reschedule(m, sid, start, zones, reason))
+                match["match_id"], lambda m: _one(_moved(m, sid, start, zones, reason))
             )
         except Exception:
             await self.reconcile(match, session["booking_id"], pair)
@@ -112,8 +115,7 @@ class Desk(Office):
     ) -> Match:
         """A session the pair or a coordinator books by hand: it fills the match's
         earliest unplaced date when it has one, else it is an extra (a milestone review)."""
-        if match["status"] != MatchStatus.ACTIVE:
-            raise SessionConflict(f"match {match['match_id']} has ended", None)
+        on_hold.check_open(match)
         if len(match["sessions"]) >= matches.MAX_SESSIONS:
             raise SessionConflict(
                 f"match {match['match_id']} has {len(match['sessions'])} sessions, the most "
@@ -129,8 +131,7 @@ class Desk(Office):
         zones = self.contexts.zones(match, pair)
 
         def add_one(state: Match) -> tuple[Match, list[Any]]:
-            if state["status"] != MatchStatus.ACTIVE:
-                raise SessionConflict(f"match {state['match_id']} has ended", None)
+            on_hold.check_open(state)
             earliest = next(iter(unplaced.kept(state)), None)
             sequence = earliest.sequence if earliest else matches.next_sequence(state)
             new = matches.new_session(
@@ -207,6 +208,14 @@ class Desk(Office):
 def extra_session_id() -> str:
     """An extra session booked by hand: random, so two added at once never collide."""
     return f"s-{uuid.uuid4().hex[:16]}"
+
+
+def _moved(
+    match: Match, sid: str, start: datetime, zones: dict[str, str], reason: str
+) -> tuple[Match, Any]:
+    """The move, unless the match was paused or ended meanwhile."""
+    on_hold.check_open(match)
+    return sessions.reschedule(match, sid, start, zones, reason)
 
 
 def _one(change: tuple[Match, Any]) -> tuple[Match, list[Any]]:
