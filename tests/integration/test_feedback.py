@@ -17,6 +17,8 @@ from mentornet_contracts.events.sessions import (
     Attendance,
     SessionCancelled,
     SessionCompleted,
+    SessionMissed,
+    SessionRescheduled,
     SessionScheduled,
 )
 from mentornet_tooling.testing.backends import Endpoints
@@ -665,3 +667,62 @@ async def test_an_async_checkin_takes_the_reflection_then_the_reply_and_forgets_
         assert "text" not in after["reflection"]
         assert after["reply"]["text"] == f"reply {unique}"
         assert after["state"] == "complete"
+
+
+async def test_a_checkin_moves_to_the_due_time_given_and_a_completion_after_missed_holds_it(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    match_id, mentor, mentee = f"m-{unique}", f"mentor-{unique}", f"mentee-{unique}"
+    done, moved = f"s-{unique}", f"s2-{unique}"
+    due = NOW + timedelta(days=1)
+    clock = MovableClock(NOW)
+    async with feedback_on(clock) as feedback:
+        await publish(
+            stack,
+            program(f"prog-{unique}"),
+            checkin(done, unique, NOW - timedelta(days=6), due),
+            checkin(moved, unique, NOW + timedelta(days=7), NOW + timedelta(days=14), 2),
+            SessionRescheduled(
+                session_id=moved,
+                match_id=match_id,
+                previous_starts_at=NOW + timedelta(days=7),
+                starts_at=NOW + timedelta(days=8),
+                duration_minutes=60,
+                local_times=(),
+                due_at=NOW + timedelta(days=10),
+            ),
+        )
+        as_mentee, as_mentor = token(mentee, "mentee"), token(mentor, "mentor")
+        http = feedback.http
+
+        async def moved_in() -> dict[str, Any] | None:
+            answer = await http.get(f"/checkins/{moved}", headers=as_mentee)
+            found: dict[str, Any] = answer.json()
+            wanted = (NOW + timedelta(days=10)).isoformat()
+            return found if answer.status_code == 200 and found["due_at"] == wanted else None
+
+        after = await eventually(moved_in, what="the reschedule's due time in feedback")
+        assert after["opens_at"] == (NOW + timedelta(days=8)).isoformat()
+        reflected = await http.post(
+            f"/checkins/{done}/reflection", json={"text": "went well"}, headers=as_mentee
+        )
+        assert reflected.status_code == 201, reflected.text
+        replied = await http.post(
+            f"/checkins/{done}/reply", json={"text": "yes"}, headers=as_mentor
+        )
+        assert (replied.status_code, replied.json()["state"]) == (201, "complete"), replied.text
+        clock.advance(days=1)
+        await publish(
+            stack,
+            SessionMissed(
+                session_id=done, match_id=match_id, absent=(Role.MENTOR,), missed_in_a_row=1
+            ),
+            SessionCompleted(session_id=done, match_id=match_id, attendance=Attendance.ATTENDED),
+        )
+
+        async def held() -> dict[str, Any] | None:
+            found: dict[str, Any] = (await http.get(f"/checkins/{done}", headers=as_mentee)).json()
+            return found if found["status"] == "held" else None
+
+        settled = await eventually(held, what="the completion after missed to hold it")
+        assert settled["state"] == "held"

@@ -2,7 +2,8 @@
 booking_failed case (a repeat updates it) and program health counts the unplaced dates
 once, less those booked later; a paused match opens no stall case and shows as paused;
 a playbook ending in `pause` asks for one, and the case closes back_on_track when the
-match resumes; a written check-in is sampled like a session and its sample says so."""
+match resumes (and rises once when it does not by resume_by); a written check-in is
+sampled like a session and its sample says so."""
 
 from __future__ import annotations
 
@@ -110,17 +111,23 @@ async def test_booking_failures_open_one_case_and_health_counts_each_date_once(
             at=NOW + timedelta(hours=1),
         )
 
-        async def counted() -> dict[str, Any] | None:
-            figures = await scheduling(qa, unique)
-            return figures if figures.get("matches_affected") == 2 else None
-
-        figures = await eventually(counted, what="both matches' reports in health")
-        assert figures == {
+        expected = {
             "unbookable_sessions": 3,
             "matches_affected": 2,
             "by_reason": {"no_overlap": 3},
             "paused_matches": 0,
-        }, "m1's repeat replaces its report, its date 4 was booked since; m2 has one"
+        }
+
+        async def counted() -> dict[str, Any] | None:
+            """m1 and m2 are on different partitions: m2's report may be counted
+            before m1's booked date drops out, so wait for all three facts."""
+            figures = await scheduling(qa, unique)
+            return figures if figures == expected else None
+
+        await eventually(
+            counted,
+            what="m1's repeat replacing its report, its date 4 booked since, m2's one date",
+        )
         cases = (await coordinator_sees(qa, unique, f"/programs/{program_id}/cases"))["cases"]
         [case] = [c for c in cases if c["match_id"] == m1]
         assert case["case_id"] == raised["case_id"]
@@ -155,56 +162,91 @@ async def test_booking_failures_open_one_case_and_health_counts_each_date_once(
         }
 
 
+async def paused_by_its_case(
+    stack: Endpoints, qa: RunningService, unique: str, clock: MovableClock
+) -> tuple[dict[str, str], str]:
+    """A risk case whose SLA passed asks for a pause (the program's playbook ends in
+    one), and the match pauses naming it: the match's ids and the case's id."""
+    [(match_id, mentor, mentee)] = await a_program(stack, unique, pairs=1)
+    program_id = f"prog-{unique}"
+    coordinator = token(f"coord-{unique}", "coordinator", programs=[program_id])
+
+    async def playbook_set() -> bool:
+        put = await qa.http.put(
+            f"/programs/{program_id}/playbook",
+            json={"steps": {}, "final": "pause"},
+            headers=coordinator,
+        )
+        return put.status_code == 200
+
+    await eventually(playbook_set, what="the program in QA, then its playbook")
+    flag = RiskFlagged(match_id=match_id, flag=RiskFlag.DISENGAGED, source=RiskSource.REPORT)
+    await publish(stack, flag, at=NOW)
+    [opened] = await qa_events(stack, match_id, "escalation.raised")
+    assert opened["action"] == "coordinator_contact"
+    clock.advance(hours=25)
+    _, asked = await qa_events(stack, match_id, "escalation.raised", count=2)
+    assert (asked["action"], asked["case_id"]) == ("pause", opened["case_id"])
+    ids = {"match_id": match_id, "mentee_id": mentee, "mentor_id": mentor, "program_id": program_id}
+    await publish(stack, paused(ids, clock.now, PauseActor.QA, opened["case_id"]), at=clock.now)
+
+    async def waiting() -> dict[str, Any] | None:
+        case = await coordinator_sees(qa, unique, f"/cases/{opened['case_id']}")
+        return case if case.get("awaiting_resume") else None
+
+    case = await eventually(waiting, what="the case waiting for the resume")
+    assert case["match_paused"] is True
+    return ids, str(opened["case_id"])
+
+
 async def test_a_playbook_ending_in_pause_asks_for_one_and_the_resume_closes_the_case(
     stack: Endpoints, qa_on: ServiceOn, unique: str
 ) -> None:
     clock = MovableClock(NOW)
     async with qa_on(clock) as qa:
-        [(match_id, mentor, mentee)] = await a_program(stack, unique, pairs=1)
-        program_id = f"prog-{unique}"
-        coordinator = token(f"coord-{unique}", "coordinator", programs=[program_id])
-
-        async def playbook_set() -> bool:
-            put = await qa.http.put(
-                f"/programs/{program_id}/playbook",
-                json={"steps": {}, "final": "pause"},
-                headers=coordinator,
-            )
-            return put.status_code == 200
-
-        await eventually(playbook_set, what="the program in QA, then its playbook")
-        flag = RiskFlagged(match_id=match_id, flag=RiskFlag.DISENGAGED, source=RiskSource.REPORT)
-        await publish(stack, flag, at=NOW)
-        [opened] = await qa_events(stack, match_id, "escalation.raised")
-        assert opened["action"] == "coordinator_contact"
-        clock.advance(hours=25)
-        _, asked = await qa_events(stack, match_id, "escalation.raised", count=2)
-        assert (asked["action"], asked["case_id"]) == ("pause", opened["case_id"])
-        ids = {"match_id": match_id, "mentee_id": mentee, "mentor_id": mentor}
-        await publish(
-            stack,
-            paused({**ids, "program_id": program_id}, clock.now, PauseActor.QA, opened["case_id"]),
-            at=clock.now,
-        )
-
-        async def waiting() -> dict[str, Any] | None:
-            case = await coordinator_sees(qa, unique, f"/cases/{opened['case_id']}")
-            return case if case.get("awaiting_resume") else None
-
-        case = await eventually(waiting, what="the case waiting for the resume")
-        assert case["match_paused"] is True
+        ids, case_id = await paused_by_its_case(stack, qa, unique, clock)
         clock.advance(days=7)
-        resumed = MatchResumed(
-            **ids, program_id=program_id, by=PauseActor.COORDINATOR, resumed_at=clock.now
-        )
+        resumed = MatchResumed(**ids, by=PauseActor.COORDINATOR, resumed_at=clock.now)
         await publish(stack, resumed, at=clock.now)
-        [resolved] = await qa_events(stack, match_id, "escalation.resolved")
-        assert (resolved["case_id"], resolved["resolution"]) == (opened["case_id"], "back_on_track")
-        assert await escalations(stack, match_id) == [
+        [resolved] = await qa_events(stack, ids["match_id"], "escalation.resolved")
+        assert (resolved["case_id"], resolved["resolution"]) == (case_id, "back_on_track")
+        assert await escalations(stack, ids["match_id"]) == [
             ("escalation.raised", "coordinator_contact", ""),
             ("escalation.raised", "pause", ""),
             ("escalation.resolved", "", "back_on_track"),
         ], "nothing announced while the match was paused"
+
+
+async def test_a_match_not_resumed_by_resume_by_raises_its_case_once(
+    stack: Endpoints, qa_on: ServiceOn, unique: str
+) -> None:
+    clock = MovableClock(NOW)
+    async with qa_on(clock) as qa:
+        ids, case_id = await paused_by_its_case(stack, qa, unique, clock)
+        clock.advance(weeks=4, hours=2)
+        *_, overdue = await qa_events(stack, ids["match_id"], "escalation.raised", count=3)
+        assert (overdue["case_id"], overdue["action"], overdue["severity"]) == (
+            case_id,
+            "pause",
+            "critical",
+        )
+        case = await coordinator_sees(qa, unique, f"/cases/{case_id}")
+        assert (case["status"], case["awaiting_resume"], case["resume_overdue"]) == (
+            "open",
+            True,
+            True,
+        )
+        clock.advance(days=3)
+        late = MatchResumed(**ids, by=PauseActor.SCHEDULE, resumed_at=clock.now)
+        await publish(stack, late, at=clock.now)
+        [resolved] = await qa_events(stack, ids["match_id"], "escalation.resolved")
+        assert resolved["case_id"] == case_id
+        assert await escalations(stack, ids["match_id"]) == [
+            ("escalation.raised", "coordinator_contact", ""),
+            ("escalation.raised", "pause", ""),
+            ("escalation.raised", "pause", ""),
+            ("escalation.resolved", "", "back_on_track"),
+        ], "the overdue resume was announced once"
 
 
 async def test_a_written_check_in_is_sampled_and_its_sample_says_it_is_written(

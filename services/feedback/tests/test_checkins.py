@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from mentornet_chassis.errors import Conflict, NotFound
+from mentornet_contracts.events import sessions as session_events
 from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.sessions import (
     Attendance,
@@ -72,6 +73,14 @@ def test_an_async_session_opens_a_checkin_and_a_live_one_does_not() -> None:
 def test_a_checkin_without_a_due_time_is_due_a_week_after_it_opens() -> None:
     state = matches.on_scheduled(None, checkin_event(due=None))
     assert state["checkins"]["s1"]["due_at"] == (OPENS + timedelta(days=7)).isoformat()
+
+
+def test_a_checkin_without_a_due_time_follows_the_contracts_longest_open_days(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(session_events, "CHECKIN_LONGEST_OPEN_DAYS", 3)
+    state = matches.on_scheduled(None, checkin_event(due=None))
+    assert state["checkins"]["s1"]["due_at"] == (OPENS + timedelta(days=3)).isoformat()
 
 
 def test_the_reflection_then_the_reply_complete_the_checkin() -> None:
@@ -196,6 +205,41 @@ def test_a_rescheduled_checkin_moves_its_window_and_keeps_its_parts() -> None:
     assert checkin["reflection"] == reflected["checkins"]["s1"]["reflection"]
     again = matches.on_scheduled(moved, checkin_event())
     assert again["checkins"]["s1"]["reflection"] == checkin["reflection"]
+
+
+def rescheduled(starts: datetime, due: datetime | None) -> SessionRescheduled:
+    return SessionRescheduled(
+        session_id="s1",
+        match_id="m-1",
+        previous_starts_at=OPENS,
+        starts_at=starts,
+        duration_minutes=60,
+        local_times=(),
+        due_at=due,
+    )
+
+
+def test_a_rescheduled_checkin_is_due_when_the_event_says() -> None:
+    later, due = OPENS + timedelta(days=3), OPENS + timedelta(days=5)
+    moved = matches.on_rescheduled(async_match("s1"), rescheduled(later, due))
+    assert moved is not None
+    checkin = moved["checkins"]["s1"]
+    assert (checkin["opens_at"], checkin["due_at"]) == (later.isoformat(), due.isoformat())
+    assert (
+        checkins.state_of(checkin, due - timedelta(seconds=1)) == CheckinState.AWAITING_REFLECTION
+    )
+    assert checkins.state_of(checkin, due) == CheckinState.OVERDUE
+
+
+def test_a_checkin_completed_after_the_scheduler_marked_it_missed_is_held() -> None:
+    both_in = given(given(async_match("s1"), Role.MENTEE), Role.MENTOR, DUE - timedelta(minutes=1))
+    missed = settle(both_in, "missed")
+    assert checkins.state_of(missed["checkins"]["s1"], DUE) == CheckinState.MISSED
+    done = SessionCompleted(session_id="s1", match_id="m-1", attendance=Attendance.ATTENDED)
+    held = matches.completed(missed, done, DUE + timedelta(minutes=5))
+    assert held["checkins"]["s1"]["status"] == "held"
+    assert checkins.state_of(held["checkins"]["s1"], DUE + timedelta(days=1)) == CheckinState.HELD
+    assert held["sessions"]["s1"]["status"] == "completed"
 
 
 def test_erasure_forgets_the_persons_words_but_not_that_the_part_was_given() -> None:

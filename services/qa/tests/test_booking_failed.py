@@ -240,3 +240,21 @@ def test_booking_every_unplaced_date_later_puts_a_booking_case_back_on_track() -
     kept, nothing = unplaced.scheduled(mixed, scheduled("m-1", 4), None, NOW)
     assert nothing == [], "a case with another trigger in it stays for its owner"
     assert case_of(kept)["case_id"] == case_of(mixed)["case_id"]
+
+
+def test_each_report_is_the_complete_current_set_and_one_with_no_plan_keeps_what_is_known() -> None:
+    """booking.failed.v2: `unplaced` is the match's complete current set, not a delta
+    (a reader replaces what it knew); a record with `planned` 0 and no dates says only
+    that booking failed."""
+    state = reported("m-1", failed("m-1", (4, 5, 6)), failed("m-1", (2, 7)))
+    assert [d["sequence"] for d in state["unplaced"]] == [2, 7], "replaced, not added to"
+    bare = SessionBookingFailed(
+        match_id="m-1", program_id=PROGRAM, reason=BookingFailure.NO_OVERLAP, planned=0
+    )
+    kept, _ = unplaced.booking_failed(state, bare, program(), NOW)
+    assert kept is not None
+    assert [d["sequence"] for d in kept["unplaced"]] == [2, 7]
+    nothing_left = failed("m-1", (), planned=6)
+    emptied, _ = unplaced.booking_failed(kept, nothing_left, program(), NOW)
+    assert emptied is not None
+    assert emptied["unplaced"] == [], "a planned series with no dates: nothing is unplaced"

@@ -4,7 +4,11 @@ time. The mentee writes a reflection, then the mentor a reply; each part once, o
 while the check-in is open (opens_at <= now < due_at, not cancelled, not settled).
 Each accepted part is announced (checkin.submitted, complete once both are in); the
 scheduler then settles the check-in as held (session.completed), or as missed at its
-due time (session.missed), and feedback follows it here.
+due time (session.missed), and feedback follows it here: a completion the scheduler
+accepts after it marked the check-in missed (both parts were in before the due time)
+makes it held. A check-in moved (session.rescheduled) is due when the event says, or
+as long after its new start as before; one whose event gives no due time at all is
+due the contract's CHECKIN_LONGEST_OPEN_DAYS after it opens.
 
 The words of each part live apart from the match (written.py, checkin_words.py): the
 match keeps who wrote, when, and the id of the words.
@@ -16,15 +20,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from mentornet_chassis.errors import Conflict, NotFound
+from mentornet_contracts.events import sessions
 from mentornet_contracts.events.common import Role, SessionFormat
 from mentornet_contracts.events.feedback import CheckinSubmitted
-from mentornet_contracts.events.sessions import SessionScheduled
+from mentornet_contracts.events.sessions import SessionRescheduled, SessionScheduled
 
 from .state import Checkin, CheckinPart, CheckinStatus, Match
 
-DUE_AFTER = timedelta(days=7)
-"""When a check-in is due if its scheduling event gave no due time (the scheduler's
-longest: the cadence's interval, at most a week)."""
 ERASED = "erased"
 """Who a part is by once its author was erased."""
 PART_OF = {Role.MENTEE: "reflection", Role.MENTOR: "reply"}
@@ -57,7 +59,7 @@ def is_async(event: SessionScheduled) -> bool:
 def opened(match: Match, event: SessionScheduled) -> Match:
     """The check-in of an async session; scheduled again (a redelivery, a new time), it
     keeps the parts already given."""
-    due = event.due_at or event.starts_at + DUE_AFTER
+    due = event.due_at or event.starts_at + _longest_open()
     known = match.get("checkins", {})
     checkin: Checkin = {
         **known.get(event.session_id, {}),  # type: ignore[typeddict-item]
@@ -70,18 +72,28 @@ def opened(match: Match, event: SessionScheduled) -> Match:
     return {**match, "checkins": {**known, event.session_id: checkin}}
 
 
+def _longest_open() -> timedelta:
+    """How long a check-in whose event gave no due time stays open (the contract's
+    rule, read when used)."""
+    return timedelta(days=sessions.CHECKIN_LONGEST_OPEN_DAYS)
+
+
 def _with(match: Match, checkin: Checkin) -> Match:
     return {**match, "checkins": {**match.get("checkins", {}), checkin["session_id"]: checkin}}
 
 
-def moved(match: Match, session_id: str, starts_at: datetime) -> Match:
-    """Rescheduled: it opens at the new time and stays open as long as before."""
-    checkin = match.get("checkins", {}).get(session_id)
+def moved(match: Match, event: SessionRescheduled) -> Match:
+    """Rescheduled: it opens at the new time and is due when the event says; an event
+    without a due time keeps the window as long as before."""
+    checkin = match.get("checkins", {}).get(event.session_id)
     if checkin is None:
         return match
     opens, due = (datetime.fromisoformat(checkin[k]) for k in ("opens_at", "due_at"))
-    later = starts_at + (due - opens)
-    return _with(match, {**checkin, "opens_at": starts_at.isoformat(), "due_at": later.isoformat()})
+    later = event.due_at or event.starts_at + (due - opens)
+    return _with(
+        match,
+        {**checkin, "opens_at": event.starts_at.isoformat(), "due_at": later.isoformat()},
+    )
 
 
 def settled(match: Match, session_id: str, status: CheckinStatus) -> Match:

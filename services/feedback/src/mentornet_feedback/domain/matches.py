@@ -75,7 +75,7 @@ def on_rescheduled(current: Match | None, event: SessionRescheduled) -> Match | 
     session = current["sessions"][event.session_id]
     moved: Session = {**session, "starts_at": event.starts_at.isoformat()}
     changed = _session_changed(current, event.session_id, moved)
-    return None if changed is None else checkins.moved(changed, event.session_id, event.starts_at)
+    return None if changed is None else checkins.moved(changed, event)
 
 
 def _settled(

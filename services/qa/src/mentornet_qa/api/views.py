@@ -42,6 +42,10 @@ class CaseView(BaseModel):
     awaiting_resume: bool | None = Field(
         default=None, description="Its pause step paused the match: it waits for the resume."
     )
+    resume_overdue: bool | None = Field(
+        default=None,
+        description="The match was due to resume and has not: the case rose once for it.",
+    )
     resolution: Resolution | None = None
     resolved_at: str | None = None
     resolved_by: str | None = None

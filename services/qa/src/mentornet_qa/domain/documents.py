@@ -29,6 +29,8 @@ class MatchStatus(StrEnum):
 
 WAITING = (MatchStatus.PROPOSED, MatchStatus.IN_REVIEW, MatchStatus.SHORTLISTED)
 """A proposal still waiting for its answer."""
+FINISHED = (MatchStatus.ENDED, MatchStatus.DECLINED)
+"""A match that has ended or was declined: nothing left to escalate, hold or book."""
 
 
 class SessionStatus(StrEnum):
@@ -123,6 +125,8 @@ class Case(TypedDict):
     awaiting_new_match: NotRequired[bool]
     awaiting_resume: NotRequired[bool]
     """Its pause step paused the match: it waits for the match to resume."""
+    resume_overdue: NotRequired[bool]
+    """`resume_by` passed and no resume came: it rose once for that."""
     resolution: NotRequired[Resolution]
     resolved_at: NotRequired[str]
     resolved_by: NotRequired[str]

@@ -176,19 +176,43 @@ def breach(match: Match, now: datetime, playbook: Playbook) -> tuple[Match, list
     case = match.get("case")
     if case is None or case.get("exhausted") or now < datetime.fromisoformat(case["due_at"]):
         return match, []
-    severity = SEVERITIES[min(len(SEVERITIES) - 1, _rank(case["severity"]) + 1)]
+    severity = _one_up(case["severity"])
     action = _next_action(case["action"], playbook.final)
     if (severity, action) == (case["severity"], case["action"]):
         return {**match, "case": {**case, "exhausted": True}}, []
-    hours = step_for(playbook, EscalationTrigger(case["trigger"])).sla_hours
     escalated: Case = {
         **case,
         "severity": severity,
         "action": action,
-        "due_at": (now + timedelta(hours=hours)).isoformat(),
+        "due_at": sla_due(case, now, playbook),
         "breaches": case.get("breaches", 0) + 1,
     }
     return {**match, "case": escalated}, [_raised(match, escalated)]
+
+
+def _one_up(severity: Severity | str) -> Severity:
+    return SEVERITIES[min(len(SEVERITIES) - 1, _rank(severity) + 1)]
+
+
+def sla_due(case: Case, now: datetime, playbook: Playbook) -> str:
+    """The case's trigger's SLA, counted from `now`."""
+    hours = step_for(playbook, EscalationTrigger(case["trigger"])).sla_hours
+    return (now + timedelta(hours=hours)).isoformat()
+
+
+def overdue(match: Match, now: datetime, playbook: Playbook) -> tuple[Match, EscalationRaised]:
+    """The open case is overdue for something the ladder does not decide (a match that
+    should have resumed): one severity up (critical stays critical), the same step and
+    owner, its trigger's SLA from now for a coordinator to look; announced."""
+    case = match["case"]
+    assert case is not None
+    raised: Case = {
+        **case,
+        "severity": _one_up(case["severity"]),
+        "due_at": sla_due(case, now, playbook),
+        "breaches": case.get("breaches", 0) + 1,
+    }
+    return {**match, "case": raised}, _raised(match, raised)
 
 
 def resolve(

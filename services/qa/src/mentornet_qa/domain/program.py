@@ -123,3 +123,8 @@ def published(state: ProgramState | None) -> Program | None:
 def as_owner(subject: str) -> str:
     """An account id as an event id field takes it (letters, digits, `_.:-`)."""
     return re.sub(r"[^A-Za-z0-9_.:-]", "_", subject)[:64] or "unassigned"
+
+
+def playbook_of(program: Program | None) -> playbook.Playbook:
+    """The program's playbook; the default one for a program QA has not seen."""
+    return program.playbook if program is not None else playbook.DEFAULT

@@ -29,24 +29,19 @@ from mentornet_contracts.events.qa import (
 from mentornet_contracts.events.sessions import MatchStalled, SessionCompleted, StallReason
 
 from . import matches, pauses, playbook
-from .documents import WAITING, Match, MatchStatus
-from .program import Program
+from .documents import FINISHED, WAITING, Match
+from .program import Program, playbook_of
 
 Announced = EscalationRaised | EscalationResolved
 Step = tuple[Match | None, list[Announced]]
 Changed = tuple[Match, list[Announced]]
 SERIOUS = (RiskFlag.WELLBEING_CONCERN, RiskFlag.CONFLICT)
-FINISHED = (MatchStatus.ENDED, MatchStatus.DECLINED)
 
 
 def _owner(program: Program | None, state: Match) -> str:
     if program is not None:
         return program.owner(state["match_id"])
     return f"coordinators:{state.get('program_id') or 'unknown'}"[:64]
-
-
-def _playbook(program: Program | None) -> playbook.Playbook:
-    return program.playbook if program is not None else playbook.DEFAULT
 
 
 def raise_case(
@@ -61,7 +56,7 @@ def raise_case(
     if state.get("status") in FINISHED:
         return state, []
     raised, events = playbook.trigger(
-        state, what, detail, now, _playbook(program), _owner(program, state), severity
+        state, what, detail, now, playbook_of(program), _owner(program, state), severity
     )
     return pauses.adopt(raised), [*events]
 
@@ -188,11 +183,14 @@ def due(state: Match, now: datetime, program: Program | None) -> Changed:
         )
         events += raised
     case = state.get("case")
-    if case is not None and (case.get("awaiting_new_match") or case.get("awaiting_resume")):
+    if case is not None and case.get("awaiting_resume"):
+        state, overdue = pauses.overdue(state, now, program)
+        return {**state, "due_epoch": next_due(state)}, [*events, *overdue]
+    if case is not None and case.get("awaiting_new_match"):
         if now >= datetime.fromisoformat(case["due_at"]):
             state = {**state, "case": {**case, "exhausted": True}}
         return {**state, "due_epoch": next_due(state)}, events
-    breached, escalated = playbook.breach(state, now, _playbook(program))
+    breached, escalated = playbook.breach(state, now, playbook_of(program))
     breached = pauses.adopt(breached)
     events += escalated
     return {**breached, "due_epoch": next_due(breached)}, events
@@ -201,7 +199,10 @@ def due(state: Match, now: datetime, program: Program | None) -> Changed:
 def next_due(state: Match) -> float | None:
     times = []
     case = state.get("case")
-    if case is not None and not case.get("exhausted"):
+    if case is not None and case.get("awaiting_resume"):
+        if not case.get("resume_overdue"):
+            times.append(pauses.overdue_at(case))
+    elif case is not None and not case.get("exhausted"):
         times.append(datetime.fromisoformat(case["due_at"]))
     accept_by = state.get("accept_by")
     if _waiting(state) and accept_by and not state.get("timed_out"):

@@ -1,10 +1,12 @@
 """Sessions a match's series could not book (session.booking.failed): what QA keeps of
 them, the words a case says about them, and the program's count of unbookable dates.
 
-A match keeps the dates of its latest report only (a repeat report replaces, never
-adds to, the last one), less the dates the scheduler books afterwards: a later
-session.scheduled carries the date's place in the series (`sequence`). A report that
-names no dates and no plan (a session that could not be moved) leaves the dates known.
+A match keeps the dates of its latest report only: booking.failed.v2's `unplaced` is
+the match's complete current set, so a repeat report replaces, never adds to, the
+last one (a report with a plan and no dates leaves none). The dates the scheduler
+books afterwards drop out: a later session.scheduled carries the date's place in the
+series (`sequence`). A report with `planned` 0 and no dates says only that booking
+failed (a v1 record, a series that could not be planned): it leaves the dates known.
 When the last unplaced date is booked (a coordinator booked it by hand, or new
 availability let the scheduler place it), an open case raised only by booking
 failures is resolved back_on_track by the system.
@@ -23,13 +25,11 @@ from mentornet_contracts.events.sessions import (
 )
 
 from . import matches, playbook
-from .documents import Match, MatchStatus, Unplaced
+from .documents import FINISHED, Match, Unplaced
 from .program import Program
 from .triggers import Step, raise_case
 
 MAX_DETAIL = 500
-FINISHED = (MatchStatus.ENDED, MatchStatus.DECLINED)
-"""Matches whose unplaced dates no longer count."""
 
 
 def _kept(date: UnplacedSession) -> Unplaced:
