@@ -337,6 +337,14 @@ async def test_an_async_match_completes_by_written_check_ins(
         )
         assert {(c["format"], c["due_at"] is not None) for c in checkins} == {("async", True)}
         mentee = confirmed["mentee_id"]
+        for checkin in checkins:
+            path = f"/checkins/{checkin['session_id']}"
+
+            async def known(path: str = path) -> bool:
+                shown = await feedback.http.get(path, headers=token(mentee, "mentee"))
+                return shown.status_code == 200
+
+            await eventually(known, what=f"feedback to know {path}")
         early = await feedback.http.post(
             f"/checkins/{checkins[1]['session_id']}/reflection",
             json={"text": "Too soon"},

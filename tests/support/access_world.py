@@ -27,8 +27,8 @@ from mentornet_tooling.testing.services import RunningService, running, service_
 
 from tests.conftest import ServiceOn
 from tests.support.events import events_of
+from tests.support.format_bodies import GOAL, PYTHON, person
 from tests.support.helpers import CONSENT, PROGRAM
-from tests.support.world_bodies import GOAL, PYTHON, person
 
 ISSUER = "https://idp.mentornet.test"
 AUDIENCE = "mentornet-api"

@@ -21,45 +21,15 @@ from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
 from tests.support.events import events_of
-from tests.support.helpers import CONSENT, matcher_knows, open_program, token
+from tests.support.format_bodies import GOAL, PYTHON, FormatBodies, for_mentee, person
+from tests.support.helpers import matcher_knows, open_program, token
 from tests.support.survey_bodies import largest_answers, largest_template
 
 if TYPE_CHECKING:
     from tests.e2e.test_largest_bodies import Sent
 
-ALL_DAY = {
-    "timezone": "Europe/Berlin",
-    "weekly": [
-        {"weekday": d, "start": "00:00", "end": "24:00"}
-        for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    ],
-}
-PYTHON = [{"skill_id": "python", "level": 5}]
-GOAL = {
-    "goal_id": "g1",
-    "statement": "Ship services",
-    "target_skills": [{"skill_id": "python", "level": 4}],
-}
 
-
-def person(unique: str, name: str, program_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "program_id": program_id,
-        "display_name": name,
-        "email": f"{name}-{unique}@example.org",
-        "languages": ["en"],
-        "consent": CONSENT,
-        "formats": ["video"],
-        "availability": ALL_DAY,
-        **fields,
-    }
-
-
-def _for_mentee(mentee: str, event: dict[str, Any]) -> bool:
-    return bool(event["mentee_id"] == mentee)
-
-
-class WorldBodies:
+class WorldBodies(FormatBodies):
     def __init__(
         self,
         stack: Endpoints,
@@ -88,12 +58,14 @@ class WorldBodies:
         session = await self.scheduler_bodies(confirmed)
         await self.feedback_bodies(program_id, confirmed, session)
         await self.qa_bodies(program_id, confirmed, session)
+        await self.pause_bodies(confirmed)
         await self.sent.send(
             self.matcher,
             ("matcher", "POST", "/matches/{match_id}/fit-check"),
             f"/matches/{confirmed}/fit-check",
             token(self.mentee, "mentee"),
         )
+        await self.checkin_bodies()
 
     async def program(self) -> str:
         program_id, _ = await open_program(
@@ -103,6 +75,7 @@ class WorldBodies:
             approval_mode="coordinator_review",
             qa_sample_rate=1.0,
             max_monthly_hours_per_mentor=160,
+            max_pause_weeks=26,
         )
         self.coordinator = token(f"c-{self.unique}", "coordinator", programs=[program_id])
         return program_id
@@ -212,7 +185,7 @@ class WorldBodies:
         found = []
         for mentee in mentees:
             [proposed] = await events_of(
-                self.stack, MATCHES.name, "match.proposed", partial(_for_mentee, mentee)
+                self.stack, MATCHES.name, "match.proposed", partial(for_mentee, mentee)
             )
             found.append(proposed)
         return found
