@@ -7,7 +7,6 @@ dated exceptions and spans across the switches of both hemispheres."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
@@ -22,6 +21,7 @@ from mentornet_contracts.timewindows import (
     wall_clock,
     zone,
 )
+from mentornet_tooling.testing.wallclock import free_by_wall_clock
 
 pytestmark = pytest.mark.unit
 
@@ -116,37 +116,6 @@ def availabilities(draw: st.DrawFn, around: date, start: datetime, end: datetime
             }
         )
     return Availability.model_validate({"timezone": name, "weekly": windows, "exceptions": leave})
-
-
-def free_by_wall_clock(availability: Availability, moment: datetime) -> bool:
-    """Independently: is this minute inside the person's windows, read off their wall
-    clock? The clock's reading at that minute (its local date, weekday and time) lies
-    within [start, end) of one of that weekday's windows, and the day is not on leave.
-    So a minute the clock shows twice (fall back) counts on each pass, and the clock
-    never shows a skipped minute (spring forward)."""
-    local = moment.astimezone(ZoneInfo(availability.timezone))
-    if local.date() in _away(availability):
-        return False
-    now = local.hour * 60 + local.minute
-    weekday = WEEKDAYS[local.weekday()]
-    return any(
-        w.weekday == weekday and _minute(w.start) <= now < _minute(w.end)
-        for w in availability.weekly
-    )
-
-
-@lru_cache(maxsize=64)
-def _away(availability: Availability) -> frozenset[date]:
-    return frozenset(
-        leave.start_date + timedelta(days=k)
-        for leave in availability.exceptions
-        for k in range((leave.end_date - leave.start_date).days + 1)
-    )
-
-
-def _minute(hhmm: str) -> int:
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
 
 
 def brute_force(a: Availability, b: Availability, start: datetime, end: datetime) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
@@ -30,6 +29,7 @@ from mentornet_scheduler.domain.seating import Member, seating
 from mentornet_scheduler.domain.series import Series
 from mentornet_scheduler.domain.unplaced import Unplaced
 from mentornet_scheduler.domain.windows import WEEKDAYS
+from mentornet_tooling.testing.wallclock import away, free_by_wall_clock, minute_of
 
 pytestmark = pytest.mark.unit
 
@@ -102,7 +102,7 @@ def meeting(draw: st.DrawFn, begin: date, mentor: Availability) -> Availability:
     added = []
     for window in mentor.weekly[: draw(st.integers(1, 2))]:
         day = begin + timedelta(days=(WEEKDAYS.index(window.weekday) - begin.weekday()) % 7)
-        start = _minute(window.start)
+        start = minute_of(window.start)
         there = datetime.combine(day, time(start // 60, start % 60), tzinfo=tz).astimezone(theirs)
         first = max(0, there.hour * 60 + there.minute - draw(st.integers(0, 90)))
         last = min(24 * 60, first + draw(st.integers(30, 300)))
@@ -119,38 +119,10 @@ def meeting(draw: st.DrawFn, begin: date, mentor: Availability) -> Availability:
     )
 
 
-@lru_cache(maxsize=256)
-def away(availability: Availability) -> frozenset[date]:
-    return frozenset(
-        leave.start_date + timedelta(days=k)
-        for leave in availability.exceptions
-        for k in range((leave.end_date - leave.start_date).days + 1)
-    )
-
-
-def _minute(hhmm_: str) -> int:
-    hours, mins = hhmm_.split(":")
-    return int(hours) * 60 + int(mins)
-
-
-def free_at(availability: Availability, moment: datetime) -> bool:
-    """This minute, read off the person's wall clock: the clock's time at that minute
-    lies within one of the windows of that local date's weekday, and the date is not
-    on leave (a minute the clock shows twice counts on each pass; the clock never
-    shows a skipped one)."""
-    local = moment.astimezone(ZoneInfo(availability.timezone))
-    weekday = WEEKDAYS[local.weekday()]
-    if availability.exceptions and local.date() in away(availability):
-        return False
-    now = local.hour * 60 + local.minute
-    return any(
-        w.weekday == weekday and _minute(w.start) <= now < _minute(w.end)
-        for w in availability.weekly
-    )
-
-
 def attends(availability: Availability, start: datetime, minutes: int) -> bool:
-    return all(free_at(availability, start + timedelta(minutes=k)) for k in range(minutes))
+    return all(
+        free_by_wall_clock(availability, start + timedelta(minutes=k)) for k in range(minutes)
+    )
 
 
 def outside(who: str, availability: Availability, start: datetime, minutes: int) -> str:
@@ -235,7 +207,10 @@ def _some_start(
     """A start on the 15-minute UTC grid in [first, last] where everyone is free for
     the whole session, minute by minute."""
     span = int((last - first).total_seconds() // 60) + length
-    free = [all(free_at(p, first + timedelta(minutes=k)) for p in people) for k in range(span)]
+    free = [
+        all(free_by_wall_clock(p, first + timedelta(minutes=k)) for p in people)
+        for k in range(span)
+    ]
     run = [0] * (span + 1)
     for k in range(span - 1, -1, -1):
         run[k] = run[k + 1] + 1 if free[k] else 0
