@@ -33,6 +33,10 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         # Added beyond DESIGN's examples: a match put on hold and resumed.
         "match.paused",
         "match.resumed",
+        # And matching experiments (definition and stop keyed by program id).
+        "experiment.defined",
+        "experiment.arm.assigned",
+        "experiment.stopped",
     ),
     "mentornet.sessions": (
         "session.scheduled",
@@ -62,6 +66,12 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "action.item.completed",
         # And an async check-in's reflection or reply.
         "checkin.submitted",
+        # And outcomes: goal adjustments, milestones, skill assessments, end survey.
+        "goal.adjustment.proposed",
+        "goal.adjustment.answered",
+        "milestone.completed",
+        "skill.assessed",
+        "end_survey.submitted",
     ),
     "mentornet.qa": (
         "qa.sample.selected",
@@ -71,6 +81,7 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "fairness.audit.completed",
         "recognition.awarded",
         "mentee.invited_to_mentor",
+        "mentor_invitation.answered",
     ),
     # Added beyond DESIGN: consent-gated fairness attributes, readable only by QA
     # (docs/privacy.md).

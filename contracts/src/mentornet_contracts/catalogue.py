@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .events import audit, feedback, matches, participants, programs, qa, sessions
+from .events import (
+    audit,
+    experiments,
+    feedback,
+    matches,
+    outcomes,
+    participants,
+    programs,
+    qa,
+    sessions,
+)
 from .registry import Registry, Topic, dlq_topic
 
 PARTICIPANTS = Topic("mentornet.participants", "participant id", participants.EVENTS)
 PROGRAMS = Topic("mentornet.programs", "program id", programs.EVENTS, partitions=3)
-MATCHES = Topic("mentornet.matches", "mentee id", matches.EVENTS)
+MATCHES = Topic(
+    "mentornet.matches",
+    "mentee id (program id: experiments)",
+    (*matches.EVENTS, *experiments.EVENTS),
+)
 SESSIONS = Topic("mentornet.sessions", "match id", sessions.EVENTS)
-FEEDBACK = Topic("mentornet.feedback", "match id", feedback.EVENTS)
+FEEDBACK = Topic("mentornet.feedback", "match id", (*feedback.EVENTS, *outcomes.EVENTS))
 QA = Topic("mentornet.qa", "match id or program id", qa.EVENTS)
 AUDIT = Topic("mentornet.audit", "participant id", audit.EVENTS, partitions=3, retention_days=30)
 
@@ -43,7 +57,7 @@ SERVICES: dict[str, ServiceSpec] = {
         ),
         ServiceSpec(
             "matcher",
-            "Candidate read model, explained scoring, assignment, rematch.",
+            "Candidate read model, explained scoring, assignment, rematch, experiments.",
             publishes=(MATCHES,),
             consumes=(PARTICIPANTS, PROGRAMS, SESSIONS, QA),
         ),
@@ -55,13 +69,13 @@ SERVICES: dict[str, ServiceSpec] = {
         ),
         ServiceSpec(
             "feedback",
-            "Surveys, rubric scores, session reports, goal progress.",
+            "Surveys, rubric scores, session reports, goals, milestones, skill assessments.",
             publishes=(FEEDBACK,),
-            consumes=(PARTICIPANTS, PROGRAMS, SESSIONS),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS),
         ),
         ServiceSpec(
             "qa",
-            "QA sampling, escalations, fairness audits, program health.",
+            "QA sampling, escalations, fairness audits, health, outcomes, experiment analysis.",
             publishes=(QA,),
             consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT),
         ),

@@ -24,6 +24,7 @@ MAX_GOALS = 10
 MAX_GOAL_SKILLS = 20
 MAX_WEEKLY_WINDOWS = 50
 MAX_EXCEPTIONS = 100
+MAX_MILESTONES = 10
 
 
 class Value(BaseModel):
@@ -138,6 +139,19 @@ class SkillLevel(Value):
     )
 
 
+class Milestone(Value):
+    """A step towards a goal, with the date it is due."""
+
+    milestone_id: Id = Field(description="Milestone id, unique within the goal.", examples=["m1"])
+    statement: str = Field(
+        min_length=1,
+        max_length=300,
+        description="What is done when the milestone is reached.",
+        examples=["Shadow two design reviews"],
+    )
+    due_date: date = Field(description="When it is due.", examples=["2027-01-31"])
+
+
 class Goal(Value):
     goal_id: Id = Field(description="Goal id, unique within the mentee.", examples=["g1"])
     statement: str = Field(
@@ -159,6 +173,15 @@ class Goal(Value):
     )
     target_date: date | None = Field(
         default=None, description="When the goal should be met.", examples=["2027-03-31"]
+    )
+    milestones: tuple[Milestone, ...] = Field(
+        default=(),
+        max_length=MAX_MILESTONES,
+        description="Steps towards the goal, each with its due date (intake requires at least "
+        "one for a new goal; goals recorded before milestones existed have none).",
+        examples=[
+            [{"milestone_id": "m1", "statement": "Shadow two reviews", "due_date": "2027-01-31"}]
+        ],
     )
 
 

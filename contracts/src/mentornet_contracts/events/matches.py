@@ -8,13 +8,14 @@ program id. Explanations carry signals and numbers, never names.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, Field
 
 from ..event import Event
 from ..registry import BOUNDED, Superseded
 from .common import MAX_GOAL_SKILLS, MAX_GOALS, Id, SessionFormat, Value
+from .programs import MatchingSignal
 
 MATCH_ID = Field(description="Match id.", examples=["m-51c0"])
 MENTEE_ID = Field(description="Mentee's participant id (the record key).", examples=["p-7f3a"])
@@ -92,6 +93,9 @@ class ScoreContribution(Value):
     )
 
 
+SignalValue = Annotated[float, Field(ge=0, le=1)]
+
+
 class _MatchEvent(Event):
     key_field: ClassVar[str] = "mentee_id"
 
@@ -107,6 +111,28 @@ class MatchProposed(_MatchEvent):
         max_length=MAX_EXPLANATION,
         description="The score broken down by signal.",
         examples=[[{"signal": "skills", "contribution": 0.32, "text": "Strong skill fit"}]],
+    )
+    signals: dict[MatchingSignal, SignalValue] = Field(
+        default_factory=dict,
+        description="Each signal's raw value for the pair, in [0, 1], before weighting "
+        "(what weight calibration fits outcomes to).",
+        examples=[{"skills": 0.8, "availability": 1.0}],
+    )
+    experiment_id: Id | None = Field(
+        default=None,
+        description="The experiment whose arm the mentee is in, if any.",
+        examples=["exp-skills-first"],
+    )
+    arm_id: Id | None = Field(
+        default=None, description="The mentee's arm in that experiment.", examples=["b"]
+    )
+    rule_id: Id | None = Field(
+        default=None,
+        description="The matching rule scored with (none: the program's weights).",
+        examples=["skills-first"],
+    )
+    rule_version: int | None = Field(
+        default=None, ge=1, description="That rule's version.", examples=[1]
     )
 
 

@@ -69,6 +69,32 @@ MATCHING_SIGNALS = tuple(signal.value for signal in MatchingSignal)
 Weights = dict[MatchingSignal, Weight]
 
 
+class OutcomeMeasure(StrEnum):
+    """An outcome a program collects, per mentee: what experiments may take as their
+    primary outcome and the outcome report shows (docs/outcomes.md defines each)."""
+
+    SKILL_GROWTH = "skill_growth"
+    """Mean of (end self-assessment - baseline) over the mentee's target skills."""
+    GOAL_COMPLETION = "goal_completion"
+    """Share of the mentee's milestones completed by their due date."""
+    SATISFACTION = "satisfaction"
+    """The mentee's end-of-match satisfaction, 1-5."""
+    CONFIDENCE_GAINED = "confidence_gained"
+    """The mentee's confidence gained, 1-5, from the end-of-match survey."""
+    WOULD_RECOMMEND = "would_recommend"
+    """1 when the mentee would recommend the program, else 0."""
+    RETENTION = "retention"
+    """1 when the match ran its course, 0 when it closed early."""
+
+
+OUTCOMES = Field(
+    default=None,
+    max_length=len(OutcomeMeasure),
+    description="Outcomes the program collects; none means every outcome.",
+    examples=[["skill_growth", "satisfaction"]],
+)
+
+
 class ProgramTier(StrEnum):
     MICRO = "micro"
     STANDARD = "standard"
@@ -173,6 +199,7 @@ class ProgramPublished(_ProgramEvent):
         description="Longest pause a match may take at once, in weeks.",
         examples=[4],
     )
+    outcome_measures: tuple[OutcomeMeasure, ...] | None = OUTCOMES
 
 
 class ProgramUpdated(_ProgramEvent):
@@ -234,6 +261,12 @@ class ProgramUpdated(_ProgramEvent):
         le=MAX_PAUSE_WEEKS,
         description="New longest pause, in weeks.",
         examples=[6],
+    )
+    outcome_measures: tuple[OutcomeMeasure, ...] | None = Field(
+        default=None,
+        max_length=len(OutcomeMeasure),
+        description="New list of outcomes the program collects (absent: unchanged).",
+        examples=[["skill_growth", "retention"]],
     )
 
 

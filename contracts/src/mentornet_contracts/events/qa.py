@@ -182,6 +182,16 @@ class MenteeInvitedToMentor(_ProgramQaEvent):
     )
 
 
+class MentorInvitationAnswered(_ProgramQaEvent):
+    """An invited mentee accepted or declined becoming a mentor. Whether they became one
+    shows when a mentor enrolment of the same person arrives (mentor.registered)."""
+
+    event_type: ClassVar[str] = "mentornet.mentor_invitation.answered.v1"
+    program_id: Id = PROGRAM_ID
+    participant_id: Id = Field(description="The invited mentee.", examples=["p-7f3a"])
+    accepted: bool = Field(description="Whether they accepted.", examples=[True])
+
+
 EVENTS = (
     QaSampleSelected,
     QaReviewCompleted,
@@ -190,6 +200,7 @@ EVENTS = (
     FairnessAuditCompleted,
     RecognitionAwarded,
     MenteeInvitedToMentor,
+    MentorInvitationAnswered,
 )
 SUPERSEDED = (
     Superseded(
