@@ -24,6 +24,7 @@ from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
 from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.kafka import all_records, kind_of
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService, running, service_settings
@@ -70,13 +71,11 @@ async def test_a_request_whose_event_would_not_fit_is_refused_before_writing(
     )
     async with running("intake", settings, build_intake) as intake:
         program_id, coordinator = await open_program(intake, unique)
+        today = datetime.now(UTC).date()
         goals = [
-            {
-                "goal_id": f"g{n}",
-                "statement": "é" * 500,
-                "measurable_outcome": "ü" * 500,
-                "target_skills": [],
-            }
+            smart_goal(
+                today, f"g{n}", statement="é" * 500, measurable_outcome="ü" * 500, target_skills=[]
+            )
             for n in range(10)
         ]
         exceptions = [{**LEAVE, "reason": "ö" * 200}] * 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from mentornet_chassis.http.auth import DEV_KEY, mint
 from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 from mentornet_contracts.events.participants import person_id_of
 from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.kafka import all_records, find_records, header, kind_of
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
@@ -17,6 +19,12 @@ from mentornet_tooling.testing.services import RunningService
 from tests.support.helpers import PROGRAM, SERVICE, matcher_knows, mentee_body, open_program, token
 
 pytestmark = pytest.mark.integration
+
+
+def today() -> date:
+    """Intake's today: these tests run it on the wall clock."""
+    return datetime.now(UTC).date()
+
 
 MENTOR_EXTRA = {
     "skills": [{"skill_id": "python", "level": 5}],
@@ -160,7 +168,7 @@ async def test_erasure_removes_personal_data_and_emits_once(
     body = mentee_body(
         unique,
         program_id,
-        goals=[{"goal_id": "g1", "statement": "Lead the Q3 design review", "target_skills": []}],
+        goals=[smart_goal(today(), statement="Lead the Q3 design review", target_skills=[])],
     )
     pid = (await intake.http.post("/participants/mentees", headers=coordinator, json=body)).json()[
         "participant_id"
@@ -343,11 +351,11 @@ async def test_profile_goals_and_availability_changes_are_published(
         headers=coordinator,
         json={
             "goals": [
-                {
-                    "goal_id": "g1",
-                    "statement": "Run incidents",
-                    "target_skills": [{"skill_id": "k8s", "level": 3}],
-                }
+                smart_goal(
+                    today(),
+                    statement="Run incidents",
+                    target_skills=[{"skill_id": "k8s", "level": 3}],
+                )
             ],
             "reason": "new team",
         },

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from mentornet_contracts.catalogue import PROGRAMS
 from mentornet_intake.app import build
 from mentornet_intake.settings import IntakeSettings
 from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.kafka import all_records, find_records, header
 from mentornet_tooling.testing.services import RunningService, running, service_settings
 
@@ -29,13 +31,13 @@ def skill(skill_id: str, alias: str) -> dict[str, object]:
 
 
 def goal_on(skill_id: str) -> dict[str, object]:
-    return {
-        "goal_id": "g1",
-        "statement": "Run the platform's on-call rotation confidently",
-        "target_skills": [{"skill_id": skill_id, "level": 3}],
-        "measurable_outcome": "Lead three incident reviews",
-        "target_date": "2027-06-30",
-    }
+    """A SMART goal as of intake's today (the wall clock's)."""
+    return smart_goal(
+        datetime.now(UTC).date(),
+        statement="Run the platform's on-call rotation confidently",
+        target_skills=[{"skill_id": skill_id, "level": 3}],
+        measurable_outcome="Lead three incident reviews",
+    )
 
 
 async def test_curation_is_persisted_announced_and_used_by_registration(

@@ -17,6 +17,7 @@ import pytest
 from mentornet_contracts.catalogue import FEEDBACK, MATCHES, QA, SESSIONS
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
@@ -117,11 +118,7 @@ async def test_a_match_from_intake_to_rematch_and_a_new_schedule(
         )
         for mentor in (strong, weaker):
             await eventually(partial(matcher_knows, matcher, mentor), what=f"{mentor} known")
-        goal = {
-            "goal_id": "g1",
-            "statement": "Ship services",
-            "target_skills": [{"skill_id": "python", "level": 4}],
-        }
+        goal = smart_goal(clock.now.date(), statement="Ship services")
         mentee = await _register(
             intake, coordinator, "mentee", _person(unique, "ada", program_id, goals=[goal])
         )

@@ -4,13 +4,14 @@ part of the world of tests/support/world_bodies.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mentornet_contracts.catalogue import MATCHES, SESSIONS
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
@@ -28,11 +29,8 @@ ALL_DAY = {
     ],
 }
 PYTHON = [{"skill_id": "python", "level": 5}]
-GOAL = {
-    "goal_id": "g1",
-    "statement": "Ship services",
-    "target_skills": [{"skill_id": "python", "level": 4}],
-}
+GOAL = smart_goal(datetime.now(UTC).date(), statement="Ship services")
+"""SMART as of intake's today (these worlds run intake on the wall clock)."""
 
 
 def person(unique: str, name: str, program_id: str, **fields: Any) -> dict[str, Any]:

@@ -80,6 +80,24 @@ def leave(count: int, first: date) -> list[dict[str, Any]]:
     ]
 
 
+def milestones(count: int, first: date) -> list[dict[str, Any]]:
+    """`count` milestones with distinct ids, due a day apart from `first` (on or before
+    a goal's target date, `goal_target`)."""
+    return [
+        {
+            "milestone_id": f"m{n}".ljust(64, "x"),
+            "statement": WORST_CHAR * 300,
+            "due_date": (first + timedelta(days=n)).isoformat(),
+        }
+        for n in range(count)
+    ]
+
+
+def goal_target(now: datetime) -> date:
+    """A goal's target date well after every milestone `milestones` makes."""
+    return now.date() + timedelta(days=400)
+
+
 def ends_with(path: str, *suffixes: str) -> bool:
     return any(path == f"$.{s}" or path.endswith(f".{s}") for s in suffixes)
 
@@ -112,6 +130,10 @@ class Fillers:
             return hourly_windows(maximum or 1)
         if ends_with(path, "exceptions"):
             return leave(maximum or 1, self.now.date() + timedelta(days=400))
+        if ends_with(path, "target_date"):
+            return goal_target(self.now).isoformat()
+        if ends_with(path, "milestones"):
+            return milestones(maximum or 1, self.now.date() + timedelta(days=200))
         if ends_with(path, "accepted_at"):
             return (self.now - timedelta(days=1)).isoformat()
         if ends_with(path, "attributes"):

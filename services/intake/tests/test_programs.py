@@ -173,3 +173,40 @@ def test_a_published_format_can_be_changed_but_not_removed() -> None:
     )
     assert video is not None
     assert video.session_format == "video"
+
+
+def test_a_program_collects_every_outcome_unless_it_lists_some() -> None:
+    _, every = programs.publish(programs.draft(spec(), "prog-1", "c-1"))
+    assert every.outcome_measures is None
+    chosen = spec(outcome_measures=["skill_growth", "retention"])
+    _, some = programs.publish(programs.draft(chosen, "prog-1", "c-1"))
+    assert some.outcome_measures == ("skill_growth", "retention")
+
+
+@pytest.mark.parametrize(
+    ("measures", "says"),
+    [
+        (["skill_growth", "skill_growth"], "each outcome may be listed once"),
+        (["promotion"], "Input should be"),
+        ([], "at least 1"),
+    ],
+)
+def test_bad_outcome_measures_name_the_field(measures: list[str], says: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        spec(outcome_measures=measures)
+    error = caught.value.errors()[0]
+    assert error["loc"][0] == "outcome_measures"
+    assert says in error["msg"]
+
+
+def test_changing_outcomes_after_publishing_announces_them() -> None:
+    patch = programs.ProgramPatch.model_validate({"outcome_measures": ["satisfaction"]})
+    state, event = programs.change(published(), patch)
+    assert event is not None
+    assert event.outcome_measures == ("satisfaction",)
+    assert state["spec"]["outcome_measures"] == ["satisfaction"]
+    back = programs.ProgramPatch.model_validate({"outcome_measures": None})
+    state, event = programs.change(state, back)
+    assert state["spec"]["outcome_measures"] is None
+    assert event is not None
+    assert event.outcome_measures == tuple(programs.EVERY_OUTCOME)

@@ -43,7 +43,9 @@ def build(runtime: Runtime) -> ServiceParts:
         routers=ROUTERS,
         provides=[
             registrar,
-            ParticipantDesk(participants, taxonomies, people, wake, runtime.forget_answers),
+            ParticipantDesk(
+                participants, taxonomies, people, wake, runtime.forget_answers, runtime.clock
+            ),
             ProgramDesk(programs, wake),
             People(participants, people, wake),
             Curation(taxonomies),

@@ -1,9 +1,11 @@
 """Examples for tests: a valid published program, so each suite states only the rules
-it is about, and an aggregate decision with outbox entries."""
+it is about, a SMART goal as of a test's today, and an aggregate decision with outbox
+entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from mentornet_chassis.store.aggregates import Decision, State
@@ -35,6 +37,37 @@ PROGRAM: dict[str, Any] = {
 def program_published(**changes: Any) -> ProgramPublished:
     """The example program with `changes` (whole top-level fields) over it."""
     return ProgramPublished.model_validate(PROGRAM | changes)
+
+
+def smart_goal(
+    today: date,
+    goal_id: str = "g1",
+    *,
+    target_skills: Sequence[dict[str, Any]] = ({"skill_id": "python", "level": 4},),
+    milestones: int = 2,
+    weeks: int = 26,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A goal intake accepts on `today` (the clock of the service it is sent to): a
+    measurable outcome, a target date `weeks` ahead and `milestones` milestones m1, m2, ...
+    spread evenly up to it (the last due on the target date). `fields` override keys."""
+    days = weeks * 7
+    goal = {
+        "goal_id": goal_id,
+        "statement": "Ship a service on my own",
+        "target_skills": list(target_skills),
+        "measurable_outcome": "One service in production, designed and deployed by me",
+        "target_date": (today + timedelta(days=days)).isoformat(),
+        "milestones": [
+            {
+                "milestone_id": f"m{n}",
+                "statement": f"Step {n} of {milestones} done",
+                "due_date": (today + timedelta(days=days * n // milestones)).isoformat(),
+            }
+            for n in range(1, milestones + 1)
+        ],
+    }
+    return goal | fields
 
 
 def withdrawals(pid: str, count: int) -> Callable[[State | None], Decision]:

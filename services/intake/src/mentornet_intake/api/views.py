@@ -9,7 +9,7 @@ up as null.
 from __future__ import annotations
 
 from mentornet_contracts.events.common import SessionFormat
-from mentornet_contracts.events.programs import ApprovalMode, ProgramTier
+from mentornet_contracts.events.programs import ApprovalMode, OutcomeMeasure, ProgramTier
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from ..domain.bulk import RoleName
@@ -134,6 +134,8 @@ class ProgramView(BaseModel):
     cohort_size: int | None = None
     session_format: SessionFormat | None = None
     max_pause_weeks: int = 4
+    outcome_measures: list[OutcomeMeasure] | None = None
+    """None: every outcome."""
 
 
 class SkillListing(BaseModel):

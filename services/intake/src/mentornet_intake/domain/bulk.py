@@ -18,6 +18,7 @@ from typing import Any, Literal
 from mentornet_chassis.errors import problems_of
 from pydantic import ValidationError
 
+from . import smart
 from .forms import MenteeRegistration, MentorRegistration, consents_from_the_future
 
 RoleName = Literal["mentee", "mentor"]
@@ -118,11 +119,13 @@ def validate(
     number: int, body: Body, program_id: str, role: RoleName, now: datetime
 ) -> MenteeRegistration | MentorRegistration | RowError:
     """The row as a registration, or everything wrong with it (consents dated after
-    `now` included)."""
+    `now` and goals that are not SMART as of `now`'s date included)."""
     model = MenteeRegistration if role == "mentee" else MentorRegistration
     try:
         registration = model.model_validate({**body, "program_id": program_id})
     except ValidationError as exc:
         return RowError(number, problems_of(exc.errors()))
-    future = consents_from_the_future(registration, now)
-    return RowError(number, future) if future else registration
+    found = consents_from_the_future(registration, now)
+    if isinstance(registration, MenteeRegistration):
+        found += smart.problems(registration.goals, now.date())
+    return RowError(number, found) if found else registration

@@ -18,6 +18,7 @@ from mentornet_contracts.events.programs import (
     Cadence,
     ConflictRules,
     EscalationThresholds,
+    OutcomeMeasure,
     ProgramPublished,
     ProgramTier,
     ProgramUpdated,
@@ -40,6 +41,19 @@ DEFAULT_WEIGHTS = {
     "channel": 0.05,
 }
 EVENT_FIELDS = frozenset(ProgramUpdated.model_fields) - {"program_id"}
+EVERY_OUTCOME = [measure.value for measure in OutcomeMeasure]
+
+
+def _once_each(measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
+    if measures is not None and len(set(measures)) != len(measures):
+        raise ValueError("each outcome may be listed once")
+    return measures
+
+
+def outcomes_field(description: str) -> Any:
+    return Field(
+        default=None, min_length=1, max_length=len(OutcomeMeasure), description=description
+    )
 
 
 class ProgramStatus(StrEnum):
@@ -117,6 +131,15 @@ class ProgramSpec(BaseModel):
     max_pause_weeks: int = Field(
         default=4, ge=1, le=MAX_PAUSE_WEEKS, description="Longest pause a match may take."
     )
+    outcome_measures: list[OutcomeMeasure] | None = outcomes_field(
+        "The outcomes the program collects (experiments choose their primary outcome among "
+        "them). None: every outcome."
+    )
+
+    @field_validator("outcome_measures")
+    @classmethod
+    def _outcomes_once(cls, measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
+        return _once_each(measures)
 
     @field_validator("matching_weights")
     @classmethod
@@ -162,6 +185,14 @@ class ProgramPatch(BaseModel):
         default=None, description="Null leaves the format to each pair (drafts only)."
     )
     max_pause_weeks: int | None = Field(default=None, ge=1, le=MAX_PAUSE_WEEKS)
+    outcome_measures: list[OutcomeMeasure] | None = outcomes_field(
+        "The outcomes the program collects from now on. Null: every outcome."
+    )
+
+    @field_validator("outcome_measures")
+    @classmethod
+    def _outcomes_once(cls, measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
+        return _once_each(measures)
 
 
 def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> ProgramState:
@@ -182,6 +213,9 @@ def change(state: ProgramState, patch: ProgramPatch) -> tuple[ProgramState, Prog
     _can_announce(state, changed)
     new_state: ProgramState = {**state, "spec": new_spec}
     event_fields = {k: v for k, v in changed.items() if k in EVENT_FIELDS}
+    if "outcome_measures" in event_fields and event_fields["outcome_measures"] is None:
+        # program.updated's None means "unchanged": back to every outcome, it lists them.
+        event_fields["outcome_measures"] = EVERY_OUTCOME
     if state["status"] != ProgramStatus.PUBLISHED or not event_fields:
         return new_state, None
     return new_state, ProgramUpdated(program_id=state["program_id"], **event_fields)

@@ -4,11 +4,12 @@ and let them leave (withdraw, withdraw diversity consent, erase)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
+from datetime import datetime
 
 from mentornet_chassis.errors import NotFound
 from mentornet_contracts import Envelope, Event, new_envelope
 
-from ..domain import lifecycle, profile
+from ..domain import lifecycle, profile, smart
 from ..domain.caller import Caller
 from ..domain.participant import ParticipantState, themselves
 from ..domain.registration import canonical_goals, canonical_skills
@@ -29,7 +30,10 @@ class ParticipantDesk:
         people: PeopleDirectory,
         wake_relay: Callable[[], None],
         forget_answers: ForgetAnswers,
+        clock: Callable[[], datetime],
     ) -> None:
+        """`clock`: the service's "now", whose date new goals are checked against."""
+        self.clock = clock
         self.participants = participants
         self.taxonomies = taxonomies
         self.people = people
@@ -78,6 +82,7 @@ class ParticipantDesk:
     async def change_goals(
         self, participant_id: str, change: profile.GoalsChange
     ) -> ParticipantState:
+        smart.check(change.goals, self.clock().date())
         goals = canonical_goals(change.goals, await self.taxonomies.current())
         change = change.model_copy(update={"goals": goals})
         return await self.act(participant_id, lambda s: profile.change_goals(s, change))

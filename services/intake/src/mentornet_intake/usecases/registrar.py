@@ -12,7 +12,7 @@ from mentornet_chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from mentornet_contracts import Envelope, Event, new_envelope
 from pymongo.errors import DuplicateKeyError
 
-from ..domain import linking, programs
+from ..domain import linking, programs, smart
 from ..domain.caller import Caller
 from ..domain.forms import MenteeRegistration, MentorRegistration, consents_from_the_future
 from ..domain.participant import ParticipantState
@@ -70,6 +70,12 @@ def _check_consents(body: Registration, now: datetime) -> None:
         raise Invalid(f"body.{future[0]['field']}", future[0]["reason"])
 
 
+def _check_goals(body: Registration, now: datetime) -> None:
+    """A mentee's goals are SMART as of the service's today (422 naming each field)."""
+    if isinstance(body, MenteeRegistration):
+        smart.check(body.goals, now.date())
+
+
 class Registrar:
     def __init__(
         self,
@@ -101,7 +107,9 @@ class Registrar:
         self, body: Registration, caller: Caller, correlation_id: str | None
     ) -> Registered:
         """Register `body` in its program (a second role joins the same participant)."""
-        _check_consents(body, self.clock())
+        now = self.clock()
+        _check_consents(body, now)
+        _check_goals(body, now)
         body = with_canonical_skills(body, await self.taxonomies.current())
         program = await self.open_program(body.program_id)
         _check_may_register(caller, program, body)
