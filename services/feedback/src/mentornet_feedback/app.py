@@ -27,6 +27,8 @@ from .usecases.checkins import Checkins
 from .usecases.common import Parts
 from .usecases.followups import FollowUps
 from .usecases.goals import Goals
+from .usecases.match_facts import MatchFacts
+from .usecases.outcomes import Outcomes
 from .usecases.reports import Reports
 from .usecases.surveys import Surveys
 from .usecases.templates import Templates
@@ -84,8 +86,9 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             Goals(parts),
             FeedbackViews(parts),
             Checkins(parts),
+            Outcomes(parts),
         ],
-        handlers=feedback_handlers(FollowUps(parts), clock),
+        handlers=feedback_handlers(FollowUps(parts), MatchFacts(parts), clock),
         consumes=SERVICES[SERVICE].consumes,
         stores=stores.all(),
         on_startup=[

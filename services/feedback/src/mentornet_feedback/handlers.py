@@ -1,15 +1,16 @@
 """Feedback's event table: sessions from the scheduler, programs and mentees' goals from
-intake. Each entry is a pure reducer (domain/) saved by the chassis, and where more
-follows, a use case (usecases/followups.py)."""
+intake, matches confirmed and ended from the matcher. Each entry is a pure reducer
+(domain/) saved by the chassis, and where more follows, a use case (usecases/)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
-from mentornet_chassis.messaging.subscribers import updating
+from mentornet_chassis.messaging.subscribers import by_match, updating, updating_at
 from mentornet_chassis.store.aggregates import Applied, State
 from mentornet_contracts import Envelope, Event
+from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
 from mentornet_contracts.events.participants import (
     GoalsUpdated,
     MenteeRegistered,
@@ -25,10 +26,11 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from .domain import goals, matches, risk
+from .domain import goals, matches, outcomes, risk
 from .domain.state import Person
 from .usecases.common import Clock
 from .usecases.followups import FollowUps
+from .usecases.match_facts import MatchFacts
 
 
 def _published(current: State | None, event: ProgramPublished) -> State:
@@ -55,13 +57,18 @@ class Then:
         await self.followups.withdrawn(envelope.subject)
 
 
-def feedback_handlers(followups: FollowUps, clock: Clock) -> dict[type[Event], Handler]:
+def feedback_handlers(
+    followups: FollowUps, facts: MatchFacts, clock: Clock
+) -> dict[type[Event], Handler]:
     then = Then(followups)
     stores = followups.parts.stores
     sessions, people = stores.match_states, stores.person_states
 
     async def completed(envelope: Envelope[Any]) -> Applied:
         return await followups.session_completed(envelope)
+
+    async def confirmed(envelope: Envelope[Any]) -> Applied:
+        return await facts.confirmed(envelope)
 
     def goals_updated(current: Person | None, event: GoalsUpdated) -> Person | None:
         return goals.on_goals_updated(current, event, clock())
@@ -78,4 +85,6 @@ def feedback_handlers(followups: FollowUps, clock: Clock) -> dict[type[Event], H
         GoalsUpdated: updating(people, goals_updated),
         ParticipantErased: updating(people, goals.on_left, then.erased),
         ParticipantWithdrawn: updating(people, goals.on_left, then.withdrawn),
+        MatchConfirmed: confirmed,
+        MatchEnded: updating_at(sessions, outcomes.on_ended, aggregate=by_match),
     }

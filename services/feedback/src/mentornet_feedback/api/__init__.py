@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import checkins, feedback, goals, reports, requests, summaries, templates
+from . import checkins, feedback, goals, outcomes, reports, requests, summaries, templates
 
 ROUTERS: list[APIRouter] = [
     templates.router,
@@ -12,4 +12,5 @@ ROUTERS: list[APIRouter] = [
     goals.router,
     summaries.router,
     checkins.router,
+    outcomes.router,
 ]

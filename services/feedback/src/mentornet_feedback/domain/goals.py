@@ -92,6 +92,7 @@ def on_mentee_registered(current: Person | None, event: MenteeRegistered) -> Per
         "status": PersonStatus.ACTIVE,
         "goals": goals,
         "pivots": [],
+        "skill_baseline": [s.model_dump(mode="json") for s in event.skill_baseline],
     }
 
 

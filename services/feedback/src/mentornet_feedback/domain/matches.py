@@ -31,12 +31,13 @@ def short_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
-    match: Match = current or {
-        "match_id": event.match_id,
-        "program_id": event.program_id,
-        "mentor_id": event.mentor_id,
-        "mentee_id": event.mentee_id,
+def new_match(match_id: str, program_id: str, mentor_id: str, mentee_id: str) -> Match:
+    """A match first heard of (its first session, its confirmation or its end)."""
+    return {
+        "match_id": match_id,
+        "program_id": program_id,
+        "mentor_id": mentor_id,
+        "mentee_id": mentee_id,
         "sessions": {},
         "requests": {},
         "reports": {},
@@ -44,6 +45,12 @@ def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
         "rubric_risk": False,
         "due_epoch": None,
     }
+
+
+def on_scheduled(current: Match | None, event: SessionScheduled) -> Match:
+    match: Match = current or new_match(
+        event.match_id, event.program_id, event.mentor_id, event.mentee_id
+    )
     session: Session = {
         "session_id": event.session_id,
         "sequence": event.sequence,

@@ -17,6 +17,8 @@ from mentornet_contracts.events.common import Role
 from mentornet_contracts.events.feedback import GoalStatus
 from mentornet_contracts.events.sessions import SessionType
 
+from .outcome_state import Outcomes
+
 AnswerValue = int | str | list[str]
 """One checked answer: a score, a choice or a text, or several choices."""
 Answers = dict[str, AnswerValue]
@@ -166,6 +168,9 @@ class Match(TypedDict):
     due_epoch: float | None
     checkins: NotRequired[dict[str, Checkin]]
     """Async sessions by session id; absent in matches that never had one."""
+    outcomes: NotRequired[Outcomes]
+    """What the match achieved (outcomes.py); absent until match.confirmed or an
+    outcome was first recorded."""
 
 
 class Pivot(TypedDict):
@@ -186,3 +191,5 @@ class Person(TypedDict):
     goals: list[dict[str, object]]
     pivots: list[Pivot]
     program_id: NotRequired[str]
+    skill_baseline: NotRequired[list[dict[str, object]]]
+    """The mentee's levels at registration (SkillLevel in JSON), for the baseline."""

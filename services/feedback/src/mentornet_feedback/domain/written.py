@@ -43,11 +43,19 @@ class CheckinWords(TypedDict, total=False):
     private_note: str
 
 
-Body = Answers | ReportWords | CheckinWords
-"""One text document's words: a request's answers, a report's words or a check-in's part."""
+class OutcomeWords(TypedDict):
+    """A milestone's evidence, an adjustment's note or an end survey's comments."""
+
+    text: str
+
+
+Body = Answers | ReportWords | CheckinWords | OutcomeWords
+"""One text document's words: a request's answers, a report's words, a check-in's part
+or an outcome's words."""
 Texts = Mapping[str, Mapping[str, object]]
 """Text id to its words (a Body), as the texts collection gives them."""
 ANSWER, REPORT, CHECKIN = "answer", "report", "checkin"
+EVIDENCE, NOTE, COMMENTS = "evidence", "note", "comments"
 
 
 def text_id(kind: str, part_id: str, body: Mapping[str, object]) -> str:

@@ -1,7 +1,9 @@
 """What feedback does about other services' news: a session that took place asks both
 people for feedback; a program's new thresholds re-check each match's rubric risk; a
 withdrawal closes the person's open requests; an erasure forgets the person's answers,
-reports, goal progress and everything they wrote."""
+reports, goal progress, the words of outcomes they wrote (and, for a mentee, the
+evidence of their milestones and their goals in the match) and everything else they
+wrote."""
 
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from mentornet_contracts import Envelope, new_envelope
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted
 
-from ..domain import matches, requests, risk
+from ..domain import matches, outcome_words, requests, risk
 from ..domain.state import Match, PersonStatus
 from .common import SERVICE, Parts
 
 log = get_logger(__name__)
+
+
+def _forgotten(match: Match, person: str) -> Match:
+    return outcome_words.forget(matches.forget(match, person), person)
 
 
 @dataclass(frozen=True)
@@ -68,11 +74,14 @@ class FollowUps:
         shows a request or report without its words. Runs again on every redelivery,
         so a crash part-way is finished then."""
         stores = self.parts.stores
+        about: list[str] = []
         for match in await stores.matches_of(person):
             request_ids, item_ids = matches.parts_of(match, person)
             await stores.lookup("request").forget(request_ids)
             await stores.lookup("item").forget(item_ids)
-        await self._each_match(person, lambda m: matches.forget(m, person))
+            about += outcome_words.evidence_about(match, person)
+        await self._each_match(person, lambda m: _forgotten(m, person))
+        await stores.texts.delete(about)
         deleted = await stores.texts.delete_by_author(person)
         log.info("erased person's texts deleted", participant_id=person, texts=deleted)
 
