@@ -47,7 +47,10 @@ class World:
     @classmethod
     def on(cls, db: AsyncDatabase[dict[str, Any]]) -> World:
         stores = MatcherStores(
-            *(AggregateStore(db[name], REGISTRY) for name in ("c", "p", "m", "l", "w", "g", "t"))
+            *(
+                AggregateStore(db[name], REGISTRY)
+                for name in ("c", "p", "m", "l", "w", "g", "t", "x")
+            )
         )
         runs = BatchRuns(db, schedule_s=3600)
         matchmaker = Matchmaker(stores, runs, lambda: None)

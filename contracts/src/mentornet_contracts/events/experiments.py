@@ -4,8 +4,9 @@ A coordinator compares two or more matching rules (arms) on a program's mentees:
 matcher assigns each new mentee to an arm by seeded randomisation, stratified by
 segment, records it as an event, and matches the mentee with that arm's rule. QA
 analyses the arms on the primary outcome chosen in advance (docs/outcomes.md).
-A definition and a stop are keyed by program id; an assignment by mentee id, so it
-precedes that mentee's proposals on their partition.
+A definition and a stop are keyed by program id; an assignment by mentee id, on the
+same partition as that mentee's proposals but not necessarily before them (they are
+written from different documents): a proposal names its experiment and arm itself.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from .settings import MatcherSettings
 from .store import (
     CANDIDATES,
     COVERAGE,
+    EXPERIMENTS,
     LOADS,
     MATCHES,
     PROGRAMS,
@@ -38,7 +39,16 @@ def build(runtime: Runtime) -> ServiceParts:
     stores = MatcherStores(
         *(
             runtime.aggregates(name)
-            for name in (CANDIDATES, PROGRAMS, MATCHES, LOADS, WAITLIST, COVERAGE, TAXONOMY)
+            for name in (
+                CANDIDATES,
+                PROGRAMS,
+                MATCHES,
+                LOADS,
+                WAITLIST,
+                COVERAGE,
+                TAXONOMY,
+                EXPERIMENTS,
+            )
         )
     )
     runs = BatchRuns(runtime.db, settings.batch_schedule_seconds)
@@ -61,6 +71,7 @@ def build(runtime: Runtime) -> ServiceParts:
             Decisions(stores, matchmaker, rematcher),
             ProgramBoard(stores, runs, matchmaker.coverage, worker.wake.set),
             matchmaker.pairs,
+            matchmaker.experiments,
             pausing,
         ],
         handlers=matcher_handlers(stores, FollowUps(runs, matchmaker, rematcher, pausing)),

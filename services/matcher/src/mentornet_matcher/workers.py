@@ -17,7 +17,7 @@ import structlog
 from mentornet_chassis.messaging.timers import DueScanner, DueTask, firing
 from mentornet_chassis.process.workers import pause
 
-from .domain import pauses
+from .domain import experiments, pauses
 from .domain.documents import BatchRun
 from .domain.placement import run_record
 from .store import BatchRuns, MatcherStores
@@ -74,6 +74,9 @@ def pause_timers(
     wake_relay: Callable[[], None],
 ) -> DueScanner:
     """Resumes each paused match at its `resume_by` (by=schedule), in the match's
-    conditional write, so replicas scanning at once resume it once."""
+    conditional write, so replicas scanning at once resume it once; stops each
+    experiment's assignment at its time limit (max_weeks) the same way."""
     due = firing(stores.match_states, pauses.due, SERVICE)
-    return DueScanner([DueTask(stores.matches, due)], clock, poll_s, wake_relay)
+    limit = firing(stores.experiment_states, experiments.due, SERVICE)
+    tasks = [DueTask(stores.matches, due), DueTask(stores.experiments, limit)]
+    return DueScanner(tasks, clock, poll_s, wake_relay)

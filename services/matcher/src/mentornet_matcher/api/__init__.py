@@ -3,6 +3,11 @@ composition root by type (mentornet_chassis.http.provided)."""
 
 from fastapi import APIRouter
 
-from . import candidates, matches, programs
+from . import candidates, experiments, matches, programs
 
-ROUTERS: list[APIRouter] = [candidates.router, matches.router, programs.router]
+ROUTERS: list[APIRouter] = [
+    candidates.router,
+    matches.router,
+    programs.router,
+    experiments.router,
+]

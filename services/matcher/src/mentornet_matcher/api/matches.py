@@ -4,12 +4,12 @@ withdraw one's own open request to pause or resume."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Response, status
 from mentornet_chassis.http.guard import SignedIn, guarded_router
 from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
-from mentornet_contracts.events.matches import Decider
+from mentornet_contracts.events.matches import Decider, MatchEndReason
 from mentornet_contracts.events.programs import MAX_PAUSE_WEEKS
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -207,3 +207,21 @@ async def withdraw_resume_request(seen: Seen, pausing: Pausing) -> Match:
     """The mentee or mentor withdraws their own open request to end the pair's pause
     early (409 if they have none; a request lapses on its own after 7 days)."""
     return await pausing.withdraw(*seen, "resume")
+
+
+class EndBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["completed", "withdrawn", "stalled", "other"] = Field(
+        description="Why: completed (ran its course), or an early closure's reason code.",
+        examples=["completed"],
+    )
+    detail: str = Field(default="", max_length=500, description="More on the reason.")
+
+
+@router.post("/matches/{match_id}/end", **STATE, **allow("matches.end", *TEAM, on="match"))
+async def end(body: EndBody, seen: Seen, decisions: Deciding) -> Match:
+    """The program's team ends an active (confirmed or paused) match, early or as
+    completed: match.ended with the reason (no cause), the mentor's place is free again
+    and the mentee is not placed again. 409 with the match when it is not active."""
+    return await decisions.close(seen[0], MatchEndReason(body.reason), body.detail)

@@ -81,6 +81,15 @@ class MatchView(BaseModel):
         description="While the pair's own pause lasts: role to their request to end it.",
     )
     pauses: list[PauseView] | None = Field(default=None, description="Pauses taken and over.")
+    signals: dict[str, float] | None = Field(
+        default=None, description="Each signal's raw value for the pair, before weighting."
+    )
+    experiment_id: str | None = Field(
+        default=None, description="The experiment whose arm the mentee is in, if any."
+    )
+    arm_id: str | None = None
+    rule_id: str | None = Field(default=None, description="The arm's matching rule.")
+    rule_version: int | None = None
 
 
 class PausingView(MatchView):

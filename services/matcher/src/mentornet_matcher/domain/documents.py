@@ -75,6 +75,12 @@ class Match(TypedDict):
     """Pauses taken and over, oldest first."""
     due_epoch: NotRequired[float | None]
     """When the pause ends on its own (epoch seconds; the chassis timers read it)."""
+    signals: NotRequired[dict[str, float]]
+    """The pair's raw signal values when proposed (match.proposed)."""
+    experiment_id: NotRequired[str | None]
+    arm_id: NotRequired[str | None]
+    rule_id: NotRequired[str | None]
+    rule_version: NotRequired[int | None]
 
 
 class Pause(TypedDict):
@@ -121,6 +127,9 @@ class Program(TypedDict):
 
     program_id: str
     approval_mode: ApprovalMode
+    outcome_measures: NotRequired[list[str] | None]
+    """Outcomes the program collects (none: every outcome): experiments' primary
+    outcome must be one of them."""
 
 
 class Hold(TypedDict):

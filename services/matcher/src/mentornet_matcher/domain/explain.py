@@ -3,11 +3,12 @@ and for any other mentor, why they were not proposed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from mentornet_contracts.events.matches import ScoreContribution
 
+from .arms import ruled_out_by_arm
 from .scoring import NEUTRAL, PoolScores
 from .skillmap import goal_weights
 
@@ -17,6 +18,8 @@ class Explained:
     score: float
     feasible: bool
     contributions: tuple[ScoreContribution, ...]
+    signals: dict[str, float] = field(default_factory=dict)
+    """Each signal's raw value for the pair, in [0, 1], before weighting."""
 
 
 def hours(value: float) -> str:
@@ -89,7 +92,7 @@ def _texts(
 
 def explain(scores: PoolScores, i: int, j: int) -> Explained:
     block = scores.block(i, i + 1)
-    weights = {k: w for k, w in scores.pool.rules.weights.items() if k in block.signals}
+    weights = {k: w for k, w in scores.weights_of(i).items() if k in block.signals}
     total = sum(weights.values()) or 1.0
     values = {name: float(block.signals[name][0, j]) for name in block.signals}
     overlap = float(block.overlap_hours[0, j])
@@ -102,8 +105,9 @@ def explain(scores: PoolScores, i: int, j: int) -> Explained:
         )
         for name, weight in sorted(weights.items(), key=lambda kv: -kv[1] * values[kv[0]])
     )
-    score = float(block.score(scores.pool.rules.weights)[0, j])
-    return Explained(score, bool(block.feasible[0, j]), contributions)
+    score = float(scores.scored(block, i)[0, j])
+    raw = {name: round(min(max(value, 0.0), 1.0), 6) for name, value in values.items()}
+    return Explained(score, bool(np.isfinite(score)), contributions, raw)
 
 
 def why_not(scores: PoolScores, i: int, j: int, proposed: int | None = None) -> str:
@@ -132,12 +136,16 @@ def why_not(scores: PoolScores, i: int, j: int, proposed: int | None = None) -> 
             f"{pool.span.weeks} weeks; the cadence needs {hours(pool.rules.min_overlap_hours)} h "
             "a week"
         )
-    score = float(block.score(pool.rules.weights)[0, j])
+    ruled_out = ruled_out_by_arm(pool, block, i, j)
+    if ruled_out is not None:
+        return ruled_out
+    weights = scores.weights_of(i)
+    score = float(block.score(weights)[0, j])
     if proposed is None or proposed == j:
         return f"Eligible (score {score:.2f}); their capacity went where it adds more in total"
-    best = float(block.score(pool.rules.weights)[0, proposed])
+    best = float(block.score(weights)[0, proposed])
     values = {s: (float(v[0, j]), float(v[0, proposed])) for s, v in block.signals.items()}
-    cost = {s: (a - b) * pool.rules.weights.get(s, 0.0) for s, (a, b) in values.items()}
+    cost = {s: (a - b) * weights.get(s, 0.0) for s, (a, b) in values.items()}
     weaker = sorted((s for s in cost if cost[s] < -1e-6), key=cost.__getitem__)[:2]
     where = " and ".join(f"{s} ({values[s][0]:.2f} vs {values[s][1]:.2f})" for s in weaker)
     return f"Eligible, but scores {score:.2f} against {best:.2f} for the proposed mentor" + (

@@ -16,6 +16,7 @@ state it needs raises MatchNotOpen (a Refused, 409), which names the current sta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 from mentornet_chassis.errors import Conflict
@@ -34,6 +35,7 @@ from mentornet_contracts.events.matches import (
 from mentornet_contracts.events.programs import ApprovalMode
 
 from .documents import Match, MatchStatus
+from .experiment_rules import ArmRule
 
 OPEN = MatchStatus.PROPOSED
 HOLDS_CAPACITY = (MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.PAUSED)
@@ -87,7 +89,11 @@ def propose(
     hours_per_month: float,
     status: MatchStatus = OPEN,
     proposed_at: str = "",
+    signals: Mapping[str, float] | None = None,
+    arm: ArmRule | None = None,
 ) -> tuple[Match, MatchProposed]:
+    """`signals`: the pair's raw signal values; `arm`: the mentee's experiment arm rule
+    the pair was scored with, if any."""
     event = MatchProposed(
         match_id=match_id,
         mentee_id=mentee_id,
@@ -95,6 +101,11 @@ def propose(
         program_id=program_id,
         score=round(min(max(score, 0.0), 1.0), 6),
         explanation=explanation,
+        signals=dict(signals or {}),
+        experiment_id=arm.experiment_id if arm else None,
+        arm_id=arm.arm_id if arm else None,
+        rule_id=arm.rule.rule_id if arm else None,
+        rule_version=arm.rule.version if arm else None,
     )
     state = {
         **event.model_dump(mode="json"),
@@ -129,10 +140,11 @@ def approve(match: Match, by: Decider) -> tuple[Match, MatchAccepted]:
 
 
 def end(
-    match: Match, reason: MatchEndReason, cause: EndCause, detail: str, *, failed: bool
+    match: Match, reason: MatchEndReason, cause: EndCause | None, detail: str, *, failed: bool
 ) -> tuple[Match, MatchEnded]:
-    """The matcher ends a placed match. A failed pair (not a fit, escalated) is never
-    proposed again; a pair ended for the person's circumstances may be."""
+    """The matcher ends a placed match (`cause` None: the program's team closed it). A
+    failed pair (not a fit, escalated) is never proposed again; a pair ended for the
+    person's circumstances may be."""
     _require(match, *PLACED)
     event = MatchEnded(
         match_id=match["match_id"],
@@ -146,7 +158,29 @@ def end(
     ended: Match = {**match, "status": MatchStatus.ENDED, "ended_from": match["status"]}
     if "due_epoch" in ended:
         ended["due_epoch"] = None  # a paused match's resume timer stops with it
-    return {**ended, "failed": failed, "end_reason": str(reason), "end_cause": str(cause)}, event
+    closed: Match = {**ended, "failed": failed, "end_reason": str(reason)}
+    if cause is not None:
+        closed["end_cause"] = str(cause)
+    return closed, event
+
+
+ACTIVE = (MatchStatus.CONFIRMED, MatchStatus.PAUSED)
+CLOSING_REASONS = (
+    MatchEndReason.COMPLETED,
+    MatchEndReason.WITHDRAWN,
+    MatchEndReason.STALLED,
+    MatchEndReason.OTHER,
+)
+"""Why the program's team may close a match (a rematch is the matcher's own)."""
+
+
+def close(match: Match, reason: MatchEndReason, detail: str) -> tuple[Match, MatchEnded]:
+    """The program's team closes an active match, early or as completed; the mentee is
+    not placed again. Refused (409) when the match is not active."""
+    if match["status"] not in ACTIVE:
+        reason_text = f"match {match['match_id']} is {match['status']}, not active"
+        raise Refused("match_id", reason_text, match)
+    return end(match, reason, None, detail, failed=False)
 
 
 def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from mentornet_contracts.events.common import CommunicationChannel, SessionFormat
 from mentornet_contracts.events.participants import MenteeRegistered, MentorRegistered
 
+from .experiment_rules import ArmRule
 from .rules import MentorLoad, Rules
 from .skillmap import Coverage, SkillMap, coverage
 from .slots import Intervals, Span, free_minutes, offset_hours
@@ -121,6 +122,9 @@ class Pool:
     excluded: Flags
     """Mentees x mentors: pairs that failed before (declined, rematched)."""
     prepared: MentorSide | None = None
+    arms: tuple[ArmRule | None, ...] = ()
+    """Each mentee row's experiment arm rule (none: the program's weights); empty when
+    no mentee of the pool is in an experiment (domain/arms.py)."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -172,9 +176,11 @@ def build_pool(
     skills: SkillMap,
     start: datetime,
     failed_pairs: frozenset[tuple[str, str]] = frozenset(),
+    arms: Mapping[str, ArmRule] | None = None,
 ) -> Pool:
     """`mentors` may come as a prebuilt MentorSide (same skills and span). The span
-    starts at `start` and runs the program's weeks (rules.span_weeks)."""
+    starts at `start` and runs the program's weeks (rules.span_weeks). `arms`: the
+    experiment arm rule of each mentee in one (by participant id)."""
     span = Span(start, rules.span_weeks)
     prepared = (
         mentors if isinstance(mentors, MentorSide) else build_mentor_side(mentors, skills, span)
@@ -212,6 +218,9 @@ def build_pool(
         capacity=_capacity(prepared, rules, loads),
         excluded=excluded,
         prepared=prepared,
+        arms=tuple(arms.get(m.participant_id) for m in mentees)
+        if arms and any(m.participant_id in arms for m in mentees)
+        else (),
     )
 
 

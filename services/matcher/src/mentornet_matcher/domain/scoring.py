@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from mentornet_contracts.events.programs import MATCHING_SIGNALS
 
+from .arms import follow_arms
+from .experiment_rules import ArmRule
 from .formats import async_table, is_async
 from .overlap import MentorTimes, PairOverlap
 from .pool import CHANNELS, FORMATS, Pool
@@ -30,6 +32,7 @@ CACHE_BYTES = 2_500 * 1024 * 1024
 assignment reads every block more than once, and scoring is the expensive part."""
 
 Matrix = npt.NDArray[np.float32]
+Index = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,18 @@ class Block:
         short: npt.NDArray[np.bool_] = self.live & (self.overlap_hours + 1e-6 < need)
         return short
 
-    def score(self, weights: dict[str, float]) -> Matrix:
+    def score(self, weights: dict[str, float], rows: Index | None = None) -> Matrix:
+        """Every pair's score with these weights; `rows`: only those rows of the block."""
         used = {name: w for name, w in weights.items() if name in self.signals}
         total = sum(used.values()) or 1.0
-        score = np.zeros(self.overlap_hours.shape, dtype=np.float32)
+        feasible = self.feasible if rows is None else self.feasible[rows]
+        score = np.zeros(feasible.shape, dtype=np.float32)
         term = np.empty_like(score)
         for name, weight in used.items():
-            np.multiply(self.signals[name], np.float32(weight / total), out=term)
+            signal = self.signals[name] if rows is None else self.signals[name][rows]
+            np.multiply(signal, np.float32(weight / total), out=term)
             score += term
-        score[~self.feasible] = -np.inf
+        score[~feasible] = -np.inf
         return score
 
 
@@ -100,10 +106,26 @@ class PoolScores:
         key = (start, stop)
         if key in self._cache:
             return self._cache[key]
-        scores = self.block(start, stop).score(self.pool.rules.weights)
+        scores = self.scored(self.block(start, stop), start)
         if self._cacheable:
             self._cache[key] = scores
         return scores
+
+    def scored(self, block: Block, start: int) -> Matrix:
+        """The block's scores (its rows from `start`): the program's weights, and for a
+        mentee in an experiment arm, that arm's rule (domain/arms.py)."""
+        scores = block.score(self.pool.rules.weights)
+        if self.pool.arms:
+            follow_arms(self.pool, block, scores, start)
+        return scores
+
+    def rule_of(self, i: int) -> ArmRule | None:
+        """The experiment arm's rule mentee row `i` is matched with, if any."""
+        return self.pool.arms[i] if self.pool.arms else None
+
+    def weights_of(self, i: int) -> dict[str, float]:
+        rule = self.rule_of(i)
+        return rule.weights if rule is not None else self.pool.rules.weights
 
     def block(self, start: int, stop: int) -> Block:
         pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side

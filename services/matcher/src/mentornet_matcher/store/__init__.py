@@ -5,6 +5,7 @@ from .batch_runs import RUNS, BatchRuns
 from .stores import (
     CANDIDATES,
     COVERAGE,
+    EXPERIMENTS,
     LOADS,
     MATCHES,
     PROGRAMS,
@@ -19,6 +20,7 @@ from .taxonomy import Taxonomy
 __all__ = [
     "CANDIDATES",
     "COVERAGE",
+    "EXPERIMENTS",
     "LOADS",
     "MATCHES",
     "PROGRAMS",

@@ -25,6 +25,7 @@ from ..domain.documents import (
     Program,
     WaitlistEntry,
 )
+from ..domain.experiments import Experiment
 from ..domain.matches import PLACED, is_failed_pair
 
 CANDIDATES = "candidates"
@@ -34,6 +35,7 @@ LOADS = "mentor_loads"
 WAITLIST = "waitlist"
 COVERAGE = "coverage"
 TAXONOMY = "taxonomy"
+EXPERIMENTS = "experiments"
 
 
 class Waiting(WaitlistEntry):
@@ -51,6 +53,7 @@ class MatcherStores:
     waitlist: AggregateStore
     coverage: AggregateStore
     taxonomy: AggregateStore
+    experiments: AggregateStore
 
     def all(self) -> list[AggregateStore]:
         return [
@@ -61,6 +64,7 @@ class MatcherStores:
             self.waitlist,
             self.coverage,
             self.taxonomy,
+            self.experiments,
         ]
 
     @property
@@ -82,6 +86,14 @@ class MatcherStores:
     @property
     def waitlist_states(self) -> Documents[WaitlistEntry]:
         return Documents(self.waitlist)
+
+    @property
+    def experiment_states(self) -> Documents[Experiment]:
+        return Documents(self.experiments)
+
+    async def experiments_in(self, program_id: str) -> list[Experiment]:
+        cursor = self.experiments.collection.find({"state.program_id": program_id})
+        return [doc["state"] async for doc in cursor]
 
     @property
     def coverage_states(self) -> Documents[CoverageReport]:

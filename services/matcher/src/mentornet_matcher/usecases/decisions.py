@@ -173,3 +173,7 @@ class Decisions:
             )
             return ended or await self.match(match["match_id"])
         return await self._decide(match["match_id"], lambda m: Change(matches.record_fit(m, by)))
+
+    async def close(self, match: Match, reason: MatchEndReason, detail: str) -> Match:
+        """The program's team ends an active match (409 when it is not active)."""
+        return await self.rematcher.close(match, reason, detail)

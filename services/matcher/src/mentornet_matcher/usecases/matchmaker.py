@@ -33,6 +33,7 @@ from ..domain.scoring import PoolScores
 from ..domain.skillmap import SkillMap
 from ..store import BatchRuns, MatcherStores, failed_pairs_in, placed_in
 from .coverage import CoverageBoard
+from .experiments import Experiments
 from .newcomers import NewcomerViews, ProgramView
 from .pairs import Pairs
 from .pools import PoolReader, score_and_solve
@@ -64,6 +65,7 @@ class Matchmaker:
         self.proposer = Proposer(stores, today)
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
         self.coverage = CoverageBoard(stores.coverage_states)
+        self.experiments = Experiments(stores, today)
 
     async def run_batch(self, program_id: str, cause_id: str) -> Placement:
         """The certified optimal assignment of every unplaced mentee in the program."""
@@ -78,6 +80,7 @@ class Matchmaker:
         ]
         if not mentees:
             return Placement(prices=await self.reader.planning_prices(program))
+        await self.experiments.assign(program_id, mentees)
         pool = await self.reader.pool(program, mentees)
         scores, solution = await asyncio.to_thread(score_and_solve, pool)
         taken = solution.mentor_of[solution.mentor_of >= 0]
@@ -125,6 +128,7 @@ class Matchmaker:
             return Placement()
         failed = failed_pairs_in(history, program_id)
         known = {m["match_id"]: m for m in history}
+        await self.experiments.assign(program_id, [mentee])
         view = await self.views.view(program_id)
         while view is not None:
             pool = await self.views.pool(view, mentee, failed)

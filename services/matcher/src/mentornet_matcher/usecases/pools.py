@@ -18,6 +18,7 @@ from ..domain import loads
 from ..domain.assignment import Solution, solve
 from ..domain.candidates import as_mentee, as_mentor
 from ..domain.documents import BatchRun, Program
+from ..domain.experiment_rules import arm_rules
 from ..domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from ..domain.programs import rules_of
 from ..domain.rules import MentorLoad, Rules
@@ -103,8 +104,12 @@ class PoolReader:
         pending: bool = True,
     ) -> Pool:
         """A pool from what was read; `pending`: take proposals waiting for a
-        coordinator off their mentors' room (read now)."""
-        pool = build_pool(mentees, prepared, held, rules, prepared.skills, prepared.start, failed)
+        coordinator off their mentors' room (read now). Mentees in an experiment arm
+        are scored with its rule (domain/arms.py)."""
+        arms = arm_rules(await self.stores.experiments_in(program_id))
+        pool = build_pool(
+            mentees, prepared, held, rules, prepared.skills, prepared.start, failed, arms
+        )
         if pending:
             waiting = await self.stores.pending_per_mentor(program_id)
             for j, mentor in enumerate(prepared.mentors):

@@ -161,6 +161,8 @@ class Proposer:
                 pool.rules.hours_per_match,
                 status,
                 self.clock().isoformat(),
+                explained.signals,
+                scored.scores.rule_of(scored.i),
             )
             held_on: Match = {**match, "holder": loads.holder(mentor)}
             return Change.announced(held_on, [event], SERVICE)

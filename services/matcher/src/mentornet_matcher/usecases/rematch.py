@@ -60,6 +60,16 @@ class Rematcher:
         self.matchmaker.wake_relay()
         return state
 
+    async def close(self, match: Match, reason: MatchEndReason, detail: str) -> Match:
+        """The program's team closes an active match (match.ended, cause None): the
+        mentor's place is free again; the mentee is not placed again."""
+        written = await self.stores.match_states.change(
+            match["match_id"], lambda state: emitting(*matches.close(_known(state), reason, detail))
+        )
+        await self.matchmaker.proposer.release(match)
+        self.matchmaker.wake_relay()
+        return _known(written)
+
     async def _place_again(self, match: Match) -> None:
         mentee = await self.stores.candidate(match["mentee_id"])
         if mentee is not None and is_matchable(mentee, "mentee"):
@@ -118,3 +128,9 @@ class Rematcher:
             for m in await self.stores.matches_of(participant_id, side)
             if m["status"] in matches.PLACED
         ]
+
+
+def _known(match: Match | None) -> Match:
+    if match is None:
+        raise UnknownMatch("the match is no longer stored")
+    return match
