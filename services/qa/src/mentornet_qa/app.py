@@ -13,13 +13,16 @@ from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from .api import ROUTERS, access
-from .handlers import qa_handlers
+from .handlers import experiment_handlers, qa_handlers
 from .settings import QaSettings
-from .store import QaStores
+from .store import ExperimentStores, QaStores
 from .usecases.audits import Auditor
+from .usecases.calibration import Calibrator
 from .usecases.cases import CaseDesk
+from .usecases.experiments import ExperimentResults
 from .usecases.followups import FollowUps
 from .usecases.health import DashboardLinks, ProgramHealth
+from .usecases.outcomes import Outcomes
 from .usecases.programs import ProgramRules
 from .usecases.recognitions import Recognitions
 from .usecases.reviews import ReviewDesk
@@ -40,6 +43,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             for n in ("matches", "people", "programs", "periods", "samples", "recognition")
         )
     )
+    trials = ExperimentStores(runtime.aggregates("experiments"), runtime.aggregates("assignments"))
     sampler = Sampler(
         stores, settings.sampling_seed, settings.double_review_share, settings.new_mentor_days
     )
@@ -63,11 +67,14 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             ProgramHealth(stores, links, clock),
             auditor,
             recognitions,
+            ExperimentResults(stores, trials),
+            Calibrator(stores, trials),
+            Outcomes(stores, clock, runtime.wake_relay),
         ],
-        handlers=qa_handlers(stores, follow),
+        handlers={**qa_handlers(stores, follow), **experiment_handlers(trials)},
         consumes=SERVICES[SERVICE].consumes,
-        stores=stores.all(),
-        on_startup=[stores.ensure_indexes],
+        stores=[*stores.all(), *trials.all()],
+        on_startup=[stores.ensure_indexes, trials.ensure_indexes],
         workers=[timers.run],
         parks=[UnknownEntity],
         resources=access.resolvers(stores),

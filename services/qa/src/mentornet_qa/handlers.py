@@ -17,6 +17,11 @@ from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.audit import AuditGroupsRecorded
+from mentornet_contracts.events.experiments import (
+    ExperimentArmAssigned,
+    ExperimentDefined,
+    ExperimentStopped,
+)
 from mentornet_contracts.events.feedback import (
     ActionItemCompleted,
     FeedbackSubmitted,
@@ -36,6 +41,12 @@ from mentornet_contracts.events.matches import (
     MatchResumed,
     MenteeWaitlisted,
 )
+from mentornet_contracts.events.outcomes import (
+    EndSurveySubmitted,
+    GoalAdjustmentAnswered,
+    MilestoneCompleted,
+    SkillAssessed,
+)
 from mentornet_contracts.events.participants import (
     MenteeRegistered,
     MentorRegistered,
@@ -51,10 +62,10 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from .domain import matches, pauses, people, program, triggers, unplaced
+from .domain import experiments, matches, outcome_facts, pauses, people, program, triggers, unplaced
 from .domain.documents import Match
 from .domain.program import Program
-from .store import QaStores
+from .store import ExperimentStores, QaStores
 from .usecases.followups import FollowUps
 
 SERVICE = "qa"
@@ -125,7 +136,7 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         ProgramUpdated: updating(stores.programs_store, apply_update, then.program),
         CoverageGapReported: updating(programs, program.on_gaps),
         CoverageGapClosed: updating(programs, program.on_gaps_closed),
-        MatchProposed: on(triggers.proposed),
+        MatchProposed: on(outcome_facts.proposed),
         MatchAccepted: on(_no_events(matches.on_accepted)),
         MatchDeclined: on(triggers.declined),
         MatchConfirmed: on(triggers.confirmed, then.confirmed),
@@ -142,4 +153,31 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         SessionReportFiled: on(_no_events(matches.on_report)),
         ActionItemCompleted: on(_no_events(matches.on_item_done)),
         GoalProgressRecorded: on(_no_events(matches.on_goal), then.outcome),
+        SkillAssessed: on(outcome_facts.assessed),
+        MilestoneCompleted: on(outcome_facts.milestone),
+        GoalAdjustmentAnswered: on(outcome_facts.adjusted),
+        EndSurveySubmitted: on(outcome_facts.surveyed),
+    }
+
+
+def experiment_handlers(stores: ExperimentStores) -> dict[type[Event], Handler]:
+    """Experiments: the latest definition wins, a stop is kept with it; each mentee's arm
+    is a document of its own (assignments arrive on the mentees' partitions)."""
+
+    def experiment(event: Any) -> str:
+        return experiments.key(event.program_id, event.experiment_id)
+
+    def assignment(event: Any) -> str:
+        return f"{experiment(event)}/{event.mentee_id}"
+
+    return {
+        ExperimentDefined: updating(
+            stores.experiments, experiments.on_defined, aggregate=experiment
+        ),
+        ExperimentStopped: updating_at(
+            stores.experiments, experiments.on_stopped, aggregate=experiment
+        ),
+        ExperimentArmAssigned: updating_at(
+            stores.assignments, experiments.on_assigned, aggregate=assignment, new_likely=True
+        ),
     }

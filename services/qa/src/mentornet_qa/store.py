@@ -15,6 +15,7 @@ from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.typed import Documents
 
 from .domain.documents import Match, Period, Person, Recognition, Sample
+from .domain.experiment_docs import Assignment, Experiment
 from .domain.program import Program, ProgramState, published
 
 
@@ -70,6 +71,7 @@ class QaStores:
         ):
             await self.matches_store.collection.create_index(field)
         await self.samples_store.collection.create_index("state.program_id")
+        await self.people_store.collection.create_index("state.person_id")
 
     async def program(self, program_id: str | None) -> Program | None:
         """The program, once published (a program only heard of is None)."""
@@ -106,3 +108,36 @@ class QaStores:
 
     async def samples_in(self, program_id: str) -> list[Sample]:
         return await self.samples.find({"state.program_id": program_id})
+
+
+@dataclass(frozen=True)
+class ExperimentStores:
+    """Matching experiments (their latest definition and stop, by `program/experiment`)
+    and the mentees' arms (one document per mentee and experiment)."""
+
+    experiments_store: AggregateStore
+    assignments_store: AggregateStore
+
+    @property
+    def experiments(self) -> Documents[Experiment]:
+        return Documents(self.experiments_store)
+
+    @property
+    def assignments(self) -> Documents[Assignment]:
+        return Documents(self.assignments_store)
+
+    def all(self) -> list[AggregateStore]:
+        return [self.experiments_store, self.assignments_store]
+
+    async def ensure_indexes(self) -> None:
+        await self.experiments_store.collection.create_index("state.program_id")
+        await self.assignments_store.collection.create_index(
+            [("state.program_id", 1), ("state.experiment_id", 1)]
+        )
+
+    async def experiments_in(self, program_id: str) -> list[Experiment]:
+        return await self.experiments.find({"state.program_id": program_id})
+
+    async def assignments_of(self, program_id: str, experiment_id: str) -> list[Assignment]:
+        query = {"state.program_id": program_id, "state.experiment_id": experiment_id}
+        return await self.assignments.find(query)

@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from . import cases, health, samples
+from . import cases, experiments, health, outcomes, samples
 
-ROUTERS: list[APIRouter] = [cases.router, samples.router, health.router]
+ROUTERS: list[APIRouter] = [
+    cases.router,
+    samples.router,
+    health.router,
+    outcomes.router,
+    experiments.router,
+]

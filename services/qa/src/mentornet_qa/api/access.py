@@ -1,5 +1,6 @@
 """What QA's routes act on, for the policy (mentornet_chassis.http.policy): a program, a case
-or a match (its program's, and the pair's), a sample (its program's)."""
+or a match (its program's, and the pair's), a sample (its program's), a participant
+(the person themself, in the programs they are enrolled in)."""
 
 from __future__ import annotations
 
@@ -32,4 +33,18 @@ def resolvers(stores: QaStores) -> Mapping[str, Resolver]:
         found = await stores.samples.get(path["sample_id"])
         return Resource(programs=frozenset({found["program_id"]})) if found else None
 
-    return {"program": program, "case": case, "match": match, "sample": sample}
+    async def participant(path: Mapping[str, str]) -> Resource | None:
+        found = await stores.people.get(path["participant_id"])
+        if found is None:
+            return None
+        roles = found["roles"]
+        programs = {r["program_id"] for r in (roles.get("mentor"), roles.get("mentee")) if r}
+        return Resource.of_person(found["participant_id"], programs)
+
+    return {
+        "program": program,
+        "case": case,
+        "match": match,
+        "sample": sample,
+        "participant": participant,
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ..domain.recognition import Threshold
+from .outcome_views import FigureView
 
 
 class MatchingView(BaseModel):
@@ -135,6 +136,8 @@ class HealthView(BaseModel):
     fairness: FairnessView
     coverage_gaps: CoverageView
     qa_sampling: SamplingView
+    outcomes: dict[str, FigureView] | None = None
+    """The outcome report's program-wide figures, by indicator."""
 
 
 class DashboardLinkView(BaseModel):

@@ -3,9 +3,10 @@ API and the dashboard page show them)."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from .audits import AttributeRecord, AuditRecord
+from .outcome_report import Figure
 from .program import Coverage
 
 
@@ -102,3 +103,5 @@ class Health(TypedDict):
     fairness: AuditRecord | NoAudit
     coverage_gaps: Coverage | NoCoverage
     qa_sampling: Sampling
+    outcomes: NotRequired[dict[str, Figure]]
+    """The outcome report's program-wide figures, by indicator (outcome_report.py)."""

@@ -124,6 +124,8 @@ def on_session_scheduled(current: Match | None, event: SessionScheduled) -> Matc
         session["format"] = str(event.format)
     if event.due_at is not None:
         session["due_at"] = event.due_at.isoformat()
+    if event.cohort_id:
+        match["cohort_id"] = event.cohort_id
     return _session(match, session)
 
 

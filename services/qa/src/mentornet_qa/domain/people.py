@@ -29,7 +29,8 @@ def on_mentor(current: Person | None, event: MentorRegistered, now: datetime) ->
     if person["status"] != PersonStatus.ACTIVE:
         return None
     role = Role(program_id=event.program_id, since=now.isoformat(), capacity=event.capacity)
-    return {**person, "roles": {**person["roles"], "mentor": role}}
+    person_id = event.person_id or event.participant_id
+    return {**person, "roles": {**person["roles"], "mentor": role}, "person_id": person_id}
 
 
 def on_mentee(current: Person | None, event: MenteeRegistered, now: datetime) -> Person | None:
@@ -38,7 +39,13 @@ def on_mentee(current: Person | None, event: MenteeRegistered, now: datetime) ->
         return None
     skills = sorted({s.skill_id for g in event.goals for s in g.target_skills})
     role = Role(program_id=event.program_id, since=now.isoformat(), goal_skills=skills)
-    return {**person, "roles": {**person["roles"], "mentee": role}}
+    return {
+        **person,
+        "roles": {**person["roles"], "mentee": role},
+        "person_id": event.person_id or event.participant_id,
+        "segment": event.segment,
+        "goal_milestones": {g.goal_id: len(g.milestones) for g in event.goals if g.milestones},
+    }
 
 
 def on_waitlisted(current: Person | None, event: MenteeWaitlisted, now: datetime) -> Person:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import NotRequired, TypedDict, cast
 
 from mentornet_contracts.events.matches import CoverageGapClosed, CoverageGapReported
-from mentornet_contracts.events.programs import ProgramPublished
+from mentornet_contracts.events.programs import OutcomeMeasure, ProgramPublished
 
 from . import playbook, recognition
 from .audits import AuditRecord
@@ -49,6 +49,8 @@ class ProgramState(TypedDict, total=False):
     qa_sample_rate: float
     escalation: Escalation
     max_active_mentees_per_mentor: int
+    outcome_measures: list[str] | None
+    """Outcomes the program collects; None: every outcome."""
     coverage: Coverage
     qa: QaRules
     audit: AuditRecord
@@ -94,6 +96,14 @@ class Program:
         if saved is None:
             return recognition.DEFAULT_AWARDS
         return tuple(recognition.Threshold.model_validate(a) for a in saved)
+
+    @property
+    def outcome_measures(self) -> tuple[OutcomeMeasure, ...]:
+        """The outcomes the program collects (every one when it names none)."""
+        named = self.state.get("outcome_measures")
+        if named is None:
+            return tuple(OutcomeMeasure)
+        return tuple(m for m in OutcomeMeasure if m.value in named)
 
     @property
     def accept_days(self) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..domain.audits import AuditRecord
 from ..domain.figures import Health, NoAudit
+from ..domain.outcome_report import Figure
 
 STYLE = """
 body{font:15px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;background:#f6f7f9}
@@ -173,8 +174,25 @@ def _quality_cards(health: Health) -> list[str]:
     ]
 
 
+def _outcomes(outcomes: Mapping[str, Figure]) -> str:
+    """The program-wide outcome figures with their sample sizes and 95% intervals."""
+    shown = []
+    for name, f in outcomes.items():
+        if f["suppressed"]:
+            note = f"{f['suppressed']} (n={f['n']})"
+        elif f["ci_low"] is None:
+            note = f"n={f['n']}"
+        else:
+            note = f"n={f['n']}, 95% CI {_shown(f['ci_low'])}-{_shown(f['ci_high'])}"
+        label = f"{name.replace('_', ' ')} ({f['statistic']}): {note}"
+        shown.append(figure(f"outcomes.{name}.value", f["value"], label))
+    return '<div class="row">' + "".join(shown) + "</div>" if shown else ""
+
+
 def render(health: Health) -> str:
     cards = [*_pair_cards(health), *_quality_cards(health)]
+    if health.get("outcomes"):
+        cards.append(_card("Outcomes", _outcomes(health.get("outcomes") or {})))
     title = escape(health.get("name") or health["program_id"])
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -18,7 +18,7 @@ from mentornet_contracts.events.qa import (
 )
 
 from ..domain import pauses, people, playbook, recognition, reviews, triggers
-from ..domain.documents import Case, Match, MatchStatus, Person, Recognition, Sample
+from ..domain.documents import Case, Invitation, Match, MatchStatus, Person, Recognition, Sample
 from ..domain.program import ProgramState
 from ..store import QaStores
 from .recognitions import Recognitions
@@ -136,8 +136,12 @@ class FollowUps:
             event = MenteeInvitedToMentor(
                 program_id=state["program_id"], participant_id=mentee, skill_ids=tuple(skills[:20])
             )
+            invitation = Invitation(
+                program_id=state["program_id"] or "", invited_at=envelope.time.isoformat()
+            )
             return Change(
-                {**current, "invited": True}, [new_envelope(event, SERVICE, caused_by=envelope)]
+                {**current, "invited": True, "invitation": invitation},
+                [new_envelope(event, SERVICE, caused_by=envelope)],
             )
 
         await self.stores.people.apply(mentee, invite)

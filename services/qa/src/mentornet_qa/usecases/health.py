@@ -15,6 +15,7 @@ from ..domain.documents import SampleStatus
 from ..domain.figures import Health, Sampling
 from ..store import QaStores
 from . import dashboard
+from .outcomes import program_figures
 from .programs import ProgramRules
 
 
@@ -66,7 +67,7 @@ class ProgramHealth:
             reviewed=sum(1 for s in samples if s["status"] == SampleStatus.REVIEWED),
             agreement_exact=reviews.agreement(samples)["exact"],
         )
-        return health.health(
+        found = health.health(
             program.state,
             await self.stores.matches_in(program_id),
             await self.stores.people_in(program_id),
@@ -75,6 +76,7 @@ class ProgramHealth:
             program.state.get("coverage"),
             sampling,
         )
+        return {**found, "outcomes": await program_figures(self.stores, program)}
 
     async def link(self, program_id: str) -> Link:
         """A link to the dashboard page that works in a browser until it expires."""
