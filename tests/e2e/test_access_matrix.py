@@ -158,6 +158,9 @@ def path_of(template: str, world: AccessWorld, clock: MovableClock) -> str:
         "cohort_id": f"cohort-none-{world.unique}",
         "skill_id": "python",
         "goal_id": "g1",
+        "experiment_id": f"exp-none-{world.unique}",
+        "milestone_id": "m1",
+        "proposal_id": f"ga-none-{world.unique}",
         "period": clock.now.strftime("%Y-%m"),
         "role": "mentee",
     }

@@ -20,16 +20,22 @@ from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
+from tests.support.calibration_bodies import CalibrationBodies
 from tests.support.events import events_of
+from tests.support.experiment_bodies import ExperimentBodies
+from tests.support.feedback_outcome_bodies import FeedbackOutcomeBodies
 from tests.support.format_bodies import GOAL, PYTHON, FormatBodies, for_mentee, person
 from tests.support.helpers import matcher_knows, open_program, token
+from tests.support.invitation_bodies import InvitationBodies
 from tests.support.survey_bodies import largest_answers, largest_template
 
 if TYPE_CHECKING:
     from tests.e2e.test_largest_bodies import Sent
 
 
-class WorldBodies(FormatBodies):
+class WorldBodies(
+    FormatBodies, ExperimentBodies, FeedbackOutcomeBodies, InvitationBodies, CalibrationBodies
+):
     def __init__(
         self,
         stack: Endpoints,
@@ -57,7 +63,9 @@ class WorldBodies(FormatBodies):
         confirmed = await self.matcher_bodies(proposals, mentors)
         session = await self.scheduler_bodies(confirmed)
         await self.feedback_bodies(program_id, confirmed, session)
+        await self.feedback_outcome_bodies(confirmed)
         await self.qa_bodies(program_id, confirmed, session)
+        await self.calibration_bodies(program_id)
         await self.pause_bodies(confirmed)
         await self.sent.send(
             self.matcher,
@@ -66,6 +74,9 @@ class WorldBodies(FormatBodies):
             token(self.mentee, "mentee"),
         )
         await self.checkin_bodies()
+        await self.experiment_bodies()
+        await self.invitation_bodies()
+        await self.end_survey_bodies(confirmed)
 
     async def program(self) -> str:
         program_id, _ = await open_program(
