@@ -20,7 +20,7 @@ from zoneinfo import available_timezones
 
 from mentornet_contracts.budget import NOT_FILLED, WORST_CHAR, largest_instance
 from mentornet_contracts.events.common import language_codes
-from mentornet_contracts.events.programs import MATCHING_SIGNALS, MAX_WEIGHT
+from mentornet_contracts.events.programs import MATCHING_SIGNALS, MAX_WEIGHT, OutcomeMeasure
 from mentornet_contracts.taxonomy import default_taxonomy
 
 API_DOCS = Path(__file__).resolve().parents[2] / "docs" / "api"
@@ -140,6 +140,8 @@ class Fillers:
             return dict.fromkeys(_audit_attributes(), WORST_CHAR * 64)
         if ends_with(path, "matching_weights"):
             return dict.fromkeys(MATCHING_SIGNALS, MAX_WEIGHT)
+        if ends_with(path, "outcome_measures"):
+            return [measure.value for measure in OutcomeMeasure]
         return NOT_FILLED
 
 
