@@ -14,7 +14,7 @@ import pytest
 from mentornet_contracts import encode, new_envelope
 from mentornet_contracts.catalogue import FEEDBACK, REGISTRY
 from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
-from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_contracts.events.participants import MenteeRegistered, ParticipantErased
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.kafka import all_records, kind_of, produce_record
@@ -103,16 +103,26 @@ async def test_a_match_outcomes_from_confirmation_to_growth(
 
         http = feedback.http
         url = f"/matches/{match_id}"
+        lead = {"milestone_id": "m2", "statement": "Lead a review", "due_date": day(-1)}
         change = {
             "target_date": day(120),
             "milestones": [
                 {"milestone_id": "m1", "statement": "Shadow a review", "due_date": day(20)},
-                {"milestone_id": "m2", "statement": "Lead a review", "due_date": day(-1)},
+                lead,
             ],
             "note": "You are ahead: lead one now",
         }
         by_mentee = await http.post(f"{url}/goals/g1/adjustments", json=change, headers=as_mentee)
         assert by_mentee.status_code == 403, by_mentee.text
+        past = await http.post(f"{url}/goals/g1/adjustments", json=change, headers=as_mentor)
+        assert past.status_code == 422, past.text
+        assert past.json()["field"] == "milestones[1].due_date"
+        early = await http.post(
+            f"{url}/goals/g1/adjustments", json={"target_date": day(10)}, headers=as_mentor
+        )
+        assert early.status_code == 422, early.text
+        assert early.json()["field"] == "target_date"
+        lead["due_date"] = day(1)
         proposed = await http.post(f"{url}/goals/g1/adjustments", json=change, headers=as_mentor)
         assert proposed.status_code == 201, proposed.text
         proposal_id = proposed.json()["proposal_id"]
@@ -132,19 +142,20 @@ async def test_a_match_outcomes_from_confirmation_to_growth(
         assert answered["accepted"] is True
         assert answered["goal"]["target_date"] == day(120)
 
+        clock.advance(days=3)
         done_url = f"{url}/goals/g1/milestones/m2/completion"
         future = await http.post(
-            done_url, json={"completed_on": day(1), "evidence": "x"}, headers=as_mentee
+            done_url, json={"completed_on": day(4), "evidence": "x"}, headers=as_mentee
         )
         assert future.status_code == 422
         assert future.json()["field"] == "completed_on"
-        evidence = {"completed_on": day(0), "evidence": "Led the payments review"}
+        evidence = {"completed_on": day(2), "evidence": "Led the payments review"}
         completed = await http.post(done_url, json=evidence, headers=as_mentee)
         assert completed.status_code == 201, completed.text
         assert completed.json()["on_time"] is False
         assert (await http.post(done_url, json=evidence, headers=as_mentor)).status_code == 409
         [reached] = await outcome_events(stack, match_id, "milestone.completed")
-        assert (reached["due_date"], reached["completed_on"]) == (day(-1), day(0))
+        assert (reached["due_date"], reached["completed_on"]) == (day(1), day(2))
         assert reached["milestones_in_goal"] == 2
         assert "Led the payments review" not in json.dumps(reached)
 
@@ -209,10 +220,69 @@ async def test_a_match_outcomes_from_confirmation_to_growth(
         assert comments == {"mentor": "private words of the mentor", "mentee": None}
         assert outcomes["status"] == "ended"
 
+        await publish(stack, ParticipantErased(participant_id=mentor))
+
+        async def mentor_forgotten() -> dict[str, Any] | None:
+            found: dict[str, Any] = (await http.get(f"{url}/outcomes", headers=as_mentee)).json()
+            return found if {s["role"] for s in found["surveys"]} == {"mentee"} else None
+
+        after = await eventually(mentor_forgotten, what="the erased mentor's survey to go")
+        assert {g["skill_id"]: g["mentor_end"] for g in after["growth"]}["python"] is None
+        assert "private words of the mentor" not in json.dumps(after)
+
+
+def ended_fact(match_id: str, unique: str, **fields: Any) -> MatchEnded:
+    return MatchEnded.model_validate(
+        {
+            "match_id": match_id,
+            "mentee_id": f"mentee-{unique}",
+            "mentor_id": f"mentor-{unique}",
+            "program_id": f"prog-{unique}",
+            "reason": "completed",
+            **fields,
+        }
+    )
+
+
+async def status_of(feedback: RunningService, match_id: str, unique: str) -> str | None:
+    headers = token("coord", "coordinator", programs=[f"prog-{unique}"])
+    response = await feedback.http.get(f"/matches/{match_id}/outcomes", headers=headers)
+    return str(response.json()["status"]) if response.status_code == 200 else None
+
+
+async def test_the_end_of_a_proposal_never_confirmed_leaves_no_match(
+    stack: Endpoints, feedback_on: ServiceOn, unique: str
+) -> None:
+    """An option not picked ends without a confirmation; the pair's confirmed match,
+    ended after it on the same (mentee-keyed) partition, shows it was handled."""
+    program_id, mentee = f"prog-{unique}", f"mentee-{unique}"
+    not_picked = ended_fact(f"m-{unique}-a", unique, reason="other", cause="option_not_picked")
+    picked = MatchConfirmed(
+        match_id=f"m-{unique}-b",
+        mentee_id=mentee,
+        mentor_id=f"mentor-{unique}",
+        program_id=program_id,
+    )
+    async with feedback_on(MovableClock(NOW)) as feedback:
+        registered = person(MenteeRegistered, mentee, program_id, goals=[GOAL])
+        await publish(stack, program(program_id), registered)
+        await publish(stack, not_picked, picked, ended_fact(f"m-{unique}-b", unique))
+
+        async def ended() -> bool:
+            return await status_of(feedback, f"m-{unique}-b", unique) == "ended"
+
+        await eventually(ended, what="the picked match confirmed, then ended")
+        assert await status_of(feedback, f"m-{unique}-a", unique) is None
+        headers = token("coord", "coordinator", programs=[program_id])
+        unknown = await feedback.http.get(f"/matches/m-{unique}-a/outcomes", headers=headers)
+        assert unknown.status_code == 404, unknown.text
+
 
 async def test_a_confirmation_before_the_mentee_registration_waits_for_it(
     stack: Endpoints, feedback_on: ServiceOn, unique: str
 ) -> None:
+    """The end published while the confirmation waits is applied after it (it waits
+    behind it on its line), so the match is recorded, then ended."""
     program_id, mentee, match_id = f"prog-{unique}", f"mentee-{unique}", f"m-{unique}"
     async with feedback_on(MovableClock(NOW)) as feedback:
         fact = MatchConfirmed(
@@ -225,9 +295,15 @@ async def test_a_confirmation_before_the_mentee_registration_waits_for_it(
             return consumed(text, MatchConfirmed.event_type, "parked") >= 1
 
         await eventually(parked, what="the confirmation parked until the mentee is known")
+        await publish(stack, ended_fact(match_id, unique, reason="withdrawn"))
         registered = person(
             MenteeRegistered, mentee, program_id, goals=[GOAL], skill_baseline=BASELINE
         )
         await publish(stack, registered)
         [baseline] = await outcome_events(stack, match_id, "skill.assessed")
         assert {s["skill_id"] for s in baseline["levels"]} == {"python", "testing"}
+
+        async def ended() -> bool:
+            return await status_of(feedback, match_id, unique) == "ended"
+
+        await eventually(ended, what="the end applied after the waiting confirmation")

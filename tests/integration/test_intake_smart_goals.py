@@ -1,19 +1,25 @@
 """SMART goals at intake's edge on the real stack: a goal without milestones is refused
 naming its field, a SMART goal's milestones travel on mentee.registered and
-goals.updated, a bulk row names every goal problem; programs carry the outcomes they
+goals.updated, a change of goals holds only new dates to today, a bulk row names every
+goal problem; programs carry the outcomes they
 collect."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import pytest
 from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS
+from mentornet_intake.app import build as build_intake
+from mentornet_intake.settings import IntakeSettings
 from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.examples import smart_goal
 from mentornet_tooling.testing.kafka import find_records, header
-from mentornet_tooling.testing.services import RunningService
+from mentornet_tooling.testing.services import RunningService, running, service_settings
 
 from tests.support.helpers import PROGRAM, mentee_body, open_program, token
 
@@ -85,6 +91,44 @@ async def test_goals_set_later_are_smart_too(
     )
     assert header(records[1], "ce_type") == "mentornet.goals.updated.v2"
     assert json.loads(records[1].value)["goals"][0]["milestones"] == goal["milestones"]
+
+
+@pytest.fixture
+async def intake_on_clock(stack: Endpoints) -> AsyncIterator[tuple[RunningService, MovableClock]]:
+    """Intake on a clock the test moves (its "today" for SMART goals)."""
+    clock = MovableClock(datetime.now(UTC))
+    settings = service_settings(stack, IntakeSettings, "intake")
+    async with running("intake", settings, partial(build_intake, clock=clock)) as service:
+        yield service, clock
+
+
+async def test_a_mid_programme_edit_holds_only_new_dates_to_today(
+    intake_on_clock: tuple[RunningService, MovableClock], unique: str
+) -> None:
+    """Two months in, g1's first milestone is past: editing g2 (g1 sent back as it was)
+    is taken; a new milestone due before today is refused naming it."""
+    intake, clock = intake_on_clock
+    start = clock().date()
+    program_id, coordinator = await open_program(intake, unique)
+    first, second = smart_goal(start, "g1", milestones=4), smart_goal(start, "g2")
+    created = await intake.http.post(
+        "/participants/mentees",
+        headers=coordinator,
+        json=mentee_body(unique, program_id, goals=[first, second]),
+    )
+    assert created.status_code == 201, created.text
+    url = f"/participants/{created.json()['participant_id']}/goals"
+    clock.advance(days=60)
+    edited = {**second, "statement": "Ship two services on my own"}
+    changed = await intake.http.put(url, headers=coordinator, json={"goals": [first, edited]})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["profiles"]["mentee"]["goals"][1]["statement"] == edited["statement"]
+
+    late = {"milestone_id": "m9", "statement": "A step", "due_date": start.isoformat()}
+    added = {**first, "milestones": [*first["milestones"], late]}
+    refused = await intake.http.put(url, headers=coordinator, json={"goals": [added, edited]})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "goals[0].milestones[4].due_date"
 
 
 async def test_an_imported_row_names_every_goal_problem(

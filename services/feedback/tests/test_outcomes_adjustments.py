@@ -12,7 +12,15 @@ from mentornet_feedback.domain.adjustments import AdjustmentBody
 from mentornet_feedback.domain.state import Match
 
 from .builders import NOW
-from .outcome_builders import TODAY, confirmed, ended, goals_of
+from .outcome_builders import (
+    TODAY,
+    confirmed,
+    confirmed_event,
+    ended,
+    goal,
+    goals_of,
+    mentee,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -99,6 +107,47 @@ def test_a_change_that_is_not_smart_is_refused_naming_the_field(
     with pytest.raises(Invalid) as refused:
         adjustments.propose(confirmed(), goals_of(confirmed()), "g1", body, None, NOW)
     assert refused.value.field == field
+
+
+YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"milestones": [{"milestone_id": "m9", "statement": "x", "due_date": YESTERDAY}]},
+            "milestones[0].due_date",
+        ),
+        (
+            {"milestones": [{"milestone_id": "m1", "statement": "x", "due_date": YESTERDAY}]},
+            "milestones[0].due_date",
+        ),
+        ({"target_date": (TODAY + timedelta(days=15)).isoformat()}, "target_date"),
+    ],
+)
+def test_a_milestone_due_in_the_past_or_a_target_before_a_milestone_is_refused(
+    change: dict[str, object], field: str
+) -> None:
+    """The goal's milestones are due in 10 and 20 days, its target in 90."""
+    body = AdjustmentBody.model_validate(change)
+    with pytest.raises(Invalid) as refused:
+        adjustments.propose(confirmed(), goals_of(confirmed()), "g1", body, None, NOW)
+    assert refused.value.field == field
+
+
+def test_a_milestone_kept_as_it_was_may_be_past_due() -> None:
+    person = mentee(goal("g1", "python"), baseline={"python": 2})
+    first = person["goals"][0]
+    first["milestones"] = [{"milestone_id": "m1", "statement": "Step 1", "due_date": YESTERDAY}]
+    match, _ = outcomes.on_confirmed(None, confirmed_event(), person, NOW)
+    assert match is not None
+    kept = {"milestone_id": "m1", "statement": "Step 1, done", "due_date": YESTERDAY}
+    added = {"milestone_id": "m2", "statement": "Step 2", "due_date": LATER}
+    body = AdjustmentBody.model_validate({"milestones": [kept, added], "target_date": LATER})
+    changed, event = adjustments.propose(match, goals_of(match, person), "g1", body, None, NOW)
+    assert event.change.milestones is not None
+    assert len(outcomes.outcomes_of(changed)["adjustments"]) == 1
 
 
 def test_unknown_goals_and_proposals_are_not_found() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.matches import EndCause
 from mentornet_contracts.events.outcomes import AssessmentStage
 from mentornet_feedback.domain import matches, outcome_words, outcomes
 from mentornet_feedback.domain.outcome_state import MatchStatus
@@ -75,11 +76,23 @@ def test_the_end_marks_the_match_ended_with_its_reason_once() -> None:
     assert outcomes.on_ended(match, ended_event("withdrawn"), NOW) is None
 
 
-def test_an_end_for_a_match_not_known_yet_records_it_ended() -> None:
-    match = outcomes.on_ended(None, ended_event("stalled"), NOW)
+def test_the_end_of_a_match_never_confirmed_writes_nothing() -> None:
+    not_picked = ended_event("other").model_copy(update={"cause": EndCause.OPTION_NOT_PICKED})
+    assert outcomes.on_ended(None, not_picked, NOW) is None
+    assert outcomes.on_ended(None, ended_event("withdrawn"), NOW) is None
+
+
+def test_the_end_of_a_match_known_only_without_confirmation_or_sessions_writes_nothing() -> None:
+    bare = matches.new_match("m-1", "prog-1", "mentor-1", "mentee-1")
+    assert outcomes.on_ended(bare, ended_event("withdrawn"), NOW) is None
+
+
+def test_the_end_of_a_match_known_by_its_sessions_is_recorded() -> None:
+    first = matches.on_scheduled(None, scheduled("s1", NOW))
+    match = outcomes.on_ended(first, ended_event("stalled"), NOW)
     assert match is not None
-    assert match["mentor_id"] == "mentor-1"
     assert outcomes.outcomes_of(match)["status"] == MatchStatus.ENDED
+    assert set(match["sessions"]) == {"s1"}
 
 
 def test_the_match_goals_are_its_plan_over_the_mentees_current_goals() -> None:

@@ -8,7 +8,7 @@ import pytest
 from mentornet_chassis.errors import Invalid
 from mentornet_chassis.http.auth import Principal, Role
 from mentornet_intake.api.access import runs
-from mentornet_intake.domain import programs
+from mentornet_intake.domain import program_fields, programs
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
@@ -63,7 +63,8 @@ def test_change_after_publishing_emits_only_what_changed() -> None:
 
 def test_eligibility_change_stays_inside_intake() -> None:
     state, event = programs.change(
-        published(), programs.ProgramPatch(eligibility=programs.Eligibility(org_units=["ou-1"]))
+        published(),
+        programs.ProgramPatch(eligibility=program_fields.Eligibility(org_units=["ou-1"])),
     )
     assert event is None
     assert state["spec"]["eligibility"]["org_units"] == ["ou-1"]
@@ -98,11 +99,11 @@ def test_a_patch_is_checked_against_the_whole_program() -> None:
 
 
 def test_eligibility_admits_listed_units_and_levels() -> None:
-    rule = programs.Eligibility(org_units=["ou-1"], levels=["L3", "L4"])
+    rule = program_fields.Eligibility(org_units=["ou-1"], levels=["L3", "L4"])
     assert rule.admits("ou-1", "L3")
     assert not rule.admits("ou-2", "L3")
     assert not rule.admits("ou-1", "L5")
-    assert programs.Eligibility().admits(None, None)
+    assert program_fields.Eligibility().admits(None, None)
 
 
 def test_managers_are_the_creator_and_claimed_coordinators_not_reviewers() -> None:
@@ -209,4 +210,4 @@ def test_changing_outcomes_after_publishing_announces_them() -> None:
     state, event = programs.change(state, back)
     assert state["spec"]["outcome_measures"] is None
     assert event is not None
-    assert event.outcome_measures == tuple(programs.EVERY_OUTCOME)
+    assert event.outcome_measures == tuple(program_fields.EVERY_OUTCOME)

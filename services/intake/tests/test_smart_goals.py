@@ -5,6 +5,7 @@ broker or database."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -13,8 +14,10 @@ from mentornet_intake.domain import smart
 from mentornet_intake.domain.bulk import RowError, validate
 from mentornet_intake.domain.caller import Caller
 from mentornet_intake.domain.forms import MenteeRegistration
+from mentornet_intake.domain.participant import ParticipantState, ParticipantStatus
 from mentornet_intake.domain.profile import GoalsChange
 from mentornet_intake.domain.smart import NO_MILESTONES, NO_OUTCOME, NO_TARGET, NotSmart
+from mentornet_intake.domain.taxonomy import Taxonomy, load_default
 from mentornet_intake.usecases.participants import ParticipantDesk
 from mentornet_intake.usecases.registrar import Registrar
 from mentornet_tooling.testing.examples import smart_goal
@@ -153,14 +156,91 @@ async def test_the_registrar_checks_goals_against_its_clock() -> None:
     assert refused.value.field == "goals[0].milestones"
 
 
+class OneParticipant:
+    """The participant store of a desk that changes one mentee's goals."""
+
+    def __init__(self, goals: list[dict[str, Any]]) -> None:
+        self.state: ParticipantState = {
+            "participant_id": "p-1",
+            "program_id": "prog-1",
+            "status": ParticipantStatus.ACTIVE,
+            "roles": ["mentee"],
+            "profiles": {"mentee": {"goals": goals}},
+        }
+
+    async def get(self, participant_id: str) -> ParticipantState:
+        return self.state
+
+    async def apply(self, participant_id: str, decide: Any) -> Any:
+        state, emitted = decide(self.state)
+        self.state = state or self.state
+        return SimpleNamespace(state=self.state, emitted=emitted)
+
+
+class Taxonomies:
+    async def current(self) -> Taxonomy:
+        return load_default()
+
+
+def desk_on(at: datetime, goals: list[dict[str, Any]]) -> ParticipantDesk:
+    store = cast(Any, OneParticipant(goals))
+    return ParticipantDesk(
+        store, cast(Any, Taxonomies()), cast(Any, None), lambda: None, cast(Any, None), lambda: at
+    )
+
+
 async def test_a_goals_change_is_checked_against_the_desk_clock() -> None:
-    unused = cast(Any, None)
     later = NOW + timedelta(days=400)
-    desk = ParticipantDesk(unused, unused, unused, lambda: None, unused, lambda: later)
+    desk = desk_on(later, [])
     change = GoalsChange.model_validate({"goals": [smart_goal(TODAY)]})
     with pytest.raises(NotSmart) as refused:
         await desk.change_goals("p-1", change)
     assert refused.value.field == "goals[0].target_date"
+
+
+SET = [smart_goal(TODAY, "g1", milestones=4), smart_goal(TODAY, "g2", milestones=2)]
+"""The goals as set on TODAY, each with a target date 26 weeks on."""
+LATER = NOW + timedelta(days=60)
+"""By then g1's first milestone (due in 45 days) is past; g2's (in 91 days) is not."""
+
+
+async def test_an_unchanged_goal_with_a_past_milestone_passes_a_change_of_another() -> None:
+    desk = desk_on(LATER, SET)
+    edited = {**SET[1], "statement": "Ship two services"}
+    change = GoalsChange.model_validate({"goals": [SET[0], edited]})
+    changed = await desk.change_goals("p-1", change)
+    assert changed["profiles"]["mentee"]["goals"][1]["statement"] == "Ship two services"
+
+
+async def test_a_changed_goal_keeps_its_past_milestone_but_new_dates_meet_today() -> None:
+    desk = desk_on(LATER, SET)
+    kept_past = {**SET[0], "statement": "Ship a service and run it"}
+    await desk.change_goals("p-1", GoalsChange.model_validate({"goals": [kept_past, SET[1]]}))
+    moved = [
+        {**m, "due_date": (TODAY + timedelta(days=1)).isoformat()} for m in SET[0]["milestones"][:1]
+    ]
+    new_past = {**SET[0], "milestones": moved + SET[0]["milestones"][1:]}
+    earlier = {**SET[1], "target_date": (LATER.date() - timedelta(days=1)).isoformat()}
+    change = GoalsChange.model_validate({"goals": [new_past, earlier]})
+    with pytest.raises(NotSmart) as refused:
+        await desk.change_goals("p-1", change)
+    assert [p["field"] for p in refused.value.problems] == [
+        "goals[0].milestones[0].due_date",
+        "goals[1].target_date",
+    ]
+
+
+def test_a_goal_as_it_was_passes_whatever_today_is() -> None:
+    """Only what changed meets today: an edited statement keeps the dates as they were,
+    a new target date is checked."""
+    before = [goal(), goal(goal_id="g2")]
+    far = TODAY + timedelta(days=1000)
+    assert smart.problems(before, far, before=before) == []
+    edited = goal(goal_id="g2", statement="New")
+    assert smart.problems([goal(), edited], far, before=before) == []
+    moved = goal(goal_id="g2", target_date=(far - timedelta(days=1)).isoformat())
+    found = smart.problems([goal(), moved], far, before=before)
+    assert [p["field"] for p in found] == ["goals[1].target_date"]
 
 
 def test_a_bulk_row_names_every_goal_problem() -> None:

@@ -1,6 +1,11 @@
-"""Intake's composition root: the only place its parts are built and wired."""
+"""Intake's composition root: the only place its parts are built and wired.
+`clock` is the one source of "now" (the SMART goals' "today"), so tests can run the
+real service on a controllable clock."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 from mentornet_chassis.process.runtime import Runtime, ServiceParts
 
@@ -25,7 +30,8 @@ SERVICE = "intake"
 SETTINGS = IntakeSettings
 
 
-def build(runtime: Runtime) -> ServiceParts:
+def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> ServiceParts:
+    clock = clock or runtime.clock
     wake = runtime.wake_relay
     participant_aggregates = runtime.aggregates(PARTICIPANTS)
     program_aggregates = runtime.aggregates(PROGRAMS)
@@ -35,17 +41,15 @@ def build(runtime: Runtime) -> ServiceParts:
     taxonomies = TaxonomyStore(taxonomy_aggregates, wake)
     people = PeopleDirectory(runtime.db)
     jobs = ImportJobs(runtime.db)
-    registrar = Registrar(participants, programs, wake, taxonomies, people, runtime.clock)
+    registrar = Registrar(participants, programs, wake, taxonomies, people, clock)
     worker = ImportWorker(jobs, registrar)
     settings = runtime.settings_as(IntakeSettings)
     return ServiceParts(
-        clock=runtime.clock,
+        clock=clock,
         routers=ROUTERS,
         provides=[
             registrar,
-            ParticipantDesk(
-                participants, taxonomies, people, wake, runtime.forget_answers, runtime.clock
-            ),
+            ParticipantDesk(participants, taxonomies, people, wake, runtime.forget_answers, clock),
             ProgramDesk(programs, wake),
             People(participants, people, wake),
             Curation(taxonomies),

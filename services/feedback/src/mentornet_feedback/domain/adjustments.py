@@ -57,20 +57,51 @@ class AnswerBody(BaseModel):
     accept: bool
 
 
+def _date(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+def _milestones_of(goal: GoalDoc) -> list[Milestone]:
+    return [Milestone.model_validate(m) for m in outcomes.milestones_of(goal)]
+
+
 def _check_change(change: GoalChange, goal: GoalDoc, today: date) -> None:
+    """SMART, as intake asks of a goal: a new target date after today; each new or
+    changed milestone (its id, its due date) due from today on; every milestone the
+    goal will have due by its (new or current) target date."""
     if change == GoalChange():
         raise Invalid("body", "name at least one of measurable_outcome, target_date, milestones")
     if change.target_date is not None and change.target_date <= today:
         raise Invalid("target_date", f"must be after today ({today})")
-    target = change.target_date or goal.get("target_date")
-    milestones = change.milestones or ()
+    target = change.target_date or _date(goal.get("target_date"))
+    if change.milestones is None and change.target_date is not None:
+        _check_kept(_milestones_of(goal), change.target_date)
+    elif change.milestones is not None:
+        _check_milestones(change.milestones, _milestones_of(goal), target, today)
+
+
+def _check_kept(kept: list[Milestone], target: date) -> None:
+    """A new target date keeps the goal's milestones: none may be due after it."""
+    late = [m for m in kept if m.due_date > target]
+    if late:
+        reason = f"is before milestone {late[0].milestone_id}'s due date {late[0].due_date}"
+        raise Invalid("target_date", reason)
+
+
+def _check_milestones(
+    milestones: tuple[Milestone, ...], current: list[Milestone], target: date | None, today: date
+) -> None:
     seen: set[str] = set()
+    unchanged = {(m.milestone_id, m.due_date) for m in current}
     for n, milestone in enumerate(milestones):
         if milestone.milestone_id in seen:
             raise Invalid(f"milestones[{n}].milestone_id", "given twice")
         seen.add(milestone.milestone_id)
-        if target is not None and milestone.due_date > date.fromisoformat(str(target)):
-            raise Invalid(f"milestones[{n}].due_date", f"is after the goal's target date {target}")
+        due, field = milestone.due_date, f"milestones[{n}].due_date"
+        if due < today and (milestone.milestone_id, due) not in unchanged:
+            raise Invalid(field, f"is before today ({today})")
+        if target is not None and due > target:
+            raise Invalid(field, f"is after the goal's target date {target}")
 
 
 def _bare(proposal: Adjustment) -> dict[str, object]:

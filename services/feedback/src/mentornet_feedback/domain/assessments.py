@@ -15,7 +15,7 @@ from mentornet_contracts.events.outcomes import AssessmentStage, SkillAssessed
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import milestones, outcomes
-from .outcome_state import Assessment
+from .outcome_state import Assessment, Outcomes
 from .outcomes import Goals
 from .state import Match
 
@@ -105,8 +105,8 @@ def assess(
         goal_id=body.goal_id,
         milestone_id=body.milestone_id,
     )
-    changed = {**found, "assessments": [*found["assessments"], done]}
-    return outcomes.with_outcomes(match, changed), event  # type: ignore[arg-type]
+    changed: Outcomes = {**found, "assessments": [*found["assessments"], done]}
+    return outcomes.with_outcomes(match, changed), event
 
 
 def role_of(match: Match, reader: str) -> Role:

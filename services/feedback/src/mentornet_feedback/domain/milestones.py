@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from . import outcomes
 from .outcome_state import Completion
-from .outcomes import Goals
+from .outcomes import GoalDoc, Goals
 from .state import Match
 
 
@@ -46,6 +46,30 @@ def completion_of(match: Match, goal_id: str, milestone_id: str) -> Completion |
     return outcomes.outcomes_of(match)["completions"].get(key(goal_id, milestone_id))
 
 
+def _check_new(match: Match, goal_id: str, milestone_id: str, on: date, today: date) -> None:
+    """Refuses a date in the future (422) and a milestone already completed (409)."""
+    if on > today:
+        raise Invalid("completed_on", f"is in the future (today is {today})")
+    done = completion_of(match, goal_id, milestone_id)
+    if done is not None:
+        shown = {k: v for k, v in done.items() if k != "text_id"}
+        reason = f"already completed on {done['completed_on']}"
+        raise Conflict("milestone_id", reason, current=shown)
+
+
+def _announced(match: Match, completion: Completion, goal: GoalDoc) -> MilestoneCompleted:
+    return MilestoneCompleted(
+        match_id=match["match_id"],
+        mentee_id=match["mentee_id"],
+        program_id=match["program_id"],
+        goal_id=completion["goal_id"],
+        milestone_id=completion["milestone_id"],
+        due_date=date.fromisoformat(completion["due_date"]),
+        completed_on=date.fromisoformat(completion["completed_on"]),
+        milestones_in_goal=len(outcomes.milestones_of(goal)),
+    )
+
+
 def complete(
     match: Match,
     goals: Goals,
@@ -59,35 +83,17 @@ def complete(
     goal_id, milestone_id = where
     goal = outcomes.goal_in(goals, goal_id)
     milestone = outcomes.milestone_in(goal, milestone_id)
-    if body.completed_on > now.date():
-        raise Invalid("completed_on", f"is in the future (today is {now.date()})")
-    done = completion_of(match, goal_id, milestone_id)
-    if done is not None:
-        shown = {k: v for k, v in done.items() if k != "text_id"}
-        reason = f"already completed on {done['completed_on']}"
-        raise Conflict("milestone_id", reason, current=shown)
-    due = date.fromisoformat(str(milestone["due_date"]))
+    _check_new(match, goal_id, milestone_id, body.completed_on, now.date())
     completion: Completion = {
         "goal_id": goal_id,
         "milestone_id": milestone_id,
-        "due_date": due.isoformat(),
+        "due_date": date.fromisoformat(str(milestone["due_date"])).isoformat(),
         "completed_on": body.completed_on.isoformat(),
         "recorded_by": by,
         "recorded_at": now.isoformat(),
         "text_id": text_id,
     }
     found = outcomes.outcomes_of(match)
-    completions = {**found["completions"], key(goal_id, milestone_id): completion}
-    milestones = goal.get("milestones") or []
-    assert isinstance(milestones, list)
-    event = MilestoneCompleted(
-        match_id=match["match_id"],
-        mentee_id=match["mentee_id"],
-        program_id=match["program_id"],
-        goal_id=goal_id,
-        milestone_id=milestone_id,
-        due_date=due,
-        completed_on=body.completed_on,
-        milestones_in_goal=len(milestones),
-    )
-    return outcomes.with_outcomes(match, {**found, "completions": completions}), event
+    completions = {**found["completions"], key(*where): completion}
+    changed = outcomes.with_outcomes(match, {**found, "completions": completions})
+    return changed, _announced(match, completion, goal)

@@ -75,8 +75,8 @@ def goal_growth(goal: GoalDoc, per_skill: Mapping[str, SkillGrowth]) -> float | 
 
 def _milestones(match: Match, goal: GoalDoc, texts: Texts) -> list[dict[str, object]]:
     shown = []
-    for milestone in goal.get("milestones") or []:  # type: ignore[attr-defined]
-        done = milestones.completion_of(match, str(goal["goal_id"]), milestone["milestone_id"])
+    for milestone in outcomes.milestones_of(goal):
+        done = milestones.completion_of(match, str(goal["goal_id"]), str(milestone["milestone_id"]))
         view: dict[str, object] = {**milestone, "completed": done is not None}
         if done is not None:
             view["completed_on"] = done["completed_on"]

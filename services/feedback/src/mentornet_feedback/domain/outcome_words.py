@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from mentornet_contracts.events.common import Role
 
 from . import written
-from .outcome_state import Outcomes
+from .matches import ERASED
+from .outcome_state import Adjustment, Completion, Outcomes
 from .outcomes import outcomes_of, with_outcomes
 from .state import Match
 
@@ -22,34 +23,70 @@ def words_id(kind: str, part_id: str, text: str) -> str:
 
 
 def forget(match: Match, participant_id: str) -> Match:
-    """Erasure: the words the person wrote are no longer named (their texts go); the
-    mentee's goals (their words) go with the mentee."""
+    """Erasure: what the person said or wrote about the match's outcomes goes - their
+    end survey, their skill assessments, their words (notes, evidence: the texts go, the
+    match no longer names them). The erased mentee takes their goals (the plan and the
+    proposals' changes to them), every assessment of their skills and their milestones
+    reached with them; an erased mentor's milestone records lose their author. What
+    stays: the match's status, its end, the proposals' dates and answers, and the other
+    person's survey and assessments."""
     if "outcomes" not in match:
         return match
-    outcomes = match["outcomes"]
-    mentee = participant_id == match["mentee_id"]
-    role = Role.MENTEE if mentee else Role.MENTOR
-    adjustments = {
-        k: {**a, "change": {}} if mentee else _unnamed(a, participant_id == match["mentor_id"])
-        for k, a in outcomes["adjustments"].items()
-    }
-    completions = {
-        k: _unnamed(c, mentee or c["recorded_by"] == participant_id)
-        for k, c in outcomes["completions"].items()
-    }
-    surveys = {k: _unnamed(s, s["role"] == role) for k, s in outcomes["surveys"].items()}
-    kept: Outcomes = {
+    if participant_id == match["mentee_id"]:
+        return with_outcomes(match, _without_mentee(match["outcomes"]))
+    if participant_id == match["mentor_id"]:
+        return with_outcomes(match, _without_mentor(match["outcomes"], participant_id))
+    return match
+
+
+def _without_mentee(outcomes: Outcomes) -> Outcomes:
+    adjustments = {k: _unchanged(a) for k, a in outcomes["adjustments"].items()}
+    surveys = {k: s for k, s in outcomes["surveys"].items() if s["role"] != Role.MENTEE}
+    return {
         **outcomes,
-        "plan": {} if mentee else outcomes["plan"],
-        "adjustments": adjustments,  # type: ignore[typeddict-item]
-        "completions": completions,  # type: ignore[typeddict-item]
-        "surveys": surveys,  # type: ignore[typeddict-item]
+        "plan": {},
+        "adjustments": adjustments,
+        "completions": {},
+        "assessments": [],
+        "surveys": surveys,
     }
-    return with_outcomes(match, kept)
 
 
-def _unnamed(part: Mapping[str, object], drop: bool) -> dict[str, object]:
-    return {k: v for k, v in part.items() if k != "text_id"} if drop else dict(part)
+def _without_mentor(outcomes: Outcomes, mentor_id: str) -> Outcomes:
+    adjustments = {k: _unnoted(a) for k, a in outcomes["adjustments"].items()}
+    completions = {k: _unrecorded(c, mentor_id) for k, c in outcomes["completions"].items()}
+    kept = [a for a in outcomes["assessments"] if a["assessor"] != Role.MENTOR]
+    surveys = {k: s for k, s in outcomes["surveys"].items() if s["role"] != Role.MENTOR}
+    return {
+        **outcomes,
+        "adjustments": adjustments,
+        "completions": completions,
+        "assessments": kept,
+        "surveys": surveys,
+    }
+
+
+def _unchanged(proposal: Adjustment) -> Adjustment:
+    """A proposal without the mentee's goal words it changed, nor its note."""
+    bare = _unnoted(proposal)
+    bare["change"] = {}
+    return bare
+
+
+def _unnoted(proposal: Adjustment) -> Adjustment:
+    bare = proposal.copy()
+    bare.pop("text_id", None)
+    return bare
+
+
+def _unrecorded(completion: Completion, mentor_id: str) -> Completion:
+    """A milestone the erased mentor recorded loses its author and their evidence."""
+    if completion["recorded_by"] != mentor_id:
+        return completion
+    bare = completion.copy()
+    bare.pop("text_id", None)
+    bare["recorded_by"] = ERASED
+    return bare
 
 
 def evidence_about(match: Match, participant_id: str) -> list[str]:

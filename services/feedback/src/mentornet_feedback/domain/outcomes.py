@@ -5,7 +5,8 @@ match.confirmed records the match (if a session did not already) with its goals,
 seeded from the mentee's goals as intake last published them, and the mentee's
 baseline: intake's skill_baseline for the skills those goals target, announced as
 skill.assessed (stage baseline, by the mentee), once. match.ended marks the match
-ended with its reason, which opens the end assessments and the end surveys.
+ended with its reason, which opens the end assessments and the end surveys; the end
+of a match feedback never held as confirmed writes nothing (on_ended says why).
 
 The match's goals are its plan (an accepted adjustment replaces its goal there) over
 the mentee's current goals (a goal the mentee added later is the match's too).
@@ -22,7 +23,7 @@ from mentornet_contracts.events.matches import MatchConfirmed, MatchEnded
 from mentornet_contracts.events.outcomes import AssessmentStage, SkillAssessed
 
 from .matches import new_match
-from .outcome_state import Assessment, MatchStatus, Outcomes
+from .outcome_state import Assessment, Ending, MatchStatus, Outcomes
 from .state import Match, Person, PersonStatus
 
 GoalDoc = Mapping[str, object]
@@ -81,12 +82,17 @@ def goal_in(goals: Goals, goal_id: str) -> GoalDoc:
     return found
 
 
+def milestones_of(goal: GoalDoc) -> list[dict[str, object]]:
+    """A goal's milestones (Milestone in JSON), in its order."""
+    found = goal.get("milestones") or []
+    assert isinstance(found, list)
+    return [dict(milestone) for milestone in found]
+
+
 def milestone_in(goal: GoalDoc, milestone_id: str) -> Mapping[str, object]:
-    milestones = goal.get("milestones") or []
-    assert isinstance(milestones, list)
-    for milestone in milestones:
+    for milestone in milestones_of(goal):
         if milestone["milestone_id"] == milestone_id:
-            return dict(milestone)
+            return milestone
     raise NotFound("milestone_id", f"goal {goal['goal_id']} has no milestone {milestone_id}")
 
 
@@ -148,11 +154,27 @@ def on_confirmed(
 
 
 def on_ended(current: Match | None, event: MatchEnded, at: datetime) -> Match | None:
-    """Ended with its reason; an end already recorded stays as it was."""
-    match = current or new_match(event.match_id, event.program_id, event.mentor_id, event.mentee_id)
-    outcomes = outcomes_of(match)
-    if outcomes["status"] == MatchStatus.ENDED:
+    """A match feedback holds as confirmed (or has sessions for) ended with its reason;
+    an end already recorded stays as it was.
+
+    The end of a match feedback does not hold (None, or a document written by neither
+    a confirmation nor a session) is acknowledged and nothing is written: the matcher
+    also ends proposals that never ran (a shortlist's options not picked end with cause
+    option_not_picked, an open proposal can end withdrawn), and those have no outcomes.
+    That is a fact about a match feedback does not hold, not an end lost: match.confirmed
+    and match.ended travel on mentornet.matches keyed by the mentee id, so a match's
+    confirmation is always consumed before its end. A confirmation waiting for the
+    mentee's registration (parked, usecases/match_facts.py) holds its line: the chassis
+    parks the end behind it (mentornet_chassis.messaging.ordering), so the end applies
+    after the confirmation has recorded the match. Sessions (mentornet.sessions, keyed
+    by the match id) can be consumed before the confirmation; a match known by its
+    sessions ran, so its end is recorded too.
+    """
+    if current is None or not (outcomes_of(current)["confirmed"] or current["sessions"]):
         return None
-    ending = {"at": at.isoformat(), "reason": str(event.reason), "detail": event.detail}
-    ended: Outcomes = {**outcomes, "status": MatchStatus.ENDED, "ended": ending}  # type: ignore[typeddict-item]
-    return with_outcomes(match, ended)
+    found = outcomes_of(current)
+    if found["status"] == MatchStatus.ENDED:
+        return None
+    ending: Ending = {"at": at.isoformat(), "reason": str(event.reason), "detail": event.detail}
+    ended: Outcomes = {**found, "status": MatchStatus.ENDED, "ended": ending}
+    return with_outcomes(current, ended)

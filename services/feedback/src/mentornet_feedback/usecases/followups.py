@@ -1,9 +1,10 @@
 """What feedback does about other services' news: a session that took place asks both
 people for feedback; a program's new thresholds re-check each match's rubric risk; a
 withdrawal closes the person's open requests; an erasure forgets the person's answers,
-reports, goal progress, the words of outcomes they wrote (and, for a mentee, the
-evidence of their milestones and their goals in the match) and everything else they
-wrote."""
+reports, goal progress, their end surveys and skill assessments, the words of outcomes
+they wrote (and, for a mentee, their goals in the match, the assessments of their skills
+and their milestones with the evidence) and everything else they wrote
+(domain/outcome_words.forget)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from mentornet_contracts import Event
+from mentornet_contracts.events.outcomes import (
+    EndSurveySubmitted,
+    GoalAdjustmentAnswered,
+    GoalAdjustmentProposed,
+    MilestoneCompleted,
+    SkillAssessed,
+)
 
 from ..domain import adjustments, assessments, end_survey, milestones, outcome_view, outcomes
 from ..domain import outcome_words as words_of
@@ -24,8 +32,9 @@ from ..domain.written import COMMENTS, EVIDENCE, NOTE
 from .common import Parts
 from .saving import Named, Words, change, save_with_words
 
-Decide = Callable[[Match, Goals], tuple[Match, Event]]
-"""A domain step on the match as it now is, given its goals."""
+E = TypeVar("E", bound=Event)
+Decide = Callable[[Match, Goals], tuple[Match, E]]
+"""A domain step on the match as it now is, given its goals; the event it made."""
 
 
 def _naming(text_id: str) -> Named:
@@ -40,12 +49,12 @@ class Outcomes:
     parts: Parts
 
     async def _save(
-        self, match: Match, decide: Decide, words: Words | None = None
-    ) -> tuple[Match, Event]:
+        self, match: Match, decide: Decide[E], words: Words | None = None
+    ) -> tuple[Match, E]:
         """The change `decide` makes (on the match as it is when written), saved with its
         event and, first, its words; the event it made."""
         person = await self.parts.stores.person(match["mentee_id"])
-        made: list[Event] = []
+        made: list[E] = []
 
         def step(state: Match) -> tuple[Match, Sequence[Event]]:
             changed, event = decide(state, outcomes.goals_of(state, person))
@@ -65,12 +74,12 @@ class Outcomes:
         text_id = words_of.words_id(NOTE, f"{match_id}:{goal_id}:{count}", body.note)
         words = Words(text_id, match["mentor_id"], {"text": body.note}) if body.note else None
 
-        def decide(state: Match, goals: Goals) -> tuple[Match, Event]:
+        def decide(state: Match, goals: Goals) -> tuple[Match, GoalAdjustmentProposed]:
             named = text_id if words is not None else None
             return adjustments.propose(state, goals, goal_id, body, named, now)
 
         state, event = await self._save(match, decide, words)
-        proposal_id = str(event.proposal_id)  # type: ignore[attr-defined]
+        proposal_id = event.proposal_id
         proposal = outcomes.outcomes_of(state)["adjustments"][proposal_id]
         shown = {k: v for k, v in proposal.items() if k != "text_id"}
         return {"match_id": match_id, **shown, **({"note": body.note} if body.note else {})}
@@ -80,7 +89,7 @@ class Outcomes:
     ) -> dict[str, object]:
         match, now = await self.parts.known_match(match_id), self.parts.clock()
 
-        def decide(state: Match, goals: Goals) -> tuple[Match, Event]:
+        def decide(state: Match, goals: Goals) -> tuple[Match, GoalAdjustmentAnswered]:
             return adjustments.answer(state, goals, goal_id, proposal_id, accept, now)
 
         state, _ = await self._save(match, decide)
@@ -99,7 +108,7 @@ class Outcomes:
         part = f"{match_id}:{milestones.key(*where)}"
         text_id = words_of.words_id(EVIDENCE, part, body.evidence)
 
-        def decide(state: Match, goals: Goals) -> tuple[Match, Event]:
+        def decide(state: Match, goals: Goals) -> tuple[Match, MilestoneCompleted]:
             return milestones.complete(state, goals, where, body, by, text_id, now)
 
         words = Words(text_id, by, {"text": body.evidence})
@@ -116,7 +125,7 @@ class Outcomes:
         match, now = await self.parts.known_match(match_id), self.parts.clock()
         role = assessments.role_of(match, viewer.reader(match))
 
-        def decide(state: Match, goals: Goals) -> tuple[Match, Event]:
+        def decide(state: Match, goals: Goals) -> tuple[Match, SkillAssessed]:
             return assessments.assess(state, goals, role, body, now)
 
         state, _ = await self._save(match, decide)
@@ -130,7 +139,7 @@ class Outcomes:
         author = viewer.reading_as(match)
         words = Words(text_id, author, {"text": body.comments}) if body.comments else None
 
-        def decide(state: Match, goals: Goals) -> tuple[Match, Event]:
+        def decide(state: Match, goals: Goals) -> tuple[Match, EndSurveySubmitted]:
             named = text_id if words is not None else None
             return end_survey.submit(state, role, body, named, now)
 

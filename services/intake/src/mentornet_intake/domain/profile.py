@@ -103,6 +103,12 @@ def change_profile(
     return new_state, ProfileUpdated(participant_id=state["participant_id"], **changes)
 
 
+def goals_of(state: ParticipantState) -> list[Goal]:
+    """The mentee's goals as they stand (none for someone without the mentee role)."""
+    mentee = state.get("profiles", {}).get("mentee", {})
+    return [Goal.model_validate(goal) for goal in mentee.get("goals", [])]
+
+
 def change_goals(
     state: ParticipantState, change: GoalsChange
 ) -> tuple[ParticipantState, GoalsUpdated]:

@@ -7,10 +7,10 @@ carrying only what changed. Eligibility stays in intake: it gates registration.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Self, TypedDict
+from typing import Any, Self, TypedDict
 
 from mentornet_chassis.errors import Conflict, Invalid
-from mentornet_contracts.events.common import Label, SessionFormat
+from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.programs import (
     MATCHING_SIGNALS,
     MAX_PAUSE_WEEKS,
@@ -26,34 +26,17 @@ from mentornet_contracts.events.programs import (
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MAX_ELIGIBLE = 100
-"""Org units or levels one program's eligibility may list."""
-Level = Annotated[str, Field(min_length=1, max_length=32)]
-SignalName = Annotated[str, Field(min_length=1, max_length=32)]
+from .program_fields import (
+    DEFAULT_WEIGHTS,
+    Eligibility,
+    SignalName,
+    announced_outcomes,
+    known_weights,
+    once_each,
+    outcomes_field,
+)
 
-DEFAULT_WEIGHTS = {
-    "skills": 0.4,
-    "availability": 0.25,
-    "timezone": 0.1,
-    "format": 0.1,
-    "style": 0.1,
-    "pace": 0.05,
-    "channel": 0.05,
-}
 EVENT_FIELDS = frozenset(ProgramUpdated.model_fields) - {"program_id"}
-EVERY_OUTCOME = [measure.value for measure in OutcomeMeasure]
-
-
-def _once_each(measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
-    if measures is not None and len(set(measures)) != len(measures):
-        raise ValueError("each outcome may be listed once")
-    return measures
-
-
-def outcomes_field(description: str) -> Any:
-    return Field(
-        default=None, min_length=1, max_length=len(OutcomeMeasure), description=description
-    )
 
 
 class ProgramStatus(StrEnum):
@@ -78,22 +61,6 @@ class ProgramConflict(Conflict):
 
     def __init__(self, reason: str) -> None:
         super().__init__("status", reason)
-
-
-class Eligibility(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    org_units: list[Label] = Field(
-        default_factory=list, max_length=MAX_ELIGIBLE, description="Empty: every org unit."
-    )
-    levels: list[Level] = Field(
-        default_factory=list, max_length=MAX_ELIGIBLE, description="Empty: every level."
-    )
-
-    def admits(self, org_unit: str | None, level: str | None) -> bool:
-        unit_ok = not self.org_units or org_unit in self.org_units
-        level_ok = not self.levels or level in self.levels
-        return unit_ok and level_ok
 
 
 class ProgramSpec(BaseModel):
@@ -139,19 +106,12 @@ class ProgramSpec(BaseModel):
     @field_validator("outcome_measures")
     @classmethod
     def _outcomes_once(cls, measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
-        return _once_each(measures)
+        return once_each(measures)
 
     @field_validator("matching_weights")
     @classmethod
     def _known_signals(cls, weights: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(weights) - set(MATCHING_SIGNALS))
-        if unknown:
-            raise ValueError(
-                f"unknown signal(s) {', '.join(unknown)}; known: {', '.join(MATCHING_SIGNALS)}"
-            )
-        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
-            raise ValueError("weights must be >= 0 and not all zero")
-        return weights
+        return known_weights(weights)
 
     @model_validator(mode="after")
     def _cohort_needs_a_size(self) -> Self:
@@ -192,7 +152,7 @@ class ProgramPatch(BaseModel):
     @field_validator("outcome_measures")
     @classmethod
     def _outcomes_once(cls, measures: list[OutcomeMeasure] | None) -> list[OutcomeMeasure] | None:
-        return _once_each(measures)
+        return once_each(measures)
 
 
 def draft(spec: ProgramSpec, program_id: str, coordinator: str) -> ProgramState:
@@ -212,10 +172,7 @@ def change(state: ProgramState, patch: ProgramPatch) -> tuple[ProgramState, Prog
     changed = {k: v for k, v in new_spec.items() if state["spec"].get(k) != v}
     _can_announce(state, changed)
     new_state: ProgramState = {**state, "spec": new_spec}
-    event_fields = {k: v for k, v in changed.items() if k in EVENT_FIELDS}
-    if "outcome_measures" in event_fields and event_fields["outcome_measures"] is None:
-        # program.updated's None means "unchanged": back to every outcome, it lists them.
-        event_fields["outcome_measures"] = EVERY_OUTCOME
+    event_fields = announced_outcomes({k: v for k, v in changed.items() if k in EVENT_FIELDS})
     if state["status"] != ProgramStatus.PUBLISHED or not event_fields:
         return new_state, None
     return new_state, ProgramUpdated(program_id=state["program_id"], **event_fields)

@@ -5,6 +5,11 @@ milestones, each with its own id and a due date between today and the target dat
 (both inclusive). Events keep these optional (goals recorded before milestones existed
 have none); the intake API enforces them. "Today" is the caller's: the service clock's
 date, never read here.
+
+A change of goals is checked against the goals it replaces (`before`): a goal exactly as
+it was passes (it was checked when set, and later days make its dates past), and in a
+changed goal only a new target date and new or moved milestones are checked against
+today; every date must still fit the goal (milestones due by its target date).
 """
 
 from __future__ import annotations
@@ -38,69 +43,90 @@ def _problem(field: str, reason: str) -> Problem:
     return {"field": field, "reason": reason}
 
 
-def _target_date(goal: Goal, today: date, path: str) -> list[Problem]:
+def _target_date(goal: Goal, today: date, path: str, before: Goal | None) -> list[Problem]:
     if goal.target_date is None:
         return [_problem(f"{path}.target_date", NO_TARGET)]
-    if goal.target_date <= today:
+    kept = before is not None and before.target_date == goal.target_date
+    if goal.target_date <= today and not kept:
         reason = f"the target date {goal.target_date} must be after today ({today})"
         return [_problem(f"{path}.target_date", reason)]
     return []
 
 
-def _latest_due(goal: Goal, today: date) -> date | None:
-    """The last day a milestone may be due: the target date, when it is a valid one."""
-    return goal.target_date if goal.target_date and goal.target_date > today else None
+def _due_dates(goal: Goal | None) -> set[tuple[str, date]]:
+    """A goal's milestones as (id, due date): one the same in a change was not moved."""
+    return {(m.milestone_id, m.due_date) for m in goal.milestones} if goal else set()
 
 
-def _milestone(
-    milestone: Milestone, seen: set[str], today: date, last: date | None, path: str
+def _repeated(milestone: Milestone, seen: set[str], path: str) -> list[Problem]:
+    if milestone.milestone_id not in seen:
+        seen.add(milestone.milestone_id)
+        return []
+    reason = f"milestone id {milestone.milestone_id!r} is repeated in this goal"
+    return [_problem(f"{path}.milestone_id", reason)]
+
+
+def _misdated(
+    milestone: Milestone, today: date, last: date | None, moved: bool, path: str
 ) -> list[Problem]:
-    problems = []
-    if milestone.milestone_id in seen:
-        reason = f"milestone id {milestone.milestone_id!r} is repeated in this goal"
-        problems.append(_problem(f"{path}.milestone_id", reason))
-    seen.add(milestone.milestone_id)
+    """Due before today (when `moved`: new or with a new due date) or after `last`."""
     due = milestone.due_date
-    if due < today or (last is not None and due > last):
+    if (moved and due < today) or (last is not None and due > last):
         until = f"the goal's target date ({last})" if last else "the goal's target date"
         reason = f"the due date {due} must be between today ({today}) and {until}"
-        problems.append(_problem(f"{path}.due_date", reason))
-    return problems
+        return [_problem(f"{path}.due_date", reason)]
+    return []
 
 
-def _milestones(goal: Goal, today: date, path: str) -> list[Problem]:
+def _milestones(goal: Goal, today: date, path: str, before: Goal | None) -> list[Problem]:
     if not goal.milestones:
         return [_problem(f"{path}.milestones", NO_MILESTONES)]
     seen: set[str] = set()
-    last = _latest_due(goal, today)
-    return [
-        problem
-        for index, milestone in enumerate(goal.milestones)
-        for problem in _milestone(milestone, seen, today, last, f"{path}.milestones[{index}]")
-    ]
+    kept = _due_dates(before)
+    valid_target = not _target_date(goal, today, path, before)
+    last = goal.target_date if valid_target else None
+    found = []
+    for index, milestone in enumerate(goal.milestones):
+        moved = (milestone.milestone_id, milestone.due_date) not in kept
+        at = f"{path}.milestones[{index}]"
+        found += [*_repeated(milestone, seen, at), *_misdated(milestone, today, last, moved, at)]
+    return found
 
 
-def goal_problems(goal: Goal, today: date, path: str) -> list[Problem]:
-    """Everything that keeps one goal from being SMART, each naming its field under `path`."""
+def goal_problems(goal: Goal, today: date, path: str, before: Goal | None = None) -> list[Problem]:
+    """Everything that keeps one goal from being SMART, each naming its field under `path`;
+    `before`: the goal as it was (same id), whose unchanged dates are not held to today."""
+    if before is not None and before == goal:
+        return []
     outcome = (
         []
         if goal.measurable_outcome.strip()
         else [_problem(f"{path}.measurable_outcome", NO_OUTCOME)]
     )
-    return [*outcome, *_target_date(goal, today, path), *_milestones(goal, today, path)]
-
-
-def problems(goals: Sequence[Goal], today: date, path: str = "goals") -> list[Problem]:
-    """Every goal's problems, each naming its field (`goals[1].target_date`)."""
     return [
-        problem
-        for index, goal in enumerate(goals)
-        for problem in goal_problems(goal, today, f"{path}[{index}]")
+        *outcome,
+        *_target_date(goal, today, path, before),
+        *_milestones(goal, today, path, before),
     ]
 
 
-def check(goals: Sequence[Goal], today: date, path: str = "goals") -> None:
-    """Refuse (NotSmart, 422) goals that are not SMART."""
-    found = problems(goals, today, path)
+def problems(
+    goals: Sequence[Goal], today: date, path: str = "goals", before: Sequence[Goal] = ()
+) -> list[Problem]:
+    """Every goal's problems, each naming its field (`goals[1].target_date`); `before`:
+    the goals being replaced (a change of goals), matched by goal id."""
+    was = {goal.goal_id: goal for goal in before}
+    return [
+        problem
+        for index, goal in enumerate(goals)
+        for problem in goal_problems(goal, today, f"{path}[{index}]", was.get(goal.goal_id))
+    ]
+
+
+def check(
+    goals: Sequence[Goal], today: date, path: str = "goals", before: Sequence[Goal] = ()
+) -> None:
+    """Refuse (NotSmart, 422) goals that are not SMART (`before`: as `problems`)."""
+    found = problems(goals, today, path, before)
     if found:
         raise NotSmart(found)

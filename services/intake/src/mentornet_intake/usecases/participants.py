@@ -82,10 +82,18 @@ class ParticipantDesk:
     async def change_goals(
         self, participant_id: str, change: profile.GoalsChange
     ) -> ParticipantState:
-        smart.check(change.goals, self.clock().date())
+        """The new goals, SMART against the goals they replace: only what is new or
+        changed is held to today (smart.py), so a mid-programme edit of one goal is not
+        refused because another goal's milestone is past."""
+        today = self.clock().date()
         goals = canonical_goals(change.goals, await self.taxonomies.current())
         change = change.model_copy(update={"goals": goals})
-        return await self.act(participant_id, lambda s: profile.change_goals(s, change))
+
+        def step(state: ParticipantState) -> tuple[ParticipantState, Event | None]:
+            smart.check(goals, today, before=profile.goals_of(state))
+            return profile.change_goals(state, change)
+
+        return await self.act(participant_id, step)
 
     async def change_availability(
         self, participant_id: str, change: profile.AvailabilityChange

@@ -12,7 +12,7 @@ from mentornet_chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from mentornet_contracts import Envelope, Event, new_envelope
 from pymongo.errors import DuplicateKeyError
 
-from ..domain import linking, programs, smart
+from ..domain import linking, program_fields, smart
 from ..domain.caller import Caller
 from ..domain.forms import MenteeRegistration, MentorRegistration, consents_from_the_future
 from ..domain.participant import ParticipantState
@@ -45,7 +45,7 @@ class Registered:
     correlation_id: str
 
 
-def _failed_rule(rule: programs.Eligibility, org_unit: str | None) -> str:
+def _failed_rule(rule: program_fields.Eligibility, org_unit: str | None) -> str:
     return "org_unit" if rule.org_units and org_unit not in rule.org_units else "level"
 
 
@@ -55,7 +55,7 @@ def _check_may_register(caller: Caller, program: ProgramState, body: Registratio
     role = "mentee" if isinstance(body, MenteeRegistration) else "mentor"
     if not (caller.acts_for(program) or role in caller.roles):
         raise Forbidden("Authorization", f"needs role {role} or coordinating {body.program_id}")
-    rule = programs.Eligibility.model_validate(program["spec"]["eligibility"])
+    rule = program_fields.Eligibility.model_validate(program["spec"]["eligibility"])
     if not rule.admits(body.org_unit, body.level):
         raise Invalid(
             _failed_rule(rule, body.org_unit), f"not eligible for program {body.program_id}"
