@@ -1,8 +1,9 @@
 """A person enrolled in two programs, matched, with sessions, feedback they wrote, a QA
-sample and case, and a diversity record, erases themself; then every document of every
-collection of every service's database is read. Their name, e-mail address, diversity
-attribute and the words they wrote are found nowhere; their ids (pseudonymous) remain
-only in the documented tombstones (docs/privacy.md, "What erasure leaves")."""
+sample and case, a diversity record, an experiment arm and outcome facts (a skill
+assessment and an end-of-match survey, as QA keeps them), erases themself; then every
+document of every collection of every service's database is read. Their name, e-mail
+address, diversity attribute and the words they wrote are found nowhere; their ids
+(pseudonymous) remain only in the documented tombstones (docs/privacy.md, "What erasure leaves")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from mentornet_contracts.events.common import Role, SkillLevel
+from mentornet_contracts.events.experiments import ExperimentArmAssigned
+from mentornet_contracts.events.outcomes import AssessmentStage, EndSurveySubmitted, SkillAssessed
 from mentornet_feedback.domain.templates import DEFAULT, asked
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
@@ -22,6 +26,7 @@ from pymongo import AsyncMongoClient
 
 from tests.conftest import ServiceOn
 from tests.support.access_world import AccessWorld, bearer, build_world, start_services
+from tests.support.events import publish
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +39,11 @@ TOMBSTONES = {
     ("scheduler", "matches"): "the match's sessions, cancelled, for the mentor's history",
     ("feedback", "matches"): "the match's scores and counts, without the person's answers",
     ("feedback", "people"): "the fact of erasure: no more requests",
-    ("qa", "matches"): "the match and its closed cases, without their words",
+    ("qa", "matches"): "the match and its closed cases, without their words or outcome facts",
+    (
+        "qa",
+        "assignments",
+    ): "the mentee's experiment arm marked erased: the arm no longer counts them",
     ("qa", "people"): "the fact of erasure: no fairness data",
     ("qa", "samples"): "reviewed scores (comments gone) or a withdrawn sample",
     ("qa", "periods"): "the period's sampling decisions, replayable from their seed",
@@ -87,6 +96,56 @@ async def enrol_again(services: dict[str, RunningService], world: AccessWorld) -
     return str(answer.json()["participant_id"])
 
 
+async def outcome_facts(
+    stack: Endpoints,
+    client: AsyncMongoClient[dict[str, Any]],
+    qa: RunningService,
+    world: AccessWorld,
+) -> tuple[Any, str]:
+    """An experiment arm, a baseline assessment and an end survey of the mentee, as the
+    matcher and feedback announce them, once QA keeps them: (QA's database, the arm's
+    document id)."""
+    ids = {"match_id": world.match_id, "mentee_id": world.mentee, "program_id": world.program_a}
+    experiment = f"exp-{world.unique}"
+    await publish(
+        stack,
+        ExperimentArmAssigned(
+            experiment_id=experiment,
+            program_id=world.program_a,
+            mentee_id=world.mentee,
+            arm_id="A",
+            stratum="unspecified",
+            rule_id="program",
+            rule_version=1,
+        ),
+        SkillAssessed(
+            **ids,
+            assessor=Role.MENTEE,
+            stage=AssessmentStage.BASELINE,
+            levels=(SkillLevel(skill_id="python", level=2),),
+        ),
+        EndSurveySubmitted(
+            **ids,
+            role=Role.MENTEE,
+            template_version=1,
+            satisfaction=4,
+            would_recommend=True,
+            confidence_gained=4,
+        ),
+    )
+    db = client[qa.database]
+    arm = f"{world.program_a}/{experiment}/{world.mentee}"
+
+    async def kept() -> bool:
+        match = await db["matches"].find_one({"_id": world.match_id})
+        state = (match or {}).get("state", {})
+        arm_doc = await db["assignments"].find_one({"_id": arm})
+        return bool(arm_doc and state.get("assessments") and state.get("end_surveys"))
+
+    await eventually(kept, timeout=30, what="QA keeps the arm and the outcome facts")
+    return db, arm
+
+
 async def test_an_erased_person_leaves_only_documented_tombstones(
     stack: Endpoints,
     scheduler_on: ServiceOn,
@@ -115,6 +174,7 @@ async def test_an_erased_person_leaves_only_documented_tombstones(
             '"gender": "woman"',
         }
         ids = {world.mentee, second, world.sub("mentee")}
+        qa_db, arm = await outcome_facts(stack, client, services["qa"], world)
         before = findings(await documents(client, services), personal, ids)
         assert any("personal" in f for f in before), "the sweep finds what is there"
 
@@ -130,6 +190,12 @@ async def test_an_erased_person_leaves_only_documented_tombstones(
 
         try:
             await eventually(swept, timeout=60, what="only documented tombstones")
+            match = await qa_db["matches"].find_one({"_id": world.match_id})
+            state = (match or {}).get("state", {})
+            assert not state.get("assessments"), "the erased mentee's assessments are gone"
+            assert not state.get("end_surveys"), "and their survey"
+            arm_doc = await qa_db["assignments"].find_one({"_id": arm})
+            assert (arm_doc or {}).get("state", {}).get("erased") is True
         finally:
             print(f"before erasure: {len(before)} places; after: {len(left)}")
             for place in left:

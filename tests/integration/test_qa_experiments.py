@@ -165,7 +165,9 @@ async def test_arm_b_better_by_construction_is_shown_better_and_calibration_need
         assert (versus["arm_id"], versus["finding"], versus["difference"]) == ("B", "better", 2.0)
         assert versus["ci"][0] > 0
         assert results["verdict"].startswith("B better on skill growth by 2.0 points, 95% CI ")
-        assert results["verdict"].endswith("no fairness guardrail crossed")
+        assert results["verdict"].endswith(
+            "(n = 10 of 10 assigned in A, 10 of 10 in B); no fairness guardrail crossed"
+        )
         [guard] = results["guardrails"]
         assert (guard["checked"], guard["crossed"]) == (True, False)
         assert guard["attributes"][0]["gap"] == pytest.approx(0.2)

@@ -1,7 +1,9 @@
-"""QA's outcome report on the real broker and store: the outcome facts of nine mentees
-(six in one segment, three in another) published as feedback and the matcher announce
-them; the report's figures (n, mean, 95% interval) for the segment of six, the segment
-of three suppressed, the CSV the same figures as the JSON; invited mentees answer the
+"""QA's outcome report on the real broker and store: the outcome facts of fourteen
+mentees (six in one segment, five in another, three in a third) published as feedback
+and the matcher announce them; the report's figures (n, mean, 95% interval) for the
+segment of six, the segment of three suppressed and the segment of five with it (so the
+three cannot be worked out from the program's figures), the CSV the same figures as the
+JSON; invited mentees answer the
 invitation to mentor (mentor_invitation.answered on mentornet.qa; 404 not invited, 409
 twice), and two who later enrol as mentors count as converted."""
 
@@ -11,7 +13,7 @@ import csv
 import io
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from statistics import fmean, stdev
 from typing import Any
 
@@ -37,18 +39,13 @@ from scipy import stats
 
 from tests.conftest import ServiceOn
 from tests.integration.test_qa import session
+from tests.integration.test_qa_outcomes import GOAL, NOW, SKILLS
 from tests.support.events import person, program, publish
 from tests.support.helpers import token
 
 pytestmark = pytest.mark.integration
 
-NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
-SKILLS = [{"skill_id": "python", "level": 5}]
-GOAL = {
-    "goal_id": "g1",
-    "statement": "Lead a review",
-    "target_skills": [{"skill_id": "python", "level": 4}],
-}
+FIGURES = ("n", "value", "ci_low", "ci_high")
 GROWTH = [1, 2, 3, 1, 2, 3]
 SATISFACTION = [3, 4, 5, 4, 4, 5]
 
@@ -129,6 +126,7 @@ async def test_the_outcome_report_shows_a_segment_of_six_suppresses_three_and_co
     outcomes: list[Any] = []
     segments = [("new-manager", g, s) for g, s in zip(GROWTH, SATISFACTION, strict=True)]
     segments += [("career-switch", 1, 2)] * 3
+    segments += [("returner", 2, 3)] * 5
     for n, (segment, growth, satisfaction) in enumerate(segments):
         first, second, third = one_mentee(program_id, unique, n, segment, growth, satisfaction)
         registered += first
@@ -140,27 +138,24 @@ async def test_the_outcome_report_shows_a_segment_of_six_suppresses_three_and_co
         await publish(stack, *outcomes, at=NOW)
         url = f"/programs/{program_id}/outcomes"
 
-        async def by_segment() -> dict[str, Any] | None:
-            answer = await qa.http.get(url, params={"by": "segment"}, headers=coordinator)
+        async def everyone() -> dict[str, Any] | None:
+            answer = await qa.http.get(url, headers=coordinator)
             if answer.status_code == 404:
                 return None
             assert answer.status_code == 200, answer.text
-            report: dict[str, Any] = answer.json()
-            groups = {g["group"]: g for g in report["groups"]}
-            if set(groups) != {"new-manager", "career-switch"}:
-                return None
+            [whole] = answer.json()["groups"]
+            shown = {f["indicator"]: f for f in whole["indicators"]}
             wanted = ("skill_growth", "satisfaction", "retention", "early_closure_rate")
-            for name, size in (("new-manager", 6), ("career-switch", 3)):
-                shown = {f["indicator"]: f for f in groups[name]["indicators"]}
-                if any(shown[i]["n"] != size for i in wanted):
-                    return None
-            return report
+            return whole if all(shown[i]["n"] == len(segments) for i in wanted) else None
 
-        report = await eventually(by_segment, timeout=30, what="every mentee's outcomes")
+        await eventually(everyone, timeout=30, what="every mentee's outcomes")
+        answer = await qa.http.get(url, params={"by": "segment"}, headers=coordinator)
+        assert answer.status_code == 200, answer.text
+        report: dict[str, Any] = answer.json()
         assert report["outcome_measures"] == ["skill_growth", "satisfaction", "retention"]
-        big, small = (
+        big, small, next_smallest = (
             next(g for g in report["groups"] if g["group"] == name)
-            for name in ("new-manager", "career-switch")
+            for name in ("new-manager", "career-switch", "returner")
         )
         shown = {f["indicator"]: f for f in big["indicators"]}
         assert "would_recommend" not in shown, "the program does not collect it"
@@ -180,8 +175,13 @@ async def test_the_outcome_report_shows_a_segment_of_six_suppresses_three_and_co
         ), "Wilson's interval for 6 of 6"
         assert shown["time_to_match_days"]["value"] == 3.0
         assert shown["time_to_first_session_days"]["value"] == 1.0
-        assert (small["mentees"], small["suppressed"]) == (3, "fewer than 5 mentees")
-        assert all(f["value"] is None and f["ci_low"] is None for f in small["indicators"])
+        assert (small["mentees"], small["suppressed"]) == (None, "fewer than 5 mentees")
+        assert all(f["n"] is None and f["value"] is None for f in small["indicators"])
+        assert (next_smallest["mentees"], next_smallest["suppressed"]) == (
+            None,
+            "suppressed so a smaller group cannot be worked out",
+        )
+        assert all(f["n"] is None and f["value"] is None for f in next_smallest["indicators"])
 
         csv_answer = await qa.http.get(f"{url}.csv", params={"by": "segment"}, headers=coordinator)
         assert csv_answer.status_code == 200, csv_answer.text
@@ -191,8 +191,10 @@ async def test_the_outcome_report_shows_a_segment_of_six_suppresses_three_and_co
             {
                 "group": g["group"],
                 "indicator": f["indicator"],
-                "n": str(f["n"]),
-                **{k: "" if f[k] is None else str(f[k]) for k in ("value", "ci_low", "ci_high")},
+                **{
+                    k: "" if f[k] is None else str(f[k])
+                    for k in ("n", "value", "ci_low", "ci_high")
+                },
                 "suppressed": f["suppressed"] or "",
             }
             for g in report["groups"]
@@ -278,10 +280,13 @@ async def test_the_outcome_report_shows_a_segment_of_six_suppresses_three_and_co
         whole = await eventually(
             converted, timeout=30, what="two invited mentees enrolled as mentors"
         )
-        assert (whole["invited_to_mentor"]["n"], whole["invited_to_mentor"]["value"]) == (9, 0.6667)
+        assert (whole["invited_to_mentor"]["n"], whole["invited_to_mentor"]["value"]) == (
+            14,
+            round(6 / 14, 4),
+        )
         assert (whole["accepted_invitation"]["n"], whole["accepted_invitation"]["value"]) == (
             6,
             0.5,
         )
         assert whole["became_mentor"]["n"] == 6
-        assert whole["early_closure_rate"]["reasons"] == {"withdrawn": 3}
+        assert whole["early_closure_rate"]["reasons"] == {"withdrawn": 8}, "3 + 5: shown"

@@ -24,13 +24,15 @@ from mentornet_contracts.events.experiments import (
 )
 from mentornet_contracts.events.programs import MatchingSignal, OutcomeMeasure
 from mentornet_qa.domain import experiments, guardrail, stats
-from mentornet_qa.domain.arm_outcomes import observations
+from mentornet_qa.domain.arm_outcomes import observations, progress
 from mentornet_qa.domain.calibration import Pair
 from mentornet_qa.domain.calibration_report import calibrate
+from mentornet_qa.domain.completion import Progress
 from mentornet_qa.domain.documents import Match, Person
 from mentornet_qa.domain.experiment_analysis import Observation, analyse
 from mentornet_qa.domain.experiment_docs import Assignment, Experiment
 from mentornet_qa.domain.verdict import ArmVerdict, verdict
+from mentornet_qa.usecases.calibration import pairs
 
 pytestmark = pytest.mark.unit
 
@@ -88,8 +90,8 @@ def test_a_loss_an_open_interval_and_a_share_each_have_their_words() -> None:
 
 
 def test_too_early_names_the_smallest_arm_and_the_sample_each_arm_needs() -> None:
-    said = verdict(OutcomeMeasure.SKILL_GROWTH, "A", [], NO_GUARDS, (12, 64))
-    assert said == "Too early: 12 of 64 mentees per arm"
+    said = verdict(OutcomeMeasure.SKILL_GROWTH, "A", [], NO_GUARDS, "Too early: 12 of 64")
+    assert said == "Too early: 12 of 64"
     seen = [Observation(f"a{k}", "A", 1.0) for k in range(3)]
     results = analyse(experiment(min_sample=5), seen, np.random.default_rng(1))
     assert (results["status"], results["verdict"]) == (
@@ -188,24 +190,106 @@ def match(match_id: str, mentee: str, arm_id: str, growth: int, confirmed: str) 
     )
 
 
-def test_each_mentee_counts_once_from_their_latest_match_in_their_assigned_arm() -> None:
-    person = cast(
+def person(participant_id: str = "e-1") -> Person:
+    return cast(
         Person,
         {
-            "participant_id": "e-1",
+            "participant_id": participant_id,
             "roles": {"mentee": {"program_id": "prog-1", "since": "", "goal_skills": ["python"]}},
             "status": "active",
             "groups": {"region": "emea"},
         },
     )
+
+
+def test_each_mentee_counts_once_from_their_latest_match_in_their_assigned_arm() -> None:
     assigned = cast(Assignment, {"mentee_id": "e-1", "arm_id": "B"})
     matches = [
         match("m-1", "e-1", "B", 1, "2027-01-05T00:00:00+00:00"),
         match("m-2", "e-1", "A", 3, "2027-01-20T00:00:00+00:00"),
         cast(Match, {**match("m-3", "e-2", "A", 1, "2027-01-05T00:00:00"), "experiment_id": "x"}),
     ]
-    [seen] = observations(experiment(), [assigned], matches, {"e-1": person})
+    [seen] = observations(experiment(), [assigned], matches, {"e-1": person()})
     assert seen == Observation("e-1", "B", 3.0, {"region": "emea"})
+
+
+def stopped(reason: StopReason, min_sample: int = 12, **fields: Any) -> Experiment:
+    event = ExperimentStopped(
+        experiment_id="exp-1",
+        program_id="prog-1",
+        reason=reason,
+        assigned=(ArmCount(arm_id="A", mentees=12), ArmCount(arm_id="B", mentees=12)),
+    )
+    return experiments.on_stopped(experiment(min_sample=min_sample, **fields), event, NOW)
+
+
+def spread(arm_id: str, n: int, base: float) -> list[Observation]:
+    return [Observation(f"{arm_id}{k:02d}", arm_id, base + (k % 3) * 0.5) for k in range(n)]
+
+
+def test_once_assignment_stopped_and_nobody_waits_the_results_are_complete() -> None:
+    seen = spread("A", 9, 1.0) + spread("B", 10, 2.0)
+    waiting = Progress({"A": 12, "B": 12}, waiting=2)
+    early = analyse(stopped(StopReason.SAMPLE_REACHED), seen, np.random.default_rng(1), waiting)
+    assert (early["status"], early["waiting"]) == ("collecting", 2)
+    assert early["verdict"].startswith("Too early: assignment stopped, waiting for")
+    done = Progress({"A": 12, "B": 12}, waiting=0)
+    found = analyse(stopped(StopReason.SAMPLE_REACHED), seen, np.random.default_rng(1), done)
+    assert found["status"] == "complete", "3 and 2 dropped out: waiting for 12 would never end"
+    assert found["verdict"].startswith("B better on skill growth by 0.9 points")
+    assert "(n = 9 of 12 assigned in A, 10 of 12 in B)" in found["verdict"]
+    assert [a["assigned"] for a in found["arms"]] == [12, 12]
+    running = analyse(experiment(min_sample=12), seen, np.random.default_rng(1), done)
+    assert running["status"] == "collecting", "assignment still running"
+
+
+def test_a_time_limit_completes_with_what_it_has_and_says_the_power() -> None:
+    seen = spread("A", 6, 1.0) + spread("B", 7, 2.0)
+    found = analyse(
+        stopped(StopReason.TIME_LIMIT, min_sample=20),
+        seen,
+        np.random.default_rng(1),
+        Progress({"A": 6, "B": 7}, waiting=0),
+    )
+    assert (found["status"], found["below_planned_size"], found["stop_reason"]) == (
+        "complete",
+        True,
+        "time_limit",
+    )
+    planned = stats.detectable_effect(20)
+    power = stats.power(planned or 0, 6)
+    assert found["verdict"].endswith(
+        f"sample below the planned size: 6 of 20 mentees in the smallest arm, "
+        f"power {power:.2f} to detect the planned effect (d = {planned})"
+    )
+
+
+def ran(match_id: str, mentee: str, status: str, value: int | None, confirmed: bool) -> Match:
+    found = match(
+        match_id, mentee, "B", value or 0, "2027-01-05T00:00:00+00:00" if confirmed else ""
+    )
+    if value is None:
+        found.pop("assessments")
+        found["end_reason"] = "withdrawn"
+    return cast(Match, {**found, "status": status})
+
+
+def test_waiting_counts_assigned_mentees_not_matched_or_in_a_running_match() -> None:
+    people = {f"e-{k}": person(f"e-{k}") for k in range(5)}
+    arms = [cast(Assignment, {"mentee_id": f"e-{k}", "arm_id": "B"}) for k in range(5)]
+    arms.append(cast(Assignment, {"mentee_id": "e-gone", "arm_id": "B", "erased": True}))
+    matches = [
+        ran("m-0", "e-0", "ended", 2, True),
+        ran("m-1", "e-1", "ended", None, True),
+        ran("m-2", "e-2", "confirmed", None, True),
+        ran("m-3", "e-3", "ended", 2, False),
+        ran("m-gone", "e-gone", "ended", 3, True),
+    ]
+    seen = observations(experiment(), arms, matches, people)
+    assert [o.mentee_id for o in seen] == ["e-0"], "e-3's proposal never ran; e-gone erased"
+    found = progress(experiment(), arms, matches, seen)
+    assert found.waiting == 3, "e-2 running, e-3 and e-4 not matched; e-1 dropped out"
+    assert dict(found.assigned) == {"B": 5}, "the erased mentee's arm no longer counts them"
 
 
 def test_calibration_is_refused_under_twenty_ended_matches_naming_the_outcome() -> None:
@@ -234,3 +318,14 @@ def test_the_power_helper_gives_the_sample_and_the_detectable_effect() -> None:
     assert stats.detectable_effect(10) == 1.33
     assert stats.power(3.0, 64) == pytest.approx(1.0)
     assert stats.detectable_effect(1) is None
+
+
+def test_calibration_fits_only_ended_matches_that_ran() -> None:
+    signals = {"skills": 0.5}
+    matches = [
+        cast(Match, {**ran("m-0", "e-0", "ended", 2, True), "signals": signals}),
+        cast(Match, {**ran("m-3", "e-3", "ended", 2, False), "signals": signals}),
+    ]
+    people = {"e-0": person("e-0"), "e-3": person("e-3")}
+    found = pairs(matches, people, OutcomeMeasure.SKILL_GROWTH)
+    assert [p.match_id for p in found] == ["m-0"], "m-3 was proposed, never confirmed"

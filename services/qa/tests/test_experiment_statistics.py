@@ -8,7 +8,7 @@ measured (`pytest -s`); docs/outcomes.md quotes the numbers.
   difference in about alpha of them;
 - calibration recovers known weights from outcome = w . signals + noise (400 matches);
 - the bootstrap interval of a difference covers the true difference about 95% of the
-  time, on a 1-5 scale and on a yes/no outcome.
+  time (between 92% and 97% of 500 runs), on a 1-5 scale and on a yes/no outcome.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ def test_calibration_recovers_known_weights_within_tolerance() -> None:
         f"true weight inside the bootstrap interval for {covered} of {len(TRUE_WEIGHTS)}"
     )
     assert worst <= WEIGHT_TOLERANCE
+    assert covered >= len(TRUE_WEIGHTS) - 1, "the weights' bootstrap intervals cover the truth"
     assert proposed["proposal"]["rule_id"] == "calibrated-skill_growth"
     assert proposed["expected_effect"]["difference"] > 0
     backtest = proposed["backtest"]
@@ -166,5 +167,5 @@ def test_the_bootstrap_interval_covers_the_true_difference_about_95_percent() ->
         f"\nbootstrap 95% CI coverage, 500 runs, n={PER_ARM}/arm: "
         f"1-5 scale {on_scale:.3f}, yes/no share {on_share:.3f}"
     )
-    assert 0.91 <= on_scale <= 0.98
-    assert 0.91 <= on_share <= 0.98
+    assert 0.92 <= on_scale <= 0.97
+    assert 0.92 <= on_share <= 0.97

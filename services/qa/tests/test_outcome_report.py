@@ -17,8 +17,14 @@ from mentornet_qa.api.health_views import HealthView
 from mentornet_qa.domain import conversion, health, intervals
 from mentornet_qa.domain.documents import Person, PersonStatus
 from mentornet_qa.domain.figures import Sampling
-from mentornet_qa.domain.outcome_report import SUPPRESSED, Figure, report, rows
+from mentornet_qa.domain.outcome_report import Figure, Report, report, rows
 from mentornet_qa.domain.outcome_report_facts import MenteeFacts, became_mentor
+from mentornet_qa.domain.outcome_suppression import (
+    COMPLEMENT,
+    OTHER_REASONS,
+    SUPPRESSED,
+    closure_reasons,
+)
 from mentornet_qa.usecases import dashboard
 
 pytestmark = pytest.mark.unit
@@ -73,10 +79,13 @@ COLLECTED = (OutcomeMeasure.SKILL_GROWTH, OutcomeMeasure.RETENTION)
 
 def test_by_segment_a_group_of_six_shows_its_figures_and_a_group_of_three_is_suppressed() -> None:
     people = [facts(n, "new-manager") for n in range(6)] + [facts(n, "switcher") for n in range(3)]
+    people += [facts(n, "returner") for n in range(5)]
     found = report("prog-1", "segment", COLLECTED, people)
     assert found["outcome_measures"] == ["skill_growth", "retention"]
-    big, small = found["groups"]
+    big, next_smallest, small = found["groups"]
     assert (big["group"], big["mentees"], big["suppressed"]) == ("new-manager", 6, None)
+    assert (next_smallest["group"], next_smallest["mentees"]) == ("returner", None)
+    assert next_smallest["suppressed"] == COMPLEMENT, "else the program total gives the 3 away"
     shown = figures(big["indicators"])
     assert set(shown) == {
         "skill_growth",
@@ -96,13 +105,20 @@ def test_by_segment_a_group_of_six_shows_its_figures_and_a_group_of_three_is_sup
     assert growth["ci_low"] == round(expected.low or 0, 4)
     retention = shown["retention"]
     assert (retention["n"], retention["value"], retention["statistic"]) == (6, 0.5, "proportion")
-    assert shown["early_closure_rate"]["reasons"] == {"withdrawn": 3}
+    assert shown["early_closure_rate"]["reasons"] == {}, "3 withdrawn: fewer than 5"
     assert shown["mentor_assessed_growth"]["suppressed"] == SUPPRESSED, "nobody has it: n 0"
     assert shown["time_to_match_days"]["value"] == 2.5
-    assert (small["group"], small["mentees"], small["suppressed"]) == ("switcher", 3, SUPPRESSED)
+    assert (small["group"], small["mentees"], small["suppressed"]) == ("switcher", None, SUPPRESSED)
     for figure in small["indicators"]:
-        assert (figure["value"], figure["ci_low"], figure["ci_high"]) == (None, None, None)
+        assert (figure["n"], figure["value"], figure["ci_low"], figure["ci_high"]) == (
+            None,
+            None,
+            None,
+            None,
+        )
         assert figure["suppressed"] == SUPPRESSED
+    for figure in next_smallest["indicators"]:
+        assert (figure["n"], figure["value"], figure["suppressed"]) == (None, None, COMPLEMENT)
     assert "reasons" not in figures(small["indicators"])["early_closure_rate"]
 
 
@@ -116,10 +132,14 @@ def test_by_program_everyone_counts_and_without_cohorts_the_report_says_so() -> 
     with_cohorts = [facts(n, None, cohort_id="c-1" if n < 5 else None) for n in range(7)]
     split = report("prog-1", "cohort", COLLECTED, with_cohorts)
     assert split["note"] is None
-    assert [(g["group"], g["mentees"]) for g in split["groups"]] == [("c-1", 5), ("no cohort", 2)]
+    assert [(g["group"], g["mentees"], g["suppressed"]) for g in split["groups"]] == [
+        ("c-1", None, COMPLEMENT),
+        ("no cohort", None, SUPPRESSED),
+    ]
     [segment] = report("prog-1", "segment", COLLECTED, people)["groups"]
     assert segment["group"] == "unspecified"
-    assert report("prog-1", "program", COLLECTED, [])["groups"][0]["mentees"] == 0
+    [empty] = report("prog-1", "program", COLLECTED, [])["groups"]
+    assert (empty["mentees"], empty["suppressed"]) == (None, SUPPRESSED)
 
 
 def test_an_attribute_split_uses_only_the_groups_people_consented_to_share() -> None:
@@ -129,6 +149,62 @@ def test_an_attribute_split_uses_only_the_groups_people_consented_to_share() -> 
     found = report("prog-1", "region", COLLECTED, people)
     assert [(g["group"], g["mentees"]) for g in found["groups"]] == [("emea", 5)]
     assert report("prog-1", "religion", COLLECTED, people)["groups"] == []
+
+
+SATISFACTION = (OutcomeMeasure.SATISFACTION,)
+
+
+def satisfied(n: int, segment: str, score: float) -> MenteeFacts:
+    return facts(n, segment, values={"satisfaction": score})
+
+
+def worked_out(whole: Report, split: Report, indicator: str) -> float | None:
+    """The reviewer's attack: the program figure times its n, less each group figure
+    shown times its n, over the n left; None when the published figures do not allow it."""
+    [total] = [f for f in whole["groups"][0]["indicators"] if f["indicator"] == indicator]
+    shown = [f for g in split["groups"] for f in g["indicators"] if f["indicator"] == indicator]
+    if total["n"] is None or total["value"] is None:
+        return None
+    if any(f["n"] is None for f in shown if f["value"] is None):
+        return None
+    left = total["n"] - sum(f["n"] or 0 for f in shown if f["value"] is not None)
+    if left <= 0 or left == total["n"]:
+        return None
+    rest = sum((f["n"] or 0) * (f["value"] or 0) for f in shown if f["value"] is not None)
+    return (total["n"] * total["value"] - rest) / left
+
+
+def test_a_suppressed_group_cannot_be_worked_out_from_the_program_total() -> None:
+    hidden = [satisfied(n, "switcher", s) for n, s in enumerate((1.0, 2.0, 1.0))]
+    people = [satisfied(n, "new-manager", 4.0 + n % 2) for n in range(3, 9)] + hidden
+    whole = report("prog-1", "program", SATISFACTION, people)
+    split = report("prog-1", "segment", SATISFACTION, people)
+    assert figures(whole["groups"][0]["indicators"])["satisfaction"]["n"] == 9
+    assert worked_out(whole, split, "satisfaction") is None, "the segment of 3 stays hidden"
+    shown = {g["group"]: (g["mentees"], g["suppressed"]) for g in split["groups"]}
+    assert shown == {"new-manager": (None, COMPLEMENT), "switcher": (None, SUPPRESSED)}
+
+
+def test_a_figure_under_five_in_a_shown_group_hides_the_next_smallest_figure_too() -> None:
+    people = [satisfied(n, "a", 4.0) for n in range(6)]
+    people += [satisfied(n, "b", 1.0) for n in range(6, 9)]
+    people += [facts(n, "b", values={}) for n in range(9, 14)]
+    people += [facts(n, "c", values={}) for n in range(14, 19)]
+    split = report("prog-1", "segment", SATISFACTION, people)
+    by_group = {g["group"]: figures(g["indicators"])["satisfaction"] for g in split["groups"]}
+    assert (by_group["b"]["n"], by_group["b"]["suppressed"]) == (None, SUPPRESSED)
+    assert (by_group["a"]["n"], by_group["a"]["suppressed"]) == (None, COMPLEMENT)
+    whole = report("prog-1", "program", SATISFACTION, people)
+    assert worked_out(whole, split, "satisfaction") is None
+
+
+def test_early_closure_reasons_list_only_counts_of_five_or_more() -> None:
+    assert closure_reasons(["withdrawn"] * 6 + ["stalled"] * 2) == {"withdrawn": 6}
+    assert closure_reasons(["withdrawn"] * 5 + ["stalled"] * 3 + ["other"] * 2) == {
+        "withdrawn": 5,
+        OTHER_REASONS: 5,
+    }
+    assert closure_reasons(["stalled"] * 4) == {}
 
 
 def test_csv_rows_carry_the_json_figures_one_per_group_and_indicator() -> None:

@@ -50,7 +50,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     recognitions = Recognitions(stores)
     every = timedelta(days=settings.audit_every_days)
     auditor = Auditor(stores, settings.audit_min_group, settings.audit_min_ratio, every, clock)
-    follow = FollowUps(stores, clock, sampler, recognitions, every)
+    follow = FollowUps(stores, clock, sampler, recognitions, every, trials)
     timers = qa_timers(
         stores, auditor, sampler, clock, settings.timer_poll_seconds, runtime.wake_relay
     )

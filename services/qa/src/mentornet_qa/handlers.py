@@ -48,6 +48,7 @@ from mentornet_contracts.events.outcomes import (
     SkillAssessed,
 )
 from mentornet_contracts.events.participants import (
+    GoalsUpdated,
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
@@ -131,6 +132,7 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         ParticipantWithdrawn: updating(persons, people.on_left, then.left),
         ParticipantErased: updating(persons, people.on_left, then.erased),
         AuditGroupsRecorded: updating(persons, people.on_groups),
+        GoalsUpdated: updating(persons, people.on_goals),
         MenteeWaitlisted: updating_at(persons, people.on_waitlisted),
         ProgramPublished: updating(programs, program.on_published, then.program),
         ProgramUpdated: updating(stores.programs_store, apply_update, then.program),

@@ -134,9 +134,13 @@ class ExperimentStores:
         await self.assignments_store.collection.create_index(
             [("state.program_id", 1), ("state.experiment_id", 1)]
         )
+        await self.assignments_store.collection.create_index("state.mentee_id")
 
     async def experiments_in(self, program_id: str) -> list[Experiment]:
         return await self.experiments.find({"state.program_id": program_id})
+
+    async def assignments_of_mentee(self, mentee_id: str) -> list[Assignment]:
+        return await self.assignments.find({"state.mentee_id": mentee_id})
 
     async def assignments_of(self, program_id: str, experiment_id: str) -> list[Assignment]:
         query = {"state.program_id": program_id, "state.experiment_id": experiment_id}

@@ -56,13 +56,24 @@ class ResultsView(BaseModel):
     name: str
     primary_outcome: OutcomeMeasure
     control_arm_id: str
-    status: str = Field(description="collecting or complete.")
+    status: str = Field(
+        description="complete (every arm has min_sample_per_arm values, or assignment "
+        "stopped and no assigned mentee still waits for a value) or collecting."
+    )
     assignment: str = Field(description="running or stopped.")
     stop_reason: str | None = Field(
         description="sample_reached, time_limit or coordinator, once stopped."
     )
     min_sample_per_arm: int
     smallest_arm: int
+    waiting: int | None = Field(
+        description="Assigned mentees still waiting for a value (not matched yet, or in a "
+        "match that has not ended)."
+    )
+    below_planned_size: bool = Field(
+        description="Complete with an arm under min_sample_per_arm values (the verdict "
+        "gives the power that leaves)."
+    )
     detectable_effect_size: float | None = Field(
         description="The Cohen's d the smallest arm detects with 80% power at alpha 0.05."
     )

@@ -10,7 +10,7 @@ from mentornet_chassis.http.policy import QA_TEAM, TEAM, allow
 from mentornet_chassis.http.provided import provided
 
 from ..domain.calibration_report import Calibration
-from ..domain.experiment_analysis import Results
+from ..domain.experiment_results import Results
 from ..usecases.calibration import Calibrator
 from ..usecases.experiments import ExperimentResults
 from .experiment_views import CalibrationRequest, CalibrationView, ResultsView

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 class FigureView(BaseModel):
     indicator: str = Field(description="What is measured (docs/outcomes.md).")
     statistic: str = Field(description="`mean`, `median` or `proportion`.")
-    n: int = Field(description="Sample size behind the figure.")
+    n: int | None = Field(description="Sample size behind the figure; null when hidden.")
     value: float | None = Field(description="The figure; null when suppressed or unknown.")
     ci_low: float | None = Field(description="95% interval, lower end.")
     ci_high: float | None = Field(description="95% interval, upper end.")
@@ -21,7 +21,7 @@ class FigureView(BaseModel):
 
 class GroupView(BaseModel):
     group: str
-    mentees: int
+    mentees: int | None = Field(description="Mentees in the group; null when hidden.")
     suppressed: str | None
     indicators: list[FigureView]
 

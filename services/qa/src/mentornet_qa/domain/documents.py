@@ -15,6 +15,8 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 
+from .outcome_docs import MatchOutcomes, MenteeGoals
+
 
 class MatchStatus(StrEnum):
     UNKNOWN = "unknown"
@@ -133,45 +135,9 @@ class Case(TypedDict):
     note: NotRequired[str]
 
 
-class Assessment(TypedDict):
-    """Levels of the mentee's target skills at one stage, as one assessor saw them
-    (skill.assessed)."""
-
-    assessor: str
-    """`mentee` (a self-assessment) or `mentor`."""
-    stage: str
-    """`baseline`, `milestone` or `end`."""
-    levels: dict[str, int]
-    goal_id: str | None
-    milestone_id: str | None
-    at: str
-
-
-class MilestoneDone(TypedDict):
-    """A milestone recorded as reached (milestone.completed)."""
-
-    goal_id: str
-    milestone_id: str
-    due_date: str
-    completed_on: str
-    on_time: bool
-    """Reached on or before its due date."""
-
-
-class EndSurvey(TypedDict):
-    """One person's end-of-match survey (end_survey.submitted), scores only."""
-
-    role: str
-    template_id: str
-    template_version: int
-    satisfaction: int
-    would_recommend: bool
-    confidence_gained: int
-    at: str
-
-
-class Match(TypedDict):
-    """QA's view of a match, fed by every stream; ids stay None until a fact names them."""
+class Match(MatchOutcomes):
+    """QA's view of a match, fed by every stream; ids stay None until a fact names them.
+    Its outcome facts are typed in outcome_docs.py."""
 
     match_id: str
     program_id: str | None
@@ -206,22 +172,8 @@ class Match(TypedDict):
     paused: NotRequired[Pause | None]
     pauses: NotRequired[int]
     stalls_while_paused: NotRequired[int]
-    signals: NotRequired[dict[str, float]]
-    """Each matching signal's raw value for the pair (match.proposed)."""
-    experiment_id: NotRequired[str | None]
-    arm_id: NotRequired[str | None]
-    rule_id: NotRequired[str | None]
-    rule_version: NotRequired[int | None]
     cohort_id: NotRequired[str]
     """The scheduler's cohort, when the match meets in a cohort's group sessions."""
-    assessments: NotRequired[dict[str, Assessment]]
-    """By `stage:assessor` (baseline, end) or `milestone:assessor:goal:milestone`."""
-    milestones_done: NotRequired[dict[str, MilestoneDone]]
-    """By `goal_id/milestone_id`."""
-    milestones_in_goal: NotRequired[dict[str, int]]
-    """Milestones each goal has, as the latest milestone or adjustment says."""
-    end_surveys: NotRequired[dict[str, EndSurvey]]
-    """By role."""
 
 
 class Role(TypedDict):
@@ -245,7 +197,7 @@ class Invitation(TypedDict):
     answered_at: NotRequired[str]
 
 
-class Person(TypedDict):
+class Person(MenteeGoals):
     participant_id: str
     roles: Roles
     status: PersonStatus
@@ -256,10 +208,6 @@ class Person(TypedDict):
     invitation: NotRequired[Invitation]
     person_id: NotRequired[str]
     """The person behind this enrolment (the participant id when the event names none)."""
-    segment: NotRequired[str | None]
-    """The mentee's segment (mentee.registered)."""
-    goal_milestones: NotRequired[dict[str, int]]
-    """Milestones each of the mentee's goals had at registration."""
 
 
 class ReviewRecord(TypedDict):

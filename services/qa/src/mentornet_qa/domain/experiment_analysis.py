@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
 
 import numpy as np
 from mentornet_contracts.events.programs import OutcomeMeasure
 
 from . import stats
+from .completion import Progress, Status, sample_note, sample_size, status, too_early
 from .experiment_docs import Experiment
+from .experiment_results import ArmResult, Results, VsControl
 from .guardrail import ArmGuardrail, guardrails
 from .verdict import ArmVerdict, verdict
 
@@ -28,52 +29,6 @@ class Observation:
     arm_id: str
     value: float
     groups: dict[str, str] = field(default_factory=dict)
-
-
-class ArmResult(TypedDict):
-    arm_id: str
-    rule_id: str | None
-    rule_version: int | None
-    control: bool
-    assigned: int
-    """Mentees assigned to the arm (experiment.arm.assigned)."""
-    n: int
-    """Of them, those with a value of the primary outcome."""
-    mean: float | None
-    sd: float | None
-    ci: list[float] | None
-
-
-class VsControl(TypedDict):
-    arm_id: str
-    control_arm_id: str
-    difference: float | None
-    ci: list[float] | None
-    effect_size: float | None
-    p_value: float | None
-    finding: str
-    """better, worse, no_difference, or too_few (an arm without values)."""
-
-
-class Results(TypedDict):
-    experiment_id: str
-    program_id: str
-    name: str
-    primary_outcome: str
-    control_arm_id: str
-    status: str
-    """collecting (an arm has fewer than min_sample_per_arm values) or complete."""
-    assignment: str
-    """running, or stopped (assignment stopped; outcomes keep arriving)."""
-    stop_reason: str | None
-    min_sample_per_arm: int
-    smallest_arm: int
-    detectable_effect_size: float | None
-    """The Cohen's d the smallest arm's n detects with 80% power at alpha 0.05."""
-    arms: list[ArmResult]
-    comparisons: list[VsControl]
-    guardrails: list[ArmGuardrail]
-    verdict: str
 
 
 def _rounded(value: float | None, places: int = 4) -> float | None:
@@ -138,46 +93,68 @@ def by_arm(experiment: Experiment, seen: Sequence[Observation]) -> dict[str, lis
     return arms
 
 
-def analyse(
-    experiment: Experiment,
-    seen: Sequence[Observation],
-    rng: np.random.Generator,
-    assigned: Mapping[str, int] | None = None,
-) -> Results:
-    """The results; `rng` draws the bootstrap resamples, arm after arm; `assigned`:
-    mentees assigned per arm."""
-    values = by_arm(experiment, seen)
+def _comparisons(
+    experiment: Experiment, values: Mapping[str, Sequence[float]], rng: np.random.Generator
+) -> list[VsControl]:
     control_id = experiment["control_arm_id"]
-    wanted = experiment["min_sample_per_arm"]
-    smallest = min((len(v) for v in values.values()), default=0)
-    outcome = OutcomeMeasure(experiment["primary_outcome"])
-    comparisons = [
+    return [
         _versus(control_id, arm_id, values.get(control_id, []), arm_values, rng)
         for arm_id, arm_values in values.items()
         if arm_id != control_id
     ]
-    guards = guardrails(experiment, seen, outcome)
-    complete = smallest >= wanted
-    said = verdict(
-        outcome,
-        control_id,
-        [ArmVerdict(c["arm_id"], c["difference"], c["ci"]) for c in comparisons],
-        guards,
-        None if complete else (smallest, wanted),
-    )
+
+
+def _verdict(
+    experiment: Experiment,
+    values: Mapping[str, Sequence[float]],
+    comparisons: Sequence[VsControl],
+    guards: Sequence[ArmGuardrail],
+    progress: Progress,
+) -> tuple[Status, str]:
+    found = status(experiment, values, progress)
+    control_id = experiment["control_arm_id"]
+    arms = [
+        ArmVerdict(
+            c["arm_id"],
+            c["difference"],
+            c["ci"],
+            sample_size(control_id, c["arm_id"], values, progress),
+        )
+        for c in comparisons
+    ]
+    outcome = OutcomeMeasure(experiment["primary_outcome"])
+    early = None if found.complete else too_early(found)
+    return found, verdict(outcome, control_id, arms, guards, early, sample_note(found))
+
+
+def analyse(
+    experiment: Experiment,
+    seen: Sequence[Observation],
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> Results:
+    """The results; `rng` draws the bootstrap resamples, arm after arm; `progress`:
+    mentees assigned per arm and how many still wait for a value (domain/completion.py)."""
+    progress = progress or Progress()
+    values = by_arm(experiment, seen)
+    comparisons = _comparisons(experiment, values, rng)
+    guards = guardrails(experiment, seen, OutcomeMeasure(experiment["primary_outcome"]))
+    found, said = _verdict(experiment, values, comparisons, guards, progress)
     return Results(
         experiment_id=experiment["experiment_id"],
         program_id=experiment["program_id"],
         name=experiment["name"],
-        primary_outcome=outcome.value,
-        control_arm_id=control_id,
-        status="complete" if complete else "collecting",
+        primary_outcome=experiment["primary_outcome"],
+        control_arm_id=experiment["control_arm_id"],
+        status="complete" if found.complete else "collecting",
         assignment=str(experiment["status"]),
         stop_reason=experiment["stopped"]["reason"] if "stopped" in experiment else None,
-        min_sample_per_arm=wanted,
-        smallest_arm=smallest,
-        detectable_effect_size=stats.detectable_effect(smallest),
-        arms=[_arm(experiment, a, v, (assigned or {}).get(a, 0)) for a, v in values.items()],
+        min_sample_per_arm=found.wanted,
+        smallest_arm=found.smallest,
+        waiting=found.waiting,
+        below_planned_size=found.below_plan,
+        detectable_effect_size=stats.detectable_effect(found.smallest),
+        arms=[_arm(experiment, a, v, progress.assigned.get(a, 0)) for a, v in values.items()],
         comparisons=comparisons,
         guardrails=guards,
         verdict=said,

@@ -63,3 +63,5 @@ class Assignment(TypedDict):
     rule_id: str
     rule_version: int
     assigned_at: str
+    erased: NotRequired[bool]
+    """The mentee was erased: the arm no longer counts them (participant.erased)."""

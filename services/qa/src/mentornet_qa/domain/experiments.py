@@ -75,7 +75,7 @@ def on_stopped(current: Experiment | None, event: ExperimentStopped, at: datetim
 def on_assigned(
     current: Assignment | None, event: ExperimentArmAssigned, at: datetime
 ) -> Assignment:
-    if current is not None and current["arm_id"] == event.arm_id:
+    if current is not None and (current["arm_id"] == event.arm_id or current.get("erased")):
         return current
     return Assignment(
         experiment_id=event.experiment_id,
@@ -91,3 +91,9 @@ def on_assigned(
 def defined(experiment: Experiment | None) -> Experiment | None:
     """The experiment once its definition arrived (not only its stop)."""
     return experiment if experiment and experiment["definitions"] > 0 else None
+
+
+def on_erased(current: Assignment | None) -> Assignment | None:
+    """The mentee was erased: their arm no longer counts them; a late replay of the
+    assignment does not bring it back."""
+    return {**current, "erased": True} if current is not None else None

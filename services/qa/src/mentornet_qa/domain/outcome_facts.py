@@ -6,7 +6,7 @@ delivered again changes nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from mentornet_contracts.events.matches import MatchProposed
 from mentornet_contracts.events.outcomes import (
@@ -17,9 +17,19 @@ from mentornet_contracts.events.outcomes import (
 )
 
 from . import matches, triggers
-from .documents import Assessment, EndSurvey, Match, MilestoneDone
+from .documents import Match
+from .outcome_docs import Assessment, EndSurvey, MilestoneDone
 from .outcome_values import assessment_key
 from .program import Program
+
+MENTEE_FACTS = (
+    "assessments",
+    "milestones_done",
+    "milestones_in_goal",
+    "goal_milestones",
+    "end_surveys",
+)
+"""The outcome facts of a match that are all about its mentee."""
 
 
 def proposed(
@@ -81,12 +91,16 @@ def on_milestone(current: Match | None, event: MilestoneCompleted) -> Match:
 
 
 def on_adjusted(current: Match | None, event: GoalAdjustmentAnswered) -> Match | None:
-    """An accepted adjustment's goal is the goal from then on: its milestones count."""
+    """An accepted adjustment's goal is the goal from then on: its milestones (by id)
+    are the ones that count."""
     if not event.accepted or event.goal is None or not event.goal.milestones:
         return None
     match = _known(matches.base(current, event.match_id), event)
-    counts = {**(match.get("milestones_in_goal") or {}), event.goal_id: len(event.goal.milestones)}
-    return {**match, "milestones_in_goal": counts}
+    ids = [m.milestone_id for m in event.goal.milestones]
+    return {
+        **match,
+        "goal_milestones": {**(match.get("goal_milestones") or {}), event.goal_id: ids},
+    }
 
 
 def on_end_survey(current: Match | None, event: EndSurveySubmitted, now: datetime) -> Match:
@@ -125,3 +139,19 @@ def surveyed(
     state: Match | None, event: EndSurveySubmitted, program: Program | None, now: datetime
 ) -> triggers.Step:
     return on_end_survey(state, event, now), []
+
+
+def forget(match: Match, person: str) -> Match:
+    """An erased person's outcome facts leave the match: an erased mentee's assessments,
+    milestones and surveys (every outcome fact is about them); an erased mentor's own
+    survey and assessments."""
+    if match.get("mentee_id") == person:
+        kept = {k: v for k, v in match.items() if k not in MENTEE_FACTS}
+        return cast(Match, kept)
+    if match.get("mentor_id") != person:
+        return match
+    assessments = {
+        k: a for k, a in (match.get("assessments") or {}).items() if a["assessor"] != "mentor"
+    }
+    surveys = {r: s for r, s in (match.get("end_surveys") or {}).items() if r != "mentor"}
+    return {**match, "assessments": assessments, "end_surveys": surveys}

@@ -1,46 +1,47 @@
 """A program's outcome report: its mentees split into groups (the whole program, its
 cohorts, its segments, or one fairness audit attribute, from consented groups only),
 and per group each indicator's sample size, value and 95% interval (t for means, Wilson
-for proportions, order statistics for medians). A group of fewer than 5 mentees shows
-no figures, and neither does a figure resting on fewer than 5: each says why."""
+for proportions, order statistics for medians; domain/outcome_indicators.py). What
+would show, or let anyone work out, a figure about fewer than 5 mentees is hidden and
+says why (domain/outcome_suppression.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import NotRequired, TypedDict
 
 from mentornet_contracts.events.programs import OutcomeMeasure
 
 from . import intervals
 from .intervals import Estimate
-from .outcome_report_facts import MENTOR_GROWTH, MenteeFacts
+from .outcome_indicators import EARLY_CLOSURE, Indicator, indicators
+from .outcome_report_facts import MenteeFacts
+from .outcome_suppression import MIN_GROUP, closure_reasons, hidden
 
-MIN_GROUP = 5
-SUPPRESSED = f"fewer than {MIN_GROUP} mentees"
 NO_COHORT = "no cohort"
 UNSPECIFIED = "unspecified"
 PLAIN = ("program", "cohort", "segment")
 """Splits that are not fairness audit attributes."""
-PROPORTIONS = (OutcomeMeasure.WOULD_RECOMMEND, OutcomeMeasure.RETENTION)
 
 
 class Figure(TypedDict):
     indicator: str
     statistic: str
     """`mean`, `median` or `proportion`."""
-    n: int
+    n: int | None
+    """None when the figure is hidden."""
     value: float | None
     ci_low: float | None
     ci_high: float | None
     suppressed: str | None
     reasons: NotRequired[dict[str, int]]
-    """Early closures by reason code (early_closure_rate)."""
+    """Early closures by reason code, each 5 or more (early_closure_rate)."""
 
 
 class Group(TypedDict):
     group: str
-    mentees: int
+    mentees: int | None
+    """None when the group is hidden."""
     suppressed: str | None
     indicators: list[Figure]
 
@@ -55,88 +56,26 @@ class Report(TypedDict):
     groups: list[Group]
 
 
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    statistic: str
-    figure: Callable[[Sequence[MenteeFacts]], Estimate]
-
-
-def _values(name: str) -> Callable[[Sequence[MenteeFacts]], list[float]]:
-    return lambda people: [p.values[name] for p in people if name in p.values]
-
-
-def _mean_of(name: str) -> Indicator:
-    return Indicator(name, "mean", lambda people: intervals.mean(_values(name)(people)))
-
-
-def _share_of(name: str) -> Indicator:
-    return Indicator(name, "proportion", lambda people: intervals.proportion(_values(name)(people)))
-
-
-def _median(name: str, pick: Callable[[MenteeFacts], float | None]) -> Indicator:
-    def figure(people: Sequence[MenteeFacts]) -> Estimate:
-        return intervals.median_interval([v for p in people if (v := pick(p)) is not None])
-
-    return Indicator(name, "median", figure)
-
-
-def _share(
-    name: str, among: Callable[[MenteeFacts], bool], hit: Callable[[MenteeFacts], bool]
-) -> Indicator:
-    def figure(people: Sequence[MenteeFacts]) -> Estimate:
-        return intervals.proportion([hit(p) for p in people if among(p)])
-
-    return Indicator(name, "proportion", figure)
-
-
-def _early_closure(people: Sequence[MenteeFacts]) -> Estimate:
-    """Over ended matches: the share that closed early."""
-    return intervals.proportion([e in p.early_ends for p in people for e in p.ends])
-
-
-ACTIVITY = (
-    _median("time_to_match_days", lambda p: p.days_to_match),
-    _median("time_to_first_session_days", lambda p: p.days_to_first_session),
-    Indicator("early_closure_rate", "proportion", _early_closure),
-    _share("rematch_rate", lambda p: p.matched, lambda p: p.rematched),
-    _share("invited_to_mentor", lambda p: bool(p.ends), lambda p: p.invited),
-    _share("accepted_invitation", lambda p: p.invited, lambda p: p.accepted),
-    _share("became_mentor", lambda p: p.invited, lambda p: p.became_mentor),
-)
-
-
-def indicators(collected: Sequence[OutcomeMeasure]) -> list[Indicator]:
-    """The outcomes the program collects (in the contract's order), mentor-assessed
-    growth with skill growth, then the activity facts every program has."""
-    chosen = [m for m in OutcomeMeasure if m in collected]
-    found = [_share_of(m) if m in PROPORTIONS else _mean_of(m) for m in chosen]
-    if OutcomeMeasure.SKILL_GROWTH in chosen:
-        found.append(_mean_of(MENTOR_GROWTH))
-    return [*found, *ACTIVITY]
-
-
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def figure(indicator: Indicator, people: Sequence[MenteeFacts], group_shown: bool) -> Figure:
-    estimate = indicator.figure(people)
-    shown = group_shown and estimate.n >= MIN_GROUP
+def figure(
+    indicator: Indicator, people: Sequence[MenteeFacts], estimate: Estimate, why: str | None
+) -> Figure:
+    """One group's figure; `why` it is hidden, if it is."""
+    shown = why is None
     found = Figure(
         indicator=indicator.name,
         statistic=indicator.statistic,
-        n=estimate.n,
+        n=estimate.n if shown else None,
         value=_round(estimate.value) if shown else None,
         ci_low=_round(estimate.low) if shown else None,
         ci_high=_round(estimate.high) if shown else None,
-        suppressed=None if shown else SUPPRESSED,
+        suppressed=why,
     )
-    if indicator.name == "early_closure_rate" and shown:
-        reasons: dict[str, int] = {}
-        for reason in (e for p in people for e in p.early_ends):
-            reasons[reason] = reasons.get(reason, 0) + 1
-        found["reasons"] = dict(sorted(reasons.items()))
+    if indicator.name == EARLY_CLOSURE and shown:
+        found["reasons"] = closure_reasons(e for p in people for e in p.early_ends)
     return found
 
 
@@ -152,9 +91,7 @@ def group_of(by: str, program_id: str) -> Callable[[MenteeFacts], str | None]:
     return lambda p: p.groups.get(by)
 
 
-def report(
-    program_id: str, by: str, collected: Sequence[OutcomeMeasure], people: Sequence[MenteeFacts]
-) -> Report:
+def split(by: str, program_id: str, people: Sequence[MenteeFacts]) -> dict[str, list[MenteeFacts]]:
     place = group_of(by, program_id)
     groups: dict[str, list[MenteeFacts]] = {}
     for person in people:
@@ -162,18 +99,41 @@ def report(
             groups.setdefault(name, []).append(person)
     if by == "program":
         groups.setdefault(program_id, [])
-    chosen = indicators(collected)
-    shown: list[Group] = []
-    for name, members in sorted(groups.items()):
-        big_enough = len(members) >= MIN_GROUP
-        shown.append(
-            Group(
-                group=name,
-                mentees=len(members),
-                suppressed=None if big_enough else SUPPRESSED,
-                indicators=[figure(i, members, big_enough) for i in chosen],
-            )
+    return dict(sorted(groups.items()))
+
+
+def _column(
+    indicator: Indicator, groups: dict[str, list[MenteeFacts]], whole: dict[str, str]
+) -> dict[str, Figure]:
+    """One indicator across the groups, hidden where its groups are, where it rests on
+    fewer than 5, and where that would let a hidden one be worked out."""
+    estimates = {name: indicator.figure(members) for name, members in groups.items()}
+    why = hidden({name: e.n for name, e in estimates.items()}, whole)
+    return {
+        name: figure(indicator, groups[name], estimate, why.get(name))
+        for name, estimate in estimates.items()
+    }
+
+
+def groups_shown(
+    groups: dict[str, list[MenteeFacts]], collected: Sequence[OutcomeMeasure]
+) -> list[Group]:
+    whole = hidden({name: len(members) for name, members in groups.items()})
+    columns = [_column(i, groups, whole) for i in indicators(collected)]
+    return [
+        Group(
+            group=name,
+            mentees=None if name in whole else len(members),
+            suppressed=whole.get(name),
+            indicators=[column[name] for column in columns],
         )
+        for name, members in groups.items()
+    ]
+
+
+def report(
+    program_id: str, by: str, collected: Sequence[OutcomeMeasure], people: Sequence[MenteeFacts]
+) -> Report:
     no_cohort = by == "cohort" and not any(p.cohort_id for p in people)
     return Report(
         program_id=program_id,
@@ -182,7 +142,7 @@ def report(
         min_group=MIN_GROUP,
         confidence=intervals.LEVEL,
         note="matches have no cohort" if no_cohort else None,
-        groups=shown,
+        groups=groups_shown(split(by, program_id, people), collected),
     )
 
 

@@ -6,11 +6,16 @@ feedback and the matcher announced) and of the mentee (their registration).
 - skill_growth: mean over the mentee's target skills of (end self-level - baseline);
   skills without both levels are left out; unknown without any such skill.
 - goal_completion: milestones completed by their due date / milestones of the mentee's
-  goals; known once the match has ended or every milestone is recorded.
+  goals as they now stand (a match's accepted adjustment, else the mentee's goals as
+  registered or last updated; a completed milestone no longer in its goal does not
+  count); known once the match has ended or every milestone is recorded.
 - satisfaction, confidence_gained (1-5), would_recommend (1 or 0): the mentee's own
   end-of-match survey.
 - retention: 1 when the match ended completed (ran its course), 0 when it ended early
   (withdrawn, stalled, rematched, other); unknown while it runs.
+
+A proposal never confirmed (declined, or an option not picked) is not a match that ran:
+it has no outcomes.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from statistics import fmean
 
 from mentornet_contracts.events.programs import OutcomeMeasure
 
-from .documents import Assessment, Match, MatchStatus, Person
+from .documents import Match, MatchStatus, Person
+from .outcome_docs import Assessment, MilestoneDone
 
 RAN_ITS_COURSE = "completed"
 EARLY_ENDS = ("withdrawn", "stalled", "rematched", "other")
@@ -67,17 +73,29 @@ def mentor_assessed_growth(match: Match, mentee: Person | None) -> float | None:
     return _growth(_assessment(match, "end", "mentor"), baseline, target_skills(mentee))
 
 
-def milestones_planned(match: Match, mentee: Person | None) -> int:
-    """Milestones of the mentee's goals: as the match's latest facts say, else as the
-    mentee registered them."""
-    registered = (mentee.get("goal_milestones") if mentee else None) or {}
-    latest = match.get("milestones_in_goal") or {}
-    return sum({**registered, **latest}.values())
+def goal_milestones(match: Match, mentee: Person | None) -> dict[str, list[str]] | None:
+    """Each goal's milestone ids as the goal now stands: the match's accepted adjustment,
+    else the mentee's goals; None when neither is known."""
+    current = (mentee.get("goal_milestone_ids") if mentee else None) or {}
+    adjusted = match.get("goal_milestones") or {}
+    if not current and not adjusted:
+        return None
+    return {**current, **adjusted}
+
+
+def _standing(match: Match, mentee: Person | None) -> tuple[int, list[MilestoneDone]]:
+    """Milestones planned and those completed, counting only milestones of the goals as
+    they now stand (by counts from milestone.completed when no goal is known)."""
+    done = list((match.get("milestones_done") or {}).values())
+    goals = goal_milestones(match, mentee)
+    if goals is None:
+        return sum((match.get("milestones_in_goal") or {}).values()), done
+    kept = [m for m in done if m["milestone_id"] in goals.get(m["goal_id"], ())]
+    return sum(len(ids) for ids in goals.values()), kept
 
 
 def goal_completion(match: Match, mentee: Person | None) -> float | None:
-    planned = milestones_planned(match, mentee)
-    done = list((match.get("milestones_done") or {}).values())
+    planned, done = _standing(match, mentee)
     planned = max(planned, len(done))
     if planned == 0:
         return None
@@ -96,7 +114,10 @@ def retention(match: Match) -> float | None:
 
 
 def measures(match: Match, mentee: Person | None) -> dict[OutcomeMeasure, float]:
-    """Every outcome of the mentee in this match that is known."""
+    """Every outcome of the mentee in this match that is known (none for a proposal
+    that was never confirmed)."""
+    if not match.get("confirmed_at"):
+        return {}
     found: dict[OutcomeMeasure, float | None] = {
         OutcomeMeasure.SKILL_GROWTH: skill_growth(match, mentee),
         OutcomeMeasure.GOAL_COMPLETION: goal_completion(match, mentee),

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from mentornet_contracts.events.audit import AuditGroupsRecorded
+from mentornet_contracts.events.common import Goal
 from mentornet_contracts.events.matches import MenteeWaitlisted
 from mentornet_contracts.events.participants import (
+    GoalsUpdated,
     MenteeRegistered,
     MentorRegistered,
     ParticipantErased,
@@ -37,15 +39,35 @@ def on_mentee(current: Person | None, event: MenteeRegistered, now: datetime) ->
     person = _base(current, event.participant_id)
     if person["status"] != PersonStatus.ACTIVE:
         return None
-    skills = sorted({s.skill_id for g in event.goals for s in g.target_skills})
-    role = Role(program_id=event.program_id, since=now.isoformat(), goal_skills=skills)
+    role = Role(program_id=event.program_id, since=now.isoformat(), goal_skills=[])
     return {
-        **person,
-        "roles": {**person["roles"], "mentee": role},
+        **_with_goals({**person, "roles": {**person["roles"], "mentee": role}}, event.goals),
         "person_id": event.person_id or event.participant_id,
         "segment": event.segment,
-        "goal_milestones": {g.goal_id: len(g.milestones) for g in event.goals if g.milestones},
     }
+
+
+def _with_goals(person: Person, goals: tuple[Goal, ...]) -> Person:
+    """The mentee's target skills and each goal's milestone ids, as the goals stand."""
+    role = person["roles"].get("mentee")
+    assert role is not None
+    skills = sorted({s.skill_id for g in goals for s in g.target_skills})
+    milestones = {g.goal_id: [m.milestone_id for m in g.milestones] for g in goals}
+    return {
+        **person,
+        "roles": {**person["roles"], "mentee": {**role, "goal_skills": skills}},
+        "goal_milestone_ids": milestones,
+    }
+
+
+def on_goals(current: Person | None, event: GoalsUpdated) -> Person | None:
+    """The mentee's goals changed (goals.updated): their target skills and milestones
+    are the new goals'."""
+    if current is None or current["status"] != PersonStatus.ACTIVE:
+        return None
+    if current["roles"].get("mentee") is None:
+        return None
+    return _with_goals(current, event.goals)
 
 
 def on_waitlisted(current: Person | None, event: MenteeWaitlisted, now: datetime) -> Person:

@@ -17,6 +17,8 @@ class ArmVerdict:
     arm_id: str
     difference: float | None
     ci: Sequence[float] | None
+    sample: str = ""
+    """What the comparison rests on, e.g. `(n = 9 of 12 assigned in A, 10 of 12 in B)`."""
 
 
 def number(value: float, share: bool) -> str:
@@ -31,6 +33,11 @@ def _unit(share: bool) -> str:
 
 
 def _finding(arm: ArmVerdict, control_id: str, outcome: OutcomeMeasure) -> str:
+    said = _difference(arm, control_id, outcome)
+    return f"{said} {arm.sample}" if arm.sample else said
+
+
+def _difference(arm: ArmVerdict, control_id: str, outcome: OutcomeMeasure) -> str:
     label = outcome.value.replace("_", " ")
     share = outcome in SHARES
     if arm.difference is None or arm.ci is None:
@@ -73,11 +80,13 @@ def verdict(
     control_id: str,
     arms: Sequence[ArmVerdict],
     guards: Sequence[ArmGuardrail],
-    early: tuple[int, int] | None,
+    early: str | None,
+    note: str | None = None,
 ) -> str:
-    """`early`: (the smallest arm's values, the sample each arm needs) while collecting."""
+    """`early`: what the results wait for while collecting (domain/completion.py);
+    `note`: what the sample means for the findings (below the planned size)."""
     if early is not None:
-        have, wanted = early
-        return f"Too early: {have} of {wanted} mentees per arm"
+        return early
     findings = [_finding(arm, control_id, outcome) for arm in arms]
-    return "; ".join([*findings, _guardrail(guards, control_id, outcome in SHARES)])
+    guard = _guardrail(guards, control_id, outcome in SHARES)
+    return "; ".join([*findings, guard, *([note] if note else [])])

@@ -33,11 +33,13 @@ def pool_of(match: Match) -> str:
 def pairs(
     matches: list[Match], people: Mapping[str, Person], outcome: OutcomeMeasure
 ) -> list[Pair]:
-    """Ended matches that carry signals and the mentee's value of the outcome."""
+    """Ended matches (confirmed ones: a declined proposal never ran) that carry signals
+    and the mentee's value of the outcome."""
     found = []
     for match in matches:
         signals = match.get("signals") or {}
-        if match["status"] != MatchStatus.ENDED or not signals:
+        ran = match["status"] == MatchStatus.ENDED and bool(match.get("confirmed_at"))
+        if not ran or not signals:
             continue
         value = measures(match, people.get(match.get("mentee_id") or "")).get(outcome)
         if value is not None:

@@ -179,7 +179,7 @@ def _outcomes(outcomes: Mapping[str, Figure]) -> str:
     shown = []
     for name, f in outcomes.items():
         if f["suppressed"]:
-            note = f"{f['suppressed']} (n={f['n']})"
+            note = f["suppressed"]
         elif f["ci_low"] is None:
             note = f"n={f['n']}"
         else:

@@ -7,14 +7,14 @@ loop, so a large experiment does not hold up the service's consumers."""
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 
 import numpy as np
 from mentornet_chassis.errors import NotFound
 
-from ..domain.arm_outcomes import observations
-from ..domain.experiment_analysis import Results, analyse
+from ..domain.arm_outcomes import observations, progress
+from ..domain.experiment_analysis import analyse
 from ..domain.experiment_docs import Experiment
+from ..domain.experiment_results import Results
 from ..domain.experiments import defined, key
 from ..store import ExperimentStores, QaStores
 
@@ -34,9 +34,8 @@ class ExperimentResults:
         experiment = await self.definition(program_id, experiment_id)
         assignments = await self.experiments.assignments_of(program_id, experiment_id)
         people = {p["participant_id"]: p for p in await self.stores.people_in(program_id)}
-        seen = observations(
-            experiment, assignments, await self.stores.matches_in(program_id), people
-        )
+        matches = await self.stores.matches_in(program_id)
+        seen = observations(experiment, assignments, matches, people)
+        collected = progress(experiment, assignments, matches, seen)
         rng = np.random.default_rng(experiment["seed"])
-        assigned = Counter(a["arm_id"] for a in assignments)
-        return await asyncio.to_thread(analyse, experiment, seen, rng, assigned)
+        return await asyncio.to_thread(analyse, experiment, seen, rng, collected)

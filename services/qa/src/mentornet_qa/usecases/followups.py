@@ -17,10 +17,17 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 
-from ..domain import pauses, people, playbook, recognition, reviews, triggers
-from ..domain.documents import Case, Invitation, Match, MatchStatus, Person, Recognition, Sample
+from ..domain import (
+    pauses,
+    people,
+    playbook,
+    recognition,
+    triggers,
+)
+from ..domain.documents import Invitation, Match, MatchStatus, Person
 from ..domain.program import ProgramState
-from ..store import QaStores
+from ..store import ExperimentStores, QaStores
+from .erasure import Erasure
 from .recognitions import Recognitions
 from .sampling import Sampler
 
@@ -35,8 +42,10 @@ class FollowUps:
         sampler: Sampler,
         recognitions: Recognitions,
         audit_every: timedelta,
+        trials: ExperimentStores | None = None,
     ) -> None:
         self.stores = stores
+        self.trials = trials
         self.clock = clock
         self.sampler = sampler
         self.recognitions = recognitions
@@ -174,71 +183,12 @@ class FollowUps:
             await self.stores.matches.apply(match["match_id"], close)
 
     async def erased(self, envelope: Envelope[Any], state: object) -> None:
-        """Free text about the person goes: review comments on their sessions, notes
-        on their cases; their open case is closed and their sessions' samples not yet
-        reviewed are withdrawn from review; a mentor's recognition record is emptied."""
+        """As `left`, then what erasure forgets (usecases/erasure.py)."""
         await self.left(envelope, state)
-        person = envelope.subject
-        now = self.clock()
-        for match in [
-            *await self.stores.matches_of_mentee(person),
-            *await self.stores.matches_of_mentor(person),
-        ]:
-            await self.stores.matches.apply(
-                match["match_id"], lambda s: _case_closed(_without_notes(s), now, envelope)
-            )
-            for sample in await self.stores.samples_of_match(match["match_id"]):
-                await self.stores.samples.apply(sample["sample_id"], lambda s: _withdrawn(s, now))
-            if match.get("mentor_id") == person and match.get("program_id"):
-                key = f"{match['program_id']}:{person}"
-                await self.stores.recognition.apply(key, _forgotten)
+        await Erasure(self.stores, self.trials).forget(envelope, self.clock())
 
 
 def _awaiting(match: Match) -> bool:
     """A rematch case waiting for the mentee's new match."""
     case = match.get("case")
     return case is not None and bool(case.get("awaiting_new_match"))
-
-
-def _withdrawn(sample: Sample | None, now: datetime) -> Change[Sample]:
-    return Change(reviews.withdraw(sample, now) if sample else None)
-
-
-def _forgotten(state: Recognition | None) -> Change[Recognition]:
-    return Change(Recognition(erased=True) if state else None)
-
-
-def _without_notes(match: Match | None) -> Match | None:
-    """Closed cases lose their notes and details, a pause its reason."""
-    if match is None:
-        return None
-    closed: list[Case] = [
-        {**_without_details(c), "note": ""} for c in match.get("closed_cases", [])
-    ]
-    pause = match.get("paused")
-    if pause:
-        return {**match, "closed_cases": closed, "paused": {**pause, "reason": ""}}
-    return {**match, "closed_cases": closed}
-
-
-def _without_details(case: Case) -> Case:
-    """A case's triggers keep what and when, not the words (a coordinator's, say)."""
-    return {**case, "triggers": [{**t, "detail": ""} for t in case.get("triggers", [])]}
-
-
-def _case_closed(match: Match | None, now: datetime, cause: Envelope[Any]) -> Change[Match]:
-    """The match's open case ends, with no note: there is no one left to act for."""
-    case = match.get("case") if match else None
-    if match is None or not case:
-        return Change(match)
-    closed, event = playbook.resolve(
-        {**match, "case": _without_details(case)},
-        Resolution.ENDED,
-        now,
-        "system",
-        "a participant was erased",
-    )
-    return Change(
-        {**closed, "due_epoch": triggers.next_due(closed)},
-        [new_envelope(event, SERVICE, caused_by=cause)],
-    )
