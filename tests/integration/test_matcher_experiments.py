@@ -7,6 +7,7 @@ The team closes an active match with a reason (match.ended, no cause)."""
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Any
 
@@ -235,3 +236,37 @@ async def test_the_team_closes_an_active_match_with_a_reason(
     assert event["detail"] == "no sessions for 6 weeks"
     again = await matcher.http.post(url, json={"reason": "completed"}, headers=team)
     assert again.status_code == 409, again.text
+
+
+async def test_experiment_ids_are_each_programs_own_and_one_runs_per_program(
+    stack: Endpoints, matcher: RunningService, unique: str
+) -> None:
+    """A coordinator of program B using an id program A used gets B's own experiment,
+    never A's; two starts at once in one program: one 201, one 409."""
+    first, second = f"pa-{unique}", f"pb-{unique}"
+    teams = {p: token(f"coord-{p}", "coordinator", programs=[p]) for p in (first, second)}
+    await publish(
+        stack,
+        *(program_published(program_id=p, outcome_measures=["skill_growth"]) for p in teams),
+    )
+    for program_id, team in teams.items():
+        await eventually(partial(program_known, matcher, program_id, team), what=program_id)
+    shared = f"exp-{unique}"
+    created = await matcher.http.post(
+        f"/programs/{first}/experiments", json=experiment(shared, seed=1), headers=teams[first]
+    )
+    assert created.status_code == 201, created.text
+    base = f"/programs/{second}/experiments"
+    started = await asyncio.gather(
+        matcher.http.post(base, json=experiment(shared, seed=2), headers=teams[second]),
+        matcher.http.post(base, json=experiment(f"x{shared}", seed=3), headers=teams[second]),
+    )
+    assert sorted(r.status_code for r in started) == [201, 409], [r.text for r in started]
+    [refused] = [r for r in started if r.status_code == 409]
+    assert refused.json()["field"] == "program_id", refused.text
+    assert first not in refused.text
+    again = await matcher.http.post(base, json=experiment(shared, seed=4), headers=teams[second])
+    assert again.status_code == 409, again.text
+    assert first not in again.text
+    read = await matcher.http.get(f"/programs/{first}/experiments/{shared}", headers=teams[first])
+    assert (read.json()["program_id"], read.json()["seed"]) == (first, 1)

@@ -6,19 +6,16 @@ its match closed with the longest detail."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from mentornet_contracts.catalogue import MATCHES
 from mentornet_contracts.events.experiments import MAX_ARMS
 from mentornet_contracts.events.programs import MATCHING_SIGNALS, MAX_WEIGHT
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
-from tests.support.events import events_of
-from tests.support.format_bodies import GOAL, PYTHON, for_mentee, person
-from tests.support.helpers import matcher_knows, open_program, token
+from tests.support.helpers import open_program, token
+from tests.support.pair_bodies import confirmed_pair
 
 if TYPE_CHECKING:
     from tests.e2e.test_largest_bodies import Sent
@@ -86,24 +83,11 @@ class ExperimentBodies:
 
     async def end_bodies(self, program_id: str, team: dict[str, str]) -> None:
         """A pair of the experiment's program, confirmed, then closed by the team."""
-        people = []
-        for role, fields in (("mentor", {"skills": PYTHON}), ("mentee", {"goals": [GOAL]})):
-            body = person(self.unique, f"exp-{role}", program_id, **fields)
-            created = await self.intake.http.post(f"/participants/{role}s", json=body, headers=team)
-            assert created.status_code == 201, created.text
-            people.append(str(created.json()["participant_id"]))
-            await eventually(partial(matcher_knows, self.matcher, people[-1]), what=f"{role} known")
-        mentor, mentee = people
-        await self.matcher.http.post(f"/programs/{program_id}/matching-runs", headers=team)
-        [proposed] = await events_of(
-            self.stack, MATCHES.name, "match.proposed", partial(for_mentee, mentee)
+        _, _, proposed = await confirmed_pair(
+            self.stack, self.intake, self.matcher, self.unique, program_id, team, "exp"
         )
         assert proposed["experiment_id"] is not None, proposed
         match_id = proposed["match_id"]
-        accepted = await self.matcher.http.post(
-            f"/matches/{match_id}/accept", headers=token(mentor, "mentor")
-        )
-        assert accepted.status_code == 200, accepted.text
         ended = await self.sent.send(
             self.matcher,
             ("matcher", "POST", "/matches/{match_id}/end"),

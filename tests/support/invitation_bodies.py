@@ -5,17 +5,17 @@ mentee to mentor; the mentee answers."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
-from mentornet_contracts.catalogue import MATCHES, QA
+from mentornet_contracts.catalogue import QA
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
 from tests.support.events import events_of
-from tests.support.format_bodies import GOAL, PYTHON, for_mentee, person
-from tests.support.helpers import matcher_knows, open_program, token
+from tests.support.format_bodies import GOAL
+from tests.support.helpers import open_program, token
+from tests.support.pair_bodies import confirmed_pair
 
 if TYPE_CHECKING:
     from tests.e2e.test_largest_bodies import Sent
@@ -35,23 +35,10 @@ class InvitationBodies:
     async def invitation_bodies(self) -> None:
         program_id, _ = await open_program(self.intake, f"o{self.unique}", approval_mode="auto")
         team = token(f"c-{self.unique}", "coordinator", programs=[program_id])
-        people = []
-        for role, fields in (("mentor", {"skills": PYTHON}), ("mentee", {"goals": [GOAL]})):
-            body = person(self.unique, f"outcome-{role}", program_id, **fields)
-            created = await self.intake.http.post(f"/participants/{role}s", json=body, headers=team)
-            assert created.status_code == 201, created.text
-            people.append(str(created.json()["participant_id"]))
-            await eventually(partial(matcher_knows, self.matcher, people[-1]), what=f"{role} known")
-        mentor, mentee = people
-        await self.matcher.http.post(f"/programs/{program_id}/matching-runs", headers=team)
-        [proposed] = await events_of(
-            self.stack, MATCHES.name, "match.proposed", partial(for_mentee, mentee)
+        _, mentee, proposed = await confirmed_pair(
+            self.stack, self.intake, self.matcher, self.unique, program_id, team, "outcome"
         )
         match_id = proposed["match_id"]
-        accepted = await self.matcher.http.post(
-            f"/matches/{match_id}/accept", headers=token(mentor, "mentor")
-        )
-        assert accepted.status_code == 200, accepted.text
         reached = {"percent": 100, "status": "achieved"}
 
         async def goal_reached() -> bool:

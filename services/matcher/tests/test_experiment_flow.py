@@ -54,6 +54,12 @@ def spec(**changes: Any) -> dict[str, Any]:
     }
 
 
+async def arms_in(world: World, experiment_id: str = "exp-1") -> dict[str, str]:
+    """Mentee to arm, from the assignment documents (one per mentee)."""
+    found = world.stores.book.assignments.find({"experiment_id": experiment_id})
+    return {doc["mentee_id"]: doc["arm_id"] async for doc in found}
+
+
 @pytest.fixture
 def world(mongo: AsyncMongoClient[dict[str, Any]], unique: str) -> World:
     return World.on(mongo[f"experiment_{unique}"])
@@ -68,8 +74,8 @@ async def test_mentees_are_assigned_then_matched_by_their_arm(world: World) -> N
         mentee("w2", ("python", 4), **ANYTIME),
         mentee("w1", ("python", 4), **ANYTIME),
     )
-    state = await experiments.define("prog-1", spec(), "coord-1")
-    assert sorted(state["assigned"]) == ["w1", "w2"]
+    await experiments.define("prog-1", spec(), "coord-1")
+    assert sorted(await arms_in(world)) == ["w1", "w2"]
     for n in range(4):
         person = mentee(f"n{n}", ("python", 4), segment="career-switch", **ANYTIME)
         await world.add(person)
@@ -77,12 +83,14 @@ async def test_mentees_are_assigned_then_matched_by_their_arm(world: World) -> N
         await world.matchmaker.place_newcomer("prog-1", person.participant_id, f"again-{n}")
     await world.batch()
     state = await experiments.get("prog-1", "exp-1")
-    assert len(state["assigned"]) == 6
+    assigned = await arms_in(world)
+    assert len(assigned) == 6
+    assert sum(state["arm_counts"].values()) == 6
     assert sum(state["strata"]["career-switch"].values()) == 4
     assert set(state["strata"]["career-switch"].values()) == {2}
     preferred = {"skills": "far", "zone": "near"}
     for match in await world.live():
-        arm = state["assigned"][match["mentee_id"]]["arm_id"]
+        arm = assigned[match["mentee_id"]]
         assert (match["experiment_id"], match["arm_id"]) == ("exp-1", arm)
         assert match["mentor_id"] == preferred[arm], match
         assert set(match["signals"]) >= {"skills", "timezone"}
@@ -104,7 +112,7 @@ async def test_the_program_refuses_what_it_cannot_run(world: World) -> None:
         )
     assert running.value.field == "program_id"
     await world.add(mentee("w1", ("python", 4), **ANYTIME))
-    await experiments.assign_waiting("prog-1")
+    await experiments.assigner.assign_waiting("prog-1")
     with pytest.raises(Conflict) as frozen:
         await experiments.change_arms("prog-1", "exp-1", spec()["arms"], "zone")
     assert sum(c["mentees"] for c in frozen.value.state["assigned"]) == 1
@@ -146,12 +154,12 @@ async def test_the_timer_stops_assignment_at_the_time_limit(world: World) -> Non
     due = state["due_epoch"]
     assert due is not None
     fire = firing(world.stores.experiment_states, experiment_states.due, "matcher")
-    await fire("exp-1", datetime.fromtimestamp(due - 60, UTC))
+    await fire("prog-1/exp-1", datetime.fromtimestamp(due - 60, UTC))
     assert (await experiments.get("prog-1", "exp-1"))["status"] == "running"
-    await fire("exp-1", datetime.fromtimestamp(due + 1, UTC))
+    await fire("prog-1/exp-1", datetime.fromtimestamp(due + 1, UTC))
     stopped = await experiments.get("prog-1", "exp-1")
     assert stopped["stop_reason"] == "time_limit"
-    doc = await world.stores.experiments.collection.find_one({"_id": "exp-1"})
+    doc = await world.stores.experiments.collection.find_one({"_id": "prog-1/exp-1"})
     assert doc is not None
     types = [entry["type"] for entry in doc.get("outbox", [])]
     assert types[-1] == "mentornet.experiment.stopped.v1"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from mentornet_chassis.errors import Conflict, Invalid
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason, PauseActor
-from mentornet_matcher.domain import matches, pause_requests, pauses
+from mentornet_matcher.domain import match_endings, matches, pause_requests, pauses
 from mentornet_matcher.domain.documents import Match, MatchStatus
 
 pytestmark = pytest.mark.unit
@@ -249,7 +249,7 @@ def test_qa_pauses_an_active_match_once_per_case() -> None:
 
 def test_a_paused_match_ends_as_an_active_one_and_its_timer_stops() -> None:
     paused, _ = pauses.pause(confirmed(), PauseActor.COORDINATOR, "launch", 2, NOW)
-    ended, event = matches.end(
+    ended, event = match_endings.end(
         paused, MatchEndReason.COMPLETED, EndCause.SESSIONS_COMPLETED, "", failed=False
     )
     assert ended["status"] == MatchStatus.ENDED

@@ -45,7 +45,7 @@ def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event]
         ParticipantWithdrawn: person(
             candidates.on_withdrawn, then.leaving(EndCause.PARTICIPANT_WITHDRAWN)
         ),
-        ParticipantErased: person(candidates.on_erased, then.leaving(EndCause.PARTICIPANT_ERASED)),
+        ParticipantErased: person(candidates.on_erased, then.erased),
         ProgramPublished: program(programs.on_published),
         ProgramUpdated: program(programs.on_updated),
         TaxonomyUpdated: updating(

@@ -13,6 +13,7 @@ from mentornet_chassis.errors import Invalid
 from mentornet_contracts.events.experiments import ExperimentArm, MatchingRule
 from mentornet_contracts.events.programs import MATCHING_SIGNALS, OutcomeMeasure
 
+from .arm_assignment import ArmAssignment
 from .experiments import Experiment
 
 
@@ -60,15 +61,21 @@ def check_outcome(primary: OutcomeMeasure, collected: Sequence[str] | None) -> N
         )
 
 
-def arm_rules(experiments: Sequence[Experiment]) -> dict[str, ArmRule]:
-    """Each assigned mentee's rule across a program's experiments (a later experiment's
-    assignment wins)."""
+def arm_rules(
+    experiments: Sequence[Experiment], assignments: Sequence[ArmAssignment]
+) -> dict[str, ArmRule]:
+    """Each assigned mentee's rule, from their assignment documents (a later
+    experiment's assignment wins); each experiment's rules are parsed once."""
+    rules = {
+        state["experiment_id"]: {
+            arm["arm_id"]: MatchingRule.model_validate(arm["rule"])
+            for arm in state["definition"]["arms"]
+        }
+        for state in experiments
+    }
     found: dict[str, ArmRule] = {}
-    ordered = sorted(experiments, key=lambda e: str(e["definition"].get("starts_at", "")))
-    for state in ordered:
-        rules = {arm["arm_id"]: arm["rule"] for arm in state["definition"]["arms"]}
-        parsed = {arm_id: MatchingRule.model_validate(rule) for arm_id, rule in rules.items()}
-        for mentee_id, assignment in state["assigned"].items():
-            arm_id = assignment["arm_id"]
-            found[mentee_id] = ArmRule(state["experiment_id"], arm_id, parsed[arm_id])
+    for held in sorted(assignments, key=lambda a: a["starts_at"]):
+        rule = rules.get(held["experiment_id"], {}).get(held["arm_id"])
+        if rule is not None:
+            found[held["mentee_id"]] = ArmRule(held["experiment_id"], held["arm_id"], rule)
     return found

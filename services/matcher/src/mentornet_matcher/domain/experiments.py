@@ -1,17 +1,17 @@
 """A program's matching experiment: its definition, who is in which arm, and when it
 stops assigning (contracts events/experiments.py).
 
-Pure functions from (state, command) to (new state, events). Mentees are assigned by
-stratified permuted blocks (randomisation.py); an assignment is kept for good, so a
-mentee matched again later (a decline, a rematch) is matched with the same arm's rule,
-even once the experiment stopped assigning. Assignment stops when every arm has
+Pure functions from (state, command) to (new state, events). Mentees are assigned
+(arm_assignment.py) by stratified permuted blocks (randomisation.py); the experiment
+keeps the counts, each mentee's arm is a document of its own (store/experiment_book.py),
+kept for good: a mentee matched again later (a decline, a rematch) is matched with the
+same arm's rule, even once the experiment stopped assigning. Assignment stops when every arm has
 `min_sample_per_arm` mentees, when `max_weeks` have passed (the next assignment or
 the timer notices, via `due_epoch`), or when a coordinator stops it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
@@ -21,13 +21,10 @@ from mentornet_contracts import Event
 from mentornet_contracts.events.experiments import (
     ArmCount,
     ExperimentArm,
-    ExperimentArmAssigned,
     ExperimentDefined,
     ExperimentStopped,
     StopReason,
 )
-
-from .randomisation import arm_at, stratum_of
 
 
 class ExperimentStatus(StrEnum):
@@ -35,28 +32,45 @@ class ExperimentStatus(StrEnum):
     STOPPED = "stopped"
 
 
-class Assignment(TypedDict):
+class Claim(TypedDict):
+    """One mentee's arm, as the write that counted it took it."""
+
+    mentee_id: str
     arm_id: str
     stratum: str
 
 
+CLAIMS_KEPT = 2_000
+"""The latest assignments the experiment document remembers (the chassis inbox's
+idea): its assignment document is written just after (store/experiment_book.py); a
+redelivery after a crash between the two finds the arm here, so no slot is taken
+twice."""
+
+
 class Experiment(TypedDict):
-    """An experiment as the matcher keeps it (the `experiments` collection)."""
+    """An experiment as the matcher keeps it (the `experiments` collection, keyed by
+    `key(program_id, experiment_id)`): counts only, never the mentees' arms (one
+    assignment document each)."""
 
     experiment_id: str
     program_id: str
     definition: dict[str, Any]
     """ExperimentDefined as JSON, as last (re)defined."""
     status: ExperimentStatus
-    assigned: dict[str, Assignment]
-    """Mentee id to their arm and stratum."""
     arm_counts: dict[str, int]
     strata: dict[str, dict[str, int]]
     """Stratum to mentees per arm (its next position is their sum)."""
+    claims: list[Claim]
+    """The latest CLAIMS_KEPT assignments (erasure removes a mentee's)."""
     due_epoch: float | None
     """When the time limit stops assignment (the chassis timers read it)."""
     stop_reason: NotRequired[str]
     stopped_at: NotRequired[str]
+
+
+def key(program_id: str, experiment_id: str) -> str:
+    """An experiment's document id: experiment ids are the program's own."""
+    return f"{program_id}/{experiment_id}"
 
 
 def define(event: ExperimentDefined) -> Experiment:
@@ -66,9 +80,9 @@ def define(event: ExperimentDefined) -> Experiment:
         "program_id": event.program_id,
         "definition": event.model_dump(mode="json"),
         "status": ExperimentStatus.RUNNING,
-        "assigned": {},
         "arm_counts": {arm.arm_id: 0 for arm in event.arms},
         "strata": {},
+        "claims": [],
         "due_epoch": ends.timestamp(),
     }
 
@@ -85,11 +99,12 @@ def redefine(
     state: Experiment, arms: tuple[ExperimentArm, ...], control_arm_id: str
 ) -> tuple[Experiment, ExperimentDefined]:
     """New arms while nobody is assigned; Conflict with the counts once anyone is."""
-    if state["assigned"] or state["status"] != ExperimentStatus.RUNNING:
+    assigned = sum(state["arm_counts"].values())
+    if assigned or state["status"] != ExperimentStatus.RUNNING:
         raise Conflict(
             "arms",
             f"experiment {state['experiment_id']} is {state['status']} with "
-            f"{len(state['assigned'])} mentees assigned: its arms can no longer change",
+            f"{assigned} mentees assigned: its arms can no longer change",
             assigned=[c.model_dump() for c in counts(state)],
         )
     event = definition(state).model_copy(update={"arms": arms, "control_arm_id": control_arm_id})
@@ -122,54 +137,7 @@ def due(state: Experiment, now: datetime) -> tuple[Experiment, list[Event]]:
     return stop(state, StopReason.TIME_LIMIT, now)
 
 
-def assign(
-    state: Experiment, mentees: Sequence[tuple[str, str | None]], now: datetime
-) -> tuple[Experiment, list[Event]]:
-    """Assign each (mentee id, segment) not yet assigned, in the order given, while the
-    experiment runs; stops it at its time limit or once every arm has its sample."""
-    events: list[Event] = []
-    if state["status"] == ExperimentStatus.RUNNING and _time_is_up(state, now):
-        return stop(state, StopReason.TIME_LIMIT, now)
-    defined = definition(state)
-    arm_ids = [arm.arm_id for arm in defined.arms]
-    rules = {arm.arm_id: arm.rule for arm in defined.arms}
-    assigned, arm_counts = dict(state["assigned"]), dict(state["arm_counts"])
-    strata = {k: dict(v) for k, v in state["strata"].items()}
-    running = state["status"] == ExperimentStatus.RUNNING
-    for mentee_id, segment in mentees:
-        if not running or mentee_id in assigned:
-            continue
-        stratum = stratum_of(segment)
-        in_stratum = strata.setdefault(stratum, {})
-        arm_id = arm_at(defined.seed, stratum, sum(in_stratum.values()), arm_ids)
-        in_stratum[arm_id] = in_stratum.get(arm_id, 0) + 1
-        arm_counts[arm_id] = arm_counts.get(arm_id, 0) + 1
-        assigned[mentee_id] = {"arm_id": arm_id, "stratum": stratum}
-        events.append(
-            ExperimentArmAssigned(
-                experiment_id=state["experiment_id"],
-                program_id=state["program_id"],
-                mentee_id=mentee_id,
-                arm_id=arm_id,
-                stratum=stratum,
-                rule_id=rules[arm_id].rule_id,
-                rule_version=rules[arm_id].version,
-            )
-        )
-        running = min(arm_counts.values()) < defined.stop_rule.min_sample_per_arm
-    changed: Experiment = {
-        **state,
-        "assigned": assigned,
-        "arm_counts": arm_counts,
-        "strata": strata,
-    }
-    if not running and state["status"] == ExperimentStatus.RUNNING:
-        changed, stopped = stop(changed, StopReason.SAMPLE_REACHED, now)
-        events.extend(stopped)
-    return changed, events
-
-
-def _time_is_up(state: Experiment, now: datetime) -> bool:
+def time_is_up(state: Experiment, now: datetime) -> bool:
     until = state.get("due_epoch")
     return until is not None and now.timestamp() >= until
 

@@ -4,9 +4,7 @@
     coordinator_review in_review -> proposed (approved) | rejected; then as auto
     mentee_shortlist   shortlisted (three options) -> proposed (picked) | superseded
 
-Any placed match can be ended by the matcher (withdrawal, capacity or availability
-change, a failed fit check, an escalation): status `ended`, and the mentee is placed
-again without the pair when the pair itself failed.
+Any placed match can be ended (domain/match_endings.py).
 
 A confirmed match may be paused and resumed (domain/pauses.py); only `proposed`,
 `confirmed` and `paused` hold the mentor's capacity. Pure functions from
@@ -23,12 +21,9 @@ from mentornet_chassis.errors import Conflict
 from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import (
     Decider,
-    EndCause,
     MatchAccepted,
     MatchConfirmed,
     MatchDeclined,
-    MatchEnded,
-    MatchEndReason,
     MatchProposed,
     ScoreContribution,
 )
@@ -116,14 +111,14 @@ def propose(
     return cast(Match, state), event
 
 
-def _require(match: Match, *statuses: MatchStatus) -> None:
+def require(match: Match, *statuses: MatchStatus) -> None:
     if match["status"] not in statuses:
         raise MatchNotOpen(match)
 
 
 def decline(match: Match, by: Decider, reason: str) -> tuple[Match, MatchDeclined]:
     """The mentee or mentor says no, or a coordinator rejects a proposal in review."""
-    _require(match, OPEN, MatchStatus.IN_REVIEW)
+    require(match, OPEN, MatchStatus.IN_REVIEW)
     event = MatchDeclined(
         match_id=match["match_id"], mentee_id=match["mentee_id"], by=by, reason=reason
     )
@@ -134,62 +129,9 @@ def decline(match: Match, by: Decider, reason: str) -> tuple[Match, MatchDecline
 def approve(match: Match, by: Decider) -> tuple[Match, MatchAccepted]:
     """A coordinator approves a proposal in review, or the mentee picks an option; the
     proposal then goes to the mentor. The caller has reserved capacity first."""
-    _require(match, *PENDING)
+    require(match, *PENDING)
     event = MatchAccepted(match_id=match["match_id"], mentee_id=match["mentee_id"], by=by)
     return {**match, "status": OPEN, "approved_by": str(by)}, event
-
-
-def end(
-    match: Match, reason: MatchEndReason, cause: EndCause | None, detail: str, *, failed: bool
-) -> tuple[Match, MatchEnded]:
-    """The matcher ends a placed match (`cause` None: the program's team closed it). A
-    failed pair (not a fit, escalated) is never proposed again; a pair ended for the
-    person's circumstances may be."""
-    _require(match, *PLACED)
-    event = MatchEnded(
-        match_id=match["match_id"],
-        mentee_id=match["mentee_id"],
-        mentor_id=match["mentor_id"],
-        program_id=match["program_id"],
-        reason=reason,
-        detail=detail[:500],
-        cause=cause,
-    )
-    ended: Match = {**match, "status": MatchStatus.ENDED, "ended_from": match["status"]}
-    if "due_epoch" in ended:
-        ended["due_epoch"] = None  # a paused match's resume timer stops with it
-    closed: Match = {**ended, "failed": failed, "end_reason": str(reason)}
-    if cause is not None:
-        closed["end_cause"] = str(cause)
-    return closed, event
-
-
-ACTIVE = (MatchStatus.CONFIRMED, MatchStatus.PAUSED)
-CLOSING_REASONS = (
-    MatchEndReason.COMPLETED,
-    MatchEndReason.WITHDRAWN,
-    MatchEndReason.STALLED,
-    MatchEndReason.OTHER,
-)
-"""Why the program's team may close a match (a rematch is the matcher's own)."""
-
-
-def close(match: Match, reason: MatchEndReason, detail: str) -> tuple[Match, MatchEnded]:
-    """The program's team closes an active match, early or as completed; the mentee is
-    not placed again. Refused (409) when the match is not active."""
-    if match["status"] not in ACTIVE:
-        reason_text = f"match {match['match_id']} is {match['status']}, not active"
-        raise Refused("match_id", reason_text, match)
-    return end(match, reason, None, detail, failed=False)
-
-
-def supersede(match: Match, detail: str) -> tuple[Match, MatchEnded]:
-    """An option the mentee did not pick."""
-    _require(match, *PENDING)
-    ended, event = end(
-        match, MatchEndReason.OTHER, EndCause.OPTION_NOT_PICKED, detail, failed=False
-    )
-    return {**ended, "status": MatchStatus.SUPERSEDED}, event
 
 
 def accept(
@@ -197,7 +139,7 @@ def accept(
 ) -> tuple[Match, MatchAccepted, MatchConfirmed]:
     """The mentor accepts: the match is confirmed, meeting in `format` (async for
     written check-ins, domain/formats.py; None for live sessions)."""
-    _require(match, OPEN)
+    require(match, OPEN)
     accepted = MatchAccepted(match_id=match["match_id"], mentee_id=match["mentee_id"], by=by)
     confirmed = MatchConfirmed(
         match_id=match["match_id"],
@@ -214,5 +156,5 @@ def accept(
 
 def record_fit(match: Match, by: Decider) -> Match:
     """Someone confirmed, after the first session, that the pair fits."""
-    _require(match, MatchStatus.CONFIRMED)
+    require(match, MatchStatus.CONFIRMED)
     return {**match, "fit_confirmed_by": sorted({*match.get("fit_confirmed_by", []), str(by)})}

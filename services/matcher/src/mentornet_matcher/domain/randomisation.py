@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,3 +40,29 @@ def arm_at(seed: int, stratum: str, position: int, arm_ids: Sequence[str]) -> st
     """The arm of the `position`-th mentee (from 0) assigned in the stratum."""
     block, offset = divmod(position, len(arm_ids))
     return block_order(seed, stratum, block, arm_ids)[offset]
+
+
+@dataclass
+class Slots:
+    """An experiment's counts as the next assignments change them: mentees per arm and,
+    per stratum, per arm. A stratum's next position is the sum of its counts, so the
+    block and the place in it come from the counts the experiment's conditional write
+    read: two assignments racing cannot take the same slot (one write fails, retries)."""
+
+    seed: int
+    arm_ids: tuple[str, ...]
+    arm_counts: dict[str, int]
+    strata: dict[str, dict[str, int]]
+
+    def take(self, segment: str | None) -> tuple[str, str]:
+        """The next mentee of the segment's stratum: (arm id, stratum), counted."""
+        stratum = stratum_of(segment)
+        in_stratum = self.strata.setdefault(stratum, {})
+        arm_id = arm_at(self.seed, stratum, sum(in_stratum.values()), self.arm_ids)
+        in_stratum[arm_id] = in_stratum.get(arm_id, 0) + 1
+        self.arm_counts[arm_id] = self.arm_counts.get(arm_id, 0) + 1
+        return arm_id, stratum
+
+    def filled(self, min_sample: int) -> bool:
+        """Every arm has its sample."""
+        return min(self.arm_counts.values(), default=0) >= min_sample

@@ -1,5 +1,6 @@
 """Matcher's persistence: its aggregate stores and their queries (stores.py), the batch
-runs' documents (batch_runs.py) and the skill map read from the taxonomy (taxonomy.py)."""
+runs' documents (batch_runs.py), experiments' assignments and running markers
+(experiment_book.py) and the skill map read from the taxonomy (taxonomy.py)."""
 
 from .batch_runs import RUNS, BatchRuns
 from .stores import (

@@ -27,6 +27,7 @@ from ..domain.documents import (
 )
 from ..domain.experiments import Experiment
 from ..domain.matches import PLACED, is_failed_pair
+from .experiment_book import ExperimentBook
 
 CANDIDATES = "candidates"
 PROGRAMS = "programs"
@@ -36,6 +37,7 @@ WAITLIST = "waitlist"
 COVERAGE = "coverage"
 TAXONOMY = "taxonomy"
 EXPERIMENTS = "experiments"
+STATE = {"state": 1}
 
 
 class Waiting(WaitlistEntry):
@@ -91,9 +93,19 @@ class MatcherStores:
     def experiment_states(self) -> Documents[Experiment]:
         return Documents(self.experiments)
 
+    @property
+    def book(self) -> ExperimentBook:
+        """Experiments' assignments and running markers, in the same database."""
+        return ExperimentBook(self.experiments.collection.database)
+
     async def experiments_in(self, program_id: str) -> list[Experiment]:
-        cursor = self.experiments.collection.find({"state.program_id": program_id})
-        return [doc["state"] async for doc in cursor]
+        """The program's experiments, without their outboxes (events not relayed yet)."""
+        query = {"state.program_id": program_id}
+        return [doc["state"] async for doc in self.experiments.collection.find(query, STATE)]
+
+    async def experiment(self, experiment_key: str) -> Experiment | None:
+        found = await self.experiments.collection.find_one({"_id": experiment_key}, STATE)
+        return None if found is None else cast(Experiment, found["state"])
 
     @property
     def coverage_states(self) -> Documents[CoverageReport]:

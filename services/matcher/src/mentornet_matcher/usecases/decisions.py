@@ -16,7 +16,7 @@ from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.matches import Decider, EndCause, MatchEndReason
 
-from ..domain import loads, matches
+from ..domain import loads, match_endings, matches
 from ..domain.candidates import as_mentor, profile_formats, programs_of
 from ..domain.documents import Load, Match, MatchStatus
 from ..domain.formats import match_format
@@ -135,7 +135,7 @@ class Decisions:
 
     async def _supersede_other_options(self, picked: Match) -> None:
         def step(match: Match) -> Change[Match]:
-            return emitting(*matches.supersede(match, "the mentee picked another option"))
+            return emitting(*match_endings.supersede(match, "the mentee picked another option"))
 
         for other in await self.stores.matches_in(picked["program_id"]):
             if (
@@ -159,7 +159,7 @@ class Decisions:
             raise Refused("mentor_id", refused, match)
         detail = f"swapped by a coordinator: {reason}"
         return await self._decide(
-            match["match_id"], lambda m: emitting(*matches.supersede(m, detail))
+            match["match_id"], lambda m: emitting(*match_endings.supersede(m, detail))
         )
 
     async def fit_check(self, match: Match, by: Decider, fits: bool, reason: str) -> Match:

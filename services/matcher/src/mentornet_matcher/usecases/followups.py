@@ -76,6 +76,12 @@ class FollowUps:
 
         return left
 
+    async def erased(self, envelope: Envelope[Any], state: Candidate) -> None:
+        """participant.erased: as leaving; and their experiment assignments go."""
+        await self.leaving(EndCause.PARTICIPANT_ERASED)(envelope, state)
+        programs = candidates.programs_of(state).values()
+        await self.matchmaker.experiments.assigner.erase(state["participant_id"], programs)
+
     async def escalation(self, envelope: Envelope[Any]) -> None:
         """QA asks for a rematch (the match ends, the mentee is placed again) or a pause
         (the match pauses for the program's longest pause). What either says travels

@@ -80,7 +80,7 @@ class Matchmaker:
         ]
         if not mentees:
             return Placement(prices=await self.reader.planning_prices(program))
-        await self.experiments.assign(program_id, mentees)
+        await self.experiments.assigner.assign_new(program_id, mentees)
         pool = await self.reader.pool(program, mentees)
         scores, solution = await asyncio.to_thread(score_and_solve, pool)
         taken = solution.mentor_of[solution.mentor_of >= 0]
@@ -128,7 +128,7 @@ class Matchmaker:
             return Placement()
         failed = failed_pairs_in(history, program_id)
         known = {m["match_id"]: m for m in history}
-        await self.experiments.assign(program_id, [mentee])
+        await self.experiments.assigner.assign_new(program_id, [mentee], history)
         view = await self.views.view(program_id)
         while view is not None:
             pool = await self.views.pool(view, mentee, failed)

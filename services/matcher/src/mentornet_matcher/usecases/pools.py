@@ -18,7 +18,7 @@ from ..domain import loads
 from ..domain.assignment import Solution, solve
 from ..domain.candidates import as_mentee, as_mentor
 from ..domain.documents import BatchRun, Program
-from ..domain.experiment_rules import arm_rules
+from ..domain.experiment_rules import ArmRule, arm_rules
 from ..domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from ..domain.programs import rules_of
 from ..domain.rules import MentorLoad, Rules
@@ -106,7 +106,7 @@ class PoolReader:
         """A pool from what was read; `pending`: take proposals waiting for a
         coordinator off their mentors' room (read now). Mentees in an experiment arm
         are scored with its rule (domain/arms.py)."""
-        arms = arm_rules(await self.stores.experiments_in(program_id))
+        arms = await self.arm_rules(program_id, [m.participant_id for m in mentees])
         pool = build_pool(
             mentees, prepared, held, rules, prepared.skills, prepared.start, failed, arms
         )
@@ -115,6 +115,15 @@ class PoolReader:
             for j, mentor in enumerate(prepared.mentors):
                 pool.capacity[j] = max(0, pool.capacity[j] - waiting[mentor.participant_id])
         return pool
+
+    async def arm_rules(self, program_id: str, mentee_ids: list[str]) -> dict[str, ArmRule]:
+        """The experiment arm rule of each of these mentees who has one: their own
+        assignment documents only, each experiment's rules parsed once."""
+        held = await self.stores.experiments_in(program_id) if mentee_ids else []
+        if not held:
+            return {}
+        ids = [e["experiment_id"] for e in held]
+        return arm_rules(held, await self.stores.book.of(program_id, ids, mentee_ids))
 
     async def planning_prices(self, program: Program) -> dict[str, float]:
         """Mentor prices for newcomers: the duals of the LP that places a crowd like the

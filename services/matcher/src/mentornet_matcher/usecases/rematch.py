@@ -13,7 +13,7 @@ from __future__ import annotations
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts.events.matches import EndCause, MatchEndReason
 
-from ..domain import matches, rematch
+from ..domain import match_endings, matches, rematch
 from ..domain.candidates import as_mentor, is_matchable
 from ..domain.documents import Match
 from ..domain.programs import rules_of
@@ -48,7 +48,7 @@ class Rematcher:
         def step(state: Match | None) -> Change[Match]:
             if state is None or state["status"] not in matches.PLACED:
                 return Change(None)
-            ended = matches.end(state, reason, cause, detail, failed=cause in FAILED)
+            ended = match_endings.end(state, reason, cause, detail, failed=cause in FAILED)
             return emitting(*ended)
 
         state = await self.stores.match_states.change(match["match_id"], step)
@@ -63,9 +63,11 @@ class Rematcher:
     async def close(self, match: Match, reason: MatchEndReason, detail: str) -> Match:
         """The program's team closes an active match (match.ended, cause None): the
         mentor's place is free again; the mentee is not placed again."""
-        written = await self.stores.match_states.change(
-            match["match_id"], lambda state: emitting(*matches.close(_known(state), reason, detail))
-        )
+
+        def closing(state: Match | None) -> Change[Match]:
+            return emitting(*match_endings.close(_known(state), reason, detail))
+
+        written = await self.stores.match_states.change(match["match_id"], closing)
         await self.matchmaker.proposer.release(match)
         self.matchmaker.wake_relay()
         return _known(written)
