@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
+
+from mentornet_chassis.process.clock import FileClock
 
 from mentornet_tooling.demo.client import Api, until
 from mentornet_tooling.demo.network import PROGRAMS, ProgramPlan, mentee, mentor
@@ -15,37 +18,41 @@ class Program:
     program_id: str
     mentors: list[str] = field(default_factory=list)
     mentees: list[str] = field(default_factory=list)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What each person registered with, by participant id."""
 
     @property
     def people(self) -> list[str]:
         return [*self.mentors, *self.mentees]
 
 
-def enrol(api: Api, rng: random.Random, run: str, scale: float = 1.0) -> list[Program]:
-    """`scale` shrinks or grows every program's head count (a quick run: 0.2)."""
+def publish(api: Api) -> list[Program]:
     programs = []
     for plan in PROGRAMS:
         program_id = api.post("intake", "/programs", plan.spec)["program_id"]
         api.programs.append(program_id)
         api.post("intake", f"/programs/{program_id}/publish")
         programs.append(Program(plan, program_id))
+    return programs
+
+
+def enrol(api: Api, programs: list[Program], rng: random.Random, run: str, scale: float) -> None:
+    """`scale` shrinks or grows every program's head count (a quick run: 0.2)."""
+    today = FileClock(api.cfg.clock_file)().date()
     for program in programs:
         plan, pid = program.plan, program.program_id
         for n in range(max(2, round(plan.mentors * scale))):
             body = {**mentor(rng, n, plan, run), "program_id": pid}
-            program.mentors.append(
-                api.post("intake", "/participants/mentors", body)["participant_id"]
-            )
+            program.mentors.append(_register(api, program, "mentors", body))
         for n in range(max(2, round(plan.mentees * scale))):
-            body = {**mentee(rng, n, plan, run), "program_id": pid}
-            program.mentees.append(
-                api.post("intake", "/participants/mentees", body)["participant_id"]
-            )
-    return programs
+            body = {**mentee(rng, n, plan, run, today), "program_id": pid}
+            program.mentees.append(_register(api, program, "mentees", body))
 
 
-def _register(api: Api, role: str, body: dict[str, object]) -> str:
-    return str(api.post("intake", f"/participants/{role}", body)["participant_id"])
+def _register(api: Api, program: Program, role: str, body: dict[str, Any]) -> str:
+    participant_id = str(api.post("intake", f"/participants/{role}", body)["participant_id"])
+    program.profiles[participant_id] = body
+    return participant_id
 
 
 def wait_until_matcher_knows(api: Api, programs: list[Program]) -> None:

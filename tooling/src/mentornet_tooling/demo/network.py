@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 ZONES = (
@@ -24,6 +25,13 @@ CONSENT = {"version": "2026-10", "accepted_at": "2026-11-01T09:00:00Z"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 GENDERS = ("woman", "man", "non-binary")
 REGIONS = {"Europe": "emea", "America": "americas", "Asia": "apac"}
+SEGMENTS = ("early-career", "experienced")
+MILESTONE_WEEKS = (2, 4)
+"""Milestones are due 2 and 4 weeks after registering (a 4-week program's second one on
+its target date): the demo's weeks see them come due."""
+STANDARD_WEIGHTS = {"availability": 0.4, "timezone": 0.5, "language": 0.1}
+"""The standard program matches on time alone: shared meeting hours and time zones. The
+demo's experiment (demo/experiment.py) tries a skills-first rule against it."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ PROGRAMS = (
             "approval_mode": "auto",
             "max_active_mentees_per_mentor": 4,
             "qa_sample_rate": 0.3,
+            "matching_weights": STANDARD_WEIGHTS,
         },
         mentors=30,
         mentees=120,
@@ -145,16 +154,41 @@ def mentor(rng: random.Random, n: int, plan: ProgramPlan, run: str) -> dict[str,
     }
 
 
-def mentee(rng: random.Random, n: int, plan: ProgramPlan, run: str) -> dict[str, Any]:
+def mentee(rng: random.Random, n: int, plan: ProgramPlan, run: str, today: date) -> dict[str, Any]:
+    """A SMART goal (a measurable outcome, a target date at the program's end, milestones
+    due before it) and the mentee's baseline level in its skill, one below the goal's."""
     wanted = rng.choice(plan.skills)
+    need = rng.choice((2, 3))
+    topic = wanted.replace("-", " ")
     return {
         **_common(rng, n, "mentee", plan, run),
         "goals": [
             {
                 "goal_id": "g1",
-                "statement": f"Get better at {wanted.replace('-', ' ')}",
-                "target_skills": [{"skill_id": wanted, "level": rng.choice((2, 3))}],
+                "statement": f"Get better at {topic}",
+                "target_skills": [{"skill_id": wanted, "level": need}],
+                **smart(topic, today, plan.spec["duration_weeks"]),
             }
         ],
+        "skill_baseline": [{"skill_id": wanted, "level": need - 1}],
+        "segment": SEGMENTS[n % len(SEGMENTS)],
         "urgency": rng.randint(1, 5),
+    }
+
+
+def smart(topic: str, today: date, weeks: int) -> dict[str, Any]:
+    """What makes a goal SMART for intake: how it is measured, by when, and the steps."""
+    target = today + timedelta(weeks=weeks)
+    steps = ("Agree a plan and a first exercise", f"Apply {topic} on a real task")
+    return {
+        "measurable_outcome": f"A reviewed piece of work that uses {topic}",
+        "target_date": target.isoformat(),
+        "milestones": [
+            {
+                "milestone_id": f"m{i}",
+                "statement": statement,
+                "due_date": min(target, today + timedelta(weeks=due)).isoformat(),
+            }
+            for i, (statement, due) in enumerate(zip(steps, MILESTONE_WEEKS, strict=True), 1)
+        ],
     }

@@ -9,8 +9,9 @@ from collections import Counter
 from typing import Any
 
 from mentornet_tooling import devstack
+from mentornet_tooling.demo import experiment, outcomes
 from mentornet_tooling.demo.client import Api, DemoError, Json
-from mentornet_tooling.demo.enrolment import Program, enrol, wait_until_matcher_knows
+from mentornet_tooling.demo.enrolment import Program, enrol, publish, wait_until_matcher_knows
 from mentornet_tooling.demo.matching import board, confirmed, decide_all, run_batches
 from mentornet_tooling.demo.review import audit, review_samples
 from mentornet_tooling.demo.weeks import Tally, next_week
@@ -29,22 +30,31 @@ def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
     api = Api(cfg, f"coordinator-{run}")
     started = time.monotonic()
     try:
-        programs = _onboard(api, rng, run, scale)
-        tally = _live(api, programs, rng, weeks)
+        programs, trial = _onboard(api, rng, run, scale, seed)
+        lab = outcomes.start(api, trial)
+        tally = _live(api, programs, rng, weeks, lab)
+        assessed = outcomes.close(api, lab, tally.stalling)
         audit(api, programs)
         reviewed = review_samples(api, programs, rng)
+        found = experiment.results(api, trial, assessed)
     except DemoError as exc:
         print(f"demo stopped: {exc}")
         return 1
     print(f"\n{_done(tally, reviewed)} in {time.monotonic() - started:.0f} s")
+    experiment.show(api, trial, found, outcomes.fit_by_arm(lab))
     return _report(api, programs)
 
 
-def _onboard(api: Api, rng: random.Random, run: str, scale: float) -> list[Program]:
-    programs = enrol(api, rng, run, scale)
+def _onboard(
+    api: Api, rng: random.Random, run: str, scale: float, seed: int
+) -> tuple[list[Program], experiment.Experiment]:
+    programs = publish(api)
+    trial = experiment.define(api, programs, run, seed, scale)
+    enrol(api, programs, rng, run, scale)
     people = sum(len(p.people) for p in programs)
     print(f"Registered {people} people in {len(programs)} programs (6 time zones).")
     wait_until_matcher_knows(api, programs)
+    experiment.assigned(api, trial)
     runs = run_batches(api, programs)
     decide_all(api, programs, rng)
     for program in programs:
@@ -56,19 +66,25 @@ def _onboard(api: Api, rng: random.Random, run: str, scale: float) -> list[Progr
             f"{len(placed['waitlisted'])} waitlisted (last batch run: gap to the LP bound "
             f"{gap:.1e})"
         )
-    return programs
+    return programs, trial
 
 
-def _live(api: Api, programs: list[Program], rng: random.Random, weeks: int) -> Tally:
+def _live(
+    api: Api, programs: list[Program], rng: random.Random, weeks: int, lab: outcomes.Lab
+) -> Tally:
     tally = Tally()
-    standard = confirmed(api, programs[0])
+    # mentees outside the experiment stall first, so rematches do not blur its arms
+    standard = sorted(confirmed(api, programs[0]), key=lambda m: m.get("arm_id") is not None)
     tally.stalling = {m["mentee_id"] for m in standard[:STALLING]}
+    milestones = 0
     for week in range(1, weeks + 1):
         now = next_week(api, programs, rng, tally)
         decide_all(api, programs, rng, rounds=3)
+        milestones += outcomes.week(api, lab, now.date())
         print(
             f"  week {week} ({now:%Y-%m-%d}): {tally.attended} sessions held, "
-            f"{tally.missed} missed, {tally.answers} feedback answers, {tally.reports} reports"
+            f"{tally.missed} missed, {tally.answers} feedback answers, {tally.reports} reports, "
+            f"{milestones} milestones done"
         )
     return tally
 
