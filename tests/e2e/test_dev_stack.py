@@ -59,6 +59,19 @@ def program_figures(stdout: str) -> dict[str, dict[str, str]]:
     return found
 
 
+def experiment_block(stdout: str) -> list[str]:
+    """The demo's experiment result: its `Experiment: ...: status` line, then the lines
+    indented under it (fit, one per arm, the verdict last)."""
+    lines = stdout.splitlines()
+    [start] = [i for i, line in enumerate(lines) if line.startswith("Experiment: ")]
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        block.append(line.strip())
+    return block
+
+
 def simulated(stdout: str) -> dict[str, int]:
     """The demo's tally line: `Simulated: 66 sessions held, 10 missed, ..., 43 QA reviews`."""
     [line] = [line for line in stdout.splitlines() if line.startswith("Simulated: ")]
@@ -191,6 +204,14 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
             int(figures["QA sampled / reviewed"].split(" / ")[1]) for figures in programs.values()
         )
         assert tally["QA reviews"] >= reviewed_samples > 0, demo.stdout
+        experiment = experiment_block(demo.stdout)
+        assert experiment[0].endswith(": complete"), demo.stdout
+        assert any(line.startswith("arm a ") for line in experiment), demo.stdout
+        assert any(line.startswith("arm b ") for line in experiment), demo.stdout
+        assert re.search(
+            r"^(b better|b worse|No difference shown between b and a) on skill growth",
+            experiment[-1],
+        ), demo.stdout
         page = httpx.get(links[0], timeout=30)
         assert page.status_code == 200
         assert "<svg" in page.text
