@@ -104,6 +104,20 @@ async def a_program(
     return found
 
 
+async def confirmed_in_qa(qa: RunningService, unique: str, pairs: int) -> None:
+    """Waits until QA has applied every pair's match.confirmed. A match.proposed parked
+    until its program arrives on another topic is applied late; a test that moves the
+    clock before then sees the proposal's acceptance timer fire first (a case for a
+    proposal nobody answered), which is right for a proposal that late but not what the
+    test is about."""
+
+    async def all_active() -> bool:
+        health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")
+        return bool(health.get("matching", {}).get("active_matches") == pairs)
+
+    await eventually(all_active, what=f"{pairs} confirmed matches in QA")
+
+
 async def coordinator_sees(qa: RunningService, unique: str, path: str) -> dict[str, Any]:
     answer = await qa.http.get(
         path, headers=token(f"coord-{unique}", "coordinator", programs=[f"prog-{unique}"])
@@ -124,6 +138,7 @@ async def test_held_sessions_are_sampled_and_reviewed_on_the_rubric(
         [(match_id, mentor, mentee), *_] = await a_program(
             stack, unique, pairs=1, qa_sample_rate=0.0
         )
+        await confirmed_in_qa(qa, unique, pairs=1)
         sid = f"s-{unique}"
         await publish(
             stack,
