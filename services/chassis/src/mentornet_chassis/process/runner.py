@@ -67,6 +67,7 @@ class ServiceProcess:
                 wired.app,
                 host=self.settings.http_host,
                 port=self.settings.http_port,
+                timeout_keep_alive=self.settings.http_keep_alive_s,
                 log_config=None,
                 access_log=False,
                 lifespan="off",

@@ -105,6 +105,15 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(default=8100, ge=0, le=65535, description="HTTP port.")
+    http_keep_alive_s: int = Field(
+        default=75,
+        gt=0,
+        le=3600,
+        description="How long an idle client connection stays open. Longer than the idle "
+        "timeout of the load balancers and clients in front (60 s is common), so the server "
+        "never closes a connection a client is just reusing: that request would fail with "
+        "'server disconnected'.",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
     max_attempts: int = Field(
         default=5, ge=1, le=100, description="Tries of a failing event before the DLQ."
