@@ -27,6 +27,7 @@ from .usecases.programs import ProgramRules
 from .usecases.recognitions import Recognitions
 from .usecases.reviews import ReviewDesk
 from .usecases.sampling import Sampler
+from .usecases.series import ProgramSeries
 from .workers import qa_timers
 
 SERVICE = "qa"
@@ -65,6 +66,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             ReviewDesk(stores, sampler, clock, runtime.wake_relay),
             ProgramRules(stores),
             ProgramHealth(stores, links, clock),
+            ProgramSeries(stores, clock),
             auditor,
             recognitions,
             ExperimentResults(stores, trials),

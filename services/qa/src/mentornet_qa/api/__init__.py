@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import cases, experiments, health, outcomes, samples
+from . import cases, experiments, health, outcomes, samples, series
 
 ROUTERS: list[APIRouter] = [
     cases.router,
@@ -10,4 +10,5 @@ ROUTERS: list[APIRouter] = [
     health.router,
     outcomes.router,
     experiments.router,
+    series.router,
 ]

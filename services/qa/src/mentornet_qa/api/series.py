@@ -1,0 +1,80 @@
+"""A program's indicators week by week over HTTP: JSON and CSV from the same figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Response
+from mentornet_chassis.http.guard import guarded_router
+from mentornet_chassis.http.policy import QA_TEAM, allow
+from mentornet_chassis.http.provided import provided
+from pydantic import BaseModel
+
+from ..domain.series import CSV_COLUMNS, Series, rows
+from ..domain.series_weeks import DEFAULT_WEEKS, MAX_WEEKS
+from ..usecases.series import ProgramSeries
+
+Weekly = Annotated[ProgramSeries, Depends(provided(ProgramSeries))]
+Weeks = Annotated[
+    int,
+    Query(description=f"How many weeks back, this one included (1-{MAX_WEEKS})."),
+]
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One row per week and indicator: " + ", ".join(CSV_COLUMNS) + ".",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+router = guarded_router(tags=["program health"])
+
+
+class PointView(BaseModel):
+    week: str
+    value: int | float | None
+    """A count stays a whole number; a rate or an average is a fraction."""
+    n: int | None = None
+
+
+class SeriesView(BaseModel):
+    program_id: str
+    as_of: str
+    weeks: list[str]
+    series: dict[str, list[PointView]]
+
+
+@router.get(
+    "/programs/{program_id}/series",
+    response_model=SeriesView,
+    response_model_exclude_unset=True,
+    **allow("series.read", *QA_TEAM, on="program"),
+)
+async def weekly_series(program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_WEEKS) -> Series:
+    """Every indicator per ISO week (Monday 00:00 UTC) from the program's first fact:
+    levels at the week's end, flows within it; rates carry their n."""
+    return await weekly.weekly(program_id, weeks)
+
+
+@router.get(
+    "/programs/{program_id}/series.csv",
+    response_class=Response,
+    responses=CSV_RESPONSE,
+    **allow("series.csv", *QA_TEAM, on="program"),
+)
+async def weekly_series_csv(
+    program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_WEEKS
+) -> Response:
+    """The same figures as the JSON series, one row per week and indicator."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(await weekly.weekly(program_id, weeks)))
+    filename = re.sub(r"[^A-Za-z0-9_.-]", "_", f"series-{program_id}.csv")
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
