@@ -4,12 +4,10 @@ invitation to mentor."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Response
+from mentornet_chassis.http.csv_export import csv_download, csv_responses
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import QA_TEAM, Grant, allow
 from mentornet_chassis.http.provided import provided
@@ -29,12 +27,7 @@ By = Annotated[
         description="program, cohort, segment, or a fairness audit attribute (e.g. region).",
     ),
 ]
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "One row per group and indicator: " + ", ".join(CSV_COLUMNS) + ".",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
-    }
-}
+CSV_RESPONSE = csv_responses("group and indicator", CSV_COLUMNS)
 
 router = guarded_router(tags=["outcomes"])
 
@@ -65,15 +58,8 @@ async def outcome_report(program_id: str, reports: Reports, by: By = "program") 
 )
 async def outcome_csv(program_id: str, reports: Reports, by: By = "program") -> Response:
     """The same figures as the JSON report, one row per group and indicator."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(await reports.report(program_id, by)))
-    filename = re.sub(r"[^A-Za-z0-9_.-]", "_", f"outcomes-{program_id}-{by}.csv")
-    return Response(
-        out.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_download(
+        rows(await reports.report(program_id, by)), CSV_COLUMNS, f"outcomes-{program_id}-{by}"
     )
 
 

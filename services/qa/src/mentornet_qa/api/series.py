@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Response
+from mentornet_chassis.http.csv_export import csv_download, csv_responses
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import QA_TEAM, allow
 from mentornet_chassis.http.provided import provided
@@ -22,12 +20,7 @@ Weeks = Annotated[
     int,
     Query(description=f"How many weeks back, this one included (1-{MAX_WEEKS})."),
 ]
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "One row per week and indicator: " + ", ".join(CSV_COLUMNS) + ".",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
-    }
-}
+CSV_RESPONSE = csv_responses("week and indicator", CSV_COLUMNS)
 
 router = guarded_router(tags=["program health"])
 
@@ -68,13 +61,6 @@ async def weekly_series_csv(
     program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_WEEKS
 ) -> Response:
     """The same figures as the JSON series, one row per week and indicator."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(await weekly.weekly(program_id, weeks)))
-    filename = re.sub(r"[^A-Za-z0-9_.-]", "_", f"series-{program_id}.csv")
-    return Response(
-        out.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_download(
+        rows(await weekly.weekly(program_id, weeks)), CSV_COLUMNS, f"series-{program_id}"
     )
