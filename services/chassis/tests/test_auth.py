@@ -181,6 +181,19 @@ async def test_a_reviewers_programs_do_not_make_them_a_coordinator(
     assert not principal.runs("prog-a")
 
 
+async def test_a_sponsor_holds_only_in_the_programs_the_token_names(
+    verifier: TokenVerifier,
+) -> None:
+    both = await verifier.verify(mint(DEV_KEY, "s", ["sponsor"], programs=["prog-a"]))
+    assert both.holds(Role.SPONSOR, "prog-a")
+    assert not both.holds(Role.SPONSOR, "prog-b")
+    assert not both.runs("prog-a")
+    assert not both.reviews("prog-a")
+    named = await verifier.verify(mint(DEV_KEY, "s", [], program_roles={"prog-b": ["sponsor"]}))
+    assert named.scope(Role.SPONSOR) == {"prog-b"}
+    assert not named.holds(Role.SPONSOR, "prog-a")
+
+
 async def test_program_roles_accept_only_scoped_roles(verifier: TokenVerifier) -> None:
     with pytest.raises(Refusal, match="not a scoped role"):
         await verifier.verify(mint(DEV_KEY, "x", [], program_roles={"prog-a": ["service"]}))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 from mentornet_chassis.http.auth import Principal, Role
-from mentornet_chassis.http.policy import Grant, Permission, Resource, allow, decide, might_pass
+from mentornet_chassis.http.policy import (
+    QA_TEAM,
+    TEAM,
+    VIEWERS,
+    Grant,
+    Permission,
+    Resource,
+    allow,
+    decide,
+    might_pass,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -32,6 +42,7 @@ def permission(*grants: Grant, hide: bool = False) -> Permission:
         (who("mentee-1"), False),
         (who("svc", Role.SERVICE), True),
         (who("curator", Role.TAXONOMY_CURATOR), False),
+        (who("s", Role.SPONSOR, programs=("prog-a",)), False),
     ],
 )
 def test_each_grant_holds_only_in_its_scope(principal: Principal, allowed: bool) -> None:
@@ -82,3 +93,34 @@ def test_a_declaration_survives_its_openapi_round_trip() -> None:
     declared = allow("match.read", Grant.MENTOR, Grant.SERVICE, on="match", hide=True)
     extension = declared["openapi_extra"]["x-mentornet-permission"]
     assert Permission.of(extension) == permission(Grant.MENTOR, Grant.SERVICE, hide=True)
+
+
+def test_a_sponsor_reads_figures_of_their_programs_only() -> None:
+    figures = Permission("figures.read", frozenset(VIEWERS), on="program")
+    team = Permission("programs.change", frozenset(TEAM), on="program")
+    qa_team = Permission("samples.read", frozenset(QA_TEAM), on="program")
+    a, b = Resource(frozenset({"prog-a"})), Resource(frozenset({"prog-b"}))
+    sponsor = who("s", Role.SPONSOR, programs=("prog-a",))
+    assert decide(figures, sponsor, a) is None
+    assert decide(figures, sponsor, b) is not None
+    assert decide(team, sponsor, a) is not None
+    assert decide(qa_team, sponsor, a) is not None
+    assert not might_pass(team, sponsor)
+    assert might_pass(figures, sponsor)
+
+
+def test_a_sponsor_named_in_program_roles_holds_there_alone() -> None:
+    figures = Permission("figures.read", frozenset(VIEWERS), on="program")
+    sponsor = Principal("s", frozenset(), program_roles=(("prog-b", Role.SPONSOR),))
+    assert decide(figures, sponsor, Resource(frozenset({"prog-b"}))) is None
+    assert decide(figures, sponsor, Resource(frozenset({"prog-a"}))) is not None
+    assert sponsor.scope(Role.SPONSOR) == {"prog-b"}
+
+
+def test_viewers_are_the_qa_team_and_sponsors() -> None:
+    assert set(VIEWERS) == {*QA_TEAM, Grant.SPONSOR}
+    coordinator = who("c", Role.COORDINATOR, programs=("prog-a",))
+    reviewer = who("r", Role.REVIEWER, programs=("prog-a",))
+    figures = Permission("figures.read", frozenset(VIEWERS), on="program")
+    for caller in (coordinator, reviewer, who("svc", Role.SERVICE)):
+        assert decide(figures, caller, Resource(frozenset({"prog-a"}))) is None

@@ -193,7 +193,9 @@ def parser() -> argparse.ArgumentParser:
         required=True,
         choices=[str(r) for r in Role],
     )
-    token.add_argument("--program", action="append", help="programs a coordinator runs")
+    token.add_argument(
+        "--program", action="append", help="programs a coordinator, reviewer or sponsor has"
+    )
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
     token.set_defaults(func=_token)
     demo = commands.add_parser("demo", help="run a mentor network through simulated weeks")

@@ -3,7 +3,7 @@
 Locally tokens are signed with an HS256 key from settings (`mentornet token` mints
 them); in production they come from an OIDC provider and are verified against its
 JWKS, with its issuer and audience required. Claims used (docs/security.md):
-`sub` (the person), `roles` (coordinator, reviewer, taxonomy_curator, service; mentor
+`sub` (the person), `roles` (coordinator, reviewer, sponsor, taxonomy_curator, service; mentor
 and mentee are accepted but grant nothing: being someone's mentor is a fact about a
 match, not a claim), `programs` (the programs every scoped role in `roles` applies to)
 and `program_roles` (a map from a program to the scoped roles held there only).
@@ -34,9 +34,12 @@ class Role(StrEnum):
     """A QA reviewer: reads sessions' feedback and reports, scores samples."""
     TAXONOMY_CURATOR = "taxonomy_curator"
     """Adds, renames and deprecates skills in the network-wide taxonomy."""
+    SPONSOR = "sponsor"
+    """An executive sponsor: reads the dashboards and figures of the programs in their
+    scope, nothing else."""
 
 
-SCOPED = (Role.COORDINATOR, Role.REVIEWER)
+SCOPED = (Role.COORDINATOR, Role.REVIEWER, Role.SPONSOR)
 """Roles that hold only in the programs a token names."""
 
 

@@ -1,7 +1,7 @@
 """Who may call what: every route declares one permission, checked before its body is read.
 
 A permission lists grants. A grant is a role scoped to what the route acts on: the
-coordinators or reviewers of its program, the person it is about, the mentor or the
+coordinators, reviewers or sponsors of its program, the person it is about, the mentor or the
 mentee of its match, a service account, a taxonomy curator, anyone signed in, or the
 public (probes, signed links). Routes that act on something name a resource kind; the
 service resolves the path's ids to a `Resource` (its programs and its people) and the
@@ -32,6 +32,9 @@ class Grant(StrEnum):
     """A coordinator of the resource's program (of any program when there is no resource)."""
     REVIEWER = "reviewer"
     """A QA reviewer of the resource's program."""
+    SPONSOR = "sponsor"
+    """An executive sponsor of the resource's program (of any program when there is no
+    resource): reads its figures."""
     TAXONOMY_CURATOR = "taxonomy_curator"
     SELF = "self"
     """The person the resource is about."""
@@ -45,6 +48,8 @@ TEAM = (Grant.COORDINATOR, Grant.SERVICE)
 """A program's team: its coordinators, and services acting for it."""
 QA_TEAM = (*TEAM, Grant.REVIEWER)
 """The team and the program's QA reviewers."""
+VIEWERS = (*QA_TEAM, Grant.SPONSOR)
+"""Who may read a program's figures: its QA team and its sponsors."""
 PAIR = (Grant.MENTOR, Grant.MENTEE)
 """The two people of a match."""
 
@@ -55,6 +60,7 @@ _ROLE_OF = {
     Grant.SERVICE: Role.SERVICE,
     Grant.COORDINATOR: Role.COORDINATOR,
     Grant.REVIEWER: Role.REVIEWER,
+    Grant.SPONSOR: Role.SPONSOR,
     Grant.TAXONOMY_CURATOR: Role.TAXONOMY_CURATOR,
 }
 
