@@ -1,5 +1,6 @@
 """QA's weekly series on the real broker and store: facts published over three weeks
-on a movable clock land in their ISO weeks, and the JSON and the CSV agree."""
+on a movable clock land in their ISO weeks (feedback's report, action item, request
+and answer among them), and the JSON and the CSV agree."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from mentornet_contracts.events.common import Role
+from mentornet_contracts.events.feedback import (
+    ActionItemCompleted,
+    FeedbackRequested,
+    FeedbackSubmitted,
+    SessionReportFiled,
+)
 from mentornet_contracts.events.matches import MatchEnded, MatchEndReason
 from mentornet_contracts.events.sessions import Attendance, SessionCompleted, SessionMissed
 from mentornet_tooling.testing.backends import Endpoints
@@ -16,7 +24,14 @@ from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.poll import eventually
 
 from tests.conftest import ServiceOn
-from tests.integration.test_qa import NOW, a_program, confirmed_in_qa, coordinator_sees, session
+from tests.integration.test_qa import (
+    NOW,
+    RUBRIC,
+    a_program,
+    confirmed_in_qa,
+    coordinator_sees,
+    session,
+)
 from tests.support.events import publish
 from tests.support.helpers import token
 
@@ -30,7 +45,62 @@ EXPECTED = {
     "ended_matches.completed": [0, 1, 0],
     "sessions_held": [1, 0, 0],
     "sessions_missed": [0, 1, 0],
+    "follow_up_items": [2, 0, 0],
+    "follow_up_completed": [1, 0, 0],
+    "follow_up_completion_rate": [0.5, 0.5, 0.5],
+    "follow_up_on_time_rate": [1.0, None, None],
+    "feedback_requests": [1, 0, 0],
+    "feedback_response_rate": [1.0, None, None],
+    "feedback_response_hours_median": [24.0, None, None],
 }
+N = {
+    "attendance_rate": [1, 1, 0],
+    "follow_up_completion_rate": [2, 2, 2],
+    "follow_up_on_time_rate": [1, 0, 0],
+    "feedback_response_rate": [1, 0, 0],
+    "feedback_response_hours_median": [1, 0, 0],
+}
+
+
+def feedback_on(held: str, match_id: str, mentee: str, unique: str) -> tuple[list[Any], list[Any]]:
+    """On the held session: a report agreeing two action items and a request to the
+    mentee due three days later (both the day after NOW), then, a day on, one item done
+    on time and the request answered (24 hours after it was made)."""
+    report_id, request_id = f"sr-{unique}", f"fr-{unique}"
+    asked = [
+        SessionReportFiled(
+            report_id=report_id, match_id=match_id, session_id=held, action_item_count=2
+        ),
+        FeedbackRequested(
+            request_id=request_id,
+            match_id=match_id,
+            session_id=held,
+            participant_id=mentee,
+            role=Role.MENTEE,
+            due_at=NOW + timedelta(days=4),
+            template_id="post-session",
+            template_version=1,
+        ),
+    ]
+    answered = [
+        ActionItemCompleted(
+            item_id=f"ai-{unique}",
+            report_id=report_id,
+            match_id=match_id,
+            session_id=held,
+            owner=Role.MENTEE,
+            on_time=True,
+        ),
+        FeedbackSubmitted(
+            request_id=request_id,
+            match_id=match_id,
+            session_id=held,
+            participant_id=mentee,
+            role=Role.MENTEE,
+            rubric=RUBRIC,
+        ),
+    ]
+    return asked, answered
 
 
 async def test_weekly_series_json_and_csv_agree_on_facts_over_three_weeks(
@@ -48,6 +118,9 @@ async def test_weekly_series_json_and_csv_agree_on_facts_over_three_weeks(
             SessionCompleted(session_id=held, match_id=m0, attendance=Attendance.ATTENDED),
             at=NOW + timedelta(days=1),
         )
+        asked, answered = feedback_on(held, m0, mentee0, unique)
+        await publish(stack, *asked, at=NOW + timedelta(days=1))
+        await publish(stack, *answered, at=NOW + timedelta(days=2))
         clock.advance(days=7)
         await publish(
             stack,
@@ -74,7 +147,7 @@ async def test_weekly_series_json_and_csv_agree_on_facts_over_three_weeks(
 
         found = await eventually(settled, timeout=60, what="the three weeks' series")
         assert found["weeks"] == WEEKS
-        assert [p["n"] for p in found["series"]["attendance_rate"]] == [1, 1, 0]
+        assert {name: [p["n"] for p in found["series"][name]] for name in N} == N
         assert [p["value"] for p in found["series"]["attendance_rate"]] == [1.0, 0.0, None]
 
         coordinator = token(f"coord-{unique}", "coordinator", programs=[program_id])

@@ -1,10 +1,13 @@
 """A program's indicators week by week (ISO weeks, Monday 00:00 UTC), from the facts
 QA keeps with their times. Pure: the caller passes `now`.
 
-A level (active matches, waitlist, utilisation, open escalations) is read at the week's
-end (at `now` for the current week); a flow (new matches, sessions, ...) counts what
-happened inside the week (series_indicators.py). A rate or an average carries its n
-(None when n is 0); an empty week is a zero, never a missing point."""
+A level (active matches, waitlist, utilisation, open escalations, follow-up completion)
+is read at the week's end (at `now` for the current week); a flow (new matches,
+sessions, action items, feedback requests due, ...) counts what happened inside the
+week (series_indicators.py; follow-up and feedback responses in series_workflow.py). A
+rate or an average carries its n (None when n is 0); an empty week is a zero, never a
+missing point. In the current week only what is past by `now` counts: a feedback
+request due later this week is not counted yet."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from datetime import datetime
 from typing import NotRequired, TypedDict
 
 from . import series_indicators as indicators
+from . import series_workflow as workflow
 from .documents import Match, Person
 from .series_weeks import WEEK, weeks
 
@@ -53,6 +57,8 @@ def week_values(
         **indicators.sessions(matches, start, end),
         **indicators.escalations(matches, start, end),
         **indicators.outcomes(matches, start, end),
+        **workflow.follow_up(matches, start, end),
+        **workflow.responses(matches, start, end),
     }
 
 

@@ -15,26 +15,30 @@ Value = tuple[float | None, int | None]
 
 
 def rate(part: int, n: int) -> Value:
+    """part / n with its n (None when n is 0)."""
     return (round(part / n, 4) if n else None), n
 
 
-def _mean(values: Sequence[float], middle: bool = False) -> Value:
+def average(values: Sequence[float], middle: bool = False) -> Value:
+    """The mean (the median when `middle`) with its n."""
     if not values:
         return None, 0
     return round(median(values) if middle else fmean(values), 4), len(values)
 
 
-def _inside(stamp: str | None, start: datetime, end: datetime) -> bool:
+def inside(stamp: str | None, start: datetime, end: datetime) -> bool:
+    """The time lies in [start, end)."""
     return bool(stamp) and start <= at(stamp or "") < end
 
 
-def _by(stamp: str | None, end: datetime) -> bool:
+def by(stamp: str | None, end: datetime) -> bool:
+    """The time lies before `end`."""
     return bool(stamp) and at(stamp or "") < end
 
 
 def _active(m: Match, end: datetime) -> bool:
     ended = m.get("ended_at")
-    return _by(m.get("confirmed_at"), end) and not _by(ended, end)
+    return by(m.get("confirmed_at"), end) and not by(ended, end)
 
 
 def matching(
@@ -45,7 +49,7 @@ def matching(
     since = {
         p["participant_id"]: role["since"] for p in people if (role := p["roles"].get("mentee"))
     }
-    new = [m for m in matches if _inside(m.get("confirmed_at"), start, end)]
+    new = [m for m in matches if inside(m.get("confirmed_at"), start, end)]
     waits = [
         (at(m.get("confirmed_at") or "") - at(since[e])).total_seconds() / 86400
         for m in new
@@ -53,13 +57,13 @@ def matching(
     ]
     found: dict[str, Value] = {
         "active_matches": (sum(1 for m in matches if _active(m, end)), None),
-        "proposals": (sum(1 for m in matches if _inside(m.get("proposed_at"), start, end)), None),
+        "proposals": (sum(1 for m in matches if inside(m.get("proposed_at"), start, end)), None),
         "new_matches": (len(new), None),
-        "days_to_match_median": _mean(waits, middle=True),
+        "days_to_match_median": average(waits, middle=True),
         "ended_matches": (0, None),
     }
     for m in matches:
-        if _inside(m.get("ended_at"), start, end):
+        if inside(m.get("ended_at"), start, end):
             for key in ("ended_matches", f"ended_matches.{m.get('end_reason') or 'unknown'}"):
                 found[key] = ((found.get(key, (0, None))[0] or 0) + 1, None)
     return found
@@ -68,11 +72,11 @@ def matching(
 def waitlist(people: Sequence[Person], matches: Sequence[Match], end: datetime) -> int:
     """Mentees waitlisted by the week's end and not matched by then. A withdrawal has
     no time here: a withdrawn person is left out of every week."""
-    matched = {m["mentee_id"] for m in matches if _by(m.get("confirmed_at"), end)}
+    matched = {m["mentee_id"] for m in matches if by(m.get("confirmed_at"), end)}
     return sum(
         1
         for p in people
-        if _by(p.get("waitlisted_at"), end)
+        if by(p.get("waitlisted_at"), end)
         and p["participant_id"] not in matched
         and p["status"] == PersonStatus.ACTIVE
     )
@@ -87,7 +91,7 @@ def places(people: Sequence[Person], program_id: str, default: int, end: datetim
         if (role := p["roles"].get("mentor"))
         and role.get("program_id") == program_id
         and p["status"] == PersonStatus.ACTIVE
-        and _by(role["since"], end)
+        and by(role["since"], end)
     )
 
 
@@ -98,31 +102,31 @@ def sessions(matches: Sequence[Match], start: datetime, end: datetime) -> dict[s
     scores: list[float] = []
     for m in matches:
         for s in m["sessions"].values():
-            if _inside(s.get("starts_at") or s.get("completed_at"), start, end):
+            if inside(s.get("starts_at") or s.get("completed_at"), start, end):
                 held += s.get("status") == SessionStatus.COMPLETED
                 missed += s.get("status") == SessionStatus.MISSED
         for f in m["feedback"].values():
             session = m["sessions"].get(f["session_id"])
-            if f["rubric"] and session and _inside(session.get("starts_at"), start, end):
+            if f["rubric"] and session and inside(session.get("starts_at"), start, end):
                 scores.append(sum(f["rubric"].values()) / len(f["rubric"]))
     return {
         "sessions_held": (held, None),
         "sessions_missed": (missed, None),
         "attendance_rate": rate(held, held + missed),
-        "rubric_average": _mean(scores),
+        "rubric_average": average(scores),
     }
 
 
 def escalations(matches: Sequence[Match], start: datetime, end: datetime) -> dict[str, Value]:
     """Open and past their SLA at the week's end; opened and resolved in the week."""
     cases = [c for m in matches for c in cases_of(m)]
-    open_ = [c for c in cases if _by(c["opened_at"], end) and not _by(c.get("resolved_at"), end)]
+    open_ = [c for c in cases if by(c["opened_at"], end) and not by(c.get("resolved_at"), end)]
     return {
         "escalations_open": (len(open_), None),
         "escalations_past_sla": (sum(1 for c in open_ if at(c["due_at"]) < end), None),
-        "escalations_opened": (sum(1 for c in cases if _inside(c["opened_at"], start, end)), None),
+        "escalations_opened": (sum(1 for c in cases if inside(c["opened_at"], start, end)), None),
         "escalations_resolved": (
-            sum(1 for c in cases if _inside(c.get("resolved_at"), start, end)),
+            sum(1 for c in cases if inside(c.get("resolved_at"), start, end)),
             None,
         ),
     }
@@ -136,17 +140,17 @@ def outcomes(matches: Sequence[Match], start: datetime, end: datetime) -> dict[s
         d
         for m in matches
         for d in m.get("milestones_done", {}).values()
-        if _inside(d["completed_on"], start, end)
+        if inside(d["completed_on"], start, end)
     ]
     surveys = [
         s
         for m in matches
         for s in m.get("end_surveys", {}).values()
-        if s["role"] == "mentee" and _inside(s["at"], start, end)
+        if s["role"] == "mentee" and inside(s["at"], start, end)
     ]
     return {
         "milestones_completed": (len(done), None),
         "milestones_on_time_rate": rate(sum(1 for d in done if d["on_time"]), len(done)),
         "end_surveys": (len(surveys), None),
-        "satisfaction_average": _mean([float(s["satisfaction"]) for s in surveys]),
+        "satisfaction_average": average([float(s["satisfaction"]) for s in surveys]),
     }

@@ -2,7 +2,9 @@
 (review comments on their sessions, notes on their cases); their open case is closed
 and their sessions' samples not yet reviewed are withdrawn from review; a mentor's
 recognition record is emptied; their outcome facts leave their matches and their
-experiment arms no longer count them (docs/privacy.md)."""
+experiment arms no longer count them (docs/privacy.md). A match's workflow records
+(reports' item counts, items completed, feedback requests: domain/workflow_docs.py)
+hold times and counts only, no participant id, role or text, so nothing of them goes."""
 
 from __future__ import annotations
 
