@@ -3,7 +3,7 @@ of principal, against live services on the embedded stack: what each answers mus
 what the committed policy (each operation's x-mentornet-permission) says.
 
 Principals: six bad credentials (no token, expired, wrong key, alg none, wrong issuer,
-wrong audience), coordinators and reviewers in and out of the program's scope, a
+wrong audience), coordinators, reviewers and sponsors in and out of the program's scope, a
 taxonomy curator, a service account, the mentee themself, their mentor, and another
 person. Expected refusals must be exactly the guard's (401, 403 naming who may, or 404
 where existence must not leak); allowed calls must get past the guard (the handler may
@@ -113,6 +113,8 @@ def callers(world: AccessWorld) -> list[Caller]:
         who("coordinator of another program", f"c2-{u}", "coordinator", b),
         who("reviewer of the program", f"r-{u}", "reviewer", a),
         who("reviewer of another program", f"r2-{u}", "reviewer", b),
+        who("sponsor of the program", f"s-{u}", "sponsor", a),
+        who("sponsor of another program", f"s2-{u}", "sponsor", b),
         who("taxonomy curator", f"t-{u}", "taxonomy_curator"),
         who("service account", f"svc-{u}", "service"),
         person("the mentee themself", "mentee", world.mentee, "mentee"),
@@ -171,7 +173,7 @@ def path_of(template: str, world: AccessWorld, clock: MovableClock) -> str:
 
 
 PERSONAL = {Grant.SELF, Grant.MENTOR, Grant.MENTEE}
-SCOPED = {Grant.COORDINATOR, Grant.REVIEWER}
+SCOPED = {Grant.COORDINATOR, Grant.REVIEWER, Grant.SPONSOR}
 
 
 def holds(grant: Grant, caller: Caller, resource: Resource | None) -> bool:

@@ -3,7 +3,6 @@ health answer and the dashboard page carry the scheduling figures."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,9 +16,8 @@ from mentornet_contracts.events.sessions import (
 )
 from mentornet_qa.api.health_views import HealthView
 from mentornet_qa.api.views import SampleView
-from mentornet_qa.domain import health, matches, periods, sampling, unplaced
+from mentornet_qa.domain import health, health_tables, matches, periods, sampling, unplaced
 from mentornet_qa.domain.figures import Sampling
-from mentornet_qa.usecases import dashboard
 
 pytestmark = pytest.mark.unit
 
@@ -108,10 +106,8 @@ def test_the_health_answer_and_the_dashboard_show_the_scheduling_figures() -> No
         "by_reason": {"no_overlap": 2},
         "paused_matches": 0,
     }
-    page = dashboard.render(figures)
-    shown = dict(re.findall(r'data-figure="([^"]+)" data-value="([^"]*)"', page))
-    assert {k: v for k, v in shown.items() if k.startswith("scheduling.")} == {
-        "scheduling.unbookable_sessions": "2",
-        "scheduling.matches_affected": "1",
-        "scheduling.paused_matches": "0",
-    }
+    [card] = [
+        t for t in health_tables.health_tables(figures) if t["figure"] == "unbookable_by_reason"
+    ]
+    assert card["rows"] == [{"reason": "no_overlap", "count": 2}]
+    assert card["summary"] == "2 unbookable sessions: 2 no overlap."

@@ -6,7 +6,6 @@ mentor is answered once, and a later mentor enrolment of the same person convert
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from statistics import fmean
 
@@ -14,7 +13,7 @@ import pytest
 from mentornet_chassis.errors import Conflict, NotFound
 from mentornet_contracts.events.programs import OutcomeMeasure
 from mentornet_qa.api.health_views import HealthView
-from mentornet_qa.domain import conversion, health, intervals
+from mentornet_qa.domain import conversion, health, health_tables, intervals
 from mentornet_qa.domain.documents import Person, PersonStatus
 from mentornet_qa.domain.figures import Sampling
 from mentornet_qa.domain.outcome_report import Figure, Report, report, rows
@@ -25,7 +24,6 @@ from mentornet_qa.domain.outcome_suppression import (
     SUPPRESSED,
     closure_reasons,
 )
-from mentornet_qa.usecases import dashboard
 
 pytestmark = pytest.mark.unit
 
@@ -282,11 +280,13 @@ def test_the_dashboard_card_shows_the_program_wide_figures_the_health_json_carri
         Sampling(sampled=0, reviewed=0, agreement_exact=None),
     )
     answer = HealthView.model_validate({**figures, "outcomes": outcomes}).model_dump()
-    page = dashboard.render({**figures, "outcomes": outcomes})
-    shown = dict(re.findall(r'data-figure="(outcomes[^"]+)" data-value="([^"]*)"', page))
-    assert shown == {
-        f"outcomes.{name}.value": "" if f["value"] is None else str(f["value"])
-        for name, f in answer["outcomes"].items()
+    card = health_tables.outcomes(outcomes)
+    shown = {row["indicator"]: row for row in card["rows"]}
+    assert {k: r["value"] for k, r in shown.items()} == {
+        name: f["value"] for name, f in answer["outcomes"].items()
     }
-    assert shown["outcomes.skill_growth.value"] == str(round(fmean([1, 2, 3, 1, 2, 3, 1, 2]), 4))
-    assert "95% CI" in page
+    assert {k: (r["ci_low"], r["ci_high"], r["n"]) for k, r in shown.items()} == {
+        name: (f["ci_low"], f["ci_high"], f["n"]) for name, f in answer["outcomes"].items()
+    }
+    assert shown["skill_growth"]["value"] == round(fmean([1, 2, 3, 1, 2, 3, 1, 2]), 4)
+    assert "skill growth 1.88 (n = 8)" in card["summary"]

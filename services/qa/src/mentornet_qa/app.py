@@ -19,9 +19,12 @@ from .store import ExperimentStores, QaStores
 from .usecases.audits import Auditor
 from .usecases.calibration import Calibrator
 from .usecases.cases import CaseDesk
+from .usecases.dashboards import DashboardLinks, Dashboards
 from .usecases.experiments import ExperimentResults
+from .usecases.figures import ProgramFigures
 from .usecases.followups import FollowUps
-from .usecases.health import DashboardLinks, ProgramHealth
+from .usecases.health import ProgramHealth
+from .usecases.network import NetworkFigures
 from .usecases.outcomes import Outcomes
 from .usecases.programs import ProgramRules
 from .usecases.recognitions import Recognitions
@@ -58,6 +61,8 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     links = DashboardLinks(
         _dashboard_key(settings), settings.public_url, settings.dashboard_link_hours
     )
+    program_figures = ProgramFigures(stores, clock)
+    network = NetworkFigures(stores, clock)
     return ServiceParts(
         clock=clock,
         routers=ROUTERS,
@@ -65,7 +70,10 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             CaseDesk(stores, clock, runtime.wake_relay),
             ReviewDesk(stores, sampler, clock, runtime.wake_relay),
             ProgramRules(stores),
-            ProgramHealth(stores, links, clock),
+            ProgramHealth(stores, clock),
+            program_figures,
+            network,
+            Dashboards(program_figures, network, links, clock),
             ProgramSeries(stores, clock),
             auditor,
             recognitions,

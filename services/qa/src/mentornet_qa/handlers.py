@@ -24,6 +24,7 @@ from mentornet_contracts.events.experiments import (
 )
 from mentornet_contracts.events.feedback import (
     ActionItemCompleted,
+    FeedbackRequested,
     FeedbackSubmitted,
     GoalProgressRecorded,
     RiskFlagged,
@@ -53,6 +54,7 @@ from mentornet_contracts.events.participants import (
     MentorRegistered,
     ParticipantErased,
     ParticipantWithdrawn,
+    ProfileUpdated,
 )
 from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, apply_update
 from mentornet_contracts.events.sessions import (
@@ -63,7 +65,17 @@ from mentornet_contracts.events.sessions import (
     SessionScheduled,
 )
 
-from .domain import experiments, matches, outcome_facts, pauses, people, program, triggers, unplaced
+from .domain import (
+    experiments,
+    matches,
+    outcome_facts,
+    pauses,
+    people,
+    program,
+    triggers,
+    unplaced,
+    workflow,
+)
 from .domain.documents import Match
 from .domain.program import Program
 from .store import ExperimentStores, QaStores
@@ -133,6 +145,7 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         ParticipantErased: updating(persons, people.on_left, then.erased),
         AuditGroupsRecorded: updating(persons, people.on_groups),
         GoalsUpdated: updating(persons, people.on_goals),
+        ProfileUpdated: updating(persons, people.on_profile),
         MenteeWaitlisted: updating_at(persons, people.on_waitlisted),
         ProgramPublished: updating(programs, program.on_published, then.program),
         ProgramUpdated: updating(stores.programs_store, apply_update, then.program),
@@ -150,10 +163,11 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         SessionCompleted: on(triggers.completed, then.completed),
         SessionMissed: on(_no_events(matches.on_session_missed)),
         MatchStalled: on(triggers.stalled, then.stalled),
-        FeedbackSubmitted: on(triggers.feedback, then.recognise),
+        FeedbackRequested: on(workflow.requested),
+        FeedbackSubmitted: on(workflow.feedback, then.recognise),
         RiskFlagged: on(triggers.risk),
-        SessionReportFiled: on(_no_events(matches.on_report)),
-        ActionItemCompleted: on(_no_events(matches.on_item_done)),
+        SessionReportFiled: on(workflow.reported),
+        ActionItemCompleted: on(workflow.item_done),
         GoalProgressRecorded: on(_no_events(matches.on_goal), then.outcome),
         SkillAssessed: on(outcome_facts.assessed),
         MilestoneCompleted: on(outcome_facts.milestone),

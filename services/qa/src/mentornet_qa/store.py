@@ -77,6 +77,11 @@ class QaStores:
         """The program, once published (a program only heard of is None)."""
         return published(await self.programs.get(program_id)) if program_id else None
 
+    async def program_ids(self) -> list[str]:
+        """Every program QA has a document for (published or only heard of), sorted."""
+        cursor = self.programs_store.collection.find({"state": {"$ne": None}}, {"_id": 1})
+        return sorted([str(doc["_id"]) async for doc in cursor])
+
     async def match_of_case(self, case_id: str) -> Match | None:
         """The match holding the case, open or closed."""
         for field in ("state.case.case_id", "state.closed_cases.case_id"):

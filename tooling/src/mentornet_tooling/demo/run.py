@@ -112,6 +112,8 @@ def _report(api: Api, programs: list[Program]) -> int:
         held += figures["sessions held"]
         if not figures["active matches"] and not figures["completed matches"]:
             unmatched.append(program.plan.key)
+    network = api.get("qa", "/network/dashboard-link")["url"]
+    print(f"\nNetwork view (every program side by side):\n  network view: {network}")
     if unmatched or not held:
         print(f"\nnothing to show: no matches in {unmatched or 'any program'} or no sessions")
         return 1

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import cases, experiments, health, outcomes, samples, series
+from . import cases, dashboards, experiments, figures, health, outcomes, samples, series
 
 ROUTERS: list[APIRouter] = [
     cases.router,
@@ -11,4 +11,6 @@ ROUTERS: list[APIRouter] = [
     outcomes.router,
     experiments.router,
     series.router,
+    figures.router,
+    dashboards.router,
 ]

@@ -1,14 +1,13 @@
-"""Program health over HTTP: the JSON figures, the dashboard page (a signed link, so a
-browser can open it without a bearer token), fairness audits, and recognition."""
+"""Program health over HTTP: the JSON figures, fairness audits, and recognition (the
+dashboard pages are in dashboards.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
-from fastapi.responses import HTMLResponse
+from fastapi import Depends
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import QA_TEAM, TEAM, Grant, allow
+from mentornet_chassis.http.policy import TEAM, VIEWERS, allow
 from mentornet_chassis.http.provided import provided
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +19,6 @@ from ..usecases.programs import ProgramRules
 from ..usecases.recognitions import Recognitions
 from .health_views import (
     AuditView,
-    DashboardLinkView,
     HealthView,
     RecognitionView,
     ThresholdsView,
@@ -44,37 +42,11 @@ class Awards(BaseModel):
     "/programs/{program_id}/health",
     response_model=HealthView,
     response_model_exclude_unset=True,
-    **allow("health.read", *QA_TEAM, on="program"),
+    **allow("health.read", *VIEWERS, on="program"),
 )
 async def health_json(program_id: str, figures: Figures) -> Health:
     """Every figure on the dashboard."""
     return await figures.figures(program_id)
-
-
-@router.get(
-    "/programs/{program_id}/dashboard-link",
-    response_model=DashboardLinkView,
-    **allow("dashboard.link", *TEAM, on="program"),
-)
-async def dashboard_link(program_id: str, figures: Figures) -> DashboardLinkView:
-    """A link to the dashboard page that works in a browser until it expires."""
-    link = await figures.link(program_id)
-    return DashboardLinkView(program_id=program_id, url=link.url, expires=link.expires)
-
-
-@router.get(
-    "/programs/{program_id}/dashboard",
-    response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "The dashboard page."}},
-    **allow("dashboard.open", Grant.PUBLIC),
-)
-async def dashboard_page(
-    program_id: str,
-    figures: Figures,
-    expires: int = Query(description="From the dashboard link."),
-    key: str = Query(description="From the dashboard link."),
-) -> HTMLResponse:
-    return HTMLResponse(await figures.page(program_id, expires, key))
 
 
 @router.post(

@@ -140,12 +140,6 @@ class HealthView(BaseModel):
     """The outcome report's program-wide figures, by indicator."""
 
 
-class DashboardLinkView(BaseModel):
-    program_id: str
-    url: str
-    expires: int
-
-
 class AuditView(BaseModel):
     program_id: str
     audit_id: str

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response
 from mentornet_chassis.http.csv_export import csv_download, csv_responses
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import QA_TEAM, Grant, allow
+from mentornet_chassis.http.policy import VIEWERS, Grant, allow
 from mentornet_chassis.http.provided import provided
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +42,7 @@ class Answer(BaseModel):
     "/programs/{program_id}/outcomes",
     response_model=OutcomeReportView,
     response_model_exclude_unset=True,
-    **allow("outcomes.read", *QA_TEAM, on="program"),
+    **allow("outcomes.read", *VIEWERS, on="program"),
 )
 async def outcome_report(program_id: str, reports: Reports, by: By = "program") -> Report:
     """Per group and indicator: n, value and 95% interval; groups and figures under 5
@@ -54,7 +54,7 @@ async def outcome_report(program_id: str, reports: Reports, by: By = "program") 
     "/programs/{program_id}/outcomes.csv",
     response_class=Response,
     responses=CSV_RESPONSE,
-    **allow("outcomes.csv", *QA_TEAM, on="program"),
+    **allow("outcomes.csv", *VIEWERS, on="program"),
 )
 async def outcome_csv(program_id: str, reports: Reports, by: By = "program") -> Response:
     """The same figures as the JSON report, one row per group and indicator."""

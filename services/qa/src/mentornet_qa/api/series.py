@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response
 from mentornet_chassis.http.csv_export import csv_download, csv_responses
 from mentornet_chassis.http.guard import guarded_router
-from mentornet_chassis.http.policy import QA_TEAM, allow
+from mentornet_chassis.http.policy import VIEWERS, allow
 from mentornet_chassis.http.provided import provided
 from pydantic import BaseModel
 
@@ -43,7 +43,7 @@ class SeriesView(BaseModel):
     "/programs/{program_id}/series",
     response_model=SeriesView,
     response_model_exclude_unset=True,
-    **allow("series.read", *QA_TEAM, on="program"),
+    **allow("series.read", *VIEWERS, on="program"),
 )
 async def weekly_series(program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_WEEKS) -> Series:
     """Every indicator per ISO week (Monday 00:00 UTC) from the program's first fact:
@@ -55,7 +55,7 @@ async def weekly_series(program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_
     "/programs/{program_id}/series.csv",
     response_class=Response,
     responses=CSV_RESPONSE,
-    **allow("series.csv", *QA_TEAM, on="program"),
+    **allow("series.csv", *VIEWERS, on="program"),
 )
 async def weekly_series_csv(
     program_id: str, weekly: Weekly, weeks: Weeks = DEFAULT_WEEKS

@@ -16,6 +16,7 @@ from mentornet_contracts.events.qa import (
 )
 
 from .outcome_docs import MatchOutcomes, MenteeGoals
+from .workflow_docs import MatchWorkflow
 
 
 class MatchStatus(StrEnum):
@@ -135,9 +136,10 @@ class Case(TypedDict):
     note: NotRequired[str]
 
 
-class Match(MatchOutcomes):
+class Match(MatchOutcomes, MatchWorkflow):
     """QA's view of a match, fed by every stream; ids stay None until a fact names them.
-    Its outcome facts are typed in outcome_docs.py."""
+    Its outcome facts are typed in outcome_docs.py, its workflow facts (reports, action
+    items, feedback requests, with their times) in workflow_docs.py."""
 
     match_id: str
     program_id: str | None
@@ -181,6 +183,8 @@ class Role(TypedDict):
     since: str
     capacity: NotRequired[int | None]
     goal_skills: NotRequired[list[str]]
+    skills: NotRequired[list[str]]
+    """A mentor's skill ids (sorted), as registered or last updated."""
 
 
 class Roles(TypedDict, total=False):

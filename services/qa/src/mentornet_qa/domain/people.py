@@ -15,6 +15,7 @@ from mentornet_contracts.events.participants import (
     MentorRegistered,
     ParticipantErased,
     ParticipantWithdrawn,
+    ProfileUpdated,
 )
 
 from .documents import Person, PersonStatus, Role
@@ -30,7 +31,12 @@ def on_mentor(current: Person | None, event: MentorRegistered, now: datetime) ->
     person = _base(current, event.participant_id)
     if person["status"] != PersonStatus.ACTIVE:
         return None
-    role = Role(program_id=event.program_id, since=now.isoformat(), capacity=event.capacity)
+    role = Role(
+        program_id=event.program_id,
+        since=now.isoformat(),
+        capacity=event.capacity,
+        skills=sorted({s.skill_id for s in event.skills}),
+    )
     person_id = event.person_id or event.participant_id
     return {**person, "roles": {**person["roles"], "mentor": role}, "person_id": person_id}
 
@@ -45,6 +51,22 @@ def on_mentee(current: Person | None, event: MenteeRegistered, now: datetime) ->
         "person_id": event.person_id or event.participant_id,
         "segment": event.segment,
     }
+
+
+def on_profile(current: Person | None, event: ProfileUpdated) -> Person | None:
+    """A mentor's profile changed (profile.updated): their skills and capacity, when the
+    event names them; the rest of the profile QA does not keep."""
+    if current is None or current["status"] != PersonStatus.ACTIVE:
+        return None
+    role = current["roles"].get("mentor")
+    if role is None or (event.skills is None and event.capacity is None):
+        return None
+    changed = role.copy()
+    if event.skills is not None:
+        changed["skills"] = sorted({s.skill_id for s in event.skills})
+    if event.capacity is not None:
+        changed["capacity"] = event.capacity
+    return {**current, "roles": {**current["roles"], "mentor": changed}}
 
 
 def _with_goals(person: Person, goals: tuple[Goal, ...]) -> Person:
