@@ -16,7 +16,10 @@ from mentornet_tooling.devstack import HTTP_PORTS
 from mentornet_tooling.embedded import free_port
 from mentornet_tooling.testing.backends import Endpoints
 
+from tests.support.dashboard_browser import disagreements, local_time, looks
 from tests.support.processes import free_offset, running
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "dashboards"
 
 pytestmark = pytest.mark.e2e
 
@@ -70,6 +73,32 @@ def experiment_block(stdout: str) -> list[str]:
             break
         block.append(line.strip())
     return block
+
+
+def seen_in_a_browser(name: str, url: str) -> None:
+    """The page as a person sees it at 1400 px and on a 390 px phone, each in its own
+    time zone: every figure shown is its JSON's (the page's own download link), no
+    text sticks out of its chart or card, no sideways scroll, every chart has its text
+    alternative and data table; screenshots under test-output/dashboards/."""
+    zones = {1400: "America/St_Johns", 390: "Asia/Kathmandu"}
+    for _attempt in range(2):
+        seen = looks(url, name, SCREENSHOTS, zones)
+        wrong = [w for look in seen for w in disagreements(look)]
+        if not wrong:
+            break
+    assert wrong == [], f"{name}: {wrong[:10]}"
+    for look in seen:
+        about = f"{name} at {look.width} px"
+        assert look.clipped == [], f"{about}: {look.clipped[:5]}"
+        assert look.checked_texts > 100, about
+        assert look.scroll_width <= look.width, about
+        assert len(look.shown) > 40, about
+        assert look.screenshot.stat().st_size > 20_000, about
+        charts = [c for c in look.charts if c["svgs"]]
+        assert len(charts) >= 3, about
+        assert all(c["labelled"] and c["table"] and c["alt"] for c in charts), about
+        iso, text = look.as_of
+        assert text.startswith(local_time(iso, zones[look.width])), f"{about}: {text}"
 
 
 def simulated(stdout: str) -> dict[str, int]:
@@ -212,9 +241,15 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
             r"^(b better|b worse|No difference shown between b and a) on skill growth",
             experiment[-1],
         ), demo.stdout
-        page = httpx.get(links[0], timeout=30)
-        assert page.status_code == 200
-        assert "<svg" in page.text
+        [network] = [
+            line.split("network view: ")[1]
+            for line in demo.stdout.splitlines()
+            if "network view: " in line
+        ]
+        for name, url in zip(
+            ("standard", "cohort", "micro", "network"), [*links, network], strict=True
+        ):
+            seen_in_a_browser(name, url)
         moved = json.loads((home / "clock.json").read_text())["offset_seconds"]
         assert moved >= 21 * 86400
     finally:

@@ -90,7 +90,8 @@ def _day(iso: str) -> str:
 
 
 def _bars(label: str, value: Column, values: list[dict[str, Any]], width: int) -> Spec | None:
-    if not values:
+    """None when every bar is zero: an empty axis tells nothing the summary does not."""
+    if not any(v["value"] for v in values):
         return None
     axis = _kind_axis(value["kind"])
     return {
