@@ -165,6 +165,7 @@ def path_of(template: str, world: AccessWorld, clock: MovableClock) -> str:
         "proposal_id": f"ga-none-{world.unique}",
         "period": clock.now.strftime("%Y-%m"),
         "role": "mentee",
+        "figure": "network_totals" if template.startswith("/network/") else "headline",
     }
     for name, value in values.items():
         template = template.replace("{" + name + "}", value)

@@ -1,20 +1,26 @@
 """QA on the real broker and store: held sessions are sampled and reviewed (the rubric
 checked, nobody reviewing their own session), risks open one case per match that
-coordinators claim and resolve, and the dashboard, opened in headless Chromium, shows
-the figures its JSON API gives."""
+coordinators claim and resolve; every dashboard figure answers the same rows as JSON,
+as CSV and by a signed link, the page in headless Chromium shows each figure as its
+JSON, forged or expired links are refused and a sponsor sees only their programs."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
-import re
-import shutil
-import tempfile
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from mentornet_chassis.process.signed_links import SignedLinks
 from mentornet_contracts.catalogue import QA
 from mentornet_contracts.events.feedback import FeedbackSubmitted, RiskFlag, RiskFlagged, RiskSource
 from mentornet_contracts.events.matches import MatchConfirmed, MatchProposed
@@ -25,6 +31,7 @@ from mentornet_contracts.events.sessions import (
     SessionMissed,
     SessionScheduled,
 )
+from mentornet_qa.usecases.figures import FIGURES
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
 from mentornet_tooling.testing.kafka import all_records, find_records, kind_of
@@ -32,8 +39,9 @@ from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
+from tests.support.dashboard_browser import Look, disagreements, local_time, looks
 from tests.support.events import person, program, publish
-from tests.support.helpers import token
+from tests.support.helpers import SERVICE, token
 
 pytestmark = pytest.mark.integration
 
@@ -258,10 +266,6 @@ async def test_risks_open_one_case_per_match_that_a_coordinator_claims_and_resol
         ], "every escalation event of the match, read to the end of the topic"
 
 
-def _figures(dom: str) -> dict[str, str]:
-    return dict(re.findall(r'data-figure="([^"]+)" data-value="([^"]*)"', dom))
-
-
 def _at(health: dict[str, Any], path: str) -> Any:
     value: Any = health
     for part in path.split("."):
@@ -269,128 +273,319 @@ def _at(health: dict[str, Any], path: str) -> Any:
     return value
 
 
-async def chromium(*args: str) -> bytes:
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert binary, "Debian chromium is needed (.ci/run installs it)"
-    with tempfile.TemporaryDirectory() as profile:
-        proc = await asyncio.create_subprocess_exec(
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
+LINK_KEY = "dashboard-links-of-the-qa-tests"
+LINKS: dict[str, object] = {"public_url": "", "dashboard_key": LINK_KEY}
+"""QA's settings in the dashboard tests: links relative to wherever the test's QA
+listens (its port is only known once it runs), signed with a key the test knows."""
+ZONES = {1400: "America/St_Johns", 390: "Asia/Kathmandu"}
+AS_OF = {1400: "10 Mar 2027, 05:30 NST", 390: "10 Mar 2027, 14:45 +0545"}
+"""NOW as a person in each zone reads it (St John's is on standard time until 14 March)."""
+
+
+def origin(qa: RunningService) -> str:
+    return f"http://{qa.settings.http_host}:{qa.settings.http_port}"
+
+
+def signed(url: str) -> dict[str, str]:
+    """A link's query (scope, expires and key)."""
+    return {k: v for k, [v] in parse_qs(urlsplit(url).query).items()}
+
+
+def same_zone(name: str, tz: str) -> bool:
+    """Whether the zone a browser named is `tz` (Chromium's ICU says Asia/Katmandu, an
+    IANA alias of Asia/Kathmandu): the same offsets and names now and in six months."""
+    moments = (NOW, NOW + timedelta(days=182))
+    return all(
+        f"{t.astimezone(ZoneInfo(name)):%z %Z}" == f"{t.astimezone(ZoneInfo(tz)):%z %Z}"
+        for t in moments
+    )
+
+
+def refusal(answer: httpx.Response) -> tuple[int, str | None]:
+    body = answer.json() if answer.headers["content-type"].startswith("application/json") else {}
+    return answer.status_code, body.get("field")
+
+
+async def agreed(probe: Callable[[], Awaitable[list[str]]], what: str, timeout: float) -> None:
+    """Waits until `probe` lists no disagreement (a QA sample may land between two
+    reads); fails with the last ones it listed."""
+    last: list[str] = []
+
+    async def none_left() -> bool:
+        last[:] = await probe()
+        return not last
+
+    try:
+        await eventually(none_left, timeout=timeout, what=what)
+    except AssertionError:
+        raise AssertionError(f"{what}: {last[:10]}") from None
+
+
+async def a_busy_program(stack: Endpoints, qa: RunningService, unique: str) -> int:
+    """prog-<unique> with 3 pairs of 3 weekly sessions each (6 held, each with the
+    mentee's feedback, and 3 missed) and a risk flag, once QA has taken in every event.
+    Returns the sessions held."""
+    pairs = await a_program(stack, unique, pairs=3, qa_sample_rate=0.5)
+    events: list[Any] = []
+    for n, (match_id, mentor, mentee) in enumerate(pairs):
+        for k in range(3):
+            sid = f"s{n}{k}-{unique}"
+            at = NOW - timedelta(days=20 - 7 * k)
+            events.append(session(sid, match_id, f"prog-{unique}", mentor, mentee, at))
+            if (n + k) % 3:
+                events.append(
+                    SessionCompleted(
+                        session_id=sid, match_id=match_id, attendance=Attendance.ATTENDED
+                    )
+                )
+                events.append(
+                    FeedbackSubmitted.model_validate(
+                        {
+                            "request_id": f"fr{n}{k}-{unique}",
+                            "match_id": match_id,
+                            "session_id": sid,
+                            "participant_id": mentee,
+                            "role": "mentee",
+                            "rubric": {"clarity": 3 + (k % 2), "relevance": 4},
+                            "rating": 4,
+                        }
+                    )
+                )
+            else:
+                events.append(
+                    SessionMissed(
+                        session_id=sid, match_id=match_id, absent=("mentee",), missed_in_a_row=1
+                    )
+                )
+    events.append(
+        RiskFlagged(match_id=pairs[0][0], flag=RiskFlag.OFF_TRACK, source=RiskSource.REPORT)
+    )
+    await publish(stack, *events, at=NOW)
+    held = sum(isinstance(e, SessionCompleted) for e in events)
+
+    async def settled() -> dict[str, Any] | None:
+        """Facts arrive on four topics in no set order: wait for all of them."""
+        health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")
+        if "attendance" not in health:
+            return None
+        paths = (
+            "attendance.held",
+            "attendance.missed",
+            "escalations.open",
+            "matching.active_matches",
+            "matching.mentees",
+            "utilisation.mentors",
+            "rubric.responses",
         )
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout=90)
-    return out
+        seen = [_at(health, path) for path in paths]
+        return health if seen == [held, 9 - held, 1, 3, 3, 3, held] else None
+
+    await eventually(settled, timeout=30, what="QA to take in every event")
+    return held
 
 
-async def test_the_dashboard_in_headless_chromium_shows_the_json_apis_figures(
+async def formats_disagree(
+    qa: RunningService, unique: str, figure: str, link: dict[str, str]
+) -> list[str]:
+    """How the figure's bearer JSON, its CSV and its JSON by the signed link differ."""
+    path = f"/programs/prog-{unique}/figures/{figure}"
+    coordinator = token(f"coord-{unique}", "coordinator", programs=[f"prog-{unique}"])
+    as_json = await qa.http.get(path, headers=coordinator)
+    assert as_json.status_code == 200, as_json.text
+    found = as_json.json()
+    keys = [c["key"] for c in found["columns"]]
+    assert found["figure"] == figure, found
+    assert all(list(r) == keys for r in found["rows"]), found
+    as_csv = await qa.http.get(path, params={"format": "csv"}, headers=coordinator)
+    assert as_csv.status_code == 200, as_csv.text
+    assert as_csv.headers["content-type"].startswith("text/csv"), as_csv.headers
+    reader = csv.DictReader(io.StringIO(as_csv.text))
+    read = list(reader)
+    assert reader.fieldnames == keys, (figure, reader.fieldnames)
+    by_link = await qa.http.get(
+        f"/programs/prog-{unique}/dashboard/figures/{figure}",
+        params={"expires": link["expires"], "key": link["key"]},
+    )
+    assert by_link.status_code == 200, by_link.text
+    as_text = [{k: "" if v is None else str(v) for k, v in r.items()} for r in found["rows"]]
+    wrong = []
+    if read != as_text:
+        wrong.append(f"{figure}: CSV {read} vs JSON {as_text}")
+    if by_link.json() != found:
+        wrong.append(f"{figure}: by link {by_link.json()} vs {found}")
+    return wrong
+
+
+async def test_every_dashboard_figure_answers_the_same_rows_as_json_and_csv(
+    stack: Endpoints, qa_on: ServiceOn, unique: str
+) -> None:
+    async with qa_on(MovableClock(NOW), **LINKS) as qa:
+        held = await a_busy_program(stack, qa, unique)
+        made = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/dashboard-link")
+        link = signed(made["url"])
+        assert int(link["expires"]) == made["expires"]
+
+        async def every_figure() -> list[str]:
+            return [w for f in FIGURES for w in await formats_disagree(qa, unique, f, link)]
+
+        await agreed(every_figure, "bearer JSON, CSV and link JSON of every figure", timeout=60)
+        tables = {
+            f: await coordinator_sees(qa, unique, f"/programs/prog-{unique}/figures/{f}")
+            for f in ("headline", "funnel", "weekly_sessions")
+        }
+        headline = {r["indicator"]: r["value"] for r in tables["headline"]["rows"]}
+        assert (headline["active_matches"], headline["escalations_open"]) == (3, 1), headline
+        funnel = {r["step"]: r["people"] for r in tables["funnel"]["rows"]}
+        assert (funnel["registered"], funnel["matched"]) == (3, 3), funnel
+        weekly = tables["weekly_sessions"]["rows"]
+        assert sum(r["sessions_held"] or 0 for r in weekly) == held == 6
+        assert sum(r["sessions_missed"] or 0 for r in weekly) == 3
+
+
+async def test_the_page_in_headless_chromium_shows_each_figure_as_its_json(
     stack: Endpoints, qa_on: ServiceOn, unique: str, tmp_path: Path
 ) -> None:
-    async with qa_on(MovableClock(NOW)) as qa:
-        pairs = await a_program(stack, unique, pairs=3, qa_sample_rate=0.5)
-        events: list[Any] = []
-        for n, (match_id, mentor, mentee) in enumerate(pairs):
-            for k in range(3):
-                sid = f"s{n}{k}-{unique}"
-                events.append(
-                    session(
-                        sid,
-                        match_id,
-                        f"prog-{unique}",
-                        mentor,
-                        mentee,
-                        NOW - timedelta(days=20 - 7 * k),
-                    )
-                )
-                if (n + k) % 3:
-                    events.append(
-                        SessionCompleted(
-                            session_id=sid, match_id=match_id, attendance=Attendance.ATTENDED
-                        )
-                    )
-                    events.append(
-                        FeedbackSubmitted.model_validate(
-                            {
-                                "request_id": f"fr{n}{k}-{unique}",
-                                "match_id": match_id,
-                                "session_id": sid,
-                                "participant_id": mentee,
-                                "role": "mentee",
-                                "rubric": {"clarity": 3 + (k % 2), "relevance": 4},
-                                "rating": 4,
-                            }
-                        )
-                    )
-                else:
-                    events.append(
-                        SessionMissed(
-                            session_id=sid, match_id=match_id, absent=("mentee",), missed_in_a_row=1
-                        )
-                    )
-        events.append(
-            RiskFlagged(match_id=pairs[0][0], flag=RiskFlag.OFF_TRACK, source=RiskSource.REPORT)
+    """Every value the page shows, read back from what a person sees at a desktop and a
+    phone width in two time zones, is its figure's JSON (by the page's own JSON link);
+    no text spills out of its chart or card and the page never scrolls sideways."""
+    async with qa_on(MovableClock(NOW), **LINKS) as qa:
+        await a_busy_program(stack, qa, unique)
+        made = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/dashboard-link")
+        url = origin(qa) + made["url"]
+        seen: list[Look] = []
+
+        async def page_is_its_json() -> list[str]:
+            seen[:] = await asyncio.to_thread(looks, url, "program", tmp_path, ZONES)
+            return [f"{s.width}px: {w}" for s in seen for w in disagreements(s)]
+
+        await agreed(page_is_its_json, "the page against its figures' JSON", timeout=120)
+        for look in seen:
+            tz = ZONES[look.width]
+            about = f"at {look.width} px in {tz}"
+            asked = signed(look.url)["tz"]
+            assert same_zone(asked, tz), f"{about}: the page asked for {asked}"
+            assert look.clipped == [], f"{about}: {look.clipped[:5]}"
+            assert look.checked_texts > 100, about
+            assert look.scroll_width <= look.width, about
+            assert len(look.shown) > 50, about
+            assert {"headline", "funnel", "weekly_sessions"} <= {s["figure"] for s in look.shown}
+            assert look.screenshot.stat().st_size > 20_000, about
+            iso, text = look.as_of
+            zone_name = f"{datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)):%Z}"
+            assert (iso, text) == (NOW.isoformat(), f"{local_time(iso, tz)} {zone_name}"), about
+            assert text == AS_OF[look.width], about
+            charts = [c for c in look.charts if c["svgs"]]
+            assert len(charts) >= 3, about
+            unlabelled = [c["id"] for c in charts if not (c["labelled"] and c["table"])]
+            assert unlabelled == [], about
+
+
+async def test_a_forged_or_expired_link_and_a_bad_time_zone_are_refused(
+    stack: Endpoints, qa_on: ServiceOn, unique: str
+) -> None:
+    program_id = f"prog-{unique}"
+    keys = SignedLinks(LINK_KEY.encode(), 0, "|")
+    async with qa_on(MovableClock(NOW), **LINKS) as qa:
+        await a_program(stack, unique, pairs=1)
+        await confirmed_in_qa(qa, unique, pairs=1)
+        link = signed(
+            (await coordinator_sees(qa, unique, f"/programs/{program_id}/dashboard-link"))["url"]
         )
-        await publish(stack, *events, at=NOW)
+        page = f"/programs/{program_id}/dashboard"
+        headline = f"{page}/figures/headline"
+        soon = int(time.time()) + 600
+        mine = {"expires": str(soon), "key": keys.signature(program_id, expires=soon)}
+        for works in (link, mine):
+            assert (await qa.http.get(page, params=works)).status_code == 200
+            assert (await qa.http.get(headline, params=works)).status_code == 200
+        past = int(time.time()) - 60
+        refused = {
+            "forged": {**link, "key": "0" * 40},
+            "expired": {"expires": str(past), "key": keys.signature(program_id, expires=past)},
+            "lengthened": {**link, "expires": str(int(link["expires"]) + 3600)},
+        }
+        for why, params in refused.items():
+            for path in (page, headline, f"/programs/other-{unique}/dashboard"):
+                answer = await qa.http.get(path, params=params)
+                assert refusal(answer) == (403, "key"), (why, path, answer.text)
+        network = {"scope": "all", "expires": link["expires"], "key": link["key"]}
+        assert refusal(await qa.http.get("/network/dashboard", params=network)) == (403, "key")
 
-        async def settled() -> dict[str, Any] | None:
-            """Facts arrive on four topics in no set order: wait for all of them."""
-            health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")
-            if "attendance" not in health:
-                return None
-            seen = {
-                path: _at(health, path)
-                for path in (
-                    "attendance.held",
-                    "attendance.missed",
-                    "escalations.open",
-                    "matching.active_matches",
-                    "matching.mentees",
-                    "utilisation.mentors",
-                    "rubric.responses",
-                )
-            }
-            wanted = [6, 3, 1, 3, 3, 3, 6]
-            return health if list(seen.values()) == wanted else None
+        mars = await qa.http.get(page, params={**link, "tz": "Mars/Base"})
+        assert refusal(mars) == (422, "tz"), mars.text
+        kathmandu = await qa.http.get(page, params={**link, "tz": "Asia/Kathmandu"})
+        assert kathmandu.status_code == 200, kathmandu.text
 
-        await eventually(settled, timeout=30, what="QA to take in every event")
-        link = (await coordinator_sees(qa, unique, f"/programs/prog-{unique}/dashboard-link"))[
-            "url"
+        coordinator = token(f"coord-{unique}", "coordinator", programs=[program_id])
+        unknown = [
+            qa.http.get(f"/programs/{program_id}/figures/nonsense", headers=coordinator),
+            qa.http.get(f"{page}/figures/nonsense", params=link),
+            qa.http.get("/network/figures/nonsense", headers=coordinator),
         ]
-        page = (
-            f"http://{qa.settings.http_host}:{qa.settings.http_port}"
-            + link[link.index("/programs/") :]
+        for answer in await asyncio.gather(*unknown):
+            assert refusal(answer) == (404, "figure"), answer.text
+        for weeks in (0, 105):
+            by_weeks = [
+                qa.http.get(
+                    f"/programs/{program_id}/figures/headline",
+                    params={"weeks": weeks},
+                    headers=coordinator,
+                ),
+                qa.http.get(headline, params={**link, "weeks": weeks}),
+                qa.http.get(page, params={**link, "weeks": weeks}),
+            ]
+            for answer in await asyncio.gather(*by_weeks):
+                assert refusal(answer) == (422, "weeks"), answer.text
+
+
+async def test_a_sponsor_sees_their_programs_figures_and_network_only(
+    stack: Endpoints, qa_on: ServiceOn, unique: str
+) -> None:
+    mine, theirs = f"prog-{unique}", f"prog-{unique}q"
+    sponsor = token(f"sponsor-{unique}", "sponsor", programs=[mine])
+    async with qa_on(MovableClock(NOW), **LINKS) as qa:
+        await a_program(stack, unique, pairs=1)
+        await a_program(stack, f"{unique}q", pairs=2)
+        await confirmed_in_qa(qa, unique, pairs=1)
+        await confirmed_in_qa(qa, f"{unique}q", pairs=2)
+
+        own = await qa.http.get(f"/programs/{mine}/figures/headline", headers=sponsor)
+        assert own.status_code == 200, own.text
+        assert {r["indicator"]: r["value"] for r in own.json()["rows"]}["active_matches"] == 1
+        own_csv = await qa.http.get(
+            f"/programs/{mine}/figures/funnel", params={"format": "csv"}, headers=sponsor
         )
-        shot = tmp_path / "dashboard.png"
-        await chromium("--window-size=1280,1800", f"--screenshot={shot}", page)
-        assert shot.stat().st_size > 10_000
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert own_csv.status_code == 200, own_csv.text
+        for path in ("figures/headline", "dashboard-link"):
+            other = await qa.http.get(f"/programs/{theirs}/{path}", headers=sponsor)
+            assert other.status_code == 403, (path, other.text)
 
-        async def page_and_health_agree() -> dict[str, str] | None:
-            """The page against the JSON read right after it (a QA sample may still be
-            landing): every figure on the page is the API's."""
-            shown = _figures((await chromium("--dump-dom", page)).decode())
-            health = await coordinator_sees(qa, unique, f"/programs/prog-{unique}/health")
-            expected = {path: _at(health, path) for path in shown}
-            same = all(shown[p] == ("" if v is None else str(v)) for p, v in expected.items())
-            return shown if same else None
+        def programs_in(answer: httpx.Response) -> list[str]:
+            assert answer.status_code == 200, answer.text
+            return sorted(str(r["program_id"]) for r in answer.json()["rows"])
 
-        shown = await eventually(page_and_health_agree, timeout=60, what="page = health JSON")
-        assert {
-            "matching.active_matches",
-            "attendance.attendance_rate",
-            "rubric.average",
-            "escalations.open",
-        } <= set(shown)
-        assert shown["matching.active_matches"] == "3"
-        assert shown["escalations.open"] == "1"
-        forged = await qa.http.get(f"/programs/prog-{unique}/dashboard?expires=9999999999&key=00")
-        assert forged.status_code == 403
+        side_by_side = "/network/figures/network_programs"
+        assert programs_in(await qa.http.get(side_by_side, headers=SERVICE)) == [mine, theirs]
+        assert programs_in(await qa.http.get(side_by_side, headers=sponsor)) == [mine]
+
+        made = await qa.http.get("/network/dashboard-link", headers=sponsor)
+        assert made.status_code == 200, made.text
+        assert made.json()["scope"] == mine
+        link = signed(made.json()["url"])
+        assert link["scope"] == mine
+        view = await qa.http.get("/network/dashboard", params=link)
+        assert view.status_code == 200, view.text
+        assert f"/programs/{mine}/dashboard?" in view.text
+        assert theirs not in view.text
+        by_link = await qa.http.get("/network/dashboard/figures/network_programs", params=link)
+        assert programs_in(by_link) == [mine]
+        for wider in ("all", f"{mine},{theirs}", theirs):
+            answer = await qa.http.get("/network/dashboard", params={**link, "scope": wider})
+            assert refusal(answer) == (403, "key"), (wider, answer.text)
+
+        audit = await qa.http.post(f"/programs/{mine}/fairness-audits", headers=sponsor)
+        assert audit.status_code == 403, audit.text
+        reviewer = token(f"rev-{unique}", "reviewer", programs=[mine])
+        for path in (side_by_side, "/network/dashboard-link"):
+            answer = await qa.http.get(path, headers=reviewer)
+            assert answer.status_code == 403, (path, answer.text)

@@ -59,9 +59,7 @@ def test_a_weekly_table_has_a_week_column_and_a_column_per_line_of_the_charts_ki
     assert [c["kind"] for c in rates["columns"]] == ["date", "rate", "rate", "rate", "rate"]
 
 
-def test_a_weekly_table_has_a_row_per_week_with_the_values_copied_and_none_where_missing() -> (
-    None
-):
+def test_a_weekly_table_has_a_row_per_week_with_values_copied_and_none_where_missing() -> None:
     found = weekly_table(MATCHING, CHART["weekly_matching"])
     assert found["rows"] == [
         {"week": "2027-01-04", "active_matches": 2, "waitlist": None, "new_matches": 1,
@@ -76,9 +74,7 @@ def test_a_weekly_table_has_a_row_per_week_with_the_values_copied_and_none_where
     assert [r["follow_up_completion_rate"] for r in rates["rows"]] == [None, None, None]
 
 
-def test_the_summary_totals_flows_with_their_busiest_week_and_reads_levels_first_and_last() -> (
-    None
-):
+def test_the_summary_totals_flows_with_their_busiest_week_and_reads_levels_at_both_ends() -> None:
     found = weekly_table(MATCHING, CHART["weekly_matching"])
     assert found["summary"] == (
         "Weeks of 4 Jan 2027 to 18 Jan 2027: "
@@ -204,14 +200,15 @@ def test_outcome_rows_are_the_figures_and_the_summary_shows_proportions_as_perce
 
 
 def audited() -> audits.AuditRecord:
-    """Gender: f (5, all matched), m (5, two matched, two closed early), x (2: hidden)."""
-    O = fairness.Outcome  # noqa: N806
+    """Gender f: 5, all matched; m: 5, two matched, one closed early; x: 2 (hidden)."""
+    out = fairness.Outcome
     outcomes = (
-        [O({"gender": "f"}, True) for _ in range(5)]
-        + [O({"gender": "m"}, i < 2, closed_early=i < 2) for i in range(5)]
-        + [O({"gender": "x"}, True) for _ in range(2)]
+        [out({"gender": "f"}, True) for _ in range(5)]
+        + [out({"gender": "m"}, i < 2, closed_early=i < 1) for i in range(5)]
+        + [out({"gender": "x"}, True) for _ in range(2)]
     )
-    return audits.record("a1", datetime(2027, 1, 19, 9, tzinfo=UTC), fairness.audit(outcomes), 5, 0.8)
+    when = datetime(2027, 1, 19, 9, tzinfo=UTC)
+    return audits.record("a1", when, fairness.audit(outcomes), 5, 0.8)
 
 
 def test_fairness_rows_hide_small_groups_and_list_the_metrics_flagged_for_a_group() -> None:
@@ -219,7 +216,7 @@ def test_fairness_rows_hide_small_groups_and_list_the_metrics_flagged_for_a_grou
     by_group = {r["group"]: r for r in found["rows"]}
     assert list(by_group) == ["f", "m", "x"]
     assert (by_group["f"]["match_rate"], by_group["f"]["flagged"]) == (1.0, None)
-    assert (by_group["m"]["match_rate"], by_group["m"]["early_closure_rate"]) == (0.4, 0.4)
+    assert (by_group["m"]["match_rate"], by_group["m"]["early_closure_rate"]) == (0.4, 0.5)
     assert by_group["m"]["flagged"] == "match_rate, early_closure_rate"
     assert by_group["x"] == {
         "attribute": "gender", "group": "x", "people": "fewer than 5", "suppressed": True,
