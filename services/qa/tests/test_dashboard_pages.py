@@ -5,13 +5,13 @@ alternative, and signed links that open exactly what they were made for."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from mentornet_chassis.errors import Forbidden, Invalid
+from mentornet_chassis.errors import Invalid
 from mentornet_qa.api.pages import charts, formatting, layout
 from mentornet_qa.api.pages.style import TZ_SCRIPT
 from mentornet_qa.domain.audits import AuditRecord
@@ -20,9 +20,8 @@ from mentornet_qa.domain.health import health
 from mentornet_qa.domain.health_tables import health_tables
 from mentornet_qa.domain.program import Coverage, ProgramState
 from mentornet_qa.domain.series import Point, Series
-from mentornet_qa.domain.tables import Table
+from mentornet_qa.domain.tables import Cell, Kind, Table, column, table
 from mentornet_qa.domain.weekly_tables import WEEKLY, weekly_table
-from mentornet_qa.usecases.dashboards import DashboardLinks, programs_of, scope_of
 
 pytestmark = pytest.mark.unit
 
@@ -131,6 +130,7 @@ class Parsed(HTMLParser):
         self.scripts: list[str] = []
         self.section = ""
         self.open: list[tuple[str, Any]] = []
+        self.text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -147,7 +147,7 @@ class Parsed(HTMLParser):
             self.text = ""
 
     def handle_data(self, data: str) -> None:
-        self.text = getattr(self, "text", "") + data
+        self.text += data
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open or self.open[-1][0] != tag:
@@ -233,14 +233,10 @@ def test_charts_have_no_spec_for_the_headline_and_coverage_gaps() -> None:
     assert charts.spec_of(cast(Table, gaps), charts.WIDE) is None
 
 
-def weekly_spec(figure: str, kind: str) -> dict[str, Any]:
-    columns = [
-        {"key": "week", "label": "week", "kind": "date"},
-        {"key": "v", "label": "v", "kind": kind},
-    ]
-    rows = [{"week": "2027-01-04", "v": 0.5}, {"week": "2027-01-11", "v": None}]
-    found = {"figure": figure, "title": "t", "summary": "s", "columns": columns, "rows": rows}
-    spec = charts.spec_of(cast(Table, found), charts.NARROW)
+def weekly_spec(figure: str, kind: Kind) -> dict[str, Any]:
+    columns = [column("week", "week", "date"), column("v", "v", kind)]
+    rows: list[dict[str, Cell]] = [{"week": "2027-01-04", "v": 0.5}, {"week": "2027-01-11"}]
+    spec = charts.spec_of(table(figure, "t", "s", columns, rows), charts.NARROW)
     assert spec is not None
     return spec
 
@@ -257,65 +253,6 @@ def test_a_weekly_rate_chart_reads_in_percent_from_0_to_1_and_scores_from_1_to_5
 
 def test_a_spec_draws_as_an_svg_with_a_view_box() -> None:
     drawing = charts.svg(weekly_spec("weekly_rates", "rate"))
-    assert drawing.startswith("<svg ") and 'viewBox="0 0 ' in drawing
+    assert drawing.startswith("<svg ")
+    assert 'viewBox="0 0 ' in drawing
     assert drawing.rstrip().endswith("</svg>")
-
-
-def test_a_scope_is_all_or_the_sorted_programs_and_reads_back() -> None:
-    assert (scope_of(None), programs_of("all")) == ("all", None)
-    assert scope_of(frozenset({"b", "a"})) == "a,b"
-    assert programs_of(scope_of(frozenset({"b", "a"}))) == frozenset({"a", "b"})
-
-
-def test_an_empty_scope_is_forbidden_and_an_unreadable_or_huge_one_invalid() -> None:
-    with pytest.raises(Forbidden):
-        scope_of(frozenset())
-    for scope in ("", ",,", ",".join(f"p{i}" for i in range(201))):
-        with pytest.raises(Invalid) as refused:
-            programs_of(scope)
-        assert refused.value.field == "scope"
-    assert len(programs_of(",".join(f"p{i}" for i in range(200))) or ()) == 200
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def query(url: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&"))
-
-
-def test_a_program_link_opens_its_dashboard_until_it_expires_and_not_with_another_key() -> None:
-    clock = Clock()
-    links = DashboardLinks(b"k" * 32, "https://qa.example/", 2, clock)
-    link = links.program("p1")
-    assert link.url.startswith("https://qa.example/programs/p1/dashboard?expires=")
-    signed = query(link.url)
-    assert int(signed["expires"]) == link.expires == 1_800_007_200
-    links.check_program("p1", link.expires, signed["key"])
-    changed = signed["key"][:-1] + ("0" if signed["key"][-1] != "0" else "1")
-    for program, key in (("p1", changed), ("p2", signed["key"])):
-        with pytest.raises(Forbidden) as refused:
-            links.check_program(program, link.expires, key)
-        assert refused.value.field == "key"
-    clock.now = link.expires + 1
-    with pytest.raises(Forbidden):
-        links.check_program("p1", link.expires, signed["key"])
-
-
-def test_a_network_link_opens_exactly_its_scope() -> None:
-    links = DashboardLinks(b"k" * 32, "https://qa.example", 2, Clock())
-    link = links.network("a,b")
-    signed = query(link.url)
-    assert link.url.startswith("https://qa.example/network/dashboard?scope=a%2Cb&expires=")
-    links.check_network("a,b", link.expires, signed["key"])
-    for scope in ("a", "all", "a,b,c"):
-        with pytest.raises(Forbidden) as refused:
-            links.check_network(scope, link.expires, signed["key"])
-        assert refused.value.field == "key"
-    with pytest.raises(Forbidden):  # a network key opens no program called "network"
-        links.check_program("network", link.expires, signed["key"])

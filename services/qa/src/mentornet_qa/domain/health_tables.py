@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from .figures import Health
 from .outcome_report import Figure
-from .tables import Cell, Table, column, percent, table
+from .tables import Cell, Table, column, percent, said, table
 
 HEADLINE_COLUMNS = [
     column("indicator", "indicator", "text"),
@@ -55,10 +55,7 @@ def headline(health: Health) -> Table:
 
 
 def _value(found: Figure) -> str:
-    value = found["value"] or 0.0
-    if found["statistic"] == "proportion":
-        return percent(value)
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return said(found["value"], "rate" if found["statistic"] == "proportion" else "number")
 
 
 def outcomes(figures: Mapping[str, Figure]) -> Table:

@@ -6,6 +6,7 @@ table from the same rows, so what a person sees and what a program downloads agr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Literal, NotRequired, TypedDict
 
 Kind = Literal["text", "date", "datetime", "count", "rate", "number"]
@@ -64,3 +65,18 @@ def table(
 def percent(value: float | None) -> str:
     """A rate in words: 0.253 -> '25%'; None -> 'no data'."""
     return "no data" if value is None else f"{value * 100:.0f}%"
+
+
+def said(value: Cell, kind: Kind) -> str:
+    """A value in a summary: a rate as a percentage, a fraction to two places."""
+    if value is None:
+        return "no data"
+    if kind == "rate" and isinstance(value, int | float):
+        return percent(value)
+    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def human_date(iso: str) -> str:
+    """'2026-12-07' (or an instant on that day) -> '7 Dec 2026'."""
+    day = date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%b %Y}"

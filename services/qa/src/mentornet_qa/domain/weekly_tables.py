@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from .series import Series
-from .tables import Cell, Kind, Table, column, table
+from .tables import Cell, Kind, Table, column, human_date, said, table
 
 
 @dataclass(frozen=True)
@@ -100,31 +99,17 @@ WEEKLY: tuple[Chart, ...] = (
 )
 
 
-def human_date(iso: str) -> str:
-    """'2026-12-07' -> '7 Dec 2026'."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b %Y}"
-
-
-def _shown(value: Cell, kind: Kind) -> str:
-    if value is None:
-        return "no data"
-    if kind == "rate" and isinstance(value, int | float):
-        return f"{value * 100:.0f}%"
-    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-
-
-def _said(line: Line, kind: Kind, values: Sequence[Cell], weeks: Sequence[str]) -> str:
+def _line_in_words(line: Line, kind: Kind, values: Sequence[Cell], weeks: Sequence[str]) -> str:
     if line.level or kind != "count":
         known = [(w, v) for w, v in zip(weeks, values, strict=True) if v is not None]
         if not known:
             return f"{line.label}: no data yet"
         (first, a), (last, b) = known[0], known[-1]
         if first == last:
-            return f"{line.label} {_shown(a, kind)} in the week of {human_date(first)}"
+            return f"{line.label} {said(a, kind)} in the week of {human_date(first)}"
         return (
-            f"{line.label} {_shown(a, kind)} in the week of {human_date(first)},"
-            f" {_shown(b, kind)} in the week of {human_date(last)}"
+            f"{line.label} {said(a, kind)} in the week of {human_date(first)},"
+            f" {said(b, kind)} in the week of {human_date(last)}"
         )
     counts = [int(v or 0) for v in values]
     peak = max(range(len(counts)), key=lambda i: counts[i])
@@ -147,8 +132,10 @@ def weekly_table(found: Series, chart: Chart) -> Table:
     ]
     if weeks:
         span = f"Weeks of {human_date(weeks[0])} to {human_date(weeks[-1])}: "
-        said = [_said(line, chart.kind, by_line[line.indicator], weeks) for line in chart.lines]
-        summary = span + "; ".join(said) + "."
+        parts = [
+            _line_in_words(line, chart.kind, by_line[line.indicator], weeks) for line in chart.lines
+        ]
+        summary = span + "; ".join(parts) + "."
     else:
         summary = "No weeks with facts yet."
     columns = [column("week", "week starting (Monday, UTC)", "date")]

@@ -3,12 +3,12 @@ viewer's time zone, a missing value as a dash. Exports keep the raw values."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from mentornet_chassis.errors import Invalid
 
-from ...domain.tables import Cell, Kind
+from ...domain.tables import Cell, Kind, human_date
 
 MISSING = "—"
 UNITS: dict[str, Kind] = {"count": "count", "rate": "rate", "days": "number", "score": "number"}
@@ -25,11 +25,6 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid("tz", f"{name!r} is not an IANA time zone name") from None
-
-
-def human_date(iso: str) -> str:
-    day = date.fromisoformat(iso[:10])
-    return f"{day.day} {day:%b %Y}"
 
 
 def human_time(iso: str, tz: ZoneInfo) -> str:
