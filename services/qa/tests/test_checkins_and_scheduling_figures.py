@@ -110,4 +110,4 @@ def test_the_health_answer_and_the_dashboard_show_the_scheduling_figures() -> No
         t for t in health_tables.health_tables(figures) if t["figure"] == "unbookable_by_reason"
     ]
     assert card["rows"] == [{"reason": "no_overlap", "count": 2}]
-    assert card["summary"] == "2 unbookable sessions: 2 no overlap."
+    assert card["summary"] == "2 unbookable sessions: no overlap: 2."

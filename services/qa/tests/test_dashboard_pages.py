@@ -128,7 +128,7 @@ class Parsed(HTMLParser):
         self.times: list[tuple[dict[str, str | None], str]] = []
         self.metas: list[dict[str, str | None]] = []
         self.scripts: list[str] = []
-        self.section = ""
+        self.section = self.drawing = ""
         self.open: list[tuple[str, Any]] = []
         self.text = ""
 
@@ -136,8 +136,10 @@ class Parsed(HTMLParser):
         a = dict(attrs)
         if tag == "section":
             self.section = a["id"] or ""
+        if tag == "div" and (a.get("class") or "").startswith("chart "):
+            self.drawing = a["class"] or ""
         if tag == "svg":
-            self.svgs.setdefault(self.section, []).append(a)
+            self.svgs.setdefault(self.section, []).append({**a, "in": self.drawing})
         if tag == "a" and self.section:
             self.links.setdefault(self.section, []).append(a["href"] or "")
         if tag == "meta":
@@ -209,7 +211,10 @@ def test_each_chart_is_drawn_wide_and_narrow_with_the_summary_as_its_label() -> 
     for t in figures:
         labelled = [s for s in parsed.svgs.get(t["figure"], []) if s.get("role") == "img"]
         if t["figure"] in charted:
-            assert [s["aria-label"] for s in labelled] == [t["summary"]] * 2, t["figure"]
+            assert [(s["in"], s["aria-label"]) for s in labelled] == [
+                ("chart wide", t["summary"]),
+                ("chart narrow", t["summary"]),
+            ], t["figure"]
         else:
             assert labelled == [], t["figure"]
 

@@ -171,8 +171,8 @@ def test_headline_rows_carry_each_figure_with_its_unit_and_the_summary_says_them
     assert labels["utilisation"] == "of 2 mentor places taken"
     assert labels["follow_up"] == "of 4 action items done"
     assert found["summary"] == (
-        "3 mentees registered, 1 active matches, 1 waiting; 50% of mentor places taken, "
-        "attendance 67%, 1 escalations open (1 past their SLA)."
+        "3 mentees registered, 1 active match, 1 waiting; 50% of mentor places taken, "
+        "attendance 67%, 1 escalation open (1 past their SLA)."
     )
 
 
@@ -244,9 +244,9 @@ def test_counts_have_a_row_per_key_and_a_summary_of_the_nonzero_ones() -> None:
         {"age": "1-3 days", "count": 2},
         {"age": "over a week", "count": 1},
     ]
-    assert found["summary"] == "3 open ones: 2 1-3 days, 1 over a week."
+    assert found["summary"] == "3 open ones: 1-3 days: 2; over a week: 1."
     reasons = ht.counts("u", "U", "reason", {"no_common_slot": 2}, "unbookable sessions")
-    assert reasons["summary"] == "2 unbookable sessions: 2 no common slot."
+    assert reasons["summary"] == "2 unbookable sessions: no common slot: 2."
     assert ht.counts("u", "U", "reason", {}, "unbookable sessions")["summary"] == (
         "0 unbookable sessions: none."
     )

@@ -149,8 +149,8 @@ def test_the_summary_names_each_step_and_the_biggest_drop_off() -> None:
     matches, people = program()
     summary = funnel("p1", matches, people, NOW)["summary"]
     assert summary.startswith("Of 8 mentees registered, 7 were matched (88%), ")
-    assert "5 had a first session (62%)" in summary
-    assert "4 are active or finished (50%) and 1 completed a match (12%)." in summary
+    assert "5 had a first session (63%)" in summary
+    assert "4 are active or finished (50%) and 1 completed a match (13%)." in summary
     assert "biggest drop-off is from active to completed: 3 of 4 mentees (75%) have not" in summary
 
 

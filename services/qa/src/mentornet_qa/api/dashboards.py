@@ -3,6 +3,7 @@ view (a browser opens them without a bearer token until they expire), and the pa
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -70,7 +71,7 @@ async def dashboard_page(
     weeks: Weeks = DEFAULT_WEEKS,
 ) -> HTMLResponse:
     viewer = zone(tz)
-    return _html(await pages.program_page(program_id, expires, key, weeks), viewer)
+    return await _html(await pages.program_page(program_id, expires, key, weeks), viewer)
 
 
 @router.get(
@@ -96,13 +97,17 @@ async def network_page(
     pages: Pages, scope: Scope, expires: Expires, key: Key, tz: Zone = None
 ) -> HTMLResponse:
     viewer = zone(tz)
-    return _html(await pages.network_page(scope, expires, key, tz), viewer)
+    return await _html(await pages.network_page(scope, expires, key, tz), viewer)
 
 
-def _html(page: Page, viewer: ZoneInfo) -> HTMLResponse:
+async def _html(page: Page, viewer: ZoneInfo) -> HTMLResponse:
+    """Drawn off the event loop: rendering a page's charts takes seconds the first time."""
+
     def exports(figure: str, fmt: str) -> str:
         return f"{page.exports[figure]}&format={fmt}"
 
     nav = layout.nav(page.links)
-    drawn = layout.page(page.title, page.subtitle, page.as_of, page.figures, exports, viewer, nav)
+    drawn = await asyncio.to_thread(
+        layout.page, page.title, page.subtitle, page.as_of, page.figures, exports, viewer, nav
+    )
     return HTMLResponse(drawn)

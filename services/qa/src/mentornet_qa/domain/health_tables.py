@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from .figures import Health
 from .outcome_report import Figure
-from .tables import Cell, Table, column, percent, said, table
+from .tables import Cell, Table, column, percent, plural, said, table
 
 HEADLINE_COLUMNS = [
     column("indicator", "indicator", "text"),
@@ -46,10 +46,11 @@ def headline(health: Health) -> Table:
         _row("qa_agreement", "reviewers agree exactly", q["agreement_exact"], "rate"),
     ]
     summary = (
-        f"{m['mentees']} mentees registered, {m['active_matches']} active matches, "
+        f"{plural(m['mentees'], 'mentee')} registered, "
+        f"{plural(m['active_matches'], 'active match', 'active matches')}, "
         f"{m['waitlisted']} waiting; {percent(u['utilisation'])} of mentor places taken, "
-        f"attendance {percent(a['attendance_rate'])}, {e['open']} escalations open "
-        f"({e['overdue']} past their SLA)."
+        f"attendance {percent(a['attendance_rate'])}, "
+        f"{plural(e['open'], 'escalation')} open ({e['overdue']} past their SLA)."
     )
     return table("headline", "Headline figures", summary, HEADLINE_COLUMNS, rows)
 
@@ -139,8 +140,8 @@ def fairness(health: Health) -> Table:
     ]
     when = audit.get("audited_at")
     summary = (
-        f"The audit found {_many(audit.get('disparities', 0), 'disparity', 'disparities')} "
-        f"across {_many(len(audit.get('attributes', [])), 'attribute', 'attributes')};"
+        f"The audit found {plural(audit.get('disparities', 0), 'disparity', 'disparities')} "
+        f"across {plural(len(audit.get('attributes', [])), 'attribute', 'attributes')};"
         " groups under 5 people are hidden."
         if when
         else "The program has not been audited yet."
@@ -163,14 +164,10 @@ def fairness(health: Health) -> Table:
     return found
 
 
-def _many(n: int, one: str, more: str) -> str:
-    return f"{n} {one if n == 1 else more}"
-
-
 def counts(figure: str, title: str, label: str, found: Mapping[str, int], what: str) -> Table:
     """A one-dimensional count (escalations by age, unbookable dates by reason)."""
     rows: list[dict[str, Cell]] = [{label: k, "count": v} for k, v in found.items()]
-    said = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in found.items() if v) or "none"
+    said = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in found.items() if v) or "none"
     return table(
         figure,
         title,

@@ -16,10 +16,10 @@ from . import health
 from .figures import Attendance, Escalations, Matching, Rubric, Utilisation
 from .health_tables import HEADLINE_COLUMNS
 from .health_tables import headline_row as _row
-from .network_facts import ProgramFacts, distinct, ordered, plural
+from .network_facts import ProgramFacts, distinct, ordered
 from .network_load import mentor_load
 from .network_skills import skills_in_demand
-from .tables import Cell, Table, column, percent, table
+from .tables import Cell, Table, column, percent, plural, table
 
 
 class Headline(TypedDict):

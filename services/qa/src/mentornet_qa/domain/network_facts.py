@@ -75,7 +75,3 @@ def distinct(people: Iterable[Person]) -> int:
 def ordered(programs: Sequence[ProgramFacts]) -> list[ProgramFacts]:
     """Programs in the order a reader looks for them: by name, then id."""
     return sorted(programs, key=lambda p: (p.name.casefold(), p.program_id))
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"

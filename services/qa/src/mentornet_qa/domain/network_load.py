@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .network_facts import ProgramFacts, person_key, plural
-from .tables import Table, column, percent, table
+from .network_facts import ProgramFacts, person_key
+from .tables import Table, column, percent, plural, table
 
 BUSIEST = 10
 BUCKETS = ("no mentees", "under half", "half to full", "full", "over capacity")

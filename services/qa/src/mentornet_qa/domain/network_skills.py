@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .network_facts import ProgramFacts, person_key, plural
-from .tables import Table, column, table
+from .network_facts import ProgramFacts, person_key
+from .tables import Table, column, plural, table
 
 MOST_SKILLS = 30
 

@@ -5,6 +5,7 @@ table from the same rows, so what a person sees and what a program downloads agr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal, NotRequired, TypedDict
@@ -62,9 +63,19 @@ def table(
     return found
 
 
+def whole_percent(value: float) -> int:
+    """0.625 -> 63: halves round up, as a reader expects (not to the even digit)."""
+    return math.floor(value * 100 + 0.5 + 1e-9)
+
+
 def percent(value: float | None) -> str:
     """A rate in words: 0.253 -> '25%'; None -> 'no data'."""
-    return "no data" if value is None else f"{value * 100:.0f}%"
+    return "no data" if value is None else f"{whole_percent(value)}%"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 match', '2 matches'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def said(value: Cell, kind: Kind) -> str:

@@ -4,22 +4,28 @@ viewer's time zone, a missing value as a dash. Exports keep the raw values."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from mentornet_chassis.errors import Invalid
 
-from ...domain.tables import Cell, Kind, human_date
+from ...domain.tables import Cell, Kind, human_date, whole_percent
 
 MISSING = "—"
 UNITS: dict[str, Kind] = {"count": "count", "rate": "rate", "days": "number", "score": "number"}
 """A headline row's unit, read as a column kind."""
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def zone(name: str | None) -> ZoneInfo:
     """The viewer's time zone from the page's `tz` (an IANA name); UTC when absent."""
     if not name:
         return ZoneInfo("UTC")
-    if len(name) > 64 or name not in available_timezones():
+    if len(name) > 64 or name not in _zone_names():
         raise Invalid("tz", f"{name[:64]!r} is not an IANA time zone name (e.g. Europe/Berlin)")
     try:
         return ZoneInfo(name)
@@ -39,7 +45,7 @@ def shown(value: Cell, kind: Kind, tz: ZoneInfo) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if kind == "rate" and isinstance(value, int | float):
-        return f"{value * 100:.0f}%"
+        return f"{whole_percent(value)}%"
     if kind == "date" and isinstance(value, str):
         return human_date(value)
     if kind == "datetime" and isinstance(value, str):
