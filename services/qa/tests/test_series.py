@@ -171,3 +171,11 @@ def test_milestones_and_end_surveys_land_in_their_weeks() -> None:
     assert values(found, "milestones_on_time_rate") == [None, 1.0, None, 0.0]
     assert values(found, "end_surveys") == [0, 0, 1, 0]
     assert values(found, "satisfaction_average") == [None, None, 4.0, None]
+
+
+def test_a_match_confirmed_at_this_very_moment_counts_in_the_current_week() -> None:
+    """The headline figures count it; the current week's points must too."""
+    now = match("m2", confirmed_at=NOW.isoformat())
+    found = weekly([match("m1"), now])
+    assert values(found, "active_matches") == [1, 1, 1, 2]
+    assert values(found, "new_matches") == [1, 0, 0, 1]

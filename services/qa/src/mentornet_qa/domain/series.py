@@ -12,7 +12,7 @@ request due later this week is not counted yet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NotRequired, TypedDict
 
 from . import series_indicators as indicators
@@ -62,6 +62,12 @@ def week_values(
     }
 
 
+def _end(start: datetime, now: datetime) -> datetime:
+    """The week's end, or just past `now` in the current week: a fact stamped at `now`
+    is in it (the headline figures count it too)."""
+    return min(start + WEEK, now + timedelta(microseconds=1))
+
+
 def series(
     program_id: str,
     matches: Sequence[Match],
@@ -74,7 +80,7 @@ def series(
     back) to the current week."""
     starts = weeks(matches, people, now, window)
     by_week = [
-        week_values(program_id, matches, people, default_capacity, s, min(s + WEEK, now))
+        week_values(program_id, matches, people, default_capacity, s, _end(s, now))
         for s in starts
     ]
     out: dict[str, list[Point]] = {}
