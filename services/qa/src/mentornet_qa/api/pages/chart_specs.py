@@ -197,7 +197,7 @@ def skills(found: Table, width: int) -> Spec | None:
         return None
     return {
         "width": width,
-        "height": {"step": 26},
+        "height": {"step": 9},
         "data": {"values": values},
         "mark": {"type": "bar"},
         "encoding": {
