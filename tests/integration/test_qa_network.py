@@ -74,7 +74,7 @@ def by_figure(tables: list[Table]) -> dict[str, Table]:
 
 
 def totals(found: dict[str, Table]) -> dict[str, Any]:
-    return {str(r["figure"]): r["value"] for r in found["network_totals"]["rows"]}
+    return {str(r["indicator"]): r["value"] for r in found["network_totals"]["rows"]}
 
 
 async def test_the_network_counts_people_once_over_published_programs_in_scope(
@@ -91,14 +91,14 @@ async def test_the_network_counts_people_once_over_published_programs_in_scope(
             found = by_figure(await network.tables(None))
             skills = {str(r["skill"]): r for r in found["network_skills"]["rows"]}
             offered = skills["go"]["mentors_offering"] if "go" in skills else 0
-            done = totals(found).get("active matches") == 2 and offered == 1
+            done = totals(found).get("active_matches") == 2 and offered == 1
             return found if done else None
 
         found = await eventually(
             settled, timeout=60, what="both matches, and the profile update's skill offered"
         )
         values = totals(found)
-        assert (values["programs"], values["active mentors"], values["mentees registered"]) == (
+        assert (values["programs"], values["mentors"], values["mentees"]) == (
             2,
             1,
             2,
@@ -116,4 +116,4 @@ async def test_the_network_counts_people_once_over_published_programs_in_scope(
         assert totals(scoped)["programs"] == 1
         assert [r["program"] for r in scoped["network_programs"]["rows"]] == ["Beta"]
         one = await network.table(frozenset({f"prog-a-{unique}"}), "network_totals")
-        assert {str(r["figure"]): r["value"] for r in one["rows"]}["active matches"] == 1
+        assert {str(r["indicator"]): r["value"] for r in one["rows"]}["active_matches"] == 1
