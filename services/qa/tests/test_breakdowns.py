@@ -11,41 +11,19 @@ from mentornet_qa.domain.breakdowns import by_cohort, by_segment
 from mentornet_qa.domain.documents import Match, Person
 from mentornet_qa.domain.outcome_suppression import COMPLEMENT
 
+from .builders import match_doc, person_doc, sessions
+
 pytestmark = pytest.mark.unit
 
-SINCE = "2027-01-01T00:00:00+00:00"
+CONFIRMED = {"confirmed_at": "2027-01-05T00:00:00+00:00"}
 
 
 def mentee(pid: str, segment: str | None = None, status: str = "active") -> Person:
-    role = {"program_id": "p1", "since": SINCE}
-    found = {"participant_id": pid, "roles": {"mentee": role}, "status": status, "groups": {}}
-    return cast(Person, found | {"segment": segment})
+    return person_doc(pid, status=status, segment=segment)
 
 
 def match(match_id: str, mentee_id: str, **facts: Any) -> Match:
-    found: dict[str, Any] = {
-        "match_id": match_id,
-        "program_id": "p1",
-        "mentor_id": "mentor-1",
-        "mentee_id": mentee_id,
-        "status": "confirmed",
-        "sessions": {},
-        "feedback": {},
-        "items": 0,
-        "items_done": 0,
-        "goals": {},
-        "closed_cases": [],
-        "case": None,
-        "due_epoch": None,
-        "confirmed_at": "2027-01-05T00:00:00+00:00",
-    }
-    return cast(Match, found | facts)
-
-
-def sessions(*statuses: str, prefix: str = "s") -> dict[str, Any]:
-    return {
-        f"{prefix}{i}": {"session_id": f"{prefix}{i}", "status": s} for i, s in enumerate(statuses)
-    }
+    return match_doc(match_id, mentee_id, **(CONFIRMED | facts))
 
 
 def answer(session_id: str, *scores: int) -> dict[str, Any]:

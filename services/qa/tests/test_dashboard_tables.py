@@ -18,6 +18,8 @@ from mentornet_qa.domain.program import ProgramState
 from mentornet_qa.domain.series import Point, Series
 from mentornet_qa.domain.weekly_tables import WEEKLY, weekly_table
 
+from .builders import match_doc, person_doc, role_doc, sessions
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2027, 1, 20, 12, tzinfo=UTC)
@@ -103,27 +105,12 @@ def test_a_series_without_weeks_makes_an_empty_table_that_says_so() -> None:
 # A small program: a mentor with 2 places, three mentees (one waiting), a running match
 # with 2 of 3 sessions held, 3 of 4 action items done, one rubric answer and an overdue
 # case opened two days ago; a match that ran its course.
-SINCE = "2027-01-01T00:00:00+00:00"
-
-
 def person(pid: str, role: str, **facts: Any) -> Person:
-    held = {"program_id": "p1", "since": SINCE, "capacity": 2}
-    found = {"participant_id": pid, "roles": {role: held}, "status": "active", "groups": {}}
-    return cast(Person, found | facts)
+    return person_doc(pid, role, role=role_doc(capacity=2), **facts)
 
 
 def match(match_id: str, mentee_id: str, confirmed_at: str, **facts: Any) -> Match:
-    found = {
-        "match_id": match_id, "program_id": "p1", "mentor_id": "mentor-1",
-        "mentee_id": mentee_id, "status": "confirmed", "sessions": {}, "feedback": {},
-        "items": 0, "items_done": 0, "goals": {}, "case": None, "closed_cases": [],
-        "due_epoch": None, "confirmed_at": confirmed_at,
-    }  # fmt: skip
-    return cast(Match, found | facts)
-
-
-def sessions(*statuses: str) -> dict[str, Any]:
-    return {f"s{i}": {"session_id": f"s{i}", "status": s} for i, s in enumerate(statuses)}
+    return match_doc(match_id, mentee_id, confirmed_at=confirmed_at, **facts)
 
 
 CASE = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,17 +14,19 @@ from hypothesis import strategies as st
 from mentornet_qa.domain.documents import Match, Person
 from mentornet_qa.domain.funnel import funnel
 
+from .builders import match_doc, person_doc, role_doc
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 LONG_AGO = "2026-12-01T10:00:00+00:00"
 RECENT = "2027-02-20T10:00:00+00:00"
+CONFIRMED = {"confirmed_at": "2026-11-20T10:00:00+00:00"}
 
 
 def mentee(pid: str, program: str = "p1", status: str = "active", **facts: Any) -> Person:
-    role = {"program_id": program, "since": "2026-11-02T09:00:00+00:00"}
-    found = {"participant_id": pid, "roles": {"mentee": role}, "status": status, "groups": {}}
-    return cast(Person, found | facts)
+    role = role_doc(program, "2026-11-02T09:00:00+00:00")
+    return person_doc(pid, role=role, status=status, **facts)
 
 
 def session(sid: str, status: str = "completed", starts_at: str = LONG_AGO) -> dict[str, Any]:
@@ -32,23 +34,8 @@ def session(sid: str, status: str = "completed", starts_at: str = LONG_AGO) -> d
 
 
 def match(match_id: str, mentee_id: str, *sessions: dict[str, Any], **facts: Any) -> Match:
-    found: dict[str, Any] = {
-        "match_id": match_id,
-        "program_id": "p1",
-        "mentor_id": "mentor-1",
-        "mentee_id": mentee_id,
-        "status": "confirmed",
-        "sessions": {s["session_id"]: s for s in sessions},
-        "feedback": {},
-        "items": 0,
-        "items_done": 0,
-        "goals": {},
-        "closed_cases": [],
-        "case": None,
-        "due_epoch": None,
-        "confirmed_at": "2026-11-20T10:00:00+00:00",
-    }
-    return cast(Match, found | facts)
+    held = {s["session_id"]: s for s in sessions}
+    return match_doc(match_id, mentee_id, sessions=held, **(CONFIRMED | facts))
 
 
 def ended(reason: str) -> dict[str, Any]:
@@ -68,15 +55,7 @@ def program() -> tuple[list[Match], list[Person]]:
         mentee("e10"),  # match ended early, but a session in the last 28 days: active
         mentee("gone", status="erased"),
         mentee("other", program="p2"),
-        cast(
-            Person,
-            {
-                "participant_id": "mentor-1",
-                "roles": {"mentor": {"program_id": "p1", "since": LONG_AGO}},
-                "status": "active",
-                "groups": {},
-            },
-        ),
+        person_doc("mentor-1", "mentor", role=role_doc(since=LONG_AGO)),
     ]
     matches = [
         match("m1", "e1", session("s1"), **ended("completed")),

@@ -18,10 +18,13 @@ from mentornet_qa.domain.network_skills import MOST_SKILLS, skills_in_demand
 from mentornet_qa.domain.program import ProgramState
 from mentornet_qa.domain.tables import Table
 
+from .builders import match_doc, person_doc, role_doc
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 SINCE = "2027-01-01T09:00:00+00:00"
+CONFIRMED = {"confirmed_at": "2027-01-08T09:00:00+00:00"}
 
 
 def mentor(
@@ -32,17 +35,8 @@ def mentor(
     capacity: int | None = None,
     status: str = "active",
 ) -> Person:
-    role = {"program_id": program, "since": SINCE, "capacity": capacity, "skills": skills}
-    return cast(
-        Person,
-        {
-            "participant_id": pid,
-            "person_id": person,
-            "status": status,
-            "groups": {},
-            "roles": {"mentor": role},
-        },
-    )
+    role = role_doc(program, SINCE, capacity=capacity, skills=skills)
+    return person_doc(pid, "mentor", role=role, status=status, person_id=person)
 
 
 def mentee(
@@ -53,39 +47,18 @@ def mentee(
     waitlisted: bool = False,
     status: str = "active",
 ) -> Person:
-    role = {"program_id": program, "since": SINCE, "goal_skills": goals}
-    found: dict[str, Any] = {
-        "participant_id": pid,
-        "status": status,
-        "groups": {},
-        "roles": {"mentee": role},
-    }
-    if person:
-        found["person_id"] = person
+    facts: dict[str, Any] = {"person_id": person} if person else {}
     if waitlisted:
-        found["waitlisted_at"] = SINCE
-    return cast(Person, found)
+        facts["waitlisted_at"] = SINCE
+    role = role_doc(program, SINCE, goal_skills=goals)
+    return person_doc(pid, role=role, status=status, **facts)
 
 
 def match(
     mid: str, program: str, mentor_id: str, mentee_id: str, status: str = "confirmed", **more: Any
 ) -> Match:
-    return cast(
-        Match,
-        {
-            "match_id": mid,
-            "program_id": program,
-            "mentor_id": mentor_id,
-            "mentee_id": mentee_id,
-            "status": status,
-            "sessions": {},
-            "feedback": {},
-            "case": None,
-            "closed_cases": [],
-            "confirmed_at": "2027-01-08T09:00:00+00:00",
-            **more,
-        },
-    )
+    facts = {"program_id": program, "mentor_id": mentor_id, "status": status, **more}
+    return match_doc(mid, mentee_id, **(CONFIRMED | facts))
 
 
 CASE = {

@@ -4,11 +4,13 @@ with their n, and empty weeks as zeros."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
 
 import pytest
 from mentornet_qa.domain import series
 from mentornet_qa.domain.documents import Match, Person
+
+from .builders import match_doc as match
+from .builders import person_doc, role_doc
 
 pytestmark = pytest.mark.unit
 
@@ -16,28 +18,9 @@ NOW = datetime(2027, 1, 27, 12, tzinfo=UTC)  # a Wednesday; week 4 starts 2027-0
 WEEKS = ["2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25"]
 
 
-def match(match_id: str, **facts: Any) -> Match:
-    found: dict[str, Any] = {
-        "match_id": match_id,
-        "program_id": "p1",
-        "mentor_id": "mentor-1",
-        "mentee_id": f"mentee-{match_id}",
-        "status": "confirmed",
-        "sessions": {},
-        "feedback": {},
-        "closed_cases": [],
-        "case": None,
-        "confirmed_at": "2027-01-05T10:00:00+00:00",
-    }
-    return cast(Match, found | facts)
-
-
 def mentor(capacity: int = 2) -> Person:
-    role = {"program_id": "p1", "since": "2027-01-04T09:00:00+00:00", "capacity": capacity}
-    return cast(
-        Person,
-        {"participant_id": "mentor-1", "roles": {"mentor": role}, "status": "active", "groups": {}},
-    )
+    since = "2027-01-04T09:00:00+00:00"
+    return person_doc("mentor-1", "mentor", role=role_doc(since=since, capacity=capacity))
 
 
 def values(found: series.Series, name: str) -> list[float | None]:
@@ -99,16 +82,8 @@ def test_a_case_open_across_weeks_is_past_sla_from_its_due_date() -> None:
 
 
 def test_the_waitlist_at_each_week_end_drops_a_mentee_once_matched() -> None:
-    waiting = cast(
-        Person,
-        {
-            "participant_id": "mentee-m1",
-            "roles": {"mentee": {"program_id": "p1", "since": "2027-01-04T08:00:00+00:00"}},
-            "status": "active",
-            "groups": {},
-            "waitlisted_at": "2027-01-04T09:00:00+00:00",
-        },
-    )
+    early = role_doc(since="2027-01-04T08:00:00+00:00")
+    waiting = person_doc("mentee-m1", role=early, waitlisted_at="2027-01-04T09:00:00+00:00")
     later = match("m1", confirmed_at="2027-01-20T10:00:00+00:00")
     found = weekly([later], [mentor(), waiting])
     assert values(found, "waitlist") == [1, 1, 0, 0]
@@ -143,15 +118,7 @@ def test_cases_opened_and_resolved_count_in_their_weeks() -> None:
 
 
 def test_days_to_match_is_the_median_over_the_weeks_confirmations() -> None:
-    mentee = cast(
-        Person,
-        {
-            "participant_id": "mentee-m1",
-            "roles": {"mentee": {"program_id": "p1", "since": "2027-01-04T10:00:00+00:00"}},
-            "status": "active",
-            "groups": {},
-        },
-    )
+    mentee = person_doc("mentee-m1", role=role_doc(since="2027-01-04T10:00:00+00:00"))
     found = weekly([match("m1")], [mentor(), mentee])
     assert found["series"]["days_to_match_median"][0] == {"week": WEEKS[0], "value": 1.0, "n": 1}
     assert found["series"]["days_to_match_median"][1] == {"week": WEEKS[1], "value": None, "n": 0}

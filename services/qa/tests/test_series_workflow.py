@@ -16,7 +16,10 @@ from mentornet_contracts.events.feedback import (
     SessionReportFiled,
 )
 from mentornet_qa.domain import series, workflow
-from mentornet_qa.domain.documents import Match, Person
+from mentornet_qa.domain.documents import Match
+
+from .builders import match_doc as match
+from .builders import person_doc, role_doc
 
 pytestmark = pytest.mark.unit
 
@@ -24,35 +27,7 @@ NOW = datetime(2027, 1, 27, 12, tzinfo=UTC)  # a Wednesday; week 4 starts 2027-0
 WEEKS = ["2027-01-04", "2027-01-11", "2027-01-18", "2027-01-25"]
 
 
-def match(match_id: str = "m1", **facts: Any) -> Match:
-    found: dict[str, Any] = {
-        "match_id": match_id,
-        "program_id": "p1",
-        "mentor_id": "mentor-1",
-        "mentee_id": f"mentee-{match_id}",
-        "status": "confirmed",
-        "sessions": {},
-        "feedback": {},
-        "items": 0,
-        "items_done": 0,
-        "goals": {},
-        "closed_cases": [],
-        "case": None,
-        "due_epoch": None,
-        "confirmed_at": "2027-01-05T10:00:00+00:00",
-    }
-    return cast(Match, found | facts)
-
-
-MENTOR = cast(
-    Person,
-    {
-        "participant_id": "mentor-1",
-        "roles": {"mentor": {"program_id": "p1", "since": "2027-01-04T09:00:00+00:00"}},
-        "status": "active",
-        "groups": {},
-    },
-)
+MENTOR = person_doc("mentor-1", "mentor", role=role_doc(since="2027-01-04T09:00:00+00:00"))
 
 
 def weekly(*matches: Match) -> series.Series:

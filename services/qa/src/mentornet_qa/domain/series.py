@@ -80,8 +80,7 @@ def series(
     back) to the current week."""
     starts = weeks(matches, people, now, window)
     by_week = [
-        week_values(program_id, matches, people, default_capacity, s, _end(s, now))
-        for s in starts
+        week_values(program_id, matches, people, default_capacity, s, _end(s, now)) for s in starts
     ]
     out: dict[str, list[Point]] = {}
     for name in sorted({k for week in by_week for k in week}):
