@@ -152,14 +152,27 @@ async def test_booking_failures_open_one_case_and_health_counts_each_date_once(
         second = await eventually(m2_case, what="m2's second report, after the stall")
         assert [t["trigger"] for t in second["triggers"]] == ["booking_failed", "booking_failed"]
         assert second["match_paused"] is True
+        headline = await coordinator_sees(qa, unique, f"/programs/{program_id}/figures/headline")
+        figures = {r["indicator"]: r["value"] for r in headline["rows"]}
+        assert (
+            figures["unbookable_sessions"],
+            figures["matches_affected"],
+            figures["paused_matches"],
+        ) == (4, 2, 1)
         link = (await coordinator_sees(qa, unique, f"/programs/{program_id}/dashboard-link"))["url"]
-        page = (await qa.http.get(link[link.index("/programs/") :])).text
-        shown = dict(re.findall(r'data-figure="(scheduling[^"]+)" data-value="([^"]*)"', page))
-        assert shown == {
-            "scheduling.unbookable_sessions": "4",
-            "scheduling.matches_affected": "2",
-            "scheduling.paused_matches": "1",
-        }
+        page = (await qa.http.get(link[link.index("/programs/") :] + "&tz=UTC")).text
+        rows = {r["indicator"]: n for n, r in enumerate(headline["rows"])}
+        for indicator, shown in (
+            ("unbookable_sessions", "4"),
+            ("matches_affected", "2"),
+            ("paused_matches", "1"),
+        ):
+            cell = f'data-figure="headline" data-row="{rows[indicator]}" data-column="value"'
+            assert re.search(cell + r' data-kind="count">' + shown + "<", page), indicator
+        by_reason = await coordinator_sees(
+            qa, unique, f"/programs/{program_id}/figures/unbookable_by_reason"
+        )
+        assert sum(r["count"] for r in by_reason["rows"]) == 4
 
 
 async def paused_by_its_case(

@@ -30,6 +30,7 @@ _row = headline_row
 def headline(health: Health) -> Table:
     m, u, a = health["matching"], health["utilisation"], health["attendance"]
     f, r, e, q = health["follow_up"], health["rubric"], health["escalations"], health["qa_sampling"]
+    s = health["scheduling"]
     rows = [
         _row("mentees", "mentees registered", m["mentees"], "count"),
         _row("active_matches", "active matches", m["active_matches"], "count"),
@@ -40,6 +41,14 @@ def headline(health: Health) -> Table:
         _row("attendance_rate", "of sessions held", a["attendance_rate"], "rate"),
         _row("follow_up", f"of {f['items']} action items done", f["completion_rate"], "rate"),
         _row("rubric_average", f"rubric average ({r['responses']} answers)", r["average"], "score"),
+        _row(
+            "unbookable_sessions",
+            "sessions that could not be booked",
+            s["unbookable_sessions"],
+            "count",
+        ),
+        _row("matches_affected", "matches with dates not booked", s["matches_affected"], "count"),
+        _row("paused_matches", "matches paused now", s["paused_matches"], "count"),
         _row("escalations_open", "escalations open", e["open"], "count"),
         _row("escalations_past_sla", "escalations past their SLA", e["overdue"], "count"),
         _row("qa_sampled", "sessions sampled for QA", q["sampled"], "count"),
