@@ -86,6 +86,7 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
     # Added beyond DESIGN: consent-gated fairness attributes, readable only by QA
     # (docs/privacy.md).
     "mentornet.audit": ("audit.groups.recorded",),
+    "mentornet.notifications": ("notification.delivered", "notification.dead_lettered"),
 }
 
 # The record key of each topic; the exceptions are program-wide facts (see their docstrings).
@@ -97,6 +98,7 @@ TOPIC_KEYS: dict[str, set[str]] = {
     "mentornet.feedback": {"match_id"},
     "mentornet.qa": {"match_id", "program_id"},
     "mentornet.audit": {"participant_id"},
+    "mentornet.notifications": {"participant_id"},
 }
 
 EVENT_CLASSES = REGISTRY.event_classes()

@@ -9,6 +9,7 @@ from .events import (
     experiments,
     feedback,
     matches,
+    notifications,
     outcomes,
     participants,
     programs,
@@ -28,8 +29,9 @@ SESSIONS = Topic("mentornet.sessions", "match id", sessions.EVENTS)
 FEEDBACK = Topic("mentornet.feedback", "match id", (*feedback.EVENTS, *outcomes.EVENTS))
 QA = Topic("mentornet.qa", "match id or program id", qa.EVENTS)
 AUDIT = Topic("mentornet.audit", "participant id", audit.EVENTS, partitions=3, retention_days=30)
+NOTIFICATIONS = Topic("mentornet.notifications", "recipient participant id", notifications.EVENTS)
 
-EVENT_TOPICS = (PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA, AUDIT)
+EVENT_TOPICS = (PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA, AUDIT, NOTIFICATIONS)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ SERVICES: dict[str, ServiceSpec] = {
             "QA sampling, escalations, fairness audits, health, outcomes, experiment analysis.",
             publishes=(QA,),
             consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT),
+        ),
+        ServiceSpec(
+            "notifier",
+            "Delivers reminders, requests, proposals and nudges to people by e-mail and webhook.",
+            publishes=(NOTIFICATIONS,),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, QA),
         ),
     )
 }
