@@ -18,6 +18,7 @@ from .store.participants import PARTICIPANTS, ParticipantStore
 from .store.people import PeopleDirectory
 from .store.programs import PROGRAMS, ProgramStore
 from .store.taxonomies import TAXONOMIES, TaxonomyStore
+from .usecases.contacts import Contacts
 from .usecases.importing import Importing
 from .usecases.participants import ParticipantDesk
 from .usecases.people import People
@@ -54,6 +55,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
             People(participants, people, wake),
             Curation(taxonomies),
             Importing(registrar, jobs, worker.wake.set),
+            Contacts(participants),
         ],
         stores=[participant_aggregates, program_aggregates, taxonomy_aggregates],
         on_startup=[participants.ensure_indexes, jobs.ensure_indexes],

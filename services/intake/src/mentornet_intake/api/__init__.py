@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import import_jobs, imports, participants, people, programs, taxonomy
+from . import contacts, import_jobs, imports, participants, people, programs, taxonomy
 
 ROUTERS: list[APIRouter] = [
     participants.router,
@@ -13,4 +13,5 @@ ROUTERS: list[APIRouter] = [
     taxonomy.router,
     imports.router,
     import_jobs.router,
+    contacts.router,
 ]

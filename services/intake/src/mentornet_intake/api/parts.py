@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from mentornet_chassis.http.provided import provided
 
+from ..usecases.contacts import Contacts
 from ..usecases.importing import Importing
 from ..usecases.participants import ParticipantDesk
 from ..usecases.people import People
@@ -21,3 +22,4 @@ Programs = Annotated[ProgramDesk, Depends(provided(ProgramDesk))]
 Persons = Annotated[People, Depends(provided(People))]
 Taxonomy = Annotated[Curation, Depends(provided(Curation))]
 Imports = Annotated[Importing, Depends(provided(Importing))]
+Contacting = Annotated[Contacts, Depends(provided(Contacts))]

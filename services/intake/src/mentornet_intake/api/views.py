@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mentornet_contracts.events.common import SessionFormat
 from mentornet_contracts.events.programs import ApprovalMode, OutcomeMeasure, ProgramTier
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from ..domain.bulk import RoleName
 from ..domain.import_job import JobStatus, RowKind
@@ -87,6 +87,18 @@ class Linked(BaseModel):
     subject: str
     person_id: str
     linked: bool
+
+
+class ContactView(BaseModel):
+    """How to reach a participant, for a service about to tell them something: these
+    four fields and never more (domain/contact.py)."""
+
+    participant_id: str
+    email: str = Field(description="The address to write to.")
+    display_name: str = Field(description="The name to greet them by.")
+    time_zone: str | None = Field(
+        description="IANA zone of their availability (their local times); null if none given."
+    )
 
 
 class CadenceView(BaseModel):
