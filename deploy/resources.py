@@ -44,8 +44,18 @@ RESOURCES = {
 SECRET_ENV: dict[str, dict[str, tuple[str, str]]] = {
     "scheduler": {"MENTORNET_SCHEDULER_FEED_KEY": ("mentornet-scheduler-keys", "feed-key")},
     "qa": {"MENTORNET_QA_DASHBOARD_KEY": ("mentornet-qa-keys", "dashboard-key")},
+    "notifier": {
+        "MENTORNET_NOTIFIER_UNSUBSCRIBE_KEY": ("mentornet-notifier-keys", "unsubscribe-key"),
+        "MENTORNET_NOTIFIER_EMAIL_URL": ("mentornet-notifier-keys", "email-url"),
+        "MENTORNET_NOTIFIER_WEBHOOK_URL": ("mentornet-notifier-keys", "webhook-url"),
+    },
 }
-"""Service secrets beyond the Kafka password and the MongoDB URI every service has."""
+"""Service secrets beyond the Kafka password and the MongoDB URI every service has (the
+notifier's channel URLs carry the relay's credentials)."""
+
+NOTIFIER_EGRESS = {"smtp": ("10.0.0.25/32", 587), "webhooks": ("0.0.0.0/0", 443)}
+"""Where the notifier may connect besides DNS, Kafka, MongoDB and intake: the SMTP relay
+and the webhook hosts (CIDR, port). Overlays patch them to the real relay and hosts."""
 
 
 def name(service: str) -> str:
@@ -84,6 +94,11 @@ def config(service: str) -> dict[str, str]:
         "AUTH_JWKS_URL": "https://sso.example.internal/.well-known/jwks.json",
         "AUTH_ISSUER": "https://sso.example.internal",
         "AUTH_AUDIENCE": "mentornet",
+        **(
+            {f"{prefix}INTAKE_URL": f"http://{name('intake')}:{PORT}"}
+            if service == "notifier"
+            else {}
+        ),
     }
 
 
@@ -229,6 +244,7 @@ def network_policy(service: str) -> Resource:
     dns = to("kube-system", 53, {"k8s-app": "kube-dns"})
     dns["ports"] = [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]
     kafka_pods = {"strimzi.io/cluster": KAFKA_CLUSTER, "strimzi.io/kind": "Kafka"}
+    extra = notifier_egress() if service == "notifier" else []
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
@@ -248,9 +264,23 @@ def network_policy(service: str) -> Resource:
                 dns,
                 to(KAFKA_NAMESPACE, KAFKA_PORT, kafka_pods),
                 to(MONGO_NAMESPACE, MONGO_PORT),
+                *extra,
             ],
         },
     }
+
+
+def notifier_egress() -> list[Resource]:
+    """The notifier's own egress: intake's pods (contact lookup) and NOTIFIER_EGRESS."""
+    intake = {
+        "to": [{"podSelector": {"matchLabels": selector("intake")}}],
+        "ports": [{"protocol": "TCP", "port": PORT}],
+    }
+    hosts = [
+        {"to": [{"ipBlock": {"cidr": cidr}}], "ports": [{"protocol": "TCP", "port": port}]}
+        for cidr, port in NOTIFIER_EGRESS.values()
+    ]
+    return [intake, *hosts]
 
 
 def kustomization(service: str) -> Resource:

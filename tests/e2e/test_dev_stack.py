@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.message
 import json
 import os
 import re
@@ -45,6 +47,7 @@ def dev_env(tmp_path: Path) -> dict[str, str]:
         MENTORNET_HOME=str(tmp_path / "home"),
         MENTORNET_DEV_KAFKA_PORT=str(free_port()),
         MENTORNET_DEV_MONGO_PORT=str(free_port()),
+        MENTORNET_DEV_SMTP_PORT=str(free_port()),
         MENTORNET_DEV_HTTP_PORT_OFFSET=str(free_offset()),
     )
     return env
@@ -73,6 +76,17 @@ def experiment_block(stdout: str) -> list[str]:
             break
         block.append(line.strip())
     return block
+
+
+def delivered_mail(stdout: str, sink: Path) -> list[email.message.Message]:
+    """The demo's `Notifier: N messages delivered ...` line and the messages the local
+    mail sink kept: at least N (the notifier goes on after the line), each addressed."""
+    [line] = [line for line in stdout.splitlines() if line.startswith("Notifier: ")]
+    told = int(line.split()[1])
+    kept = [email.message_from_bytes(p.read_bytes()) for p in sorted(sink.glob("*.eml"))]
+    assert 0 < told <= len(kept), stdout
+    assert all(m["To"] and m["Subject"] for m in kept)
+    return kept
 
 
 def seen_in_a_browser(name: str, url: str) -> None:
@@ -241,6 +255,8 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
             r"^(b better|b worse|No difference shown between b and a) on skill growth",
             experiment[-1],
         ), demo.stdout
+        mails = delivered_mail(demo.stdout, home / "mail")
+        assert any(m.get_content_type() == "multipart/mixed" for m in mails), "no .ics sent"
         [network] = [
             line.split("network view: ")[1]
             for line in demo.stdout.splitlines()

@@ -95,6 +95,7 @@ def started_stack(cwd: Path) -> Iterator[LocalStack]:
         root=cwd / "home",
         kafka_port=free_port(),
         mongo_port=free_port(),
+        smtp_port=free_port(),
         http_port_offset=free_offset(20011, 89),
         external_kafka=None,
         external_mongo=None,
@@ -103,6 +104,7 @@ def started_stack(cwd: Path) -> Iterator[LocalStack]:
         MENTORNET_HOME=str(cfg.root),
         MENTORNET_DEV_KAFKA_PORT=str(cfg.kafka_port),
         MENTORNET_DEV_MONGO_PORT=str(cfg.mongo_port),
+        MENTORNET_DEV_SMTP_PORT=str(cfg.smtp_port),
         MENTORNET_DEV_HTTP_PORT_OFFSET=str(cfg.http_port_offset),
     )
     stack = LocalStack(cwd, env, cfg)

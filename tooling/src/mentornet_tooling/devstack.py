@@ -22,10 +22,18 @@ from mentornet_contracts import REGISTRY, SERVICES
 
 from mentornet_tooling import embedded
 
-HTTP_PORTS = {"intake": 8101, "matcher": 8102, "scheduler": 8103, "feedback": 8104, "qa": 8105}
+HTTP_PORTS = {
+    "intake": 8101,
+    "matcher": 8102,
+    "scheduler": 8103,
+    "feedback": 8104,
+    "qa": 8105,
+    "notifier": 8106,
+}
 PORT_VARIABLES = {
     "kafka": "MENTORNET_DEV_KAFKA_PORT",
     "mongodb": "MENTORNET_DEV_MONGO_PORT",
+    "mailsink": "MENTORNET_DEV_SMTP_PORT",
     **{service: "MENTORNET_DEV_HTTP_PORT_OFFSET" for service in HTTP_PORTS},
 }
 """The variable that moves each process's port, named when the port is taken."""
@@ -36,6 +44,7 @@ class DevConfig:
     root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME", ".mentornet")))
     kafka_port: int = int(os.environ.get("MENTORNET_DEV_KAFKA_PORT", "19092"))
     mongo_port: int = int(os.environ.get("MENTORNET_DEV_MONGO_PORT", "27117"))
+    smtp_port: int = int(os.environ.get("MENTORNET_DEV_SMTP_PORT", "12525"))
     http_port_offset: int = int(os.environ.get("MENTORNET_DEV_HTTP_PORT_OFFSET", "0"))
     external_kafka: str | None = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     external_mongo: str | None = os.environ.get("MONGODB_URI")
@@ -55,6 +64,11 @@ class DevConfig:
     def clock_file(self) -> Path:
         """The local stack's shared simulated clock (simclock.py); it only moves forward."""
         return (self.root / "clock.json").resolve()
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the local mail sink keeps what the notifier delivered (mailsink.py)."""
+        return (self.root / "mail").resolve()
 
     def pid_file(self, name: str) -> Path:
         return self.root / "pids" / f"{name}.pid"
@@ -141,6 +155,9 @@ def up(cfg: DevConfig) -> None:
         embedded.wait_for_port(cfg.kafka_port, 30, "Kafka broker (Tansu)")
     asyncio.run(embedded.mongo_answers(cfg.mongo_uri))
     asyncio.run(embedded.ensure_topics(cfg.bootstrap, REGISTRY))
+    sink = [sys.executable, "-m", "mentornet_tooling.mailsink", "--port", str(cfg.smtp_port)]
+    sink += ["--dir", str(cfg.mail_dir)]
+    _start(cfg, "mailsink", sink, cfg.smtp_port, PORT_VARIABLES["mailsink"])
     for service in SERVICES:
         port, env = cfg.http_port(service), service_env(cfg, service)
         _start(cfg, service, service_argv(service), port, PORT_VARIABLES[service], env)
@@ -155,6 +172,18 @@ def service_env(cfg: DevConfig, service: str) -> dict[str, str]:
         f"MENTORNET_{service.upper()}_SIMULATED_CLOCK_FILE": str(cfg.clock_file),
         **_quick_timers(service),
         **_public_url(cfg, service),
+        **_notifier(cfg, service),
+    }
+
+
+def _notifier(cfg: DevConfig, service: str) -> dict[str, str]:
+    """The notifier delivers e-mail to the local mail sink and asks the local intake
+    for addresses."""
+    if service != "notifier":
+        return {}
+    return {
+        "MENTORNET_NOTIFIER_EMAIL_URL": f"mailto://127.0.0.1:{cfg.smtp_port}?mode=insecure",
+        "MENTORNET_NOTIFIER_INTAKE_URL": f"http://127.0.0.1:{cfg.http_port('intake')}",
     }
 
 
@@ -182,7 +211,7 @@ def restart(cfg: DevConfig, name: str, timeout_s: float = 30) -> int:
 def _public_url(cfg: DevConfig, service: str) -> dict[str, str]:
     """Links a service hands out (dashboard, calendar feeds) must name the port it
     really listens on, which MENTORNET_DEV_HTTP_PORT_OFFSET moves."""
-    if service in ("scheduler", "qa"):
+    if service in ("scheduler", "qa", "notifier"):
         url = f"http://127.0.0.1:{cfg.http_port(service)}"
         return {f"MENTORNET_{service.upper()}_PUBLIC_URL": url}
     return {}
@@ -192,6 +221,8 @@ def _quick_timers(service: str) -> dict[str, str]:
     """Timers checked every second, so a demo moving the shared clock sees them act."""
     if service in ("scheduler", "feedback", "qa"):
         return {f"MENTORNET_{service.upper()}_TIMER_POLL_SECONDS": "1"}
+    if service == "notifier":
+        return {"MENTORNET_NOTIFIER_POLL_SECONDS": "1"}
     return {}
 
 

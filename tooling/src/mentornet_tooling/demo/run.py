@@ -15,6 +15,7 @@ from mentornet_tooling.demo.enrolment import Program, enrol, publish, wait_until
 from mentornet_tooling.demo.matching import board, confirmed, decide_all, run_batches
 from mentornet_tooling.demo.review import audit, review_samples
 from mentornet_tooling.demo.weeks import Tally, next_week
+from mentornet_tooling import mailsink
 from mentornet_tooling.devstack import DevConfig
 
 STALLING = 3
@@ -42,7 +43,14 @@ def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
         return 1
     print(f"\n{_done(tally, reviewed)} in {time.monotonic() - started:.0f} s")
     experiment.show(api, trial, found, outcomes.fit_by_arm(lab))
-    return _report(api, programs)
+    status = _report(api, programs)
+    mail = mailsink.delivered(cfg.mail_dir)
+    print(
+        f"\nNotifier: {len(mail)} messages delivered to the local mail sink"
+        f" (reminders, bookings with their .ics, requests, proposals, nudges);"
+        f" read them in {cfg.mail_dir}/"
+    )
+    return status
 
 
 def _onboard(
