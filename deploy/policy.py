@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .resources import KAFKA_PORT, MONGO_PORT
+from .resources import KAFKA_PORT, MONGO_PORT, NOTIFIER_EGRESS, PORT
 from .validate import Resource, where
 
 EGRESS_PORTS = {53, KAFKA_PORT, MONGO_PORT}
@@ -96,12 +96,35 @@ def _network(resources: list[Resource]) -> Iterator[str]:
         yield from _rules(policy)
 
 
+NOTIFIER_POLICY = "mentornet-notifier"
+NOTIFIER_BLOCKS = {cidr for cidr, _ in NOTIFIER_EGRESS.values()}
+"""The notifier alone also reaches intake's pods and its SMTP relay (one host, by CIDR)."""
+
+
+def _allowed(name: str) -> set[int]:
+    if name == IDENTITY_POLICY:
+        return {443}
+    if name == NOTIFIER_POLICY:
+        return EGRESS_PORTS | {PORT} | {port for _, port in NOTIFIER_EGRESS.values()}
+    return EGRESS_PORTS
+
+
+def _open(name: str, peer: Resource) -> bool:
+    """A peer that is an address block is open unless it is the notifier's relay, and a
+    relay block wider than one host is open too."""
+    if "ipBlock" not in peer:
+        return False
+    cidr = str(peer["ipBlock"].get("cidr", ""))
+    return name != NOTIFIER_POLICY or cidr not in NOTIFIER_BLOCKS or not cidr.endswith("/32")
+
+
 def _rules(policy: Resource) -> Iterator[str]:
     """Every rule names its ports and its peers; egress goes only where it may."""
-    allowed = {443} if policy["metadata"]["name"] == IDENTITY_POLICY else EGRESS_PORTS
+    name = policy["metadata"]["name"]
+    allowed = _allowed(name)
     for rule in policy["spec"].get("egress", []):
         ports = {port.get("port") for port in rule.get("ports", [])}
-        if not rule.get("to") or any("ipBlock" in peer for peer in rule["to"]):
+        if not rule.get("to") or any(_open(name, peer) for peer in rule["to"]):
             yield f"{where(policy)}: an egress rule open to every destination"
         if not ports or not ports <= allowed:
             shown = sorted(ports, key=str)

@@ -16,6 +16,8 @@ from mentornet_intake.app import build as build_intake
 from mentornet_intake.settings import IntakeSettings
 from mentornet_matcher.app import build as build_matcher
 from mentornet_matcher.settings import MatcherSettings
+from mentornet_notifier.app import build as build_notifier
+from mentornet_notifier.settings import NotifierSettings
 from mentornet_qa.app import build as build_qa
 from mentornet_qa.settings import QaSettings
 from mentornet_scheduler.app import build as build_scheduler
@@ -100,3 +102,8 @@ def feedback_on(stack: Endpoints, unique: str) -> ServiceOn:
 @pytest.fixture
 def qa_on(stack: Endpoints, unique: str) -> ServiceOn:
     return _on_clock(stack, unique, "qa", QaSettings, build_qa, timer_poll_seconds=0.2)
+
+
+@pytest.fixture
+def notifier_on(stack: Endpoints, unique: str) -> ServiceOn:
+    return _on_clock(stack, unique, "notifier", NotifierSettings, build_notifier, poll_seconds=0.2)

@@ -24,6 +24,8 @@ import pytest
 from mentornet_chassis.http.policy import EXTENSION, Grant, Permission, Resource
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
+from mentornet_tooling.testing.poll import eventually
+from mentornet_tooling.testing.services import RunningService
 
 from tests.conftest import ServiceOn
 from tests.support.access_world import (
@@ -37,7 +39,7 @@ from tests.support.access_world import (
 pytestmark = pytest.mark.e2e
 
 DOCS = Path(__file__).parents[2] / "docs" / "api"
-SERVICES = ("intake", "matcher", "scheduler", "feedback", "qa")
+SERVICES = ("intake", "matcher", "scheduler", "feedback", "qa", "notifier")
 LAST = ("/participants/{participant_id}/withdraw", "/participants/{participant_id}")
 """What ends the world's mentee goes last: withdrawal, then erasure."""
 
@@ -145,6 +147,18 @@ def resources(world: AccessWorld) -> dict[str, Resource | None]:
     }
 
 
+async def notifier_knows(notifier: RunningService, world: AccessWorld) -> None:
+    """The notifier reads registrations from the topic: wait until it has the mentee's."""
+
+    async def known() -> bool:
+        path = f"/participants/{world.mentee}/notification-preferences"
+        coordinator = bearer(f"c-{world.unique}", "coordinator", programs=[world.program_a])
+        answer = await notifier.http.get(path, headers=coordinator)
+        return bool(answer.status_code == 200)
+
+    await eventually(known, timeout=30, what="the notifier to know the world's mentee")
+
+
 def path_of(template: str, world: AccessWorld, clock: MovableClock) -> str:
     values = {
         "program_id": world.program_a,
@@ -239,13 +253,15 @@ async def test_every_operation_answers_every_principal_as_the_policy_says(
     scheduler_on: ServiceOn,
     feedback_on: ServiceOn,
     qa_on: ServiceOn,
+    notifier_on: ServiceOn,
     unique: str,
 ) -> None:
     clock = MovableClock(datetime.now(UTC))
     async with AsyncExitStack() as stack_of:
-        ons = (scheduler_on, feedback_on, qa_on)
+        ons = (scheduler_on, feedback_on, qa_on, notifier_on)
         services = await start_services(stack_of, stack, clock, *ons)
         world = await build_world(stack, services, clock, unique)
+        await notifier_knows(services["notifier"], world)
         kinds = resources(world)
         everyone = callers(world)
         mismatches: list[str] = []

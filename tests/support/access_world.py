@@ -98,8 +98,10 @@ async def start_services(
     scheduler_on: ServiceOn,
     feedback_on: ServiceOn,
     qa_on: ServiceOn,
+    notifier_on: ServiceOn | None = None,
 ) -> dict[str, RunningService]:
-    """The five services, requiring this world's issuer and audience."""
+    """The services (the notifier too when given), requiring this world's issuer and
+    audience."""
     auth = AuthSettings(issuer=ISSUER, audience=AUDIENCE)
     intake = service_settings(stack, IntakeSettings, "intake", auth=auth)
     matcher = service_settings(stack, MatcherSettings, "matcher", auth=auth)
@@ -111,6 +113,11 @@ async def start_services(
         "scheduler": await stack_of.enter_async_context(scheduler_on(clock, auth=auth)),
         "feedback": await stack_of.enter_async_context(feedback_on(clock, auth=auth)),
         "qa": await stack_of.enter_async_context(qa_on(clock, auth=auth)),
+        **(
+            {"notifier": await stack_of.enter_async_context(notifier_on(clock, auth=auth))}
+            if notifier_on
+            else {}
+        ),
     }
 
 

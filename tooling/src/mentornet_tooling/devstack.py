@@ -182,7 +182,9 @@ def _notifier(cfg: DevConfig, service: str) -> dict[str, str]:
     if service != "notifier":
         return {}
     return {
-        "MENTORNET_NOTIFIER_EMAIL_URL": f"mailto://127.0.0.1:{cfg.smtp_port}?mode=insecure",
+        "MENTORNET_NOTIFIER_EMAIL_URL": (
+            f"mailto://127.0.0.1:{cfg.smtp_port}?mode=insecure&smtp=127.0.0.1"
+        ),
         "MENTORNET_NOTIFIER_INTAKE_URL": f"http://127.0.0.1:{cfg.http_port('intake')}",
     }
 

@@ -82,7 +82,8 @@ class NotificationDeadLettered(_NotificationEvent):
     event_type: ClassVar[str] = "mentornet.notification.dead_lettered.v1"
     attempts: int = Field(ge=0, le=100, description="Tries made.", examples=[6])
     reason: str = Field(
-        max_length=MAX_REASON, description="Why, as the channel or template said.",
+        max_length=MAX_REASON,
+        description="Why, as the channel or template said.",
         examples=["webhook answered 410 Gone"],
     )
 

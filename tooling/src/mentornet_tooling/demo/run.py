@@ -8,14 +8,13 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from mentornet_tooling import devstack
+from mentornet_tooling import devstack, mailsink
 from mentornet_tooling.demo import experiment, outcomes
 from mentornet_tooling.demo.client import Api, DemoError, Json
 from mentornet_tooling.demo.enrolment import Program, enrol, publish, wait_until_matcher_knows
 from mentornet_tooling.demo.matching import board, confirmed, decide_all, run_batches
 from mentornet_tooling.demo.review import audit, review_samples
 from mentornet_tooling.demo.weeks import Tally, next_week
-from mentornet_tooling import mailsink
 from mentornet_tooling.devstack import DevConfig
 
 STALLING = 3

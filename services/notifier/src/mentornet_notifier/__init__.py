@@ -1,0 +1,1 @@
+"""MentorNet notifier: tells people the facts that concern them, exactly once in effect."""

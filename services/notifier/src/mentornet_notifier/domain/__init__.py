@@ -1,0 +1,1 @@
+"""Pure rules of the notifier: who is told what, when, and in which words."""

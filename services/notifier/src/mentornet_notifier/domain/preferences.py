@@ -1,0 +1,50 @@
+"""A person's preferences: which channels they get messages on (e-mail unless they
+turn it off), their quiet hours, and the kinds they unsubscribed from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mentornet_contracts.events.notifications import Channel, NotificationKind
+
+from .documents import Preferences, QuietHours
+
+DEFAULT_CHANNELS = (Channel.EMAIL,)
+
+
+def defaults(participant_id: str, quiet: QuietHours | None = None) -> Preferences:
+    return Preferences(
+        participant_id=participant_id,
+        channels=[c.value for c in DEFAULT_CHANNELS],
+        quiet_hours=quiet,
+        unsubscribed=[],
+    )
+
+
+def chosen(
+    participant_id: str,
+    channels: Sequence[Channel],
+    quiet: QuietHours | None,
+    unsubscribed: Sequence[NotificationKind],
+) -> Preferences:
+    """The preferences as the person set them (each channel and kind once, in order)."""
+    return Preferences(
+        participant_id=participant_id,
+        channels=list(dict.fromkeys(c.value for c in channels)),
+        quiet_hours=quiet,
+        unsubscribed=list(dict.fromkeys(k.value for k in unsubscribed)),
+    )
+
+
+def unsubscribe(
+    state: Preferences | None, participant_id: str, kind: NotificationKind
+) -> Preferences | None:
+    """The preferences with `kind` unsubscribed (None: it already was)."""
+    current = state or defaults(participant_id)
+    if kind.value in current["unsubscribed"]:
+        return None if state is not None else current
+    return {**current, "unsubscribed": [*current["unsubscribed"], kind.value]}
+
+
+def wants(prefs: Preferences, kind: NotificationKind, channel: Channel) -> bool:
+    return channel.value in prefs["channels"] and kind.value not in prefs["unsubscribed"]

@@ -1,0 +1,86 @@
+"""The notifier's MongoDB collections, each an aggregate store that emits through its
+outbox: people, programs, matches and sessions (read models), preferences, and the
+delivery ledger (one document per delivery, its id the stable hash of fact, recipient
+and channel; `state.due_epoch` is when the worker should look at it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.typed import Documents
+
+from .domain.documents import Delivery, DeliveryStatus, Match, Person, Preferences, Program
+from .domain.sessions import Session
+
+SERVICE = "notifier"
+COLLECTIONS = ("people", "programs", "matches", "sessions", "preferences", "deliveries")
+MAX_DEAD_LISTED = 500
+
+
+@dataclass(frozen=True)
+class NotifierStores:
+    people_store: AggregateStore
+    programs_store: AggregateStore
+    matches_store: AggregateStore
+    sessions_store: AggregateStore
+    preferences_store: AggregateStore
+    deliveries_store: AggregateStore
+
+    @property
+    def people(self) -> Documents[Person]:
+        return Documents(self.people_store)
+
+    @property
+    def programs(self) -> Documents[Program]:
+        return Documents(self.programs_store)
+
+    @property
+    def matches(self) -> Documents[Match]:
+        return Documents(self.matches_store)
+
+    @property
+    def sessions(self) -> Documents[Session]:
+        return Documents(self.sessions_store)
+
+    @property
+    def preferences(self) -> Documents[Preferences]:
+        return Documents(self.preferences_store)
+
+    @property
+    def deliveries(self) -> Documents[Delivery]:
+        return Documents(self.deliveries_store)
+
+    def all(self) -> list[AggregateStore]:
+        return [
+            self.people_store,
+            self.programs_store,
+            self.matches_store,
+            self.sessions_store,
+            self.preferences_store,
+            self.deliveries_store,
+        ]
+
+    async def ensure_indexes(self) -> None:
+        for store in self.all():
+            await store.ensure_indexes()
+        await self.deliveries_store.collection.create_index("state.participant_id")
+        await self.deliveries_store.collection.create_index("state.status")
+
+    async def dead_letters(self, limit: int = MAX_DEAD_LISTED) -> list[Delivery]:
+        found = self.deliveries_store.collection.find(
+            {"state.status": DeliveryStatus.DEAD.value}
+        ).limit(limit)
+        return [doc["state"] async for doc in found]
+
+    async def drop_delivery(self, delivery_id: str) -> None:
+        await self.deliveries_store.collection.delete_one({"_id": delivery_id})
+
+    async def forget(self, participant_id: str) -> int:
+        """Erasure: the person's preferences and every delivery record about them. Their
+        unsent outbox entries go too (the announcements name them)."""
+        await self.preferences_store.collection.delete_one({"_id": participant_id})
+        gone = await self.deliveries_store.collection.delete_many(
+            {"state.participant_id": participant_id}
+        )
+        return int(gone.deleted_count)

@@ -1,0 +1,1 @@
+"""The steps between the event table, the worker or a route and the domain."""

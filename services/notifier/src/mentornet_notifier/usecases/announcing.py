@@ -1,0 +1,116 @@
+"""From a fact to ledger entries: the messages it calls for (domain/messages.py), per
+recipient and channel one `pending` entry with its words rendered once and its time
+(after the person's quiet hours), written insert-if-absent under the entry's stable id,
+so a fact delivered twice adds nothing. A kind the person unsubscribed from is recorded
+`skipped`; a template that fails is recorded `dead` with NotificationDeadLettered, and
+the consumer moves on. Erased people are told nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mentornet_chassis.store.typed import Change
+from mentornet_contracts import Envelope
+from mentornet_contracts.errors import UnknownEntity
+from mentornet_contracts.events.notifications import Channel, NotificationKind
+
+from ..domain import ledger, preferences, quiet
+from ..domain.calendar import ics
+from ..domain.documents import Delivery, Person, QuietHours
+from ..domain.messages import Known, Message, messages
+from ..domain.readmodels import UTC_ZONE, reachable
+from ..domain.templates import TemplateFailed, render
+from ..store import SERVICE, NotifierStores
+from .links import UnsubscribeLinks
+
+CHANNELS = (Channel.EMAIL,)
+UNKNOWN_ALLOWED = frozenset({NotificationKind.ESCALATION_ASSIGNED})
+"""Recipients the notifier may not know as participants (a case's owner, a coordinator):
+told in UTC rather than waited for."""
+DEFAULT_PROGRAM = "MentorNet"
+
+
+class Announcer:
+    def __init__(
+        self,
+        stores: NotifierStores,
+        links: UnsubscribeLinks,
+        clock: Callable[[], datetime],
+        default_quiet: QuietHours | None = None,
+        channels_on: frozenset[Channel] = frozenset(CHANNELS),
+    ) -> None:
+        self.stores = stores
+        self.channels_on = channels_on
+        self.links = links
+        self.clock = clock
+        self.default_quiet = default_quiet
+
+    async def announce(self, envelope: Envelope[Any], state: object = None) -> None:
+        event = envelope.event
+        match_id = getattr(event, "match_id", None)
+        session_id = getattr(event, "session_id", None)
+        known = Known(
+            match=await self.stores.matches.get(match_id) if match_id else None,
+            session=await self.stores.sessions.get(session_id) if session_id else None,
+        )
+        for message in messages(event, known):
+            for recipient in message.recipients:
+                await self._to(envelope.id, message, recipient)
+
+    async def _program(self, program_id: str | None) -> str:
+        if program_id is None:
+            return DEFAULT_PROGRAM
+        found = await self.stores.programs.get(program_id)
+        if found is None:
+            raise UnknownEntity("program", program_id, "its name is not known yet")
+        return found["name"]
+
+    async def _person(self, recipient: str, kind: NotificationKind) -> Person:
+        person = await self.stores.people.get(recipient)
+        if person is None and kind not in UNKNOWN_ALLOWED:
+            raise UnknownEntity("participant", recipient, "not registered here yet")
+        return person or Person(participant_id=recipient, time_zone=UTC_ZONE)
+
+    async def _to(self, source: str, message: Message, recipient: str) -> None:
+        person = await self._person(recipient, message.kind)
+        if not reachable(person):
+            return
+        program = await self._program(message.program_id or person.get("program_id"))
+        zone = person.get("time_zone") or UTC_ZONE
+        prefs = await self.stores.preferences.get(recipient) or preferences.defaults(
+            recipient, self.default_quiet
+        )
+        now = self.clock()
+        send_at = quiet.release(now, zone, prefs["quiet_hours"]).timestamp()
+        for channel in CHANNELS:
+            draft = ledger.entry(message, source, recipient, channel, send_at)
+            if channel not in self.channels_on:
+                await self._write(ledger.skipped(draft, f"{channel.value} is off here"), [])
+                continue
+            if not preferences.wants(prefs, message.kind, channel):
+                await self._write(ledger.skipped(draft, "unsubscribed or channel off"), [])
+                continue
+            values = {
+                **message.values,
+                "program": program,
+                "case_id": message.case_id,
+                "unsubscribe_url": self.links.url(recipient, message.kind.value),
+            }
+            try:
+                words = render(message.kind, values, zone)
+            except TemplateFailed as exc:
+                gone, event = ledger.dead(draft, str(exc))
+                await self._write(gone, [event])
+                continue
+            attached = ics(message.calendar, now) if message.calendar else None
+            await self._write(ledger.rendered(draft, words.subject, words.body, attached), [])
+
+    async def _write(self, entry: Delivery, events: list[Any]) -> None:
+        def insert_if_absent(state: Delivery | None) -> Change[Delivery]:
+            if state is not None:
+                return Change(None)
+            return Change.announced(entry, events, SERVICE)
+
+        await self.stores.deliveries.apply(entry["delivery_id"], insert_if_absent, new_likely=True)
