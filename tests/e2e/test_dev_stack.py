@@ -148,7 +148,8 @@ def test_external_servers_are_used_instead_of_embedded_ones(
     try:
         up = dev(tmp_path, env, "up")
         assert up.returncode == 0, up.stdout + up.stderr
-        assert sorted(p.stem for p in (home / "pids").glob("*.pid")) == sorted(HTTP_PORTS)
+        found = sorted(p.stem for p in (home / "pids").glob("*.pid"))
+        assert found == sorted([*HTTP_PORTS, "mailsink"])
         started = pids(home)
     finally:
         dev(tmp_path, env, "down")
@@ -156,15 +157,16 @@ def test_external_servers_are_used_instead_of_embedded_ones(
 
 
 def _up_and_healthy(tmp_path: Path, dev_env: dict[str, str]) -> list[int]:
-    """`dev up` starts seven processes and `dev status` calls each of them healthy."""
+    """`dev up` starts nine processes (the broker, the store, the mail sink and six
+    services) and `dev status` calls each of them healthy."""
     home = Path(dev_env["MENTORNET_HOME"])
     up = dev(tmp_path, dev_env, "up")
     assert up.returncode == 0, up.stdout + up.stderr
     started = pids(home)
-    assert len(started) == 7
+    assert len(started) == 9
     status = dev(tmp_path, dev_env, "status")
     assert status.returncode == 0
-    for name in ("kafka", "mongodb", *HTTP_PORTS):
+    for name in ("kafka", "mongodb", "mailsink", *HTTP_PORTS):
         assert any(line.split()[:2] == [name, "healthy"] for line in status.stdout.splitlines()), (
             status.stdout
         )

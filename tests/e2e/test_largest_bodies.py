@@ -69,13 +69,19 @@ async def test_the_largest_body_of_every_route_succeeds_or_names_a_limit(
     scheduler_on: ServiceOn,
     feedback_on: ServiceOn,
     qa_on: ServiceOn,
+    notifier_on: ServiceOn,
     unique: str,
 ) -> None:
     clock = MovableClock(datetime.now(UTC))
     sent = Sent(unique, clock.now)
-    async with scheduler_on(clock) as scheduler, feedback_on(clock) as feedback, qa_on(clock) as qa:
-        services = (intake, matcher, scheduler, feedback, qa)
-        world = WorldBodies(stack, *services, clock, unique, sent)
+    async with (
+        scheduler_on(clock) as scheduler,
+        feedback_on(clock) as feedback,
+        qa_on(clock) as qa,
+        notifier_on(clock) as notifier,
+    ):
+        services = (intake, matcher, scheduler, feedback, qa, notifier)
+        world = WorldBodies(stack, *services[:5], clock, unique, sent, notifier)
         await world.run()
         assert sorted(sent.answers) == sorted(sent.routes), "routes not sent their largest body"
         for route, answer in sorted(sent.answers.items()):

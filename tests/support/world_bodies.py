@@ -47,8 +47,10 @@ class WorldBodies(
         clock: MovableClock,
         unique: str,
         sent: Sent,
+        notifier: RunningService | None = None,
     ) -> None:
         self.stack = stack
+        self.notifier = notifier
         self.intake, self.matcher, self.scheduler = intake, matcher, scheduler
         self.feedback, self.qa = feedback, qa
         self.clock = clock
@@ -67,6 +69,7 @@ class WorldBodies(
         await self.qa_bodies(program_id, confirmed, session)
         await self.calibration_bodies(program_id)
         await self.pause_bodies(confirmed)
+        await self.notifier_bodies(program_id)
         await self.sent.send(
             self.matcher,
             ("matcher", "POST", "/matches/{match_id}/fit-check"),
@@ -334,6 +337,26 @@ class WorldBodies(
             f"/programs/{program_id}/survey-template",
             self.coordinator,
             **{"$.questions": largest_template()},
+        )
+
+    async def notifier_bodies(self, program_id: str) -> None:
+        """A mentee's notification preferences, once the notifier has their registration."""
+        notifier = self.notifier
+        if notifier is None:
+            return
+        path = f"/participants/{self.mentee}/notification-preferences"
+
+        async def knows_mentee() -> bool:
+            answer = await notifier.http.get(path, headers=self.coordinator)
+            return bool(answer.status_code == 200)
+
+        await eventually(knows_mentee, what="the notifier to know the mentee")
+        await self.sent.send(
+            notifier,
+            ("notifier", "PUT", "/participants/{participant_id}/notification-preferences"),
+            path,
+            self.coordinator,
+            **{"$.quiet_hours.start": "22:00", "$.quiet_hours.end": "07:30"},
         )
 
     async def qa_bodies(self, program_id: str, match_id: str, session_id: str) -> None:
