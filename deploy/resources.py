@@ -47,15 +47,15 @@ SECRET_ENV: dict[str, dict[str, tuple[str, str]]] = {
     "notifier": {
         "MENTORNET_NOTIFIER_UNSUBSCRIBE_KEY": ("mentornet-notifier-keys", "unsubscribe-key"),
         "MENTORNET_NOTIFIER_EMAIL_URL": ("mentornet-notifier-keys", "email-url"),
+        "MENTORNET_NOTIFIER_WEBHOOK_URL": ("mentornet-notifier-keys", "webhook-url"),
     },
 }
 """Service secrets beyond the Kafka password and the MongoDB URI every service has (the
-notifier's e-mail URL carries the relay's credentials)."""
+notifier's channel URLs carry the relay's and the webhook's credentials)."""
 
-NOTIFIER_EGRESS = {"smtp": ("10.0.0.25/32", 587)}
+NOTIFIER_EGRESS = {"smtp": ("10.0.0.25/32", 587), "webhook": ("10.0.0.26/32", 443)}
 """Where the notifier may connect besides DNS, Kafka, MongoDB and intake: the SMTP relay
-(CIDR, port); overlays patch it to the real relay. (Webhook hosts join it with the
-webhook channel.)"""
+and the webhook host (CIDR, port); overlays patch them to the real hosts."""
 
 
 def name(service: str) -> str:

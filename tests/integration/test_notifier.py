@@ -1,13 +1,17 @@
 """The notifier on the real broker and store, with intake's contact route and a real
 SMTP server (aiosmtpd): a booked session is one e-mail per person with a valid .ics
 and a redelivered fact adds none; a reminder in quiet hours arrives after them; an
-unsubscribe link stops the next one; an erased person gets nothing more."""
+unsubscribe link stops the next one; an erased person gets nothing more. And a local
+HTTP receiver (uvicorn) for the webhook channel: one POST per message for people who
+turned it on, a 4xx is a dead letter with the answer, a 503 is retried after backoff."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -16,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import uvicorn
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from mentornet_contracts import Envelope, encode, new_envelope
@@ -24,6 +29,8 @@ from mentornet_contracts.events.feedback import FeedbackRequested
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.qa import EscalationRaised
 from mentornet_contracts.events.sessions import SessionReminderDue, SessionScheduled
+from mentornet_notifier.usecases.channels import SendFailed
+from mentornet_notifier.usecases.webhook import WebhookChannel
 from mentornet_tooling.embedded import free_port
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.clock import MovableClock
@@ -412,3 +419,205 @@ async def test_a_refused_message_is_retried_after_its_backoff(
         assert str(mail["Subject"]) == "Platform mentoring: how did your session go?"
         [announced] = await notifications(stack, pair.mentor_id, "notification.delivered")
         assert (announced["source_event_id"], announced["attempts"]) == (asked.id, 2)
+
+
+@dataclass
+class Hook:
+    """A webhook receiver: every POST's JSON and Idempotency-Key, answered 200 unless
+    a status is queued for that participant (each queued answer is used once)."""
+
+    posts: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    queued: dict[str, list[int]] = field(default_factory=dict)
+    hold_s: float = 0.0
+    """Wait this long before answering (a receiver that times out)."""
+
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[dict[str, Any]]],
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        assert scope["type"] == "http"
+        body = b""
+        while True:
+            part = await receive()
+            body += part.get("body", b"")
+            if not part.get("more_body"):
+                break
+        sent = json.loads(body)
+        headers = dict(scope["headers"])
+        self.posts.append((sent, headers.get(b"idempotency-key", b"").decode()))
+        queue = self.queued.get(sent["participant_id"], [])
+        status = queue.pop(0) if queue else 200
+        if self.hold_s:
+            await asyncio.sleep(self.hold_s)  # a slow receiver, for the sender's time limit
+        answer = b"this hook was removed" if status == 410 else b"ok"
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": answer})
+
+    def to(self, participant_id: str, source: str | None = None) -> list[dict[str, Any]]:
+        return [
+            p
+            for p, _ in self.posts
+            if p["participant_id"] == participant_id
+            and (source is None or p["source_event_id"] == source)
+        ]
+
+
+class _Receiver(uvicorn.Server):
+    """Uvicorn without its own signal handling (the test process owns them)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+@pytest.fixture
+async def hook() -> AsyncIterator[tuple[Hook, str]]:
+    receiver, port = Hook(), free_port()
+    config = uvicorn.Config(
+        receiver, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+    )
+    server = _Receiver(config)
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        if task.done():
+            task.result()
+        return server.started
+
+    await eventually(started, timeout=10, what="the webhook receiver")
+    try:
+        yield receiver, f"http://127.0.0.1:{port}/hook"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def announced_on(
+    stack: Endpoints, participant_id: str, kind: str, source: str, channel: str
+) -> dict[str, Any]:
+    def match(record: Any) -> bool:
+        if record.key != participant_id.encode() or kind_of(record) != kind:
+            return False
+        found = json.loads(record.value)
+        return bool(found["source_event_id"] == source and found["channel"] == channel)
+
+    records = await find_records(stack.bootstrap_servers, NOTIFICATIONS.name, match, timeout=30)
+    assert records, f"no {kind} on {channel} for {source}"
+    return dict(json.loads(records[0].value))
+
+
+async def test_the_webhook_gets_one_post_per_message_refusals_die_and_503_is_retried(
+    stack: Endpoints,
+    intake: RunningService,
+    notifier_on: ServiceOn,
+    smtp: tuple[Inbox, int],
+    hook: tuple[Hook, str],
+    unique: str,
+) -> None:
+    inbox, port = smtp
+    receiver, webhook_url = hook
+    clock = MovableClock(NOW)
+    settings = {
+        "email_url": f"mailto://127.0.0.1:{port}?mode=insecure&smtp=127.0.0.1",
+        "intake_url": str(intake.http.base_url).rstrip("/"),
+        "webhook_url": webhook_url,
+        "backoff_base_seconds": 60.0,
+    }
+    async with notifier_on(clock, **settings) as notifier:
+        pair = await register_pair(intake, notifier, unique)
+        for pid, channels in (
+            (pair.mentor_id, ["email", "webhook"]),
+            (pair.mentee_id, ["webhook"]),
+        ):
+            path = f"/participants/{pid}/notification-preferences"
+            put = await notifier.http.put(
+                path, headers=pair.coordinator, json={"channels": channels}
+            )
+            assert put.status_code == 200, put.text
+            assert put.json()["channels"] == channels
+
+        # 2xx: exactly one POST per message (a redelivered fact adds none), and the e-mail.
+        asked = await post(stack, feedback_request(f"m1-{unique}", pair.mentor_id))
+        delivered = await announced_on(
+            stack, pair.mentor_id, "notification.delivered", asked.id, "webhook"
+        )
+        assert delivered["attempts"] == 1
+        await count_reaches(inbox, pair.mentor_email, 1)
+        await send(stack, asked)  # redelivered: checked at the end
+        [sent] = receiver.to(pair.mentor_id, asked.id)
+        assert (sent["kind"], sent["match_id"]) == ("feedback_requested", f"m1-{unique}")
+        assert sent["subject"] == "Platform mentoring: how did your session go?"
+        assert sent["body"]
+        assert sent["delivery_id"] == delivered["delivery_id"]
+        assert pair.mentor_email not in json.dumps(sent)
+
+        # 410: dead at once, with the answer, for operators and on the topic.
+        receiver.queued[pair.mentee_id] = [410]
+        gone = await post(stack, feedback_request(f"m2-{unique}", pair.mentee_id))
+        dead = await announced_on(
+            stack, pair.mentee_id, "notification.dead_lettered", gone.id, "webhook"
+        )
+        assert dead["reason"] == "webhook answered 410 Gone: this hook was removed"
+        assert dead["attempts"] == 1
+        listed = await notifier.http.get("/deliveries/dead", headers=pair.coordinator)
+        assert listed.status_code == 200, listed.text
+        [row] = [d for d in listed.json()["dead"] if d["source_event_id"] == gone.id]
+        assert (row["channel"], row["reason"]) == ("webhook", dead["reason"])
+
+        # 503 once, then 200: retried after its backoff, delivered on the second try.
+        receiver.queued[pair.mentor_id] = [503]
+        busy = await post(stack, feedback_request(f"m3-{unique}", pair.mentor_id))
+
+        async def refused() -> bool:
+            return (
+                len(receiver.to(pair.mentor_id, busy.id)) == 1
+                and not receiver.queued[pair.mentor_id]
+            )
+
+        await eventually(refused, timeout=30, what="the first POST answered 503")
+        clock.advance(seconds=61)
+        again = await announced_on(
+            stack, pair.mentor_id, "notification.delivered", busy.id, "webhook"
+        )
+        assert again["attempts"] == 2
+        first, second = [key for p, key in receiver.posts if p["source_event_id"] == busy.id]
+        assert first == second == again["delivery_id"], "the same Idempotency-Key on a retry"
+        # By now the clock has passed any backoff the 410 could have had, and the
+        # redelivered request has long been read: neither was posted again.
+        assert len(receiver.to(pair.mentee_id, gone.id)) == 1, "a 4xx is not tried again"
+        assert len(receiver.to(pair.mentor_id, asked.id)) == 1
+        assert len(inbox.to(pair.mentor_email)) == 2
+        assert inbox.to(pair.mentee_email) == [], "the mentee turned e-mail off"
+
+
+async def test_no_answer_or_a_slow_one_from_the_webhook_is_retried(
+    hook: tuple[Hook, str],
+) -> None:
+    receiver, url = hook
+    message = {
+        "delivery_id": "nd-1",
+        "source_event_id": "ev-1",
+        "participant_id": "p-1",
+        "kind": "session_reminder",
+        "program_id": None,
+        "match_id": None,
+        "case_id": None,
+        "subject": "s",
+        "body": "b",
+    }
+    entry: Any = message
+    closed = WebhookChannel(f"http://127.0.0.1:{free_port()}/hook", timeout_s=5)
+    with pytest.raises(SendFailed) as refused:
+        await closed.send(entry)
+    assert not refused.value.permanent
+    assert refused.value.reason.startswith("webhook did not answer: ConnectError")
+    receiver.hold_s = 2.0
+    slow = WebhookChannel(url, timeout_s=0.5)
+    with pytest.raises(SendFailed) as late:
+        await slow.send(entry)
+    assert (late.value.reason, late.value.permanent) == (
+        "webhook did not answer: no answer in 0.5 s",
+        False,
+    )

@@ -79,7 +79,7 @@ SERVICES: dict[str, ServiceSpec] = {
             "qa",
             "QA sampling, escalations, fairness audits, health, outcomes, experiment analysis.",
             publishes=(QA,),
-            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT),
+            consumes=(PARTICIPANTS, PROGRAMS, MATCHES, SESSIONS, FEEDBACK, AUDIT, NOTIFICATIONS),
         ),
         ServiceSpec(
             "notifier",

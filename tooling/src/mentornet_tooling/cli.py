@@ -141,6 +141,12 @@ def _outbox(args: argparse.Namespace) -> int:
     return outbox_command(list(args.rest))
 
 
+def _notifier(args: argparse.Namespace) -> int:
+    from .operator.notifier import notifier_command
+
+    return notifier_command(list(args.rest))
+
+
 def _api(args: argparse.Namespace) -> int:
     from .apidocs import write_all
 
@@ -176,6 +182,7 @@ def parser() -> argparse.ArgumentParser:
         ("events", "watch events: tail, trace CORRELATION_ID (nothing committed)", _events),
         ("dlq", "dead letters: list, show SERVICE OFFSET, replay SERVICE OFFSET|--all", _dlq),
         ("outbox", "unpublished records: list, show|retry|discard SERVICE AGGREGATE", _outbox),
+        ("notifier", "the notifier: dead-letters (deliveries it will not retry)", _notifier),
     ):
         operator = commands.add_parser(name, help=summary, add_help=False)
         operator.add_argument("rest", nargs=argparse.REMAINDER)
@@ -210,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-PASS_THROUGH = ("contracts", "intake", "events", "dlq", "outbox")
+PASS_THROUGH = ("contracts", "intake", "events", "dlq", "outbox", "notifier")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

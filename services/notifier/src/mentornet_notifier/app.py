@@ -27,6 +27,7 @@ from .usecases.erasure import Eraser
 from .usecases.links import UnsubscribeLinks
 from .usecases.preferences import PreferenceDesk
 from .usecases.sending import Sender
+from .usecases.webhook import WebhookChannel
 from .workers import delivery_timers
 
 SERVICE = "notifier"
@@ -44,13 +45,18 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     )
     quiet = _default_quiet(settings)
     email = EmailChannel(settings.email_url, settings.sender, settings.send_timeout_seconds)
-    channels_on = frozenset({Channel.EMAIL} if email.on else set())
+    webhook = WebhookChannel(settings.webhook_url, settings.send_timeout_seconds)
+    channels_on = frozenset(
+        channel
+        for channel, channel_on in ((Channel.EMAIL, email), (Channel.WEBHOOK, webhook))
+        if channel_on.on
+    )
     announcer = Announcer(stores, links, clock, quiet, channels_on)
     retry = Retry(
         settings.max_attempts, settings.backoff_base_seconds, settings.backoff_cap_seconds
     )
     contacts = Contacts(settings.intake_url, _service_token(settings))
-    sender = Sender(stores, contacts, email, retry, settings.lease_seconds)
+    sender = Sender(stores, contacts, email, webhook, retry, settings.lease_seconds)
     timers = delivery_timers(stores, sender, clock, settings.poll_seconds, runtime.wake_relay)
     return ServiceParts(
         clock=clock,

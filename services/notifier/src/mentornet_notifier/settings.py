@@ -16,6 +16,14 @@ class NotifierSettings(ServiceSettings):
         description="Apprise SMTP URL without `to`, e.g. `mailtos://relay:587?user=u&pass=p`"
         " (none: e-mail is off; messages are recorded `skipped`, never sent).",
     )
+    webhook_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=r"^https?://",
+        description="The deployment's webhook (a chat bridge or an integration endpoint):"
+        " one JSON POST per message to people who turned the webhook channel on (none: the"
+        " channel is off). A 4xx answer is a dead letter; 5xx and timeouts are retried.",
+    )
     sender: str = Field(
         default="noreply@mentornet.local", max_length=254, description="The From address."
     )
@@ -28,7 +36,9 @@ class NotifierSettings(ServiceSettings):
         default=120.0, gt=0, description="How long a send holds its delivery before a retry."
     )
     poll_seconds: float = Field(default=5.0, gt=0, description="How often due deliveries run.")
-    send_timeout_seconds: float = Field(default=30.0, gt=0, description="One send's limit.")
+    send_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="One send's limit (SMTP or webhook)."
+    )
     quiet_start: str | None = Field(
         default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Default quiet start."
     )

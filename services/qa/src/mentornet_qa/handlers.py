@@ -1,7 +1,8 @@
 """Thin subscribers: every stream feeds QA's read models; facts that call for a case
 (a stall, a risk, a falling rubric, sessions that could not be booked) open or update
 it in the same write; a pause and a resume hold or close the case (domain/pauses.py);
-completed sessions are sampled; recognition and invitations follow the facts they depend on."""
+completed sessions are sampled; recognition and invitations follow the facts they depend on;
+stall nudges the notifier delivered are recorded on their cases (domain/nudges.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from mentornet_chassis.messaging.consumer import Handler
 from mentornet_chassis.messaging.subscribers import by_match, follow_up, updating, updating_at
-from mentornet_chassis.store.aggregates import Applied
+from mentornet_chassis.store.aggregates import Applied, Outcome
 from mentornet_chassis.store.typed import Change
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.catalogue import MATCHES
@@ -42,6 +43,7 @@ from mentornet_contracts.events.matches import (
     MatchResumed,
     MenteeWaitlisted,
 )
+from mentornet_contracts.events.notifications import NotificationDelivered
 from mentornet_contracts.events.outcomes import (
     EndSurveySubmitted,
     GoalAdjustmentAnswered,
@@ -68,6 +70,7 @@ from mentornet_contracts.events.sessions import (
 from .domain import (
     experiments,
     matches,
+    nudges,
     outcome_facts,
     pauses,
     people,
@@ -130,6 +133,21 @@ def _no_events(update: Callable[[Match | None, Any], Match]) -> Step:
     return step
 
 
+def nudge_handler(stores: QaStores) -> Handler:
+    """A stall nudge the notifier delivered is recorded on the case it acted for (once
+    per delivery). Every other notification is not QA's: nothing is read; a nudge for a
+    match or case QA does not know changes nothing (it is not parked: the case came from
+    here, so it cannot arrive later)."""
+    record = updating_at(stores.matches, nudges.on_delivered, aggregate=by_match)
+
+    async def handle(envelope: Envelope[Any]) -> Applied | None:
+        if not nudges.concerns_a_case(envelope.event):
+            return Applied(Outcome.UNCHANGED, 0, None)
+        return await record(envelope)
+
+    return handle
+
+
 def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]:
     """Facts are stamped with their events' times, so a backlog or a replay keeps the
     true times to match, new-mentor windows and proposal deadlines."""
@@ -173,6 +191,7 @@ def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]
         MilestoneCompleted: on(outcome_facts.milestone),
         GoalAdjustmentAnswered: on(outcome_facts.adjusted),
         EndSurveySubmitted: on(outcome_facts.surveyed),
+        NotificationDelivered: nudge_handler(stores),
     }
 
 

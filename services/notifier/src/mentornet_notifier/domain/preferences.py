@@ -1,5 +1,6 @@
 """A person's preferences: which channels they get messages on (e-mail unless they
-turn it off), their quiet hours, and the kinds they unsubscribed from."""
+turn it off; the webhook only if they turn it on), their quiet hours, and the kinds
+they unsubscribed from."""
 
 from __future__ import annotations
 
@@ -48,3 +49,23 @@ def unsubscribe(
 
 def wants(prefs: Preferences, kind: NotificationKind, channel: Channel) -> bool:
     return channel.value in prefs["channels"] and kind.value not in prefs["unsubscribed"]
+
+
+def routes(
+    prefs: Preferences, kind: NotificationKind, on: frozenset[Channel]
+) -> list[tuple[Channel, str | None]]:
+    """The channels a message of `kind` gets a ledger entry on, each with why it is
+    skipped (None: it is sent). A default channel (e-mail) always gets one, sent or
+    recorded skipped; another (the webhook) only when the person chose it, so people
+    who never turned it on leave no trace of it."""
+    found: list[tuple[Channel, str | None]] = []
+    for channel in Channel:
+        if channel not in DEFAULT_CHANNELS and channel.value not in prefs["channels"]:
+            continue
+        if channel not in on:
+            found.append((channel, f"{channel.value} is off here"))
+        elif not wants(prefs, kind, channel):
+            found.append((channel, "unsubscribed or channel off"))
+        else:
+            found.append((channel, None))
+    return found

@@ -1,9 +1,11 @@
 """From a fact to ledger entries: the messages it calls for (domain/messages.py), per
-recipient and channel one `pending` entry with its words rendered once and its time
-(after the person's quiet hours), written insert-if-absent under the entry's stable id,
-so a fact delivered twice adds nothing. A kind the person unsubscribed from is recorded
-`skipped`; a template that fails is recorded `dead` with NotificationDeadLettered, and
-the consumer moves on. Erased people are told nothing."""
+recipient and channel (e-mail; the webhook for people who turned it on: see
+domain/preferences.routes) one `pending` entry with its words rendered once and its
+time (after the person's quiet hours), written insert-if-absent under the entry's
+stable id, so a fact delivered twice adds nothing. The .ics goes on e-mail only. A kind
+the person unsubscribed from is recorded `skipped`; a template that fails is recorded
+`dead` with NotificationDeadLettered, and the consumer moves on. Erased people are told
+nothing."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from ..domain.templates import TemplateFailed, render
 from ..store import SERVICE, NotifierStores
 from .links import UnsubscribeLinks
 
-CHANNELS = (Channel.EMAIL,)
+CHANNELS = tuple(Channel)
 UNKNOWN_ALLOWED = frozenset({NotificationKind.ESCALATION_ASSIGNED})
 """Recipients the notifier may not know as participants (a case's owner, a coordinator):
 told in UTC rather than waited for."""
@@ -84,13 +86,10 @@ class Announcer:
         )
         now = self.clock()
         send_at = quiet.release(now, zone, prefs["quiet_hours"]).timestamp()
-        for channel in CHANNELS:
+        for channel, skip in preferences.routes(prefs, message.kind, self.channels_on):
             draft = ledger.entry(message, source, recipient, channel, send_at)
-            if channel not in self.channels_on:
-                await self._write(ledger.skipped(draft, f"{channel.value} is off here"), [])
-                continue
-            if not preferences.wants(prefs, message.kind, channel):
-                await self._write(ledger.skipped(draft, "unsubscribed or channel off"), [])
+            if skip is not None:
+                await self._write(ledger.skipped(draft, skip), [])
                 continue
             values = {
                 **message.values,
@@ -104,7 +103,8 @@ class Announcer:
                 gone, event = ledger.dead(draft, str(exc))
                 await self._write(gone, [event])
                 continue
-            attached = ics(message.calendar, now) if message.calendar else None
+            invite = message.calendar if channel is Channel.EMAIL else None
+            attached = ics(invite, now) if invite else None
             await self._write(ledger.rendered(draft, words.subject, words.body, attached), [])
 
     async def _write(self, entry: Delivery, events: list[Any]) -> None:

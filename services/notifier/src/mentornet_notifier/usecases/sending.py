@@ -1,11 +1,13 @@
 """Sending what is due, exactly once in effect.
 
 For each due ledger entry: claim it (`sending`, with a lease, in one conditional
-write; another replica that loses the race does nothing), ask intake for the address,
-hand the message to the channel, then mark it `delivered` and announce
-NotificationDelivered in the same write (the outbox). A failure is retried with
+write; another replica that loses the race does nothing), hand the message to its
+channel (e-mail: ask intake for the address first; the webhook: a JSON POST naming the
+participant id, no address needed, so intake is not asked), then mark it `delivered`
+and announce NotificationDelivered in the same write (the outbox). A failure is retried with
 exponential backoff; after `max_attempts`, or when it cannot succeed (intake knows no
-address: "no contact"), the entry is `dead` with NotificationDeadLettered and the reason.
+address: "no contact"; the webhook answered 4xx), the entry is `dead` with
+NotificationDeadLettered and the reason.
 
 The window: if the process dies after the channel accepted a message and before the
 entry is marked, the lease runs out and the message is sent again. So a crash can
@@ -26,6 +28,7 @@ from ..domain.documents import Delivery, DeliveryStatus
 from ..store import SERVICE, NotifierStores
 from .channels import EmailChannel, Outgoing, SendFailed
 from .contacts import Contacts, ContactUnavailable
+from .webhook import WebhookChannel
 
 log = get_logger(__name__)
 NO_CONTACT = "no contact: intake knows no e-mail address for this participant"
@@ -38,12 +41,14 @@ class Sender:
         stores: NotifierStores,
         contacts: Contacts,
         email: EmailChannel,
+        webhook: WebhookChannel,
         retry: ledger.Retry,
         lease_s: float,
     ) -> None:
         self.stores = stores
         self.contacts = contacts
         self.email = email
+        self.webhook = webhook
         self.retry = retry
         self.lease_s = lease_s
 
@@ -65,13 +70,7 @@ class Sender:
             await self.stores.drop_delivery(entry["delivery_id"])  # written as they were erased
             return
         try:
-            contact = await self.contacts.lookup(entry["participant_id"])
-            if contact is None or not contact.email:
-                raise SendFailed(NO_CONTACT, permanent=True)
-            if entry["channel"] != Channel.EMAIL or entry["body"] is None:
-                raise SendFailed(f"nothing to send on {entry['channel']}", permanent=True)
-            message = Outgoing(contact.email, entry["subject"] or "", entry["body"], entry["ics"])
-            await self.email.send(message)
+            await self._deliver(entry)
         except (SendFailed, ContactUnavailable) as exc:
             reason = exc.reason if isinstance(exc, SendFailed) else str(exc)
             permanent = isinstance(exc, SendFailed) and exc.permanent
@@ -79,6 +78,18 @@ class Sender:
             await self._mark(entry, lambda s: self._failed(s, reason, at, permanent))
             return
         await self._mark(entry, self._delivered)
+
+    async def _deliver(self, entry: Delivery) -> None:
+        if entry["body"] is None or entry["channel"] not in (Channel.EMAIL, Channel.WEBHOOK):
+            raise SendFailed(f"nothing to send on {entry['channel']}", permanent=True)
+        if entry["channel"] == Channel.WEBHOOK:
+            await self.webhook.send(entry)
+            return
+        contact = await self.contacts.lookup(entry["participant_id"])
+        if contact is None or not contact.email:
+            raise SendFailed(NO_CONTACT, permanent=True)
+        message = Outgoing(contact.email, entry["subject"] or "", entry["body"], entry["ics"])
+        await self.email.send(message)
 
     def _delivered(self, state: Delivery) -> Change[Delivery]:
         done, event = ledger.delivered(state)

@@ -13,13 +13,22 @@ from mentornet_contracts.events.qa import (
 )
 from pydantic import BaseModel, Field
 
-from ..domain.documents import CaseStatus, SampleStatus
+from ..domain.documents import CaseStatus, NudgeSide, SampleStatus
 from ..domain.playbook import Playbook
 
 
 class TriggerView(BaseModel):
     trigger: EscalationTrigger
     detail: str
+    at: str
+
+
+class NudgeView(BaseModel):
+    """A nudge the notifier delivered for the case."""
+
+    delivery_id: str
+    who: NudgeSide = Field(description="Which of the pair it reached.")
+    channel: str = Field(description="How it went out: email or webhook.")
     at: str
 
 
@@ -45,6 +54,9 @@ class CaseView(BaseModel):
     resume_overdue: bool | None = Field(
         default=None,
         description="The match was due to resume and has not: the case rose once for it.",
+    )
+    nudges: list[NudgeView] | None = Field(
+        default=None, description="Nudges delivered for it (its playbook's nudge step)."
     )
     resolution: Resolution | None = None
     resolved_at: str | None = None

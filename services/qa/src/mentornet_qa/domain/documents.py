@@ -110,6 +110,22 @@ class TriggerSeen(TypedDict):
     at: str
 
 
+class NudgeSide(StrEnum):
+    """Which of the pair a nudge reached."""
+
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+class Nudge(TypedDict):
+    """A nudge the notifier delivered for a case (notification.delivered, stall_nudge)."""
+
+    delivery_id: str
+    who: NudgeSide
+    channel: str
+    at: str
+
+
 class Case(TypedDict):
     """An escalation case: open on its match, or among the match's closed cases."""
 
@@ -130,6 +146,8 @@ class Case(TypedDict):
     """Its pause step paused the match: it waits for the match to resume."""
     resume_overdue: NotRequired[bool]
     """`resume_by` passed and no resume came: it rose once for that."""
+    nudges: NotRequired[list[Nudge]]
+    """Nudges delivered for it, one per delivery, in the order they arrived."""
     resolution: NotRequired[Resolution]
     resolved_at: NotRequired[str]
     resolved_by: NotRequired[str]
