@@ -5,6 +5,10 @@ for people who turn it on), each under its own delivery id."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+
 import pytest
 from mentornet_contracts.events.notifications import Channel
 from mentornet_contracts.events.notifications import NotificationKind as Kind
@@ -139,3 +143,22 @@ def test_an_unsubscribed_kind_is_skipped_on_every_channel() -> None:
         (Channel.WEBHOOK, "unsubscribed or channel off"),
     ]
     assert preferences.routes(prefs, Kind.SESSION_REMINDER, BOTH)[1] == (Channel.WEBHOOK, None)
+
+
+def test_the_signature_covers_the_time_and_the_exact_body() -> None:
+    """The value a receiver recomputes (the HMAC-SHA256 of "1700000000." + body with
+    the shared secret); a different body, time or secret gives another."""
+    body = b'{"kind":"session_reminder"}'
+    mac = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert webhook.signature(b"s3cret", 1700000000, body) == f"t=1700000000,v1={mac}"
+    assert webhook.signature(b"s3cret", 1700000001, body) != webhook.signature(
+        b"s3cret", 1700000000, body
+    )
+    assert not webhook.signature(b"other", 1700000000, body).endswith(mac)
+    assert webhook.signature(b"s3cret", 1700000000, body + b" ") != f"t=1700000000,v1={mac}"
+
+
+def test_the_body_posted_is_the_payload_as_compact_json() -> None:
+    sent = entry()
+    assert json.loads(webhook.body(sent)) == webhook.payload(sent)
+    assert b'"subject":"Your session"' in webhook.body(sent)

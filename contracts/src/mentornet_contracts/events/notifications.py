@@ -73,6 +73,11 @@ class NotificationDelivered(_NotificationEvent):
 
     event_type: ClassVar[str] = "mentornet.notification.delivered.v1"
     attempts: int = Field(ge=1, le=100, description="Tries it took.", examples=[1])
+    digest_id: Id | None = Field(
+        default=None,
+        description="The daily digest it went out in (none: sent on its own).",
+        examples=["dg-5b1e0c2a9f3d4e6b8a7c1d2e3f4a5b6c"],
+    )
 
 
 class NotificationDeadLettered(_NotificationEvent):

@@ -23,6 +23,7 @@ from .store import COLLECTIONS, NotifierStores
 from .usecases.announcing import Announcer
 from .usecases.channels import EmailChannel
 from .usecases.contacts import Contacts
+from .usecases.digests import Digester
 from .usecases.erasure import Eraser
 from .usecases.links import UnsubscribeLinks
 from .usecases.preferences import PreferenceDesk
@@ -45,7 +46,12 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     )
     quiet = _default_quiet(settings)
     email = EmailChannel(settings.email_url, settings.sender, settings.send_timeout_seconds)
-    webhook = WebhookChannel(settings.webhook_url, settings.send_timeout_seconds)
+    secret = settings.webhook_secret
+    webhook = WebhookChannel(
+        settings.webhook_url,
+        settings.send_timeout_seconds,
+        secret.get_secret_value().encode() if secret is not None else None,
+    )
     channels_on = frozenset(
         channel
         for channel, channel_on in ((Channel.EMAIL, email), (Channel.WEBHOOK, webhook))
@@ -57,7 +63,10 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     )
     contacts = Contacts(settings.intake_url, _service_token(settings))
     sender = Sender(stores, contacts, email, webhook, retry, settings.lease_seconds)
-    timers = delivery_timers(stores, sender, clock, settings.poll_seconds, runtime.wake_relay)
+    digester = Digester(stores, contacts, email, links, retry, settings.lease_seconds)
+    timers = delivery_timers(
+        stores, sender, digester, clock, settings.poll_seconds, runtime.wake_relay
+    )
     return ServiceParts(
         clock=clock,
         routers=ROUTERS,

@@ -3,7 +3,7 @@
 from typing import Self
 
 from mentornet_chassis.process.settings import ServiceSettings
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -23,6 +23,11 @@ class NotifierSettings(ServiceSettings):
         description="The deployment's webhook (a chat bridge or an integration endpoint):"
         " one JSON POST per message to people who turned the webhook channel on (none: the"
         " channel is off). A 4xx answer is a dead letter; 5xx and timeouts are retried.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs every webhook POST (X-MentorNet-Signature: t=<unix>,v1=<HMAC-SHA256"
+        " of t.body>); required in production when the webhook is on.",
     )
     sender: str = Field(
         default="noreply@mentornet.local", max_length=254, description="The From address."
@@ -63,8 +68,29 @@ class NotifierSettings(ServiceSettings):
         default="http://127.0.0.1:8106", description="Base of unsubscribe links."
     )
 
+    @field_validator("email_url", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """Compose passes an optional variable nobody set as an empty string."""
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _a_lease_outlasts_a_send(self) -> Self:
+        """A lease shorter than a send could end while the send is still running, and
+        another replica would send the same message again."""
+        if self.lease_seconds <= self.send_timeout_seconds:
+            raise ValueError(
+                "MENTORNET_NOTIFIER_LEASE_SECONDS must be longer than"
+                " MENTORNET_NOTIFIER_SEND_TIMEOUT_SECONDS"
+            )
+        return self
+
     @model_validator(mode="after")
     def _links_need_a_secret_in_production(self) -> Self:
         if self.production and self.unsubscribe_key is None:
             raise ValueError("MENTORNET_NOTIFIER_UNSUBSCRIBE_KEY must be set in production")
+        if self.production and self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "MENTORNET_NOTIFIER_WEBHOOK_SECRET must be set in production with a webhook"
+            )
         return self

@@ -26,7 +26,8 @@ WHO = (Grant.SELF, Grant.COORDINATOR)
     **allow("notifications.preferences.read", *WHO, on="participant", hide=True),
 )
 async def read(participant_id: str, desk: Desk) -> PreferencesView:
-    """The person's channels, quiet hours and unsubscribed kinds (defaults if never set)."""
+    """The person's channels, quiet hours, unsubscribed kinds and daily digest time
+    (defaults if never set)."""
     return PreferencesView.of(await desk.of(participant_id))
 
 
@@ -37,7 +38,9 @@ async def read(participant_id: str, desk: Desk) -> PreferencesView:
 )
 async def replace(participant_id: str, body: PreferencesBody, desk: Desk) -> PreferencesView:
     """Replace the person's preferences; an unknown channel or kind is a 422 naming it."""
-    prefs = await desk.replace(participant_id, body.channels, body.quiet(), body.unsubscribed)
+    prefs = await desk.replace(
+        participant_id, body.channels, body.quiet(), body.unsubscribed, body.digest_at
+    )
     return PreferencesView.of(prefs)
 
 

@@ -34,6 +34,14 @@ class PreferencesBody(BaseModel):
     unsubscribed: list[NotificationKind] = Field(
         default=[], max_length=len(NotificationKind), description="Kinds not to send."
     )
+    digest_at: str | None = Field(
+        default=None,
+        pattern=HHMM,
+        max_length=5,
+        description="Local HH:MM of a daily digest e-mail gathering the messages that can"
+        " wait (feedback requests and reminders, match proposals, nudges, invitations);"
+        " none: every message as it comes. Sessions, reminders and escalations never wait.",
+    )
 
     def quiet(self) -> QuietHours | None:
         q = self.quiet_hours
@@ -45,6 +53,7 @@ class PreferencesView(BaseModel):
     channels: list[Channel]
     quiet_hours: QuietHoursBody | None
     unsubscribed: list[NotificationKind]
+    digest_at: str | None
 
     @classmethod
     def of(cls, prefs: Preferences) -> PreferencesView:
@@ -54,6 +63,7 @@ class PreferencesView(BaseModel):
             channels=[Channel(c) for c in prefs["channels"]],
             quiet_hours=QuietHoursBody(start=q["start"], end=q["end"]) if q else None,
             unsubscribed=[NotificationKind(k) for k in prefs["unsubscribed"]],
+            digest_at=prefs.get("digest_at"),
         )
 
 

@@ -45,6 +45,8 @@ class Preferences(TypedDict):
     quiet_hours: QuietHours | None
     unsubscribed: list[str]
     """Kinds the person does not want."""
+    digest_at: NotRequired[str | None]
+    """Local "HH:MM" of their daily digest (None: every message as it comes)."""
 
 
 class DeliveryStatus(StrEnum):
@@ -54,6 +56,8 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"
     SKIPPED = "skipped"
     """Not sent on purpose: the person unsubscribed from its kind or turned the channel off."""
+    HELD = "held"
+    """Waiting for the person's daily digest (domain/digest.py)."""
 
 
 class Delivery(TypedDict):
@@ -77,3 +81,5 @@ class Delivery(TypedDict):
     """Rendered once, when the ledger entry is written; cleared once delivered."""
     reason: str | None
     lease_until: NotRequired[float | None]
+    digest_id: NotRequired[str | None]
+    """The digest it waits for or went out in."""

@@ -67,7 +67,21 @@ def rendered(entry: Delivery, subject: str, body: str, ics: str | None) -> Deliv
 
 
 def skipped(entry: Delivery, reason: str) -> Delivery:
-    return {**entry, "status": DeliveryStatus.SKIPPED, "due_epoch": None, "reason": reason}
+    return {
+        **entry,
+        "status": DeliveryStatus.SKIPPED,
+        "due_epoch": None,
+        "reason": reason,
+        "subject": None,
+        "body": None,
+        "ics": None,
+    }
+
+
+def released(entry: Delivery, now: float) -> Delivery:
+    """A held message its digest did not carry (it came too late, or past the digest's
+    limit): sent on its own now."""
+    return {**entry, "status": DeliveryStatus.PENDING, "due_epoch": now, "send_at": now}
 
 
 def claim(state: Delivery, now: float, lease_s: float) -> Delivery | None:
@@ -108,7 +122,8 @@ def _facts(state: Delivery) -> dict[str, object]:
 
 
 def delivered(state: Delivery) -> tuple[Delivery, NotificationDelivered]:
-    """Accepted by the channel: the words are dropped, the fact announced."""
+    """Accepted by the channel (alone or in a digest): the words are dropped, the fact
+    announced."""
     done: Delivery = {
         **state,
         "status": DeliveryStatus.DELIVERED,
@@ -119,7 +134,11 @@ def delivered(state: Delivery) -> tuple[Delivery, NotificationDelivered]:
         "ics": None,
     }
     return done, NotificationDelivered.model_validate(
-        {**_facts(state), "attempts": max(state["attempts"], 1)}
+        {
+            **_facts(state),
+            "attempts": max(state["attempts"], 1),
+            "digest_id": state.get("digest_id"),
+        }
     )
 
 

@@ -27,6 +27,7 @@ def chosen(
     channels: Sequence[Channel],
     quiet: QuietHours | None,
     unsubscribed: Sequence[NotificationKind],
+    digest_at: str | None = None,
 ) -> Preferences:
     """The preferences as the person set them (each channel and kind once, in order)."""
     return Preferences(
@@ -34,6 +35,7 @@ def chosen(
         channels=list(dict.fromkeys(c.value for c in channels)),
         quiet_hours=quiet,
         unsubscribed=list(dict.fromkeys(k.value for k in unsubscribed)),
+        digest_at=digest_at,
     )
 
 

@@ -16,7 +16,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from mentornet_contracts.events.notifications import NotificationKind as Kind
 
-FOOTER = "\n\n--\n{{ program }} via MentorNet. Stop these messages: {{ unsubscribe_url }}\n"
+SIGNATURE = "\n\n--\n"
+FOOTER = SIGNATURE + "{{ program }} via MentorNet. Stop these messages: {{ unsubscribe_url }}\n"
 TEMPLATES: dict[Kind, tuple[str, str]] = {
     Kind.SESSION_BOOKED: (
         "{{ program }}: session booked for {{ starts_at | local }}",
@@ -106,3 +107,32 @@ def _aware(at: Any) -> datetime:
     if not isinstance(at, datetime):
         raise TypeError(f"not a time: {at!r}")
     return at
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    subject: str
+    body: str
+    unsubscribe_url: str
+
+
+def render_digest(program: str, items: list[DigestItem], at: str, zone: str) -> Rendered:
+    """One e-mail for the day's messages that could wait, each with its own link to stop
+    messages like it."""
+    count = len(items)
+    subject = f"{program}: your daily digest ({count} update{'s' if count != 1 else ''})"
+    parts = ["Here is what happened since your last digest.", ""]
+    for n, item in enumerate(items, start=1):
+        text = item.body.split(SIGNATURE)[0].strip()
+        parts += [
+            f"{n}. {item.subject}",
+            text,
+            f"Stop messages like this: {item.unsubscribe_url}",
+            "",
+        ]
+    parts += [
+        "--",
+        f"{program} via MentorNet. Your digest comes once a day at {at} ({zone});"
+        " change it or turn it off in your notification preferences.",
+    ]
+    return Rendered(" ".join(subject.split())[:200], "\n".join(parts) + "\n")

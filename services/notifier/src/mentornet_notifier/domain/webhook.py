@@ -7,12 +7,16 @@ misconfigured URL, dead at once."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from http import HTTPStatus
 
 from .documents import Delivery
 
 PAYLOAD_VERSION = 1
+SIGNATURE_HEADER = "X-MentorNet-Signature"
 MAX_ANSWER = 200
 """Characters of the receiver's answer kept in the reason."""
 LATER = frozenset({HTTPStatus.REQUEST_TIMEOUT, HTTPStatus.TOO_MANY_REQUESTS})
@@ -40,6 +44,19 @@ def payload(entry: Delivery) -> dict[str, object]:
         "subject": entry["subject"],
         "body": entry["body"],
     }
+
+
+def body(entry: Delivery) -> bytes:
+    """The exact bytes posted (the signature covers these)."""
+    return json.dumps(payload(entry), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def signature(secret: bytes, timestamp: int, content: bytes) -> str:
+    """`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>`: the receiver recomputes
+    it with the shared secret and refuses a body that does not match, or an old `t`
+    (a replay)."""
+    mac = hmac.new(secret, str(timestamp).encode() + b"." + content, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
 
 
 def _phrase(status: int) -> str:

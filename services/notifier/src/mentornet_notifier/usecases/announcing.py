@@ -2,7 +2,9 @@
 recipient and channel (e-mail; the webhook for people who turned it on: see
 domain/preferences.routes) one `pending` entry with its words rendered once and its
 time (after the person's quiet hours), written insert-if-absent under the entry's
-stable id, so a fact delivered twice adds nothing. The .ics goes on e-mail only. A kind
+stable id, so a fact delivered twice adds nothing. The .ics goes on e-mail only. For a
+person with a daily digest, a message that can wait is written `held` under their next
+digest (domain/digest.py), opened first if it is not there yet. A kind
 the person unsubscribed from is recorded `skipped`; a template that fails is recorded
 `dead` with NotificationDeadLettered, and the consumer moves on. Erased people are told
 nothing."""
@@ -18,9 +20,10 @@ from mentornet_contracts import Envelope
 from mentornet_contracts.errors import UnknownEntity
 from mentornet_contracts.events.notifications import Channel, NotificationKind
 
-from ..domain import ledger, preferences, quiet
+from ..domain import digest, ledger, preferences, quiet
 from ..domain.calendar import ics
-from ..domain.documents import Delivery, Person, QuietHours
+from ..domain.digest import Digest
+from ..domain.documents import Delivery, Person, Preferences, QuietHours
 from ..domain.messages import Known, Message, messages
 from ..domain.readmodels import UTC_ZONE, reachable
 from ..domain.templates import TemplateFailed, render
@@ -105,7 +108,32 @@ class Announcer:
                 continue
             invite = message.calendar if channel is Channel.EMAIL else None
             attached = ics(invite, now) if invite else None
-            await self._write(ledger.rendered(draft, words.subject, words.body, attached), [])
+            ready = ledger.rendered(draft, words.subject, words.body, attached)
+            if digest.waits(message.kind, channel, prefs.get("digest_at")):
+                ready = digest.held(ready, await self._digest(prefs, channel, zone, now))
+            await self._write(ready, [])
+
+    async def _digest(
+        self, prefs: Preferences, channel: Channel, zone: str, now: datetime
+    ) -> Digest:
+        """The digest a message joins: the next one, or the one after it when the next
+        is already being sent."""
+        at = prefs.get("digest_at") or "00:00"
+        due = digest.next_time(now, zone, at, prefs["quiet_hours"])
+        while True:
+            draft = digest.opened(prefs["participant_id"], channel, due)
+            found: list[Digest] = []
+
+            def open_if_absent(
+                state: Digest | None, draft: Digest = draft, found: list[Digest] = found
+            ) -> Change[Digest]:
+                found.append(state or draft)
+                return Change(None if state is not None else draft)
+
+            await self.stores.digests.apply(draft["digest_id"], open_if_absent, new_likely=True)
+            if digest.open_for_items(found[-1]):
+                return found[-1]
+            due = digest.next_time(due, zone, at, prefs["quiet_hours"])
 
     async def _write(self, entry: Delivery, events: list[Any]) -> None:
         def insert_if_absent(state: Delivery | None) -> Change[Delivery]:

@@ -1,6 +1,10 @@
 """Channels through Apprise: e-mail over SMTP (an Apprise mailto/mailtos URL from the
 settings, the recipient's address added as `to` for the one send). Apprise is
-synchronous, so each send runs in a thread (asyncio.to_thread) with a time limit."""
+synchronous, so each send runs in a thread (asyncio.to_thread) with a time limit.
+
+Every e-mail carries `X-MentorNet-Delivery-Id: <delivery id>`, the same on every try:
+the one duplicate a crash between "accepted" and "marked" can cause (usecases/sending.py)
+has the same id as the first, so a mail system or an operator can tell it apart."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from apprise.attachment.memory import AttachMemory
 
 ICS_NAME = "invite.ics"
 ICS_TYPE = "text/calendar"
+DELIVERY_HEADER = "X-MentorNet-Delivery-Id"
 
 
 class SendFailed(Exception):
@@ -25,6 +30,7 @@ class SendFailed(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
+    delivery_id: str
     to: str
     subject: str
     body: str
@@ -41,18 +47,19 @@ class EmailChannel:
     def on(self) -> bool:
         return self.url is not None
 
-    def _target(self, to: str) -> str:
+    def _target(self, to: str, delivery_id: str) -> str:
         if self.url is None:
             raise SendFailed("e-mail is off (MENTORNET_NOTIFIER_EMAIL_URL unset)")
         joiner = "&" if "?" in self.url else "?"
         target = f"{self.url}{joiner}to={quote(to, safe='@')}"
+        target += f"&+{DELIVERY_HEADER}={quote(delivery_id, safe='')}"
         if "from=" not in self.url:
             target += f"&from={quote(self.sender, safe='@')}"
         return target
 
     def _send(self, message: Outgoing) -> None:
         notifier = apprise.Apprise()
-        if not notifier.add(self._target(message.to)):
+        if not notifier.add(self._target(message.to, message.delivery_id)):
             raise SendFailed("the e-mail URL is not valid for Apprise", permanent=True)
         attach = apprise.AppriseAttachment()
         if message.ics is not None:

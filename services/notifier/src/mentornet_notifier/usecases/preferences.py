@@ -43,9 +43,10 @@ class PreferenceDesk:
         channels: Sequence[Channel],
         quiet: QuietHours | None,
         unsubscribed: Sequence[NotificationKind],
+        digest_at: str | None = None,
     ) -> Preferences:
         await self._known(participant_id)
-        new = preferences.chosen(participant_id, channels, quiet, unsubscribed)
+        new = preferences.chosen(participant_id, channels, quiet, unsubscribed, digest_at)
 
         def decide(state: Preferences | None) -> Change[Preferences]:
             return Change(None if state == new else new)

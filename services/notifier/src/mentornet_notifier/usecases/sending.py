@@ -88,7 +88,9 @@ class Sender:
         contact = await self.contacts.lookup(entry["participant_id"])
         if contact is None or not contact.email:
             raise SendFailed(NO_CONTACT, permanent=True)
-        message = Outgoing(contact.email, entry["subject"] or "", entry["body"], entry["ics"])
+        message = Outgoing(
+            entry["delivery_id"], contact.email, entry["subject"] or "", entry["body"], entry["ics"]
+        )
         await self.email.send(message)
 
     def _delivered(self, state: Delivery) -> Change[Delivery]:

@@ -13,11 +13,14 @@ httpx POST; what the answer means is decided in domain/webhook.py.
 Each send opens its own client (closed after the one POST): webhook messages are few
 and the service has no shutdown hook to close a shared one. The `Idempotency-Key`
 header is the delivery id, the same on every retry, so a receiver can drop the
-duplicate a crash between "accepted" and "marked" can cause (usecases/sending.py)."""
+duplicate a crash between "accepted" and "marked" can cause (usecases/sending.py). With
+a secret (MENTORNET_NOTIFIER_WEBHOOK_SECRET), `X-MentorNet-Signature` signs the time and
+the exact body (domain/webhook.signature), so the receiver knows the message is ours."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 
@@ -30,19 +33,25 @@ MAX_READ = 4096
 
 
 class WebhookChannel:
-    def __init__(self, url: str | None, timeout_s: float) -> None:
+    def __init__(self, url: str | None, timeout_s: float, secret: bytes | None = None) -> None:
         self.url = url
         self.timeout_s = timeout_s
+        self.secret = secret
 
     @property
     def on(self) -> bool:
         return self.url is not None
 
     async def _post(self, url: str, entry: Delivery) -> webhook.Refusal | None:
-        headers = {"Idempotency-Key": entry["delivery_id"]}
+        content = webhook.body(entry)
+        headers = {"Idempotency-Key": entry["delivery_id"], "Content-Type": "application/json"}
+        if self.secret is not None:
+            headers[webhook.SIGNATURE_HEADER] = webhook.signature(
+                self.secret, int(time.time()), content
+            )
         async with (
             httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=False) as client,
-            client.stream("POST", url, json=webhook.payload(entry), headers=headers) as answer,
+            client.stream("POST", url, content=content, headers=headers) as answer,
         ):
             text = b""
             async for chunk in answer.aiter_bytes():
