@@ -48,6 +48,7 @@ SECRET_ENV: dict[str, dict[str, tuple[str, str]]] = {
         "MENTORNET_NOTIFIER_UNSUBSCRIBE_KEY": ("mentornet-notifier-keys", "unsubscribe-key"),
         "MENTORNET_NOTIFIER_EMAIL_URL": ("mentornet-notifier-keys", "email-url"),
         "MENTORNET_NOTIFIER_WEBHOOK_URL": ("mentornet-notifier-keys", "webhook-url"),
+        "MENTORNET_NOTIFIER_WEBHOOK_SECRET": ("mentornet-notifier-keys", "webhook-secret"),
     },
 }
 """Service secrets beyond the Kafka password and the MongoDB URI every service has (the

@@ -5,6 +5,8 @@ healthy only after both, with the ports and URLs it is configured for."""
 from __future__ import annotations
 
 import base64
+import importlib
+import os
 import re
 from typing import Any
 
@@ -89,3 +91,30 @@ def test_every_variable_compose_asks_for_is_documented() -> None:
     operations = (validate.ROOT / "docs" / "operations.md").read_text()
     assert asked
     assert {v for v in asked if f"`{v}`" not in operations} == set()
+
+
+def _as_compose_leaves_it(value: object) -> str:
+    """A variable as compose substitutes it with nothing set by the operator: its
+    default, or for a required one (`:?`) a value the operator would give."""
+
+    def substitute(found: re.Match[str]) -> str:
+        name, op, rest = found.group(1), found.group(2), found.group(3) or ""
+        return rest if op == ":-" else "s" * 32 if op == ":?" else name
+
+    return re.sub(r"\$\{([A-Z0-9_]+)(:-|:\?)?([^}]*)\}", substitute, str(value))
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_starts_with_the_settings_compose_gives_it_by_default(
+    compose: dict[str, Any], service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Optional variables left unset reach the container as empty strings: every
+    service's settings must read those as "not set", not refuse to start."""
+    environment = compose["services"][service]["environment"]
+    for name in [n for n in os.environ if n.startswith("MENTORNET_")]:
+        monkeypatch.delenv(name)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, _as_compose_leaves_it(value))
+    settings_class = importlib.import_module(f"mentornet_{service}.app").SETTINGS
+    settings = settings_class()
+    assert settings.production

@@ -4,7 +4,8 @@ registrations; the store stopped for 10 s (SIGSTOP: it accepts connections and n
 answers), then killed and started again on its data (connections refused). Afterwards
 each service's database is reconciled with what was sent: intake registered every
 person exactly once, and every consumer holds every person it is meant to, having
-applied their registration once."""
+applied their registration once. And the notifier SIGKILLed while it e-mails a burst of
+reminders: the SMTP server gets each once."""
 
 from __future__ import annotations
 
@@ -14,18 +15,27 @@ import signal
 import time
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from functools import partial
 
 import httpx
 import pytest
+from mentornet_contracts.events.notifications import Channel
 from mentornet_contracts.events.participants import MenteeRegistered
+from mentornet_contracts.events.sessions import SessionReminderDue
+from mentornet_notifier.domain.ledger import delivery_id
+from mentornet_notifier.usecases.channels import DELIVERY_HEADER
+from mentornet_tooling.mailsink import delivered
 from mentornet_tooling.testing.poll import eventually
 
 from tests.support.faultstack import OUTAGE_S, SERVICES, LocalStack
-from tests.support.helpers import token
+from tests.support.format_bodies import GOAL, PYTHON, person
+from tests.support.helpers import SERVICE, token
 from tests.support.offsets import (
     committed_offsets,
     end_offsets,
+    publish,
     publish_registrations,
     readiness,
     to_ms,
@@ -294,3 +304,126 @@ async def test_the_store_killed_and_started_again_loses_nothing_and_no_service_e
         "feedback": 40,
         "qa": 41,
     }
+
+
+REMINDERS = 200
+KILL_AFTER = 120
+"""E-mails of the burst the sink holds when the notifier is killed (of 400)."""
+
+
+@pytest.mark.timeout(300)
+async def test_the_notifier_killed_mid_burst_delivers_each_reminder_once_to_the_smtp_server(
+    local_stack: LocalStack,
+) -> None:
+    """200 session reminders for one pair (400 e-mails) reach the notifier at once; it is
+    SIGKILLed while it sends them and started again. The local mail sink (a real SMTP
+    server) then holds every e-mail, each counted by its X-MentorNet-Delivery-Id: every
+    (reminder, person) exactly once. The documented window (a kill after the server's
+    "250" and before the ledger's "delivered") may send the one message in flight a
+    second time, under the same id: at most one such copy is allowed for the one kill."""
+    stack, run = local_stack, uuid.uuid4().hex[:8]
+    pair = await registered_pair(stack, run)
+    match_id = await proposed_match(stack, pair)
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    reminders = [
+        SessionReminderDue(
+            session_id=f"s-{run}-{n}",
+            match_id=match_id,
+            starts_at=starts + timedelta(minutes=n),
+            offset_minutes=60,
+        )
+        for n in range(REMINDERS)
+    ]
+    began = time.monotonic()
+    expected = {
+        delivery_id(source, person, Channel.EMAIL): address
+        for source in await publish(stack.bootstrap, reminders, "scheduler")
+        for person, address in pair.items()
+    }
+    assert len(expected) == 2 * REMINDERS
+
+    async def sent(count: int) -> bool:
+        return len(expected.keys() & set(mail_ids(stack))) >= count
+
+    await eventually(lambda: sent(KILL_AFTER), timeout=120, interval=0.02, what="the burst")
+    at_kill = len(expected.keys() & set(mail_ids(stack)))
+    killed = await stack.kill("notifier")
+    await stack.restart("notifier")
+    assert stack.pid("notifier") != killed
+    await eventually(lambda: sent(len(expected)), timeout=180, what="every reminder e-mailed")
+    await eventually(lambda: ledger_delivered(stack, set(expected)), timeout=60, what="ledger")
+
+    received = mail_ids(stack)
+    counts = Counter(i for i, _ in _mails(stack) if i in expected)
+    assert KILL_AFTER <= at_kill < len(expected), "killed mid-burst"
+    assert set(counts) == set(expected), "every (reminder, person) reached the SMTP server"
+    duplicated = {i: n for i, n in counts.items() if n > 1}
+    assert len(duplicated) <= 1, duplicated
+    assert all(n == 2 for n in duplicated.values()), duplicated
+    assert {i: to for i, to in received.items() if i in expected} == expected
+    took = time.monotonic() - began
+    print(f"\n{len(expected)} e-mails in {took:.0f} s (one kill, its restart and the lease")
+    print(f" included); killed at {at_kill}; copies sent again: {len(duplicated)}")
+
+
+async def registered_pair(stack: LocalStack, run: str) -> dict[str, str]:
+    """A mentor and a mentee registered through intake and placed by a matching run,
+    by participant id: their e-mail addresses."""
+    coordinator = token(f"coordinator-{run}", "coordinator")
+    people: dict[str, str] = {}
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=10) as http:
+        program_id = await open_program(http, coordinator)
+        for role, fields in (("mentor", {"skills": PYTHON}), ("mentee", {"goals": [GOAL]})):
+            body = person(run, role, program_id, **fields)
+            created = await http.post(f"/participants/{role}s", json=body, headers=coordinator)
+            assert created.status_code == 201, created.text
+            people[created.json()["participant_id"]] = str(body["email"])
+    for participant_id in people:
+        await eventually(partial(known_to_matcher, stack, participant_id), what="known")
+    async with httpx.AsyncClient(base_url=stack.url("matcher"), timeout=30) as http:
+        team = token(f"coordinator-{run}", "coordinator", programs=[program_id])
+        ran = await http.post(f"/programs/{program_id}/matching-runs", headers=team)
+        assert ran.is_success, ran.text
+    return people
+
+
+async def known_to_matcher(stack: LocalStack, participant_id: str) -> bool:
+    async with httpx.AsyncClient(base_url=stack.url("matcher"), timeout=10) as http:
+        found = await http.get(f"/candidates/{participant_id}", headers=SERVICE)
+    return found.status_code == 200
+
+
+async def proposed_match(stack: LocalStack, pair: dict[str, str]) -> str:
+    """The match the matcher proposed for the pair, once the notifier knows it."""
+
+    async def known() -> str | None:
+        async with stack.mongo() as mongo:
+            found = await mongo["mentornet_notifier"]["matches"].find_one(
+                {"state.mentor_id": {"$in": list(pair)}, "state.mentee_id": {"$in": list(pair)}}
+            )
+        return None if found is None else str(found["_id"])
+
+    return await eventually(known, timeout=60, what="the pair's match known to the notifier")
+
+
+def mail_ids(stack: LocalStack) -> dict[str, str]:
+    """The sink's e-mails by delivery id: the address each went to."""
+    return {i: to for i, to in _mails(stack)}
+
+
+def _mails(stack: LocalStack) -> list[tuple[str, str]]:
+    found = []
+    for path in delivered(stack.cfg.mail_dir):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        ident = mail[DELIVERY_HEADER]
+        if ident is not None:
+            found.append((str(ident), str(mail["To"].addresses[0].addr_spec)))
+    return found
+
+
+async def ledger_delivered(stack: LocalStack, ids: set[str]) -> bool:
+    async with stack.mongo() as mongo:
+        done = await mongo["mentornet_notifier"]["deliveries"].count_documents(
+            {"_id": {"$in": list(ids)}, "state.status": "delivered"}
+        )
+    return done == len(ids)

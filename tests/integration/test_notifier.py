@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -25,7 +28,7 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from mentornet_contracts import Envelope, encode, new_envelope
 from mentornet_contracts.catalogue import NOTIFICATIONS, REGISTRY
-from mentornet_contracts.events.feedback import FeedbackRequested
+from mentornet_contracts.events.feedback import FeedbackReminderDue, FeedbackRequested
 from mentornet_contracts.events.matches import MatchConfirmed
 from mentornet_contracts.events.qa import EscalationRaised
 from mentornet_contracts.events.sessions import SessionReminderDue, SessionScheduled
@@ -427,6 +430,8 @@ class Hook:
     a status is queued for that participant (each queued answer is used once)."""
 
     posts: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    signed: list[tuple[bytes, str]] = field(default_factory=list)
+    """Each POST's exact body and its X-MentorNet-Signature."""
     queued: dict[str, list[int]] = field(default_factory=dict)
     hold_s: float = 0.0
     """Wait this long before answering (a receiver that times out)."""
@@ -447,6 +452,7 @@ class Hook:
         sent = json.loads(body)
         headers = dict(scope["headers"])
         self.posts.append((sent, headers.get(b"idempotency-key", b"").decode()))
+        self.signed.append((body, headers.get(b"x-mentornet-signature", b"").decode()))
         queue = self.queued.get(sent["participant_id"], [])
         status = queue.pop(0) if queue else 200
         if self.hold_s:
@@ -523,6 +529,7 @@ async def test_the_webhook_gets_one_post_per_message_refusals_die_and_503_is_ret
         "email_url": f"mailto://127.0.0.1:{port}?mode=insecure&smtp=127.0.0.1",
         "intake_url": str(intake.http.base_url).rstrip("/"),
         "webhook_url": webhook_url,
+        "webhook_secret": WEBHOOK_SECRET,
         "backoff_base_seconds": 60.0,
     }
     async with notifier_on(clock, **settings) as notifier:
@@ -590,6 +597,121 @@ async def test_the_webhook_gets_one_post_per_message_refusals_die_and_503_is_ret
         assert len(receiver.to(pair.mentor_id, asked.id)) == 1
         assert len(inbox.to(pair.mentor_email)) == 2
         assert inbox.to(pair.mentee_email) == [], "the mentee turned e-mail off"
+        assert len(receiver.signed) == len(receiver.posts) == 4
+        for body, signature in receiver.signed:
+            assert signed_by(WEBHOOK_SECRET, body, signature), signature
+
+
+async def test_a_daily_digest_gathers_what_can_wait_into_one_email_at_the_local_time(
+    stack: Endpoints,
+    intake: RunningService,
+    notifier_on: ServiceOn,
+    smtp: tuple[Inbox, int],
+    mongo: AsyncMongoClient[dict[str, Any]],
+    unique: str,
+) -> None:
+    """The mentor (Berlin, 14:00) wants a digest at 18:00: two feedback requests and a
+    feedback reminder wait for it while a session reminder goes at once; the mentor
+    unsubscribes from feedback reminders before 18:00, so at 18:00 one e-mail carries
+    the two requests, each announced delivered in that digest, and the reminder is
+    skipped. A request arriving after that waits for tomorrow's digest."""
+    inbox, port = smtp
+    clock = MovableClock(NOW)
+    email_url = f"mailto://127.0.0.1:{port}?mode=insecure&smtp=127.0.0.1"
+    base = str(intake.http.base_url).rstrip("/")
+    async with notifier_on(clock, email_url=email_url, intake_url=base) as notifier:
+        pair = await register_pair(intake, notifier, unique)
+        path = f"/participants/{pair.mentor_id}/notification-preferences"
+        bad = await notifier.http.put(path, headers=pair.coordinator, json={"digest_at": "25:00"})
+        assert bad.status_code == 422
+        assert bad.json()["field"].endswith("digest_at")
+        put = await notifier.http.put(path, headers=pair.coordinator, json={"digest_at": "18:00"})
+        assert put.status_code == 200, put.text
+        assert put.json()["digest_at"] == "18:00"
+        await post(
+            stack,
+            MatchConfirmed.model_validate(
+                {
+                    "match_id": f"m-{unique}",
+                    "mentee_id": pair.mentee_id,
+                    "mentor_id": pair.mentor_id,
+                    "program_id": pair.program_id,
+                }
+            ),
+        )
+        first = await post(stack, feedback_request(f"m-{unique}", pair.mentor_id))
+        second = await post(stack, feedback_request(f"m2-{unique}", pair.mentor_id))
+        overdue = await post(
+            stack,
+            FeedbackReminderDue.model_validate(
+                {
+                    "request_id": f"r-m-{unique}",
+                    "match_id": f"m-{unique}",
+                    "session_id": f"s-m-{unique}",
+                    "participant_id": pair.mentor_id,
+                    "due_at": NOW.isoformat(),
+                }
+            ),
+        )
+        await post(stack, reminder(f"m-{unique}", 60))
+        [reminded] = await count_reaches(inbox, pair.mentor_email, 1)
+        assert "reminder, session at" in str(reminded["Subject"])
+        ledger = mongo[notifier.database]["deliveries"]
+        held = {"state.participant_id": pair.mentor_id, "state.status": "held"}
+
+        async def all_held() -> bool:
+            return await ledger.count_documents(held) == 3
+
+        await eventually(all_held, timeout=30, what="three messages held for the digest")
+        unsubscribe = {"digest_at": "18:00", "unsubscribed": ["feedback_reminder"]}
+        assert (
+            await notifier.http.put(path, headers=pair.coordinator, json=unsubscribe)
+        ).is_success
+        [waiting] = [d async for d in mongo[notifier.database]["digests"].find({})]
+        six_pm = NOW.replace(hour=17).timestamp()
+        assert (waiting["state"]["status"], waiting["state"]["due_epoch"]) == ("pending", six_pm)
+        clock.advance(hours=3, minutes=59)  # 17:59 in Berlin
+        assert len(inbox.to(pair.mentor_email)) == 1
+
+        clock.advance(minutes=1)
+        _, digest_mail = await count_reaches(inbox, pair.mentor_email, 2)
+        assert str(digest_mail["Subject"]) == "Platform mentoring: your daily digest (2 updates)"
+        text = text_of(digest_mail)
+        assert text.count("how did your session go?") == 2
+        assert "overdue" not in text
+        assert text.count("/unsubscribe?") == 2
+        delivered = [
+            await announced_on(stack, pair.mentor_id, "notification.delivered", e.id, "email")
+            for e in (first, second)
+        ]
+        digest_id = str(digest_mail["X-MentorNet-Delivery-Id"])
+        assert [d["digest_id"] for d in delivered] == [digest_id, digest_id]
+        skipped = await ledger.find_one({"state.source_event_id": overdue.id})
+        assert skipped is not None
+        assert skipped["state"]["status"] == "skipped"
+
+        late = await post(stack, feedback_request(f"m3-{unique}", pair.mentor_id))
+
+        async def waits_for_tomorrow() -> dict[str, Any] | None:
+            return await ledger.find_one({"state.source_event_id": late.id, **held})
+
+        tomorrow = await eventually(waits_for_tomorrow, timeout=30, what="the late one held")
+        assert (
+            tomorrow["state"]["send_at"] == (NOW.replace(hour=17) + timedelta(days=1)).timestamp()
+        )
+        assert len(inbox.to(pair.mentor_email)) == 2
+
+
+WEBHOOK_SECRET = "a-shared-secret-the-receiver-knows"
+
+
+def signed_by(secret: str, body: bytes, signature: str) -> bool:
+    """What a receiver does: recompute HMAC-SHA256 over "<t>." + body, compare in
+    constant time, and refuse a time more than five minutes off."""
+    fields = dict(part.split("=", 1) for part in signature.split(","))
+    expected = hmac.new(secret.encode(), fields["t"].encode() + b"." + body, hashlib.sha256)
+    fresh = abs(time.time() - int(fields["t"])) < 300
+    return fresh and hmac.compare_digest(expected.hexdigest(), fields["v1"])
 
 
 async def test_no_answer_or_a_slow_one_from_the_webhook_is_retried(

@@ -4,7 +4,9 @@ broker, and each service's /readyz."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -54,16 +56,25 @@ async def committed_offsets(bootstrap: str) -> dict[str, dict[int, int]]:
 async def publish_registrations(bootstrap: str, events: list[MenteeRegistered]) -> None:
     """Registrations straight onto the broker, as a producer whose own store is up
     would publish them (in production each service has its own database)."""
+    await publish(bootstrap, events, "intake")
+
+
+async def publish(bootstrap: str, events: Sequence[Any], source: str) -> list[str]:
+    """Events straight onto the broker, as `source` would publish them; their ids."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
     await producer.start()
+    ids: list[str] = []
     try:
         for event in events:
-            record = encode(new_envelope(event, "intake"), REGISTRY)
+            envelope = new_envelope(event, source)
+            record = encode(envelope, REGISTRY)
             await producer.send_and_wait(
                 record.topic, value=record.value, key=record.key, headers=list(record.headers)
             )
+            ids.append(envelope.id)
     finally:
         await producer.stop()
+    return ids
 
 
 async def readiness(stack: LocalStack, service: str) -> tuple[int, Doc]:
