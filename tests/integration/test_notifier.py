@@ -556,7 +556,9 @@ async def test_the_webhook_gets_one_post_per_message_refusals_die_and_503_is_ret
         [sent] = receiver.to(pair.mentor_id, asked.id)
         assert (sent["kind"], sent["match_id"]) == ("feedback_requested", f"m1-{unique}")
         assert sent["subject"] == "Platform mentoring: how did your session go?"
-        assert sent["body"]
+        assert sent["body"].startswith("Please share your feedback on your last session by")
+        assert "/unsubscribe?" not in sent["body"], "the personal link is a field of its own"
+        assert "kind=feedback_requested" in sent["unsubscribe_url"]
         assert sent["delivery_id"] == delivered["delivery_id"]
         assert pair.mentor_email not in json.dumps(sent)
 

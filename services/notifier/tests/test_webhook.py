@@ -25,7 +25,8 @@ EMAIL_ONLY = frozenset({Channel.EMAIL})
 def entry(channel: Channel = Channel.WEBHOOK) -> Delivery:
     message = Message(Kind.SESSION_REMINDER, ("p-1",), {}, "prog-1", "m-1")
     draft = ledger.entry(message, "ev-1", "p-1", channel, 0.0)
-    return ledger.rendered(draft, "Your session", "See you at 16:00.", None)
+    body = "See you at 16:00.\n\n--\nPlatform via MentorNet. Stop these messages: https://u/1\n"
+    return ledger.rendered(draft, "Your session", body, None, "https://u/1")
 
 
 @pytest.mark.parametrize("status", [200, 201, 202, 204, 299])
@@ -84,6 +85,8 @@ def test_an_unknown_status_still_gets_a_reason() -> None:
 
 
 def test_the_payload_names_the_message_and_its_facts_never_an_address() -> None:
+    """The e-mail footer (with the personal link) is not in the body: the link is a
+    field of its own, for a bridge to show only to the recipient."""
     sent = webhook.payload(entry())
     assert sent == {
         "version": 1,
@@ -96,6 +99,7 @@ def test_the_payload_names_the_message_and_its_facts_never_an_address() -> None:
         "case_id": None,
         "subject": "Your session",
         "body": "See you at 16:00.",
+        "unsubscribe_url": "https://u/1",
     }
     assert "@" not in str(sent)
 

@@ -65,7 +65,13 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     sender = Sender(stores, contacts, email, webhook, retry, settings.lease_seconds)
     digester = Digester(stores, contacts, email, links, retry, settings.lease_seconds)
     timers = delivery_timers(
-        stores, sender, digester, clock, settings.poll_seconds, runtime.wake_relay
+        stores,
+        sender,
+        digester,
+        clock,
+        settings.poll_seconds,
+        runtime.wake_relay,
+        settings.send_concurrency,
     )
     return ServiceParts(
         clock=clock,

@@ -41,6 +41,13 @@ class NotifierSettings(ServiceSettings):
         default=120.0, gt=0, description="How long a send holds its delivery before a retry."
     )
     poll_seconds: float = Field(default=5.0, gt=0, description="How often due deliveries run.")
+    send_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Messages a replica sends at once (each under its own lease); a crash"
+        " can send each of them once more.",
+    )
     send_timeout_seconds: float = Field(
         default=30.0, gt=0, description="One send's limit (SMTP or webhook)."
     )

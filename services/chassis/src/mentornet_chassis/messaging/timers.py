@@ -70,12 +70,16 @@ class DueScanner:
         poll_s: float,
         wake_relay: Callable[[], None],
         retry: timedelta = timedelta(seconds=60),
+        concurrency: int = 1,
     ) -> None:
         self.tasks = tasks
         self.clock = clock
         self.poll_s = poll_s
         self.wake_relay = wake_relay
         self.retry = retry
+        self.concurrency = concurrency
+        """Due aggregates worked on at once (each under its own claim): more than one
+        where the work waits on the network, as the notifier's sends do."""
         self.wake = asyncio.Event()
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -90,12 +94,30 @@ class DueScanner:
         """One pass; how many aggregates had something due."""
         now, count = self.clock(), 0
         for task in self.tasks:
-            for aggregate_id in await task.store.due_ids(now.timestamp()):
-                await self._guarded(task, aggregate_id, now)
-                count += 1
+            due = await task.store.due_ids(now.timestamp())
+            await self._all(task, due, now)
+            count += len(due)
         if count:
             self.wake_relay()
         return count
+
+    async def _all(self, task: DueTask, due: Sequence[str], now: datetime) -> None:
+        """Every due aggregate, `concurrency` at a time; a store outage met by any is
+        raised once all have stopped (none is left running behind the scanner)."""
+        if self.concurrency <= 1:
+            for aggregate_id in due:
+                await self._guarded(task, aggregate_id, now)
+            return
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(aggregate_id: str) -> None:
+            async with slots:
+                await self._guarded(task, aggregate_id, now)
+
+        outcomes = await asyncio.gather(*(one(i) for i in due), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _guarded(self, task: DueTask, aggregate_id: str, now: datetime) -> None:
         try:

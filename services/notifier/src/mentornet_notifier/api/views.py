@@ -38,6 +38,7 @@ class PreferencesBody(BaseModel):
         default=None,
         pattern=HHMM,
         max_length=5,
+        examples=["08:00"],
         description="Local HH:MM of a daily digest e-mail gathering the messages that can"
         " wait (feedback requests and reminders, match proposals, nudges, invitations);"
         " none: every message as it comes. Sessions, reminders and escalations never wait.",

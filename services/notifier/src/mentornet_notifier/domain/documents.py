@@ -81,5 +81,8 @@ class Delivery(TypedDict):
     """Rendered once, when the ledger entry is written; cleared once delivered."""
     reason: str | None
     lease_until: NotRequired[float | None]
+    unsubscribe_url: NotRequired[str | None]
+    """The recipient's link to stop this kind (also in the e-mail's footer); cleared
+    with the words."""
     digest_id: NotRequired[str | None]
     """The digest it waits for or went out in."""

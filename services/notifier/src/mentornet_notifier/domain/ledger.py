@@ -62,8 +62,16 @@ def entry(
     )
 
 
-def rendered(entry: Delivery, subject: str, body: str, ics: str | None) -> Delivery:
-    return {**entry, "subject": subject, "body": body, "ics": ics}
+def rendered(
+    entry: Delivery, subject: str, body: str, ics: str | None, unsubscribe_url: str | None = None
+) -> Delivery:
+    return {
+        **entry,
+        "subject": subject,
+        "body": body,
+        "ics": ics,
+        "unsubscribe_url": unsubscribe_url,
+    }
 
 
 def skipped(entry: Delivery, reason: str) -> Delivery:
@@ -75,6 +83,7 @@ def skipped(entry: Delivery, reason: str) -> Delivery:
         "subject": None,
         "body": None,
         "ics": None,
+        "unsubscribe_url": None,
     }
 
 
@@ -132,6 +141,7 @@ def delivered(state: Delivery) -> tuple[Delivery, NotificationDelivered]:
         "subject": None,
         "body": None,
         "ics": None,
+        "unsubscribe_url": None,
     }
     return done, NotificationDelivered.model_validate(
         {
@@ -151,6 +161,7 @@ def dead(state: Delivery, reason: str) -> tuple[Delivery, NotificationDeadLetter
         "reason": reason[:MAX_REASON],
         "body": None,
         "ics": None,
+        "unsubscribe_url": None,
     }
     return gone, NotificationDeadLettered.model_validate(
         {**_facts(state), "attempts": state["attempts"], "reason": reason[:MAX_REASON]}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from .documents import Delivery
+from .templates import SIGNATURE
 
 PAYLOAD_VERSION = 1
 SIGNATURE_HEADER = "X-MentorNet-Signature"
@@ -31,7 +32,10 @@ class Refusal:
 
 def payload(entry: Delivery) -> dict[str, object]:
     """What the receiver gets: the message and the facts it is about, keyed by the
-    recipient's participant id (never an address: contact details stay in intake)."""
+    recipient's participant id (never an address: contact details stay in intake). The
+    body comes without the e-mail footer; the recipient's own unsubscribe link is a
+    field of its own, for a bridge to show only where the recipient alone sees it (not
+    in a shared chat channel)."""
     return {
         "version": PAYLOAD_VERSION,
         "delivery_id": entry["delivery_id"],
@@ -42,7 +46,8 @@ def payload(entry: Delivery) -> dict[str, object]:
         "match_id": entry["match_id"],
         "case_id": entry["case_id"],
         "subject": entry["subject"],
-        "body": entry["body"],
+        "body": (entry["body"] or "").split(SIGNATURE)[0].strip(),
+        "unsubscribe_url": entry.get("unsubscribe_url"),
     }
 
 

@@ -108,7 +108,8 @@ class Announcer:
                 continue
             invite = message.calendar if channel is Channel.EMAIL else None
             attached = ics(invite, now) if invite else None
-            ready = ledger.rendered(draft, words.subject, words.body, attached)
+            link = str(values["unsubscribe_url"])
+            ready = ledger.rendered(draft, words.subject, words.body, attached, link)
             if digest.waits(message.kind, channel, prefs.get("digest_at")):
                 ready = digest.held(ready, await self._digest(prefs, channel, zone, now))
             await self._write(ready, [])

@@ -11,7 +11,9 @@ NotificationDeadLettered and the reason.
 
 The window: if the process dies after the channel accepted a message and before the
 entry is marked, the lease runs out and the message is sent again. So a crash can
-cause at most one duplicate per message in flight; nothing is ever lost.
+cause at most one duplicate per message in flight (`send_concurrency` of them at most),
+under the same delivery id (the e-mail's X-MentorNet-Delivery-Id, the webhook's
+Idempotency-Key); nothing is ever lost.
 """
 
 from __future__ import annotations
