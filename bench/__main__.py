@@ -5,12 +5,12 @@ those and rewrites only their parts of the report, keeping the rest as recorded.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from mentornet_contracts.cli_parser import OneLineParser
 from mentornet_tooling.testing.backends import embedded_stack
 
 from .chassis_paths import codec_decode, exactly_once_write
@@ -40,7 +40,7 @@ def chassis() -> list[Result]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = OneLineParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "only", nargs="*", metavar="benchmark", help=f"one of {', '.join(CHOICES)} (default: all)"
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 from mentornet_contracts import SERVICES
+from mentornet_contracts.cli_parser import OneLineParser
 
 from . import resources, settings_doc
 
@@ -53,7 +53,7 @@ def stale(root: Path = ROOT) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__)
+    parser = OneLineParser(prog="python -m deploy", description=__doc__)
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args(argv)
     if args.check:

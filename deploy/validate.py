@@ -41,16 +41,8 @@ CUSTOM = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): "monitoring-servicemonitor.yaml",
     ("monitoring.coreos.com/v1", "PrometheusRule"): "monitoring-prometheusrule.yaml",
 }
-YAMLLINT = """
-extends: default
-rules:
-  line-length: {max: 130}
-  document-start: disable
-  truthy: {check-keys: false}
-  comments: {min-spaces-from-content: 1}
-  braces: {max-spaces-inside: 1}
-  brackets: {max-spaces-inside: 1}
-"""
+YAMLLINT = ROOT / ".yamllint"
+"""yamllint's rules, in the file yamllint itself reads from the repository root."""
 
 Resource = dict[str, Any]
 
@@ -128,7 +120,7 @@ def compose_problems(document: Any) -> list[str]:
 
 
 def lint_problems(paths: Iterable[Path]) -> list[str]:
-    config = YamlLintConfig(YAMLLINT)
+    config = YamlLintConfig(file=str(YAMLLINT))
     problems: list[str] = []
     for path in paths:
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

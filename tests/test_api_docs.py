@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,57 @@ def test_every_operation_declares_its_permission(service: str) -> None:
         if EXTENSION not in operation
     ]
     assert undeclared == []
+
+
+ROOT = DOCS.parent.parent
+REDOCLY = ROOT / ".tools" / "node_modules" / ".bin" / "redocly"
+
+
+def redocly_lint(*documents: Path) -> subprocess.CompletedProcess[str]:
+    assert REDOCLY.exists(), "Redocly's CLI is missing: `make redocly` installs it"
+    return subprocess.run(
+        [str(REDOCLY), "lint", *map(str, documents), "--format", "stylish"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_every_document_passes_redoclys_strict_recommended_rules() -> None:
+    """redocly.yaml: every recommended rule, warnings as errors; the one exception (the
+    probes answer no 4xx) is listed with its reason in .redocly.lint-ignore.yaml."""
+    linted = redocly_lint(*sorted(DOCS.glob("*.json")))
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_redocly_fails_a_document_without_security_or_license(tmp_path: Path) -> None:
+    document = openapi("feedback")
+    for operation in document["paths"]["/feedback-requests/{request_id}"].values():
+        operation.pop("security")
+    document["info"].pop("license")
+    broken = tmp_path / "feedback.json"
+    broken.write_text(json.dumps(document))
+    linted = redocly_lint(broken)
+    assert linted.returncode != 0
+    assert "info-license" in linted.stdout
+    assert "security-defined" in linted.stdout
+
+
+def test_probes_are_public_and_everything_else_asks_for_a_bearer_token() -> None:
+    for service in sorted(SERVICES):
+        document = openapi(service)
+        assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                public = "public" in operation["x-mentornet-permission"]["grants"]
+                assert operation["security"] == ([] if public else [{"bearerAuth": []}]), (
+                    f"{service} {method} {path}"
+                )
+                if path in ("/livez", "/readyz", "/metrics"):
+                    assert not [c for c in operation["responses"] if c.startswith("4")]
+                if method == "get":
+                    assert not {"400", "409", "413", "415"} & set(operation["responses"]), (
+                        f"{service} {method} {path}"
+                    )

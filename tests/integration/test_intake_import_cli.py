@@ -57,7 +57,14 @@ async def test_import_shows_progress_and_the_rejected_rows(
     assert "0 registered, 285 already there, 15 rejected" in again[1]
 
     refused = await mentornet(*args[:-1], "mentor", "--program", "prog-missing", env=env)
-    assert refused[0] == 2
-    assert "refused: 404 program_id" in refused[2]
+    assert refused[0] == 1, "a refusal is a failure"
+    assert refused[2].startswith("mentornet intake import: refused: 404 program_id")
+    assert len(refused[2].splitlines()) == 1
     no_token = await mentornet(*args, env={"MENTORNET_TOKEN": ""})
-    assert (no_token[0], "set MENTORNET_TOKEN" in no_token[2]) == (2, True)
+    assert (no_token[0], "set MENTORNET_TOKEN" in no_token[2]) == (2, True), "a usage error"
+    missing = ("intake", "import", str(tmp_path / "gone.csv"), "--program", program_id)
+    gone = await mentornet(*missing, "--role", "mentee", env=env)
+    assert gone[0] == 1
+    assert (
+        gone[2] == f"mentornet intake import: {tmp_path / 'gone.csv'}: No such file or directory\n"
+    )

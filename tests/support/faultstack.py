@@ -88,7 +88,7 @@ class LocalStack:
 def started_stack(cwd: Path) -> Iterator[LocalStack]:
     """`mentornet dev up` in `cwd` on free ports, with its own MENTORNET_HOME and no
     external Kafka or MongoDB; `mentornet dev down` on the way out. The notifier's lease
-    is 10 s (not 2 min), so a send cut by a kill is tried again soon after."""
+    is 31 s (not 2 min), so a send cut by a kill is tried again soon after."""
     env = {
         k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")
     }
@@ -107,8 +107,8 @@ def started_stack(cwd: Path) -> Iterator[LocalStack]:
         MENTORNET_DEV_MONGO_PORT=str(cfg.mongo_port),
         MENTORNET_DEV_SMTP_PORT=str(cfg.smtp_port),
         MENTORNET_DEV_HTTP_PORT_OFFSET=str(cfg.http_port_offset),
-        MENTORNET_NOTIFIER_SEND_TIMEOUT_SECONDS="5",
-        MENTORNET_NOTIFIER_LEASE_SECONDS="10",
+        MENTORNET_NOTIFIER_SEND_TIMEOUT_SECONDS="10",
+        MENTORNET_NOTIFIER_LEASE_SECONDS="31",
     )
     stack = LocalStack(cwd, env, cfg)
     try:

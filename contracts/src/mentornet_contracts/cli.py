@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from mentornet_contracts.cli_parser import OneLineParser
+
 from .catalogue import REGISTRY, SERVICES
 from .docs import write_asyncapi, write_event_docs
 from .schemas import SnapshotConflictError, check, write_snapshots
@@ -29,7 +31,7 @@ def find_root(start: Path | None = None) -> Path | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mentornet contracts",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,

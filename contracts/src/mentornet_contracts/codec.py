@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -91,6 +91,22 @@ def stamp_events_with(clock: Callable[[], datetime]) -> None:
     _event_clock.set(clock)
 
 
+_request_correlation: ContextVar[str | None] = ContextVar(
+    "mentornet_request_correlation", default=None
+)
+
+
+def correlate_with_request(request_id: str | None) -> Token[str | None]:
+    """Events created from here on in this context (an HTTP request's handling) start
+    their chain with the request's id as correlation id, so `mentornet events trace
+    <X-Request-Id>` follows a request into every service; `reset_correlation` ends it."""
+    return _request_correlation.set(request_id)
+
+
+def reset_correlation(token: Token[str | None]) -> None:
+    _request_correlation.reset(token)
+
+
 def new_envelope(
     event: E,
     service: str,
@@ -102,6 +118,7 @@ def new_envelope(
     event_id = str(uuid.uuid4())
     if caused_by is not None:
         correlation_id = caused_by.correlation_id
+    correlation_id = correlation_id or _request_correlation.get()
     return Envelope(
         event=event,
         id=event_id,

@@ -48,3 +48,13 @@ def test_the_signature_is_the_hmac_of_the_joined_parts_so_old_links_still_verify
     expected = hmac.new(b"key", b"prog-1|1800000060", hashlib.sha256).hexdigest()[:40]
     assert links.signature("prog-1", expires=1_800_000_060) == expected
     assert links.valid("prog-1", expires=1_800_000_060, key=expected)
+
+
+def test_a_key_or_part_beyond_ascii_is_refused_not_an_error() -> None:
+    """Found by schemathesis: hmac.compare_digest refuses non-ASCII strings (TypeError,
+    a 500); a link anyone can type must get a plain no."""
+    links = SignedLinks(b"k", 3600, clock=lambda: 1000.0)
+    expires, key = links.sign("p-1")
+    assert links.valid("p-1", expires=expires, key=key)
+    assert not links.valid("p-1", expires=expires, key="¡°h¶P" + key[5:])
+    assert not links.valid("\udca1p\x06", expires=expires, key=key)

@@ -28,8 +28,14 @@ def openapi(service: str) -> dict[str, Any]:
     process = ServiceProcess(service, settings_cls(), module.build, handle_signals=False)
     runtime = process.build_runtime()
     parts = module.build(runtime)
+    port = settings_cls.model_fields["http_port"].default
     app = create_http_app(
-        service, runtime.metrics, _never_ready, parts.routers, provides=parts.provides
+        service,
+        runtime.metrics,
+        _never_ready,
+        parts.routers,
+        provides=parts.provides,
+        server_url=f"http://127.0.0.1:{port}",
     )
     document: dict[str, Any] = app.openapi()
     return document

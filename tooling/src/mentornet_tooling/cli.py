@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mentornet_chassis.http.auth import Role
 from mentornet_chassis.process.main import add_commands
 from mentornet_contracts import SERVICES
+from mentornet_contracts.cli_parser import OneLineParser
 
 from mentornet_tooling import devstack
 from mentornet_tooling.embedded import PortInUseError
@@ -165,8 +167,14 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    """The installed release (every MentorNet package shares one version)."""
+    return metadata.version("mentornet-tooling")
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mentornet", description=__doc__)
+    root = OneLineParser(prog="mentornet", description=__doc__)
+    root.add_argument("--version", action="version", version=f"mentornet {version()}")
     commands = root.add_subparsers(dest="command", required=True)
     contracts = commands.add_parser(
         "contracts", help="check compatibility, write docs", add_help=False

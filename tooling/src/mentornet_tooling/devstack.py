@@ -39,15 +39,24 @@ PORT_VARIABLES = {
 """The variable that moves each process's port, named when the port is taken."""
 
 
+def _port(variable: str, default: int) -> Any:
+    """A field read from the environment when the config is made, not at import."""
+    return field(default_factory=lambda: int(os.environ.get(variable, str(default))))
+
+
+def _from_env(variable: str) -> Any:
+    return field(default_factory=lambda: os.environ.get(variable) or None)
+
+
 @dataclass
 class DevConfig:
     root: Path = field(default_factory=lambda: Path(os.environ.get("MENTORNET_HOME", ".mentornet")))
-    kafka_port: int = int(os.environ.get("MENTORNET_DEV_KAFKA_PORT", "19092"))
-    mongo_port: int = int(os.environ.get("MENTORNET_DEV_MONGO_PORT", "27117"))
-    smtp_port: int = int(os.environ.get("MENTORNET_DEV_SMTP_PORT", "12525"))
-    http_port_offset: int = int(os.environ.get("MENTORNET_DEV_HTTP_PORT_OFFSET", "0"))
-    external_kafka: str | None = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    external_mongo: str | None = os.environ.get("MONGODB_URI")
+    kafka_port: int = _port("MENTORNET_DEV_KAFKA_PORT", 19092)
+    mongo_port: int = _port("MENTORNET_DEV_MONGO_PORT", 27117)
+    smtp_port: int = _port("MENTORNET_DEV_SMTP_PORT", 12525)
+    http_port_offset: int = _port("MENTORNET_DEV_HTTP_PORT_OFFSET", 0)
+    external_kafka: str | None = _from_env("KAFKA_BOOTSTRAP_SERVERS")
+    external_mongo: str | None = _from_env("MONGODB_URI")
 
     @property
     def bootstrap(self) -> str:

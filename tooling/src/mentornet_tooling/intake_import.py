@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
+from mentornet_contracts.cli_parser import FAILURE, USAGE_ERROR, OneLineParser
 
 MEDIA_TYPES = {
     ".csv": "text/csv",
@@ -43,7 +44,7 @@ def rejection_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mentornet intake", description=__doc__)
+    root = OneLineParser(prog="mentornet intake", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     upload = commands.add_parser("import", help="import a CSV or JSON Lines file of people")
     upload.add_argument("file", type=Path)
@@ -89,21 +90,22 @@ def follow(http: httpx.Client, job: dict[str, Any], poll_s: float, out: TextIO) 
 def import_file(args: argparse.Namespace) -> int:
     media_type = MEDIA_TYPES.get(args.file.suffix.lower())
     if media_type is None:
-        print(f"{args.file}: use a .csv, .jsonl or .ndjson file", file=sys.stderr)
-        return 2
+        return _said(f"{args.file}: use a .csv, .jsonl or .ndjson file", USAGE_ERROR)
     if not args.token:
-        print("set MENTORNET_TOKEN or pass --token (see `mentornet token`)", file=sys.stderr)
-        return 2
+        return _said("set MENTORNET_TOKEN or pass --token (see `mentornet token`)", USAGE_ERROR)
+    try:
+        content = args.file.read_bytes()
+    except OSError as exc:
+        return _said(f"{args.file}: {exc.strerror or exc}", FAILURE)
     headers = {"Authorization": f"Bearer {args.token}"}
     with httpx.Client(base_url=args.url, headers=headers, timeout=120) as http:
         started = http.post(
             f"/programs/{args.program}/import-jobs/{args.role}",
-            content=args.file.read_bytes(),
+            content=content,
             headers={"Content-Type": media_type},
         )
         if started.status_code != 202:
-            print(f"refused: {_refused(started)}", file=sys.stderr)
-            return 2
+            return _said(f"refused: {_refused(started)}", FAILURE)
         job = follow(http, started.json(), args.poll, sys.stderr)
         rejected = http.get(
             f"/import-jobs/{job['job_id']}/rows",
@@ -117,9 +119,14 @@ def import_file(args: argparse.Namespace) -> int:
     if job["rejected"] > SHOWN_REJECTIONS:
         print(f"  ... all of them: GET {args.url}/import-jobs/{job['job_id']}/rows")
     if job["status"] == "failed":
-        print(f"failed: {job['error']}", file=sys.stderr)
-        return 1
+        return _said(f"failed: {job['error']}", FAILURE)
     return 0
+
+
+def _said(reason: str, status: int) -> int:
+    """One line on stderr, named after the command; the exit status."""
+    print(f"mentornet intake import: {reason}", file=sys.stderr)
+    return status
 
 
 def run(argv: Sequence[str]) -> int:
@@ -127,5 +134,4 @@ def run(argv: Sequence[str]) -> int:
     try:
         return import_file(args)
     except httpx.HTTPError as exc:
-        print(f"cannot reach intake at {args.url}: {exc}", file=sys.stderr)
-        return 2
+        return _said(f"cannot reach intake at {args.url}: {exc}", FAILURE)

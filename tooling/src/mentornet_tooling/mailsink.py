@@ -4,13 +4,13 @@ notifier delivers to it, and the demo counts what arrived and says where to read
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from mentornet_contracts.cli_parser import OneLineParser
 
 
 class Keeper:
@@ -45,7 +45,7 @@ async def serve(port: int, directory: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="mentornet-mailsink", description=__doc__)
+    parser = OneLineParser(prog="mentornet-mailsink", description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args()

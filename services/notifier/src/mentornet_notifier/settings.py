@@ -6,6 +6,9 @@ from mentornet_chassis.process.settings import ServiceSettings
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+BACKSTOP = 3
+"""A send may run this many send timeouts (an SMTP exchange waits for several replies)."""
+
 
 class NotifierSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MENTORNET_NOTIFIER_", extra="ignore")
@@ -38,7 +41,10 @@ class NotifierSettings(ServiceSettings):
     )
     backoff_cap_seconds: float = Field(default=3600.0, gt=0, description="Longest retry delay.")
     lease_seconds: float = Field(
-        default=120.0, gt=0, description="How long a send holds its delivery before a retry."
+        default=120.0,
+        gt=0,
+        description="How long a send holds its delivery before a retry (more than 3 send"
+        " timeouts).",
     )
     poll_seconds: float = Field(default=5.0, gt=0, description="How often due deliveries run.")
     send_concurrency: int = Field(
@@ -49,7 +55,10 @@ class NotifierSettings(ServiceSettings):
         " can send each of them once more.",
     )
     send_timeout_seconds: float = Field(
-        default=30.0, gt=0, description="One send's limit (SMTP or webhook)."
+        default=30.0,
+        gt=0,
+        description="A send's time limit: the webhook's answer, or each step of an SMTP"
+        " exchange (connect, then each reply).",
     )
     quiet_start: str | None = Field(
         default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Default quiet start."
@@ -85,10 +94,10 @@ class NotifierSettings(ServiceSettings):
     def _a_lease_outlasts_a_send(self) -> Self:
         """A lease shorter than a send could end while the send is still running, and
         another replica would send the same message again."""
-        if self.lease_seconds <= self.send_timeout_seconds:
+        if self.lease_seconds <= self.send_timeout_seconds * BACKSTOP:
             raise ValueError(
-                "MENTORNET_NOTIFIER_LEASE_SECONDS must be longer than"
-                " MENTORNET_NOTIFIER_SEND_TIMEOUT_SECONDS"
+                f"MENTORNET_NOTIFIER_LEASE_SECONDS must be longer than {BACKSTOP} times"
+                " MENTORNET_NOTIFIER_SEND_TIMEOUT_SECONDS (a send's longest run)"
             )
         return self
 

@@ -16,12 +16,16 @@ from mentornet_chassis.process.settings import (
     describe,
 )
 from mentornet_contracts.catalogue import REGISTRY, SERVICES
+from mentornet_contracts.cli_parser import OneLineParser
 from pydantic import ValidationError
 
 from mentornet_tooling.operator import dlq, replay, tail, trace
 from mentornet_tooling.operator.reading import NoSuchTopicError, event_topic_names, kafka_settings
 
-KAFKA_HELP = "default: KAFKA_BOOTSTRAP_SERVERS (TLS and SASL from the other KAFKA_* variables)"
+KAFKA_HELP = (
+    "default: KAFKA_BOOTSTRAP_SERVERS, else the local stack's broker (MENTORNET_DEV_KAFKA_PORT);"
+    " TLS and SASL from the other KAFKA_* variables"
+)
 
 
 def _positive(text: str) -> int:
@@ -46,7 +50,7 @@ def _command(
 
 
 def events_parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = OneLineParser(
         prog="mentornet events", description="Read event topics without a consumer group."
     )
     sub = root.add_subparsers(dest="action", required=True)
@@ -77,7 +81,7 @@ def events_parser() -> argparse.ArgumentParser:
 
 
 def dlq_parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mentornet dlq", description="Dead-lettered records.")
+    root = OneLineParser(prog="mentornet dlq", description="Dead-lettered records.")
     sub = root.add_subparsers(dest="action", required=True)
     services = sorted(SERVICES)
     listing = _command(sub, "list", "a table of the DLQ records and why they failed")

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 import httpx
 from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_contracts.cli_parser import OneLineParser
 
 from mentornet_tooling.devstack import DevConfig
 
@@ -22,7 +23,7 @@ DEAD_PATH = "/deliveries/dead"
 
 
 def notifier_parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = OneLineParser(
         prog="mentornet notifier", description="The notifier's deliveries, as operators see them."
     )
     sub = root.add_subparsers(dest="action", required=True)

@@ -17,21 +17,26 @@ from mentornet_chassis.process.settings import (
 )
 from mentornet_chassis.store.mongo import Document
 from mentornet_contracts.catalogue import SERVICES
+from mentornet_contracts.cli_parser import OneLineParser
 from pydantic import SecretStr, ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from mentornet_tooling.operator import outbox
+from mentornet_tooling.operator.reading import local_default
 
 AGGREGATE_HELP = "collection/aggregate_id, as `outbox list` prints it"
 
 
 def outbox_parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = OneLineParser(
         prog="mentornet outbox", description="Records a service's relay could not publish."
     )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--mongodb-uri", help="default: MONGODB_URI")
+    common = OneLineParser(add_help=False)
+    common.add_argument(
+        "--mongodb-uri",
+        help="default: MONGODB_URI, else the local stack's (MENTORNET_DEV_MONGO_PORT)",
+    )
     common.add_argument("--database", help="the service's database (default mentornet_<service>)")
     sub = root.add_subparsers(dest="action", required=True)
     services = sorted(SERVICES)
@@ -55,6 +60,7 @@ def outbox_parser() -> argparse.ArgumentParser:
 
 def _client(uri: str | None) -> AsyncMongoClient[Document]:
     try:
+        uri = uri or local_default("MONGODB_URI", "mongodb")
         settings = MongoSettings(uri=SecretStr(uri)) if uri else MongoSettings()
     except ValidationError as exc:
         raise SettingsError(f"mentornet: {describe(exc, ServiceSettings)}") from None

@@ -3,6 +3,7 @@ nothing committed."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from mentornet_chassis.messaging.broker import client_config
 from mentornet_chassis.process.settings import KafkaSettings
 from mentornet_contracts.catalogue import EVENT_TOPICS
 
+from mentornet_tooling.devstack import DevConfig
 from mentornet_tooling.operator.records import Seen
 
 CLIENT_ID = "mentornet-operator"
@@ -28,11 +30,23 @@ class NoSuchTopicError(LookupError):
 
 
 def kafka_settings(bootstrap_servers: str | None = None) -> KafkaSettings:
-    """KAFKA_* from the environment (TLS and SASL included), servers overridable."""
+    """KAFKA_* from the environment (TLS and SASL included), servers overridable; with
+    neither, the local stack's broker (MENTORNET_DEV_KAFKA_PORT moves it)."""
     settings = KafkaSettings()
-    if bootstrap_servers:
-        return settings.model_copy(update={"bootstrap_servers": bootstrap_servers})
+    servers = bootstrap_servers or local_default("KAFKA_BOOTSTRAP_SERVERS", "kafka")
+    if servers:
+        return settings.model_copy(update={"bootstrap_servers": servers})
     return settings
+
+
+def local_default(variable: str, server: str) -> str | None:
+    """The local stack's address of `server` ("kafka" or "mongodb") when `variable` does
+    not name one: the ports `mentornet dev up` uses, as its MENTORNET_DEV_* variables
+    set them (read now, not when the module was imported)."""
+    if os.environ.get(variable):
+        return None
+    cfg = DevConfig(external_kafka=None, external_mongo=None)
+    return cfg.bootstrap if server == "kafka" else cfg.mongo_uri
 
 
 class Reader:

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mentornet_chassis.errors import Refusal, error_body, problems_of
 from mentornet_chassis.http import guard as guarding
 from mentornet_chassis.http import openapi
+from mentornet_chassis.http.access import AccessLog
 from mentornet_chassis.http.answers import IdempotencyStore
 from mentornet_chassis.http.bodylimit import BodyLimit
 from mentornet_chassis.http.guard import Guard
@@ -42,10 +43,12 @@ def create_http_app(
     health: Callable[[], HealthReport] | None = None,
     guard: Guard | None = None,
     provides: Sequence[object] = (),
+    server_url: str | None = None,
 ) -> FastAPI:
     """`guard` checks every route's declared permission (a guard verifying no tokens
     refuses every route that is not public: enough for documents). `provides`: what the
-    routes ask for by type (provided.py)."""
+    routes ask for by type (provided.py). `server_url`: the `servers` entry of the
+    published document (a running service leaves it out: it is wherever it was asked)."""
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
     provide(app, provides)
 
@@ -89,5 +92,6 @@ def create_http_app(
         store, subject = idempotency
         app.add_middleware(Idempotency, store=store, subject=subject)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
-    openapi.install(app)
+    app.add_middleware(AccessLog)
+    openapi.install(app, server_url)
     return app

@@ -13,6 +13,11 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods whose routes never read a body: one sent along is ignored, not refused (and
+their documents list no 413)."""
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -40,7 +45,8 @@ class BodyLimit:
             return
         max_bytes = self.limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        reads_body = scope.get("method") not in BODILESS
+        if reads_body and declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await self._refuse(send, max_bytes)
             return
         seen = 0

@@ -24,6 +24,7 @@ from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor
 from mentornet_chassis.messaging.outgoing import OutgoingRecord, Publish
 from mentornet_chassis.messaging.progress import PartitionWatch
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
+from mentornet_chassis.process.logging import LIBRARY_LOGGER
 from mentornet_chassis.process.settings import KafkaSettings
 
 ACK_POLICY = AckPolicy.NACK_ON_ERROR
@@ -68,6 +69,7 @@ def create_broker(
         acks="all",
         security=_security(settings),
         graceful_timeout=graceful_timeout_s,
+        logger=logging.getLogger(LIBRARY_LOGGER),
         log_level=logging.DEBUG,
     )
 

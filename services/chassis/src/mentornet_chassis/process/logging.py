@@ -9,9 +9,16 @@ from typing import Any
 import structlog
 
 _configured = False
+LIBRARY_LOGGER = "mentornet.faststream"
+"""FastStream's lines (consumers started, partitions assigned) go to this logger, not
+to FastStream's own coloured handler on stdout."""
 
 
 def configure_logging(service: str, level: str = "INFO", *, json: bool | None = None) -> None:
+    """structlog for our own lines; the standard library's loggers (aiokafka, pymongo,
+    uvicorn, FastStream's LIBRARY_LOGGER, Python's warnings) rendered by the same
+    processors, so that off a terminal every line the process writes is one JSON object
+    with its level, logger, time and the service."""
     global _configured
     if _configured:
         return
@@ -19,11 +26,12 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
     renderer: Any = (
         structlog.processors.JSONRenderer() if render_json else structlog.dev.ConsoleRenderer()
     )
+    stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            stamp,
             structlog.processors.format_exc_info,
             renderer,
         ],
@@ -32,8 +40,32 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s %(message)s")
+    _route_standard_logging(renderer, stamp)
     _configured = True
+
+
+def _route_standard_logging(renderer: Any, stamp: Any) -> None:
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.ExtraAdder(),
+            stamp,
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger(LIBRARY_LOGGER).setLevel(logging.INFO)
+    logging.captureWarnings(True)
 
 
 def get_logger(name: str | None = None) -> Any:

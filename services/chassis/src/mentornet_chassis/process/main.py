@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from mentornet_contracts import REGISTRY, SERVICES
+from mentornet_contracts.cli_parser import OneLineParser
 
 from mentornet_chassis.messaging.topics import ensure_topics
 from mentornet_chassis.process.runner import run_service
@@ -37,7 +38,7 @@ def create_topics(bootstrap_servers: str | None, replication: int) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: argparse._SubParsersAction[OneLineParser]) -> None:
     """`serve` and `topics`, for this command and for the tooling's `mentornet`."""
     run = commands.add_parser("serve", help="run one service in the foreground")
     run.add_argument("service", choices=sorted(SERVICES))
@@ -50,7 +51,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mentornet-service", description=__doc__)
+    root = OneLineParser(prog="mentornet-service", description=__doc__)
     add_commands(root.add_subparsers(dest="command", required=True))
     return root
 

@@ -29,7 +29,7 @@ class SignedLinks:
     clock: Clock = WALL_CLOCK
 
     def signature(self, *parts: str, expires: int) -> str:
-        message = self.separator.join([*parts, str(expires)]).encode()
+        message = self.separator.join([*parts, str(expires)]).encode(errors="surrogateescape")
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:40]
 
     def sign(self, *parts: str) -> tuple[int, str]:
@@ -38,7 +38,10 @@ class SignedLinks:
         return expires, self.signature(*parts, expires=expires)
 
     def valid(self, *parts: str, expires: int, key: str) -> bool:
-        """Signed for these parts and this expiry, and not yet expired."""
+        """Signed for these parts and this expiry, and not yet expired. Compared as
+        bytes: a key with characters beyond ASCII (anyone can type one into a link) is
+        simply wrong, not an error."""
         if expires < self.clock():
             return False
-        return hmac.compare_digest(self.signature(*parts, expires=expires), key)
+        given = key.encode(errors="surrogateescape")
+        return hmac.compare_digest(self.signature(*parts, expires=expires).encode(), given)

@@ -16,6 +16,8 @@ from urllib.parse import quote
 import apprise
 from apprise.attachment.memory import AttachMemory
 
+from ..settings import BACKSTOP
+
 ICS_NAME = "invite.ics"
 ICS_TYPE = "text/calendar"
 DELIVERY_HEADER = "X-MentorNet-Delivery-Id"
@@ -53,6 +55,7 @@ class EmailChannel:
         joiner = "&" if "?" in self.url else "?"
         target = f"{self.url}{joiner}to={quote(to, safe='@')}"
         target += f"&+{DELIVERY_HEADER}={quote(delivery_id, safe='')}"
+        target += f"&cto={self.timeout_s:g}&rto={self.timeout_s:g}"
         if "from=" not in self.url:
             target += f"&from={quote(self.sender, safe='@')}"
         return target
@@ -78,10 +81,17 @@ class EmailChannel:
             raise SendFailed(f"the SMTP relay refused or failed: {said or 'no reason given'}")
 
     async def send(self, message: Outgoing) -> None:
+        """The SMTP client's own socket timeout (Apprise's `cto`/`rto`, `timeout_s`) ends
+        a slow send inside its thread; the outer limit is only a backstop, since a thread
+        given up on could still hand the message over after its failure was recorded,
+        and the retry would send it a second time."""
         try:
-            await asyncio.wait_for(asyncio.to_thread(self._send, message), self.timeout_s)
+            await asyncio.wait_for(
+                asyncio.to_thread(self._send, message), self.timeout_s * BACKSTOP
+            )
         except TimeoutError as exc:
-            raise SendFailed(f"no answer from the SMTP relay in {self.timeout_s:g} s") from exc
+            limit = self.timeout_s * BACKSTOP
+            raise SendFailed(f"no answer from the SMTP relay in {limit:g} s") from exc
         except SendFailed:
             raise
         except Exception as exc:  # Apprise's own faults count as a failed try, retried
