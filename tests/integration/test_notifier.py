@@ -281,9 +281,9 @@ async def test_sessions_reminders_quiet_hours_unsubscribe_and_erasure(
         assert inbox.to(pair.mentee_email) == [], "the mentee is in quiet hours"
 
         clock.advance(hours=1, minutes=1)  # 09:01 in New York
-        held = await count_reaches(inbox, pair.mentee_email, 2)  # sent at once, any order
-        [booked_mail] = [m for m in held if "session booked" in str(m["Subject"])]
-        [reminded] = [m for m in held if "reminder, session at" in str(m["Subject"])]
+        released = await count_reaches(inbox, pair.mentee_email, 2)  # together, any order
+        [booked_mail] = [m for m in released if "session booked" in str(m["Subject"])]
+        [reminded] = [m for m in released if "reminder, session at" in str(m["Subject"])]
         assert "(America/New_York)" in str(booked_mail["Subject"])
         calendar_of(booked_mail)
         assert "reminder" in str(reminded["Subject"])
