@@ -6,6 +6,7 @@ and exit 1, no traceback."""
 from __future__ import annotations
 
 import io
+import json
 
 import httpx
 import pytest
@@ -123,3 +124,11 @@ def test_mentornet_notifier_dead_letters_with_nothing_listening_is_one_line_and_
     assert captured.out == ""
     assert captured.err.startswith("mentornet notifier dead-letters: http://127.0.0.1:9: ")
     assert captured.err.count("\n") == 1
+
+
+def test_json_prints_each_dead_delivery_as_one_object_and_nothing_when_none() -> None:
+    code, lines, _ = run(httpx.MockTransport(lambda _: httpx.Response(200, json=DEAD)), "--json")
+    assert code == 0
+    assert [json.loads(found) for found in lines] == DEAD["dead"]
+    empty = httpx.MockTransport(lambda _: httpx.Response(200, json={"dead": []}))
+    assert run(empty, "--json")[:2] == (0, [])

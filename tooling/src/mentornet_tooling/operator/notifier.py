@@ -6,6 +6,7 @@ by default (its port moved by MENTORNET_DEV_HTTP_PORT_OFFSET), or `--url`."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -39,6 +40,9 @@ def notifier_parser() -> argparse.ArgumentParser:
     )
     dead.add_argument(
         "--timeout", type=float, default=10.0, help="longest wait, seconds (default 10)"
+    )
+    dead.add_argument(
+        "--json", action="store_true", dest="as_json", help="one JSON object per line, as stored"
     )
     return root
 
@@ -97,7 +101,7 @@ def notifier_command(
         print(f"mentornet notifier dead-letters: {url}: not a notifier's answer", file=err)
         return 1
     for entry in dead:
-        print(line(entry), file=out)
-    if not dead:
+        print(json.dumps(entry, sort_keys=True) if args.as_json else line(entry), file=out)
+    if not dead and not args.as_json:
         print("no dead-lettered deliveries", file=out)
     return 0
