@@ -325,7 +325,12 @@ async def test_sessions_reminders_quiet_hours_unsubscribe_and_erasure(
         await eventually(
             lambda: _gone(notifier, pair.mentee_id, pair.coordinator), timeout=30, what="erased"
         )
-        assert await ledger.count_documents({"state.participant_id": pair.mentee_id}) == 0
+
+        async def ledger_emptied() -> bool:
+            """The tombstone is written first, then the ledger entries go (usecases/erasure.py)."""
+            return await ledger.count_documents({"state.participant_id": pair.mentee_id}) == 0
+
+        await eventually(ledger_emptied, timeout=30, what="the mentee's ledger entries deleted")
         clock.advance(hours=3)  # past noon in New York: the request would have gone now
         await post(stack, reminder(match_id, 30))
         await count_reaches(inbox, pair.mentor_email, 4)
