@@ -39,6 +39,7 @@ IMPURE = (
     "bson",
     "aiokafka",
     "faststream",
+    "opentelemetry",
     "httpx",
     "uvicorn",
     "asyncio",
@@ -150,4 +151,5 @@ def test_the_chassis_is_the_runtime_in_a_few_subpackages() -> None:
         "store",
         "http",
         "process",
+        "tracing",
     }

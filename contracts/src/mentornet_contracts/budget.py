@@ -191,15 +191,16 @@ def largest_event(event_cls: type[Event]) -> Event:
 
 def largest_record_bytes(event_cls: type[Event]) -> int:
     """The largest event of its type as a Kafka record, every CloudEvents header that
-    can vary (ids, source) at its longest."""
+    can vary (ids, source) at its longest, with the trace context at its longest."""
     from .catalogue import REGISTRY
-    from .codec import MAX_HEADER_CHARS, encode, new_envelope
+    from .codec import MAX_HEADER_CHARS, TRACE_HEADER_CHARS, encode, new_envelope
 
     record = encode(new_envelope(largest_event(event_cls), "budget"), REGISTRY)
     headers = [
         (name, b"x" * MAX_HEADER_CHARS[name] if name in WIDEST_HEADERS else value)
         for name, value in record.headers
     ]
+    headers += [(name, b"x" * chars) for name, chars in TRACE_HEADER_CHARS.items()]
     return record_bytes(record.key, record.value, headers)
 
 

@@ -36,6 +36,16 @@ MAX_HEADER_CHARS = {
 }
 """The longest value each CloudEvents header may have; a longer one is refused, so
 events that carry them on (correlation and causation ids) stay within the budget."""
+TRACE_HEADER_CHARS = {
+    "ce_traceparent": 55,
+    "ce_tracestate": 512,
+    "traceparent": 55,
+    "tracestate": 512,
+}
+"""The W3C trace context a producer may add: CloudEvents' distributed-tracing extension
+(`ce_traceparent`, `ce_tracestate`) and the same values under the W3C names that
+OpenTelemetry's Kafka instrumentations read. Never a reason to refuse an event: a
+tracer ignores a context it cannot read, and a producer leaves out a longer tracestate."""
 
 E = TypeVar("E", bound=Event)
 E_co = TypeVar("E_co", bound=Event, covariant=True)

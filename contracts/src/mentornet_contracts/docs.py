@@ -31,6 +31,10 @@ CE_HEADERS: dict[str, str] = {
     "ce_subject": "The aggregate id; equal to the record key.",
     "ce_correlationid": "Id shared by every event of one causal chain.",
     "ce_causationid": "ce_id of the event that caused this one (its own id if none).",
+    "ce_traceparent": "W3C trace context of the span that produced the event (CloudEvents "
+    "distributed-tracing extension); also sent as `traceparent`.",
+    "ce_tracestate": "W3C tracestate, when the trace has one (at most 512 characters); also "
+    "sent as `tracestate`.",
     "content-type": f"Media type of the value, always `{CONTENT_TYPE}`.",
 }
 REQUIRED_CE_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject")

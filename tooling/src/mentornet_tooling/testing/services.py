@@ -14,6 +14,7 @@ from mentornet_chassis.process.runner import ServiceProcess
 from mentornet_chassis.process.runtime import Build
 from mentornet_chassis.process.settings import KafkaSettings, MongoSettings, ServiceSettings
 from mentornet_contracts.catalogue import EVENT_TOPICS
+from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import SecretStr
 
 from mentornet_tooling.embedded import free_port
@@ -66,15 +67,19 @@ async def running(
     *,
     ready_timeout: float = 60,
     from_log_end: bool = False,
+    span_exporter: SpanExporter | None = None,
 ) -> AsyncIterator[RunningService]:
     """With `from_log_end`, the service's consumer group starts at the current end of
-    every event topic: it sees what the test does, not what earlier tests did."""
+    every event topic: it sees what the test does, not what earlier tests did.
+    `span_exporter`: where the service's trace spans go (OpenTelemetry's in-memory one)."""
     if from_log_end and settings.consumer_group:
         topics = [topic.name for topic in EVENT_TOPICS]
         await start_group_at_log_end(
             settings.kafka.bootstrap_servers, settings.consumer_group, topics
         )
-    process = ServiceProcess(service, settings, build, handle_signals=False)
+    process = ServiceProcess(
+        service, settings, build, handle_signals=False, span_exporter=span_exporter
+    )
     task = asyncio.create_task(process.run())
     base = f"http://{settings.http_host}:{settings.http_port}"
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry.trace import Tracer
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,6 +24,7 @@ from mentornet_chassis.http.provided import provide
 from mentornet_chassis.process.health import HealthReport
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregate_docs import EventTooLarge
+from mentornet_chassis.tracing.http import TraceRequests
 
 _ERROR_NAMES = {
     400: "bad_request",
@@ -44,11 +46,13 @@ def create_http_app(
     guard: Guard | None = None,
     provides: Sequence[object] = (),
     server_url: str | None = None,
+    tracer: Tracer | None = None,
 ) -> FastAPI:
     """`guard` checks every route's declared permission (a guard verifying no tokens
     refuses every route that is not public: enough for documents). `provides`: what the
     routes ask for by type (provided.py). `server_url`: the `servers` entry of the
-    published document (a running service leaves it out: it is wherever it was asked)."""
+    published document (a running service leaves it out: it is wherever it was asked).
+    `tracer`: a span for every request (tracing/http.py)."""
     app = FastAPI(title=f"MentorNet {service}", version="0.1.0")
     provide(app, provides)
 
@@ -93,5 +97,7 @@ def create_http_app(
         app.add_middleware(Idempotency, store=store, subject=subject)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, overrides=body_limits)
     app.add_middleware(AccessLog)
+    if tracer is not None:
+        app.add_middleware(TraceRequests, tracer=tracer)
     openapi.install(app, server_url)
     return app

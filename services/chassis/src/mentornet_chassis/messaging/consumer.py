@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 from mentornet_contracts import DecodeError, Envelope, Event, Registry, decode
+from opentelemetry.trace import NoOpTracer
 
 from mentornet_chassis.messaging.deadletters import SET_ASIDE, DeadLetters
 from mentornet_chassis.messaging.dispatch import Dispatcher
@@ -34,6 +35,7 @@ from mentornet_chassis.messaging.records import (
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.mongo import Document
+from mentornet_chassis.tracing.messaging import RecordSpans, record_outcome
 
 log = get_logger(__name__)
 
@@ -63,8 +65,10 @@ class RecordProcessor:
         parking: ParkingLot | None = None,
         parks: Sequence[type[Exception]] = (),
         max_rewinds: int = 3,
+        spans: RecordSpans | None = None,
     ) -> None:
         self.registry = registry
+        self.spans = spans or RecordSpans(NoOpTracer())
         self.dead_letters = dead_letters
         self.metrics = metrics
         self.max_rewinds = max_rewinds
@@ -72,7 +76,9 @@ class RecordProcessor:
         """How often each record made its batch fail, to set it aside at max_rewinds."""
         parks = tuple(parks) if parking is not None else ()
         self.dispatch = Dispatcher(handlers, dead_letters, metrics, retry, on_emitted, parks)
-        self.lines = Lines(parking if parks else None, self.dispatch, dead_letters, self._decoded)
+        self.lines = Lines(
+            parking if parks else None, self.dispatch, dead_letters, self._decoded, self.spans
+        )
 
     async def for_batch(self, records: Sequence[IncomingRecord]) -> Process:
         """`process` for the records of one batch (Lines.for_batch), guarded."""
@@ -120,12 +126,15 @@ class RecordProcessor:
     async def process(self, record: IncomingRecord, line_clear: bool = False) -> RecordOutcome:
         """Handle a record; return its outcome. Raises only if the DLQ write fails.
         `line_clear`: the record's line is known to have no parked records."""
-        with record_context(record):
+        with self.spans.consuming(record) as span, record_context(record):
             envelope = await self._decoded(record)
             if envelope is None:
-                return RecordOutcome.DEAD_LETTERED
-            with event_context(envelope):
-                return await self.lines.apply(record, envelope, line_clear=line_clear)
+                outcome = RecordOutcome.DEAD_LETTERED
+            else:
+                with event_context(envelope):
+                    outcome = await self.lines.apply(record, envelope, line_clear=line_clear)
+            record_outcome(span, outcome, failed=outcome == RecordOutcome.DEAD_LETTERED)
+            return outcome
 
     async def retry_in_turn(self, doc: Document) -> RecordOutcome:
         """Retry a parked record for the ParkingWorker (Lines.retry_in_turn)."""

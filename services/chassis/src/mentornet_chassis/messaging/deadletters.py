@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from mentornet_contracts import dlq
 from mentornet_contracts.budget import MAX_MESSAGE_BYTES, record_bytes
-from mentornet_contracts.codec import MAX_HEADER_CHARS, format_time
+from mentornet_contracts.codec import MAX_HEADER_CHARS, TRACE_HEADER_CHARS, format_time
 from mentornet_contracts.errors import DecodeError
 
 from mentornet_chassis.messaging.outgoing import OutgoingRecord
@@ -37,6 +37,8 @@ PREFIX_BYTES = 4096
 ENVELOPE_HEADER_CHARS = 256
 ENVELOPE_HEADERS = 64
 TOO_LARGE = "too_large"
+KEPT_HEADER_CHARS = MAX_HEADER_CHARS | TRACE_HEADER_CHARS
+"""The headers a too-large record's stand-in keeps (when no longer than this)."""
 
 
 def origin_of(record: IncomingRecord) -> str:
@@ -130,7 +132,7 @@ class DeadLetters:
         kept = {
             name: text
             for name, text in original.items()
-            if name in MAX_HEADER_CHARS and len(text) <= MAX_HEADER_CHARS[name]
+            if len(text) <= KEPT_HEADER_CHARS.get(name, -1)
         }
         extra = {
             dlq.ENVELOPE: TOO_LARGE,

@@ -51,6 +51,7 @@ from mentornet_chassis.messaging.records import (
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.mongo import Document
+from mentornet_chassis.tracing.messaging import RecordSpans, record_outcome
 
 log = get_logger(__name__)
 
@@ -90,11 +91,13 @@ class Lines:
         dispatch: Dispatcher,
         dead_letters: DeadLetters,
         decode: Decode,
+        spans: RecordSpans,
     ) -> None:
         self.lot = lot
         self.dispatch = dispatch
         self.dead_letters = dead_letters
         self.decode = decode
+        self.spans = spans
         self.keys = KeyLocks()
 
     async def for_batch(self, records: Sequence[IncomingRecord], process: InLine) -> Process:
@@ -167,7 +170,7 @@ class Lines:
         """Try a leased parked record again. Still waiting, it is postponed (or expires);
         without `postpone`, only given back."""
         record = IncomingRecord.parked(doc)
-        with record_context(record, parked=True):
+        with self.spans.consuming(record, parked=True) as span, record_context(record, parked=True):
             envelope = await self.decode(record)
             if envelope is None:
                 outcome = RecordOutcome.DEAD_LETTERED
@@ -184,6 +187,7 @@ class Lines:
                     )
             if outcome != PARKED:
                 await self._lot.release(doc)
+            record_outcome(span, outcome, failed=outcome == RecordOutcome.DEAD_LETTERED)
             return outcome
 
     async def _park(self, record: IncomingRecord, reason: str, *, own_key: bool) -> RecordOutcome:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 
 _configured = False
 LIBRARY_LOGGER = "mentornet.faststream"
@@ -30,6 +32,7 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool | None = 
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_ids,
             structlog.processors.add_log_level,
             stamp,
             structlog.processors.format_exc_info,
@@ -48,6 +51,7 @@ def _route_standard_logging(renderer: Any, stamp: Any) -> None:
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
             structlog.contextvars.merge_contextvars,
+            add_trace_ids,
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.stdlib.ExtraAdder(),
@@ -66,6 +70,16 @@ def _route_standard_logging(renderer: Any, stamp: Any) -> None:
     root.setLevel(logging.WARNING)
     logging.getLogger(LIBRARY_LOGGER).setLevel(logging.INFO)
     logging.captureWarnings(True)
+
+
+def add_trace_ids(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The current span's trace and span ids (W3C hex), so a log line leads to its trace
+    in the tracing backend and the lines of one trace can be found in every service."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", format(context.trace_id, "032x"))
+        event.setdefault("span_id", format(context.span_id, "016x"))
+    return event
 
 
 def get_logger(name: str | None = None) -> Any:

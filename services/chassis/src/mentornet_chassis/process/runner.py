@@ -16,6 +16,7 @@ from collections.abc import Generator
 from typing import Any
 
 import uvicorn
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from mentornet_chassis.process.logging import configure_logging, get_logger
 from mentornet_chassis.process.runtime import Build, Runtime
@@ -36,11 +37,18 @@ class _Server(uvicorn.Server):
 
 class ServiceProcess:
     def __init__(
-        self, service: str, settings: ServiceSettings, build: Build, *, handle_signals: bool = True
+        self,
+        service: str,
+        settings: ServiceSettings,
+        build: Build,
+        *,
+        handle_signals: bool = True,
+        span_exporter: SpanExporter | None = None,
     ) -> None:
         self.service = service
         self.settings = settings
         self.build = build
+        self.span_exporter = span_exporter
         self.handle_signals = handle_signals
         self.started = asyncio.Event()
         self.app: Any = None
@@ -58,7 +66,7 @@ class ServiceProcess:
         return runtime_for(self.service, self.settings)
 
     async def run(self) -> None:
-        wired = wire(self.service, self.settings, self.build)
+        wired = wire(self.service, self.settings, self.build, self.span_exporter)
         for hook in wired.startup:
             await hook()
         self.app = wired.app
@@ -125,6 +133,7 @@ class ServiceProcess:
         await wired.runtime.broker.stop()
         await server_task
         await wired.runtime.client.close()
+        await asyncio.to_thread(wired.runtime.tracing.shutdown)
 
     def _stop_if_failed(self, task: asyncio.Task[None]) -> None:
         """A background worker that dies takes the process down, so it is restarted,

@@ -22,6 +22,7 @@ from mentornet_chassis.process.workers import Worker
 from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.identity import Enrolments
 from mentornet_chassis.store.mongo import Document
+from mentornet_chassis.tracing.setup import NO_TRACING, Tracing
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -51,6 +52,8 @@ class Runtime:
     """Erasure: drop the Idempotency-Key answers made by or about these people."""
     clock: Callable[[], datetime] = utc_now
     """The service's "now": the wall clock, or the local stack's shared simulated one."""
+    tracing: Tracing = NO_TRACING
+    """The service's tracer (tracing/setup.py), for spans of its own."""
 
     def aggregates(self, collection: str) -> AggregateStore:
         """A store whose events must fit the broker's records (EventTooLarge if not)."""

@@ -15,10 +15,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib.metadata import version
 from typing import Any
 
 from fastapi import FastAPI
 from mentornet_contracts import REGISTRY, SERVICES, stamp_events_with
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from mentornet_chassis.http.answers import COLLECTION as IDEMPOTENCY
 from mentornet_chassis.http.answers import IdempotencyStore
@@ -49,8 +51,15 @@ from mentornet_chassis.process.workers import Worker
 from mentornet_chassis.store import identity
 from mentornet_chassis.store.aggregates import AggregateStore
 from mentornet_chassis.store.mongo import create_client, database, ping
+from mentornet_chassis.tracing.messaging import RecordSpans
+from mentornet_chassis.tracing.mongo import CommandSpans
+from mentornet_chassis.tracing.setup import tracing_for
 
 Hook = Callable[[], Awaitable[Any]]
+
+
+def chassis_version() -> str:
+    return version("mentornet-chassis")
 
 
 @dataclass
@@ -68,11 +77,19 @@ class Wired:
 
 
 def runtime_for(
-    service: str, settings: ServiceSettings, wake_relay: asyncio.Event | None = None
+    service: str,
+    settings: ServiceSettings,
+    wake_relay: asyncio.Event | None = None,
+    span_exporter: SpanExporter | None = None,
 ) -> Runtime:
-    """The process-wide resources; nothing connects until the process starts."""
+    """The process-wide resources; nothing connects until the process starts.
+    `span_exporter` (tests): where the service's spans go, instead of OTLP."""
+    tracing = tracing_for(service, chassis_version(), exporter=span_exporter)
     client = create_client(
-        settings.mongo, production=settings.production, app_name=f"mentornet-{service}"
+        settings.mongo,
+        production=settings.production,
+        app_name=f"mentornet-{service}",
+        listeners=[CommandSpans(tracing.tracer)] if tracing.exports else [],
     )
     broker = create_broker(
         settings.kafka,
@@ -90,13 +107,19 @@ def runtime_for(
         broker=broker,
         wake_relay=(wake_relay or asyncio.Event()).set,
         clock=clock,
+        tracing=tracing,
     )
 
 
-def wire(service: str, settings: ServiceSettings, build: Build) -> Wired:
+def wire(
+    service: str,
+    settings: ServiceSettings,
+    build: Build,
+    span_exporter: SpanExporter | None = None,
+) -> Wired:
     """Build the service's parts on a new Runtime, and the process around them."""
     wake = asyncio.Event()
-    runtime = runtime_for(service, settings, wake)
+    runtime = runtime_for(service, settings, wake, span_exporter)
     keys = IdempotencyStore(
         runtime.db[IDEMPOTENCY], timedelta(hours=settings.idempotency_ttl_hours)
     )
@@ -133,12 +156,14 @@ def _http_app(wired: Wired, parts: ServiceParts, keys: IdempotencyStore) -> Fast
         idempotency=(keys, verifier.subject_of),
         guard=Guard(verifier, parts.resources, parts.enrolments),
         provides=parts.provides,
+        tracer=runtime.tracing.tracer,
     )
 
 
 def _relay(runtime: Runtime, stores: list[AggregateStore], wake: asyncio.Event) -> OutboxRelay:
     spec, settings = SERVICES[runtime.service], runtime.settings
     publish = only_to([t.name for t in (*spec.publishes, spec.dlq)], publisher(runtime.broker))
+    publish = RecordSpans(runtime.tracing.tracer).traced(publish)
     return OutboxRelay(
         stores,
         publish,
@@ -157,6 +182,7 @@ def _consume(wired: Wired, parts: ServiceParts, letters: DeadLetterStore) -> Non
     """Subscribe the service's handlers to its topics; dead letters go to `letters`."""
     runtime, settings = wired.runtime, wired.runtime.settings
     service = runtime.service
+    group_id = settings.consumer_group or f"mentornet-{service}"
     lot = _parking_lot(runtime) if parts.parks else None
     dead_letters = DeadLetters(
         service,
@@ -179,6 +205,7 @@ def _consume(wired: Wired, parts: ServiceParts, letters: DeadLetterStore) -> Non
         parking=lot,
         parks=parts.parks,
         max_rewinds=settings.max_rewinds,
+        spans=RecordSpans(runtime.tracing.tracer, group_id),
     )
     watch = wired.watch = PartitionWatch(
         runtime.metrics, settings.stall_after_s, lambda: getattr(wired.subscriber, "consumer", None)
@@ -187,7 +214,7 @@ def _consume(wired: Wired, parts: ServiceParts, letters: DeadLetterStore) -> Non
         runtime.broker,
         processor,
         [t.name for t in parts.consumes],
-        group_id=settings.consumer_group or f"mentornet-{service}",
+        group_id=group_id,
         watch=watch,
     )
     wired.workers += [watch.run, letters.run_purge]

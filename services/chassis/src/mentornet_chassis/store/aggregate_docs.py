@@ -14,6 +14,7 @@ from mentornet_contracts import Envelope, Event, Registry, encode
 from mentornet_contracts.budget import EVENT_BUDGET_BYTES, record_bytes
 
 from mentornet_chassis.store.mongo import Document
+from mentornet_chassis.tracing.propagation import current_trace_headers
 
 INBOX_WINDOW = 1000
 """How many handled event ids each aggregate remembers. A duplicate older than this
@@ -86,9 +87,11 @@ class EventTooLarge(ValueError):
 def outbox_entry(
     envelope: Envelope[Event], registry: Registry, max_bytes: int = EVENT_BUDGET_BYTES
 ) -> Document:
-    """The record an event becomes; EventTooLarge if it is over `max_bytes`."""
+    """The record an event becomes, naming the current span as its trace parent;
+    EventTooLarge if it is over `max_bytes`."""
     record = encode(envelope, registry)
-    size = record_bytes(record.key, record.value, record.headers)
+    headers = [*record.headers, *((n, v.encode()) for n, v in current_trace_headers())]
+    size = record_bytes(record.key, record.value, headers)
     if size > max_bytes:
         raise EventTooLarge(envelope.type, size, max_bytes)
     return {
@@ -96,7 +99,7 @@ def outbox_entry(
         "topic": record.topic,
         "key": record.key.decode(),
         "value": record.value.decode(),
-        "headers": [[name, value.decode()] for name, value in record.headers],
+        "headers": [[name, value.decode()] for name, value in headers],
         "type": envelope.type,
         "created_at": datetime.now(UTC),
     }

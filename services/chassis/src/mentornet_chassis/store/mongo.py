@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pymongo
-from pymongo import AsyncMongoClient, WriteConcern
+from pymongo import AsyncMongoClient, WriteConcern, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mentornet_chassis.process.settings import MongoSettings
@@ -14,14 +15,21 @@ Document = dict[str, Any]
 
 
 def create_client(
-    settings: MongoSettings, *, production: bool, app_name: str
+    settings: MongoSettings,
+    *,
+    production: bool,
+    app_name: str,
+    listeners: Sequence[monitoring.CommandListener] = (),
 ) -> AsyncMongoClient[Document]:
-    """Majority writes in production so an acknowledged write survives a primary failover."""
+    """Majority writes in production so an acknowledged write survives a primary failover.
+    `listeners`: command monitoring (the tracing's store spans)."""
     options: dict[str, Any] = {
         "appname": app_name,
         "serverSelectionTimeoutMS": 5000,
         "tz_aware": True,
     }
+    if listeners:
+        options["event_listeners"] = list(listeners)
     if production:
         options["w"] = "majority"
     if settings.tls_ca_file:
