@@ -76,6 +76,9 @@ def _disruption_budgets(resources: list[Resource]) -> Iterator[str]:
 
 IDENTITY_POLICY = "mentornet-allow-identity-provider"
 """The one egress beyond DNS, Kafka and MongoDB: HTTPS to the identity provider's JWKS."""
+COLLECTOR_POLICY = "mentornet-allow-trace-collector"
+OTLP_HTTP_PORT = 4318
+"""With components/tracing: OTLP/HTTP to the OpenTelemetry collector."""
 
 
 def _network(resources: list[Resource]) -> Iterator[str]:
@@ -104,6 +107,8 @@ NOTIFIER_BLOCKS = {cidr for cidr, _ in NOTIFIER_EGRESS.values()}
 def _allowed(name: str) -> set[int]:
     if name == IDENTITY_POLICY:
         return {443}
+    if name == COLLECTOR_POLICY:
+        return {OTLP_HTTP_PORT}
     if name == NOTIFIER_POLICY:
         return EGRESS_PORTS | {PORT} | {port for _, port in NOTIFIER_EGRESS.values()}
     return EGRESS_PORTS

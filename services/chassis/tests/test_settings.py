@@ -86,3 +86,16 @@ def test_production_refuses_a_simulated_clock(monkeypatch: pytest.MonkeyPatch) -
         MENTORNET_DEMO_SIMULATED_CLOCK_FILE="/tmp/clock.json",
     )
     assert "a simulated clock is for development, not production" in message
+
+
+def test_an_otlp_protocol_this_build_lacks_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = refusal(
+        monkeypatch,
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4317",
+        OTEL_EXPORTER_OTLP_PROTOCOL="grpc",
+    )
+    assert message.startswith("mentornet-demo: refusing to start: OTEL_EXPORTER_OTLP_PROTOCOL=")
+    assert "http/protobuf" in message
+    assert "\n" not in message

@@ -6,6 +6,7 @@ cluster); service settings read `MENTORNET_<SERVICE>_*`.
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Self, TypeVar
@@ -17,6 +18,7 @@ from pymongo.errors import ConfigurationError, InvalidURI
 from pymongo.uri_parser import parse_uri
 
 from mentornet_chassis.http.authsettings import AuthSettings
+from mentornet_chassis.tracing.setup import TracingSettingsError, exporting
 
 DEFAULT_KAFKA = "127.0.0.1:19092"
 DEFAULT_MONGO = "mongodb://127.0.0.1:27117"
@@ -204,12 +206,16 @@ class SettingsError(SystemExit):
 
 
 def load_settings(cls: type[S], service: str) -> S:
+    """The service's settings from the environment, the OTEL_* variables checked too."""
     try:
+        exporting(os.environ)
         return cls()
     except ValidationError as exc:
         raise SettingsError(
             f"mentornet-{service}: refusing to start: {describe(exc, cls)}"
         ) from None
+    except TracingSettingsError as exc:
+        raise SettingsError(f"mentornet-{service}: refusing to start: {exc}") from None
 
 
 def describe(exc: ValidationError, cls: type[ServiceSettings]) -> str:
