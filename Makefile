@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup browser kustomize redocly manifests run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
+.PHONY: setup browser kustomize redocly checkov manifests run stop status test test-unit test-integration lint fmt docs bench contracts-check clean
 
 $(UV):
 	@$(PYTHON) -m venv .tools
@@ -42,6 +42,10 @@ redocly: ## Redocly's CLI from the npm registry: lints the OpenAPI documents in 
 	@[ -x .tools/node_modules/.bin/redocly ] || \
 		npm install --silent --no-audit --no-fund --prefix .tools @redocly/cli@2.77.0 >/dev/null
 
+checkov: $(UV) ## checkov from PyPI, in its own environment: scans the rendered overlays in `make test`
+	@[ -x .tools/checkov/bin/checkov ] || { $(UV) venv --quiet .tools/checkov --python $(PYTHON) && \
+		$(UV) pip install --quiet --python .tools/checkov/bin/python checkov==3.3.30; }
+
 manifests: setup ## regenerate the files derived from the contracts (k8s base, Strimzi, KEDA, settings doc)
 	@$(RUN)/python -m deploy
 
@@ -50,7 +54,7 @@ manifests: setup ## regenerate the files derived from the contracts (k8s base, S
 # fixtures start once).
 TEST_WORKERS ?= auto
 
-test: setup browser kustomize redocly ## the whole suite: unit, contract, integration and e2e on the real embedded stack
+test: setup browser kustomize redocly checkov ## the whole suite: unit, contract, integration and e2e on the real embedded stack
 	@$(RUN)/mentornet contracts check
 	@$(RUN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 

@@ -103,20 +103,38 @@ def config(service: str) -> dict[str, str]:
     }
 
 
-def secret_env(service: str) -> list[Resource]:
-    refs = {
+SECRETS_DIR = "/var/run/secrets/mentornet"
+
+
+def secret_refs(service: str) -> dict[str, tuple[str, str]]:
+    """Each secret setting of `service`: the Secret and the key that hold it."""
+    return {
         "KAFKA_SASL_PASSWORD": (name(service), "password"),
         "MONGODB_URI": (f"{name(service)}-mongodb", "uri"),
         **SECRET_ENV.get(service, {}),
     }
+
+
+def secret_env(service: str) -> list[Resource]:
+    """Secrets are mounted as files (secret_volumes); the environment only says where
+    (`NAME_FILE`, read by the chassis settings), so no secret is in the environment."""
     return [
-        {"name": var, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
-        for var, (secret, key) in refs.items()
+        {"name": f"{var}_FILE", "value": f"{SECRETS_DIR}/{secret}/{key}"}
+        for var, (secret, key) in secret_refs(service).items()
     ]
+
+
+def secret_volumes(service: str) -> tuple[list[Resource], list[Resource]]:
+    """The volumes holding the service's secrets, and where they are mounted."""
+    secrets = sorted({secret for secret, _ in secret_refs(service).values()})
+    volumes = [{"name": s, "secret": {"secretName": s, "defaultMode": 0o440}} for s in secrets]
+    mounts = [{"name": s, "mountPath": f"{SECRETS_DIR}/{s}", "readOnly": True} for s in secrets]
+    return volumes, mounts
 
 
 def deployment(service: str) -> Resource:
     requests, limits = RESOURCES.get(service, RESOURCES["default"])
+    secret_vols, secret_mounts = secret_volumes(service)
     probe = {
         "httpGet": {"path": "/readyz", "port": "http"},
         "periodSeconds": 5,
@@ -158,7 +176,7 @@ def deployment(service: str) -> Resource:
                         {
                             "name": service,
                             "image": "mentornet",
-                            "imagePullPolicy": "IfNotPresent",
+                            "imagePullPolicy": "Always",
                             "args": ["serve", service],
                             "ports": [{"name": "http", "containerPort": PORT, "protocol": "TCP"}],
                             "envFrom": [{"configMapRef": {"name": name(service)}}],
@@ -186,12 +204,14 @@ def deployment(service: str) -> Resource:
                             "volumeMounts": [
                                 {"name": "tmp", "mountPath": "/tmp"},
                                 {"name": "kafka-ca", "mountPath": CA_DIR, "readOnly": True},
+                                *secret_mounts,
                             ],
                         }
                     ],
                     "volumes": [
                         {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}},
                         {"name": "kafka-ca", "secret": {"secretName": "mentornet-kafka-ca"}},
+                        *secret_vols,
                     ],
                 },
             },

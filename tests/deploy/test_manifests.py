@@ -92,17 +92,33 @@ def test_every_deployment_verifies_tokens_with_issuer_and_audience(
     assert checked >= 10
 
 
-def test_secrets_are_referenced_never_committed(
+def test_secrets_are_mounted_as_files_never_committed_nor_in_the_environment(
     rendered: dict[str, list[validate.Resource]],
 ) -> None:
+    checked = 0
     for resources in rendered.values():
         assert not [r for r in resources if r["kind"] == "Secret"]
         for deployment in (r for r in resources if r["kind"] == "Deployment"):
-            env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
-            by_name = {e["name"]: e for e in env}
-            for secret in ("KAFKA_SASL_PASSWORD", "MONGODB_URI"):
-                assert "secretKeyRef" in by_name[secret]["valueFrom"], secret
-            assert all("value" not in e for e in env)
+            pod = deployment["spec"]["template"]["spec"]
+            [container] = pod["containers"]
+            secret_volumes = {
+                v["name"]: v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v
+            }
+            mounted = {
+                m["mountPath"]: secret_volumes[m["name"]]
+                for m in container["volumeMounts"]
+                if m["name"] in secret_volumes and m.get("readOnly")
+            }
+            env = {e["name"]: e for e in container["env"]}
+            assert {"KAFKA_SASL_PASSWORD_FILE", "MONGODB_URI_FILE"} <= set(env)
+            for name, entry in env.items():
+                assert name.endswith("_FILE"), name
+                assert "valueFrom" not in entry, name
+                directory, _, key = entry["value"].rpartition("/")
+                assert directory in mounted, (deployment["metadata"]["name"], name)
+                assert key
+                checked += 1
+    assert checked >= 24
 
 
 def test_the_derived_files_are_up_to_date() -> None:

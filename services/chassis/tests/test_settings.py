@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from mentornet_chassis.process.settings import ServiceSettings, SettingsError, load_settings
 from pydantic_settings import SettingsConfigDict
@@ -99,3 +101,40 @@ def test_an_otlp_protocol_this_build_lacks_is_refused_in_one_line(
     assert message.startswith("mentornet-demo: refusing to start: OTEL_EXPORTER_OTLP_PROTOCOL=")
     assert "http/protobuf" in message
     assert "\n" not in message
+
+
+def test_a_secret_mounted_as_a_file_is_read_through_its_file_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "uri").write_text("mongodb://svc:s3cret@db.internal:27017/?tls=false\n")
+    (tmp_path / "password").write_text("kafka-pass")
+    (tmp_path / "key").write_text("k" * 40 + "\n\n")
+    for name in ("MONGODB_URI", "KAFKA_SASL_PASSWORD"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("MONGODB_URI_FILE", str(tmp_path / "uri"))
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD_FILE", str(tmp_path / "password"))
+    monkeypatch.setenv("AUTH_HS256_KEY", "")
+    monkeypatch.setenv("AUTH_HS256_KEY_FILE", str(tmp_path / "key"))
+    settings = load_settings(DemoSettings, "demo")
+    assert settings.mongo.uri.get_secret_value() == (
+        "mongodb://svc:s3cret@db.internal:27017/?tls=false"
+    )
+    assert settings.kafka.sasl_password is not None
+    assert settings.kafka.sasl_password.get_secret_value() == "kafka-pass"
+    assert settings.auth.hs256_key is not None
+    assert settings.auth.hs256_key.get_secret_value() == "k" * 40 + "\n"
+
+
+def test_a_setting_given_twice_or_an_unreadable_file_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "uri").write_text("mongodb://db:27017")
+    monkeypatch.setenv("MONGODB_URI_FILE", str(tmp_path / "uri"))
+    both = refusal(monkeypatch, MONGODB_URI="mongodb://other:27017")
+    assert both == (
+        "mentornet-demo: refusing to start: MONGODB_URI and MONGODB_URI_FILE are both set: set one"
+    )
+    monkeypatch.setenv("MONGODB_URI", "")
+    missing = refusal(monkeypatch, MONGODB_URI_FILE=str(tmp_path / "absent"))
+    assert missing.startswith("mentornet-demo: refusing to start: MONGODB_URI_FILE: cannot read")
+    assert "No such file or directory" in missing

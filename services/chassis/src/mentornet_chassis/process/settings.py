@@ -18,6 +18,7 @@ from pymongo.errors import ConfigurationError, InvalidURI
 from pymongo.uri_parser import parse_uri
 
 from mentornet_chassis.http.authsettings import AuthSettings
+from mentornet_chassis.process.secret_files import SecretFileError, read_secret_files
 from mentornet_chassis.tracing.setup import TracingSettingsError, exporting
 
 DEFAULT_KAFKA = "127.0.0.1:19092"
@@ -206,15 +207,17 @@ class SettingsError(SystemExit):
 
 
 def load_settings(cls: type[S], service: str) -> S:
-    """The service's settings from the environment, the OTEL_* variables checked too."""
+    """The service's settings from the environment (a setting's `_FILE` variable read
+    into it: secret_files.py), the OTEL_* variables checked too."""
     try:
         exporting(os.environ)
+        read_secret_files(cls, os.environ)
         return cls()
     except ValidationError as exc:
         raise SettingsError(
             f"mentornet-{service}: refusing to start: {describe(exc, cls)}"
         ) from None
-    except TracingSettingsError as exc:
+    except (TracingSettingsError, SecretFileError) as exc:
         raise SettingsError(f"mentornet-{service}: refusing to start: {exc}") from None
 
 
