@@ -27,7 +27,7 @@ def test_every_overlay_renders_and_passes_schemas_and_policy(
     kinds = Counter(r["kind"] for r in resources)
     for kind in ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget"):
         assert kinds[kind] == len(SERVICES), kind
-    assert kinds["ConfigMap"] == len(SERVICES)
+    assert kinds["ConfigMap"] == len(SERVICES) + 1, "a config map per service and the dashboard"
     assert kinds["KafkaTopic"] > 0
     assert kinds["KafkaUser"] == len(SERVICES) + 1
     assert validate.schema_problems(resources) == []
