@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,17 +37,38 @@ def publish(api: Api) -> list[Program]:
     return programs
 
 
-def enrol(api: Api, programs: list[Program], rng: random.Random, run: str, scale: float) -> None:
-    """`scale` shrinks or grows every program's head count (a quick run: 0.2)."""
+def head_counts(programs: list[Program], scale: float) -> list[tuple[int, int]]:
+    """Mentors and mentees each program enrols; `scale` shrinks or grows them (a quick
+    run: 0.2), at least two of each."""
+    return [
+        (max(2, round(p.plan.mentors * scale)), max(2, round(p.plan.mentees * scale)))
+        for p in programs
+    ]
+
+
+def enrol(
+    api: Api,
+    programs: list[Program],
+    rng: random.Random,
+    run: str,
+    scale: float,
+    registered: Callable[[int], None] = lambda done: None,
+) -> None:
+    """Register every program's people; `registered` hears how many so far."""
     today = FileClock(api.cfg.clock_file)().date()
-    for program in programs:
+    done = 0
+    for program, (mentors, mentees) in zip(programs, head_counts(programs, scale), strict=True):
         plan, pid = program.plan, program.program_id
-        for n in range(max(2, round(plan.mentors * scale))):
+        for n in range(mentors):
             body = {**mentor(rng, n, plan, run), "program_id": pid}
             program.mentors.append(_register(api, program, "mentors", body))
-        for n in range(max(2, round(plan.mentees * scale))):
+            done += 1
+            registered(done)
+        for n in range(mentees):
             body = {**mentee(rng, n, plan, run, today), "program_id": pid}
             program.mentees.append(_register(api, program, "mentees", body))
+            done += 1
+            registered(done)
 
 
 def _register(api: Api, program: Program, role: str, body: dict[str, Any]) -> str:

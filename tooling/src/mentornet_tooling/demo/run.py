@@ -11,13 +11,29 @@ from typing import Any
 from mentornet_tooling import devstack, mailsink
 from mentornet_tooling.demo import experiment, outcomes
 from mentornet_tooling.demo.client import Api, DemoError, Json
-from mentornet_tooling.demo.enrolment import Program, enrol, publish, wait_until_matcher_knows
+from mentornet_tooling.demo.enrolment import (
+    Program,
+    enrol,
+    head_counts,
+    publish,
+    wait_until_matcher_knows,
+)
 from mentornet_tooling.demo.matching import board, confirmed, decide_all, run_batches
+from mentornet_tooling.demo.progress import Progress, counting
 from mentornet_tooling.demo.review import audit, review_samples
-from mentornet_tooling.demo.weeks import Tally, next_week
+from mentornet_tooling.demo.weeks import STEPS_PER_WEEK, Tally, next_week
 from mentornet_tooling.devstack import DevConfig
 
 STALLING = 3
+STAGES = (
+    "Publishing programs and registering people",
+    "Waiting for the matcher to know everyone",
+    "Matching: batch runs and decisions",
+    "Simulated weeks",
+    "Closing the outcomes",
+    "Fairness audit and QA reviews",
+    "Results",
+)
 
 
 def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
@@ -29,17 +45,22 @@ def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
     rng, run = random.Random(seed), uuid.uuid4().hex[:6]
     api = Api(cfg, f"coordinator-{run}")
     started = time.monotonic()
+    progress = Progress(STAGES)
     try:
-        programs, trial = _onboard(api, rng, run, scale, seed)
+        programs, trial = _onboard(api, rng, run, scale, seed, progress)
         lab = outcomes.start(api, trial)
-        tally = _live(api, programs, rng, weeks, lab)
+        progress.stage("Simulated weeks")
+        tally = _live(api, programs, rng, weeks, lab, progress)
+        progress.stage("Closing the outcomes")
         assessed = outcomes.close(api, lab, tally.stalling)
+        progress.stage("Fairness audit and QA reviews")
         audit(api, programs)
         reviewed = review_samples(api, programs, rng)
         found = experiment.results(api, trial, assessed)
     except DemoError as exc:
         print(f"demo stopped: {exc}")
         return 1
+    progress.stage("Results")
     print(f"\n{_done(tally, reviewed)} in {time.monotonic() - started:.0f} s")
     experiment.show(api, trial, found, outcomes.fit_by_arm(lab))
     status = _report(api, programs)
@@ -53,15 +74,19 @@ def demo(weeks: int = 5, seed: int = 7, scale: float = 1.0) -> int:
 
 
 def _onboard(
-    api: Api, rng: random.Random, run: str, scale: float, seed: int
+    api: Api, rng: random.Random, run: str, scale: float, seed: int, progress: Progress
 ) -> tuple[list[Program], experiment.Experiment]:
+    progress.stage("Publishing programs and registering people")
     programs = publish(api)
     trial = experiment.define(api, programs, run, seed, scale)
-    enrol(api, programs, rng, run, scale)
+    total = sum(mentors + mentees for mentors, mentees in head_counts(programs, scale))
+    enrol(api, programs, rng, run, scale, counting(progress, total, "people registered"))
     people = sum(len(p.people) for p in programs)
     print(f"Registered {people} people in {len(programs)} programs (6 time zones).")
+    progress.stage("Waiting for the matcher to know everyone")
     wait_until_matcher_knows(api, programs)
     experiment.assigned(api, trial)
+    progress.stage("Matching: batch runs and decisions")
     runs = run_batches(api, programs)
     decide_all(api, programs, rng)
     for program in programs:
@@ -77,7 +102,12 @@ def _onboard(
 
 
 def _live(
-    api: Api, programs: list[Program], rng: random.Random, weeks: int, lab: outcomes.Lab
+    api: Api,
+    programs: list[Program],
+    rng: random.Random,
+    weeks: int,
+    lab: outcomes.Lab,
+    progress: Progress,
 ) -> Tally:
     tally = Tally()
     # mentees outside the experiment stall first, so rematches do not blur its arms
@@ -85,7 +115,8 @@ def _live(
     tally.stalling = {m["mentee_id"] for m in standard[:STALLING]}
     milestones = 0
     for week in range(1, weeks + 1):
-        now = next_week(api, programs, rng, tally)
+        stepped = counting(progress, STEPS_PER_WEEK, f"week {week} of {weeks}, steps")
+        now = next_week(api, programs, rng, tally, stepped)
         decide_all(api, programs, rng, rounds=3)
         milestones += outcomes.week(api, lab, now.date())
         print(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,13 +44,20 @@ class Tally:
     """People who just held a session, and how many more steps to look for requests."""
 
 
-def next_week(api: Api, programs: list[Program], rng: random.Random, tally: Tally) -> datetime:
-    """A week in steps of STEP; returns the new "now"."""
+def next_week(
+    api: Api,
+    programs: list[Program],
+    rng: random.Random,
+    tally: Tally,
+    stepped: Callable[[int], None] = lambda done: None,
+) -> datetime:
+    """A week in steps of STEP; returns the new "now". `stepped` hears each step done."""
     now = FileClock(api.cfg.clock_file)()
-    for _ in range(STEPS_PER_WEEK):
+    for n in range(STEPS_PER_WEEK):
         now = simclock.advance(api.cfg.clock_file, STEP)
         time.sleep(SETTLE_S)
         _step(api, programs, now, rng, tally)
+        stepped(n + 1)
     return now
 
 
