@@ -185,6 +185,15 @@ def _up_and_healthy(tmp_path: Path, dev_env: dict[str, str]) -> list[int]:
             status.stdout
         )
     offset = int(dev_env["MENTORNET_DEV_HTTP_PORT_OFFSET"])
+    listed = dev(tmp_path, dev_env, "status", "--json")
+    assert listed.returncode == 0
+    records = {r["name"]: r for r in map(json.loads, listed.stdout.splitlines())}
+    assert {name: r["state"] for name, r in records.items()} == dict.fromkeys(
+        ("kafka", "mongodb", "mailsink", *HTTP_PORTS), "healthy"
+    )
+    assert records["mailsink"]["address"] == f"127.0.0.1:{dev_env['MENTORNET_DEV_SMTP_PORT']}"
+    assert records["intake"]["address"] == f"127.0.0.1:{HTTP_PORTS['intake'] + offset}"
+    assert records["matcher"]["work"]["status"] == "ok"
     ready = httpx.get(f"http://127.0.0.1:{HTTP_PORTS['matcher'] + offset}/readyz").json()
     assert ready["checks"] == {"mongodb": True, "kafka": True, "partitions_assigned": True}
     assert (home / "logs" / "intake.log").exists()

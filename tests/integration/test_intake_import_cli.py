@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
@@ -55,6 +56,17 @@ async def test_import_shows_progress_and_the_rejected_rows(
     again = await mentornet(*args, env=env)
     assert again[0] == 0
     assert "0 registered, 285 already there, 15 rejected" in again[1]
+    code, out, err = await mentornet(*args, "--json", env=env)
+    assert code == 0, err
+    job, *rows = [json.loads(line) for line in out.splitlines()]
+    assert (job["status"], job["registered"], job["skipped"], job["rejected"]) == (
+        "done",
+        0,
+        285,
+        15,
+    )
+    assert sorted(row["row"] for row in rows) == sorted(bad_rows)
+    assert all(row["errors"] for row in rows)
 
     refused = await mentornet(*args[:-1], "mentor", "--program", "prog-missing", env=env)
     assert refused[0] == 1, "a refusal is a failure"

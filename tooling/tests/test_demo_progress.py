@@ -65,4 +65,3 @@ def test_a_new_stage_ends_a_count_left_open() -> None:
     progress.count(1, 3, "people registered")
     progress.stage("Match")
     assert out.getvalue().endswith("\x1b[K\n[2/2] Match (0:00)\n")
-

@@ -5,6 +5,7 @@ documents and tokens; `serve` and `topics` are the production command's
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -48,9 +49,14 @@ def _dev(args: argparse.Namespace) -> int:
         return 0
     if args.action == "status":
         health = devstack.status(cfg)
-        _print_status(health, cfg)
         work = devstack.work_health(cfg)
-        _print_work(work)
+        if args.as_json:
+            for name, state in health.items():
+                record = {"name": name, "state": state, "address": _address(name, cfg)}
+                print(json.dumps(record | ({"work": work[name]} if name in work else {})))
+        else:
+            _print_status(health, cfg)
+            _print_work(work)
         moving = all(w.get("status") == "ok" for w in work.values())
         return 0 if health and moving and all(h == "healthy" for h in health.values()) else 1
     if args.action == "restart":
@@ -78,14 +84,14 @@ def _print_status(health: dict[str, str], cfg: devstack.DevConfig) -> None:
     if not health:
         print("nothing is running (start it with `make run`)")
     for name, state in health.items():
-        port = (
-            cfg.http_port(name)
-            if name in devstack.HTTP_PORTS
-            else cfg.kafka_port
-            if name == "kafka"
-            else cfg.mongo_port
-        )
-        print(f"{name:<10} {state:<10} 127.0.0.1:{port}")
+        print(f"{name:<10} {state:<10} {_address(name, cfg)}")
+
+
+def _address(name: str, cfg: devstack.DevConfig) -> str:
+    if name in devstack.HTTP_PORTS:
+        return f"127.0.0.1:{cfg.http_port(name)}"
+    ports = {"kafka": cfg.kafka_port, "mongodb": cfg.mongo_port, "mailsink": cfg.smtp_port}
+    return f"127.0.0.1:{ports[name]}"
 
 
 def _print_work(work: dict[str, dict[str, Any]]) -> None:
@@ -221,6 +227,9 @@ def parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs", "restart"])
     dev.add_argument("name", nargs="?", help="for logs (default intake) and restart: which process")
+    dev.add_argument(
+        "--json", action="store_true", dest="as_json", help="status: one JSON object per process"
+    )
     dev.set_defaults(func=_dev)
     return root
 

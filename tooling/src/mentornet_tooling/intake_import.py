@@ -8,10 +8,11 @@ rejected rows with their reasons. Exit status: 0 done, 1 the job failed, 2 refus
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -59,6 +60,12 @@ def parser() -> argparse.ArgumentParser:
         help="coordinator bearer token (default: $MENTORNET_TOKEN)",
     )
     upload.add_argument("--poll", type=float, default=0.5, help="seconds between checks")
+    upload.add_argument(
+        "--json",
+        action="store_true",
+        dest="as_json",
+        help="the job, then every rejected row, one JSON object per line",
+    )
     return root
 
 
@@ -107,6 +114,11 @@ def import_file(args: argparse.Namespace) -> int:
         if started.status_code != 202:
             return _said(f"refused: {_refused(started)}", FAILURE)
         job = follow(http, started.json(), args.poll, sys.stderr)
+        if args.as_json:
+            print(json.dumps(job))
+            for row in rejected_rows(http, job["job_id"]):
+                print(json.dumps(row))
+            return _said(f"failed: {job['error']}", FAILURE) if job["status"] == "failed" else 0
         rejected = http.get(
             f"/import-jobs/{job['job_id']}/rows",
             params={"outcome": "rejected", "limit": SHOWN_REJECTIONS},
@@ -121,6 +133,24 @@ def import_file(args: argparse.Namespace) -> int:
     if job["status"] == "failed":
         return _said(f"failed: {job['error']}", FAILURE)
     return 0
+
+
+def rejected_rows(http: httpx.Client, job_id: str, page: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every rejected row of a job, a page at a time."""
+    offset = 0
+    while True:
+        rows = (
+            http.get(
+                f"/import-jobs/{job_id}/rows",
+                params={"outcome": "rejected", "offset": offset, "limit": page},
+            )
+            .raise_for_status()
+            .json()["rows"]
+        )
+        yield from rows
+        if len(rows) < page:
+            return
+        offset += page
 
 
 def _said(reason: str, status: int) -> int:
