@@ -11,9 +11,11 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from mentornet_chassis.http.access import QUIET_PATHS
 from mentornet_tooling.devstack import HTTP_PORTS
 from mentornet_tooling.embedded import free_port
 from mentornet_tooling.testing.backends import Endpoints
@@ -125,11 +127,12 @@ def pids(home: Path) -> list[int]:
     return [json.loads(p.read_text())["pid"] for p in (home / "pids").glob("*.pid")]
 
 
-def assert_every_line_is_json(log: Path) -> None:
+def every_line_as_json(log: Path) -> list[dict[str, Any]]:
     """What a service wrote during the run, stdout and stderr alike: each line one JSON
     object naming its level (library loggers included)."""
     lines = log.read_text().splitlines()
     assert lines, f"{log.name} is empty"
+    found = []
     for number, line in enumerate(lines, start=1):
         try:
             parsed = json.loads(line)
@@ -137,6 +140,31 @@ def assert_every_line_is_json(log: Path) -> None:
             pytest.fail(f"{log.name}:{number} is not JSON: {line[:300]}")
         assert isinstance(parsed, dict), f"{log.name}:{number}: {line[:300]}"
         assert "level" in parsed, f"{log.name}:{number}: {line[:300]}"
+        found.append(parsed)
+    return found
+
+
+def assert_traces_run_through_the_logs(logs: dict[str, list[dict[str, Any]]]) -> None:
+    """Every request line and every handled event carries W3C trace and span ids, and the
+    traces intake's requests start are found in the other services' lines too."""
+    requests = [
+        line
+        for line in logs["intake"]
+        if line["event"] == "request" and line["path"] not in QUIET_PATHS
+    ]
+    handled = [
+        line for s, lines in logs.items() for line in lines if line["event"] == "event handled"
+    ]
+    assert requests
+    assert handled
+    for line in [*requests, *handled]:
+        assert re.fullmatch(r"[0-9a-f]{32}", line.get("trace_id", "")), line
+        assert re.fullmatch(r"[0-9a-f]{16}", line.get("span_id", "")), line
+    started = {line["trace_id"] for line in requests}
+    elsewhere = {
+        line.get("trace_id") for s, lines in logs.items() if s != "intake" for line in lines
+    }
+    assert started & elsewhere, "no request's trace reached another service's log"
 
 
 def test_port_in_use_names_the_port_and_variable(tmp_path: Path, dev_env: dict[str, str]) -> None:
@@ -293,8 +321,8 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
             seen_in_a_browser(name, url)
         moved = json.loads((home / "clock.json").read_text())["offset_seconds"]
         assert moved >= 21 * 86400
-        for service in HTTP_PORTS:
-            assert_every_line_is_json(home / "logs" / f"{service}.log")
+        logs = {s: every_line_as_json(home / "logs" / f"{s}.log") for s in HTTP_PORTS}
+        assert_traces_run_through_the_logs(logs)
     finally:
         down = dev(tmp_path, dev_env, "down")
     assert down.returncode == 0

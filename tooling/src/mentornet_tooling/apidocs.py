@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
 from mentornet_chassis.http.app import create_http_app
 from mentornet_chassis.process.runner import ServiceProcess
 from mentornet_chassis.process.settings import ServiceSettings
@@ -22,14 +23,15 @@ async def _never_ready() -> dict[str, bool]:
     return {"documentation": False}
 
 
-def openapi(service: str) -> dict[str, Any]:
+def http_app(service: str) -> FastAPI:
+    """The service's app as its composition root builds it (its routes, its document)."""
     module = importlib.import_module(f"mentornet_{service}.app")
     settings_cls: type[ServiceSettings] = getattr(module, "SETTINGS", ServiceSettings)
     process = ServiceProcess(service, settings_cls(), module.build, handle_signals=False)
     runtime = process.build_runtime()
     parts = module.build(runtime)
     port = settings_cls.model_fields["http_port"].default
-    app = create_http_app(
+    return create_http_app(
         service,
         runtime.metrics,
         _never_ready,
@@ -37,7 +39,10 @@ def openapi(service: str) -> dict[str, Any]:
         provides=parts.provides,
         server_url=f"http://127.0.0.1:{port}",
     )
-    document: dict[str, Any] = app.openapi()
+
+
+def openapi(service: str) -> dict[str, Any]:
+    document: dict[str, Any] = http_app(service).openapi()
     return document
 
 

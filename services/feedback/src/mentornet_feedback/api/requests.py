@@ -21,7 +21,27 @@ Desk = Annotated[Surveys, Depends(provided(Surveys))]
 
 
 class Answers(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "template_version": 1,
+                    "answers": {
+                        "rating": 5,
+                        "relevance": 5,
+                        "clarity": 4,
+                        "specificity": 4,
+                        "accountability": 4,
+                        "confidence_gain": 5,
+                        "next_focus": "same goal",
+                        "went_well": "Concrete feedback on my design doc and a plan for the"
+                        " review.",
+                    },
+                }
+            ]
+        },
+    )
 
     template_version: int = Field(
         ge=1, le=1_000_000, description="The version the request asked for."

@@ -32,7 +32,31 @@ class AdjustmentBody(BaseModel):
     """The body of POST /matches/{match_id}/goals/{goal_id}/adjustments: what changes
     (at least one of the three), and a note for the mentee."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "target_date": "2030-09-30",
+                    "milestones": [
+                        {
+                            "milestone_id": "m1",
+                            "statement": "Shadow two design reviews",
+                            "due_date": "2030-05-31",
+                        },
+                        {
+                            "milestone_id": "m2",
+                            "statement": "Lead the payments API design review",
+                            "due_date": "2030-08-31",
+                        },
+                    ],
+                    "note": "The reorg moved the review cycle, so the second milestone gets the"
+                    " summer.",
+                }
+            ]
+        },
+    )
 
     measurable_outcome: str | None = Field(default=None, min_length=1, max_length=500)
     target_date: date | None = None
@@ -52,7 +76,9 @@ class AdjustmentBody(BaseModel):
 class AnswerBody(BaseModel):
     """The body of POST .../adjustments/{proposal_id}/answer."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"examples": [{"accept": True}]}
+    )
 
     accept: bool
 

@@ -23,7 +23,23 @@ from .state import Match
 class AssessmentBody(BaseModel):
     """The body of POST /matches/{match_id}/skill-assessments."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "stage": "milestone",
+                    "levels": [
+                        {"skill_id": "system-design", "level": 3},
+                        {"skill_id": "public-speaking", "level": 2},
+                    ],
+                    "goal_id": "g1",
+                    "milestone_id": "m1",
+                }
+            ]
+        },
+    )
 
     stage: Literal["milestone", "end"] = Field(
         description="milestone: a review of a completed milestone (the mentee); end: once "

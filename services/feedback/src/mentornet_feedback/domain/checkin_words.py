@@ -49,7 +49,32 @@ class GoalNote(BaseModel):
 class ReflectionBody(BaseModel):
     """The body of POST /checkins/{session_id}/reflection."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "I walked my team through the first draft of the payments API design"
+                    " doc. The questions on idempotency caught me out, so I want to go"
+                    " over retries before the review.",
+                    "goals": [
+                        {
+                            "goal_id": "g1",
+                            "status": "on_track",
+                            "percent": 40,
+                            "note": "Design doc drafted; review booked with the platform team.",
+                        }
+                    ],
+                    "next_steps": [
+                        "Send the design doc to Priya for a first read",
+                        "Write up the retry and idempotency rules",
+                    ],
+                    "private_note": "A heavy on-call month: I may need to skip a week.",
+                }
+            ]
+        },
+    )
 
     text: Text = Field(description="The mentee's reflection since the last check-in.")
     goals: tuple[GoalNote, ...] = Field(
@@ -64,7 +89,19 @@ class ReflectionBody(BaseModel):
 class ReplyBody(BaseModel):
     """The body of POST /checkins/{session_id}/reply."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Good progress on the doc. Reviewers will ask about failure modes"
+                    " first, so open with them and keep the happy path short.",
+                    "next_steps": ["Read the last two incident reviews on the payments API"],
+                }
+            ]
+        },
+    )
 
     text: Text = Field(description="The mentor's reply to the reflection.")
     next_steps: tuple[NextStep, ...] = Field(default=(), max_length=MAX_STEPS)

@@ -72,7 +72,21 @@ QUESTIONS: tuple[SurveyQuestion, ...] = (
 class EndSurveyBody(BaseModel):
     """The body of POST /matches/{match_id}/end-survey (template VERSION)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "satisfaction": 5,
+                    "would_recommend": True,
+                    "confidence_gained": 4,
+                    "comments": "Someone outside my team to think out loud with made all the"
+                    " difference before my first design review.",
+                }
+            ]
+        },
+    )
 
     satisfaction: int = Field(ge=1, le=5)
     would_recommend: bool

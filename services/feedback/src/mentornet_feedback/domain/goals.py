@@ -30,7 +30,20 @@ PIVOTS_KEPT = 100
 class Progress(BaseModel):
     """The body of POST /matches/{id}/goals/{goal_id}/progress."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "percent": 60,
+                    "status": "on_track",
+                    "milestones_reached": 2,
+                    "note": "Shadowed two design reviews and wrote up what I learned.",
+                }
+            ]
+        },
+    )
 
     percent: int = Field(ge=0, le=100)
     status: GoalStatus

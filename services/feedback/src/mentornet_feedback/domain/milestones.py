@@ -32,7 +32,19 @@ class CompletionBody(BaseModel):
     """The body of POST /matches/{match_id}/goals/{goal_id}/milestones/{milestone_id}/
     completion."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "completed_on": "2026-11-20",
+                    "evidence": "Shadowed the checkout and ledger design reviews; my notes and"
+                    " questions are in the team wiki.",
+                }
+            ]
+        },
+    )
 
     completed_on: date = Field(description="When it was reached (not in the future).")
     evidence: Evidence = Field(description="What shows it was reached.")

@@ -35,7 +35,32 @@ class ActionItem(BaseModel):
 class ReportBody(BaseModel):
     """The body of POST /sessions/{id}/report."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "agenda": ["Review the payments API design doc", "Plan the design review"],
+                    "notes": "Amara has a solid draft; the retry rules need a clearer owner."
+                    " She is nervous about presenting to the staff engineers.",
+                    "action_items": [
+                        {
+                            "text": "Send the design doc to two reviewers",
+                            "owner": "mentee",
+                            "due_date": "2030-01-15",
+                        },
+                        {
+                            "text": "Introduce Amara to the API guild lead",
+                            "owner": "mentor",
+                            "due_date": "2030-01-10",
+                        },
+                    ],
+                    "risk_flags": [],
+                }
+            ]
+        },
+    )
 
     agenda: tuple[Annotated[str, Field(min_length=1, max_length=300)], ...] = Field(
         default=(), max_length=20

@@ -73,7 +73,50 @@ class Question(BaseModel):
 class TemplateSpec(BaseModel):
     """The body of PUT /programs/{id}/survey-template."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "questions": [
+                        {
+                            "id": "rating",
+                            "kind": "rating",
+                            "text": "Overall, how useful was this session?",
+                        },
+                        {
+                            "id": "relevance",
+                            "kind": "rubric",
+                            "dimension": "relevance",
+                            "text": "Did the session work on what matters most right now?",
+                        },
+                        {
+                            "id": "accountability",
+                            "kind": "rubric",
+                            "dimension": "accountability",
+                            "text": "Did you agree on next steps, each with an owner?",
+                        },
+                        {
+                            "id": "topics",
+                            "kind": "multiple",
+                            "text": "Which topics did you cover?",
+                            "options": ["career growth", "technical skills", "leadership"],
+                            "required": False,
+                            "audience": "mentee",
+                        },
+                        {
+                            "id": "private_note",
+                            "kind": "text",
+                            "text": "Anything for the program team only?",
+                            "required": False,
+                            "visibility": "private",
+                        },
+                    ]
+                }
+            ]
+        },
+    )
 
     questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
 

@@ -25,7 +25,12 @@ CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID", max_lengt
 
 
 class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "Moving to a role outside engineering next month."}]
+        },
+    )
 
     reason: str = Field(default="", max_length=500)
 

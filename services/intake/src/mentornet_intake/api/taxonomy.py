@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Body, Query
 from mentornet_chassis.http.guard import guarded_router
 from mentornet_chassis.http.policy import Grant, allow
 
@@ -16,6 +16,25 @@ from .views import CurationAnswer, SkillListing
 router = guarded_router(prefix="/taxonomy", tags=["skill taxonomy"])
 READ = allow("taxonomy.read", Grant.SIGNED_IN)
 IncludeDeprecated = Annotated[bool, Query(description="Also deprecated skills.")]
+NewSkill = Annotated[
+    Skill,
+    Body(
+        openapi_examples={
+            "platform-engineering": {
+                "summary": "A skill the default taxonomy lacks",
+                "value": {
+                    "id": "platform-engineering",
+                    "name": "Platform engineering",
+                    "cluster": "technical",
+                    "category": "devops",
+                    "tier": "professional",
+                    "aliases": ["internal developer platforms", "platform eng"],
+                },
+            }
+        }
+    ),
+]
+"""Skill is also the shape taxonomy.updated carries, so its example is the route's."""
 
 
 def _answer(curated: Curated) -> CurationAnswer:
@@ -44,7 +63,7 @@ async def lookup(skill_id: str, curation: Taxonomy) -> Skill:
 
 
 @router.post("/skills", status_code=201, **allow("taxonomy.add", Grant.TAXONOMY_CURATOR))
-async def add(skill: Skill, curation: Taxonomy) -> CurationAnswer:
+async def add(skill: NewSkill, curation: Taxonomy) -> CurationAnswer:
     return _answer(await curation.add(skill))
 
 

@@ -26,7 +26,12 @@ class TaxonomyConflict(Conflict, ValueError):
 
 
 class Rename(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"new_id": "microsoft-power-bi", "new_name": "Microsoft Power BI"}]
+        },
+    )
 
     new_id: str = Field(
         max_length=64, pattern=KEBAB_CASE, description="The skill's new id.", examples=["k8s-ops"]

@@ -127,6 +127,64 @@ class _Registration(BaseModel):
 class MenteeRegistration(_Registration):
     """The body of POST /participants/mentees."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "program_id": "prog-3f9c2a71b8d4",
+                    "display_name": "Amara Okafor",
+                    "email": "amara.okafor@example.org",
+                    "consent": {"version": "2026-10", "accepted_at": "2026-11-02T08:30:00Z"},
+                    "languages": ["en", "fr"],
+                    "formats": ["video", "in_person"],
+                    "channels": ["email", "slack"],
+                    "availability": {
+                        "timezone": "Europe/London",
+                        "weekly": [
+                            {"weekday": "tue", "start": "09:00", "end": "11:30", "preferred": True},
+                            {"weekday": "thu", "start": "14:00", "end": "16:00"},
+                        ],
+                    },
+                    "org_unit": "payments",
+                    "level": "L3",
+                    "goals": [
+                        {
+                            "goal_id": "g1",
+                            "statement": "Lead a design review for the payments API",
+                            "target_skills": [
+                                {"skill_id": "system-design", "level": 3},
+                                {"skill_id": "public-speaking", "level": 3},
+                            ],
+                            "measurable_outcome": "One review led, with written feedback from"
+                            " two staff engineers",
+                            "target_date": "2030-09-30",
+                            "milestones": [
+                                {
+                                    "milestone_id": "m1",
+                                    "statement": "Shadow two design reviews",
+                                    "due_date": "2030-05-31",
+                                },
+                                {
+                                    "milestone_id": "m2",
+                                    "statement": "Present the draft design to my own team",
+                                    "due_date": "2030-07-31",
+                                },
+                            ],
+                        }
+                    ],
+                    "skill_baseline": [
+                        {"skill_id": "system-design", "level": 2},
+                        {"skill_id": "public-speaking", "level": 2},
+                        {"skill_id": "python", "level": 4},
+                    ],
+                    "urgency": 3,
+                    "learning_pace": "steady",
+                    "preferred_style": "hands-on",
+                }
+            ]
+        }
+    )
+
     goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
     skill_baseline: list[SkillLevel] = Field(default_factory=list, max_length=MAX_SKILLS)
     segment: str | None = Field(default=None, max_length=64)
@@ -137,6 +195,47 @@ class MenteeRegistration(_Registration):
 
 class MentorRegistration(_Registration):
     """The body of POST /participants/mentors."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "program_id": "prog-3f9c2a71b8d4",
+                    "display_name": "Priya Raman",
+                    "email": "priya.raman@example.org",
+                    "consent": {"version": "2026-10", "accepted_at": "2026-10-28T16:05:00Z"},
+                    "languages": ["en", "ta"],
+                    "formats": ["video", "chat"],
+                    "channels": ["slack", "email"],
+                    "availability": {
+                        "timezone": "Asia/Kolkata",
+                        "weekly": [
+                            {"weekday": "wed", "start": "16:00", "end": "18:00", "preferred": True}
+                        ],
+                        "exceptions": [
+                            {
+                                "start_date": "2030-12-22",
+                                "end_date": "2031-01-02",
+                                "reason": "leave",
+                            }
+                        ],
+                    },
+                    "org_unit": "platform",
+                    "level": "staff",
+                    "skills": [
+                        {"skill_id": "system-design", "level": 5},
+                        {"skill_id": "python", "level": 4},
+                        {"skill_id": "stakeholder-management", "level": 4},
+                    ],
+                    "expertise_areas": ["platform engineering", "career growth"],
+                    "coaching_style": "socratic",
+                    "capacity": 2,
+                    "ideal_mentee_profile": "Mid-level backend engineers preparing for a senior"
+                    " role",
+                }
+            ]
+        }
+    )
 
     skills: list[SkillLevel] = Field(min_length=1, max_length=MAX_SKILLS)
     expertise_areas: list[ExpertiseArea] = Field(

@@ -35,7 +35,18 @@ MENTOR_ONLY = ("skills", "capacity")
 
 
 class ProfilePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "languages": ["en", "es"],
+                    "formats": ["video", "chat"],
+                    "channels": ["email", "teams"],
+                }
+            ]
+        },
+    )
 
     languages: list[LanguageInput] | None = Field(
         default=None, min_length=1, max_length=MAX_LANGUAGES
@@ -54,14 +65,70 @@ class ProfilePatch(BaseModel):
 
 
 class GoalsChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "goals": [
+                        {
+                            "goal_id": "g2",
+                            "statement": "Run my team's on-call rotation with confidence",
+                            "target_skills": [
+                                {"skill_id": "incident-management", "level": 3},
+                                {"skill_id": "observability", "level": 3},
+                            ],
+                            "measurable_outcome": "Lead three incident reviews and cut pages"
+                            " without an owner to zero",
+                            "target_date": "2030-12-15",
+                            "milestones": [
+                                {
+                                    "milestone_id": "m1",
+                                    "statement": "Shadow a senior on-call engineer for a week",
+                                    "due_date": "2030-06-30",
+                                },
+                                {
+                                    "milestone_id": "m2",
+                                    "statement": "Lead my first incident review",
+                                    "due_date": "2030-09-30",
+                                },
+                            ],
+                        }
+                    ],
+                    "reason": "I moved to the SRE team; API design is no longer my focus.",
+                }
+            ]
+        },
+    )
 
     goals: list[Goal] = Field(max_length=MAX_GOALS)
     reason: str = Field(default="", max_length=500, description="Why the goals changed.")
 
 
 class AvailabilityChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "availability": {
+                        "timezone": "America/New_York",
+                        "weekly": [
+                            {"weekday": "mon", "start": "12:00", "end": "13:00"},
+                            {"weekday": "thu", "start": "15:30", "end": "17:00", "preferred": True},
+                        ],
+                        "exceptions": [
+                            {
+                                "start_date": "2030-07-01",
+                                "end_date": "2030-07-12",
+                                "reason": "leave",
+                            }
+                        ],
+                    }
+                }
+            ]
+        },
+    )
 
     availability: Availability
 

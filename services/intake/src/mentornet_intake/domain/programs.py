@@ -66,7 +66,33 @@ class ProgramConflict(Conflict):
 class ProgramSpec(BaseModel):
     """A program's rules: the body of POST /programs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Platform engineering mentoring",
+                    "tier": "standard",
+                    "cadence": {"sessions_per_month": 2, "session_minutes": 45},
+                    "duration_weeks": 24,
+                    "max_active_mentees_per_mentor": 3,
+                    "approval_mode": "mentee_shortlist",
+                    "matching_weights": {
+                        "skills": 0.4,
+                        "availability": 0.2,
+                        "timezone": 0.1,
+                        "format": 0.1,
+                        "style": 0.1,
+                        "language": 0.1,
+                    },
+                    "qa_sample_rate": 0.1,
+                    "eligibility": {"org_units": ["platform", "payments"], "levels": []},
+                    "max_pause_weeks": 4,
+                    "outcome_measures": ["skill_growth", "goal_completion", "satisfaction"],
+                }
+            ]
+        },
+    )
 
     name: str = Field(min_length=1, max_length=200)
     tier: ProgramTier
@@ -125,7 +151,18 @@ class ProgramSpec(BaseModel):
 class ProgramPatch(BaseModel):
     """The body of PATCH /programs/{id}: only the fields to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "cadence": {"sessions_per_month": 1, "session_minutes": 60},
+                    "duration_weeks": 26,
+                    "qa_sample_rate": 0.2,
+                }
+            ]
+        },
+    )
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     cadence: Cadence | None = None

@@ -17,13 +17,41 @@ from mentornet_contracts.events.experiments import (
     StopRule,
 )
 from mentornet_contracts.events.programs import MAX_WEIGHT, OutcomeMeasure, Weight
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from ..domain.experiments import ExperimentStatus
 
 SignalName = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_SIGNALS = 16
 """More than the matcher's signals, so an unknown one gets its own refusal."""
+EXAMPLE_ARMS: list[JsonValue] = [
+    {
+        "arm_id": "control",
+        "rule": {
+            "rule_id": "balanced",
+            "version": 3,
+            "weights": {
+                "skills": 0.4,
+                "availability": 0.25,
+                "timezone": 0.1,
+                "format": 0.1,
+                "style": 0.1,
+                "pace": 0.05,
+                "channel": 0.05,
+            },
+        },
+    },
+    {
+        "arm_id": "skills-first",
+        "rule": {
+            "rule_id": "skills-first",
+            "version": 1,
+            "weights": {"skills": 0.6, "availability": 0.2, "language": 0.2},
+            "min_score": 0.3,
+            "max_timezone_distance_h": 6,
+        },
+    },
+]
 
 
 class RuleBody(BaseModel):
@@ -59,13 +87,33 @@ class StopRuleBody(BaseModel):
 
 
 class ArmsBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"arms": EXAMPLE_ARMS, "control_arm_id": "control"}]},
+    )
 
     arms: list[ArmBody] = Field(min_length=2, max_length=MAX_ARMS)
     control_arm_id: Id = Field(description="The arm the others are compared with.")
 
 
 class ExperimentBody(ArmsBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "experiment_id": "exp-skills-first-2030",
+                    "name": "Skills first against the balanced rule",
+                    "arms": EXAMPLE_ARMS,
+                    "control_arm_id": "control",
+                    "primary_outcome": "skill_growth",
+                    "stop_rule": {"min_sample_per_arm": 64, "max_weeks": 26},
+                    "seed": 20300115,
+                    "max_group_gap": 0.5,
+                }
+            ]
+        }
+    )
+
     experiment_id: Id = Field(description="Experiment id.", examples=["exp-skills-first"])
     name: str = Field(min_length=1, max_length=200, examples=["Skills first"])
     primary_outcome: OutcomeMeasure = Field(

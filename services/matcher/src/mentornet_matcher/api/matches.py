@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Response, status
+from fastapi import Body, Depends, Response, status
 from mentornet_chassis.http.guard import SignedIn, guarded_router
 from mentornet_chassis.http.policy import PAIR, TEAM, Grant, allow
 from mentornet_contracts.events.matches import Decider, MatchEndReason
@@ -27,27 +27,57 @@ router = guarded_router(tags=["matches"])
 
 
 class Decline(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "Our calendars never overlap: I am on call every Tuesday."}]
+        },
+    )
 
     reason: str = Field(default="", max_length=500, description="Why, in a few words.")
 
 
 class Swap(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "mentor_id": "p-4c1d9e7a2b3f6a58",
+                    "reason": "Priya knows the payments domain and has a free place.",
+                }
+            ]
+        },
+    )
 
     mentor_id: str = Field(min_length=1, max_length=64, description="The mentor to propose.")
     reason: str = Field(default="", max_length=500, description="Why, in a few words.")
 
 
 class FitCheck(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "fits": False,
+                    "reason": "We want different things: I need API design, not career advice.",
+                }
+            ]
+        },
+    )
 
     fits: bool = Field(description="Whether the pair fits, after the first session.")
     reason: str = Field(default="", max_length=500, description="Why not, in a few words.")
 
 
 class PauseBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"weeks": 2, "reason": "Product launch: both of us are on release duty."}]
+        },
+    )
 
     weeks: int = Field(
         ge=1,
@@ -62,6 +92,12 @@ class PauseBody(BaseModel):
 
 class ResumeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+ResumeRequest = Annotated[
+    ResumeBody | None,
+    Body(openapi_examples={"empty": {"summary": "The only body there is", "value": {}}}),
+]
 
 
 async def _visible(
@@ -178,7 +214,7 @@ async def pause(
     "/matches/{match_id}/resume", **WAITING, **allow("matches.resume", *PAIR, *TEAM, on="match")
 )
 async def resume(
-    seen: Seen, pausing: Pausing, response: Response, body: ResumeBody | None = None
+    seen: Seen, pausing: Pausing, response: Response, body: ResumeRequest = None
 ) -> dict[str, Any]:
     """The program's team ends a pause now. A pause the pair took ends early once both
     of them have asked (202 with `waiting_for` until then); a pause by a coordinator or
@@ -210,7 +246,17 @@ async def withdraw_resume_request(seen: Seen, pausing: Pausing) -> Match:
 
 
 class EndBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "completed",
+                    "detail": "Both goals reached; the pair wrapped up after 24 weeks.",
+                }
+            ]
+        },
+    )
 
     reason: Literal["completed", "withdrawn", "stalled", "other"] = Field(
         description="Why: completed (ran its course), or an early closure's reason code.",

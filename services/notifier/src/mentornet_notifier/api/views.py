@@ -23,7 +23,19 @@ class QuietHoursBody(BaseModel):
 class PreferencesBody(BaseModel):
     """A person's preferences, replacing the old ones."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "channels": ["email", "webhook"],
+                    "quiet_hours": {"start": "22:00", "end": "07:00"},
+                    "unsubscribed": ["feedback_reminder"],
+                    "digest_at": "08:00",
+                }
+            ]
+        },
+    )
 
     channels: list[Channel] = Field(
         default=[Channel.EMAIL], max_length=len(Channel), description="Channels to use."

@@ -25,14 +25,29 @@ router = guarded_router(tags=["escalations"])
 
 
 class Resolve(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "resolution": "back_on_track",
+                    "note": "Spoke with both; the next three sessions are booked.",
+                }
+            ]
+        },
+    )
 
     resolution: Resolution
     note: str = Field(default="", max_length=1000)
 
 
 class Open(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"detail": "The mentee says the mentor cancelled the last two sessions."}]
+        },
+    )
 
     detail: str = Field(min_length=1, max_length=500, description="Why, in a few words.")
 

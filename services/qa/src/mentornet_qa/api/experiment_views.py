@@ -88,7 +88,9 @@ class ResultsView(BaseModel):
 
 
 class CalibrationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"outcome": "skill_growth"}]}
+    )
 
     outcome: OutcomeMeasure = Field(description="The outcome to calibrate the weights to.")
 

@@ -33,7 +33,19 @@ router = guarded_router(tags=["program health"])
 
 
 class Awards(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "awards": [
+                        {"award": "ten-sessions", "sessions": 10},
+                        {"award": "goal-getter", "goals_reached": 3, "min_rubric": 4.0},
+                    ]
+                }
+            ]
+        },
+    )
 
     awards: tuple[recognition.Threshold, ...] = Field(max_length=20)
 

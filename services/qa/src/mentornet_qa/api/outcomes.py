@@ -33,7 +33,7 @@ router = guarded_router(tags=["outcomes"])
 
 
 class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"accept": True}]})
 
     accept: bool = Field(description="Whether you will become a mentor.")
 

@@ -11,8 +11,9 @@ from mentornet_contracts.events.qa import (
     ReviewOutcome,
     Severity,
 )
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain import playbook
 from ..domain.documents import CaseStatus, NudgeSide, SampleStatus
 from ..domain.playbook import Playbook
 
@@ -75,6 +76,10 @@ class CaseList(BaseModel):
 
 
 class PlaybookView(Playbook):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"program_id": "prog-3f9c2a71b8d4", **playbook.EXAMPLE}]}
+    )
+
     program_id: str
 
 

@@ -28,6 +28,7 @@ from mentornet_contracts.events.qa import (
     Severity,
 )
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from .documents import Case, CaseStatus, Match, TriggerSeen
 
@@ -56,11 +57,23 @@ class Step(BaseModel):
     sla_hours: float = Field(gt=0, le=24 * 60)
 
 
+EXAMPLE: JsonDict = {
+    "steps": {
+        "missed_sessions": {"action": "coordinator_contact", "severity": "high", "sla_hours": 48},
+        "no_activity": {"action": "nudge", "severity": "medium", "sla_hours": 72},
+        "risk_flag": {"action": "coordinator_contact", "severity": "critical", "sla_hours": 24},
+    },
+    "final": "pause",
+}
+
+
 class Playbook(BaseModel):
     """The body of PUT /programs/{id}/playbook: a first step for each trigger, and what
     the last step is when nudging and contacting have not helped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"examples": [EXAMPLE]}
+    )
 
     steps: dict[EscalationTrigger, Step]
     final: Literal["rematch", "pause"] = "rematch"

@@ -22,7 +22,25 @@ from .documents import Sample, SampleStatus
 class Review(BaseModel):
     """The body of POST /samples/{id}/reviews: every rubric dimension, 1 to 5."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "rubric": {
+                        "relevance": 4,
+                        "clarity": 4,
+                        "specificity": 3,
+                        "accountability": 5,
+                        "confidence_gain": 4,
+                    },
+                    "outcome": "coaching",
+                    "comment": "Clear agenda and owners; the action items could be more specific.",
+                }
+            ]
+        },
+    )
 
     rubric: dict[RubricDimension, Annotated[StrictInt, Field(ge=1, le=5)]] = Field(
         description="Score by rubric dimension, 1-5."

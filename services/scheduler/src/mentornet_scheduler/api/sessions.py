@@ -21,26 +21,54 @@ from .views import MatchSession, MatchSessions, OpenSlots, ParticipantSessions
 
 
 class Move(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2030-03-14T10:30:00+01:00",
+                    "reason": "Clashes with the quarterly planning offsite.",
+                }
+            ]
+        },
+    )
 
     starts_at: AwareDatetime = Field(description="New start, with its UTC offset.")
     reason: str = Field(default="", max_length=500, description="Why it moves.")
 
 
 class Cancel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "The mentor is at a customer site all that week."}]
+        },
+    )
 
     reason: str = Field(default="", max_length=500, description="Why it is cancelled.")
 
 
 class AttendanceRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"attendance": "attended"}]}
+    )
 
     attendance: Attendance = Field(description="Who turned up.")
 
 
 class ExtraSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2030-03-12T16:00:00+01:00",
+                    "session_type": "milestone_review",
+                    "duration_minutes": 60,
+                }
+            ]
+        },
+    )
 
     starts_at: AwareDatetime = Field(description="Start, with its UTC offset.")
     session_type: SessionType = Field(default=SessionType.REGULAR, description="Kind of session.")
