@@ -56,7 +56,7 @@ TEST_WORKERS ?= auto
 
 test: setup browser kustomize redocly checkov ## the whole suite: unit, contract, integration and e2e on the real embedded stack
 	@$(RUN)/mentornet contracts check
-	@$(RUN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
+	@$(RUN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile --durations=25
 
 test-unit: setup
 	@$(RUN)/pytest -m unit
