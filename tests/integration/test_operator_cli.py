@@ -288,3 +288,24 @@ async def test_dlq_replay_puts_the_original_back_and_dry_run_produces_nothing(
     assert (back[0].key, back[0].value) == (record.key, record.value)
     assert [(name, bytes(value)) for name, value in back[0].headers] == list(record.headers)
     assert f"-> {PARTICIPANTS.name}/{back[0].partition}@{back[0].offset}" in done[1]
+
+    planned = await mentornet(capsys, *replay, str(offset), "--dry-run", "--json")
+    again = await mentornet(capsys, *replay, str(offset), "--json")
+    twice = await all_records(stack.bootstrap_servers, PARTICIPANTS.name, replayed)
+    assert (planned[0], again[0]) == (0, 0)
+    source = {"topic": dlq_topic("matcher").name, "partition": 0, "offset": offset}
+    assert json.loads(planned[1]) == {
+        "from": source,
+        "type": "mentornet.mentee.registered.v2",
+        "id": envelope.id,
+        "to": {"topic": PARTICIPANTS.name},
+        "dry_run": True,
+    }
+    [sent] = map(json.loads, again[1].splitlines())
+    assert (sent["from"], sent["dry_run"]) == (source, False)
+    assert len(twice) == 2
+    assert sent["to"] == {
+        "topic": PARTICIPANTS.name,
+        "partition": twice[1].partition,
+        "offset": twice[1].offset,
+    }

@@ -87,7 +87,7 @@ def dlq_parser() -> argparse.ArgumentParser:
     listing = _command(sub, "list", "a table of the DLQ records and why they failed")
     listing.add_argument("--service", choices=services, help="default: every service")
     show = _command(sub, "show", "one DLQ record: every header and the payload")
-    rep = _command(sub, "replay", "produce DLQ records again to their origin topic", json=False)
+    rep = _command(sub, "replay", "produce DLQ records again to their origin topic")
     for parser in (show, rep):
         parser.add_argument("service", choices=services)
         parser.add_argument("--partition", type=int, default=0, help="of the DLQ (default 0)")
@@ -179,5 +179,6 @@ def dead_letters(argv: Sequence[str]) -> int:
             timeout_s=args.timeout,
             out=out,
             err=err,
+            as_json=args.as_json,
         )
     return _run(work, f"dlq {args.action}")

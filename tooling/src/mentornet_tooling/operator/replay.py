@@ -8,6 +8,7 @@ record stays in the DLQ); what was replayed, and where it went, is printed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -39,6 +40,19 @@ def _label(seen: Seen) -> str:
     return f"{seen.where} ({seen.header('ce_type') or 'no type'}, id {seen.header('ce_id') or '-'})"
 
 
+def _record(seen: Seen, to: dict[str, object], *, dry_run: bool) -> str:
+    """One replay as a JSON line: the DLQ record, its event, and where it went."""
+    return json.dumps(
+        {
+            "from": {"topic": seen.topic, "partition": seen.partition, "offset": seen.offset},
+            "type": seen.header("ce_type"),
+            "id": seen.header("ce_id"),
+            "to": to,
+            "dry_run": dry_run,
+        }
+    )
+
+
 async def _chosen(
     settings: KafkaSettings, service: str, choice: Choice, timeout_s: float
 ) -> list[Seen]:
@@ -51,7 +65,9 @@ async def _chosen(
     return [s for s in found if not choice.reasons or s.header(dlq.REASON) in choice.reasons]
 
 
-async def _produce(settings: KafkaSettings, records: Sequence[Seen], out: TextIO) -> None:
+async def _produce(
+    settings: KafkaSettings, records: Sequence[Seen], out: TextIO, *, as_json: bool = False
+) -> None:
     producer = AIOKafkaProducer(
         acks="all", enable_idempotence=False, **client_config(settings, client_id=CLIENT_ID)
     )
@@ -64,8 +80,11 @@ async def _produce(settings: KafkaSettings, records: Sequence[Seen], out: TextIO
                 key=seen.raw_key,
                 headers=original_headers(seen),
             )
+            to = {"topic": sent.topic, "partition": sent.partition, "offset": sent.offset}
             print(
-                f"replayed {_label(seen)} -> {sent.topic}/{sent.partition}@{sent.offset}",
+                _record(seen, to, dry_run=False)
+                if as_json
+                else f"replayed {_label(seen)} -> {sent.topic}/{sent.partition}@{sent.offset}",
                 file=out,
                 flush=True,
             )
@@ -93,6 +112,7 @@ async def replay(
     timeout_s: float,
     out: TextIO,
     err: TextIO,
+    as_json: bool = False,
 ) -> int:
     """Exit 1 if nothing was chosen or a record has no event topic to go back to."""
     topic = dlq_topic(service).name
@@ -111,9 +131,15 @@ async def replay(
         print(f"dlq replay: skipped {_label(seen)}: {why}", file=err)
     if dry_run:
         for seen in ready:
-            print(f"would replay {_label(seen)} -> {seen.header(dlq.ORIGIN_TOPIC)}", file=out)
+            origin = seen.header(dlq.ORIGIN_TOPIC)
+            print(
+                _record(seen, {"topic": origin}, dry_run=True)
+                if as_json
+                else f"would replay {_label(seen)} -> {origin}",
+                file=out,
+            )
     else:
-        await _produce(settings, ready, out)
+        await _produce(settings, ready, out, as_json=as_json)
     verb = "would replay" if dry_run else "replayed"
     print(
         f"dlq replay: {verb} {len(ready)} of {len(chosen)} records from {topic}; they stay "
