@@ -16,7 +16,7 @@ from mentornet_chassis.process.workers import pause
 from .api.access import job_owner
 from .domain.import_job import ImportJob, RowOutcome
 from .store.import_jobs import Chunk, ImportJobs, loaded_row
-from .usecases.importing import RowSource, import_row
+from .usecases.importing import RowSource, import_rows
 from .usecases.registrar import Registrar
 
 log = structlog.get_logger("mentornet.intake.imports")
@@ -70,9 +70,8 @@ class ImportWorker:
 
     async def _import_chunk(self, job: ImportJob, chunk: Chunk) -> list[RowOutcome]:
         source = RowSource(job["program_id"], job["role"], job_owner(job), job["correlation_id"])
-        outcomes = []
-        for offset, stored in enumerate(chunk["rows"]):
-            number = chunk["first_row"] + offset
-            row = loaded_row(number, stored)
-            outcomes.append(await import_row(self.registrar, number, row, source))
-        return outcomes
+        first = chunk["first_row"]
+        rows = [
+            (first + n, loaded_row(first + n, stored)) for n, stored in enumerate(chunk["rows"])
+        ]
+        return await import_rows(self.registrar, rows, source)

@@ -31,10 +31,16 @@ from mentornet_chassis.messaging.relay_failures import (
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_chassis.store.aggregates import AggregateStore, Written
+from mentornet_chassis.store.bulk import mark_sent_many
 from mentornet_chassis.store.mongo import Document
 
 log = get_logger(__name__)
 
+
+MARK_BATCH = 100
+"""Aggregates whose published entries are marked sent in one bulk write (store/bulk.py):
+at most this many wait, so a long round never holds many entries a scan of another
+process could take for unsent."""
 
 FULL_SCAN_EVERY = 10
 """Relay polls between scans of every store while writes keep waking it."""
@@ -138,17 +144,30 @@ class OutboxRelay:
         (Tansu) was seen to report partition ends below offsets its consumers had
         committed (docs/embedded-stack.md). A broker outage ends the round."""
         now = time.time()
-        for n, ((store, _), doc) in enumerate(found):
-            try:
-                await self._relay_aggregate(store, doc, sent, now)
-            except Exception:
-                for (later, aggregate_id), _ in found[n:]:
-                    self._dirty.setdefault(later, set()).add(aggregate_id)
-                raise
+        done: list[tuple[AggregateStore, Document, set[str]]] = []
+        try:
+            for n, ((store, _), doc) in enumerate(found):
+                try:
+                    await self._relay_aggregate(store, doc, sent, now, done)
+                except Exception:
+                    for (later, aggregate_id), _ in found[n:]:
+                        self._dirty.setdefault(later, set()).add(aggregate_id)
+                    raise
+                if len(done) >= MARK_BATCH:
+                    await _mark_sent(done)
+        finally:
+            await _mark_sent(done)
 
     async def _relay_aggregate(
-        self, store: AggregateStore, doc: Document, sent: set[str], now: float
+        self,
+        store: AggregateStore,
+        doc: Document,
+        sent: set[str],
+        now: float,
+        done_by_aggregate: list[tuple[AggregateStore, Document, set[str]]],
     ) -> None:
+        """Publish one aggregate's entries in order; what the broker acknowledged goes
+        to `done_by_aggregate`, marked sent in bulk (_mark_sent)."""
         outbox = doc.get("outbox") or []
         name, aggregate_id = store.collection.name, str(doc["_id"])
         failure = self.failures.get(name, aggregate_id) if self.failures else None
@@ -172,7 +191,7 @@ class OutboxRelay:
         finally:
             if done:
                 sent.update(done)
-                await store.mark_sent(doc["_id"], done, doc)
+                done_by_aggregate.append((store, doc, done))
 
     async def _failed(
         self, collection: str, aggregate_id: str, entry: Document, error: Exception
@@ -240,3 +259,13 @@ class OutboxRelay:
             for waiter in pending:
                 waiter.cancel()
         await self.run_once(full=True)
+
+
+async def _mark_sent(done: list[tuple[AggregateStore, Document, set[str]]]) -> None:
+    """Mark what `done` lists as sent, one bulk write per store, and empty it."""
+    by_store: dict[AggregateStore, list[tuple[Document, set[str]]]] = {}
+    for store, doc, ids in done:
+        by_store.setdefault(store, []).append((doc, ids))
+    done.clear()
+    for store, sent in by_store.items():
+        await mark_sent_many(store, sent)

@@ -162,6 +162,10 @@ class AggregateStore(AggregateReads):
             if result.matched_count != 1:
                 raise VersionConflict(aggregate_id)
         written = Written(state, loaded.version + 1, tuple(doc["inbox"]), tuple(outbox), added)
+        self.tell_watchers(aggregate_id, written)
+
+    def tell_watchers(self, aggregate_id: str, written: Written) -> None:
+        """Tell every watcher of a write this process made (bulk writes too: bulk.py)."""
         for watcher in self._watchers:
             watcher(aggregate_id, written)
 

@@ -39,6 +39,11 @@ class ParticipantStore:
         found = await self.aggregates.collection.find_one({"state.email_key": key}, {"_id": 1})
         return str(found["_id"]) if found else None
 
+    async def ids_by_email_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these address keys hold an enrolment already (one read)."""
+        query = {"state.email_key": {"$in": sorted(set(keys))}}
+        return {str(d["state"]["email_key"]) async for d in self.aggregates.collection.find(query)}
+
     async def uses_address(self, email: str) -> bool:
         """Whether an enrolment not erased still has this address."""
         live = [ParticipantStatus.ACTIVE.value, ParticipantStatus.WITHDRAWN.value]

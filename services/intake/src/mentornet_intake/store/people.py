@@ -11,11 +11,12 @@ Entries named by a subject (`named`) are never linked to another sign-in.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from mentornet_chassis.store.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 PEOPLE = "people"
 
@@ -50,6 +51,29 @@ class PeopleDirectory:
         if found is None:
             raise RuntimeError("a person's entry vanished while being created")
         return str(found["person_id"])
+
+    async def people_for(self, emails: Sequence[str]) -> dict[str, str]:
+        """`person_for` for many addresses without a subject: person id by address key,
+        with two store commands for the lot (a read, and one insert of the new ones)."""
+        keys = sorted({person_key(email) for email in emails})
+        found = {
+            str(d["_id"]): str(d["person_id"])
+            async for d in self.people.find({"_id": {"$in": keys}})
+        }
+        new = [
+            {"_id": k, "person_id": new_person_id(), "named": False} for k in keys if k not in found
+        ]
+        if not new:
+            return found
+        try:
+            await self.people.insert_many(new, ordered=False)
+            return found | {str(d["_id"]): str(d["person_id"]) for d in new}
+        except BulkWriteError:
+            cursor = self.people.find({"_id": {"$in": [d["_id"] for d in new]}})
+            found |= {str(d["_id"]): str(d["person_id"]) async for d in cursor}
+        if len(found) < len(keys):
+            raise RuntimeError("people's entries could not be created")
+        return found
 
     async def known(self, email: str) -> str | None:
         """The person this address names, if any (nothing is created)."""

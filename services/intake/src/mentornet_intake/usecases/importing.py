@@ -9,7 +9,7 @@ and the reason; both ways answer in the same terms.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from mentornet_chassis.errors import NotFound, Refusal
@@ -18,8 +18,9 @@ from ..domain.bulk import RoleName, Row, RowError, validate
 from ..domain.caller import Caller
 from ..domain.import_job import ImportJob, RowEntry, RowKind, RowOutcome, Tally
 from ..domain.registration import AlreadyRegistered
-from ..store.import_jobs import ImportJobs
-from .registrar import Registrar
+from ..store.import_jobs import CHUNK_ROWS, ImportJobs
+from .bulk_registrar import enrol_many
+from .registrar import Registered, Registrar, Registration
 
 ReadRows = Callable[[], Awaitable[list[Row]]]
 """The uploaded file's rows, read once the program is known to be open."""
@@ -59,6 +60,13 @@ async def import_row(registrar: Registrar, number: int, row: Row, source: RowSou
     )
     if isinstance(body, RowError):
         return RowOutcome(RowKind.REJECTED, {"row": number, "errors": body.errors})
+    return await enrol_row(registrar, number, body, source)
+
+
+async def enrol_row(
+    registrar: Registrar, number: int, body: Registration, source: RowSource
+) -> RowOutcome:
+    """A valid row, registered on its own."""
     try:
         result = await registrar.enrol(body, source.caller, source.correlation_id)
     except AlreadyRegistered as exc:
@@ -66,6 +74,39 @@ async def import_row(registrar: Registrar, number: int, row: Row, source: RowSou
     except Refusal as exc:
         return RowOutcome(RowKind.REJECTED, {"row": number, "errors": exc.body["errors"]})
     return RowOutcome(RowKind.REGISTERED, {"row": number, "participant_id": result.participant_id})
+
+
+async def import_rows(
+    registrar: Registrar, rows: Sequence[tuple[int, Row]], source: RowSource
+) -> list[RowOutcome]:
+    """`import_row` for a chunk of numbered rows, in order: the valid new people of the
+    chunk registered together (bulk_registrar.py), the rest one by one."""
+    outcomes: dict[int, RowOutcome] = {}
+    valid: list[tuple[int, Registration]] = []
+    for number, row in rows:
+        body = (
+            row
+            if isinstance(row, RowError)
+            else validate(number, row, source.program_id, source.role, registrar.clock())
+        )
+        if isinstance(body, RowError):
+            outcomes[number] = RowOutcome(RowKind.REJECTED, {"row": number, "errors": body.errors})
+        else:
+            valid.append((number, body))
+    results = await enrol_many(
+        registrar, source.program_id, [b for _, b in valid], source.caller, source.correlation_id
+    )
+    for (number, body), result in zip(valid, results, strict=True):
+        if isinstance(result, Registered):
+            entry = {"row": number, "participant_id": result.participant_id}
+            outcomes[number] = RowOutcome(RowKind.REGISTERED, entry)
+        elif isinstance(result, Refusal):
+            outcomes[number] = RowOutcome(
+                RowKind.REJECTED, {"row": number, "errors": result.body["errors"]}
+            )
+        else:
+            outcomes[number] = await enrol_row(registrar, number, body, source)
+    return [outcomes[number] for number, _ in rows]
 
 
 class Importing:
@@ -83,9 +124,11 @@ class Importing:
         await self.registrar.open_program(program_id)
         rows = await read()
         source = RowSource(program_id, role, caller, f"import-{uuid.uuid4().hex}")
-        outcomes = [
-            await import_row(self.registrar, n, row, source) for n, row in enumerate(rows, 1)
-        ]
+        numbered = list(enumerate(rows, 1))
+        outcomes: list[RowOutcome] = []
+        for start in range(0, len(numbered), CHUNK_ROWS):
+            chunk = numbered[start : start + CHUNK_ROWS]
+            outcomes += await import_rows(self.registrar, chunk, source)
         return ImportReport(program_id, role, len(rows), Tally.of(outcomes), source.correlation_id)
 
     async def start(

@@ -49,7 +49,7 @@ def _failed_rule(rule: program_fields.Eligibility, org_unit: str | None) -> str:
     return "org_unit" if rule.org_units and org_unit not in rule.org_units else "level"
 
 
-def _check_may_register(caller: Caller, program: ProgramState, body: Registration) -> None:
+def check_may_register(caller: Caller, program: ProgramState, body: Registration) -> None:
     """Anyone for the program's team; yourself with the role in your token; and only
     someone the program's eligibility admits."""
     role = "mentee" if isinstance(body, MenteeRegistration) else "mentor"
@@ -62,7 +62,7 @@ def _check_may_register(caller: Caller, program: ProgramState, body: Registratio
         )
 
 
-def _check_consents(body: Registration, now: datetime) -> None:
+def check_consents(body: Registration, now: datetime) -> None:
     """A consent dated in the future is refused as the request body's (422), as the
     body's own validation would."""
     future = consents_from_the_future(body, now)
@@ -70,7 +70,7 @@ def _check_consents(body: Registration, now: datetime) -> None:
         raise Invalid(f"body.{future[0]['field']}", future[0]["reason"])
 
 
-def _check_goals(body: Registration, now: datetime) -> None:
+def check_goals(body: Registration, now: datetime) -> None:
     """A mentee's goals are SMART as of the service's today (422 naming each field)."""
     if isinstance(body, MenteeRegistration):
         smart.check(body.goals, now.date())
@@ -108,11 +108,11 @@ class Registrar:
     ) -> Registered:
         """Register `body` in its program (a second role joins the same participant)."""
         now = self.clock()
-        _check_consents(body, now)
-        _check_goals(body, now)
+        check_consents(body, now)
+        check_goals(body, now)
         body = with_canonical_skills(body, await self.taxonomies.current())
         program = await self.open_program(body.program_id)
-        _check_may_register(caller, program, body)
+        check_may_register(caller, program, body)
         key = email_key(body.program_id, str(body.email))
         participant_id = await self.participants.id_by_email_key(key) or new_participant_id()
         self_service = not caller.acts_for(program)
