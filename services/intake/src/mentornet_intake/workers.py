@@ -44,8 +44,9 @@ class ImportWorker:
         job_id = job["_id"]
         bound = log.bind(job_id=job_id, correlation_id=job["correlation_id"])
         bound.info("import job claimed", rows=job["rows"], program_id=job["program_id"])
+        position = 0
         while not stopping.is_set():
-            chunk = await self.jobs.next_chunk(job_id)
+            chunk = await self.jobs.next_chunk(job, position)
             if chunk is None:
                 await self.jobs.finish(job_id)
                 bound.info("import job done", **await self.jobs.counts(job_id))
@@ -62,7 +63,8 @@ class ImportWorker:
                     return
                 await asyncio.sleep(min(30.0, 0.5 * 2**attempts))
                 continue
-            await self.jobs.finish_chunk(chunk["_id"], outcomes)
+            await self.jobs.finish_chunk(chunk, outcomes)
+            position = chunk["index"] + 1
             if not await self.jobs.renew(job_id, self.worker):
                 bound.warning("import job lease lost; another worker carries on")
                 return

@@ -37,13 +37,17 @@ class AggregateReads:
     ) -> list[Document]:
         """Whole aggregates with unsent outbox entries: all of them, those among `ids`,
         or those last written `before`. Whole, so that marking their entries sent can
-        rewrite them at once."""
+        rewrite them at once. The time is compared here, not in the query: the embedded
+        store answers `pending` alone from its index but scans the collection for
+        `pending` and a time together (docs/embedded-stack.md), and pending aggregates
+        are few."""
         query: Document = {"pending": True}
         if ids is not None:
             query["_id"] = {"$in": list(ids)}
-        if before is not None:
-            query["updated_at"] = {"$lt": before}
-        return [doc async for doc in self.collection.find(query)]
+        found = [doc async for doc in self.collection.find(query)]
+        if before is None:
+            return found
+        return [doc for doc in found if _written_before(doc, before)]
 
     async def due_ids(self, now_epoch: float, limit: int = 200) -> list[str]:
         """Aggregates whose `state.due_epoch` has come (see timers.py)."""
@@ -55,3 +59,10 @@ class AggregateReads:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("pending")
         await self.collection.create_index("state.due_epoch")
+
+
+def _written_before(doc: Document, before: datetime) -> bool:
+    written = doc.get("updated_at")
+    if not isinstance(written, datetime):
+        return True
+    return (written if written.tzinfo else written.replace(tzinfo=before.tzinfo)) < before

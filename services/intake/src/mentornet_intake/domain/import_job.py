@@ -56,6 +56,10 @@ class ImportJob(TypedDict):
     error: str | None
     worker: NotRequired[str]
     """The worker that last claimed the job."""
+    counts: NotRequired[dict[str, int]]
+    """Rows finished so far, by kind (absent on jobs an older version started)."""
+    counted: NotRequired[list[int]]
+    """The chunks already added to `counts`."""
 
 
 RowEntry = dict[str, Any]

@@ -100,6 +100,8 @@ def _job(job_id: str, program_id: str, role: RoleName, owner: Owner, rows: int) 
         "created_at": stamp(),
         "finished_at": None if rows else stamp(),
         "error": None,
+        "counts": {kind.value: 0 for kind in RowKind},
+        "counted": [],
     }
 
 
@@ -154,11 +156,15 @@ class ImportJobs:
             {"_id": job_id, "worker": worker}, {"$set": {"lease_until": time.time()}}
         )
 
-    async def next_chunk(self, job_id: str) -> Chunk | None:
-        found = await self.chunks.find_one(
-            {"job_id": job_id, "done": False}, sort=[("index", ASCENDING)]
-        )
-        return cast(Chunk | None, found)
+    async def next_chunk(self, job: ImportJob, start: int = 0) -> Chunk | None:
+        """The first chunk from `start` on that is not done, read by id: a query for
+        "the first not done" would have the embedded store load and sort every chunk of
+        the job each time (docs/embedded-stack.md)."""
+        for index in range(start, int(job["chunks"])):
+            found = await self.chunks.find_one({"_id": f"{job['_id']}:{index}"})
+            if found is not None and not found["done"]:
+                return cast(Chunk, found)
+        return None
 
     async def failed_attempt(self, chunk_id: str) -> int:
         chunk = await self.chunks.find_one_and_update(
@@ -168,12 +174,22 @@ class ImportJobs:
         )
         return int(chunk["attempts"]) if chunk else 0
 
-    async def finish_chunk(self, chunk_id: str, outcomes: Sequence[RowOutcome]) -> None:
+    async def finish_chunk(self, chunk: Chunk, outcomes: Sequence[RowOutcome]) -> None:
         """Results replace the rows: names and e-mail addresses are kept only while
-        their chunk waits to be imported (see docs/privacy.md)."""
+        their chunk waits to be imported (see docs/privacy.md). The job's counts first,
+        once per chunk (`counted`), then the chunk: a crash in between imports the chunk
+        again, and the counts keep what its first import did."""
+        counts = counted(outcomes)
+        await self.jobs.update_one(
+            {"_id": chunk["job_id"], "counted": {"$ne": chunk["index"]}},
+            {
+                "$inc": {f"counts.{kind}": n for kind, n in counts.items()},
+                "$push": {"counted": chunk["index"]},
+            },
+        )
         results = [{**asdict(o), "kind": o.kind.value} for o in outcomes]
-        done = {"done": True, "rows": [], "counts": counted(outcomes), "results": results}
-        await self.chunks.update_one({"_id": chunk_id}, {"$set": done})
+        done = {"done": True, "rows": [], "counts": counts, "results": results}
+        await self.chunks.update_one({"_id": chunk["_id"]}, {"$set": done})
 
     async def finish(self, job_id: str, error: str | None = None) -> None:
         status = JobStatus.FAILED if error else JobStatus.DONE
@@ -183,7 +199,11 @@ class ImportJobs:
         )
 
     async def counts(self, job_id: str) -> dict[str, int]:
-        """Rows finished so far, by kind."""
+        """Rows finished so far, by kind: kept on the job; added up from its chunks for
+        a job that an older version started."""
+        job = await self.jobs.find_one({"_id": job_id}, {"counts": 1})
+        if job is not None and "counts" in job:
+            return {kind.value: int(job["counts"].get(kind.value, 0)) for kind in RowKind}
         totals = {kind.value: 0 for kind in RowKind}
         async for chunk in self.chunks.find({"job_id": job_id, "done": True}, {"counts": 1}):
             for kind in totals:

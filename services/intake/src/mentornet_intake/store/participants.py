@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mentornet_chassis.store.aggregates import AggregateStore
+from mentornet_chassis.store.mongo import Document
 from mentornet_chassis.store.typed import Change, Documents
 from mentornet_contracts import Envelope, Event
 from mentornet_contracts.events.participants import person_id_of
@@ -39,11 +40,6 @@ class ParticipantStore:
         found = await self.aggregates.collection.find_one({"state.email_key": key}, {"_id": 1})
         return str(found["_id"]) if found else None
 
-    async def ids_by_email_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of these address keys hold an enrolment already (one read)."""
-        query = {"state.email_key": {"$in": sorted(set(keys))}}
-        return {str(d["state"]["email_key"]) async for d in self.aggregates.collection.find(query)}
-
     async def uses_address(self, email: str) -> bool:
         """Whether an enrolment not erased still has this address."""
         live = [ParticipantStatus.ACTIVE.value, ParticipantStatus.WITHDRAWN.value]
@@ -53,19 +49,27 @@ class ParticipantStore:
     async def enrolments_of(self, subject: str) -> frozenset[str]:
         """The enrolments of the person a token's subject names (chassis store/identity.py): their
         own, those they signed up for themselves, and those of a person they were
-        linked to (domain/linking.py)."""
+        linked to (domain/linking.py). One query per indexed field rather than an `$or`,
+        which the embedded store answers by scanning every participant, on every
+        request; `linked` keeps `$in`, as the embedded store matches an array's member
+        only that way (docs/embedded-stack.md)."""
         me = person_id_of(subject)
-        named = {
-            "$or": [
-                {"state.person_id": me},
-                {"state.account": subject},
-                {"state.linked": {"$in": [me]}},
-            ]
+        found: dict[str, Document] = {}
+        queries = (
+            {"state.person_id": me},
+            {"state.account": subject},
+            {"state.linked": {"$in": [me]}},
+        )
+        for named in queries:
+            found |= {str(d["_id"]): d async for d in self.aggregates.collection.find(named)}
+        people = {
+            me,
+            *(str(d["state"]["person_id"]) for d in found.values() if d["state"].get("person_id")),
         }
-        found = [doc async for doc in self.aggregates.collection.find(named)]
-        people = {me, *(str(d["state"]["person_id"]) for d in found if d["state"].get("person_id"))}
-        theirs = self.aggregates.collection.find({"state.person_id": {"$in": sorted(people)}})
-        return frozenset({str(d["_id"]) for d in found} | {str(d["_id"]) async for d in theirs})
+        for person in sorted(people - {me}):
+            cursor = self.aggregates.collection.find({"state.person_id": person}, {"_id": 1})
+            found |= {str(d["_id"]): d async for d in cursor}
+        return frozenset(found)
 
     async def an_enrolment_of(self, person_id: str, *, any_status: bool = False) -> str | None:
         query = {"state.person_id": person_id}

@@ -1,0 +1,233 @@
+"""Onboarding an organisation: `mentornet intake import`'s job API with 1k to 50k rows.
+
+A real intake process (`mentornet-service serve intake`, as `mentornet dev up` starts it)
+on the embedded stack. Per size: mentors (one per five mentees) then mentees, each file
+one import job; timed from the POST to the job's `done`, and to the moment the last
+registration's event left the outbox. Baseline in the same run, on the same servers:
+the same participant documents inserted with insert_many in chunks of the job's size,
+and the same records produced (acks=all) to a scratch topic, by a bare loop."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from mentornet_chassis.http.auth import DEV_KEY, mint
+from mentornet_tooling import embedded
+from mentornet_tooling.devstack import service_argv
+from mentornet_tooling.testing.backends import Endpoints, embedded_stack
+from mentornet_tooling.testing.poll import eventually
+from pymongo import AsyncMongoClient
+
+from .pipeline_costs import busy_share, cpu_seconds, machine_ticks, spent
+from .pipeline_matchers import _stop
+
+DATABASE = "bench_onboarding"
+CHUNK = 100
+COLUMNS = [
+    "display_name",
+    "email",
+    "languages",
+    "formats",
+    "timezone",
+    "weekly",
+    "consent_version",
+    "consent_accepted_at",
+    "urgency",
+    "skills",
+    "capacity",
+]
+PROGRAM = {
+    "name": "Organisation onboarding",
+    "tier": "standard",
+    "duration_weeks": 12,
+    "cadence": {"sessions_per_month": 2, "session_minutes": 45},
+}
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    rows: int
+    answered_s: float
+    published_s: float
+    baseline_s: float
+    cpu: dict[str, float]
+    busy: float
+
+    @property
+    def ratio(self) -> float:
+        return self.baseline_s / self.answered_s
+
+
+def people_csv(role: str, count: int, tag: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for n in range(1, count + 1):
+        writer.writerow(
+            {
+                "display_name": f"{role.title()} {n}",
+                "email": f"{role}{n}-{tag}@example.org",
+                "languages": "en",
+                "formats": "video",
+                "timezone": ("Europe/Berlin", "America/New_York", "Asia/Kolkata")[n % 3],
+                "weekly": "tue 09:00-11:00;thu 15:00-17:00",
+                "consent_version": "2026-10",
+                "consent_accepted_at": "2026-11-01T09:00:00Z",
+                "urgency": str(1 + n % 5) if role == "mentee" else "",
+                "skills": "python:4;go:3" if role == "mentor" else "",
+                "capacity": "3" if role == "mentor" else "",
+            }
+        )
+    return out.getvalue().encode()
+
+
+async def _job(http: httpx.AsyncClient, program_id: str, role: str, content: bytes) -> None:
+    started = await http.post(
+        f"/programs/{program_id}/import-jobs/{role}",
+        content=content,
+        headers={"Content-Type": "text/csv"},
+    )
+    assert started.status_code == 202, started.text
+    job_id = started.json()["job_id"]
+
+    async def done() -> dict[str, object] | None:
+        job: dict[str, object] = (await http.get(f"/import-jobs/{job_id}")).json()
+        return job if job["status"] in ("done", "failed") else None
+
+    job = await eventually(done, timeout=3600, interval=0.25, what=f"import job {job_id}")
+    assert job["status"] == "done", job
+    assert job["rejected"] == 0, job
+
+
+async def _unsent(mongo: AsyncMongoClient[Doc]) -> bool:
+    """Whether a participant still has an event to publish (the `pending` index alone:
+    a count would scan the collection in the embedded store)."""
+    return await mongo[DATABASE]["participants"].find_one({"pending": True}, {"_id": 1}) is not None
+
+
+async def _baseline(stack: Endpoints, mongo: AsyncMongoClient[Doc], tag: str) -> float:
+    """The same documents and records, written and produced by a bare loop."""
+    docs = [
+        d async for d in mongo[DATABASE]["participants"].find({"state.email_key": {"$regex": tag}})
+    ]
+    scratch = mongo[f"{DATABASE}_baseline"][f"participants_{tag}"]
+    records = [
+        (d["_id"], [(e["topic"], e["value"], e["headers"]) for e in d.get("outbox") or []])
+        for d in docs
+    ]
+    producer = AIOKafkaProducer(
+        bootstrap_servers=stack.bootstrap_servers, acks="all", enable_idempotence=False
+    )
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        for start in range(0, len(docs), CHUNK):
+            await scratch.insert_many([dict(d, outbox=[]) for d in docs[start : start + CHUNK]])
+            sends = [
+                await producer.send(
+                    f"bench.onboarding.{tag}",
+                    value=str(value).encode(),
+                    key=str(key).encode(),
+                    headers=[(n, str(v).encode()) for n, v in headers],
+                )
+                for key, entries in records[start : start + CHUNK]
+                for _, value, headers in entries
+            ]
+            await asyncio.gather(*sends)
+        return time.perf_counter() - started
+    finally:
+        await producer.stop()
+
+
+async def onboard(stack: Endpoints, mentees: int, url: str) -> Onboarded:
+    tag = f"n{mentees}"
+    mentors = max(1, mentees // 5)
+    coordinator = {"Authorization": f"Bearer {mint(DEV_KEY, 'bench-coordinator', ['coordinator'])}"}
+    mongo: AsyncMongoClient[Doc] = AsyncMongoClient(stack.mongo_uri)
+    async with httpx.AsyncClient(base_url=url, headers=coordinator, timeout=60) as http:
+        program_id = (await http.post("/programs", json=PROGRAM)).json()["program_id"]
+        await http.post(f"/programs/{program_id}/publish")
+        cpu, ticks = cpu_seconds(), machine_ticks()
+        started = time.perf_counter()
+        await _job(http, program_id, "mentor", people_csv("mentor", mentors, tag))
+        await _job(http, program_id, "mentee", people_csv("mentee", mentees, tag))
+        answered = time.perf_counter() - started
+
+        async def sent() -> bool:
+            return not await _unsent(mongo)
+
+        await eventually(sent, timeout=3600, interval=0.25, what="every event published")
+        published = time.perf_counter() - started
+        used, busy = spent(cpu, cpu_seconds()), busy_share(ticks, machine_ticks())
+    try:
+        baseline = await _baseline(stack, mongo, tag)
+    finally:
+        await mongo.close()
+    return Onboarded(mentees + mentors, answered, published, baseline, used, busy)
+
+
+def run(sizes: list[int]) -> list[Onboarded]:
+    """Each size on one embedded stack and one intake process, smallest first."""
+    with tempfile.TemporaryDirectory() as work, embedded_stack(Path(work)) as stack:
+        port = embedded.free_port()
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+            "MONGODB_URI": stack.mongo_uri,
+            "MONGODB_DATABASE": DATABASE,
+            "MENTORNET_INTAKE_HTTP_PORT": str(port),
+            "MENTORNET_INTAKE_LOG_LEVEL": "WARNING",
+        }
+        argv = service_argv("intake")
+        if os.environ.get("BENCH_PROFILE"):
+            argv = [argv[0], "-m", "cProfile", "-o", os.environ["BENCH_PROFILE"], *argv[1:]]
+        intake = embedded.spawn("intake", argv, Path(work) / "intake.log", env)
+        try:
+            return asyncio.run(_sizes(stack, f"http://127.0.0.1:{port}", sizes))
+        finally:
+            _stop(intake.pid)
+
+
+async def _sizes(stack: Endpoints, url: str, sizes: list[int]) -> list[Onboarded]:
+    async with httpx.AsyncClient() as http:
+
+        async def ready() -> bool:
+            try:
+                return (await http.get(f"{url}/readyz")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        await eventually(ready, timeout=90, interval=0.25, what="intake ready")
+    return [await onboard(stack, size, url) for size in sizes]
+
+
+def table(results: list[Onboarded]) -> str:
+    lines = [
+        "| people (mentees + mentors) | answered (s) | rows/s | events out (s) "
+        "| bare loop (s) | ratio | CPU s: store / intake / broker / bench | machine busy |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in results:
+        cpu = " / ".join(f"{r.cpu.get(k, 0.0):.1f}" for k in ("store", "intake", "broker", "bench"))
+        lines.append(
+            f"| {r.rows:,} | {r.answered_s:.1f} | {r.rows / r.answered_s:,.0f} "
+            f"| {r.published_s:.1f} | {r.baseline_s:.1f} | {r.ratio:.2f} | {cpu} | {r.busy:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sizes = [int(s) for s in sys.argv[1:]] or [1000]
+    print(table(run(sizes)))
