@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark on the embedded stack, write docs/benchmarks.md.
 
-`python -m bench pipeline` (or any of chassis, incremental, matcher, overlap, pipeline) runs only
-those and rewrites only their parts of the report, keeping the rest as recorded."""
+`python -m bench pipeline` (or any of chassis, incremental, matcher, onboarding, overlap,
+pipeline) runs only those and rewrites only their parts of the report, keeping the rest
+as recorded."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from .harness import Result, update_report, write_report
 from .matcher import matcher_section
 from .matcher_incremental import incremental_section
 from .matcher_overlap import overlap_section
+from .onboarding import onboarding_section
 from .pipeline import pipeline_section
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 SECTIONS: dict[str, Callable[[], str]] = {
+    "onboarding": onboarding_section,
     "pipeline": pipeline_section,
     "incremental": incremental_section,
     "matcher": matcher_section,
@@ -30,7 +33,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
 }
 """In the order they run: the pipeline and the incremental proposals before the big
 batch instances (a 3 GB heap left behind skews latencies)."""
-REPORT_ORDER = ("matcher", "overlap", "incremental", "pipeline")
+REPORT_ORDER = ("matcher", "overlap", "incremental", "pipeline", "onboarding")
 CHOICES = ("chassis", *SECTIONS)
 
 

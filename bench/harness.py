@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,10 +40,28 @@ async def rate(run: Callable[[int], Awaitable[None]], operations: int, rounds: i
     return operations / best
 
 
+def commit() -> str:
+    """The commit the benchmark ran on, `-dirty` when the tree had changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + ("-dirty" if dirty else "")
+
+
 def _recorded(command: str) -> str:
     return (
-        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}, with `{command}`."
+        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit()} on "
+        f"{platform.machine()}, Python {platform.python_version()}, with `{command}`."
     )
 
 
