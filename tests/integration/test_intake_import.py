@@ -62,3 +62,40 @@ async def test_json_lines_and_refusals(intake: RunningService, unique: str) -> N
         headers={**token("c-other", "coordinator"), "Content-Type": "application/x-ndjson"},
     )
     assert stranger.status_code == 403
+
+
+async def test_an_address_twice_in_a_chunk_and_a_known_person_are_each_registered_once(
+    intake: RunningService, unique: str
+) -> None:
+    """The chunk's new people are registered together; a row the bulk write cannot
+    settle (the same address again, someone enrolled already) goes one by one."""
+    program_id, coordinator = await open_program(intake, unique)
+    grace = {
+        "program_id": program_id,
+        "display_name": "Grace",
+        "email": f"grace-{unique}@example.org",
+        "languages": ["en"],
+        "skills": [{"skill_id": "python", "level": 5}],
+        "consent": {"version": "2026-10", "accepted_at": "2026-11-01T09:00:00Z"},
+    }
+    mentor = await intake.http.post("/participants/mentors", json=grace, headers=coordinator)
+    assert mentor.status_code == 201, mentor.text
+    content, _ = csv_file(unique, count=4)
+    text = content.decode()
+    text = text.replace(f"p2-{unique}@example.org", f"Ada-{unique}@Example.org")
+    text = text.replace(f"p3-{unique}@example.org", f"ada-{unique}@example.org")
+    text = text.replace(f"p4-{unique}@example.org", f"grace-{unique}@example.org")
+    report = (
+        await intake.http.post(
+            f"/programs/{program_id}/imports/mentee",
+            content=text.encode(),
+            headers={**coordinator, "Content-Type": "text/csv"},
+        )
+    ).json()
+    assert (report["registered"], report["skipped"], report["rejected"]) == (3, 1, 0), report
+    assert [r["row"] for r in report["skipped_rows"]] == [3]
+    accepted = {r["row"]: r["participant_id"] for r in report["accepted_rows"]}
+    assert sorted(accepted) == [1, 2, 4]
+    assert accepted[4] == mentor.json()["participant_id"], "the mentor joins as a mentee"
+    known = await intake.http.get(f"/participants/{accepted[4]}", headers=coordinator)
+    assert sorted(known.json()["roles"]) == ["mentee", "mentor"]

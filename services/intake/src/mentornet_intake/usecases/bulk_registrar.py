@@ -53,7 +53,10 @@ async def enrol_many(
     correlation_id: str,
 ) -> list[Result]:
     """Per body, in order: Registered, the Refusal it gets, or ONE_BY_ONE."""
-    program = await registrar.open_program(program_id)
+    try:
+        program = await registrar.open_program(program_id)
+    except Refusal as closed:
+        return [closed] * len(bodies)
     if not caller.acts_for(program):
         return [ONE_BY_ONE] * len(bodies)
     taxonomy = await registrar.taxonomies.current()
