@@ -65,3 +65,18 @@ def test_a_new_stage_ends_a_count_left_open() -> None:
     progress.count(1, 3, "people registered")
     progress.stage("Match")
     assert out.getvalue().endswith("\x1b[K\n[2/2] Match (0:00)\n")
+
+
+def test_each_new_count_in_a_stage_is_shown_from_its_start() -> None:
+    out = io.StringIO()
+    progress = Progress(["Weeks"], out, clock=Clock(), live=False)
+    progress.stage("Weeks")
+    for week in (1, 2):
+        for step in range(1, 3):
+            progress.count(step, 2, f"week {week}, steps")
+    assert out.getvalue().splitlines()[1:] == [
+        "  week 1, steps: 1/2 (50%, 0:00)",
+        "  week 1, steps: 2/2 (100%, 0:00)",
+        "  week 2, steps: 1/2 (50%, 0:00)",
+        "  week 2, steps: 2/2 (100%, 0:00)",
+    ]

@@ -28,6 +28,7 @@ class Progress:
         self.live = self.out.isatty() if live is None else live
         self._current = 0
         self._shown = 0.0
+        self._counting = ""
         self._open_line = False
 
     def stage(self, name: str) -> None:
@@ -41,6 +42,8 @@ class Progress:
         """`done` of `total` `what` so far in the current stage."""
         if total <= 0:
             return
+        if what != self._counting:
+            self._counting, self._shown = what, 0.0
         share = done / total
         line = f"  {what}: {done:,}/{total:,} ({share:.0%}, {self.elapsed()})"
         if self.live:
