@@ -84,6 +84,20 @@ class EventTooLarge(ValueError):
         self.limit = limit
 
 
+def aggregate_document(
+    version: int, state: State | None, outbox: Sequence[Document], inbox: Sequence[str]
+) -> Document:
+    """An aggregate's document as every write stores it (without its `_id`)."""
+    return {
+        "version": version,
+        "state": state,
+        "outbox": list(outbox),
+        "pending": bool(outbox),
+        "inbox": list(inbox)[-INBOX_WINDOW:],
+        "updated_at": datetime.now(UTC),
+    }
+
+
 def outbox_entry(
     envelope: Envelope[Event], registry: Registry, max_bytes: int = EVENT_BUDGET_BYTES
 ) -> Document:

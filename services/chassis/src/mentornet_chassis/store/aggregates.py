@@ -17,7 +17,6 @@ Three writes, one per purpose, all through `_write` (which tells the watchers):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 
 from mentornet_contracts import Envelope, Event, Registry
 from mentornet_contracts.budget import EVENT_BUDGET_BYTES
@@ -35,6 +34,7 @@ from mentornet_chassis.store.aggregate_docs import (
     State,
     VersionConflict,
     Written,
+    aggregate_document,
     loaded_from,
     outbox_entry,
     raw_entry,
@@ -145,14 +145,7 @@ class AggregateStore(AggregateReads):
         *,
         added: tuple[Document, ...] = (),
     ) -> None:
-        doc: Document = {
-            "version": loaded.version + 1,
-            "state": state,
-            "outbox": outbox,
-            "pending": bool(outbox),
-            "inbox": inbox[-INBOX_WINDOW:],
-            "updated_at": datetime.now(UTC),
-        }
+        doc = aggregate_document(loaded.version + 1, state, outbox, inbox)
         if loaded.version == 0:
             await self._insert({"_id": aggregate_id, **doc})
         else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from mentornet_contracts import Envelope, Event
 from pymongo import ReplaceOne
@@ -21,6 +20,7 @@ from pymongo.errors import BulkWriteError
 from mentornet_chassis.store.aggregate_docs import (
     State,
     Written,
+    aggregate_document,
     loaded_from,
     outbox_entry,
 )
@@ -37,17 +37,9 @@ class NewAggregate:
     events: Sequence[Envelope[Event]] = ()
 
 
-def _first_document(store: AggregateStore, new: NewAggregate, now: datetime) -> Document:
+def _first_document(store: AggregateStore, new: NewAggregate) -> Document:
     entries = [outbox_entry(e, store.registry, store.max_record_bytes) for e in new.events]
-    return {
-        "_id": new.aggregate_id,
-        "version": 1,
-        "state": new.state,
-        "outbox": entries,
-        "pending": bool(entries),
-        "inbox": [],
-        "updated_at": now,
-    }
+    return {"_id": new.aggregate_id, **aggregate_document(1, new.state, entries, [])}
 
 
 async def insert_new(store: AggregateStore, created: Sequence[NewAggregate]) -> set[str]:
@@ -55,8 +47,7 @@ async def insert_new(store: AggregateStore, created: Sequence[NewAggregate]) -> 
     duplicates (nothing was written for them). EventTooLarge before anything is written."""
     if not created:
         return set()
-    now = datetime.now(UTC)
-    docs = [_first_document(store, new, now) for new in created]
+    docs = [_first_document(store, new) for new in created]
     refused: set[str] = set()
     try:
         await store.collection.insert_many(docs, ordered=False)
@@ -81,15 +72,9 @@ async def mark_sent_many(store: AggregateStore, sent: Sequence[tuple[Document, s
         remaining = [e for e in loaded.outbox if e["id"] not in ids]
         if len(remaining) == len(loaded.outbox):
             continue
-        doc: Document = {
-            "version": loaded.version + 1,
-            "state": loaded.state,
-            "outbox": remaining,
-            "pending": bool(remaining),
-            "inbox": list(loaded.inbox),
-            "updated_at": datetime.now(UTC),
-        }
-        writes.append((seen, doc))
+        writes.append(
+            (seen, aggregate_document(loaded.version + 1, loaded.state, remaining, loaded.inbox))
+        )
     if not writes:
         return
     filters = [{"_id": seen["_id"], "version": seen["version"]} for seen, _ in writes]

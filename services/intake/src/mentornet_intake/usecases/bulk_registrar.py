@@ -17,13 +17,12 @@ from collections.abc import Sequence
 
 from mentornet_chassis.errors import Refusal
 from mentornet_chassis.store.bulk import NewAggregate, insert_new
-from mentornet_contracts import Envelope, Event, new_envelope
+from mentornet_contracts import Envelope, Event
 
 from ..domain.caller import Caller
-from ..domain.registration import audit_groups, email_key, register, with_canonical_skills
+from ..domain.registration import email_key, register, with_canonical_skills
 from ..domain.taxonomy import Taxonomy
 from .registrar import (
-    SERVICE,
     Registered,
     Registrar,
     Registration,
@@ -31,6 +30,7 @@ from .registrar import (
     check_goals,
     check_may_register,
     new_participant_id,
+    registration_events,
 )
 
 ONE_BY_ONE = None
@@ -93,9 +93,5 @@ def _new(
     participant_id = new_participant_id()
     person_id = people[str(body.email).strip().lower()]
     state, event = register(None, body, participant_id, person_id)
-    envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
-    groups = audit_groups(state) if body.diversity is not None else None
-    extra: list[Envelope[Event]] = (
-        [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
-    )
-    return NewAggregate(participant_id, dict(state), [envelope, *extra]), envelope
+    events = registration_events(event, state, body, correlation_id)
+    return NewAggregate(participant_id, dict(state), events), events[0]

@@ -76,6 +76,16 @@ def check_goals(body: Registration, now: datetime) -> None:
         smart.check(body.goals, now.date())
 
 
+def registration_events(
+    event: Event, state: ParticipantState, body: Registration, correlation_id: str | None
+) -> list[Envelope[Event]]:
+    """The registration's event, then the audit groups it records if the person gave
+    them (caused by it)."""
+    envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
+    groups = audit_groups(state) if body.diversity is not None else None
+    return [envelope, *([new_envelope(groups, SERVICE, caused_by=envelope)] if groups else [])]
+
+
 class Registrar:
     def __init__(
         self,
@@ -132,12 +142,8 @@ class Registrar:
             new_state, event = register(state, body, participant_id, person_id)
             if self_service:
                 new_state["account"] = caller.subject
-            envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
+            envelope, *extra = registration_events(event, new_state, body, correlation_id)
             emitted[:] = [envelope]
-            groups = audit_groups(new_state) if body.diversity is not None else None
-            extra: list[Envelope[Event]] = (
-                [new_envelope(groups, SERVICE, caused_by=envelope)] if groups else []
-            )
             if link is not None:
                 new_state = linking.with_link(new_state, link)
                 extra.append(new_envelope(link, SERVICE, caused_by=envelope))
