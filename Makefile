@@ -24,9 +24,9 @@ browser: ## Debian's chromium, for the dashboard test (installed with apt-get wh
 		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
 
-run: setup ## start the broker, the store and all services, run a mentor network through simulated weeks
-	@$(RUN)/mentornet dev up
-	@$(RUN)/mentornet demo
+run: setup ## start the broker, the store and all services, run a mentor network through simulated weeks (FULL=1: the full-length run)
+	@$(RUN)/mentornet dev up --fresh
+	@$(RUN)/mentornet demo $(if $(FULL),--full)
 
 stop: ## stop everything `make run` started
 	@if [ -x $(RUN)/mentornet ]; then $(RUN)/mentornet dev down; fi

@@ -232,7 +232,7 @@ def _up_and_healthy(tmp_path: Path, dev_env: dict[str, str]) -> list[int]:
 def test_up_status_the_demo_to_a_dashboard_and_down(
     tmp_path: Path, dev_env: dict[str, str]
 ) -> None:
-    """`dev up`, `dev status`, then what `make run` ends with, smaller: every program
+    """`dev up`, `dev status`, then what `make run` ends with (the quick demo): every program
     shows sessions held, feedback and QA on its dashboard, reached by the signed link
     the demo prints; `dev down` leaves no process behind. (One stack for all of it:
     starting the system is the slow part.)
@@ -250,10 +250,6 @@ def test_up_status_the_demo_to_a_dashboard_and_down(
                 "-m",
                 "mentornet_tooling.cli",
                 "demo",
-                "--weeks",
-                "3",
-                "--scale",
-                "0.2",
             ],
             cwd=tmp_path,
             env=dev_env,

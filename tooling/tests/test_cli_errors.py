@@ -47,3 +47,20 @@ def test_version_names_the_release(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert stopped.value.code == 0
     assert capsys.readouterr().out == f"mentornet {metadata.version('mentornet-tooling')}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "size"),
+    [
+        (["demo"], (3, 0.3)),
+        (["demo", "--full"], (5, 1.0)),
+        (["demo", "--full", "--weeks", "2"], (2, 1.0)),
+        (["demo", "--scale", "0.5"], (3, 0.5)),
+    ],
+)
+def test_the_demo_is_quick_unless_asked_for_the_full_run(
+    argv: list[str], size: tuple[int, float]
+) -> None:
+    from mentornet_tooling.cli import demo_size, parser
+
+    assert demo_size(parser().parse_args(argv)) == size

@@ -103,3 +103,35 @@ def test_restart_refuses_the_broker_and_what_up_did_not_start(cfg: devstack.DevC
         devstack.restart(cfg, "kafka")
     with pytest.raises(LookupError, match="qa was not started"):
         devstack.restart(cfg, "qa")
+
+
+def _leftovers(cfg: devstack.DevConfig) -> list[Path]:
+    data, mail = cfg.root / "mongo-data" / "store.db", cfg.mail_dir / "1.eml"
+    for path in (data, mail, cfg.clock_file):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("from an earlier run")
+    return [data, mail, cfg.clock_file]
+
+
+@pytest.mark.unit
+def test_fresh_removes_the_store_the_mail_and_the_clock(cfg: devstack.DevConfig) -> None:
+    left = _leftovers(cfg)
+    said = devstack.forget_data(cfg)
+    assert [path.exists() for path in left] == [False, False, False]
+    assert "empty store" in said
+
+
+@pytest.mark.unit
+def test_fresh_leaves_an_external_store_and_a_running_stack_alone(
+    cfg: devstack.DevConfig,
+) -> None:
+    left = _leftovers(cfg)
+    external = devstack.DevConfig(root=cfg.root, external_mongo="mongodb://db.example:27017")
+    assert "left as it is" in devstack.forget_data(external)
+    pid_file = cfg.pid_file("mongodb")
+    pid_file.parent.mkdir(parents=True)
+    me = {"pid": os.getpid(), "started": devstack._start_time(os.getpid())}
+    pid_file.write_text(json.dumps(me))
+    with pytest.raises(SystemExit, match="dev down"):
+        devstack.forget_data(cfg)
+    assert all(path.exists() for path in left)

@@ -20,16 +20,29 @@ from mentornet_contracts.cli_parser import OneLineParser
 from mentornet_tooling import devstack
 from mentornet_tooling.embedded import PortInUseError
 
+QUICK_WEEKS, QUICK_SCALE = 3, 0.3
+"""`make run`'s demo: every stage shown in under two minutes with the stack's start."""
+FULL_WEEKS, FULL_SCALE = 5, 1.0
+
+
+def demo_size(args: argparse.Namespace) -> tuple[int, float]:
+    """Weeks and head count factor: the quick run's, `--full`'s, or what was given."""
+    weeks, scale = (FULL_WEEKS, FULL_SCALE) if args.full else (QUICK_WEEKS, QUICK_SCALE)
+    return args.weeks or weeks, scale if args.scale is None else args.scale
+
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo.run import demo
 
-    return demo(weeks=args.weeks, seed=args.seed, scale=args.scale)
+    weeks, scale = demo_size(args)
+    return demo(weeks=weeks, seed=args.seed, scale=scale)
 
 
 def _dev(args: argparse.Namespace) -> int:
     cfg = devstack.DevConfig()
     if args.action == "up":
+        if args.fresh:
+            print(devstack.forget_data(cfg))
         try:
             devstack.up(cfg)
         except PortInUseError as exc:
@@ -220,15 +233,27 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
     token.set_defaults(func=_token)
     demo = commands.add_parser("demo", help="run a mentor network through simulated weeks")
-    demo.add_argument("--weeks", type=int, default=5, help="weeks to simulate (default 5)")
+    demo.add_argument(
+        "--full",
+        action="store_true",
+        help=f"the full-length run: {FULL_WEEKS} weeks at full head count (about 6 minutes)",
+    )
+    demo.add_argument("--weeks", type=int, help=f"weeks to simulate (default {QUICK_WEEKS})")
     demo.add_argument("--seed", type=int, default=7, help="the network's random seed")
-    demo.add_argument("--scale", type=float, default=1.0, help="head count factor (0.2: quick)")
+    demo.add_argument(
+        "--scale", type=float, help=f"head count factor (default {QUICK_SCALE}; 1: 250 people)"
+    )
     demo.set_defaults(func=_demo)
     dev = commands.add_parser("dev", help="the embedded local stack")
     dev.add_argument("action", choices=["up", "down", "status", "logs", "restart"])
     dev.add_argument("name", nargs="?", help="for logs (default intake) and restart: which process")
     dev.add_argument(
         "--json", action="store_true", dest="as_json", help="status: one JSON object per process"
+    )
+    dev.add_argument(
+        "--fresh",
+        action="store_true",
+        help="up: start the embedded store empty (the embedded broker always starts empty)",
     )
     dev.set_defaults(func=_dev)
     return root

@@ -7,8 +7,10 @@ line, and `down` stops only processes whose command line still matches.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -140,6 +142,21 @@ def service_argv(service: str) -> list[str]:
     return [sys.executable, "-m", "mentornet_chassis.process.main", "serve", service]
 
 
+def forget_data(cfg: DevConfig) -> str:
+    """What `dev up --fresh` does first: the embedded store's files, the mail sink's
+    messages and the simulated clock go, so a run starts from nothing and from today, as
+    the in-memory broker does. Earlier runs' data would otherwise slow every later one
+    (timers and read models scan it)."""
+    if any(_alive(entry) for entry in _entries(cfg).values()):
+        raise SystemExit("the stack is running: `mentornet dev down` before `up --fresh`")
+    if cfg.external_mongo:
+        return "--fresh: the store is external (MONGODB_URI); its data is left as it is"
+    for directory in (cfg.root / "mongo-data", cfg.mail_dir):
+        shutil.rmtree(directory, ignore_errors=True)
+    cfg.clock_file.unlink(missing_ok=True)
+    return f"starting from an empty store ({cfg.root / 'mongo-data'} removed)"
+
+
 def up(cfg: DevConfig) -> None:
     running = [name for name, entry in _entries(cfg).items() if _alive(entry)]
     if running:
@@ -213,7 +230,7 @@ def restart(cfg: DevConfig, name: str, timeout_s: float = 30) -> int:
     if entry is None:
         raise LookupError(f"{name} was not started by `mentornet dev up`")
     if _alive(entry):
-        _terminate(int(str(entry["pid"])), timeout_s)
+        _terminate([int(str(entry["pid"]))], timeout_s)
     argv = cast("list[str]", entry["argv"])
     env = service_env(cfg, name) if name in HTTP_PORTS else None
     return _start(cfg, name, argv, int(str(entry["port"])), PORT_VARIABLES[name], env)
@@ -293,28 +310,42 @@ def work_health(cfg: DevConfig) -> dict[str, dict[str, Any]]:
 
 
 def down(cfg: DevConfig, timeout_s: float = 30) -> list[str]:
-    """Stop services first (they drain), then the store and the broker."""
+    """Stop the services first, all at once (each drains on its own), then the mail
+    sink, the store and the broker they were using."""
     entries = _entries(cfg)
-    order = [n for n in entries if n in HTTP_PORTS] + [n for n in entries if n not in HTTP_PORTS]
+    services = [n for n in entries if n in HTTP_PORTS]
     stopped = []
-    for name in order:
-        if _alive(entries[name]):
-            _terminate(int(str(entries[name]["pid"])), timeout_s)
-            stopped.append(name)
-        cfg.pid_file(name).unlink(missing_ok=True)
+    for group in (services, [n for n in entries if n not in HTTP_PORTS]):
+        alive = [n for n in group if _alive(entries[n])]
+        _terminate([int(str(entries[n]["pid"])) for n in alive], timeout_s)
+        stopped += alive
+        for name in group:
+            cfg.pid_file(name).unlink(missing_ok=True)
     return stopped
 
 
-def _terminate(pid: int, timeout_s: float) -> None:
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def _terminate(pids: list[int], timeout_s: float) -> None:
+    """SIGTERM to every process group, then SIGKILL to those still there after
+    `timeout_s`."""
+    waiting = []
+    for pid in pids:
         try:
-            os.killpg(pid, 0)
+            os.killpg(pid, signal.SIGTERM)
+            waiting.append(pid)
         except ProcessLookupError:
-            return
+            continue
+    deadline = time.monotonic() + timeout_s
+    while waiting and time.monotonic() < deadline:
+        waiting = [pid for pid in waiting if _group_exists(pid)]
         time.sleep(0.1)
-    os.killpg(pid, signal.SIGKILL)
+    for pid in waiting:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _group_exists(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 from mentornet_chassis.http.auth import DEV_KEY, mint
@@ -13,6 +14,11 @@ from mentornet_chassis.http.auth import DEV_KEY, mint
 from mentornet_tooling.devstack import DevConfig
 
 Json = dict[str, Any]
+T = TypeVar("T")
+R = TypeVar("R")
+CONCURRENCY = 8
+"""Requests the demo has in flight at once, as a group of people would: enough to keep
+every service busy, few enough that the embedded store's queue stays short."""
 
 
 class DemoError(RuntimeError):
@@ -25,7 +31,13 @@ class Api:
         self.key = os.environ.get("AUTH_HS256_KEY", DEV_KEY)
         self.coordinator = coordinator
         self.programs: list[str] = []
-        self.http = httpx.Client(timeout=30)
+        self.http = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=CONCURRENCY * 2))
+        self.pool = ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="demo")
+
+    def each(self, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`work` on every item, CONCURRENCY at a time; the results in the items' order,
+        or the first failure in that order."""
+        return list(self.pool.map(work, items))
 
     def url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.cfg.http_port(service)}{path}"

@@ -5,12 +5,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from mentornet_chassis.process.clock import FileClock
 
 from mentornet_tooling.demo.client import Api, until
 from mentornet_tooling.demo.network import PROGRAMS, ProgramPlan, mentee, mentor
+
+BATCH = 25
+"""People registered between two progress counts, CONCURRENCY of them at a time."""
 
 
 @dataclass
@@ -59,16 +63,17 @@ def enrol(
     done = 0
     for program, (mentors, mentees) in zip(programs, head_counts(programs, scale), strict=True):
         plan, pid = program.plan, program.program_id
-        for n in range(mentors):
-            body = {**mentor(rng, n, plan, run), "program_id": pid}
-            program.mentors.append(_register(api, program, "mentors", body))
-            done += 1
-            registered(done)
-        for n in range(mentees):
-            body = {**mentee(rng, n, plan, run, today), "program_id": pid}
-            program.mentees.append(_register(api, program, "mentees", body))
-            done += 1
-            registered(done)
+        mentor_bodies = [mentor(rng, n, plan, run) for n in range(mentors)]
+        mentee_bodies = [mentee(rng, n, plan, run, today) for n in range(mentees)]
+        for role, people, bodies in (
+            ("mentors", program.mentors, mentor_bodies),
+            ("mentees", program.mentees, mentee_bodies),
+        ):
+            for start in range(0, len(bodies), BATCH):
+                chunk = [{**body, "program_id": pid} for body in bodies[start : start + BATCH]]
+                people.extend(api.each(partial(_register, api, program, role), chunk))
+                done += len(chunk)
+                registered(done)
 
 
 def _register(api: Api, program: Program, role: str, body: dict[str, Any]) -> str:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import random
 import time
+from functools import partial
 from typing import Any
 
 from mentornet_tooling.demo.client import Api, Json, until
 from mentornet_tooling.demo.enrolment import Program
 
 DECLINE_SHARE = 0.05
+PAUSE_S = 0.5
+"""Between two rounds of decisions: time for the matcher to propose again."""
 
 
 def run_batches(api: Api, programs: list[Program]) -> dict[str, Json]:
@@ -42,31 +45,37 @@ def decide_all(api: Api, programs: list[Program], rng: random.Random, rounds: in
         pending = sum(_decide(api, program, rng) for program in programs)
         if pending == 0:
             return
-        time.sleep(1.0)
+        time.sleep(PAUSE_S)
 
 
 def _decide(api: Api, program: Program, rng: random.Random) -> int:
-    pending = 0
+    """Every decision the board waits for, made at once; how many there were."""
     picked: set[str] = set()
+    decisions: list[tuple[Json, float]] = []
     for match in board(api, program)["matches"]:
-        status, match_id = match["status"], match["match_id"]
-        if status == "in_review":
-            api.post("matcher", f"/matches/{match_id}/approve", allow=(409,))
-        elif status == "shortlisted" and match["mentee_id"] not in picked:
+        if match["status"] == "shortlisted":
+            if match["mentee_id"] in picked:
+                continue
             picked.add(match["mentee_id"])
-            mentee = _as(match, "mentee")
-            api.post("matcher", f"/matches/{match_id}/approve", as_=mentee, allow=(409,))
-        elif status == "proposed":
-            _answer(api, match, rng)
-        else:
-            continue
-        pending += 1
-    return pending
+        if match["status"] in ("in_review", "shortlisted", "proposed"):
+            decisions.append((match, rng.random()))
+    api.each(partial(_make, api), decisions)
+    return len(decisions)
 
 
-def _answer(api: Api, match: dict[str, Any], rng: random.Random) -> None:
+def _make(api: Api, decision: tuple[Json, float]) -> None:
+    match, draw = decision
     path = f"/matches/{match['match_id']}"
-    if rng.random() < DECLINE_SHARE:
+    if match["status"] == "in_review":
+        refused = api.post("matcher", f"{path}/approve", allow=(409,))
+        if refused.get("error") == "conflict" and refused.get("field") == "mentor_id":
+            # the mentor filled up since the proposal: the coordinator rejects it and
+            # the matcher places the mentee again
+            body = {"reason": "the mentor has no capacity left"}
+            api.post("matcher", f"{path}/decline", body, allow=(409, 422))
+    elif match["status"] == "shortlisted":
+        api.post("matcher", f"{path}/approve", as_=_as(match, "mentee"), allow=(409,))
+    elif draw < DECLINE_SHARE:
         body = {"reason": "no room this quarter"}
         api.post("matcher", f"{path}/decline", body, as_=_as(match, "mentor"), allow=(409, 422))
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mentornet_tooling.demo.client import Api, Json, until
 from mentornet_tooling.demo.experiment import Experiment
@@ -51,19 +52,22 @@ def start(api: Api, experiment: Experiment) -> Lab:
 
 def week(api: Api, lab: Lab, today: date) -> int:
     """Milestones done by `today`, each with the mentee's review; how many."""
+    return sum(api.each(lambda item: _milestones(api, lab, *item, today), lab.matches.items()))
+
+
+def _milestones(api: Api, lab: Lab, match_id: str, match: Json, today: date) -> int:
+    goal, outcome = lab.goal(match), lab.outcomes[match_id]
+    done = lab.done.setdefault(match_id, set())
     recorded = 0
-    for match_id, match in lab.matches.items():
-        goal, outcome = lab.goal(match), lab.outcomes[match_id]
-        done = lab.done.setdefault(match_id, set())
-        for index, milestone in enumerate(goal["milestones"]):
-            due = date.fromisoformat(milestone["due_date"])
-            when = completed_on(due, outcome.on_time[index], today)
-            if milestone["milestone_id"] in done or when is None:
-                continue
-            if _complete(api, match, goal, milestone["milestone_id"], when):
-                done.add(milestone["milestone_id"])
-                _review(api, match, goal, milestone["milestone_id"], outcome.level_after(len(done)))
-                recorded += 1
+    for index, milestone in enumerate(goal["milestones"]):
+        due = date.fromisoformat(milestone["due_date"])
+        when = completed_on(due, outcome.on_time[index], today)
+        if milestone["milestone_id"] in done or when is None:
+            continue
+        if _complete(api, match, goal, milestone["milestone_id"], when):
+            done.add(milestone["milestone_id"])
+            _review(api, match, goal, milestone["milestone_id"], outcome.level_after(len(done)))
+            recorded += 1
     return recorded
 
 
@@ -93,23 +97,27 @@ def close(api: Api, lab: Lab, stalling: set[str]) -> int:
     as completed), then both people record their end assessment and end-of-match
     survey; returns how many mentees assessed themselves."""
     _follow_rematches(api, lab)
-    for match_id, match in lab.matches.items():
+
+    def end(match: Json) -> None:
         reason = "stalled" if match["mentee_id"] in stalling else "completed"
         body: Json = {"reason": reason, "detail": "the demo's simulated weeks are over"}
-        api.post("matcher", f"/matches/{match_id}/end", body, allow=(409,))
+        api.post("matcher", f"/matches/{match['match_id']}/end", body, allow=(409,))
+
+    api.each(end, lab.matches.values())
     until("feedback to see the experiment's matches end", lambda: _ended(api, lab), timeout_s=60)
-    assessed = 0
-    for match_id, match in lab.matches.items():
-        outcome, skill = lab.outcomes[match_id], lab.goal(match)["target_skills"][0]["skill_id"]
-        for side, level in (("mentee", outcome.end_self), ("mentor", outcome.end_mentor)):
-            body = {"stage": "end", "levels": [{"skill_id": skill, "level": level}]}
-            path = f"/matches/{match_id}/skill-assessments"
-            api.post("feedback", path, body, as_=_as(match, side), allow=(409,))
-        for side, survey in (("mentee", outcome.mentee), ("mentor", outcome.mentor)):
-            path = f"/matches/{match_id}/end-survey"
-            api.post("feedback", path, survey.body(), as_=_as(match, side), allow=(409,))
-        assessed += 1
-    return assessed
+    return len(api.each(lambda item: _end_of(api, lab, *item), lab.matches.items()))
+
+
+def _end_of(api: Api, lab: Lab, match_id: str, match: Json) -> None:
+    """Both people's end assessment and end-of-match survey."""
+    outcome, skill = lab.outcomes[match_id], lab.goal(match)["target_skills"][0]["skill_id"]
+    for side, level in (("mentee", outcome.end_self), ("mentor", outcome.end_mentor)):
+        body = {"stage": "end", "levels": [{"skill_id": skill, "level": level}]}
+        path = f"/matches/{match_id}/skill-assessments"
+        api.post("feedback", path, body, as_=_as(match, side), allow=(409,))
+    for side, survey in (("mentee", outcome.mentee), ("mentor", outcome.mentor)):
+        path = f"/matches/{match_id}/end-survey"
+        api.post("feedback", path, survey.body(), as_=_as(match, side), allow=(409,))
 
 
 def fit_by_arm(lab: Lab) -> dict[str, float]:
@@ -133,11 +141,11 @@ def _follow_rematches(api: Api, lab: Lab) -> None:
 
 
 def _ended(api: Api, lab: Lab) -> bool:
-    return all(
-        api.call("GET", "feedback", f"/matches/{match_id}/outcomes", allow=(404,)).get("status")
-        == "ended"
-        for match_id in lab.matches
-    )
+    def status(match_id: str) -> Any:
+        path = f"/matches/{match_id}/outcomes"
+        return api.call("GET", "feedback", path, allow=(404,)).get("status")
+
+    return all(found == "ended" for found in api.each(status, lab.matches))
 
 
 def _as(match: Json, side: str) -> tuple[str, str]:

@@ -6,10 +6,12 @@ complete some of them. A few pairs keep missing sessions, so the stall playbook 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from mentornet_chassis.process.clock import FileClock
@@ -25,7 +27,7 @@ STEPS_PER_WEEK = 4
 STEP = timedelta(days=7) / STEPS_PER_WEEK
 """42 hours: shorter than the time after which a session without attendance counts as missed
 (72 h), as mentors record attendance within a day or two."""
-SETTLE_S = 2.5
+SETTLE_S = 1.5
 """Time for timers (the local stack polls them every second) and consumers to act."""
 
 
@@ -42,6 +44,13 @@ class Tally:
     """Per match, when its next booked session ends: no need to look before then."""
     asked: dict[str, int] = field(default_factory=dict)
     """People who just held a session, and how many more steps to look for requests."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    """People act at the same time (Api.each): their counts are added under it."""
+
+    def add(self, **counts: int) -> None:
+        with self.lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
 
 
 def next_week(
@@ -66,15 +75,23 @@ def _step(
 ) -> None:
     for program in programs:
         template = api.get("feedback", f"/programs/{program.program_id}/survey-template")
-        for match in confirmed(api, program):
-            due = tally.next_end.get(match["match_id"])
-            if due is None or due <= now:
-                _attend(api, match, now, rng, tally)
-        for person in [p for p in program.people if p in tally.asked]:
-            _answer_requests(api, person, template, rng, tally)
+        due = [
+            (match, random.Random(rng.random()))
+            for match in confirmed(api, program)
+            if tally.next_end.get(match["match_id"], now) <= now
+        ]
+        api.each(lambda job: _attend(api, job[0], now, job[1], tally), due)
+        asking = [(p, random.Random(rng.random())) for p in program.people if p in tally.asked]
+        api.each(partial(_answering, api, template, tally), asking)
+        for person, _ in asking:
             tally.asked[person] -= 1
             if tally.asked[person] <= 0:
                 del tally.asked[person]
+
+
+def _answering(api: Api, template: Json, tally: Tally, job: tuple[str, random.Random]) -> None:
+    person, rng = job
+    _answer_requests(api, person, template, rng, tally)
 
 
 def _ends(session: Json) -> datetime:
@@ -100,11 +117,12 @@ def _attend(api: Api, match: Json, now: datetime, rng: random.Random, tally: Tal
         if "error" in answer:
             continue
         if outcome == "attended":
-            tally.attended += 1
-            tally.asked.update({match["mentee_id"]: 2, match["mentor_id"]: 2})
+            tally.add(attended=1)
+            with tally.lock:
+                tally.asked.update({match["mentee_id"]: 2, match["mentor_id"]: 2})
             _report(api, match, session, now, rng, tally)
         else:
-            tally.missed += 1
+            tally.add(missed=1)
 
 
 def _outcome(match: Json, rng: random.Random, tally: Tally) -> str:
@@ -134,7 +152,7 @@ def _report(
     )
     if "error" in filed:
         return
-    tally.reports += 1
+    tally.add(reports=1)
     for item in filed.get("action_items", []):
         if rng.random() < 0.7:
             done = api.post(
@@ -143,7 +161,7 @@ def _report(
                 as_=(match["mentee_id"], "mentee"),
                 allow=(404, 409),
             )
-            tally.items_done += "error" not in done
+            tally.add(items_done="error" not in done)
 
 
 def _answer_requests(
@@ -163,7 +181,7 @@ def _answer_requests(
             as_=(person, request["role"]),
             allow=(409, 422),
         )
-        tally.answers += "error" not in sent
+        tally.add(answers="error" not in sent)
 
 
 def _answers(template: Json, role: str, rng: random.Random) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import apprise
 from apprise.attachment.memory import AttachMemory
 
 from ..settings import BACKSTOP
+from .tls import defer_ca_loading
 
 ICS_NAME = "invite.ics"
 ICS_TYPE = "text/calendar"
@@ -44,6 +45,7 @@ class EmailChannel:
         self.url = url
         self.sender = sender
         self.timeout_s = timeout_s
+        defer_ca_loading()
 
     @property
     def on(self) -> bool:
