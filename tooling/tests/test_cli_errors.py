@@ -52,7 +52,7 @@ def test_version_names_the_release(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "size"),
     [
-        (["demo"], (3, 0.3)),
+        (["demo"], (3, 0.25)),
         (["demo", "--full"], (5, 1.0)),
         (["demo", "--full", "--weeks", "2"], (2, 1.0)),
         (["demo", "--scale", "0.5"], (3, 0.5)),

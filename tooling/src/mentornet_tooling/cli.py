@@ -20,7 +20,7 @@ from mentornet_contracts.cli_parser import OneLineParser
 from mentornet_tooling import devstack
 from mentornet_tooling.embedded import PortInUseError
 
-QUICK_WEEKS, QUICK_SCALE = 3, 0.3
+QUICK_WEEKS, QUICK_SCALE = 3, 0.25
 """`make run`'s demo: every stage shown in under two minutes with the stack's start."""
 FULL_WEEKS, FULL_SCALE = 5, 1.0
 
