@@ -67,7 +67,9 @@ async def test_a_request_whose_event_would_not_fit_is_refused_before_writing(
     422 naming the sizes; the same person with a short profile registers."""
     settings = service_settings(stack, IntakeSettings, "intake")
     settings.kafka = KafkaSettings(
-        bootstrap_servers=stack.bootstrap_servers, max_message_bytes=65_536
+        bootstrap_servers=stack.bootstrap_servers,
+        max_message_bytes=65_536,
+        session_timeout_ms=stack.session_timeout_ms,
     )
     async with running("intake", settings, build_intake) as intake:
         program_id, coordinator = await open_program(intake, unique)

@@ -46,6 +46,7 @@ def matcher_env(stack: Endpoints, database: str, group: str, port: int) -> dict[
         "MONGODB_DATABASE": database,
         "MENTORNET_MATCHER_CONSUMER_GROUP": group,
         "MENTORNET_MATCHER_HTTP_PORT": str(port),
+        "KAFKA_SESSION_TIMEOUT_MS": str(stack.session_timeout_ms),
     }
 
 

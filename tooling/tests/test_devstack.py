@@ -135,3 +135,11 @@ def test_fresh_leaves_an_external_store_and_a_running_stack_alone(
     with pytest.raises(SystemExit, match="dev down"):
         devstack.forget_data(cfg)
     assert all(path.exists() for path in left)
+
+
+@pytest.mark.unit
+def test_services_join_quickly_on_the_embedded_broker_only(cfg: devstack.DevConfig) -> None:
+    embedded_env = devstack.service_env(cfg, "matcher")
+    assert embedded_env["KAFKA_SESSION_TIMEOUT_MS"] == "4000"
+    external = devstack.DevConfig(root=cfg.root, external_kafka="kafka.example:9092")
+    assert "KAFKA_SESSION_TIMEOUT_MS" not in devstack.service_env(external, "matcher")

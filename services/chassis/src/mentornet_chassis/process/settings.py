@@ -53,6 +53,14 @@ class KafkaSettings(BaseSettings):
     idempotent_producer: bool = Field(
         default=False, description="Real Kafka supports it; the embedded Tansu broker refuses it."
     )
+    session_timeout_ms: int = Field(
+        default=10_000,
+        ge=1_000,
+        le=300_000,
+        description="Consumer group session: a member silent this long loses its partitions "
+        "to the others. Heartbeats go every third of it. Tansu answers a member's join after "
+        "half of it, so it is also how long a service takes to start consuming there.",
+    )
     max_message_bytes: int = Field(
         default=MAX_MESSAGE_BYTES,
         ge=65_536,

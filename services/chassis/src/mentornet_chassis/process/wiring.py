@@ -216,6 +216,7 @@ def _consume(wired: Wired, parts: ServiceParts, letters: DeadLetterStore) -> Non
         [t.name for t in parts.consumes],
         group_id=group_id,
         watch=watch,
+        session_timeout_ms=settings.kafka.session_timeout_ms,
     )
     wired.workers += [watch.run, letters.run_purge]
     if lot is not None:
