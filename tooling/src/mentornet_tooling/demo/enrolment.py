@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,12 +43,21 @@ def publish(api: Api) -> list[Program]:
 
 
 def head_counts(programs: list[Program], scale: float) -> list[tuple[int, int]]:
-    """Mentors and mentees each program enrols; `scale` shrinks or grows them (a quick
-    run: 0.2), at least two of each."""
-    return [
-        (max(2, round(p.plan.mentors * scale)), max(2, round(p.plan.mentees * scale)))
-        for p in programs
-    ]
+    """Mentors and mentees each program enrols; `scale` shrinks or grows them (the quick
+    run: 0.25), at least two of each. Scaled down, a program keeps enough mentors in each
+    time zone for that zone's mentees: otherwise a few mentees have no mentor within
+    reach, wait for good, and an experiment that drew them never completes."""
+    counts = []
+    for program in programs:
+        plan = program.plan
+        mentees = max(2, round(plan.mentees * scale))
+        mentors = max(2, round(plan.mentors * scale))
+        if scale < 1:
+            per_zone = math.ceil(mentees / len(plan.zones))
+            room = math.ceil(per_zone / int(plan.spec["max_active_mentees_per_mentor"]))
+            mentors = max(mentors, room * len(plan.zones))
+        counts.append((mentors, mentees))
+    return counts
 
 
 def enrol(
