@@ -14,42 +14,23 @@ placed by one batch run (docs/benchmarks.md, onboarding)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mentornet_chassis.process.runtime import ServiceParts
-from mentornet_chassis.process.settings import ServiceSettings
-from mentornet_feedback.app import build as build_feedback
-from mentornet_feedback.settings import FeedbackSettings
-from mentornet_intake.app import build as build_intake
-from mentornet_intake.settings import IntakeSettings
-from mentornet_matcher.app import build as build_matcher
-from mentornet_matcher.settings import MatcherSettings
-from mentornet_qa.app import build as build_qa
-from mentornet_qa.settings import QaSettings
-from mentornet_scheduler.app import build as build_scheduler
-from mentornet_scheduler.settings import SchedulerSettings
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.poll import eventually
-from mentornet_tooling.testing.services import RunningService, running, service_settings
+from mentornet_tooling.testing.services import RunningService
 from pymongo import AsyncMongoClient
 
 from bench.onboarding import people_csv
 from tests.support.helpers import open_program, token
+from tests.support.pipeline import pipeline
 
 pytestmark = pytest.mark.integration
 
 MENTORS, MENTEES = 100, 400
 """Mentors of capacity 3 (bench/onboarding.py's rows), so some mentees wait."""
-SERVICES: dict[str, tuple[type[ServiceSettings], Callable[..., ServiceParts]]] = {
-    "intake": (IntakeSettings, build_intake),
-    "matcher": (MatcherSettings, build_matcher),
-    "scheduler": (SchedulerSettings, build_scheduler),
-    "feedback": (FeedbackSettings, build_feedback),
-    "qa": (QaSettings, build_qa),
-}
 OPEN = ("proposed", "in_review", "confirmed")
 """One of these per placed mentee, or (a shortlist program) options to pick from."""
 Doc = dict[str, Any]
@@ -57,20 +38,8 @@ Doc = dict[str, Any]
 
 @pytest.fixture
 async def services(stack: Endpoints) -> AsyncIterator[dict[str, RunningService]]:
-    """The five services, each with its own database; all but intake start at the end
-    of the topics, so what they hold is this test's."""
-    async with AsyncExitStack() as started:
-        yield {
-            name: await started.enter_async_context(
-                running(
-                    name,
-                    service_settings(stack, settings_cls, name),
-                    build,
-                    from_log_end=name != "intake",
-                )
-            )
-            for name, (settings_cls, build) in SERVICES.items()
-        }
+    async with pipeline(stack) as started:
+        yield started
 
 
 async def imported(

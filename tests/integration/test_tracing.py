@@ -8,44 +8,25 @@ QA the proposal too), every span parent-linked to the POST through the records'
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import pytest
-from mentornet_chassis.process.runtime import ServiceParts
-from mentornet_chassis.process.settings import ServiceSettings
 from mentornet_contracts.catalogue import MATCHES, PARTICIPANTS
-from mentornet_feedback.app import build as build_feedback
-from mentornet_feedback.settings import FeedbackSettings
-from mentornet_intake.app import build as build_intake
-from mentornet_intake.settings import IntakeSettings
-from mentornet_matcher.app import build as build_matcher
-from mentornet_matcher.settings import MatcherSettings
-from mentornet_qa.app import build as build_qa
-from mentornet_qa.settings import QaSettings
-from mentornet_scheduler.app import build as build_scheduler
-from mentornet_scheduler.settings import SchedulerSettings
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.poll import eventually
-from mentornet_tooling.testing.services import RunningService, running, service_settings
+from mentornet_tooling.testing.services import RunningService
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from tests.support.helpers import matcher_knows, mentee_body, open_program
+from tests.support.pipeline import SERVICES, pipeline
 
 pytestmark = pytest.mark.integration
 
-SERVICES: dict[str, tuple[type[ServiceSettings], Callable[..., ServiceParts]]] = {
-    "intake": (IntakeSettings, build_intake),
-    "matcher": (MatcherSettings, build_matcher),
-    "scheduler": (SchedulerSettings, build_scheduler),
-    "feedback": (FeedbackSettings, build_feedback),
-    "qa": (QaSettings, build_qa),
-}
 WINDOWS = {
     "timezone": "Europe/Berlin",
     "weekly": [{"weekday": day, "start": "09:00", "end": "17:00"} for day in ("mon", "tue")],
@@ -64,19 +45,7 @@ class Traced:
 @pytest.fixture
 async def traced(stack: Endpoints) -> AsyncIterator[Traced]:
     exporters = {name: InMemorySpanExporter() for name in SERVICES}
-    async with AsyncExitStack() as started:
-        services = {
-            name: await started.enter_async_context(
-                running(
-                    name,
-                    service_settings(stack, settings_cls, name),
-                    build,
-                    from_log_end=name != "intake",
-                    span_exporter=exporters[name],
-                )
-            )
-            for name, (settings_cls, build) in SERVICES.items()
-        }
+    async with pipeline(stack, dict(exporters)) as services:
         yield Traced(services, exporters)
 
 
