@@ -236,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--full",
         action="store_true",
-        help=f"the full-length run: {FULL_WEEKS} weeks at full head count (about 6 minutes)",
+        help=f"the full-length run: {FULL_WEEKS} weeks at full head count (about 8 minutes)",
     )
     demo.add_argument("--weeks", type=int, help=f"weeks to simulate (default {QUICK_WEEKS})")
     demo.add_argument("--seed", type=int, default=7, help="the network's random seed")
@@ -253,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--fresh",
         action="store_true",
-        help="up: start the embedded store empty (the embedded broker always starts empty)",
+        help="up: start from an empty store, mail sink and simulated clock",
     )
     dev.set_defaults(func=_dev)
     return root
