@@ -20,7 +20,13 @@ DESIGN_TOPICS: dict[str, tuple[str, ...]] = {
         "participant.erased",
         "person.linked",
     ),
-    "mentornet.programs": ("program.published", "program.updated", "taxonomy.updated"),
+    "mentornet.programs": (
+        "program.published",
+        "program.updated",
+        "taxonomy.updated",
+        # Added beyond DESIGN: a bulk import's end, so its pool is placed at once.
+        "import.finished",
+    ),
     "mentornet.matches": (
         "match.proposed",
         "match.accepted",

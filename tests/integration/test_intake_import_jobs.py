@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import pytest
 from mentornet_chassis.http.auth import Principal, Role
+from mentornet_contracts.catalogue import PARTICIPANTS, PROGRAMS
 from mentornet_intake.domain.bulk import read_rows
 from mentornet_intake.store.import_jobs import ImportJobs
 from mentornet_tooling.testing.backends import Endpoints
+from mentornet_tooling.testing.kafka import Record, all_records, find_records, kind_of
 from mentornet_tooling.testing.poll import eventually
 from mentornet_tooling.testing.services import RunningService
 from pymongo import AsyncMongoClient
@@ -79,8 +82,39 @@ async def test_a_job_reports_progress_then_every_row_and_a_second_run_adds_nothi
     again = await intake.http.post(
         f"/programs/{program_id}/import-jobs/mentee", content=content, headers=headers
     )
-    final = (await follow(intake, again.json()["job_id"], coordinator))[-1]
+    second = again.json()["job_id"]
+    final = (await follow(intake, second, coordinator))[-1]
     assert (final["registered"], final["skipped"], final["rejected"]) == (0, 950, 50)
+    await announced_once(stack, program_id, job_id, (950, 0, 50))
+    await announced_once(stack, program_id, second, (0, 950, 50))
+    registrations = await all_records(
+        stack.bootstrap_servers,
+        PARTICIPANTS.name,
+        lambda r: kind_of(r) == "mentee.registered" and program_id.encode() in r.value,
+    )
+    assert [json.loads(r.value)["import_id"] for r in registrations] == [job_id] * 950
+
+
+async def announced_once(
+    stack: Endpoints, program_id: str, import_id: str, counts: tuple[int, int, int]
+) -> None:
+    """import.finished for the import is on the programs topic, once, with its counts."""
+
+    def of_import(record: Record) -> bool:
+        body = json.loads(record.value)
+        return kind_of(record) == "import.finished" and body["import_id"] == import_id
+
+    await find_records(stack.bootstrap_servers, PROGRAMS.name, of_import, timeout=30)
+    found = await all_records(stack.bootstrap_servers, PROGRAMS.name, of_import)
+    assert len(found) == 1
+    body = json.loads(found[0].value)
+    assert (body["program_id"], body["status"], body["role"], body["rows"]) == (
+        program_id,
+        "done",
+        "mentee",
+        1000,
+    )
+    assert (body["registered"], body["skipped"], body["rejected"]) == counts
 
 
 async def test_a_job_left_by_a_dead_worker_is_taken_over(

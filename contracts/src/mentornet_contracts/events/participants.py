@@ -68,6 +68,13 @@ GOALS = Field(
     description="The mentee's SMART goals.",
     examples=[[{"goal_id": "g1", "statement": "Lead a review", "target_skills": []}]],
 )
+IMPORT_ID = Field(
+    default=None,
+    description="The bulk import that registered the participant (its job id); absent"
+    " for a registration on its own. The import's end is announced by import.finished on"
+    " mentornet.programs, so a consumer can handle the whole pool at once.",
+    examples=["imp-5c1f0e2a9d3b4e6f"],
+)
 MAX_EXPERTISE_AREAS = 20
 ExpertiseArea = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -138,6 +145,7 @@ class MentorRegistered(_ParticipantEvent):
     )
     org_unit: Label | None = ORG_UNIT
     manager_id: Label | None = MANAGER
+    import_id: Id | None = IMPORT_ID
 
 
 class MenteeRegistered(_ParticipantEvent):
@@ -184,6 +192,7 @@ class MenteeRegistered(_ParticipantEvent):
     )
     org_unit: Label | None = ORG_UNIT
     manager_id: Label | None = MANAGER
+    import_id: Id | None = IMPORT_ID
 
 
 class ProfileUpdated(_ParticipantEvent):

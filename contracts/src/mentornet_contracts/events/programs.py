@@ -319,6 +319,45 @@ class TaxonomyUpdated(_ProgramEvent):
     )
 
 
+class ImportRole(StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+
+
+class ImportStatus(StrEnum):
+    DONE = "done"
+    """Every row was handled: registered, skipped or rejected."""
+    FAILED = "failed"
+    """The import stopped early (its reason is in intake's job); the rows it registered
+    stay registered."""
+
+
+class ImportFinished(_ProgramEvent):
+    """A bulk import into the program has handled its last row. Its registrations carry
+    its id (`import_id`), so a consumer can hold them and handle the pool at once (the
+    matcher places it with one batch run). It can arrive before some of those
+    registrations (another topic): they are handled on their own as they come."""
+
+    event_type: ClassVar[str] = "mentornet.import.finished.v1"
+    program_id: Id = PROGRAM_ID
+    import_id: Id = Field(
+        description="The import (job id), as its registrations name it.",
+        examples=["imp-5c1f0e2a9d3b4e6f"],
+    )
+    role: ImportRole = Field(description="Who the file registered.", examples=["mentee"])
+    status: ImportStatus = Field(description="How the import ended.", examples=["done"])
+    rows: int = Field(ge=0, le=1_000_000, description="Rows in the file.", examples=[5000])
+    registered: int = Field(
+        ge=0, le=1_000_000, description="Rows registered by this import.", examples=[4980]
+    )
+    skipped: int = Field(
+        ge=0, le=1_000_000, description="Rows registered earlier (skipped).", examples=[12]
+    )
+    rejected: int = Field(
+        ge=0, le=1_000_000, description="Rows refused for bad input.", examples=[8]
+    )
+
+
 def apply_update(program: dict[str, Any] | None, update: ProgramUpdated) -> dict[str, Any]:
     """A program's rules (as published, in JSON form) after an update: the fields the
     update sets replace the old ones, absent fields keep their value."""
@@ -327,7 +366,7 @@ def apply_update(program: dict[str, Any] | None, update: ProgramUpdated) -> dict
     return {**program, **update.model_dump(mode="json", exclude_none=True)}
 
 
-EVENTS = (ProgramPublished, ProgramUpdated, TaxonomyUpdated)
+EVENTS = (ProgramPublished, ProgramUpdated, TaxonomyUpdated, ImportFinished)
 SUPERSEDED = (
     Superseded("mentornet.program.published.v1", ProgramPublished, BOUNDED),
     Superseded("mentornet.program.updated.v1", ProgramUpdated, BOUNDED),

@@ -14,8 +14,9 @@ import structlog
 from mentornet_chassis.process.workers import pause
 
 from .api.access import job_owner
-from .domain.import_job import ImportJob, RowOutcome
+from .domain.import_job import ImportEnd, ImportJob, RowOutcome
 from .store.import_jobs import Chunk, ImportJobs, loaded_row
+from .usecases.import_end import announce_end
 from .usecases.importing import RowSource, import_rows
 from .usecases.registrar import Registrar
 
@@ -48,7 +49,7 @@ class ImportWorker:
         while not stopping.is_set():
             chunk = await self.jobs.next_chunk(job, position)
             if chunk is None:
-                await self.jobs.finish(job_id)
+                await self._end(job)
                 bound.info("import job done", **await self.jobs.counts(job_id))
                 return
             try:
@@ -59,7 +60,7 @@ class ImportWorker:
                     "import chunk failed", chunk=chunk["index"], attempts=attempts, exc_info=exc
                 )
                 if attempts >= MAX_CHUNK_ATTEMPTS:
-                    await self.jobs.finish(job_id, f"rows from {chunk['first_row']}: {exc!r}")
+                    await self._end(job, f"rows from {chunk['first_row']}: {exc!r}")
                     return
                 await asyncio.sleep(min(30.0, 0.5 * 2**attempts))
                 continue
@@ -70,8 +71,15 @@ class ImportWorker:
                 return
         await self.jobs.release(job_id, self.worker)
 
+    async def _end(self, job: ImportJob, error: str | None = None) -> None:
+        """Announce the end (import_end.py), then mark the job finished."""
+        counts = await self.jobs.counts(job["_id"])
+        ending = ImportEnd(job["program_id"], job["_id"], job["role"], job["rows"], counts, error)
+        await announce_end(self.registrar, ending)
+        await self.jobs.finish(job["_id"], error)
+
     async def _import_chunk(self, job: ImportJob, chunk: Chunk) -> list[RowOutcome]:
-        source = RowSource(job["program_id"], job["role"], job_owner(job), job["correlation_id"])
+        source = RowSource(job["program_id"], job["role"], job_owner(job), job["_id"])
         first = chunk["first_row"]
         rows = [
             (first + n, loaded_row(first + n, stored)) for n, stored in enumerate(chunk["rows"])

@@ -17,7 +17,12 @@ from mentornet_contracts.events.participants import (
     ParticipantWithdrawn,
     ProfileUpdated,
 )
-from mentornet_contracts.events.programs import ProgramPublished, ProgramUpdated, TaxonomyUpdated
+from mentornet_contracts.events.programs import (
+    ImportFinished,
+    ProgramPublished,
+    ProgramUpdated,
+    TaxonomyUpdated,
+)
 from mentornet_contracts.events.qa import EscalationRaised
 from mentornet_contracts.events.sessions import SeriesCompleted
 
@@ -37,8 +42,8 @@ def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event]
         return updating(stores.program_states, update, then.batch)
 
     return {
-        MenteeRegistered: person(candidates.on_mentee_registered, then.place, new=True),
-        MentorRegistered: person(candidates.on_mentor_registered, then.roster, new=True),
+        MenteeRegistered: person(candidates.on_mentee_registered, then.registered, new=True),
+        MentorRegistered: person(candidates.on_mentor_registered, then.joined, new=True),
         ProfileUpdated: person(candidates.on_profile_updated, then.profile),
         GoalsUpdated: person(candidates.on_goals_updated, then.place),
         AvailabilityUpdated: person(candidates.on_availability_updated, then.availability),
@@ -51,6 +56,7 @@ def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event]
         TaxonomyUpdated: updating(
             stores.taxonomy, taxonomy_view.on_taxonomy_updated, then.taxonomy
         ),
+        ImportFinished: then.imported,
         EscalationRaised: then.escalation,
         SeriesCompleted: then.series_completed,
     }

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
+from mentornet_contracts.events.programs import ImportFinished, ImportRole, ImportStatus
+
 from .bulk import RoleName
 
 
@@ -92,3 +94,38 @@ class Tally:
 def counted(outcomes: Sequence[RowOutcome]) -> dict[str, int]:
     """How many rows of each kind, every kind named."""
     return {kind.value: sum(1 for o in outcomes if o.kind == kind) for kind in RowKind}
+
+
+def correlation_of(import_id: str) -> str:
+    """The correlation id every event of an import carries."""
+    return f"import-{import_id}"
+
+
+@dataclass(frozen=True)
+class ImportEnd:
+    """An import that has handled its last row, or stopped for good (`error`)."""
+
+    program_id: str
+    import_id: str
+    role: RoleName
+    rows: int
+    counts: dict[str, int]
+    error: str | None = None
+
+    @property
+    def handled_id(self) -> str:
+        """What the program remembers having announced: once per import."""
+        return f"{self.import_id}.finished"
+
+
+def finished_event(end: ImportEnd) -> ImportFinished:
+    return ImportFinished(
+        program_id=end.program_id,
+        import_id=end.import_id,
+        role=ImportRole(end.role),
+        status=ImportStatus.FAILED if end.error else ImportStatus.DONE,
+        rows=end.rows,
+        registered=end.counts.get(RowKind.REGISTERED, 0),
+        skipped=end.counts.get(RowKind.SKIPPED, 0),
+        rejected=end.counts.get(RowKind.REJECTED, 0),
+    )

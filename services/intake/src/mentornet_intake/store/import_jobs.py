@@ -24,7 +24,16 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ..domain.bulk import RoleName, Row, RowError
-from ..domain.import_job import ACTIVE, ImportJob, JobStatus, RowEntry, RowKind, RowOutcome, counted
+from ..domain.import_job import (
+    ACTIVE,
+    ImportJob,
+    JobStatus,
+    RowEntry,
+    RowKind,
+    RowOutcome,
+    correlation_of,
+    counted,
+)
 
 JOBS = "import_jobs"
 CHUNKS = "import_chunks"
@@ -82,6 +91,11 @@ def _chunks(job_id: str, rows: Sequence[Row]) -> list[Chunk]:
     ]
 
 
+def new_import_id() -> str:
+    """An import's id: its job's, and what its registrations name (`import_id`)."""
+    return f"imp-{uuid.uuid4().hex[:16]}"
+
+
 def _job(job_id: str, program_id: str, role: RoleName, owner: Owner, rows: int) -> ImportJob:
     return {
         "_id": job_id,
@@ -95,7 +109,7 @@ def _job(job_id: str, program_id: str, role: RoleName, owner: Owner, rows: int) 
         "rows": rows,
         "chunks": -(-rows // CHUNK_ROWS),
         "status": JobStatus.QUEUED if rows else JobStatus.DONE,
-        "correlation_id": f"import-{job_id}",
+        "correlation_id": correlation_of(job_id),
         "lease_until": time.time(),
         "created_at": stamp(),
         "finished_at": None if rows else stamp(),
@@ -118,7 +132,7 @@ class ImportJobs:
         self, program_id: str, role: RoleName, owner: Owner, rows: Sequence[Row]
     ) -> ImportJob:
         """Chunks first, then the job: a job, once visible, has all its rows."""
-        job_id = f"imp-{uuid.uuid4().hex[:16]}"
+        job_id = new_import_id()
         chunks = _chunks(job_id, rows)
         if chunks:
             await self.chunks.insert_many([cast(Document, c) for c in chunks])

@@ -40,3 +40,8 @@ class ProgramStore:
         applied = await self.documents.apply(program_id, decision)
         assert applied.state is not None, "programs are never deleted"
         return Changed(applied.state, bool(applied.emitted))
+
+    async def announce(self, program_id: str, envelope: Envelope[Event], handled: str) -> None:
+        """Emit an event about the program without changing it, once for `handled`: an
+        announcement repeated (a worker taking over a job) writes nothing."""
+        await self.documents.apply(program_id, lambda _: Change(None, [envelope]), handled=handled)

@@ -51,6 +51,7 @@ async def enrol_many(
     bodies: Sequence[Registration],
     caller: Caller,
     correlation_id: str,
+    import_id: str | None = None,
 ) -> list[Result]:
     """Per body, in order: Registered, the Refusal it gets, or ONE_BY_ONE."""
     try:
@@ -76,7 +77,7 @@ async def enrol_many(
             first.setdefault(email_key(program_id, str(body.email)), n)
     fresh = {n: ready[n] for n in first.values()}
     people = await registrar.people.people_for([str(b.email) for b in fresh.values()])
-    created = {n: _new(body, people, correlation_id) for n, body in fresh.items()}
+    created = {n: _new(body, people, correlation_id, import_id) for n, body in fresh.items()}
     refused = await insert_new(registrar.participants.aggregates, [c for c, _ in created.values()])
     for n, (new, envelope) in created.items():
         if new.aggregate_id not in refused:
@@ -88,10 +89,10 @@ async def enrol_many(
 
 
 def _new(
-    body: Registration, people: dict[str, str], correlation_id: str
+    body: Registration, people: dict[str, str], correlation_id: str, import_id: str | None
 ) -> tuple[NewAggregate, Envelope[Event]]:
     participant_id = new_participant_id()
     person_id = people[str(body.email).strip().lower()]
     state, event = register(None, body, participant_id, person_id)
-    events = registration_events(event, state, body, correlation_id)
+    events = registration_events(event, state, body, correlation_id, import_id)
     return NewAggregate(participant_id, dict(state), events), events[0]

@@ -8,7 +8,6 @@ and the reason; both ways answer in the same terms.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,10 +15,20 @@ from mentornet_chassis.errors import NotFound, Refusal
 
 from ..domain.bulk import RoleName, Row, RowError, validate
 from ..domain.caller import Caller
-from ..domain.import_job import ImportJob, RowEntry, RowKind, RowOutcome, Tally
+from ..domain.import_job import (
+    ImportEnd,
+    ImportJob,
+    RowEntry,
+    RowKind,
+    RowOutcome,
+    Tally,
+    correlation_of,
+    counted,
+)
 from ..domain.registration import AlreadyRegistered
-from ..store.import_jobs import CHUNK_ROWS, ImportJobs
+from ..store.import_jobs import CHUNK_ROWS, ImportJobs, new_import_id
 from .bulk_registrar import enrol_many
+from .import_end import announce_end
 from .registrar import Registered, Registrar, Registration
 
 ReadRows = Callable[[], Awaitable[list[Row]]]
@@ -33,7 +42,11 @@ class RowSource:
     program_id: str
     role: RoleName
     caller: Caller
-    correlation_id: str
+    import_id: str
+
+    @property
+    def correlation_id(self) -> str:
+        return correlation_of(self.import_id)
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ async def enrol_row(
 ) -> RowOutcome:
     """A valid row, registered on its own."""
     try:
-        result = await registrar.enrol(body, source.caller, source.correlation_id)
+        result = await registrar.enrol(body, source.caller, source.correlation_id, source.import_id)
     except AlreadyRegistered as exc:
         return RowOutcome(RowKind.SKIPPED, {"row": number, "reason": exc.reason})
     except Refusal as exc:
@@ -94,7 +107,12 @@ async def import_rows(
         else:
             valid.append((number, body))
     results = await enrol_many(
-        registrar, source.program_id, [b for _, b in valid], source.caller, source.correlation_id
+        registrar,
+        source.program_id,
+        [b for _, b in valid],
+        source.caller,
+        source.correlation_id,
+        source.import_id,
     )
     for (number, body), result in zip(valid, results, strict=True):
         if isinstance(result, Registered):
@@ -123,12 +141,14 @@ class Importing:
         """Every row now, in file order."""
         await self.registrar.open_program(program_id)
         rows = await read()
-        source = RowSource(program_id, role, caller, f"import-{uuid.uuid4().hex}")
+        source = RowSource(program_id, role, caller, new_import_id())
         numbered = list(enumerate(rows, 1))
         outcomes: list[RowOutcome] = []
         for start in range(0, len(numbered), CHUNK_ROWS):
             chunk = numbered[start : start + CHUNK_ROWS]
             outcomes += await import_rows(self.registrar, chunk, source)
+        ending = ImportEnd(program_id, source.import_id, role, len(rows), counted(outcomes))
+        await announce_end(self.registrar, ending)
         return ImportReport(program_id, role, len(rows), Tally.of(outcomes), source.correlation_id)
 
     async def start(

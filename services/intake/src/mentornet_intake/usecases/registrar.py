@@ -77,10 +77,16 @@ def check_goals(body: Registration, now: datetime) -> None:
 
 
 def registration_events(
-    event: Event, state: ParticipantState, body: Registration, correlation_id: str | None
+    event: Event,
+    state: ParticipantState,
+    body: Registration,
+    correlation_id: str | None,
+    import_id: str | None = None,
 ) -> list[Envelope[Event]]:
-    """The registration's event, then the audit groups it records if the person gave
-    them (caused by it)."""
+    """The registration's event (naming the import that registered the person, if
+    any), then the audit groups it records if the person gave them (caused by it)."""
+    if import_id is not None:
+        event = event.model_copy(update={"import_id": import_id})
     envelope = new_envelope(event, SERVICE, correlation_id=correlation_id)
     groups = audit_groups(state) if body.diversity is not None else None
     return [envelope, *([new_envelope(groups, SERVICE, caused_by=envelope)] if groups else [])]
@@ -114,9 +120,14 @@ class Registrar:
         return program
 
     async def enrol(
-        self, body: Registration, caller: Caller, correlation_id: str | None
+        self,
+        body: Registration,
+        caller: Caller,
+        correlation_id: str | None,
+        import_id: str | None = None,
     ) -> Registered:
-        """Register `body` in its program (a second role joins the same participant)."""
+        """Register `body` in its program (a second role joins the same participant);
+        `import_id`: the bulk import it is a row of."""
         now = self.clock()
         check_consents(body, now)
         check_goals(body, now)
@@ -142,7 +153,9 @@ class Registrar:
             new_state, event = register(state, body, participant_id, person_id)
             if self_service:
                 new_state["account"] = caller.subject
-            envelope, *extra = registration_events(event, new_state, body, correlation_id)
+            envelope, *extra = registration_events(
+                event, new_state, body, correlation_id, import_id
+            )
             emitted[:] = [envelope]
             if link is not None:
                 new_state = linking.with_link(new_state, link)

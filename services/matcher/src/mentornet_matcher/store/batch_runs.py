@@ -35,8 +35,15 @@ class BatchRuns:
         self.runs = db[RUNS]
         self.schedule_s = schedule_s
 
-    async def request(self, program_id: str, *, roster_changed: bool = False) -> None:
-        increments = {"requested": 1, "roster": 1} if roster_changed else {"requested": 1}
+    async def request(
+        self, program_id: str, *, roster_changed: bool = False, run: bool = True
+    ) -> None:
+        """Ask for a run; `roster_changed` also tells cached rosters they are stale
+        (with `run` False, only that: a mentor of an import that asks for the run at
+        its end)."""
+        increments = {"requested": 1} if run else {}
+        if roster_changed:
+            increments["roster"] = 1
         await self.runs.update_one(
             {"_id": program_id},
             {"$inc": increments, "$setOnInsert": {"done": 0, "lease_until": 0.0}},

@@ -26,12 +26,14 @@ from ..domain.candidates import as_mentee, is_matchable
 from ..domain.coverage_gaps import report as gap_report
 from ..domain.coverage_gaps import skill_gaps
 from ..domain.documents import Candidate, MatchStatus
+from ..domain.imports import held_mentees
 from ..domain.placement import Placement
 from ..domain.pool import Pool
 from ..domain.programs import approval_mode
 from ..domain.scoring import PoolScores
 from ..domain.skillmap import SkillMap
 from ..store import BatchRuns, MatcherStores, failed_pairs_in, placed_in
+from ..store.imports import ImportBook
 from .coverage import CoverageBoard
 from .experiments import Experiments
 from .newcomers import NewcomerViews, ProgramView
@@ -54,11 +56,14 @@ class Matchmaker:
         skills: Callable[[], Awaitable[SkillMap]] | None = None,
         today: Callable[[], datetime] = lambda: datetime.now(UTC),
         view_ttl_s: float = 0.0,
+        imports: ImportBook | None = None,
     ) -> None:
         """`view_ttl_s`: how long newcomers' placements reuse what they read about their
-        program (0: read it every time)."""
+        program (0: read it every time); `imports`: the imports heard of (whose people
+        wait for their end), in the runs' database by default."""
         self.stores = stores
         self.runs = runs
+        self.imports = imports or ImportBook(runs.runs.database)
         self.wake_relay = wake_relay
         self.reader = PoolReader(stores, runs, skills, today)
         self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
@@ -73,11 +78,9 @@ class Matchmaker:
         if program is None:
             return Placement()
         placed = await self.stores.placed_mentees(program_id)
-        mentees = [
-            as_mentee(c)
-            for c in await self.stores.in_program(program_id, "mentee")
-            if c["participant_id"] not in placed
-        ]
+        everyone = await self.stores.in_program(program_id, "mentee")
+        waiting = placed | held_mentees(everyone, await self.imports.holding_in(program_id))
+        mentees = [as_mentee(c) for c in everyone if c["participant_id"] not in waiting]
         if not mentees:
             return Placement(prices=await self.reader.planning_prices(program))
         await self.experiments.assigner.assign_new(program_id, mentees)
