@@ -1,9 +1,10 @@
 """Onboarding an organisation: `mentornet intake import`'s job API with 1k to 50k rows.
 
-A real intake process (`mentornet-service serve intake`, as `mentornet dev up` starts it)
-on the embedded stack. Per size: mentors (one per five mentees) then mentees, each file
-one import job; timed from the POST to the job's `done`, and to the moment the last
-registration's event left the outbox. Baseline in the same run, on the same servers:
+Real intake and matcher processes (`mentornet-service serve`, as `mentornet dev up` starts
+them) on the embedded stack. Per size: mentors (one per five mentees) then mentees, each
+file one import job; timed from the POST to the job's `done`, to the moment the last
+registration's event left the outbox, and to the moment the matcher's batch run had given
+every mentee a proposal or a waitlist reason. Baseline in the same run, on the same servers:
 the same participant documents inserted with insert_many in chunks of the job's size,
 and the same records produced (acks=all) to a scratch topic, by a bare loop."""
 
@@ -61,6 +62,7 @@ class Onboarded:
     rows: int
     answered_s: float
     published_s: float
+    placed_s: float
     baseline_s: float
     cpu: dict[str, float]
     busy: float
@@ -151,7 +153,7 @@ async def _baseline(stack: Endpoints, mongo: AsyncMongoClient[Doc], tag: str) ->
         await producer.stop()
 
 
-async def onboard(stack: Endpoints, mentees: int, url: str) -> Onboarded:
+async def onboard(stack: Endpoints, mentees: int, url: str, matcher_url: str) -> Onboarded:
     tag = f"n{mentees}"
     mentors = max(1, mentees // 5)
     coordinator = {"Authorization": f"Bearer {mint(DEV_KEY, 'bench-coordinator', ['coordinator'])}"}
@@ -159,6 +161,7 @@ async def onboard(stack: Endpoints, mentees: int, url: str) -> Onboarded:
     async with httpx.AsyncClient(base_url=url, headers=coordinator, timeout=60) as http:
         program_id = (await http.post("/programs", json=PROGRAM)).json()["program_id"]
         await http.post(f"/programs/{program_id}/publish")
+        team = mint(DEV_KEY, "bench-coordinator", ["coordinator"], programs=[program_id])
         cpu, ticks = cpu_seconds(), machine_ticks()
         started = time.perf_counter()
         await _job(http, program_id, "mentor", people_csv("mentor", mentors, tag))
@@ -170,51 +173,84 @@ async def onboard(stack: Endpoints, mentees: int, url: str) -> Onboarded:
 
         await eventually(sent, timeout=3600, interval=0.25, what="every event published")
         published = time.perf_counter() - started
+        await _placed(matcher_url, program_id, mentees, team)
+        placed = time.perf_counter() - started
         used, busy = spent(cpu, cpu_seconds()), busy_share(ticks, machine_ticks())
     try:
         baseline = await _baseline(stack, mongo, tag)
     finally:
         await mongo.close()
-    return Onboarded(mentees, mentees + mentors, answered, published, baseline, used, busy)
+    return Onboarded(mentees, mentees + mentors, answered, published, placed, baseline, used, busy)
+
+
+async def _placed(url: str, program_id: str, mentees: int, token: str) -> None:
+    """Until the matcher's last batch run gave each mentee a proposal or a waitlist reason."""
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    ) as http:
+
+        async def placed() -> bool:
+            answer = await http.get(f"/programs/{program_id}/matching-runs/latest")
+            last = answer.json().get("last") or {}
+            return int(last.get("proposed", 0)) + int(last.get("waitlisted", 0)) == mentees
+
+        await eventually(placed, timeout=3600, interval=0.5, what="the pool placed")
+
+
+SERVICES = ("intake", "matcher")
+
+
+def _env(stack: Endpoints, service: str, port: int) -> dict[str, str]:
+    prefix = f"MENTORNET_{service.upper()}"
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+        "KAFKA_SESSION_TIMEOUT_MS": str(embedded.TANSU_SESSION_TIMEOUT_MS),
+        "MONGODB_URI": stack.mongo_uri,
+        "MONGODB_DATABASE": DATABASE if service == "intake" else f"{DATABASE}_{service}",
+        f"{prefix}_HTTP_PORT": str(port),
+        f"{prefix}_LOG_LEVEL": "WARNING",
+    }
 
 
 def run(sizes: list[int]) -> list[Onboarded]:
-    """Each size on one embedded stack and one intake process, smallest first."""
+    """Each size on one embedded stack, one intake and one matcher process, smallest
+    first."""
     with tempfile.TemporaryDirectory() as work, embedded_stack(Path(work)) as stack:
-        port = embedded.free_port()
-        env = {
-            "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
-            "MONGODB_URI": stack.mongo_uri,
-            "MONGODB_DATABASE": DATABASE,
-            "MENTORNET_INTAKE_HTTP_PORT": str(port),
-            "MENTORNET_INTAKE_LOG_LEVEL": "WARNING",
-        }
-        argv = service_argv("intake")
-        if os.environ.get("BENCH_PROFILE"):
-            argv = [argv[0], "-m", "cProfile", "-o", os.environ["BENCH_PROFILE"], *argv[1:]]
-        intake = embedded.spawn("intake", argv, Path(work) / "intake.log", env)
+        ports = {service: embedded.free_port() for service in SERVICES}
+        spawned = []
+        for service in SERVICES:
+            argv = service_argv(service)
+            if os.environ.get("BENCH_PROFILE"):
+                out = f"{os.environ['BENCH_PROFILE']}.{service}"
+                argv = [argv[0], "-m", "cProfile", "-o", out, *argv[1:]]
+            env = _env(stack, service, ports[service])
+            spawned.append(embedded.spawn(service, argv, Path(work) / f"{service}.log", env))
         try:
-            return asyncio.run(_sizes(stack, f"http://127.0.0.1:{port}", sizes))
+            urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
+            return asyncio.run(_sizes(stack, urls, sizes))
         finally:
-            _stop(intake.pid)
+            for process in spawned:
+                _stop(process.pid)
 
 
-async def _sizes(stack: Endpoints, url: str, sizes: list[int]) -> list[Onboarded]:
+async def _sizes(stack: Endpoints, urls: dict[str, str], sizes: list[int]) -> list[Onboarded]:
     async with httpx.AsyncClient() as http:
+        for service, url in urls.items():
 
-        async def ready() -> bool:
-            try:
-                return (await http.get(f"{url}/readyz")).status_code == 200
-            except httpx.HTTPError:
-                return False
+            async def ready(url: str = url) -> bool:
+                try:
+                    return (await http.get(f"{url}/readyz")).status_code == 200
+                except httpx.HTTPError:
+                    return False
 
-        await eventually(ready, timeout=90, interval=0.25, what="intake ready")
-    return [await onboard(stack, size, url) for size in sizes]
+            await eventually(ready, timeout=90, interval=0.25, what=f"{service} ready")
+    return [await onboard(stack, size, urls["intake"], urls["matcher"]) for size in sizes]
 
 
 SIZES = (1_000, 10_000, 50_000)
 """Mentees per row; mentors are one in five of them on top."""
 ANSWERED_GOAL_S = {10_000: 60.0, 50_000: 300.0}
+PLACED_GOAL_S = {10_000: 180.0, 50_000: 900.0}
 RATIO_GOAL = 0.3
 FLAT_GOAL = 1.5
 
@@ -223,23 +259,30 @@ def _verdict(met: bool) -> str:
     return "meets goal" if met else "BELOW GOAL"
 
 
+def _goal(limits: dict[int, float], mentees: int, took: float) -> tuple[str, str]:
+    limit = limits.get(mentees)
+    return ("—", "—") if limit is None else (f"< {limit:.0f} s", _verdict(took < limit))
+
+
 def table(results: list[Onboarded]) -> str:
     lines = [
         "| mentees | people (with mentors) | answered (s) | goal | verdict | people/s "
-        "| ms per person | events out (s) | bare loop (s) | ratio | goal | verdict "
-        "| CPU s: store / intake / broker / bench | machine busy |",
-        "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|---|---|---:|",
+        "| ms per person | events out (s) | placed (s) | goal | verdict | bare loop (s) "
+        "| ratio | goal | verdict | CPU s: store / intake / matcher / broker / bench "
+        "| machine busy |",
+        "|---:|---:|---:|---|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---|---:|",
     ]
     for r in results:
-        cpu = " / ".join(f"{r.cpu.get(k, 0.0):.1f}" for k in ("store", "intake", "broker", "bench"))
-        limit = ANSWERED_GOAL_S.get(r.mentees)
-        timed = (
-            ("—", "—") if limit is None else (f"< {limit:.0f} s", _verdict(r.answered_s < limit))
+        cpu = " / ".join(
+            f"{r.cpu.get(k, 0.0):.1f}" for k in ("store", "intake", "matcher", "broker", "bench")
         )
+        answered = _goal(ANSWERED_GOAL_S, r.mentees, r.answered_s)
+        placed = _goal(PLACED_GOAL_S, r.mentees, r.placed_s)
         lines.append(
-            f"| {r.mentees:,} | {r.rows:,} | {r.answered_s:.1f} | {timed[0]} | {timed[1]} "
+            f"| {r.mentees:,} | {r.rows:,} | {r.answered_s:.1f} | {answered[0]} | {answered[1]} "
             f"| {r.rows / r.answered_s:,.0f} | {1000 * r.answered_s / r.rows:.2f} "
-            f"| {r.published_s:.1f} | {r.baseline_s:.1f} | {r.ratio:.2f} | ≥ {RATIO_GOAL} "
+            f"| {r.published_s:.1f} | {r.placed_s:.1f} | {placed[0]} | {placed[1]} "
+            f"| {r.baseline_s:.1f} | {r.ratio:.2f} | ≥ {RATIO_GOAL} "
             f"| {_verdict(r.ratio >= RATIO_GOAL)} | {cpu} | {r.busy:.0%} |"
         )
     return "\n".join(lines)
@@ -260,13 +303,15 @@ def onboarding_section(sizes: tuple[int, ...] = SIZES) -> str:
         "## Onboarding: an organisation imported through the job API\n\n"
         f"{__doc__.split(chr(10), 1)[1].strip()}\n\n"
         "Answered: from the first POST to the second job's `done` (every row registered, "
-        "skipped or rejected). Events out: until no participant has an unsent event. The "
-        "ratio is the bare loop's time over ours. CPU seconds from /proc over the measured "
-        "window (the baseline not included).\n\n"
-        f"{table(results)}\n\n{flatness(results)}\n\n"
-        "Not measured yet: the time until every mentee has a proposal or a waitlist reason "
-        "(the matcher, scheduler, feedback and QA taking the burst). The goals for it, "
-        "10,000 placed within 3 minutes and 50,000 within 15, stand open.\n"
+        "skipped or rejected). Events out: until no participant has an unsent event. "
+        "Placed: until the matcher's last batch run accounts for every mentee (a proposal "
+        "or a waitlist reason): the matcher holds an import's mentees until the import is "
+        "complete, then places the pool with one certified-optimal run. The ratio is the "
+        "bare loop's time over ours (answered). CPU seconds from /proc over the measured "
+        "window (the baseline not included). The scheduler, feedback and QA are not "
+        "running here: tests/integration/test_import_at_scale.py takes 5,000 rows through "
+        "all five.\n\n"
+        f"{table(results)}\n\n{flatness(results)}\n"
     )
 
 

@@ -82,3 +82,15 @@ def test_a_pool_without_any_allowed_pair_is_certified_empty() -> None:
     solution = solve(DenseScores(scores), [1, 1])
     assert solution.mentor_of.tolist() == [-1, -1, -1]
     assert (solution.total, solution.gap) == (0.0, 0.0)
+
+
+def test_a_pool_of_look_alike_people_is_certified_in_one_round() -> None:
+    """2,000 mentees who all score 1.0 with 500 mentors of 3 places each: the ties are
+    broken differently per mentee, so the first candidates already cover every mentor
+    (taking mentors in index order, every mentee would start from the same 24 and the
+    next round would add the next 24: about 20 rounds)."""
+    solution = solve(DenseScores(np.ones((2000, 500), dtype=np.float32)), np.full(500, 3))
+    assert solution.rounds == 1
+    assert solution.total == 1500.0
+    assert solution.gap <= 1e-6
+    assert np.bincount(solution.mentor_of[solution.mentor_of >= 0], minlength=500).max() == 3

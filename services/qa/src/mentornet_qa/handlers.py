@@ -116,7 +116,9 @@ def match_handler(stores: QaStores, step: Step, then: Then | None = None) -> Han
                 new = {**new, "due_epoch": triggers.next_due(new)}
             return Change(new, [new_envelope(e, SERVICE, caused_by=envelope) for e in events])
 
-        changed = await stores.matches.apply(match_id, decide, handled=envelope.id)
+        changed = await stores.matches.apply(
+            match_id, decide, handled=envelope.id, new_likely=known is None
+        )
         if then is not None:
             await follow_up(then, envelope, changed.untyped())
         return changed.untyped()

@@ -91,7 +91,7 @@ def _texts(
 
 
 def explain(scores: PoolScores, i: int, j: int) -> Explained:
-    block = scores.block(i, i + 1)
+    block = scores.row_block(i)
     weights = {k: w for k, w in scores.weights_of(i).items() if k in block.signals}
     total = sum(weights.values()) or 1.0
     values = {name: float(block.signals[name][0, j]) for name in block.signals}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from mentornet_contracts.events.participants import MentorRegistered
 
 from .documents import Hold, Load
-from .rules import MentorLoad
+from .rules import MentorLoad, Rules
 
 
 class NoCapacity(Exception):
@@ -62,6 +62,28 @@ def reserve(
     if shared:
         hold["shared"] = True
     return {**current, "holds": {**current["holds"], match_id: hold}}
+
+
+def hold_place(
+    load: Load | None,
+    mentor_id: str,
+    match_id: str,
+    program_id: str,
+    rules: Rules,
+    capacity: int | None,
+) -> Load:
+    """`reserve` with the room the program's rules and the mentor's own limit
+    (`capacity`) leave; NoCapacity when there is none."""
+    room = rules.capacity_left(capacity, load_in(load, program_id))
+    return reserve(
+        load,
+        mentor_id,
+        match_id,
+        program_id,
+        rules.hours_per_match,
+        room,
+        shared=rules.shared_hours,
+    )
 
 
 def release(load: Load | None, mentor_id: str, match_id: str) -> Load:

@@ -33,6 +33,20 @@ rounding, not missing pairs. They are still counted: the bound adds each mentee'
 largest excess to its value, which makes the duals exactly feasible."""
 
 
+TIE_BREAK = 1e-9
+"""Among pairs scoring alike (within this), which to take first: each mentee prefers the
+mentors from its own offset on (`rotation`). Without it every mentee of a pool of
+look-alike people picks the same few mentors, who fill up, and column generation adds
+the next few in round after round (42 rounds instead of 3 for 4,000 identical mentees).
+Selection only: the scores solved and certified are never changed."""
+
+
+def rotation(rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], m: int, k: int) -> Floats:
+    """In [0, TIE_BREAK): how late mentor `cols` comes in mentee `rows`'s order, where
+    mentee i starts at mentor i * k (mod m), so consecutive mentees start k apart."""
+    return ((cols - rows * k) % m).astype(np.float64) * (TIE_BREAK / m)
+
+
 class ScoreSource(Protocol):
     """Pair scores a block of mentee rows at a time; -inf marks a forbidden pair."""
 
@@ -67,8 +81,10 @@ def best_pairs(scores: ScoreSource, k: int) -> tuple[Ints, Ints]:
 
     def best(start: int, stop: int) -> tuple[Ints, Ints]:
         block = np.asarray(scores.rows(start, stop))
+        ranks = np.arange(start, stop, dtype=np.int64)[:, None]
+        late = rotation(ranks, np.arange(m, dtype=np.int64)[None, :], m, k)
         top = (
-            np.argpartition(-block, k - 1, axis=1)[:, :k]
+            np.argpartition(late - block, k - 1, axis=1)[:, :k]
             if k < m
             else np.tile(np.arange(m), (stop - start, 1))
         )
@@ -106,7 +122,9 @@ def violations(
     row_excess = np.zeros(u.size)
     np.maximum.at(row_excess, rows, excess)
     violating = excess > VIOLATION_TOLERANCE
-    worst = first_of_each(rows[violating], excess[violating], per_mentee)
+    rows_v, cols_v = rows[violating], cols[violating]
+    ranked = excess[violating] - rotation(rows_v, cols_v, v.size, per_mentee)
+    worst = first_of_each(rows_v, ranked, per_mentee)
     return rows[violating][worst], cols[violating][worst], row_excess
 
 

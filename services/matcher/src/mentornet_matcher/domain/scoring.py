@@ -95,6 +95,7 @@ class PoolScores:
         n, m = pool.shape
         self._cacheable = n * m * 4 <= CACHE_BYTES
         self._cache: dict[tuple[int, int], Matrix] = {}
+        self._last_row: tuple[int, Block] | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -126,6 +127,13 @@ class PoolScores:
     def weights_of(self, i: int) -> dict[str, float]:
         rule = self.rule_of(i)
         return rule.weights if rule is not None else self.pool.rules.weights
+
+    def row_block(self, i: int) -> Block:
+        """Mentee row i's block, kept until another row is asked for: explaining a
+        shortlist's options, one after another, scores the row once."""
+        if self._last_row is None or self._last_row[0] != i:
+            self._last_row = (i, self.block(i, i + 1))
+        return self._last_row[1]
 
     def block(self, start: int, stop: int) -> Block:
         pool, mentees, mentors = self.pool, self.pool.mentee_side, self.pool.mentor_side

@@ -34,6 +34,7 @@ from ..domain.scoring import PoolScores
 from ..domain.skillmap import SkillMap
 from ..store import BatchRuns, MatcherStores, failed_pairs_in, placed_in
 from ..store.imports import ImportBook
+from .bulk_proposals import BulkProposals
 from .coverage import CoverageBoard
 from .experiments import Experiments
 from .newcomers import NewcomerViews, ProgramView
@@ -68,6 +69,7 @@ class Matchmaker:
         self.reader = PoolReader(stores, runs, skills, today)
         self.views = NewcomerViews(stores, runs, self.reader, view_ttl_s)
         self.proposer = Proposer(stores, today)
+        self.bulk = BulkProposals(stores, self.proposer)
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
         self.coverage = CoverageBoard(stores.coverage_states)
         self.experiments = Experiments(stores, today)
@@ -89,14 +91,14 @@ class Matchmaker:
         taken = solution.mentor_of[solution.mentor_of >= 0]
         free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
         how = Proposal(cause_id, matches.FIRST_STATUS[approval_mode(program)])
-        proposed, waitlisted = [], []
-        for i, j in enumerate(solution.mentor_of.tolist()):
+        wanted = [_options(scores, i, j, how) for i, j in enumerate(solution.mentor_of.tolist())]
+        written = await self.bulk.place(Scored(pool, scores, 0), wanted, how, free)
+        proposed, waitlisted = written.proposed, written.waitlisted
+        for i in written.left:
             if await self.stores.is_placed(pool.mentees[i].participant_id, program_id):
                 continue
-            wanted = SHORTLIST - 1 if how.status == MatchStatus.SHORTLISTED else TRIES - 1
-            options = [j, *_alternatives(scores, i, j, wanted)]
             scored = Scored(pool, scores, i)
-            if await self._offer(scored, [o for o in options if o >= 0], how):
+            if await self._offer(scored, wanted[i], how):
                 proposed.append(pool.mentees[i].participant_id)
             else:
                 await self.proposer.waitlist(scored, free)
@@ -168,11 +170,14 @@ class Matchmaker:
         return made
 
 
-def _alternatives(scores: PoolScores, i: int, chosen: int, wanted: int) -> list[int]:
-    """The next best allowed mentors with room: the rest of a shortlist, or whom to
-    try when the chosen mentor's place went to a placement racing this run."""
+def _options(scores: PoolScores, i: int, chosen: int, how: Proposal) -> list[int]:
+    """The mentors to offer row `i`, best first: the assignment's choice, then the next
+    best allowed mentors with room: the rest of a shortlist, or whom to try when the
+    chosen mentor's place went to a placement racing this run. None when the assignment
+    left the mentee out."""
     if chosen < 0:
         return []
+    wanted = SHORTLIST - 1 if how.status == MatchStatus.SHORTLISTED else TRIES - 1
     row = scores.rows(i, i + 1)[0].copy()
     row[chosen] = -np.inf
-    return incremental.ranked(row, scores.pool.capacity, np.zeros_like(row), wanted)
+    return [chosen, *incremental.ranked(row, scores.pool.capacity, np.zeros_like(row), wanted)]

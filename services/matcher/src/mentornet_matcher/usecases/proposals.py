@@ -117,17 +117,8 @@ class Proposer:
         holder = loads.holder(mentor)
 
         def hold(current: Load | None) -> Change[Load]:
-            room = pool.rules.capacity_left(
-                mentor.capacity, loads.load_in(current, mentee.program_id)
-            )
-            held = loads.reserve(
-                current,
-                holder,
-                match_id,
-                mentee.program_id,
-                pool.rules.hours_per_match,
-                room,
-                shared=pool.rules.shared_hours,
+            held = loads.hold_place(
+                current, holder, match_id, mentee.program_id, pool.rules, mentor.capacity
             )
             return Change(held if held is not current else None)
 
@@ -145,29 +136,35 @@ class Proposer:
         return True
 
     async def _create(self, scored: Scored, j: int, match_id: str, status: MatchStatus) -> None:
-        pool, mentee, mentor = scored.pool, scored.pool.mentees[scored.i], scored.pool.mentors[j]
-        explained = explain(scored.scores, scored.i, j)
-
         def create(state: Match | None) -> Change[Match]:
-            if state is not None:
-                return Change(None)
-            match, event = matches.propose(
-                match_id,
-                mentee.program_id,
-                mentee.participant_id,
-                mentor.participant_id,
-                explained.score,
-                explained.contributions,
-                pool.rules.hours_per_match,
-                status,
-                self.clock().isoformat(),
-                explained.signals,
-                scored.scores.rule_of(scored.i),
+            return (
+                Change(None) if state is not None else self.new_match(scored, j, match_id, status)
             )
-            held_on: Match = {**match, "holder": loads.holder(mentor)}
-            return Change.announced(held_on, [event], SERVICE)
 
         await self.stores.match_states.apply(match_id, create, new_likely=True)
+
+    def new_match(
+        self, scored: Scored, j: int, match_id: str, status: MatchStatus
+    ) -> Change[Match]:
+        """The match proposing mentor column `j` to the mentee, announced; the load it
+        holds its place on is named (`holder`)."""
+        pool, mentee, mentor = scored.pool, scored.pool.mentees[scored.i], scored.pool.mentors[j]
+        explained = explain(scored.scores, scored.i, j)
+        match, event = matches.propose(
+            match_id,
+            mentee.program_id,
+            mentee.participant_id,
+            mentor.participant_id,
+            explained.score,
+            explained.contributions,
+            pool.rules.hours_per_match,
+            status,
+            self.clock().isoformat(),
+            explained.signals,
+            scored.scores.rule_of(scored.i),
+        )
+        held_on: Match = {**match, "holder": loads.holder(mentor)}
+        return Change.announced(held_on, [event], SERVICE)
 
     def _claiming(
         self, group: str, match_id: str, replacing: str | None
@@ -188,24 +185,10 @@ class Proposer:
 
     async def waitlist(self, scored: Scored, free: Ints) -> None:
         """`free`: each mentor's places left, to name the goal skills nobody can take."""
-        pool, i = scored.pool, scored.i
-        mentee = pool.mentees[i]
-        reasons = waitlist.reasons(pool, scored.scores, i)
-        short = tuple(gap.skill_id for gap in skill_gaps(pool, free, [i]))
-
-        def record(state: WaitlistEntry | None) -> Change[WaitlistEntry]:
-            entry = waitlist.entry(mentee.program_id, reasons, short, state)
-            if state == entry:
-                return Change(None)
-            event: Event = MenteeWaitlisted(
-                mentee_id=mentee.participant_id,
-                program_id=mentee.program_id,
-                reasons=reasons,
-                short_skills=short,
-            )
-            return Change.announced(entry, [event], SERVICE)
-
-        await self.stores.waitlist_states.apply(mentee.participant_id, record)
+        mentee = scored.pool.mentees[scored.i]
+        await self.stores.waitlist_states.apply(
+            mentee.participant_id, lambda state: waitlisting(scored, free, state)
+        )
 
     async def release(self, match: Match) -> None:
         """Give the mentor's place back (nothing happens if the match held none), on the
@@ -218,3 +201,22 @@ class Proposer:
             return Change(loads.release(state, holder, match_id))
 
         await self.stores.load_states.apply(holder, give_back)
+
+
+def waitlisting(scored: Scored, free: Ints, state: WaitlistEntry | None) -> Change[WaitlistEntry]:
+    """The mentee's waitlist entry with the reasons they wait, announced (no change if
+    they already wait for those reasons)."""
+    pool, i = scored.pool, scored.i
+    mentee = pool.mentees[i]
+    reasons = waitlist.reasons(pool, scored.scores, i)
+    short = tuple(gap.skill_id for gap in skill_gaps(pool, free, [i]))
+    entry = waitlist.entry(mentee.program_id, reasons, short, state)
+    if state == entry:
+        return Change(None)
+    event: Event = MenteeWaitlisted(
+        mentee_id=mentee.participant_id,
+        program_id=mentee.program_id,
+        reasons=reasons,
+        short_skills=short,
+    )
+    return Change.announced(entry, [event], SERVICE)
