@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
+import numpy as np
 from mentornet_contracts.events.matches import WaitlistReason
 
 from .documents import WaitlistEntry
@@ -12,24 +11,30 @@ from .scoring import PoolScores
 
 
 def reasons(pool: Pool, scores: PoolScores, i: int) -> tuple[WaitlistReason, ...]:
-    block = scores.block(i, i + 1)
+    """Each mentor's reason, the first that applies in this order: no shared language,
+    declined before, a conflict rule, too little shared time, else no capacity; most
+    common first (a tie: the one a lower mentor column gave first)."""
     _, m = pool.shape
     if m == 0:
         return (WaitlistReason.NO_CAPACITY,)
-    found: Counter[WaitlistReason] = Counter()
-    short_of_time = block.too_little_time(pool.rules.min_overlap_hours)[0]
-    for j in range(m):
-        if not block.shared_language[0, j]:
-            found[WaitlistReason.NO_SHARED_LANGUAGE] += 1
-        elif pool.excluded[i, j]:
-            found[WaitlistReason.ALL_PROPOSALS_DECLINED] += 1
-        elif block.conflict[0, j]:
-            found[WaitlistReason.CONFLICT_RULES] += 1
-        elif short_of_time[j]:
-            found[WaitlistReason.NO_AVAILABILITY_OVERLAP] += 1
-        else:
-            found[WaitlistReason.NO_CAPACITY] += 1
-    return tuple(reason for reason, _ in found.most_common())
+    block = scores.block(i, i + 1)
+    left = np.ones(m, dtype=np.bool_)
+    found: list[tuple[int, int, WaitlistReason]] = []
+    for reason, applies in (
+        (WaitlistReason.NO_SHARED_LANGUAGE, ~block.shared_language[0]),
+        (WaitlistReason.ALL_PROPOSALS_DECLINED, pool.excluded[i]),
+        (WaitlistReason.CONFLICT_RULES, block.conflict[0]),
+        (
+            WaitlistReason.NO_AVAILABILITY_OVERLAP,
+            block.too_little_time(pool.rules.min_overlap_hours)[0],
+        ),
+        (WaitlistReason.NO_CAPACITY, np.ones(m, dtype=np.bool_)),
+    ):
+        mine = left & np.asarray(applies, dtype=np.bool_)
+        if mine.any():
+            found.append((-int(mine.sum()), int(np.argmax(mine)), reason))
+        left &= ~mine
+    return tuple(reason for _, _, reason in sorted(found))
 
 
 def entry(
