@@ -190,7 +190,10 @@ async def _placed(url: str, program_id: str, mentees: int, token: str) -> None:
     ) as http:
 
         async def placed() -> bool:
-            answer = await http.get(f"/programs/{program_id}/matching-runs/latest")
+            try:
+                answer = await http.get(f"/programs/{program_id}/matching-runs/latest")
+            except httpx.TimeoutException:
+                return False
             last = answer.json().get("last") or {}
             return int(last.get("proposed", 0)) + int(last.get("waitlisted", 0)) == mentees
 

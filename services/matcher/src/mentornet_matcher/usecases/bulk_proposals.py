@@ -13,6 +13,7 @@ mentee whose mentor's places went meanwhile, is handed back for the one-by-one p
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -205,20 +206,33 @@ class BulkProposals:
     async def _create(
         self, scored: Scored, plan: Plan, held: set[int], status: MatchStatus
     ) -> None:
+        created = await asyncio.to_thread(self._new_matches, scored, plan, held, status)
+        await insert_new(self.stores.matches, created)
+
+    def _new_matches(
+        self, scored: Scored, plan: Plan, held: set[int], status: MatchStatus
+    ) -> list[NewAggregate]:
+        """Run in a thread: explaining each proposal scores its mentee's row."""
         created = []
         for i in sorted(held):
             one = Scored(scored.pool, scored.scores, i)
             for match_id, j in plan.offers[i]:
                 change = self.proposer.new_match(one, j, match_id, status)
                 created.append(NewAggregate(match_id, dict(change.state or {}), change.events))
-        await insert_new(self.stores.matches, created)
+        return created
 
     async def _waitlist(self, scored: Scored, rows: list[int], free: Ints) -> set[int]:
         """Wait-list the rows nobody could take; the rows written."""
-        entries: dict[int, NewAggregate] = {}
-        for i in rows:
-            change = waitlisting(Scored(scored.pool, scored.scores, i), free, None)
-            mentee_id = scored.pool.mentees[i].participant_id
-            entries[i] = NewAggregate(mentee_id, dict(change.state or {}), change.events)
+        entries = await asyncio.to_thread(_waiting, scored, rows, free)
         refused = await insert_new(self.stores.waitlist, list(entries.values()))
         return {i for i, new in entries.items() if new.aggregate_id not in refused}
+
+
+def _waiting(scored: Scored, rows: list[int], free: Ints) -> dict[int, NewAggregate]:
+    """Each row's waitlist entry with its reasons (run in a thread: each scores a row)."""
+    entries: dict[int, NewAggregate] = {}
+    for i in rows:
+        change = waitlisting(Scored(scored.pool, scored.scores, i), free, None)
+        mentee_id = scored.pool.mentees[i].participant_id
+        entries[i] = NewAggregate(mentee_id, dict(change.state or {}), change.events)
+    return entries

@@ -39,7 +39,7 @@ from .coverage import CoverageBoard
 from .experiments import Experiments
 from .newcomers import NewcomerViews, ProgramView
 from .pairs import Pairs
-from .pools import PoolReader, score_and_solve
+from .pools import PoolReader, as_mentees, score_and_solve
 from .proposals import Proposal, Proposer, Scored
 
 SHORTLIST = 3
@@ -82,7 +82,9 @@ class Matchmaker:
         placed = await self.stores.placed_mentees(program_id)
         everyone = await self.stores.in_program(program_id, "mentee")
         waiting = placed | held_mentees(everyone, await self.imports.holding_in(program_id))
-        mentees = [as_mentee(c) for c in everyone if c["participant_id"] not in waiting]
+        mentees = await asyncio.to_thread(
+            as_mentees, [c for c in everyone if c["participant_id"] not in waiting]
+        )
         if not mentees:
             return Placement(prices=await self.reader.planning_prices(program))
         await self.experiments.assigner.assign_new(program_id, mentees)
@@ -91,7 +93,7 @@ class Matchmaker:
         taken = solution.mentor_of[solution.mentor_of >= 0]
         free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
         how = Proposal(cause_id, matches.FIRST_STATUS[approval_mode(program)])
-        wanted = [_options(scores, i, j, how) for i, j in enumerate(solution.mentor_of.tolist())]
+        wanted = await asyncio.to_thread(_every_option, scores, solution.mentor_of, how)
         written = await self.bulk.place(Scored(pool, scores, 0), wanted, how, free)
         proposed, waitlisted = written.proposed, written.waitlisted
         for i in written.left:
@@ -168,6 +170,11 @@ class Matchmaker:
             if made and how.status != MatchStatus.SHORTLISTED:
                 break
         return made
+
+
+def _every_option(scores: PoolScores, mentor_of: Ints, how: Proposal) -> list[list[int]]:
+    """`_options` for every row (run in a thread: a large pool takes seconds)."""
+    return [_options(scores, i, j, how) for i, j in enumerate(mentor_of.tolist())]
 
 
 def _options(scores: PoolScores, i: int, chosen: int, how: Proposal) -> list[int]:

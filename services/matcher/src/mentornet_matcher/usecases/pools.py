@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 
 from mentornet_contracts.events.participants import MenteeRegistered
 
 from ..domain import loads
 from ..domain.assignment import Solution, solve
 from ..domain.candidates import as_mentee, as_mentor
-from ..domain.documents import BatchRun, Program
+from ..domain.documents import BatchRun, Candidate, Program
 from ..domain.experiment_rules import ArmRule, arm_rules
 from ..domain.pool import MentorSide, Pool, build_mentor_side, build_pool
 from ..domain.programs import rules_of
@@ -26,6 +26,11 @@ from ..domain.scoring import PoolScores
 from ..domain.skillmap import SkillMap
 from ..domain.slots import Span, horizon_start
 from ..store import BatchRuns, MatcherStores
+
+IN_A_THREAD = 200
+"""Pools of more mentees than this are laid out in a thread: a batch run's pool of tens
+of thousands takes seconds, which would stall the service's requests and consumers; a
+newcomer's pool of one is quicker done in place."""
 
 
 class PoolReader:
@@ -59,8 +64,8 @@ class PoolReader:
             seen, prepared = cached
             if seen == version and prepared.span == span and prepared.skills is skills:
                 return prepared
-        mentors = [as_mentor(c) for c in await self.stores.in_program(program_id, "mentor")]
-        prepared = build_mentor_side(mentors, skills, span)
+        found = await self.stores.in_program(program_id, "mentor")
+        prepared = await asyncio.to_thread(_mentor_side, found, skills, span)
         self._rosters[program_id] = (version, prepared)
         return prepared
 
@@ -107,9 +112,18 @@ class PoolReader:
         coordinator off their mentors' room (read now). Mentees in an experiment arm
         are scored with its rule (domain/arms.py)."""
         arms = await self.arm_rules(program_id, [m.participant_id for m in mentees])
-        pool = build_pool(
-            mentees, prepared, held, rules, prepared.skills, prepared.start, failed, arms
+        build = partial(
+            build_pool,
+            mentees,
+            prepared,
+            held,
+            rules,
+            prepared.skills,
+            prepared.start,
+            failed,
+            arms,
         )
+        pool = await asyncio.to_thread(build) if len(mentees) > IN_A_THREAD else build()
         if pending:
             waiting = await self.stores.pending_per_mentor(program_id)
             for j, mentor in enumerate(prepared.mentors):
@@ -130,9 +144,8 @@ class PoolReader:
         program's mentees so far (placed or not) on the capacity left now. The future is
         taken to look like the past: a mentor whose remaining places that crowd would
         fight over gets a positive price; one with room to spare costs nothing."""
-        mentees = [
-            as_mentee(c) for c in await self.stores.in_program(program["program_id"], "mentee")
-        ]
+        found = await self.stores.in_program(program["program_id"], "mentee")
+        mentees = await asyncio.to_thread(as_mentees, found)
         if not mentees:
             return {}
         pool = await self.pool(program, mentees)
@@ -142,6 +155,16 @@ class PoolReader:
             for mentor, price in zip(pool.mentors, solution.mentor_prices, strict=True)
             if price > 1e-9
         }
+
+
+def as_mentees(found: list[Candidate]) -> list[MenteeRegistered]:
+    """Mentees' registrations as the pool takes them (in a thread, for thousands)."""
+    return [as_mentee(c) for c in found]
+
+
+def _mentor_side(found: list[Candidate], skills: SkillMap, span: Span) -> MentorSide:
+    """Run in a thread: parsing and laying out a roster of thousands takes seconds."""
+    return build_mentor_side([as_mentor(c) for c in found], skills, span)
 
 
 def score_and_solve(pool: Pool) -> tuple[PoolScores, Solution]:
