@@ -120,3 +120,28 @@ async def test_a_shortlist_program_gets_three_options_each_claimed_together(
         assert entry is not None
         assert sorted(entry["offer"]["matches"]) == sorted(m["match_id"] for m in options)
     assert await world.stores.loads.collection.count_documents({}) == 0
+
+
+async def test_a_long_run_renews_its_lease_after_each_chunk(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No other replica can claim the program while its run writes chunk after chunk."""
+    monkeypatch.setattr(bulk_proposals, "CHUNK", 2)
+    await world.program(approval_mode="auto")
+    await world.add(*(mentee(f"e{i}", ("python", 4)) for i in range(6)))
+    await world.add(mentor("m0", ("python", 5), capacity=3))
+    claimed = await world.runs.claim("first")
+    assert claimed is not None
+    leases: list[float] = []
+
+    async def renew() -> None:
+        await world.runs.renew(claimed)
+        doc = await world.runs.get("prog-1")
+        assert doc is not None
+        leases.append(float(doc["lease_until"]))
+        assert await world.runs.claim("second") is None
+
+    await world.matchmaker.run_batch("prog-1", "run-1", renew=renew)
+    assert len(leases) == 3
+    assert leases == sorted(leases)
+    assert leases[0] > claimed["lease_until"]

@@ -51,7 +51,9 @@ class BatchWorker:
         run_id = f"batch-{program_id}-{claimed.get('requested', 0)}-{claimed.get('done', 0)}"
         bound = log.bind(program_id=program_id, run_id=run_id, correlation_id=run_id)
         try:
-            placement = await self.matchmaker.run_batch(program_id, run_id)
+            placement = await self.matchmaker.run_batch(
+                program_id, run_id, renew=lambda: self.runs.renew(claimed)
+            )
         except Exception as exc:
             bound.error("batch run failed; will retry", exc_info=exc)
             await self.runs.give_up(claimed)

@@ -91,6 +91,14 @@ class BatchRuns:
             },
         )
 
+    async def renew(self, claimed: BatchRun) -> None:
+        """Hold the lease another LEASE_S: a long run (a pool of tens of thousands) calls
+        this as it goes, so no other replica starts the same run meanwhile."""
+        await self.runs.update_one(
+            {"_id": claimed["_id"], "owner": claimed["owner"]},
+            {"$set": {"lease_until": time.time() + LEASE_S}},
+        )
+
     async def give_up(self, claimed: BatchRun) -> None:
         await self.runs.update_one(
             {"_id": claimed["_id"], "owner": claimed["owner"]}, {"$set": {"lease_until": 0.0}}

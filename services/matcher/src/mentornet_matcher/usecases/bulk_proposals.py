@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from mentornet_chassis.store.aggregate_docs import Loaded
@@ -58,12 +58,21 @@ class BulkProposals:
         self.proposer = proposer
 
     async def place(
-        self, scored: Scored, wanted: Sequence[list[int]], how: Proposal, free: Ints
+        self,
+        scored: Scored,
+        wanted: Sequence[list[int]],
+        how: Proposal,
+        free: Ints,
+        between: Callable[[], Awaitable[None]] | None = None,
     ) -> Written:
-        """`wanted[i]`: mentor columns to offer row i, best first (empty: none)."""
+        """`wanted[i]`: mentor columns to offer row i, best first (empty: none);
+        `between`: called before each chunk (the run renewing its lease, which the
+        solve before it has used up part of)."""
         written = Written()
         rows = list(range(len(scored.pool.mentees)))
         for start in range(0, len(rows), CHUNK):
+            if between is not None:
+                await between()
             await self._chunk(scored, rows[start : start + CHUNK], wanted, how, free, written)
         return written
 

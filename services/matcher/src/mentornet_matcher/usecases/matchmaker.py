@@ -74,8 +74,14 @@ class Matchmaker:
         self.coverage = CoverageBoard(stores.coverage_states)
         self.experiments = Experiments(stores, today)
 
-    async def run_batch(self, program_id: str, cause_id: str) -> Placement:
-        """The certified optimal assignment of every unplaced mentee in the program."""
+    async def run_batch(
+        self,
+        program_id: str,
+        cause_id: str,
+        renew: Callable[[], Awaitable[None]] | None = None,
+    ) -> Placement:
+        """The certified optimal assignment of every unplaced mentee in the program;
+        `renew` keeps the run's lease while its proposals are written."""
         program = await self.stores.program(program_id)
         if program is None:
             return Placement()
@@ -94,7 +100,7 @@ class Matchmaker:
         free = pool.capacity - np.bincount(taken, minlength=len(pool.mentors))
         how = Proposal(cause_id, matches.FIRST_STATUS[approval_mode(program)])
         wanted = await asyncio.to_thread(_every_option, scores, solution.mentor_of, how)
-        written = await self.bulk.place(Scored(pool, scores, 0), wanted, how, free)
+        written = await self.bulk.place(Scored(pool, scores, 0), wanted, how, free, renew)
         proposed, waitlisted = written.proposed, written.waitlisted
         for i in written.left:
             if await self.stores.is_placed(pool.mentees[i].participant_id, program_id):
