@@ -98,22 +98,33 @@ async def test_one_registration_is_one_trace_through_every_service_linked_throug
     def in_trace() -> list[tuple[str, ReadableSpan]]:
         return [(n, s) for n, s in traced.spans() if s.context.trace_id == trace_id]
 
-    async def proposal_reached_qa() -> list[tuple[str, ReadableSpan]] | None:
+    async def every_service_reached() -> list[tuple[str, ReadableSpan]] | None:
+        """Waits for QA's proposal span and a span of every service: the scheduler and
+        feedback handle the registration on their own consumers, maybe after QA."""
         spans = in_trace()
-        done = any(
+        proposal_at_qa = any(
             name == "qa" and _event_type(s).startswith("mentornet.match.proposed")
             for name, s in spans
         )
+        registration_handled = {
+            name
+            for name, s in spans
+            if s.kind is SpanKind.CONSUMER
+            and _event_type(s).startswith("mentornet.mentee.registered")
+        }
+        every_service = {name for name, _ in spans} >= set(SERVICES)
+        done = (
+            proposal_at_qa and every_service and {"scheduler", "feedback"} <= registration_handled
+        )
         return spans if done else None
 
-    spans = await eventually(proposal_reached_qa, what="QA to handle the proposal in the trace")
+    spans = await eventually(every_service_reached, what="every service to join the trace")
     by_id = {s.context.span_id: (name, s) for name, s in spans}
 
     roots = [s for _, s in spans if s.parent is None]
     assert roots == [post], [s.name for s in roots]
     orphans = [s.name for _, s in spans if s.parent and s.parent.span_id not in by_id]
     assert not orphans, orphans
-    assert {name for name, _ in spans} >= set(SERVICES)
     assert {_service_of(s) for _, s in spans} >= {f"mentornet-{name}" for name in SERVICES}
     assert post.attributes is not None
     assert post.attributes["http.response.status_code"] == 201
