@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from mentornet_chassis.messaging.broker import only_to, process_batch
+from mentornet_chassis.messaging.broker import only_to
 from mentornet_chassis.messaging.consumer import IncomingRecord
+from mentornet_chassis.messaging.lanes import process_batch, steps
 from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
 
@@ -67,3 +68,47 @@ async def test_a_record_for_another_service_s_topic_is_refused() -> None:
     with pytest.raises(ForeignTopic, match=r"session.missed.v2 goes to mentornet.sessions"):
         await guarded(theirs)
     assert sent == [ours]
+
+
+def typed(partition: int, offset: int, kind: str, key: bytes) -> IncomingRecord:
+    return IncomingRecord("t", partition, offset, key, b"{}", (("ce_type", kind.encode()),))
+
+
+REGISTERED, WITHDRAWN = "mentornet.mentee.registered.v2", "mentornet.participant.withdrawn.v1"
+
+
+def test_a_run_of_a_side_by_side_type_under_distinct_keys_is_one_step() -> None:
+    lane = [
+        typed(0, 0, REGISTERED, b"a"),
+        typed(0, 1, REGISTERED, b"b"),
+        typed(0, 2, REGISTERED, b"a"),
+        typed(0, 3, REGISTERED, b"c"),
+        typed(0, 4, WITHDRAWN, b"d"),
+        typed(0, 5, WITHDRAWN, b"e"),
+        typed(0, 6, REGISTERED, b"f"),
+        typed(0, 7, REGISTERED, b"g"),
+    ]
+    cut = steps(lane, {REGISTERED})
+    assert [[r.offset for r in step] for step in cut] == [[0, 1], [2, 3], [4], [5], [6, 7]]
+    assert [[r.offset for r in step] for step in steps(lane, set())] == [[o] for o in range(8)]
+
+
+async def test_a_step_runs_side_by_side_and_the_lane_waits_for_all_of_it() -> None:
+    order: list[int] = []
+    running = most = 0
+
+    async def process(rec: IncomingRecord) -> str:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01 * (5 - rec.offset % 5))
+        running -= 1
+        order.append(rec.offset)
+        return "applied"
+
+    lane = [typed(0, o, REGISTERED, f"k{o}".encode()) for o in range(5)]
+    lane.append(typed(0, 5, WITHDRAWN, b"k0"))
+    await process_batch(process, lane, {REGISTERED})
+    assert most == 5
+    assert sorted(order[:5]) == [0, 1, 2, 3, 4]
+    assert order[5] == 5, "the next step started only once the whole run was done"

@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from mentornet_chassis.messaging.broker import process_batch
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor, RetryPolicy
 from mentornet_chassis.messaging.deadletters import DeadLetters
+from mentornet_chassis.messaging.lanes import process_batch
 from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.process.metrics import Metrics
 from mentornet_contracts import REGISTRY, dlq

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from aiokafka.errors import KafkaConnectionError, UnknownTopicOrPartitionError
@@ -21,6 +21,7 @@ from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from mentornet_chassis.messaging.consumer import IncomingRecord, RecordProcessor
+from mentornet_chassis.messaging.lanes import process_batch
 from mentornet_chassis.messaging.outgoing import OutgoingRecord, Publish
 from mentornet_chassis.messaging.progress import PartitionWatch
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
@@ -127,27 +128,6 @@ async def _raw_records(message: Any) -> tuple[Any, ...]:
     return tuple(message.raw_message)
 
 
-async def process_batch(
-    process: Callable[[IncomingRecord], Awaitable[str]], records: Sequence[IncomingRecord]
-) -> None:
-    """Each partition's records in order, the partitions side by side; returns once all
-    are done, or raises the first failure once all have stopped (the batch then comes
-    back: NACK_ON_ERROR rewinds every partition to its earliest record of the batch, and
-    the inbox drops what was applied already)."""
-    lanes: dict[tuple[str, int], list[IncomingRecord]] = {}
-    for record in records:
-        lanes.setdefault((record.topic, record.partition), []).append(record)
-
-    async def lane(queued: list[IncomingRecord]) -> None:
-        for record in queued:
-            await process(record)
-
-    results = await asyncio.gather(*(lane(q) for q in lanes.values()), return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-
-
 def subscribe(
     broker: KafkaBroker,
     processor: RecordProcessor,
@@ -155,9 +135,11 @@ def subscribe(
     group_id: str,
     watch: PartitionWatch | None = None,
     session_timeout_ms: int = 10_000,
+    side_by_side: Collection[str] = frozenset(),
 ) -> Any:
     """A batch subscriber: FastStream commits a batch only after every record in it was
-    handled (or dead-lettered); `watch` hears of every batch done or rewound."""
+    handled (or dead-lettered); `watch` hears of every batch done or rewound;
+    `side_by_side`: the event types whose runs are handled at once (lanes.py)."""
     subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
@@ -174,7 +156,7 @@ def subscribe(
     async def on_records(message: KafkaMessage) -> None:
         records = [IncomingRecord.of(r) for r in message.raw_message]
         try:
-            await process_batch(await processor.for_batch(records), records)
+            await process_batch(await processor.for_batch(records), records, side_by_side)
         except Exception:
             if watch is not None:
                 watch.rewound(records)

@@ -95,6 +95,10 @@ class ServiceParts:
     parks: Sequence[type[Exception]] = ()
     """Handler errors meaning "refers to something not seen yet": such records are
     parked and retried later (messaging/ordering.py) instead of blocking their partition."""
+    side_by_side: Collection[type[Event]] = ()
+    """Event types whose records about different keys are independent: a lane's run of
+    them is handled at once, its reads and first writes sent as one command each
+    (messaging/lanes.py)."""
     forget_answers: Callable[[Collection[str]], Awaitable[int]] = field(default=_nothing_kept)
     """Erasure: drop the Idempotency-Key answers made by or about these people."""
     clock: Callable[[], datetime] = utc_now

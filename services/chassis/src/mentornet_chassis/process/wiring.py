@@ -217,6 +217,7 @@ def _consume(wired: Wired, parts: ServiceParts, letters: DeadLetterStore) -> Non
         group_id=group_id,
         watch=watch,
         session_timeout_ms=settings.kafka.session_timeout_ms,
+        side_by_side={kind.event_type for kind in parts.side_by_side},
     )
     wired.workers += [watch.run, letters.run_purge]
     if lot is not None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from pymongo.asynchronous.collection import AsyncCollection
 
 from mentornet_chassis.store.aggregate_docs import Loaded, State, loaded_from
+from mentornet_chassis.store.coalesce import CoalescedCollection
 from mentornet_chassis.store.mongo import Document
 
 NOT_THERE_YET = Loaded(state=None, version=0)
@@ -19,9 +20,11 @@ NOT_THERE_YET = Loaded(state=None, version=0)
 class AggregateReads:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
+        self.coalesced = CoalescedCollection(collection)
+        """Loads and first writes made side by side go to the store as one command."""
 
     async def load(self, aggregate_id: str) -> Loaded:
-        doc = await self.collection.find_one({"_id": aggregate_id})
+        doc = await self.coalesced.find_by_id(aggregate_id)
         return NOT_THERE_YET if doc is None else loaded_from(doc)
 
     async def load_many(self, aggregate_ids: Collection[str]) -> dict[str, Loaded]:

@@ -164,7 +164,7 @@ class AggregateStore(AggregateReads):
 
     async def _insert(self, doc: Document) -> None:
         try:
-            await self.collection.insert_one(doc)
+            await self.coalesced.insert(doc)
         except DuplicateKeyError:
             if await self.collection.count_documents({"_id": doc["_id"]}, limit=1):
                 raise VersionConflict(doc["_id"]) from None

@@ -28,6 +28,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from mentornet_chassis.messaging.records import Handler
+from mentornet_chassis.store.coalesce import CoalescedCollection
 from mentornet_chassis.store.mongo import Document
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ REGISTRATIONS: tuple[type[MenteeRegistered | MentorRegistered], ...] = (
 class IdentityBook:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.people: AsyncCollection[Document] = db[IDENTITIES]
+        self._coalesced = CoalescedCollection(self.people)
+        """A burst of registrations handled side by side reads and adds its new people
+        with one command each (coalesce.py)."""
 
     async def ensure_indexes(self) -> None:
         await self.people.create_index("enrolments")
@@ -61,10 +65,10 @@ class IdentityBook:
         """`value` into the entry's list `field`, written on the version read (nx-27017
         does not add a new array field with $addToSet to an existing document)."""
         while True:
-            found = await self.people.find_one({"_id": entry_id})
+            found = await self._coalesced.find_by_id(entry_id)
             if found is None:
                 with contextlib.suppress(DuplicateKeyError):
-                    await self.people.insert_one({"_id": entry_id, field: [value], "version": 1})
+                    await self._coalesced.insert({"_id": entry_id, field: [value], "version": 1})
                     return
                 continue
             if value in found.get(field, []):
