@@ -5,6 +5,7 @@ their own are placed at once as before."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -99,3 +100,24 @@ async def test_a_registration_after_its_import_is_complete_is_placed_at_once(
     await world.batch()
     await handle(world, mentee("late", ("python", 4), import_id="imp-e"))
     assert sorted(m["mentee_id"] for m in await world.live()) == ["e0", "late"]
+
+
+async def test_registrations_handled_side_by_side_are_counted_with_one_run_asked_for(
+    world: World,
+) -> None:
+    """A poll batch's registrations run at once (chassis lanes.py): the import is counted
+    with one $inc for them all, each learns its own count, and exactly one completes it."""
+    await world.program(approval_mode="auto")
+    await handle(world, mentor("m0", ("python", 5), capacity=MENTEES * 4))
+    await world.batch()
+    await handle(world, ended("imp-e", ImportRole.MENTEE, MENTEES * 4))
+    pool = [mentee(f"e{i}", ("python", 4), import_id="imp-e") for i in range(MENTEES * 4)]
+    before = await requested_runs(world)
+    await asyncio.gather(*(handle(world, person) for person in pool))
+    record = await world.matchmaker.imports.imports.find_one({"_id": "imp-e"})
+    assert record is not None
+    assert record["seen"] == MENTEES * 4
+    assert await requested_runs(world) == before + 1
+    assert await world.live() == [], "held for the batch run, none placed on their own"
+    run = await world.batch()
+    assert run["proposed"] + run["waitlisted"] == MENTEES * 4, "the run placed the whole pool"

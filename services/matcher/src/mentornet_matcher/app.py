@@ -7,7 +7,7 @@ from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from .api import ROUTERS, access
-from .handlers import matcher_handlers
+from .handlers import SIDE_BY_SIDE, matcher_handlers
 from .settings import MatcherSettings
 from .store import (
     CANDIDATES,
@@ -65,6 +65,7 @@ def build(runtime: Runtime) -> ServiceParts:
     pausing = Pauses(stores, runtime.clock, runtime.wake_relay)
     timers = pause_timers(stores, runtime.clock, settings.timer_poll_seconds, runtime.wake_relay)
     return ServiceParts(
+        side_by_side=SIDE_BY_SIDE,
         clock=runtime.clock,
         routers=ROUTERS,
         provides=[

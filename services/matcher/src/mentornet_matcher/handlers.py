@@ -31,6 +31,12 @@ from .domain.documents import Candidate, Program
 from .store import MatcherStores
 from .usecases.followups import FollowUps
 
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MenteeRegistered, MentorRegistered)
+"""Registrations, each its own person's candidate: a burst of them (an import, or a
+program's opening day) is handled a poll batch at a time (chassis messaging/lanes.py).
+Placements made side by side are as safe as those of two replicas: each hold is written
+on the version it read."""
+
 
 def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event], Handler]:
     def person(
