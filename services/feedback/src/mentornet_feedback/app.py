@@ -18,7 +18,7 @@ from .api import ROUTERS, access
 from .domain import requests
 from .domain.requests import Windows
 from .domain.state import Match
-from .handlers import feedback_handlers
+from .handlers import SIDE_BY_SIDE, feedback_handlers
 from .settings import FeedbackSettings
 from .store import MATCHES, PEOPLE, PROGRAMS, TEMPLATES, FeedbackStores
 from .store.texts import TEXTS, Texts
@@ -77,6 +77,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         [DueTask(stores.matches, due)], clock, settings.timer_poll_seconds, runtime.wake_relay
     )
     return ServiceParts(
+        side_by_side=SIDE_BY_SIDE,
         clock=clock,
         routers=ROUTERS,
         provides=[

@@ -57,6 +57,11 @@ class Then:
         await self.followups.withdrawn(envelope.subject)
 
 
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MenteeRegistered,)
+"""Registrations, each its own mentee's goals: a burst of them (an import) is handled
+a poll batch at a time (chassis messaging/lanes.py)."""
+
+
 def feedback_handlers(
     followups: FollowUps, facts: MatchFacts, clock: Clock
 ) -> dict[type[Event], Handler]:

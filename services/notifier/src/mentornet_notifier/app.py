@@ -17,7 +17,7 @@ from mentornet_contracts.events.notifications import Channel
 from .api import ROUTERS, access
 from .domain.documents import QuietHours
 from .domain.ledger import Retry
-from .handlers import notifier_handlers
+from .handlers import SIDE_BY_SIDE, notifier_handlers
 from .settings import NotifierSettings
 from .store import COLLECTIONS, NotifierStores
 from .usecases.announcing import Announcer
@@ -74,6 +74,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
         settings.send_concurrency,
     )
     return ServiceParts(
+        side_by_side=SIDE_BY_SIDE,
         clock=clock,
         routers=ROUTERS,
         provides=[PreferenceDesk(stores, links, quiet)],

@@ -53,6 +53,11 @@ def announcing(announcer: Announcer) -> Handler:
     return handle
 
 
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MentorRegistered, MenteeRegistered)
+"""Registrations, each its own person's contact details: a burst of them (an import)
+is handled a poll batch at a time (chassis messaging/lanes.py)."""
+
+
 def notifier_handlers(
     stores: NotifierStores, announcer: Announcer, eraser: Eraser
 ) -> dict[type[Event], Handler]:

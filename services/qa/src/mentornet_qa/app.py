@@ -13,7 +13,7 @@ from mentornet_contracts.catalogue import SERVICES
 from mentornet_contracts.errors import UnknownEntity
 
 from .api import ROUTERS, access
-from .handlers import experiment_handlers, qa_handlers
+from .handlers import SIDE_BY_SIDE, experiment_handlers, qa_handlers
 from .settings import QaSettings
 from .store import ExperimentStores, QaStores
 from .usecases.audits import Auditor
@@ -64,6 +64,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     program_figures = ProgramFigures(stores, clock)
     network = NetworkFigures(stores, clock)
     return ServiceParts(
+        side_by_side=SIDE_BY_SIDE,
         clock=clock,
         routers=ROUTERS,
         provides=[

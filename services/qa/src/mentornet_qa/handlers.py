@@ -150,6 +150,16 @@ def nudge_handler(stores: QaStores) -> Handler:
     return handle
 
 
+SIDE_BY_SIDE: tuple[type[Event], ...] = (
+    MentorRegistered,
+    MenteeRegistered,
+    MenteeWaitlisted,
+    MatchProposed,
+)
+"""Facts each about its own new person or match, or one person's waiting: a burst of
+them (an import) is handled a poll batch at a time (chassis messaging/lanes.py)."""
+
+
 def qa_handlers(stores: QaStores, then: FollowUps) -> dict[type[Event], Handler]:
     """Facts are stamped with their events' times, so a backlog or a replay keeps the
     true times to match, new-mentor windows and proposal deadlines."""

@@ -14,7 +14,7 @@ from mentornet_contracts.errors import UnknownEntity
 
 from .api import ROUTERS, access
 from .domain.timers import Clockwork
-from .handlers import scheduler_handlers
+from .handlers import SIDE_BY_SIDE, scheduler_handlers
 from .settings import SchedulerSettings
 from .store import CALENDARS, COHORTS, LEDGERS, SERVICE, SchedulerStores
 from .store import MATCHES as MATCH_VIEWS
@@ -76,6 +76,7 @@ def build(runtime: Runtime, clock: Callable[[], datetime] | None = None) -> Serv
     )
     signer = FeedSigner(_feed_key(settings), settings.public_url, settings.feed_link_days)
     return ServiceParts(
+        side_by_side=SIDE_BY_SIDE,
         clock=clock,
         routers=ROUTERS,
         provides=[desk, Queries(stores), Feeds(stores, signer, clock)],

@@ -106,6 +106,11 @@ def _confirmed(clock: Clock) -> Callable[[Match | None, MatchConfirmed], Match |
     return lambda current, event: checkins.confirmed(current, event, clock())
 
 
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MentorRegistered, MenteeRegistered)
+"""Registrations, each its own person's calendar: a burst of them (an import) is
+handled a poll batch at a time (chassis messaging/lanes.py)."""
+
+
 def scheduler_handlers(
     stores: SchedulerStores,
     booker: Booker,
