@@ -102,11 +102,12 @@ async def test_a_registration_after_its_import_is_complete_is_placed_at_once(
     assert sorted(m["mentee_id"] for m in await world.live()) == ["e0", "late"]
 
 
-async def test_registrations_handled_side_by_side_are_counted_with_one_run_asked_for(
+async def test_registrations_handled_at_once_are_counted_with_one_run_asked_for(
     world: World,
 ) -> None:
-    """A poll batch's registrations run at once (chassis lanes.py): the import is counted
-    with one $inc for them all, each learns its own count, and exactly one completes it."""
+    """Registrations handled at once (a poll batch's partitions run side by side) are
+    counted with one $inc for them all; each learns its own count, and exactly one
+    completes the import."""
     await world.program(approval_mode="auto")
     await handle(world, mentor("m0", ("python", 5), capacity=MENTEES * 4))
     await world.batch()

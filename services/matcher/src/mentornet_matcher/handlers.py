@@ -31,11 +31,11 @@ from .domain.documents import Candidate, Program
 from .store import MatcherStores
 from .usecases.followups import FollowUps
 
-SIDE_BY_SIDE: tuple[type[Event], ...] = (MenteeRegistered, MentorRegistered)
-"""Registrations, each its own person's candidate: a burst of them (an import, or a
-program's opening day) is handled a poll batch at a time (chassis messaging/lanes.py).
-Placements made side by side are as safe as those of two replicas: each hold is written
-on the version it read."""
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MentorRegistered,)
+"""Mentors' registrations, each its own candidate: a burst of them (an import) is handled a
+poll batch at a time (chassis messaging/lanes.py). Not mentees': each is placed at once, and
+newcomers to one program placed side by side bid for the same best mentors and retry on
+each other's holds (measured: 75.6 to 34.6 registrations a second in bench/pipeline)."""
 
 
 def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event], Handler]:
