@@ -12,6 +12,7 @@ from mentornet_chassis.messaging.consumer import IncomingRecord
 from mentornet_chassis.messaging.lanes import process_batch, steps
 from mentornet_chassis.messaging.outgoing import OutgoingRecord
 from mentornet_chassis.messaging.relay_failures import ForeignTopic
+from mentornet_chassis.store.coalesce import SIDE_BY_SIDE
 
 pytestmark = pytest.mark.unit
 
@@ -104,11 +105,14 @@ async def test_a_step_runs_side_by_side_and_the_lane_waits_for_all_of_it() -> No
         await asyncio.sleep(0.01 * (5 - rec.offset % 5))
         running -= 1
         order.append(rec.offset)
+        gathering[rec.offset] = SIDE_BY_SIDE.get()
         return "applied"
 
+    gathering: dict[int, bool] = {}
     lane = [typed(0, o, REGISTERED, f"k{o}".encode()) for o in range(5)]
     lane.append(typed(0, 5, WITHDRAWN, b"k0"))
     await process_batch(process, lane, {REGISTERED})
     assert most == 5
     assert sorted(order[:5]) == [0, 1, 2, 3, 4]
     assert order[5] == 5, "the next step started only once the whole run was done"
+    assert gathering == {**dict.fromkeys(range(5), True), 5: False}, "store calls gathered"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from mentornet_chassis.store.aggregates import AggregateStore, Decision, Outcome, State
-from mentornet_chassis.store.coalesce import Coalesced
+from mentornet_chassis.store.coalesce import Coalesced, side_by_side
 from mentornet_contracts import REGISTRY
 from mentornet_tooling.testing.backends import Endpoints
 from pymongo import AsyncMongoClient, monitoring
@@ -42,18 +42,30 @@ class Calls:
 async def test_calls_made_together_are_answered_by_one_call_each_with_its_own_result() -> None:
     calls = Calls()
     grouped = Coalesced(calls.many, calls.one)
-    results = await asyncio.gather(*(grouped(k) for k in range(50)))
+    with side_by_side():
+        results = await asyncio.gather(*(grouped(k) for k in range(50)))
     assert results == [k * 10 for k in range(50)]
     assert calls.together == [list(range(50))]
     assert calls.alone == []
 
 
 @pytest.mark.unit
+async def test_calls_outside_side_by_side_work_go_to_the_store_one_by_one() -> None:
+    calls = Calls()
+    grouped = Coalesced(calls.many, calls.one)
+    assert list(await asyncio.gather(*(grouped(k) for k in range(3)))) == [0, 10, 20]
+    assert calls.together == []
+    assert calls.alone == [0, 1, 2]
+
+
+@pytest.mark.unit
 async def test_a_lone_call_goes_alone_and_later_calls_form_a_new_group() -> None:
     calls = Calls()
     grouped = Coalesced(calls.many, calls.one)
-    assert await grouped(7) == 70
-    assert list(await asyncio.gather(grouped(1), grouped(2), grouped(1))) == [10, 20, 10]
+    with side_by_side():
+        assert await grouped(7) == 70
+        answers = await asyncio.gather(grouped(1), grouped(2), grouped(1))
+    assert list(answers) == [10, 20, 10]
     assert calls.alone == [7]
     assert calls.together == [[1, 2]], "a key asked twice is asked once"
 
@@ -62,7 +74,8 @@ async def test_a_lone_call_goes_alone_and_later_calls_form_a_new_group() -> None
 async def test_one_refused_key_fails_only_its_own_caller() -> None:
     calls = Calls(refuse=frozenset({3}))
     grouped = Coalesced(calls.many, calls.one)
-    results = await asyncio.gather(*(grouped(k) for k in range(5)), return_exceptions=True)
+    with side_by_side():
+        results = await asyncio.gather(*(grouped(k) for k in range(5)), return_exceptions=True)
     assert [r for r in results if not isinstance(r, Exception)] == [0, 10, 20, 40]
     assert isinstance(results[3], ValueError)
     assert str(results[3]) == "refused 3"
@@ -72,7 +85,8 @@ async def test_one_refused_key_fails_only_its_own_caller() -> None:
 async def test_a_group_that_fails_whole_is_asked_again_one_call_at_a_time() -> None:
     calls = Calls(fail_together=True, refuse=frozenset({2}))
     grouped = Coalesced(calls.many, calls.one)
-    results = await asyncio.gather(*(grouped(k) for k in range(4)), return_exceptions=True)
+    with side_by_side():
+        results = await asyncio.gather(*(grouped(k) for k in range(4)), return_exceptions=True)
     assert results[:2] == [0, 10]
     assert results[3] == 30
     assert isinstance(results[2], ValueError)
@@ -124,11 +138,12 @@ async def test_side_by_side_applies_read_once_and_insert_once_each_answered_for_
     def claiming(state: State | None) -> Decision:
         return Decision({"n": 1, "key": "k-taken"})
 
-    results = await asyncio.gather(
-        *(store.apply(f"a{n}", counting, handled=f"e-a{n}") for n in range(40)),
-        store.apply("thief", claiming, handled="e-thief"),
-        return_exceptions=True,
-    )
+    with side_by_side():
+        results = await asyncio.gather(
+            *(store.apply(f"a{n}", counting, handled=f"e-a{n}") for n in range(40)),
+            store.apply("thief", claiming, handled="e-thief"),
+            return_exceptions=True,
+        )
 
     assert results[0].outcome is Outcome.DUPLICATE  # type: ignore[union-attr]
     assert all(r.outcome is Outcome.APPLIED for r in results[1:40])  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from mentornet_chassis.store.coalesce import side_by_side
 from mentornet_contracts import Envelope, Event, new_envelope
 from mentornet_contracts.events.programs import ImportFinished, ImportRole, ImportStatus
 from mentornet_matcher.handlers import matcher_handlers
@@ -102,11 +103,11 @@ async def test_a_registration_after_its_import_is_complete_is_placed_at_once(
     assert sorted(m["mentee_id"] for m in await world.live()) == ["e0", "late"]
 
 
-async def test_registrations_handled_at_once_are_counted_with_one_run_asked_for(
+async def test_registrations_handled_side_by_side_are_counted_with_one_run_asked_for(
     world: World,
 ) -> None:
-    """Registrations handled at once (a poll batch's partitions run side by side) are
-    counted with one $inc for them all; each learns its own count, and exactly one
+    """Registrations handled side by side (chassis lanes.py) are counted with one $inc
+    for them all; each learns its own count, and exactly one
     completes the import."""
     await world.program(approval_mode="auto")
     await handle(world, mentor("m0", ("python", 5), capacity=MENTEES * 4))
@@ -114,7 +115,8 @@ async def test_registrations_handled_at_once_are_counted_with_one_run_asked_for(
     await handle(world, ended("imp-e", ImportRole.MENTEE, MENTEES * 4))
     pool = [mentee(f"e{i}", ("python", 4), import_id="imp-e") for i in range(MENTEES * 4)]
     before = await requested_runs(world)
-    await asyncio.gather(*(handle(world, person) for person in pool))
+    with side_by_side():
+        await asyncio.gather(*(handle(world, person) for person in pool))
     record = await world.matchmaker.imports.imports.find_one({"_id": "imp-e"})
     assert record is not None
     assert record["seen"] == MENTEES * 4

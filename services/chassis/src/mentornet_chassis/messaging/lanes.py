@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from mentornet_chassis.messaging.records import IncomingRecord
+from mentornet_chassis.store.coalesce import side_by_side
 
 Step = list[IncomingRecord]
 
@@ -61,7 +62,8 @@ async def _all_of(process: Callable[[IncomingRecord], Awaitable[str]], step: Ste
     if len(step) == 1:
         await process(step[0])
         return
-    results = await asyncio.gather(*(process(r) for r in step), return_exceptions=True)
+    with side_by_side():
+        results = await asyncio.gather(*(process(r) for r in step), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result

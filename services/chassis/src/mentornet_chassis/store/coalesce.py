@@ -6,20 +6,38 @@ in one turn of the event loop and sends them as one command: the reads as one `$
 find, the inserts as one unordered insert_many. A caller gets exactly what its own
 command would have given it: its document, or its own error (an insert the store
 refuses fails only that insert). A grouped command that fails as a whole is sent again
-one call at a time, so no caller gets another's error. A lone call costs one loop turn
-more, nothing else.
+one call at a time, so no caller gets another's error. Calls are gathered only within
+`side_by_side()`; elsewhere each goes to the store at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError, WriteError
 
 from mentornet_chassis.store.mongo import Document
+
+SIDE_BY_SIDE: ContextVar[bool] = ContextVar("mentornet_side_by_side", default=False)
+"""Set while records are handled side by side (messaging/lanes.py). Only then are calls
+gathered: gathering costs a call two turns of the event loop, which a record handled on
+its own would pay for nothing."""
+
+
+@contextlib.contextmanager
+def side_by_side() -> Iterator[None]:
+    """Calls made by the tasks started within are gathered (tasks copy the context)."""
+    token = SIDE_BY_SIDE.set(True)
+    try:
+        yield
+    finally:
+        SIDE_BY_SIDE.reset(token)
+
 
 Key = TypeVar("Key", bound=Hashable)
 Result = TypeVar("Result")
@@ -43,6 +61,8 @@ class Coalesced(Generic[Key, Result]):
         self._sending: set[asyncio.Task[None]] = set()
 
     async def __call__(self, key: Key) -> Result:
+        if not SIDE_BY_SIDE.get():
+            return await self.alone(key)
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[Result] = loop.create_future()
         self._waiting.append((key, answer))
