@@ -96,8 +96,10 @@ def section(r: PipelineResults) -> str:
         "own writes, so the hold is tried on the load as last written and read only if "
         "another process changed it. "
         "The service takes records in batches of up to 500 and handles the partitions side "
-        "by side, each partition's records in order; the bare loops handle one record at "
-        "a time.",
+        "by side; within a partition, a run of registrations under distinct keys is handled "
+        "at once (chassis messaging/lanes.py): the candidates are inserted with one "
+        "command, the identity book read and written with one each, and the mentees are "
+        "then placed 6 at a time per program. The bare loops handle one record at a time.",
         "",
         "### Scaling: matcher processes in one consumer group",
         "",

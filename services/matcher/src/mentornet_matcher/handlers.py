@@ -31,11 +31,11 @@ from .domain.documents import Candidate, Program
 from .store import MatcherStores
 from .usecases.followups import FollowUps
 
-SIDE_BY_SIDE: tuple[type[Event], ...] = (MentorRegistered,)
-"""Mentors' registrations, each its own candidate: a burst of them (an import) is handled a
-poll batch at a time (chassis messaging/lanes.py). Not mentees': each is placed at once, and
-newcomers to one program placed side by side bid for the same best mentors and retry on
-each other's holds (measured: 75.6 to 34.6 registrations a second in bench/pipeline)."""
+SIDE_BY_SIDE: tuple[type[Event], ...] = (MenteeRegistered, MentorRegistered)
+"""Registrations, each its own person's candidate: a burst of them (an import, a program's
+opening day) is handled a poll batch at a time (chassis messaging/lanes.py). The mentees
+among them are placed a few at a time per program (usecases/turns.py); an import's are
+held for its batch run and only counted."""
 
 
 def matcher_handlers(stores: MatcherStores, then: FollowUps) -> dict[type[Event], Handler]:

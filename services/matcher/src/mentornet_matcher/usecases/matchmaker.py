@@ -19,13 +19,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
+from mentornet_contracts.events.participants import MenteeRegistered
 
 from ..domain import incremental, matches
 from ..domain.assignment import Ints
 from ..domain.candidates import as_mentee, is_matchable
 from ..domain.coverage_gaps import report as gap_report
 from ..domain.coverage_gaps import skill_gaps
-from ..domain.documents import Candidate, MatchStatus
+from ..domain.documents import Candidate, Match, MatchStatus
 from ..domain.imports import held_mentees
 from ..domain.placement import Placement
 from ..domain.pool import Pool
@@ -41,6 +42,7 @@ from .newcomers import NewcomerViews, ProgramView
 from .pairs import Pairs
 from .pools import PoolReader, as_mentees, score_and_solve
 from .proposals import Proposal, Proposer, Scored
+from .turns import PLACING_AT_ONCE, Turns
 
 SHORTLIST = 3
 TRIES = 25
@@ -73,6 +75,7 @@ class Matchmaker:
         self.pairs = Pairs(stores, self.reader, self.proposer, wake_relay)
         self.coverage = CoverageBoard(stores.coverage_states)
         self.experiments = Experiments(stores, today)
+        self.placing = Turns(PLACING_AT_ONCE)
 
     async def run_batch(
         self,
@@ -142,6 +145,18 @@ class Matchmaker:
         failed = failed_pairs_in(history, program_id)
         known = {m["match_id"]: m for m in history}
         await self.experiments.assigner.assign_new(program_id, [mentee], history)
+        async with self.placing.turn(program_id):
+            return await self._place(program_id, mentee, cause_id, failed, known)
+
+    async def _place(
+        self,
+        program_id: str,
+        mentee: MenteeRegistered,
+        cause_id: str,
+        failed: frozenset[tuple[str, str]],
+        known: dict[str, Match],
+    ) -> Placement:
+        mentee_id = mentee.participant_id
         view = await self.views.view(program_id)
         while view is not None:
             pool = await self.views.pool(view, mentee, failed)
