@@ -55,3 +55,29 @@ async def test_a_holder_that_fails_lets_the_next_one_in() -> None:
     async with asyncio.timeout(1), locks.hold(b"k"):
         assert len(locks) == 1
     assert len(locks) == 0
+
+
+async def test_a_gate_of_n_lets_n_holders_of_a_key_in_and_other_keys_are_not_held_back() -> None:
+    gates = KeyLocks(at_once=3)
+    under_way = {b"a": 0, b"b": 0}
+    most = {b"a": 0, b"b": 0}
+
+    async def hold(key: bytes) -> None:
+        async with gates.hold(key):
+            under_way[key] += 1
+            most[key] = max(most[key], under_way[key])
+            await asyncio.sleep(0.01)
+            under_way[key] -= 1
+
+    await asyncio.gather(*(hold(b"a") for _ in range(10)), *(hold(b"b") for _ in range(2)))
+    assert most == {b"a": 3, b"b": 2}
+    assert len(gates) == 0, "a key's gate goes once nobody holds or waits for it"
+
+
+async def test_a_holder_that_fails_gives_its_place_back() -> None:
+    gates = KeyLocks(at_once=1)
+    with pytest.raises(RuntimeError):
+        async with gates.hold(b"a"):
+            raise RuntimeError("placement failed")
+    async with asyncio.timeout(1), gates.hold(b"a"):
+        pass

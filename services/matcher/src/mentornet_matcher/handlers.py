@@ -34,7 +34,7 @@ from .usecases.followups import FollowUps
 SIDE_BY_SIDE: tuple[type[Event], ...] = (MenteeRegistered, MentorRegistered)
 """Registrations, each its own person's candidate: a burst of them (an import, a program's
 opening day) is handled a poll batch at a time (chassis messaging/lanes.py). The mentees
-among them are placed a few at a time per program (usecases/turns.py); an import's are
+among them are placed a few at a time per program (matchmaker.PLACING_AT_ONCE); an import's are
 held for its batch run and only counted."""
 
 
