@@ -63,7 +63,12 @@ async def _all_of(process: Callable[[IncomingRecord], Awaitable[str]], step: Ste
         await process(step[0])
         return
     with side_by_side():
-        results = await asyncio.gather(*(process(r) for r in step), return_exceptions=True)
+        await _every(*(process(r) for r in step))
+
+
+async def _every(*work: Awaitable[object]) -> None:
+    """Await all of `work` side by side; the first failure raised once all have stopped."""
+    results = await asyncio.gather(*work, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result
@@ -86,7 +91,4 @@ async def process_batch(
         for step in steps(queued, side_by_side):
             await _all_of(process, step)
 
-    results = await asyncio.gather(*(lane(q) for q in lanes.values()), return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
+    await _every(*(lane(q) for q in lanes.values()))

@@ -1,10 +1,10 @@
 """The imports the matcher has heard of (domain/imports.py): one small document each,
 counted as its registrations are handled and marked when its end is.
 
-Each count is one find_one_and_update on a document known to exist (one for all the
-registrations handled side by side): the embedded store
-ignores $setOnInsert in an upserting find_one_and_update (docs/embedded-stack.md), so
-the document is created first by an upserting update_one, once per import and process.
+Each count is one find_one_and_update (one for all the registrations handled side by
+side) on a document known to exist: the embedded store ignores $setOnInsert in an
+upserting find_one_and_update (docs/embedded-stack.md), so the document is created first
+by an upserting update_one, once per import and process.
 """
 
 from __future__ import annotations
