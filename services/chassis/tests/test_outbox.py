@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +18,7 @@ from mentornet_contracts.catalogue import PARTICIPANTS
 from mentornet_tooling.testing.backends import Endpoints
 from mentornet_tooling.testing.examples import withdrawals
 from mentornet_tooling.testing.kafka import find_records, header, produce
+from mentornet_tooling.testing.poll import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -149,3 +153,47 @@ async def test_a_scan_leaves_fresh_entries_to_the_process_that_wrote_them(
     assert [r.key for r in sent] == [b"ours"]
     assert await OutboxRelay([store], counting(sent), Metrics("test"), settle_s=0).run_once() == 1
     assert [r.key for r in sent] == [b"ours", b"theirs"]
+
+
+async def test_an_idle_relay_scans_less_often_yet_sends_a_write_at_once(
+    mongo: Any, unique: str
+) -> None:
+    """With nothing to send, the pause between full scans doubles up to `idle_max_s`;
+    a write of this process wakes the relay and is sent without waiting for a scan,
+    and an entry another process left is still found by a later scan."""
+    db = mongo[f"test_relay_{unique}"]
+    store, other = AggregateStore(db["aggs"], REGISTRY), AggregateStore(db["aggs"], REGISTRY)
+    sent: list[OutgoingRecord] = []
+    relay = OutboxRelay(
+        [store], counting(sent), Metrics("test"), interval_s=0.01, idle_max_s=0.16, settle_s=0
+    )
+    scans: list[float] = []
+    pending = store.pending
+
+    async def counted(ids: Any = None, *, before: Any = None) -> list[Any]:
+        if ids is None:
+            scans.append(time.monotonic())
+        return await pending(ids, before=before)
+
+    store.pending = counted  # type: ignore[method-assign]
+    stopping = asyncio.Event()
+    running = asyncio.create_task(relay.run(stopping))
+    try:
+        await asyncio.sleep(1.0)
+        assert 5 <= len(scans) <= 12, f"{len(scans)} scans in a second (100 without backoff)"
+        gaps = [b - a for a, b in itertools.pairwise(scans)]
+        assert gaps[-1] >= 0.15, gaps
+        await store.apply("ours", withdrawals("ours", 1))
+        written = time.monotonic()
+        await eventually(lambda: _keys(sent, b"ours"), timeout=5, interval=0.005, what="ours")
+        assert time.monotonic() - written < 0.1, "a wake does not wait for the idle pause"
+        await other.apply("theirs", withdrawals("theirs", 1))
+        await eventually(lambda: _keys(sent, b"theirs"), timeout=5, interval=0.02, what="theirs")
+    finally:
+        stopping.set()
+        await running
+    assert [r.key for r in sent] == [b"ours", b"theirs"]
+
+
+async def _keys(sent: list[OutgoingRecord], key: bytes) -> bool:
+    return any(r.key == key for r in sent)

@@ -21,6 +21,7 @@ from mentornet_contracts.catalogue import AUDIT, PARTICIPANTS
 from mentornet_contracts.events.audit import AuditGroupsRecorded
 from mentornet_contracts.events.participants import MenteeRegistered, ParticipantWithdrawn
 from mentornet_tooling.testing.letters import kept_by
+from mentornet_tooling.testing.poll import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -307,3 +308,37 @@ async def test_a_batch_reads_its_lines_once_and_keeps_a_line_that_parks_in_order
     assert await world.worker.run_once() == 4
     assert [a for a in world.applied if a[0] == "ada"] == [("ada", "first"), ("ada", "r12")]
     assert [a for a in world.applied if a[0] == "cat"] == [("cat", "parked before"), ("cat", "r13")]
+
+
+async def test_an_idle_worker_looks_at_an_empty_lot_once_until_a_record_is_parked(
+    lot: ParkingLot,
+) -> None:
+    """An empty lot is read once per `idle_s` (not every poll): parking a record wakes
+    the worker, which retries it on its next poll."""
+    world = World(lot)
+    world.worker.idle_s = 60.0
+    looks: list[int] = []
+    count = lot.count
+
+    async def counting() -> int:
+        looks.append(await count())
+        return looks[-1]
+
+    lot.count = counting  # type: ignore[method-assign]
+    stopping = asyncio.Event()
+    running = asyncio.create_task(world.worker.run(stopping))
+    try:
+        await asyncio.sleep(0.5)
+        assert looks == [0], "fifty polls of 0.01 s, one look at the empty lot"
+        assert await world.processor.process(record("bob", 40)) == "parked"
+        world.known.add("bob")
+        await eventually(lambda: _applied(world), timeout=5, interval=0.02, what="the retry")
+        assert world.applied == [("bob", "r40")]
+    finally:
+        stopping.set()
+        await running
+    assert await lot.count() == 0
+
+
+async def _applied(world: World) -> bool:
+    return bool(world.applied)

@@ -216,20 +216,33 @@ class Lines:
         return self.lot
 
 
+IDLE_S = 5.0
+"""How often a worker looks at an empty lot (records another replica parked and left)."""
+
+
 class ParkingWorker:
     """Retries due parked records line by line, oldest first: one still waiting for
     another key's fact holds the rest of its line; one waiting for its own key's does
-    not."""
+    not. While the lot is empty it looks only every `idle_s`, or sooner when this
+    process parks a record."""
 
-    def __init__(self, lot: ParkingLot, retry: Retry, poll_s: float, count: Count) -> None:
+    def __init__(
+        self, lot: ParkingLot, retry: Retry, poll_s: float, count: Count, idle_s: float = IDLE_S
+    ) -> None:
         self.lot = lot
         self.retry = retry
         self.poll_s = poll_s
+        self.idle_s = max(poll_s, idle_s)
         self.count = count
+        self.left = 0
+        """Records in the lot after the last pass."""
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
+            self.lot.arrivals.clear()
             await self.run_once()
+            if not self.left:
+                await pause(stopping, self.lot.arrivals, self.idle_s, clear=False)
             await pause(stopping, asyncio.Event(), self.poll_s)
 
     async def run_once(self) -> int:
@@ -237,7 +250,8 @@ class ParkingWorker:
         released = 0
         for line in await self.lot.due_lines():
             released += await self._retry_line(await self.lot.line_of(line))
-        self.count(await self.lot.count())
+        self.left = await self.lot.count()
+        self.count(self.left)
         return released
 
     async def _retry_line(self, docs: list[Document]) -> int:

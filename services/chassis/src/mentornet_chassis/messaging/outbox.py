@@ -49,6 +49,9 @@ FULL_SCAN_EVERY = 10
 SETTLE_S = 2.0
 """Full scans leave entries younger than this to the process that wrote them."""
 
+IDLE_MAX_S = 5.0
+"""Longest pause between full scans of an idle relay (see OutboxRelay.run)."""
+
 
 class OutboxRelay:
     """Sends what this process's writes just added (the stores tell it which
@@ -66,6 +69,7 @@ class OutboxRelay:
         metrics: Metrics,
         *,
         interval_s: float = 0.5,
+        idle_max_s: float = IDLE_MAX_S,
         settle_s: float = SETTLE_S,
         wake: asyncio.Event | None = None,
         policy: RelayPolicy | None = None,
@@ -74,6 +78,7 @@ class OutboxRelay:
         self.publish = publish
         self.metrics = metrics
         self.interval_s = interval_s
+        self.idle_max_s = max(interval_s, idle_max_s)
         self.settle_s = settle_s
         self._wake = wake or asyncio.Event()
         self._lock = asyncio.Lock()
@@ -240,25 +245,39 @@ class OutboxRelay:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Relay until `stopping` is set, then flush once more so nothing is left behind.
-        A poll interval without a wake scans every store."""
+        A poll interval without a wake scans every store. While rounds send nothing and
+        nothing wakes the relay, the pause doubles up to `idle_max_s`: an idle service
+        would otherwise read every store twice a second, which on the embedded store is
+        most of what an idle stack costs. A wake (this process wrote) or a round that
+        sent entries (another process left them) brings it back to `interval_s`."""
         woken = True
+        wait_s = self.interval_s
         while not stopping.is_set():
             self._wake.clear()
+            sent = 0
             try:
-                await self.run_once(full=not woken)
+                sent = await self.run_once(full=not woken)
             except Exception as exc:
                 log.warning("outbox relay round failed; retrying", error=repr(exc))
-            waiters = [
-                asyncio.ensure_future(self._wake.wait()),
-                asyncio.ensure_future(stopping.wait()),
-            ]
-            done, pending = await asyncio.wait(
-                waiters, timeout=self.interval_s, return_when=asyncio.FIRST_COMPLETED
-            )
-            woken = bool(done)
-            for waiter in pending:
-                waiter.cancel()
+            if woken or sent:
+                wait_s = self.interval_s
+            woken = await self._rest(stopping, wait_s)
+            if not woken:
+                wait_s = min(wait_s * 2, self.idle_max_s)
         await self.run_once(full=True)
+
+    async def _rest(self, stopping: asyncio.Event, seconds: float) -> bool:
+        """Wait for a wake, `stopping` or `seconds`; True when woken or stopping."""
+        waiters = [
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(stopping.wait()),
+        ]
+        done, pending = await asyncio.wait(
+            waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in pending:
+            waiter.cancel()
+        return bool(done)
 
 
 async def _mark_sent(done: list[tuple[AggregateStore, Document, set[str]]]) -> None:

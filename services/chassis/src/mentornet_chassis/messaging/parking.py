@@ -5,6 +5,7 @@ decided in ordering.py.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ class ParkingLot:
     def __init__(self, collection: AsyncCollection[Document], policy: ParkingPolicy) -> None:
         self.collection = collection
         self.policy = policy
+        self.arrivals = asyncio.Event()
+        """Set when this process parks a record (the worker polls fast again)."""
 
     @staticmethod
     def line(topic: str, key: bytes | None) -> str:
@@ -88,6 +91,7 @@ class ParkingLot:
             },
             upsert=True,
         )
+        self.arrivals.set()
 
     async def due_lines(self, limit: int = 500) -> list[str]:
         now = time.time()

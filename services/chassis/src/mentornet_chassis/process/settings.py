@@ -137,6 +137,13 @@ class ServiceSettings(BaseSettings):
     relay_interval_ms: int = Field(
         default=500, ge=10, description="Outbox relay poll when no write wakes it."
     )
+    relay_idle_max_ms: int = Field(
+        default=5000,
+        ge=10,
+        description="Longest outbox relay poll while it finds nothing to send: the poll "
+        "doubles from relay_interval_ms up to this. Bounds how long entries left by a "
+        "crashed replica wait on an idle one.",
+    )
     park_max_seconds: float = Field(
         default=900.0, gt=0, description="How long a parked record may wait before the DLQ."
     )

@@ -169,6 +169,7 @@ def _relay(runtime: Runtime, stores: list[AggregateStore], wake: asyncio.Event) 
         publish,
         runtime.metrics,
         interval_s=settings.relay_interval_ms / 1000,
+        idle_max_s=settings.relay_idle_max_ms / 1000,
         wake=wake,
         policy=RelayPolicy(
             settings.relay_max_attempts,

@@ -17,9 +17,13 @@ Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 OUTAGE_PAUSE_S = 1.0
 
 
-async def pause(stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
-    """A worker's idle wait: until woken, stopping, or `seconds` pass."""
-    wake.clear()
+async def pause(
+    stopping: asyncio.Event, wake: asyncio.Event, seconds: float, *, clear: bool = True
+) -> None:
+    """A worker's idle wait: until woken, stopping, or `seconds` pass. `clear=False`
+    keeps a wake that came before the wait (the caller cleared it before it looked)."""
+    if clear:
+        wake.clear()
     waits = [asyncio.ensure_future(e.wait()) for e in (wake, stopping)]
     await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     for waiting in waits:
