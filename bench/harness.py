@@ -91,9 +91,16 @@ def write_report(
 ) -> str:
     text = _head(results, command)
     for extra in sections or []:
-        text += "\n" + extra
+        text += "\n" + _stamped(extra, command)
     path.write_text(text)
     return text
+
+
+def _stamped(section: str, command: str) -> str:
+    """The section with when and how it was recorded under its heading: a later run of
+    only some benchmarks rewrites the head, and each section keeps its own stamp."""
+    heading, body = section.split("\n", 1)
+    return f"{heading}\n\n_{_recorded(command)}_\n{body}"
 
 
 def split_sections(text: str) -> tuple[str, list[str]]:
@@ -113,8 +120,8 @@ def update_report(
         head = _head(results or [], command)
     by_heading = {part.split("\n", 1)[0]: n for n, part in enumerate(kept)}
     for extra in sections:
-        heading, body = extra.split("\n", 1)
-        stamped = f"{heading}\n\n_{_recorded(command)}_\n{body}"
+        heading = extra.split("\n", 1)[0]
+        stamped = _stamped(extra, command)
         if heading in by_heading:
             kept[by_heading[heading]] = stamped
         else:

@@ -11,8 +11,11 @@ from .pipeline_runs import Measured
 if TYPE_CHECKING:
     from .pipeline import PipelineResults
 
-GOAL = 0.70
-"""The issue's goal: the pipeline at least 70% of a bare consumer loop's throughput."""
+SAME_WRITES_GOAL = 0.70
+"""The pipeline at least 70% of a bare loop doing the same writes (the backbone issue)."""
+ONE_WRITE_GOAL = 0.50
+"""The pipeline at least half of a bare loop doing one write (the organisation-scale
+issue)."""
 
 
 def _latency(run: Measured) -> str:
@@ -34,14 +37,14 @@ def _per_kind(run: Measured) -> str:
     return " / ".join(f"{run.cpu_s.get(k, 0.0) * 1000 / run.registrations:.1f}" for k in kinds)
 
 
-def _row(what: str, r: PipelineResults, base: Measured, base_paced: Measured) -> str:
+def _row(what: str, r: PipelineResults, base: Measured, base_paced: Measured, goal: float) -> str:
     ratio = r.ours.per_s / base.per_s
-    verdict = "meets goal" if ratio >= GOAL else "BELOW GOAL"
+    verdict = "meets goal" if ratio >= goal else "BELOW GOAL"
     return (
         f"| registrations to proposals | {r.ours.registrations:,} | {r.ours.per_s:,.1f} | "
         f"{_latency(r.ours_paced)} | {_per_registration(r.ours)} vs "
         f"{_per_registration(base)} | {what} | {base.per_s:,.1f} | "
-        f"{_latency(base_paced)} | {ratio:.2f} | ≥ {GOAL:.2f} | {verdict} |"
+        f"{_latency(base_paced)} | {ratio:.2f} | ≥ {goal:.2f} | {verdict} |"
     )
 
 
@@ -75,8 +78,8 @@ def section(r: PipelineResults) -> str:
         "MongoDB commands per registration | baseline | baseline (events/s) | "
         "baseline p50 / p99 (ms) | ratio | goal | verdict |",
         "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|",
-        _row("bare loop, same writes", r, r.same, r.same_paced),
-        _row("bare loop, one write", r, r.bare, r.bare_paced),
+        _row("bare loop, same writes", r, r.same, r.same_paced, SAME_WRITES_GOAL),
+        _row("bare loop, one write", r, r.bare, r.bare_paced, ONE_WRITE_GOAL),
         "",
         f"{r.ours.proposed:,} of the {r.ours.registrations:,} mentees were proposed a mentor, "
         "the rest waitlisted. The ratio prices the whole service, not the chassis alone: "

@@ -158,14 +158,15 @@ async def test_a_scan_leaves_fresh_entries_to_the_process_that_wrote_them(
 async def test_an_idle_relay_scans_less_often_yet_sends_a_write_at_once(
     mongo: Any, unique: str
 ) -> None:
-    """With nothing to send, the pause between full scans doubles up to `idle_max_s`;
-    a write of this process wakes the relay and is sent without waiting for a scan,
-    and an entry another process left is still found by a later scan."""
+    """With nothing to send, the pause between full scans doubles up to `idle_max_s`.
+    A write of this process wakes the relay and is sent before any scan could take it
+    (scans leave entries younger than `settle_s`); an entry another process left is
+    found by a scan within `settle_s` + `idle_max_s` while the relay is idle."""
     db = mongo[f"test_relay_{unique}"]
     store, other = AggregateStore(db["aggs"], REGISTRY), AggregateStore(db["aggs"], REGISTRY)
     sent: list[OutgoingRecord] = []
     relay = OutboxRelay(
-        [store], counting(sent), Metrics("test"), interval_s=0.01, idle_max_s=0.16, settle_s=0
+        [store], counting(sent), Metrics("test"), interval_s=0.01, idle_max_s=1.0, settle_s=0.5
     )
     scans: list[float] = []
     pending = store.pending
@@ -179,16 +180,19 @@ async def test_an_idle_relay_scans_less_often_yet_sends_a_write_at_once(
     stopping = asyncio.Event()
     running = asyncio.create_task(relay.run(stopping))
     try:
-        await asyncio.sleep(1.0)
-        assert 5 <= len(scans) <= 12, f"{len(scans)} scans in a second (100 without backoff)"
+        await asyncio.sleep(2.5)
+        assert 6 <= len(scans) <= 12, f"{len(scans)} scans in 2.5 s (250 without backoff)"
         gaps = [b - a for a, b in itertools.pairwise(scans)]
-        assert gaps[-1] >= 0.15, gaps
+        assert gaps[-1] >= 0.9, gaps
         await store.apply("ours", withdrawals("ours", 1))
         written = time.monotonic()
         await eventually(lambda: _keys(sent, b"ours"), timeout=5, interval=0.005, what="ours")
-        assert time.monotonic() - written < 0.1, "a wake does not wait for the idle pause"
+        assert time.monotonic() - written < 0.4, "sent by the wake, not by a later scan"
+        await asyncio.sleep(2.0)
         await other.apply("theirs", withdrawals("theirs", 1))
+        left = time.monotonic()
         await eventually(lambda: _keys(sent, b"theirs"), timeout=5, interval=0.02, what="theirs")
+        assert time.monotonic() - left < 0.5 + 1.0 + 0.5
     finally:
         stopping.set()
         await running

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 
 import pytest
@@ -338,6 +339,30 @@ async def test_an_idle_worker_looks_at_an_empty_lot_once_until_a_record_is_parke
         stopping.set()
         await running
     assert await lot.count() == 0
+
+
+async def test_an_idle_worker_finds_a_record_another_replica_parked_within_idle_s(
+    lot: ParkingLot,
+) -> None:
+    """Another replica's park sets no event here: the worker's next look at the empty
+    lot (every `idle_s`) finds the record."""
+    world = World(lot)
+    world.worker.idle_s = 0.3
+    elsewhere = World(ParkingLot(lot.collection, lot.policy))
+    stopping = asyncio.Event()
+    running = asyncio.create_task(world.worker.run(stopping))
+    try:
+        await asyncio.sleep(0.2)
+        assert await elsewhere.processor.process(record("cat", 50)) == "parked"
+        assert not lot.arrivals.is_set(), "parked by the other replica's lot"
+        world.known.add("cat")
+        parked = time.monotonic()
+        await eventually(lambda: _applied(world), timeout=5, interval=0.02, what="the retry")
+        assert time.monotonic() - parked < 0.3 + 0.5
+        assert world.applied == [("cat", "r50")]
+    finally:
+        stopping.set()
+        await running
 
 
 async def _applied(world: World) -> bool:

@@ -55,8 +55,8 @@ IDLE_MAX_S = 5.0
 
 class OutboxRelay:
     """Sends what this process's writes just added (the stores tell it which
-    aggregates), and scans every store at start, at stop, when a poll interval passes
-    without a write, and at least every FULL_SCAN_EVERY intervals: the scans pick up
+    aggregates), and scans every store at start, at stop, when a pause passes without
+    a write (`run` says how long), and at least every FULL_SCAN_EVERY intervals: the scans pick up
     entries left by a crash, a failed publish or another process. Scans skip entries
     younger than `settle_s`, which their writer is sending: two relays sending the same
     entry would put it on the topic twice (consumers would drop the copy, but operators
@@ -116,16 +116,14 @@ class OutboxRelay:
             last = self._scanned_at
             scan = full or last is None or loop.time() - last >= FULL_SCAN_EVERY * self.interval_s
             dirty, self._dirty = self._dirty, {}
-            found: dict[tuple[AggregateStore, str], Document] = {}
-            for store, ids in dirty.items():
-                found |= {(store, doc["_id"]): doc for doc in await store.pending(ids)}
+            try:
+                found = await self._found(dirty, scan)
+            except BaseException:
+                for store, ids in dirty.items():
+                    self._dirty.setdefault(store, set()).update(ids)
+                raise
             if scan:
                 self._scanned_at = loop.time()
-                if self.failures is not None:
-                    await self.failures.refresh()
-                settled = self._settled()
-                for store in self.stores:
-                    found |= {(store, d["_id"]): d for d in await store.pending(before=settled)}
             sent: set[str] = set()
             self._refused_topics = {}
             try:
@@ -134,6 +132,21 @@ class OutboxRelay:
                 if scan:
                     self._measure(found.values(), sent)
             return len(sent)
+
+    async def _found(
+        self, dirty: dict[AggregateStore, set[str]], scan: bool
+    ) -> dict[tuple[AggregateStore, str], Document]:
+        """The pending aggregates among `dirty`, and on a scan every settled one."""
+        found: dict[tuple[AggregateStore, str], Document] = {}
+        for store, ids in dirty.items():
+            found |= {(store, doc["_id"]): doc for doc in await store.pending(ids)}
+        if scan:
+            if self.failures is not None:
+                await self.failures.refresh()
+            settled = self._settled()
+            for store in self.stores:
+                found |= {(store, d["_id"]): d for d in await store.pending(before=settled)}
+        return found
 
     def _settled(self) -> datetime | None:
         """None with no settling time: the embedded store compares times to about the
@@ -248,18 +261,20 @@ class OutboxRelay:
         A poll interval without a wake scans every store. While rounds send nothing and
         nothing wakes the relay, the pause doubles up to `idle_max_s`: an idle service
         would otherwise read every store twice a second, which on the embedded store is
-        most of what an idle stack costs. A wake (this process wrote) or a round that
-        sent entries (another process left them) brings it back to `interval_s`."""
+        most of what an idle stack costs. The pause is back to `interval_s` after a wake
+        (this process wrote), a round that sent entries (another process left them) or
+        failed, and while entries wait to be tried again (refused by the broker, or
+        left over from a failed round), so a retry is not held back by idleness."""
         woken = True
         wait_s = self.interval_s
         while not stopping.is_set():
             self._wake.clear()
-            sent = 0
+            busy = True
             try:
-                sent = await self.run_once(full=not woken)
+                busy = bool(await self.run_once(full=not woken))
             except Exception as exc:
                 log.warning("outbox relay round failed; retrying", error=repr(exc))
-            if woken or sent:
+            if woken or busy or self._dirty or self.status.failing:
                 wait_s = self.interval_s
             woken = await self._rest(stopping, wait_s)
             if not woken:

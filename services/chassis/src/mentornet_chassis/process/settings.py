@@ -141,8 +141,8 @@ class ServiceSettings(BaseSettings):
         default=5000,
         ge=10,
         description="Longest outbox relay poll while it finds nothing to send: the poll "
-        "doubles from relay_interval_ms up to this. Bounds how long entries left by a "
-        "crashed replica wait on an idle one.",
+        "doubles from relay_interval_ms up to this (never below it). Entries left by a "
+        "crashed replica wait on an idle one up to this plus 2 s.",
     )
     park_max_seconds: float = Field(
         default=900.0, gt=0, description="How long a parked record may wait before the DLQ."
