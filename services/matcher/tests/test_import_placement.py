@@ -124,3 +124,29 @@ async def test_registrations_handled_side_by_side_are_counted_with_one_run_asked
     assert await world.live() == [], "held for the batch run, none placed on their own"
     run = await world.batch()
     assert run["proposed"] + run["waitlisted"] == MENTEES * 4, "the run placed the whole pool"
+
+
+async def test_mentors_of_an_import_handled_side_by_side_mark_the_roster_with_one_write(
+    world: World,
+) -> None:
+    """Each imported mentor changes the roster (cached rosters go stale), and none asks
+    for a run before the import ends; handled side by side, their changes are added up
+    and written to the program's run document at once."""
+    await world.program(approval_mode="auto")
+    before = await world.runs.get("prog-1") or {}
+    team = [mentor(f"m{i}", ("python", 5), capacity=2, import_id="imp-m") for i in range(12)]
+    writes: list[Any] = []
+    update_one = world.runs.runs.update_one
+
+    async def counted(query: Any, change: Any, **options: Any) -> Any:
+        writes.append(change)
+        return await update_one(query, change, **options)
+
+    world.runs.runs.update_one = counted  # type: ignore[method-assign,assignment]
+    with side_by_side():
+        await asyncio.gather(*(handle(world, person) for person in team))
+    after = await world.runs.get("prog-1")
+    assert after is not None
+    assert after.get("roster", 0) == before.get("roster", 0) + 12
+    assert after.get("requested", 0) == before.get("requested", 0)
+    assert [w["$inc"] for w in writes] == [{"roster": 12}]
