@@ -30,6 +30,7 @@ from mentornet_chassis.messaging.relay_failures import (
 )
 from mentornet_chassis.process.logging import get_logger
 from mentornet_chassis.process.metrics import Metrics
+from mentornet_chassis.process.workers import pause
 from mentornet_chassis.store.aggregates import AggregateStore, Written
 from mentornet_chassis.store.bulk import mark_sent_many
 from mentornet_chassis.store.mongo import Document
@@ -276,23 +277,10 @@ class OutboxRelay:
                 log.warning("outbox relay round failed; retrying", error=repr(exc))
             if woken or busy or self._dirty or self.status.failing:
                 wait_s = self.interval_s
-            woken = await self._rest(stopping, wait_s)
+            woken = await pause(stopping, self._wake, wait_s, clear=False)
             if not woken:
                 wait_s = min(wait_s * 2, self.idle_max_s)
         await self.run_once(full=True)
-
-    async def _rest(self, stopping: asyncio.Event, seconds: float) -> bool:
-        """Wait for a wake, `stopping` or `seconds`; True when woken or stopping."""
-        waiters = [
-            asyncio.ensure_future(self._wake.wait()),
-            asyncio.ensure_future(stopping.wait()),
-        ]
-        done, pending = await asyncio.wait(
-            waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
-        )
-        for waiter in pending:
-            waiter.cancel()
-        return bool(done)
 
 
 async def _mark_sent(done: list[tuple[AggregateStore, Document, set[str]]]) -> None:

@@ -19,15 +19,17 @@ OUTAGE_PAUSE_S = 1.0
 
 async def pause(
     stopping: asyncio.Event, wake: asyncio.Event, seconds: float, *, clear: bool = True
-) -> None:
-    """A worker's idle wait: until woken, stopping, or `seconds` pass. `clear=False`
-    keeps a wake that came before the wait (the caller cleared it before it looked)."""
+) -> bool:
+    """A worker's idle wait: until woken, stopping, or `seconds` pass; True unless the
+    time ran out. `clear=False` keeps a wake that came before the wait (the caller
+    cleared it before it looked)."""
     if clear:
         wake.clear()
     waits = [asyncio.ensure_future(e.wait()) for e in (wake, stopping)]
-    await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     for waiting in waits:
         waiting.cancel()
+    return bool(done)
 
 
 async def outliving_store_outages(
