@@ -17,7 +17,7 @@ from typing import Any
 from mentornet_chassis.process.clock import FileClock
 
 from mentornet_tooling import simclock
-from mentornet_tooling.demo.client import Api, Json
+from mentornet_tooling.demo.client import Api, Json, until
 from mentornet_tooling.demo.enrolment import Program
 from mentornet_tooling.demo.matching import confirmed
 
@@ -99,8 +99,24 @@ def _ends(session: Json) -> datetime:
     return start + timedelta(minutes=session["duration_minutes"])
 
 
+def _sessions(api: Api, match_id: str) -> list[Json]:
+    """The match's sessions, once the scheduler has heard it was confirmed: the matcher
+    says so first, and the scheduler books sessions for confirmations in turn, so right
+    after a burst of them it can be seconds behind (404 until then)."""
+    path = f"/matches/{match_id}/sessions"
+    found: list[Json] = []
+
+    def known() -> bool:
+        answer = api.call("GET", "scheduler", path, allow=(404,))
+        found[:] = answer.get("sessions", [])
+        return "sessions" in answer
+
+    until(f"the scheduler to know match {match_id}", known, timeout_s=60)
+    return found
+
+
 def _attend(api: Api, match: Json, now: datetime, rng: random.Random, tally: Tally) -> None:
-    sessions = api.get("scheduler", f"/matches/{match['match_id']}/sessions")["sessions"]
+    sessions = _sessions(api, match["match_id"])
     upcoming = [_ends(s) for s in sessions if s["status"] == "scheduled" and _ends(s) > now]
     tally.next_end[match["match_id"]] = min(upcoming, default=now + timedelta(days=7))
     for session in sessions:
